@@ -1,0 +1,59 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Stable `extensions.code` values. Clients (the briefing tool, other government systems)
+ * branch on these, so they never change meaning once published.
+ */
+export const ErrorCode = {
+  BadUserInput: 'BAD_USER_INPUT',
+  NotFound: 'NOT_FOUND',
+  UnknownIndicator: 'UNKNOWN_INDICATOR',
+  QueryTooComplex: 'QUERY_TOO_COMPLEX',
+  Forbidden: 'FORBIDDEN',
+  Unauthenticated: 'UNAUTHENTICATED',
+  InternalServerError: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Codes we raise on purpose; anything else from a subgraph is masked as internal. */
+export const PUBLIC_ERROR_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+
+/** Why an identifier was refused: a sentence a person can act on. */
+export class IdentifierError extends Error {
+  constructor(
+    readonly kind: string,
+    readonly value: unknown,
+    readonly reason: string,
+  ) {
+    super(`${JSON.stringify(value)} is not a valid ${kind}: ${reason}`);
+    this.name = 'IdentifierError';
+  }
+}
+
+/**
+ * A bad argument or input field. `field` is the argument or input path ("creditCode",
+ * "enterprises.region"); the message names it too, so a person reading only the message knows.
+ */
+export function badUserInput(
+  field: string | undefined,
+  reason: string,
+  extra: Record<string, unknown> = {},
+): GraphQLError {
+  const message = field ? `Invalid value for "${field}": ${reason}` : reason;
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.BadUserInput, ...(field ? { field } : {}), reason, ...extra },
+  });
+}
+
+export function notFound(what: string, key: string): GraphQLError {
+  return new GraphQLError(`${what} ${JSON.stringify(key)} does not exist`, {
+    extensions: { code: ErrorCode.NotFound, what, key },
+  });
+}
+
+export function unknownIndicator(field: string, code: string, known: readonly string[]): GraphQLError {
+  return new GraphQLError(
+    `Invalid value for "${field}": unknown indicator ${JSON.stringify(code)}; this department publishes ${known.join(', ')}`,
+    { extensions: { code: ErrorCode.UnknownIndicator, field, indicator: code } },
+  );
+}

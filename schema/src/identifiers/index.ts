@@ -1,0 +1,4 @@
+export * from './creditCode';
+export * from './month';
+export * from './industryCode';
+export * from './regionCode';

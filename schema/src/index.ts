@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+export * from './errors';
+export * from './identifiers';
+export * from './scalars';
+export * from './observation';
+export * from './kit';

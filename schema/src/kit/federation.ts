@@ -1,0 +1,45 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { GraphQLSchema, parse } from 'graphql';
+import { buildSchema, createResolversMap, type BuildSchemaOptions, type NonEmptyArray } from 'type-graphql';
+
+/** Federation 2 directives the subgraphs may use. */
+const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@tag", "@inaccessible", "@override"])';
+
+/** `__resolveReference` per entity type; `GraphQLResolverMap` is not exported by @apollo/subgraph. */
+export type ReferenceResolvers = Record<string, { __resolveReference: (reference: any, context: any, info: any) => unknown }>;
+
+export interface SubgraphSchemaOptions {
+  resolvers: NonEmptyArray<Function>;
+  orphanedTypes?: Function[];
+  referenceResolvers?: ReferenceResolvers;
+}
+
+export interface BuiltSubgraph {
+  schema: GraphQLSchema;
+  /** The subgraph's SDL as composition sees it (with the @link header). */
+  sdl: string;
+}
+
+/**
+ * type-graphql builds the schema; its printed SDL (directives kept) and resolver map are handed
+ * to `buildSubgraphSchema`, which adds `_service`, `_entities` and the federation directives.
+ */
+export async function buildFederatedSchema(options: SubgraphSchemaOptions): Promise<BuiltSubgraph> {
+  const typeGraphqlOptions: BuildSchemaOptions = {
+    resolvers: options.resolvers,
+    orphanedTypes: options.orphanedTypes,
+    // Subgraphs that only extend shared entities have no Query fields of their own.
+    skipCheck: true,
+    validate: false,
+  };
+  const schema = await buildSchema(typeGraphqlOptions);
+  const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`;
+  const resolvers = createResolversMap(schema) as Record<string, any>;
+  for (const [typeName, reference] of Object.entries(options.referenceResolvers ?? {})) {
+    resolvers[typeName] = { ...resolvers[typeName], ...reference };
+  }
+  const federated = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers });
+  return { schema: federated, sdl };
+}

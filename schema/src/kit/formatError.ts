@@ -1,0 +1,21 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { PUBLIC_ERROR_CODES } from '../errors';
+
+/**
+ * Apollo Server re-codes every validation failure as GRAPHQL_VALIDATION_FAILED, including a bad
+ * identifier literal. Our own errors keep their code: clients branch on BAD_USER_INPUT and friends.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  let cause: unknown = error;
+  for (let depth = 0; cause && depth < 5; depth++) {
+    if (cause instanceof GraphQLError && cause !== error) {
+      const code = cause.extensions?.code;
+      if (typeof code === 'string' && PUBLIC_ERROR_CODES.has(code)) {
+        return { ...formatted, extensions: { ...formatted.extensions, ...cause.extensions, code } };
+      }
+    }
+    cause = (cause as { originalError?: unknown }).originalError;
+  }
+  return formatted;
+}

@@ -1,0 +1,89 @@
+import { Directive, Field, Float, ObjectType, registerEnumType } from 'type-graphql';
+import { MonthScalar } from '../scalars';
+import type { IndicatorDefinition } from './indicator';
+import type { ObservationRecord } from './ObservationRecord';
+
+export enum ObservationStatus {
+  PRELIMINARY = 'PRELIMINARY',
+  FINAL = 'FINAL',
+  REVISED = 'REVISED',
+}
+registerEnumType(ObservationStatus, {
+  name: 'ObservationStatus',
+  description: 'Where a figure stands: preliminary (初步), final (最终) or revised after being final (修订).',
+});
+
+export enum SubjectKind {
+  REGION = 'REGION',
+  ENTERPRISE = 'ENTERPRISE',
+}
+registerEnumType(SubjectKind, { name: 'SubjectKind', description: 'What a figure is about: a region (地区) or an enterprise (企业).' });
+
+/**
+ * A reported figure (指标数据). Identical in every subgraph, hence @shareable: the gateway may
+ * take it from whichever department answers.
+ */
+@Directive('@shareable')
+@ObjectType({ description: 'A reported figure (指标数据): one indicator for one subject and month, with its year-to-date value and growth.' })
+export class Observation {
+  @Field({ description: 'Indicator code (指标代码), e.g. "EN_ELECTRICITY".' })
+  indicator: string;
+
+  @Field({ description: 'Indicator name in Chinese (指标名称).' })
+  name: string;
+
+  @Field({ description: 'Indicator name in English.' })
+  nameEn: string;
+
+  @Field({ description: 'Unit (计量单位): 万元, 万千瓦时, 人, 户, %.' })
+  unit: string;
+
+  @Field(() => SubjectKind, { description: 'Whether the subject is a region or an enterprise.' })
+  subjectKind: SubjectKind;
+
+  @Field({ description: 'Region code or unified social credit code of the subject.' })
+  subjectCode: string;
+
+  @Field(() => MonthScalar, { description: 'Reporting month (报告期).' })
+  month: string;
+
+  @Field(() => Float, { nullable: true, description: 'Current-month value (当月值); null where only a year-to-date value is published (1–2月合并).' })
+  value: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Year-to-date value (累计值); null for stock indicators such as loans outstanding.' })
+  ytdValue: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Year-on-year growth of the current-month value, % (当月同比).' })
+  yoyPct: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Year-on-year growth of the year-to-date value, % (累计同比).' })
+  ytdYoyPct: number | null;
+
+  @Field(() => ObservationStatus, { description: 'Preliminary, final or revised.' })
+  status: ObservationStatus;
+
+  @Field({ description: 'Who reported the figure (报送单位/人).' })
+  reportedBy: string;
+
+  @Field({ description: 'When the figure was reported.' })
+  reportedAt: Date;
+
+  static from(record: ObservationRecord, definition: IndicatorDefinition): Observation {
+    return Object.assign(new Observation(), {
+      indicator: record.indicator,
+      name: definition.name,
+      nameEn: definition.nameEn,
+      unit: definition.unit,
+      subjectKind: record.subjectType as SubjectKind,
+      subjectCode: record.subjectCode,
+      month: record.month,
+      value: record.value,
+      ytdValue: record.ytdValue,
+      yoyPct: record.yoyPct,
+      ytdYoyPct: record.ytdYoyPct,
+      status: record.status as ObservationStatus,
+      reportedBy: record.reportedBy,
+      reportedAt: record.reportedAt,
+    });
+  }
+}

@@ -1,0 +1,53 @@
+import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import type { SubjectType } from './indicator';
+
+export type ObservationStatusValue = 'PRELIMINARY' | 'FINAL' | 'REVISED';
+
+/**
+ * One reported figure: an indicator for a subject (region or enterprise) and month.
+ * Every subgraph has this table; its own migrations create it (see `observationTable`).
+ */
+@Entity({ tableName: 'observation' })
+@Unique({ name: 'observation_subject_unique', properties: ['indicator', 'subjectType', 'subjectCode', 'month'] })
+@Index({ name: 'observation_lookup_index', properties: ['month', 'subjectType', 'subjectCode'] })
+export class ObservationRecord {
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @Property({ type: 'string', length: 64 })
+  indicator!: string;
+
+  @Property({ type: 'string', length: 16 })
+  subjectType!: SubjectType;
+
+  @Property({ type: 'string', length: 18 })
+  subjectCode!: string;
+
+  @Property({ type: 'string', length: 7 })
+  month!: string;
+
+  /** Current-month value (当月). Null where only a year-to-date value is published (1–2月). */
+  @Property({ type: 'double', nullable: true })
+  value: number | null = null;
+
+  /** Year-to-date value (累计). */
+  @Property({ type: 'double', nullable: true })
+  ytdValue: number | null = null;
+
+  /** Year-on-year growth of the current-month value, % (当月同比). */
+  @Property({ type: 'double', nullable: true })
+  yoyPct: number | null = null;
+
+  /** Year-on-year growth of the year-to-date value, % (累计同比). */
+  @Property({ type: 'double', nullable: true })
+  ytdYoyPct: number | null = null;
+
+  @Property({ type: 'string', length: 16 })
+  status: ObservationStatusValue = 'PRELIMINARY';
+
+  @Property({ type: 'string', length: 64 })
+  reportedBy!: string;
+
+  @Property({ type: 'datetime' })
+  reportedAt!: Date;
+}

@@ -1,0 +1,5 @@
+export * from './indicator';
+export * from './ObservationRecord';
+export * from './Observation';
+export * from './catalogue';
+export * from './DepartmentFigures';

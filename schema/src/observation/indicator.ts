@@ -1,0 +1,32 @@
+/** How a figure accumulates over the year, which decides what may be derived from it. */
+export type IndicatorKind =
+  /** Summed over months: a year-to-date value (累计) is the sum (output, electricity, hires). */
+  | 'FLOW'
+  /** A level at month end: no year-to-date sum; year-to-date means the latest level (loans outstanding, employees). */
+  | 'STOCK'
+  /** A percentage or ratio reported as such (value-added growth, sales-to-output ratio): never derived. */
+  | 'RATE';
+
+export type SubjectType = 'REGION' | 'ENTERPRISE';
+
+/** Sharing category (共享类型) under 政务信息资源共享管理暂行办法 (2016). */
+export type SharingCategory = 'UNCONDITIONAL' | 'CONDITIONAL' | 'NOT_SHARED';
+
+/** One figure a department publishes. The catalogue is code: every subgraph declares its own. */
+export interface IndicatorDefinition {
+  /** Stable code, prefixed by department: `EN_ELECTRICITY`. */
+  code: string;
+  name: string;
+  nameEn: string;
+  /** Unit as printed in the bulletin: 万元, 万千瓦时, 人, 户, %. */
+  unit: string;
+  kind: IndicatorKind;
+  /** Subjects the department reports it for. */
+  subjects: readonly SubjectType[];
+  sharing: SharingCategory;
+  /** Reported only: year-to-date and growth come from the department, never computed (e.g. growth at comparable prices). */
+  reportedOnly?: boolean;
+  /** Smallest value that makes sense (no negative kWh); undefined for growth rates. */
+  minimum?: number;
+  description: string;
+}

@@ -1,0 +1,63 @@
+import { GraphQLError, GraphQLScalarType, Kind, ValueNode } from 'graphql';
+import { ErrorCode, IdentifierError } from './errors';
+import { parseCreditCode, parseIndustryCode, parseMonth, parseRegionCode } from './identifiers';
+
+/**
+ * A string scalar whose values are checked by `parse`. A bad value becomes a GraphQL error coded
+ * BAD_USER_INPUT whose message names the value and the reason; the gateway's validation rule adds
+ * the argument's name (see `identifierValidationRule`).
+ */
+function identifierScalar(name: string, description: string, parse: (v: unknown) => string): GraphQLScalarType<string, string> {
+  const fail = (error: unknown): never => {
+    if (error instanceof IdentifierError) {
+      throw new GraphQLError(error.message, {
+        extensions: { code: ErrorCode.BadUserInput, scalar: name, reason: error.reason },
+      });
+    }
+    throw error;
+  };
+  return new GraphQLScalarType<string, string>({
+    name,
+    description,
+    serialize: (value) => String(value),
+    parseValue: (value) => {
+      try {
+        return parse(value);
+      } catch (error) {
+        return fail(error);
+      }
+    },
+    parseLiteral: (ast: ValueNode) => {
+      if (ast.kind !== Kind.STRING) {
+        return fail(new IdentifierError(name, ast.kind === Kind.INT ? Number(ast.value) : ast.kind, 'must be written as a string literal, in double quotes'));
+      }
+      try {
+        return parse(ast.value);
+      } catch (error) {
+        return fail(error);
+      }
+    },
+  });
+}
+
+export const CreditCodeScalar = identifierScalar(
+  'CreditCode',
+  'Unified social credit code (统一社会信用代码, GB 32100-2015): 18 characters, the last a check character.',
+  parseCreditCode,
+);
+
+export const RegionCodeScalar = identifierScalar(
+  'RegionCode',
+  'Administrative division code (行政区划代码, GB/T 2260) of a region this city knows: 6 digits, e.g. "411002". Zones without a national code use locally assigned codes ending 71–79.',
+  parseRegionCode,
+);
+
+export const MonthScalar = identifierScalar('Month', 'A calendar month (月份) as "YYYY-MM", e.g. "2015-06".', parseMonth);
+
+export const IndustryCodeScalar = identifierScalar(
+  'IndustryCode',
+  'Industry classification code (国民经济行业分类, GB/T 4754-2017): section "C", division "C38", group "C381" or class "C3811".',
+  parseIndustryCode,
+);
+
+export const IDENTIFIER_SCALARS: readonly GraphQLScalarType[] = [CreditCodeScalar, RegionCodeScalar, MonthScalar, IndustryCodeScalar];
