@@ -16,7 +16,11 @@ module.exports = {
   transform: { '^.+\\.ts$': swc },
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+  // Tests import the shared package from source, so one copy of its decorators' metadata exists.
+  moduleNameMapper: {
+    '^@huishang/schema$': '<rootDir>/schema/src/index.ts',
+    '^@huishang/schema/stubs$': '<rootDir>/schema/src/stubs.ts',
+  },
   // End-to-end suites start real processes; they need more than the default 5 s.
   testTimeout: 120_000,
   maxWorkers: 2,

@@ -4,3 +4,4 @@ export * from './identifiers';
 export * from './scalars';
 export * from './observation';
 export * from './kit';
+export * from './demo';

@@ -6,3 +6,5 @@ export * from './namespace';
 export * from './formatError';
 export * from './http';
 export * from './subgraph';
+export * from './seed';
+export * from './migrations';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/core';
 import { createContext, type LoaderFactory, type SubgraphContext } from './context';
 import { openDatabase, sqlStatements, type OpenDatabaseOptions } from './database';
@@ -44,6 +45,8 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   const apollo = new ApolloServer<SubgraphContext>({
     schema,
     formatError,
+    // Traces are for Apollo's hosted studio, which a government network never reaches.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
     includeStacktraceInErrorResponses: process.env.NODE_ENV !== 'production',
   });
   await apollo.start();

@@ -1,0 +1,4 @@
+export * from './random';
+export * from './industries';
+export * from './city';
+export * from './observations';

@@ -1,0 +1,48 @@
+import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
+import { RegionCodeScalar } from '@huishang/schema';
+import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
+import type { SubgraphContext } from '@huishang/schema';
+
+export enum RegionLevel {
+  CITY = 'CITY',
+  DISTRICT = 'DISTRICT',
+  COUNTY = 'COUNTY',
+  ZONE = 'ZONE',
+}
+registerEnumType(RegionLevel, {
+  name: 'RegionLevel',
+  description: 'City (市), district (区), county or county-level city (县/县级市), development zone (开发区/功能区).',
+});
+
+/** A region of the city. The industry bureau keeps the register; every department adds its figures. */
+@Directive('@key(fields: "code")')
+@ObjectType({ description: 'A region (地区): the city, a district, a county or a development zone.' })
+@Entity({ tableName: 'region' })
+export class Region {
+  @Field(() => RegionCodeScalar, { description: 'Administrative division code (行政区划代码).' })
+  @PrimaryKey({ type: 'string', length: 6 })
+  code: string;
+
+  @Field({ description: 'Name (名称), e.g. 魏都区.' })
+  @Property({ type: 'string', length: 64 })
+  name: string;
+
+  @Field({ description: 'English name.' })
+  @Property({ type: 'string', length: 128 })
+  nameEn: string;
+
+  @Field(() => RegionLevel, { description: 'Level in the administrative hierarchy.' })
+  @Enum({ items: () => RegionLevel, type: 'string', length: 16 })
+  level: RegionLevel;
+
+  @Property({ type: 'string', length: 6, nullable: true })
+  parentCode: string | null;
+
+  @Field({ description: 'True for zones with no national code, whose code the city assigned (71–79).' })
+  @Property({ type: 'boolean' })
+  locallyAssigned: boolean;
+}
+
+export const regionReference = {
+  __resolveReference: (reference: { code: string }, ctx: SubgraphContext) => ctx.loaders.regions.load(reference.code),
+};

@@ -1,0 +1,58 @@
+import type { MikroORM } from '@mikro-orm/core';
+import { demoCity, seedObservations, seriesRows, type DemoCity, type ObservationRow } from '@huishang/schema';
+import { Enterprise } from './entities/Enterprise';
+import { Region, RegionLevel } from './entities/Region';
+
+const REPORTED_BY = '市工信委';
+
+/** Key-project investment and new-project output per district: the city's totals spread by district weight. */
+function districtShare(city: DemoCity, regionCode: string): number {
+  const firms = city.enterprises.filter((e) => e.regionCode === regionCode).length;
+  return firms / city.enterprises.length;
+}
+
+export function industryRows(city: DemoCity): ObservationRow[] {
+  // 2015: ≥ 300亿元 in key projects and ≥ 80亿元 of new output (许政[2015]39号); earlier years lower.
+  const yearly = { projects: { 2012: 2_100_000, 2013: 2_450_000, 2014: 2_800_000, 2015: 3_150_000 }, newOutput: { 2012: 520_000, 2013: 610_000, 2014: 700_000, 2015: 820_000 } };
+  const phase = [0.04, 0.05, 0.08, 0.09, 0.09, 0.1, 0.08, 0.08, 0.09, 0.09, 0.1, 0.11];
+  const monthly = (totals: Record<number, number>) => (regionCode: string, month: string) => {
+    const year = Number(month.slice(0, 4));
+    const m = Number(month.slice(5, 7));
+    const wobble = 1 + (((regionCode.charCodeAt(5) * 7 + m * 13 + year) % 11) - 5) / 100;
+    return totals[year] * phase[m - 1] * districtShare(city, regionCode) * wobble;
+  };
+  return [
+    ...seriesRows(city, { indicator: 'IND_KEY_ENTERPRISE_OUTPUT', kind: 'FLOW', enterprise: { include: (e) => e.key, value: (m) => m.output }, region: 'sum' }, REPORTED_BY),
+    ...seriesRows(city, { indicator: 'IND_PROJECT_INVESTMENT', kind: 'FLOW', region: monthly(yearly.projects) }, REPORTED_BY),
+    ...seriesRows(city, { indicator: 'IND_NEW_PROJECT_OUTPUT', kind: 'FLOW', region: monthly(yearly.newOutput) }, REPORTED_BY),
+  ];
+}
+
+/** The register and the bureau's figures for the demo city, written once into an empty database. */
+export async function seedIndustry(orm: MikroORM): Promise<void> {
+  const em = orm.em.fork();
+  const city = demoCity();
+  if ((await em.count(Region, {})) === 0) {
+    await em.transactional(async (tx) => {
+      await tx.insertMany(
+        Region,
+        city.regions.map((r) => ({ code: r.code, name: r.name, nameEn: r.nameEn, level: r.level as RegionLevel, parentCode: r.parentCode, locallyAssigned: r.locallyAssigned })),
+      );
+      for (let i = 0; i < city.enterprises.length; i += 500) {
+        await tx.insertMany(
+          Enterprise,
+          city.enterprises.slice(i, i + 500).map((e) => ({
+            creditCode: e.creditCode,
+            name: e.name,
+            regionCode: e.regionCode,
+            industryCode: e.industry.code,
+            industryName: e.industry.name,
+            aboveDesignatedSize: e.aboveDesignatedSize,
+            keyEnterprise: e.key,
+          })),
+        );
+      }
+    });
+  }
+  await seedObservations(orm, () => industryRows(city));
+}
