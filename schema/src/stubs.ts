@@ -1,5 +1,15 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
+import type { Constructor } from '@mikro-orm/core';
+import type { Migration } from '@mikro-orm/migrations';
 import { CreditCodeScalar, RegionCodeScalar } from './scalars';
+import { demoCity, type DemoCity } from './demo/city';
+import type { ObservationRow } from './demo/observations';
+import type { DepartmentFigures } from './observation/DepartmentFigures';
+import { ObservationRecord } from './observation/ObservationRecord';
+import { namespaceResolvers, type DepartmentNamespace } from './kit/namespace';
+import { seedObservations } from './kit/seed';
+import type { SubgraphName } from './kit/services';
+import type { SubgraphDefinition } from './kit/subgraph';
 
 /*
  * The shared entities as the departments that only extend them see them: the key alone. The
@@ -27,3 +37,32 @@ export const stubReferenceResolvers = {
   Region: { __resolveReference: (reference: { code: string }) => ({ code: reference.code }) },
   Enterprise: { __resolveReference: (reference: { creditCode: string }) => ({ creditCode: reference.creditCode }) },
 };
+
+export interface ExtendingSubgraphOptions<F extends DepartmentFigures> {
+  name: SubgraphName;
+  department: string;
+  namespace: DepartmentNamespace<F>;
+  migrations: Constructor<Migration>[];
+  /** The department's rows for the demo city. */
+  demoRows: (city: DemoCity) => ObservationRow[];
+}
+
+/**
+ * A department that owns no shared entity: it adds its namespace field to Region and Enterprise
+ * and answers from its own `observation` table. Four of the five subgraphs are this.
+ */
+export function extendingSubgraph<F extends DepartmentFigures>(options: ExtendingSubgraphOptions<F>): SubgraphDefinition {
+  return {
+    name: options.name,
+    department: options.department,
+    schema: () => ({
+      resolvers: namespaceResolvers(options.namespace, { Region, Enterprise }) as [Function, ...Function[]],
+      orphanedTypes: [Region, Enterprise],
+      referenceResolvers: stubReferenceResolvers,
+    }),
+    database: { entities: [ObservationRecord], migrations: options.migrations },
+    seed: async (orm) => {
+      await seedObservations(orm, () => options.demoRows(demoCity()));
+    },
+  };
+}

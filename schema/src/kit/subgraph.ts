@@ -96,3 +96,12 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   console.log(`${service} (${definition.department}) ready at ${url} in ${Date.now() - started} ms`);
   return { url, port: bound, stop };
 }
+
+/** Entry point of a subgraph process: start it, or say why not and exit non-zero. */
+export function runSubgraph(definition: SubgraphDefinition): void {
+  startSubgraph(definition).catch((error: Error) => {
+    console.error(`${definition.name} subgraph failed to start: ${error.message}`);
+    if (process.env.NODE_ENV !== 'production') console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * Composes the committed supergraph from the five subgraphs' SDL.
+ *   node schema/dist/scripts/compose.js          write schema/subgraphs/*.graphql and schema/supergraph.graphql
+ *   node schema/dist/scripts/compose.js --check  fail if composition errors or the committed files are stale
+ * Each subgraph's SDL is printed in its own process: type-graphql keeps one global metadata store,
+ * and five schemas with the same type names must not share it.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
+import { DEFAULT_PORTS, SUBGRAPH_NAMES } from '../src/kit/services';
+
+const repo = resolve(__dirname, '../../..');
+const schemaDir = join(repo, 'schema');
+
+function subgraphSdl(name: string): string {
+  const entry = join(repo, 'subgraphs', name, 'dist', 'src', 'subgraph.js');
+  if (!existsSync(entry)) throw new Error(`${relative(repo, entry)} is missing: run \`npx tsc -b\` first`);
+  const program = `require('reflect-metadata');
+const { subgraphSdl } = require(${JSON.stringify(join(repo, 'schema', 'dist', 'src', 'kit', 'subgraph.js'))});
+subgraphSdl(require(${JSON.stringify(entry)})[${JSON.stringify(name)}]).then((sdl) => process.stdout.write(sdl), (e) => { console.error(e); process.exit(1); });`;
+  return execFileSync(process.execPath, ['-e', program], { cwd: repo, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+}
+
+function main(): void {
+  const check = process.argv.includes('--check');
+  const files = new Map<string, string>();
+  const services = SUBGRAPH_NAMES.map((name) => {
+    const sdl = subgraphSdl(name);
+    files.set(join(schemaDir, 'subgraphs', `${name}.graphql`), sdl.endsWith('\n') ? sdl : `${sdl}\n`);
+    return { name, typeDefs: parse(sdl), url: `http://localhost:${DEFAULT_PORTS[name]}/graphql` };
+  });
+  const result = composeServices(services);
+  if (result.errors) {
+    console.error('Composition failed:');
+    for (const error of result.errors) console.error(`  - ${error.message}`);
+    process.exit(1);
+  }
+  for (const hint of result.hints ?? []) console.warn(`hint: ${hint.definition.code}: ${hint.message}`);
+  files.set(join(schemaDir, 'supergraph.graphql'), result.supergraphSdl.endsWith('\n') ? result.supergraphSdl : `${result.supergraphSdl}\n`);
+
+  if (check) {
+    const stale = [...files].filter(([path, text]) => !existsSync(path) || readFileSync(path, 'utf8') !== text).map(([path]) => relative(repo, path));
+    if (stale.length) {
+      console.error(`The committed supergraph is stale: ${stale.join(', ')} differ from what the subgraphs compose to.\nRun \`npm run compose\` and commit the result.`);
+      process.exit(1);
+    }
+    console.log(`Supergraph up to date: ${SUBGRAPH_NAMES.length} subgraphs compose without errors.`);
+    return;
+  }
+  mkdirSync(join(schemaDir, 'subgraphs'), { recursive: true });
+  for (const [path, text] of files) writeFileSync(path, text);
+  console.log(`Wrote ${[...files.keys()].map((p) => relative(repo, p)).join(', ')}`);
+}
+
+main();

@@ -1,0 +1,18 @@
+import { DepartmentFigures, Observation } from '@huishang/schema';
+import { Field, ObjectType } from 'type-graphql';
+import { energyIndicators } from './indicators';
+
+@ObjectType({ description: 'Figures of the power company (供电公司) and gas supplier for a region or enterprise and month.' })
+export class EnergyFigures extends DepartmentFigures {
+  protected readonly catalogue = energyIndicators;
+
+  @Field(() => Observation, { nullable: true, description: 'Industrial electricity consumption (工业用电量), 万千瓦时.' })
+  get electricity(): Observation | null {
+    return this.pick('EN_ELECTRICITY');
+  }
+
+  @Field(() => Observation, { nullable: true, description: 'Industrial natural gas consumption (工业天然气用量), 万立方米.' })
+  get gas(): Observation | null {
+    return this.pick('EN_GAS');
+  }
+}

@@ -1,0 +1,84 @@
+import {
+  CITY_CODE,
+  monthsToDate,
+  rateRows,
+  seriesRows,
+  type DemoCity,
+  type DemoEnterprise,
+  type ObservationRow,
+} from '@huishang/schema';
+
+const REPORTED_BY = '市统计局';
+/** Industrial producer prices rose about this much a year: comparable-price growth is nominal growth less it. */
+const DEFLATOR_PCT = 1.6;
+
+const aboveSize = (e: DemoEnterprise) => e.aboveDesignatedSize;
+
+/** Sum of a monthly figure over the above-size enterprises of a region (the city: all of them). */
+function regionSum(city: DemoCity, code: string, months: string[], pick: (m: { valueAdded: number; output: number; revenue: number }) => number): number {
+  let sum = 0;
+  for (const e of city.enterprises) {
+    if (!e.aboveDesignatedSize || (code !== CITY_CODE && e.regionCode !== code)) continue;
+    for (const month of months) sum += pick(city.series.get(e.creditCode)!.get(month)!);
+  }
+  return sum;
+}
+
+const lastYear = (months: string[]) => months.map((m) => `${Number(m.slice(0, 4)) - 1}${m.slice(4)}`);
+
+export function statisticsRows(city: DemoCity): ObservationRow[] {
+  const investment = (regionCode: string, month: string) => {
+    const year = Number(month.slice(0, 4));
+    const share = city.enterprises.filter((e) => e.regionCode === regionCode).length / city.enterprises.length;
+    return 9_000_000 * Math.pow(1.15, year - 2015) * share * (Number(month.slice(5, 7)) === 12 ? 0.14 : 0.078);
+  };
+  const newlyRegistered = (regionCode: string, month: string) => {
+    // Entries happen mostly at quarter ends, when the register is updated.
+    const quarterEnd = Number(month.slice(5, 7)) % 3 === 0;
+    return quarterEnd ? (regionCode.charCodeAt(5) + Number(month.slice(2, 4)) + Number(month.slice(5, 7))) % 4 : 0;
+  };
+  return [
+    ...rateRows(
+      city,
+      {
+        indicator: 'STAT_VALUE_ADDED_GROWTH',
+        subjects: { regions: true },
+        janFebCombined: true,
+        rate: (_type, code, month) => {
+          const va = (months: string[]) => regionSum(city, code, months, (m) => m.valueAdded);
+          const ytd = monthsToDate(month);
+          return {
+            value: (va([month]) / va(lastYear([month])) - 1) * 100 - DEFLATOR_PCT,
+            ytdValue: (va(ytd) / va(lastYear(ytd)) - 1) * 100 - DEFLATOR_PCT,
+          };
+        },
+      },
+      REPORTED_BY,
+    ),
+    ...seriesRows(city, { indicator: 'STAT_GROSS_OUTPUT', kind: 'FLOW', janFebCombined: true, enterprise: { include: aboveSize, value: (m) => m.output }, region: 'sum' }, REPORTED_BY),
+    ...seriesRows(city, { indicator: 'STAT_MAIN_REVENUE', kind: 'FLOW', janFebCombined: true, enterprise: { include: aboveSize, value: (m) => m.revenue }, region: 'sum' }, REPORTED_BY),
+    ...seriesRows(city, { indicator: 'STAT_TOTAL_PROFIT', kind: 'FLOW', janFebCombined: true, enterprise: { include: aboveSize, value: (m) => m.profit }, region: 'sum' }, REPORTED_BY),
+    ...rateRows(
+      city,
+      {
+        indicator: 'STAT_SALES_RATIO',
+        subjects: { enterprises: aboveSize, regions: true },
+        janFebCombined: true,
+        rate: (type, code, month) => {
+          const ytd = monthsToDate(month);
+          if (type === 'ENTERPRISE') {
+            const s = city.series.get(code)!;
+            const sold = (ms: string[]) => ms.reduce((t, m) => t + (s.get(m)!.output * s.get(m)!.salesRatio) / 100, 0);
+            const made = (ms: string[]) => ms.reduce((t, m) => t + s.get(m)!.output, 0);
+            return { value: s.get(month)!.salesRatio, ytdValue: (sold(ytd) / made(ytd)) * 100 };
+          }
+          const ratio = (ms: string[]) => (regionSum(city, code, ms, (m) => m.revenue / 1.02) / regionSum(city, code, ms, (m) => m.output)) * 100;
+          return { value: ratio([month]), ytdValue: ratio(ytd) };
+        },
+      },
+      REPORTED_BY,
+    ),
+    ...seriesRows(city, { indicator: 'STAT_INDUSTRIAL_INVESTMENT', kind: 'FLOW', janFebCombined: true, region: investment }, REPORTED_BY),
+    ...seriesRows(city, { indicator: 'STAT_NEW_ABOVE_SIZE_ENTERPRISES', kind: 'FLOW', region: newlyRegistered, decimals: 0 }, REPORTED_BY),
+  ];
+}
