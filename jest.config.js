@@ -20,6 +20,7 @@ module.exports = {
   moduleNameMapper: {
     '^@huishang/schema$': '<rootDir>/schema/src/index.ts',
     '^@huishang/schema/stubs$': '<rootDir>/schema/src/stubs.ts',
+    '^@huishang/schema/testing$': '<rootDir>/schema/src/testing/index.ts',
   },
   // End-to-end suites start real processes; they need more than the default 5 s.
   testTimeout: 120_000,

@@ -66,6 +66,7 @@ function ormOptions(options: OpenDatabaseOptions, settings: DatabaseSettings): O
       allOrNothing: true,
       disableForeignKeys: false,
       snapshot: false,
+      silent: process.env.NODE_ENV === 'test',
     },
     loggerFactory: (o: LoggerOptions) => new CountingLogger(o),
     debug: process.env.HUISHANG_SQL_DEBUG ? ['query'] : false,
@@ -91,11 +92,21 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<MikroO
   return orm;
 }
 
+/**
+ * SQLite declares column types by affinity only; MikroORM's SQLite platform names them `text`,
+ * `double` and `integer` where knex writes `varchar(n)`, `float` and `boolean`. Translating keeps
+ * one migration for both databases and leaves MikroORM's schema diff empty.
+ */
+function sqliteColumnTypes(sql: string): string {
+  return sql.replace(/\bvarchar\(\d+\)/g, 'text').replace(/\bfloat\b/g, 'double').replace(/\bboolean\b/g, 'integer');
+}
+
 /** The SQL a schema-builder call produces, for migrations that must run on SQLite and PostgreSQL alike. */
 export abstract class PortableMigration extends Migration {
   protected schema(build: (schema: Knex.SchemaBuilder) => Knex.SchemaBuilder): void {
+    const sqlite = (this.getKnex().client as { dialect?: string }).dialect === 'sqlite3';
     for (const statement of build(this.getKnex().schema).toSQL() as unknown as { sql: string }[]) {
-      this.addSql(statement.sql);
+      this.addSql(sqlite ? sqliteColumnTypes(statement.sql) : statement.sql);
     }
   }
 }

@@ -48,6 +48,10 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
     // Traces are for Apollo's hosted studio, which a government network never reaches.
     plugins: [ApolloServerPluginInlineTraceDisabled()],
     includeStacktraceInErrorResponses: process.env.NODE_ENV !== 'production',
+    // Signals are handled once, by onShutdown below. Apollo's own handler would call stop() too, and
+    // a second stop() during the first waits on a barrier Apollo Server 5 never resolves: the
+    // process then hung until the 10 s force-exit and exited 1 instead of 0.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 

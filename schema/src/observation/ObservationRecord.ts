@@ -43,7 +43,7 @@ export class ObservationRecord {
   ytdYoyPct: number | null = null;
 
   @Property({ type: 'string', length: 16 })
-  status: ObservationStatusValue = 'PRELIMINARY';
+  status!: ObservationStatusValue;
 
   @Property({ type: 'string', length: 64 })
   reportedBy!: string;

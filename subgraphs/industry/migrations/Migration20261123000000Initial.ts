@@ -5,7 +5,7 @@ export class Migration20261123000000Initial extends PortableMigration {
     this.schema((s) => createObservationTable(s));
     this.schema((s) =>
       s.createTable('region', (t) => {
-        t.string('code', 6).primary();
+        t.string('code', 6).notNullable().primary();
         t.string('name', 64).notNullable();
         t.string('name_en', 128).notNullable();
         t.string('level', 16).notNullable();
@@ -15,7 +15,7 @@ export class Migration20261123000000Initial extends PortableMigration {
     );
     this.schema((s) =>
       s.createTable('enterprise', (t) => {
-        t.string('credit_code', 18).primary();
+        t.string('credit_code', 18).notNullable().primary();
         t.string('name', 128).notNullable();
         t.string('region_code', 6).notNullable();
         t.string('industry_code', 5).notNullable();

@@ -1,4 +1,4 @@
-import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { RegionCodeScalar } from '@huishang/schema';
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import type { SubgraphContext } from '@huishang/schema';
@@ -32,7 +32,7 @@ export class Region {
   nameEn: string;
 
   @Field(() => RegionLevel, { description: 'Level in the administrative hierarchy.' })
-  @Enum({ items: () => RegionLevel, type: 'string', length: 16 })
+  @Property({ type: 'string', length: 16 })
   level: RegionLevel;
 
   @Property({ type: 'string', length: 6, nullable: true })
