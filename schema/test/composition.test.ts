@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
+import { parse as parseYaml } from 'yaml';
+import { DEFAULT_PORTS, SUBGRAPH_NAMES } from '../src';
+
+const schemaDir = join(__dirname, '..');
+const read = (file: string) => readFileSync(join(schemaDir, file), 'utf8');
+
+describe('the committed supergraph', () => {
+  it('is exactly what the committed subgraph SDLs compose to', () => {
+    const result = composeServices(
+      SUBGRAPH_NAMES.map((name) => ({ name, typeDefs: parse(read(`subgraphs/${name}.graphql`)), url: `http://localhost:${DEFAULT_PORTS[name]}/graphql` })),
+    );
+    expect(result.errors).toBeUndefined();
+    expect(`${result.supergraphSdl}\n`).toBe(read('supergraph.graphql'));
+  });
+
+  it('gives every department its namespace on both shared entities', () => {
+    const sdl = read('supergraph.graphql');
+    for (const name of SUBGRAPH_NAMES) {
+      for (const entity of ['Region', 'Enterprise']) {
+        const type = new RegExp(`type ${entity}[^{]*\\{([\\s\\S]*?)\\n\\}`).exec(sdl)![1];
+        expect(type).toMatch(new RegExp(`\\b${name}\\(\\s*month: Month!\\s*\\): \\w+Figures! @join__field\\(graph: ${name.toUpperCase()}\\)`));
+      }
+    }
+  });
+
+  it('is described for rover and Apollo Router with the same subgraphs and ports', () => {
+    const rover = parseYaml(read('supergraph.yaml'));
+    const router = parseYaml(read('router.yaml'));
+    expect(Object.keys(rover.subgraphs).sort()).toEqual([...SUBGRAPH_NAMES].sort());
+    for (const name of SUBGRAPH_NAMES) {
+      expect(rover.subgraphs[name].routing_url).toBe(`http://localhost:${DEFAULT_PORTS[name]}/graphql`);
+      expect(router.override_subgraph_url[name]).toBe(`http://localhost:${DEFAULT_PORTS[name]}/graphql`);
+    }
+  });
+});
