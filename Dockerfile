@@ -1,0 +1,37 @@
+# One image for every Huishang service; the build argument SERVICE picks which one it runs:
+#   docker build --build-arg SERVICE=energy -t huishang-energy .
+# SERVICE is gateway, industry, finance, energy, statistics or hr.
+FROM node:20-bookworm-slim
+
+WORKDIR /app
+
+# Dependencies first, from the manifests alone, so a source change does not reinstall them.
+COPY package.json package-lock.json ./
+COPY schema/package.json schema/
+COPY subgraphs/industry/package.json subgraphs/industry/
+COPY subgraphs/finance/package.json subgraphs/finance/
+COPY subgraphs/energy/package.json subgraphs/energy/
+COPY subgraphs/statistics/package.json subgraphs/statistics/
+COPY subgraphs/hr/package.json subgraphs/hr/
+COPY gateway/package.json gateway/
+COPY test/package.json test/
+RUN npm ci --no-audit --no-fund
+
+COPY . .
+RUN npx tsc -b
+
+# Everything above is the same for the six services (one cached build); only this differs.
+ARG SERVICE=gateway
+RUN case "$SERVICE" in \
+      gateway) entry=gateway/dist/src/index.js ;; \
+      industry|finance|energy|statistics|hr) entry=subgraphs/$SERVICE/dist/src/index.js ;; \
+      *) echo "SERVICE must be gateway, industry, finance, energy, statistics or hr, not '$SERVICE'" >&2; exit 1 ;; \
+    esac \
+ && test -f "$entry" \
+ && ln -s "/app/$entry" /app/service.js
+
+# Without DATABASE_URL a service keeps SQLite files in /app/data: let the runtime user write there.
+RUN mkdir -p /app/data && chown node:node /app/data
+ENV HOST=0.0.0.0
+USER node
+CMD ["node", "/app/service.js"]
