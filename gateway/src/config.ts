@@ -1,0 +1,48 @@
+import { servicePort } from '@huishang/schema';
+
+/**
+ * Everything the gateway reads from the environment, read once at start so a bad value stops it
+ * with one sentence instead of surfacing later. Subgraph URLs (INDUSTRY_URL, …) are read by
+ * `subgraphUrl` from the shared package when ApolloGateway builds its data sources.
+ */
+export interface GatewayConfig {
+  /** GATEWAY_PORT, default 4000; 0 picks a free port. */
+  port: number;
+  /** HOST to listen on; default all interfaces. */
+  host: string | undefined;
+  /** MAX_QUERY_DEPTH, default 12. */
+  maxQueryDepth: number;
+  /** SUBGRAPH_TIMEOUT_MS, default 30 000: one subgraph request. */
+  subgraphTimeoutMs: number;
+  /** READY_TIMEOUT_MS, default 2 000: one subgraph's /ready during the gateway's /ready. */
+  readyTimeoutMs: number;
+  /** NODE_ENV=development: stack traces in error responses. */
+  stacktraces: boolean;
+}
+
+export const DEFAULT_MAX_QUERY_DEPTH = 12;
+export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 30_000;
+export const DEFAULT_READY_TIMEOUT_MS = 2_000;
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+export function maxQueryDepth(env: NodeJS.ProcessEnv = process.env): number {
+  return positiveInteger(env, 'MAX_QUERY_DEPTH', DEFAULT_MAX_QUERY_DEPTH);
+}
+
+export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, port?: number): GatewayConfig {
+  return {
+    port: port ?? servicePort('gateway', env),
+    host: env.HOST || undefined,
+    maxQueryDepth: maxQueryDepth(env),
+    subgraphTimeoutMs: positiveInteger(env, 'SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS),
+    readyTimeoutMs: positiveInteger(env, 'READY_TIMEOUT_MS', DEFAULT_READY_TIMEOUT_MS),
+    stacktraces: env.NODE_ENV === 'development',
+  };
+}

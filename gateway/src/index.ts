@@ -1,0 +1,14 @@
+import { startGateway } from './gateway';
+
+/** `node gateway/dist/src/index.js`: everything is configured through the environment (see README). */
+async function main(): Promise<void> {
+  const started = Date.now();
+  const gateway = await startGateway({ env: process.env });
+  const subgraphs = [...gateway.subgraphs].map(([name, url]) => `  ${name.padEnd(10)} ${url}`).join('\n');
+  console.log(`gateway: ready at ${gateway.url} in ${Date.now() - started} ms (GraphiQL at ${gateway.url.replace(/\/graphql$/, '/')})\n${subgraphs}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

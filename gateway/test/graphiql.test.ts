@@ -1,0 +1,110 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { runInNewContext } from 'node:vm';
+import { gunzipSync } from 'node:zlib';
+import { EXAMPLE_QUERIES } from '../src/examples';
+import { bootScript, graphiqlRoutes, pageHtml } from '../src/graphiql';
+
+describe('GraphiQL boot script', () => {
+  it('mounts GraphiQL with a fetcher on /graphql and the examples as tabs', () => {
+    const calls: { fetcher?: unknown; element?: { type: unknown; props: Record<string, any> }; container?: unknown } = {};
+    function GraphiQL() {}
+    GraphiQL.createFetcher = (options: unknown) => (calls.fetcher = options) && 'fetcher';
+    GraphiQL.createLocalStorage = (options: unknown) => ({ storage: options });
+    const window = {
+      GraphiQL,
+      React: { createElement: (type: unknown, props: Record<string, any>) => (calls.element = { type, props }) },
+      ReactDOM: { createRoot: (container: unknown) => ((calls.container = container), { render: () => undefined }) },
+    };
+    const document = { getElementById: (id: string) => `#${id}` };
+    runInNewContext(bootScript(), { window, document });
+
+    expect(calls.fetcher).toEqual({ url: '/graphql' });
+    expect(calls.container).toBe('#graphiql');
+    expect(calls.element?.type).toBe(GraphiQL);
+    const { defaultTabs, fetcher } = calls.element!.props;
+    expect(fetcher).toBe('fetcher');
+    expect(defaultTabs).toHaveLength(EXAMPLE_QUERIES.length);
+    expect(defaultTabs[0]).toEqual({ query: EXAMPLE_QUERIES[0].query, variables: '{\n  "month": "2015-06"\n}' });
+    expect(defaultTabs[3].variables).toBe('');
+  });
+
+  it('names no other host', () => {
+    // Neither a scheme nor a protocol-relative URL ("//cdn…") in a string.
+    const external = /[a-z][a-z0-9+.-]*:\/\/|["'(]\/\/\w/i;
+    expect(bootScript()).not.toMatch(external);
+    expect(pageHtml((path) => path)).not.toMatch(external);
+  });
+});
+
+describe('GraphiQL routes', () => {
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    const routes = graphiqlRoutes();
+    server = createServer((req, res) => {
+      const route = routes[new URL(req.url ?? '/', 'http://localhost').pathname];
+      if (route) return void route(req, res);
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('sends the page with a CSP that allows only this origin', async () => {
+    const response = await fetch(`${base}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'self'; script-src 'self';/);
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('serves gzip, answers If-None-Match with 304 and HEAD without a body', async () => {
+    const path = '/assets/react/umd/react.production.min.js';
+    const plain = await fetch(`${base}${path}`, { headers: { 'accept-encoding': 'identity' } });
+    const text = await plain.text();
+    expect(text).toContain('React');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.headers.get('cache-control')).toBe('public, max-age=86400');
+
+    // Node's fetch decodes gzip itself; ask with a raw request to see the encoding.
+    const raw = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+      const { request } = require('node:http') as typeof import('node:http');
+      request(`${base}${path}`, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(raw.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(raw.body).toString('utf8')).toBe(text);
+
+    const etag = plain.headers.get('etag')!;
+    const cached = await fetch(`${base}${path}`, { headers: { 'if-none-match': etag } });
+    expect(cached.status).toBe(304);
+
+    const head = await fetch(`${base}${path}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await head.text()).toBe('');
+  });
+
+  it('serves the source maps the bundles point at', async () => {
+    const map = await fetch(`${base}/assets/graphiql/graphiql.min.css.map`);
+    expect(map.status).toBe(200);
+    expect(map.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  });
+
+  it('refuses other methods', async () => {
+    const response = await fetch(`${base}/assets/graphiql/graphiql.min.css`, { method: 'POST' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
+  });
+});
