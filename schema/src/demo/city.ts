@@ -111,7 +111,7 @@ export function demoCity(options: DemoOptions = demoOptionsFromEnv()): DemoCity 
     names.add(name);
     // Monthly output in 2012, 万元: log-normal, a few large groups and many small firms.
     const base = Math.exp(register.normal(Math.log(1200), 1.05));
-    const growth = register.normal(0.1, 0.07);
+    const growth = register.normal(0.125, 0.07);
     drafts.push({ creditCode, name, regionCode, industry, aboveDesignatedSize: false, key: false, base, growth });
   }
 
