@@ -1,11 +1,14 @@
 import { ObservationRecord, namespaceResolvers, type SubgraphDefinition } from '@huishang/schema';
 import { Migration20261123000000Initial } from '../migrations/Migration20261123000000Initial';
+import { Migration20261123000100Targets } from '../migrations/Migration20261123000100Targets';
 import { Enterprise, enterpriseReference } from './entities/Enterprise';
 import { Region, regionReference } from './entities/Region';
+import { Target } from './entities/Target';
 import { IndustryFigures } from './IndustryFigures';
 import { industryLoaders } from './loaders';
 import { EnterpriseResolver } from './resolvers/EnterpriseResolver';
 import { RegionResolver } from './resolvers/RegionResolver';
+import { RegionTargetsResolver, TargetResolver } from './resolvers/TargetResolver';
 import { seedIndustry } from './seed';
 
 export const industry: SubgraphDefinition = {
@@ -15,6 +18,8 @@ export const industry: SubgraphDefinition = {
     resolvers: [
       RegionResolver,
       EnterpriseResolver,
+      TargetResolver,
+      RegionTargetsResolver,
       ...namespaceResolvers(
         { field: 'industry', figures: IndustryFigures, description: 'Industry bureau figures (工信委)' },
         { Region, Enterprise },
@@ -22,7 +27,7 @@ export const industry: SubgraphDefinition = {
     ] as [Function, ...Function[]],
     referenceResolvers: { Region: regionReference, Enterprise: enterpriseReference },
   }),
-  database: { entities: [ObservationRecord, Region, Enterprise], migrations: [Migration20261123000000Initial] },
+  database: { entities: [ObservationRecord, Region, Enterprise, Target], migrations: [Migration20261123000000Initial, Migration20261123000100Targets] },
   loaders: industryLoaders,
   seed: seedIndustry,
 };

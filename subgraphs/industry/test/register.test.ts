@@ -91,3 +91,36 @@ describe('industry subgraph: the region and enterprise register', () => {
     expect((result.data as any).enterprise).toBeNull();
   });
 });
+
+describe('industry subgraph: the 2015 targets of 许政[2015]39号', () => {
+  let bed: Testbed;
+  beforeAll(async () => {
+    process.env.HUISHANG_DEMO_ENTERPRISES = '60';
+    bed = await openTestbed(industry);
+  });
+  afterAll(async () => bed?.close());
+
+  it('holds the city targets quoted in the document', async () => {
+    const result: any = await bed.execute('{ targets(year: 2015, region: "411000") { indicator measure value unit scope source } }');
+    expect(result.errors).toBeUndefined();
+    const find = (indicator: string, measure: string, scope: string | null = null) =>
+      result.data.targets.find((t: any) => t.indicator === indicator && t.measure === measure && t.scope === scope);
+    expect(find('IND_KEY_ENTERPRISE_OUTPUT', 'GROWTH_PCT').value).toBe(13);
+    expect(find('IND_PROJECT_INVESTMENT', 'LEVEL')).toMatchObject({ value: 3_000_000, unit: '万元' });
+    expect(find('HR_HIRES', 'LEVEL').value).toBe(15_000);
+    expect(find('STAT_MAIN_REVENUE', 'LEVEL', '装备制造').value).toBe(15_000_000);
+    expect(result.data.targets.every((t: any) => t.source === '许政[2015]39号')).toBe(true);
+  });
+
+  it('splits level targets down to the districts so that they add up to at least the city’s', async () => {
+    const result: any = await bed.execute('{ regions(level: COUNTY) { code targets(year: 2015) { indicator measure value } } city: region(code: "411000") { targets(year: 2015) { indicator measure value } } all: targets(year: 2015) { region { code } indicator measure value } }');
+    expect(result.errors).toBeUndefined();
+    for (const cityTarget of result.data.city.targets.filter((t: any) => t.indicator === 'IND_PROJECT_INVESTMENT' || t.indicator === 'HR_JOB_FAIRS')) {
+      const districtSum = result.data.all
+        .filter((t: any) => t.region.code !== '411000' && t.indicator === cityTarget.indicator && t.measure === cityTarget.measure)
+        .reduce((s: number, t: any) => s + t.value, 0);
+      expect(districtSum).toBeGreaterThanOrEqual(cityTarget.value - 5);
+    }
+    expect(result.data.regions.every((r: any) => r.targets.length > 0)).toBe(true);
+  });
+});
