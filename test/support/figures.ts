@@ -1,0 +1,124 @@
+/**
+ * What the tests need to know about the departments' figures: each namespace's headline fields
+ * (from the subgraphs' `*Figures.ts`) and the indicator catalogues, loaded from the built
+ * subgraphs so units and order come from the code the processes run, not from copies.
+ */
+import { join } from 'node:path';
+import { REPO_ROOT, SUBGRAPHS, type Row, type SubgraphName, type System } from './system';
+
+/** Namespace field → headline field → indicator code. */
+export const HEADLINES: Readonly<Record<SubgraphName, Readonly<Record<string, string>>>> = {
+  industry: {
+    keyEnterpriseOutput: 'IND_KEY_ENTERPRISE_OUTPUT',
+    projectInvestment: 'IND_PROJECT_INVESTMENT',
+    newProjectOutput: 'IND_NEW_PROJECT_OUTPUT',
+  },
+  finance: {
+    loansOutstanding: 'FIN_LOANS_OUTSTANDING',
+    newLoans: 'FIN_NEW_LOANS',
+    newlyFinancedEnterprises: 'FIN_NEWLY_FINANCED_ENTERPRISES',
+    industrialVat: 'FIN_INDUSTRIAL_VAT',
+  },
+  energy: {
+    electricity: 'EN_ELECTRICITY',
+    gas: 'EN_GAS',
+  },
+  statistics: {
+    valueAddedGrowth: 'STAT_VALUE_ADDED_GROWTH',
+    grossOutput: 'STAT_GROSS_OUTPUT',
+    mainRevenue: 'STAT_MAIN_REVENUE',
+    totalProfit: 'STAT_TOTAL_PROFIT',
+    salesRatio: 'STAT_SALES_RATIO',
+    industrialInvestment: 'STAT_INDUSTRIAL_INVESTMENT',
+  },
+  hr: {
+    employees: 'HR_EMPLOYEES',
+    hiringDemand: 'HR_HIRING_DEMAND',
+    jobFairs: 'HR_JOB_FAIRS',
+    hires: 'HR_HIRES',
+    trainees: 'HR_TRAINEES',
+  },
+};
+
+export interface CatalogueEntry {
+  code: string;
+  unit: string;
+}
+
+/** The subgraph's indicator catalogue, in its bulletin order (as `indicators` returns them). */
+export function catalogue(name: SubgraphName): CatalogueEntry[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const module = require(join(REPO_ROOT, 'subgraphs', name, 'dist', 'src', 'indicators.js')) as Record<string, { definitions: CatalogueEntry[] }>;
+  const found = module[`${name}Indicators`];
+  if (!found) throw new Error(`subgraphs/${name}/dist/src/indicators.js exports no ${name}Indicators`);
+  return found.definitions.map(({ code, unit }) => ({ code, unit }));
+}
+
+/** The fields every test reads of an observation. */
+export const OBSERVATION_FRAGMENT = 'fragment obs on Observation { indicator value ytdValue yoyPct ytdYoyPct unit status }';
+
+/** `energy(month: $month) { month electricity { ...obs } gas { ...obs } indicators { ...obs } }` */
+export function namespaceSelection(name: SubgraphName, month = '$month'): string {
+  const headlines = Object.keys(HEADLINES[name])
+    .map((field) => `${field} { ...obs }`)
+    .join(' ');
+  return `${name}(month: ${month}) { month ${headlines} indicators { ...obs } }`;
+}
+
+export const ALL_NAMESPACES = (month = '$month') => SUBGRAPHS.map((name) => namespaceSelection(name, month)).join('\n');
+
+export interface ObservationJson {
+  indicator: string;
+  value: number | null;
+  ytdValue: number | null;
+  yoyPct: number | null;
+  ytdYoyPct: number | null;
+  unit: string;
+  status: string;
+}
+
+/** The subgraph's own rows for a subject and month, straight from its `observation` table. */
+export function observationRows(system: System, name: SubgraphName, subjectType: 'REGION' | 'ENTERPRISE', code: string, month: string): Promise<Row[]> {
+  return system.sql(
+    name,
+    'select indicator, value, ytd_value, yoy_pct, ytd_yoy_pct, status from observation where subject_type = ? and subject_code = ? and month = ?',
+    [subjectType, code, month],
+  );
+}
+
+/** A row as the API should render it: the columns that `Observation` exposes, unit from the catalogue. */
+export function expectedObservation(row: Row, units: ReadonlyMap<string, string>): ObservationJson {
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    indicator: row.indicator,
+    value: num(row.value),
+    ytdValue: num(row.ytd_value),
+    yoyPct: num(row.yoy_pct),
+    ytdYoyPct: num(row.ytd_yoy_pct),
+    unit: units.get(row.indicator)!,
+    status: row.status,
+  };
+}
+
+/**
+ * A department's figures for a subject and month, as answered through the gateway, against that
+ * department's database: every headline equals its row (or is null when there is none), and
+ * `indicators` lists exactly the rows the database holds, in catalogue order.
+ */
+export function expectFiguresMatchRows(name: SubgraphName, figures: Record<string, any>, rows: Row[], month: string): void {
+  const entries = catalogue(name);
+  const units = new Map(entries.map((e) => [e.code, e.unit]));
+  const order = new Map(entries.map((e, i) => [e.code, i]));
+  const expected = rows
+    .filter((r) => units.has(r.indicator))
+    .sort((a, b) => order.get(a.indicator)! - order.get(b.indicator)!)
+    .map((r) => expectedObservation(r, units));
+  // Nothing the department holds is lost on the way (rows outside the catalogue would be a seeding bug).
+  expect(rows.map((r) => r.indicator).filter((code) => !units.has(code))).toEqual([]);
+  expect(figures.month).toBe(month);
+  expect(figures.indicators).toEqual(expected);
+  for (const [field, code] of Object.entries(HEADLINES[name])) {
+    const row = expected.find((o) => o.indicator === code) ?? null;
+    expect({ [`${name}.${field}`]: figures[field] }).toEqual({ [`${name}.${field}`]: row });
+  }
+}

@@ -1,0 +1,360 @@
+/**
+ * The whole federation as separate processes, the way `npm start` runs it: five subgraphs and the
+ * gateway from their built `dist/`, on free ports, each subgraph on its own fresh database.
+ *
+ *   SQLite (default)           a fresh temp dir as HUISHANG_DATA_DIR: `<dir>/<subgraph>.sqlite`
+ *   DATABASE_URL=postgres://…  a unique base `<base>_e2e_<random>`: subgraph X creates `<that>_X`
+ *
+ * One system per test file (start it in beforeAll, stop it in afterAll): a start seeds five
+ * databases and takes a few seconds.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'libsql';
+
+export const SUBGRAPHS = ['industry', 'finance', 'energy', 'statistics', 'hr'] as const;
+export type SubgraphName = (typeof SUBGRAPHS)[number];
+export type ServiceName = SubgraphName | 'gateway';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+
+const READY_TIMEOUT_MS = Number(process.env.E2E_READY_TIMEOUT_MS ?? 90_000);
+const STOP_TIMEOUT_MS = 20_000;
+/** Captured output kept per process (the tail), for error messages. */
+const LOG_LIMIT = 256 * 1024;
+
+export interface GraphQLError {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; [key: string]: unknown };
+}
+
+/** The parsed JSON body of a GraphQL response, with the HTTP status beside it. */
+export interface GraphQLResult<TData = any> {
+  status: number;
+  data?: TData | null;
+  errors?: GraphQLError[];
+  extensions?: Record<string, unknown>;
+}
+
+export type Row = Record<string, any>;
+
+export interface StartOptions {
+  /** HUISHANG_DEMO_ENTERPRISES: size of the demo city (default 520, the subgraphs' own default). */
+  enterprises?: number;
+  /** Extra environment for every process (wins over what the harness sets). */
+  env?: Record<string, string>;
+}
+
+export interface System {
+  database: { kind: 'sqlite'; dataDir: string } | { kind: 'postgresql'; base: string; databases: Record<SubgraphName, string> };
+  gatewayUrl: string;
+  /** The GraphQL URL of one service (`gateway` too). */
+  subgraphUrl(name: ServiceName): string;
+  /** POSTs a GraphQL request to the gateway (or `url`): the parsed body and the HTTP status. */
+  query<TData = any>(query: string, variables?: Record<string, unknown>, url?: string): Promise<GraphQLResult<TData>>;
+  /**
+   * Rows from that subgraph's own database. Placeholders are `?` on both engines (rewritten to `$n`
+   * for PostgreSQL). Booleans come back as 0/1 on SQLite and true/false on PostgreSQL; counts as
+   * strings on PostgreSQL: wrap them in Boolean()/Number().
+   */
+  sql(name: SubgraphName, text: string, params?: unknown[]): Promise<Row[]>;
+  /** `huishang_sql_statements_total` from the subgraph's /metrics. */
+  sqlStatements(name: SubgraphName): Promise<number>;
+  /** What a process printed so far (stdout and stderr interleaved). */
+  logs(name: ServiceName): string;
+  /** Exit code of each process; null while running or when it died of a signal. */
+  exitCodes(): Record<ServiceName, number | null>;
+  /** SIGTERM to every process, waits for them, closes DB handles, removes the data it created. Idempotent. */
+  stop(): Promise<Record<ServiceName, number | null>>;
+}
+
+interface Managed {
+  name: ServiceName;
+  port: number;
+  child: ChildProcess;
+  output: string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  exited?: { code: number | null; signal: NodeJS.Signals | null };
+}
+
+/** Processes still running in this jest worker: killed on exit even if a test file forgets stop(). */
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const child of live) child.kill('SIGKILL');
+  });
+}
+
+/** A port nothing listens on right now: bind port 0, read it back, release it. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolvePort(port) : reject(new Error('could not read back a free port'))));
+    });
+  });
+}
+
+async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The variables a developer's shell may carry that would point a process elsewhere. */
+function baseEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key === 'DATABASE_URL' || key === 'HUISHANG_DATA_DIR' || key === 'NODE_ENV' || key === 'HOST') continue;
+    if (/^(GATEWAY|INDUSTRY|FINANCE|ENERGY|STATISTICS|HR)_(PORT|URL|DATABASE_URL)$/.test(key)) continue;
+    if (/^HUISHANG_DEMO_/.test(key) || key === 'SUPERGRAPH_PATH' || key.startsWith('JEST_')) continue;
+    env[key] = value;
+  }
+  return env;
+}
+
+function tail(text: string, limit = 8_000): string {
+  return text.length > limit ? `…${text.slice(-limit)}` : text;
+}
+
+function describeExit(process: Managed): string {
+  const exit = process.exited;
+  if (!exit) return 'still running';
+  return exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+
+function spawnService(name: ServiceName, entry: string, port: number, env: NodeJS.ProcessEnv): Managed {
+  const script = join(REPO_ROOT, entry);
+  if (!existsSync(script)) throw new Error(`${entry} is missing: build first with node_modules/.bin/tsc -b`);
+  const child = spawn(process.execPath, [script], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  const managed = { name, port, child, output: '' } as Managed;
+  const capture = (chunk: Buffer) => {
+    managed.output += chunk.toString('utf8');
+    if (managed.output.length > LOG_LIMIT) managed.output = managed.output.slice(-LOG_LIMIT);
+  };
+  child.stdout!.on('data', capture);
+  child.stderr!.on('data', capture);
+  managed.exit = new Promise((resolveExit) => {
+    child.once('exit', (code, signal) => {
+      live.delete(child);
+      managed.exited = { code, signal };
+      resolveExit(managed.exited);
+    });
+    child.once('error', (error) => {
+      capture(Buffer.from(`\n[harness] spawn failed: ${error.message}\n`));
+      live.delete(child);
+      managed.exited = { code: null, signal: null };
+      resolveExit(managed.exited);
+    });
+  });
+  return managed;
+}
+
+/** Polls `/ready` until it answers 200; fails early if the process exits, with what it printed. */
+async function waitReady(service: Managed, deadline: number): Promise<void> {
+  const url = `http://127.0.0.1:${service.port}/ready`;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (service.exited) {
+      throw new Error(`${service.name} ${describeExit(service)} before it was ready (port ${service.port}). Its output:\n${tail(service.output)}`);
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      const body = await response.text();
+      if (response.status === 200) return;
+      last = `${response.status} ${body}`;
+    } catch (error) {
+      last = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    }
+    await sleep(150);
+  }
+  throw new Error(
+    `${service.name} was not ready at ${url} within ${READY_TIMEOUT_MS / 1000} s (last answer: ${last}). Its output:\n${tail(service.output)}`,
+  );
+}
+
+// `pg` ships no types and @types/pg is not a dependency: the little of it the harness uses.
+interface PgClient {
+  connect(): Promise<void>;
+  query(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
+  end(): Promise<void>;
+}
+type PgClientConstructor = new (config: { connectionString: string }) => PgClient;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pgClient = (): PgClientConstructor => (require('pg') as { Client: PgClientConstructor }).Client;
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** `?` placeholders → `$1, $2, …` (none of our queries put a `?` inside a string literal). */
+function numberedPlaceholders(text: string): string {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+}
+
+export async function startSystem(options: StartOptions = {}): Promise<System> {
+  installExitHook();
+  const started = Date.now();
+  const parentUrl = process.env.DATABASE_URL;
+  const postgres = !!parentUrl && /^postgres(ql)?:\/\//.test(parentUrl);
+
+  const env = baseEnvironment();
+  let database: System['database'];
+  if (postgres) {
+    const baseName = new URL(parentUrl).pathname.replace(/^\//, '') || 'huishang';
+    const base = `${baseName}_e2e_${randomBytes(4).toString('hex')}`;
+    const databases = Object.fromEntries(SUBGRAPHS.map((name) => [name, `${base}_${name}`])) as Record<SubgraphName, string>;
+    database = { kind: 'postgresql', base, databases };
+    env.DATABASE_URL = withDatabase(parentUrl, base);
+  } else {
+    database = { kind: 'sqlite', dataDir: mkdtempSync(join(tmpdir(), 'huishang-e2e-')) };
+    env.HUISHANG_DATA_DIR = database.dataDir;
+  }
+  if (options.enterprises !== undefined) env.HUISHANG_DEMO_ENTERPRISES = String(options.enterprises);
+
+  const [gatewayPort, ...subgraphPorts] = await freePorts(1 + SUBGRAPHS.length);
+  const ports = Object.fromEntries(SUBGRAPHS.map((name, i) => [name, subgraphPorts[i]])) as Record<SubgraphName, number>;
+  const urlOf = (name: ServiceName) => `http://127.0.0.1:${name === 'gateway' ? gatewayPort : ports[name]}/graphql`;
+  for (const name of SUBGRAPHS) {
+    env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
+    env[`${name.toUpperCase()}_URL`] = urlOf(name);
+  }
+  env.GATEWAY_PORT = String(gatewayPort);
+  Object.assign(env, options.env ?? {});
+
+  const services = new Map<ServiceName, Managed>();
+  const sqlite = new Map<SubgraphName, Database.Database>();
+  const pg = new Map<SubgraphName, Promise<PgClient>>();
+
+  let stopped: Promise<Record<ServiceName, number | null>> | undefined;
+  const exitCodes = () =>
+    Object.fromEntries([...SUBGRAPHS, 'gateway' as const].map((name) => [name, services.get(name)?.exited?.code ?? null])) as Record<ServiceName, number | null>;
+
+  const stop = () =>
+    (stopped ??= (async () => {
+      const running = [...services.values()];
+      for (const service of running) if (!service.exited) service.child.kill('SIGTERM');
+      await Promise.all(
+        running.map(async (service) => {
+          const timer = setTimeout(() => {
+            service.output += `\n[harness] no exit ${STOP_TIMEOUT_MS / 1000} s after SIGTERM: SIGKILL\n`;
+            service.child.kill('SIGKILL');
+          }, STOP_TIMEOUT_MS);
+          await service.exit;
+          clearTimeout(timer);
+        }),
+      );
+      for (const db of sqlite.values()) db.close();
+      sqlite.clear();
+      for (const client of pg.values()) await client.then((c) => c.end()).catch(() => undefined);
+      pg.clear();
+      if (database.kind === 'sqlite') {
+        rmSync(database.dataDir, { recursive: true, force: true });
+      } else {
+        const Client = pgClient();
+        const admin = new Client({ connectionString: withDatabase(parentUrl!, 'postgres') });
+        await admin.connect();
+        try {
+          for (const name of Object.values(database.databases)) await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+        } finally {
+          await admin.end();
+        }
+      }
+      return exitCodes();
+    })());
+
+  try {
+    for (const name of SUBGRAPHS) services.set(name, spawnService(name, `subgraphs/${name}/dist/src/index.js`, ports[name], env));
+    // The gateway needs no subgraph to start; its /ready answers 200 only once all five are ready.
+    services.set('gateway', spawnService('gateway', 'gateway/dist/src/index.js', gatewayPort, env));
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    await Promise.all(SUBGRAPHS.map((name) => waitReady(services.get(name)!, deadline)));
+    await waitReady(services.get('gateway')!, deadline);
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+
+  const openSqlite = (name: SubgraphName): Database.Database => {
+    let db = sqlite.get(name);
+    if (!db) {
+      if (database.kind !== 'sqlite') throw new Error('not a SQLite system');
+      db = new Database(join(database.dataDir, `${name}.sqlite`), { timeout: 5_000 });
+      sqlite.set(name, db);
+    }
+    return db;
+  };
+  const openPg = (name: SubgraphName): Promise<PgClient> => {
+    let client = pg.get(name);
+    if (!client) {
+      if (database.kind !== 'postgresql') throw new Error('not a PostgreSQL system');
+      const Client = pgClient();
+      const c = new Client({ connectionString: withDatabase(parentUrl!, database.databases[name]) });
+      client = c.connect().then(() => c);
+      pg.set(name, client);
+    }
+    return client;
+  };
+
+  const system: System = {
+    database,
+    gatewayUrl: urlOf('gateway'),
+    subgraphUrl: urlOf,
+    async query(query, variables, url = urlOf('gateway')) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.text();
+      let body: Omit<GraphQLResult, 'status'>;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new Error(`${url} answered ${response.status} with a body that is not JSON: ${tail(text, 2_000)}`);
+      }
+      return { status: response.status, ...body };
+    },
+    async sql(name, text, params = []) {
+      if (stopped) throw new Error('system stopped');
+      if (database.kind === 'sqlite') {
+        // libsql binds booleans as 0/1 only when told; SQLite has no boolean type.
+        const bound = params.map((p) => (typeof p === 'boolean' ? Number(p) : p));
+        return openSqlite(name).prepare(text).all(...bound) as Row[];
+      }
+      return (await (await openPg(name)).query(numberedPlaceholders(text), params)).rows;
+    },
+    async sqlStatements(name) {
+      const response = await fetch(`http://127.0.0.1:${ports[name]}/metrics`);
+      const text = await response.text();
+      const match = /^huishang_sql_statements_total(?:\{[^}]*\})?\s+(\d+)\s*$/m.exec(text);
+      if (!match) throw new Error(`${name} /metrics has no huishang_sql_statements_total:\n${text}`);
+      return Number(match[1]);
+    },
+    logs: (name) => services.get(name)?.output ?? '',
+    exitCodes,
+    stop,
+  };
+  if (process.env.E2E_VERBOSE) console.log(`system (${database.kind}) ready in ${Date.now() - started} ms at ${system.gatewayUrl}`);
+  return system;
+}
