@@ -65,6 +65,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     validationRules: [identifierArgumentsRule, depthLimitRule(config.maxQueryDepth)],
     // GraphiQL's docs and completion run on introspection, whatever NODE_ENV says.
     introspection: true,
+    // onShutdown stops the server once; Apollo's own signal handler would stop it a second time.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: config.stacktraces,
     plugins: [
       // Apollo's landing page loads from a CDN; ours (graphiql.ts) is served locally.

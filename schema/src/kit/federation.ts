@@ -1,6 +1,6 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { GraphQLSchema, parse } from 'graphql';
+import { GraphQLSchema, Kind, parse, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import { buildSchema, createResolversMap, type BuildSchemaOptions, type NonEmptyArray } from 'type-graphql';
 
 /** Federation 2 directives the subgraphs may use. */
@@ -42,4 +42,19 @@ export async function buildFederatedSchema(options: SubgraphSchemaOptions): Prom
   }
   const federated = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers });
   return { schema: federated, sdl };
+}
+
+/**
+ * Whether the client selected `field` directly under the current field (through fragments too),
+ * so a resolver can skip work nobody asked for, e.g. a `count(*)` for an unrequested `totalCount`.
+ */
+export function selects(info: GraphQLResolveInfo, field: string): boolean {
+  const visit = (selections: readonly SelectionNode[]): boolean =>
+    selections.some((s) => {
+      if (s.kind === Kind.FIELD) return s.name.value === field;
+      if (s.kind === Kind.INLINE_FRAGMENT) return visit(s.selectionSet.selections);
+      const fragment = info.fragments[s.name.value];
+      return fragment ? visit(fragment.selectionSet.selections) : false;
+    });
+  return info.fieldNodes.some((node) => (node.selectionSet ? visit(node.selectionSet.selections) : false));
 }

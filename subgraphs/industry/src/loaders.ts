@@ -12,7 +12,16 @@ function byKey<T extends object>(em: EntityManager, entity: new () => T, key: ke
   });
 }
 
+/** Regions under each of many parents, one statement: `regions { children { … } }` stays constant. */
+function childrenOf(em: EntityManager) {
+  return new DataLoader<string, Region[]>(async (parents) => {
+    const rows = await em.find(Region, { parentCode: { $in: [...parents] } }, { orderBy: { code: 'asc' } });
+    return parents.map((p) => rows.filter((r) => r.parentCode === p));
+  });
+}
+
 export const industryLoaders = (em: EntityManager) => ({
   regions: byKey(em, Region, 'code'),
+  regionChildren: childrenOf(em),
   enterprises: byKey(em, Enterprise, 'creditCode'),
 });

@@ -124,3 +124,24 @@ describe('industry subgraph: the 2015 targets of 许政[2015]39号', () => {
     expect(result.data.regions.every((r: any) => r.targets.length > 0)).toBe(true);
   });
 });
+
+describe('industry subgraph: statements per request', () => {
+  let bed: Testbed;
+  beforeAll(async () => {
+    process.env.HUISHANG_DEMO_ENTERPRISES = '60';
+    bed = await openTestbed(industry);
+  });
+  afterAll(async () => bed?.close());
+
+  it('reads every region with its parent and children in three statements', async () => {
+    const statements = await bed.countStatements(() => bed.execute('{ regions { code parent { code } children { code } } }'));
+    expect(statements).toBe(3);
+  });
+
+  it('counts enterprises only when totalCount is asked for', async () => {
+    const without = await bed.countStatements(() => bed.execute('{ enterprises(first: 5) { edges { node { creditCode } } } }'));
+    const withCount = await bed.countStatements(() => bed.execute('{ enterprises(first: 5) { ...Total edges { node { creditCode } } } } fragment Total on EnterpriseConnection { totalCount }'));
+    expect(without).toBe(1);
+    expect(withCount).toBe(2);
+  });
+});

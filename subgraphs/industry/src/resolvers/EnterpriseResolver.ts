@@ -1,4 +1,5 @@
-import { Arg, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Field, FieldResolver, Info, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import {
   badUserInput,
   CITY_CODE,
@@ -6,6 +7,7 @@ import {
   IndustryCodeScalar,
   isCreditCode,
   RegionCodeScalar,
+  selects,
   type SubgraphContext,
 } from '@huishang/schema';
 import type { FilterQuery } from '@mikro-orm/core';
@@ -63,6 +65,7 @@ export class EnterpriseResolver {
   @Query(() => EnterpriseConnection, { description: 'Enterprises of the register (企业名录), a page at a time, ordered by credit code.' })
   async enterprises(
     @Ctx() ctx: SubgraphContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('region', () => RegionCodeScalar, { nullable: true, description: 'Only enterprises of this district; the city code means all.' }) region?: string | null,
     @Arg('industry', () => IndustryCodeScalar, { nullable: true, description: 'Only enterprises in this section, division, group or class.' }) industry?: string | null,
     @Arg('keyOnly', () => Boolean, { defaultValue: false, description: 'Only the 100 key enterprises (百户重点企业).' }) keyOnly?: boolean,
@@ -77,7 +80,8 @@ export class EnterpriseResolver {
     if (industry) where.industryCode = { $like: `${industry}%` };
     if (keyOnly) where.keyEnterprise = true;
     if (aboveDesignatedSizeOnly) where.aboveDesignatedSize = true;
-    const totalCount = await ctx.em.count(Enterprise, where);
+    // Counting costs a statement; only pay it when the client asked for totalCount.
+    const totalCount = selects(info, 'totalCount') ? await ctx.em.count(Enterprise, where) : 0;
     const page = await ctx.em.find(
       Enterprise,
       after ? { ...where, creditCode: { $gt: decodeCursor(after) } } : where,

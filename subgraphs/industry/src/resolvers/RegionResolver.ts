@@ -21,6 +21,6 @@ export class RegionResolver {
 
   @FieldResolver(() => [Region], { description: 'Regions directly under this one (下辖地区).' })
   children(@Root() region: Region, @Ctx() ctx: SubgraphContext): Promise<Region[]> {
-    return ctx.em.find(Region, { parentCode: region.code }, { orderBy: { code: 'asc' } });
+    return ctx.loaders.regionChildren.load(region.code) as Promise<Region[]>;
   }
 }
