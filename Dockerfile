@@ -15,7 +15,7 @@ COPY subgraphs/statistics/package.json subgraphs/statistics/
 COPY subgraphs/hr/package.json subgraphs/hr/
 COPY gateway/package.json gateway/
 COPY test/package.json test/
-RUN npm ci --no-audit --no-fund
+RUN npm install --no-audit --no-fund
 
 COPY . .
 RUN npx tsc -b
