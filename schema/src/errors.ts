@@ -9,6 +9,7 @@ export const ErrorCode = {
   NotFound: 'NOT_FOUND',
   UnknownIndicator: 'UNKNOWN_INDICATOR',
   QueryTooComplex: 'QUERY_TOO_COMPLEX',
+  IdempotencyConflict: 'IDEMPOTENCY_CONFLICT',
   Forbidden: 'FORBIDDEN',
   Unauthenticated: 'UNAUTHENTICATED',
   InternalServerError: 'INTERNAL_SERVER_ERROR',

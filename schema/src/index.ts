@@ -5,3 +5,4 @@ export * from './scalars';
 export * from './observation';
 export * from './kit';
 export * from './demo';
+export * from './reporting';

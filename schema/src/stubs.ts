@@ -5,7 +5,12 @@ import { CreditCodeScalar, RegionCodeScalar } from './scalars';
 import { demoCity, type DemoCity } from './demo/city';
 import type { ObservationRow } from './demo/observations';
 import type { DepartmentFigures } from './observation/DepartmentFigures';
-import { ObservationRecord } from './observation/ObservationRecord';
+import type { IndicatorCatalogue } from './observation/catalogue';
+import { ObservationRecord, ObservationVersionRecord } from './observation/ObservationRecord';
+import { IndicatorCatalogueType, indicatorCatalogueReference, reportingResolvers } from './reporting/graphql';
+import { RegisteredEnterprise, SubmissionRecord } from './reporting/records';
+import { registeredEnterprises, seedRegister } from './reporting/register';
+import { submitMutationName } from './kit/services';
 import { namespaceResolvers, type DepartmentNamespace } from './kit/namespace';
 import { seedObservations } from './kit/seed';
 import type { SubgraphName } from './kit/services';
@@ -41,6 +46,7 @@ export const stubReferenceResolvers = {
 export interface ExtendingSubgraphOptions<F extends DepartmentFigures> {
   name: SubgraphName;
   department: string;
+  catalogue: IndicatorCatalogue;
   namespace: DepartmentNamespace<F>;
   migrations: Constructor<Migration>[];
   /** The department's rows for the demo city. */
@@ -56,13 +62,21 @@ export function extendingSubgraph<F extends DepartmentFigures>(options: Extendin
     name: options.name,
     department: options.department,
     schema: () => ({
-      resolvers: namespaceResolvers(options.namespace, { Region, Enterprise }) as [Function, ...Function[]],
-      orphanedTypes: [Region, Enterprise],
-      referenceResolvers: stubReferenceResolvers,
+      resolvers: [
+        ...namespaceResolvers(options.namespace, { Region, Enterprise }),
+        ...reportingResolvers({
+          department: { name: options.name, catalogue: options.catalogue, knownEnterprises: registeredEnterprises },
+          mutationName: submitMutationName(options.name),
+        }),
+      ] as [Function, ...Function[]],
+      orphanedTypes: [Region, Enterprise, IndicatorCatalogueType],
+      referenceResolvers: { ...stubReferenceResolvers, IndicatorCatalogue: indicatorCatalogueReference },
     }),
-    database: { entities: [ObservationRecord], migrations: options.migrations },
+    database: { entities: [ObservationRecord, ObservationVersionRecord, SubmissionRecord, RegisteredEnterprise], migrations: options.migrations },
     seed: async (orm) => {
-      await seedObservations(orm, () => options.demoRows(demoCity()));
+      const city = demoCity();
+      await seedRegister(orm, city);
+      await seedObservations(orm, () => options.demoRows(city));
     },
   };
 }

@@ -17,6 +17,8 @@ export interface ObservationRow {
   status: ObservationStatusValue;
   reportedBy: string;
   reportedAt: Date;
+  version: number;
+  derived: boolean;
 }
 
 export interface SeriesSpec {
@@ -47,11 +49,13 @@ const growth = (current: number | null | undefined, previous: number | null | un
   current === null || current === undefined || !previous ? null : (current / previous - 1) * 100;
 
 /** Status and reporting time a month's figures have in the demo: final, except the latest month. */
-export function reportingFor(month: string, reportedBy: string): Pick<ObservationRow, 'status' | 'reportedBy' | 'reportedAt'> {
+export function reportingFor(month: string, reportedBy: string): Pick<ObservationRow, 'status' | 'reportedBy' | 'reportedAt' | 'version' | 'derived'> {
   const next = addMonths(month, 1);
   return {
     status: month === DEMO_LAST_MONTH ? 'PRELIMINARY' : 'FINAL',
     reportedBy,
+    version: 1,
+    derived: false,
     // The 10th of the following month, 09:00 Beijing time.
     reportedAt: new Date(`${next}-10T01:00:00.000Z`),
   };

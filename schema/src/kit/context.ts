@@ -1,12 +1,14 @@
 import DataLoader from 'dataloader';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
-import { ObservationRecord } from '../observation/ObservationRecord';
+import { ObservationRecord, ObservationVersionRecord } from '../observation/ObservationRecord';
 import type { SubjectType } from '../observation/indicator';
 
 export interface ObservationKey {
   subjectType: SubjectType;
   subjectCode: string;
   month: string;
+  /** Figures as they stood at this time (ISO string); absent: as they stand now. */
+  asOf?: string;
 }
 
 /**
@@ -18,16 +20,27 @@ export function observationLoader(em: EntityManager): DataLoader<ObservationKey,
     async (keys) => {
       const groups = new Map<string, ObservationKey[]>();
       for (const key of keys) {
-        const group = `${key.month}|${key.subjectType}`;
+        const group = `${key.month}|${key.subjectType}|${key.asOf ?? ''}`;
         groups.set(group, [...(groups.get(group) ?? []), key]);
       }
       const found = new Map<string, ObservationRecord[]>();
       for (const group of groups.values()) {
-        const { month, subjectType } = group[0];
+        const { month, subjectType, asOf } = group[0];
         const codes = [...new Set(group.map((k) => k.subjectCode))];
-        const rows = await em.find(ObservationRecord, { month, subjectType, subjectCode: { $in: codes } }, { orderBy: { id: 'asc' } });
+        const where = { month, subjectType, subjectCode: { $in: codes } };
+        let rows: ObservationRecord[];
+        if (!asOf) {
+          rows = await em.find(ObservationRecord, where, { orderBy: { id: 'asc' } });
+        } else {
+          // The version valid at `asOf`: the current one if reported by then, else the superseded
+          // one whose interval [reportedAt, supersededAt) contains it.
+          const at = new Date(asOf);
+          const current = await em.find(ObservationRecord, { ...where, reportedAt: { $lte: at } }, { orderBy: { id: 'asc' } });
+          const older = await em.find(ObservationVersionRecord, { ...where, reportedAt: { $lte: at }, supersededAt: { $gt: at } }, { orderBy: { id: 'asc' } });
+          rows = [...current, ...(older as unknown as ObservationRecord[])];
+        }
         for (const row of rows) {
-          const key = observationKeyString(row);
+          const key = observationKeyString({ ...row, asOf });
           found.set(key, [...(found.get(key) ?? []), row]);
         }
       }
@@ -38,13 +51,39 @@ export function observationLoader(em: EntityManager): DataLoader<ObservationKey,
 }
 
 function observationKeyString(k: ObservationKey): string {
-  return `${k.month}|${k.subjectType}|${k.subjectCode}`;
+  return `${k.month}|${k.subjectType}|${k.subjectCode}|${k.asOf ?? ''}`;
+}
+
+export type HistoryKey = Omit<ObservationKey, 'asOf'> & { indicator: string };
+
+/** Superseded versions of many figures, newest first, in one statement per month and subject type. */
+export function historyLoader(em: EntityManager): DataLoader<HistoryKey, ObservationVersionRecord[], string> {
+  const keyString = (k: { indicator: string; subjectType: string; subjectCode: string; month: string }): string => `${k.indicator}|${k.month}|${k.subjectType}|${k.subjectCode}`;
+  return new DataLoader<HistoryKey, ObservationVersionRecord[], string>(
+    async (keys) => {
+      const found = new Map<string, ObservationVersionRecord[]>();
+      const groups = new Map<string, HistoryKey[]>();
+      for (const key of keys) groups.set(`${key.month}|${key.subjectType}`, [...(groups.get(`${key.month}|${key.subjectType}`) ?? []), key]);
+      for (const group of groups.values()) {
+        const { month, subjectType } = group[0];
+        const rows = await em.find(
+          ObservationVersionRecord,
+          { month, subjectType, subjectCode: { $in: [...new Set(group.map((k) => k.subjectCode))] }, indicator: { $in: [...new Set(group.map((k) => k.indicator))] } },
+          { orderBy: { version: 'desc' } },
+        );
+        for (const row of rows) found.set(keyString(row), [...(found.get(keyString(row)) ?? []), row]);
+      }
+      return keys.map((k) => found.get(keyString(k)) ?? []);
+    },
+    { cacheKeyFn: keyString },
+  );
 }
 
 /** Per-request state: a fresh identity map and fresh DataLoaders, so nothing leaks between requests. */
 export interface SubgraphContext {
   em: EntityManager;
   observations: DataLoader<ObservationKey, ObservationRecord[], string>;
+  history: ReturnType<typeof historyLoader>;
   /** Loaders a subgraph adds for its own entities. */
   loaders: Record<string, DataLoader<unknown, unknown, unknown>>;
 }
@@ -53,5 +92,5 @@ export type LoaderFactory = (em: EntityManager) => Record<string, DataLoader<any
 
 export function createContext(orm: MikroORM, extraLoaders?: LoaderFactory): SubgraphContext {
   const em = orm.em.fork();
-  return { em, observations: observationLoader(em), loaders: extraLoaders ? extraLoaders(em) : {} };
+  return { em, observations: observationLoader(em), history: historyLoader(em), loaders: extraLoaders ? extraLoaders(em) : {} };
 }

@@ -94,11 +94,16 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<MikroO
 
 /**
  * SQLite declares column types by affinity only; MikroORM's SQLite platform names them `text`,
- * `double` and `integer` where knex writes `varchar(n)`, `float` and `boolean`. Translating keeps
+ * `double` and `integer` where knex writes `varchar(n)`, `float` and `boolean`, and numeric
+ * defaults unquoted. Translating keeps
  * one migration for both databases and leaves MikroORM's schema diff empty.
  */
 function sqliteColumnTypes(sql: string): string {
-  return sql.replace(/\bvarchar\(\d+\)/g, 'text').replace(/\bfloat\b/g, 'double').replace(/\bboolean\b/g, 'integer');
+  return sql
+    .replace(/\bvarchar\(\d+\)/g, 'text')
+    .replace(/\bfloat\b/g, 'double')
+    .replace(/\bboolean\b/g, 'integer')
+    .replace(/ default '(-?\d+)'/g, ' default $1');
 }
 
 /** The SQL a schema-builder call produces, for migrations that must run on SQLite and PostgreSQL alike. */

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Resolver, Root, type ClassType } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, GraphQLISODateTime, Resolver, Root, type ClassType } from 'type-graphql';
 import { MonthScalar } from '../scalars';
 import type { DepartmentFigures } from '../observation/DepartmentFigures';
 import type { SubjectType } from '../observation/indicator';
@@ -21,22 +21,33 @@ export function namespaceResolvers<F extends DepartmentFigures>(
   namespace: DepartmentNamespace<F>,
   entities: { Region: ClassType; Enterprise: ClassType },
 ): Function[] {
-  const load = async (ctx: SubgraphContext, subjectType: SubjectType, subjectCode: string, month: string): Promise<F> =>
-    new namespace.figures().init(month, await ctx.observations.load({ subjectType, subjectCode, month }));
+  const load = async (ctx: SubgraphContext, subjectType: SubjectType, subjectCode: string, month: string, asOf?: Date | null): Promise<F> =>
+    new namespace.figures().init(month, await ctx.observations.load({ subjectType, subjectCode, month, asOf: asOf ? asOf.toISOString() : undefined }));
+  const asOfOptions = { nullable: true, description: 'Figures as they stood at this time, before later corrections (as the meeting saw them then).' };
 
   @Resolver(() => entities.Region)
   class RegionNamespaceResolver {
     @FieldResolver(() => namespace.figures, { name: namespace.field, description: `${namespace.description} for this region and month.` })
-    figures(@Root() region: { code: string }, @Arg('month', () => MonthScalar) month: string, @Ctx() ctx: SubgraphContext): Promise<F> {
-      return load(ctx, 'REGION', region.code, month);
+    figures(
+      @Root() region: { code: string },
+      @Arg('month', () => MonthScalar) month: string,
+      @Arg('asOf', () => GraphQLISODateTime, asOfOptions) asOf: Date | null,
+      @Ctx() ctx: SubgraphContext,
+    ): Promise<F> {
+      return load(ctx, 'REGION', region.code, month, asOf);
     }
   }
 
   @Resolver(() => entities.Enterprise)
   class EnterpriseNamespaceResolver {
     @FieldResolver(() => namespace.figures, { name: namespace.field, description: `${namespace.description} for this enterprise and month.` })
-    figures(@Root() enterprise: { creditCode: string }, @Arg('month', () => MonthScalar) month: string, @Ctx() ctx: SubgraphContext): Promise<F> {
-      return load(ctx, 'ENTERPRISE', enterprise.creditCode, month);
+    figures(
+      @Root() enterprise: { creditCode: string },
+      @Arg('month', () => MonthScalar) month: string,
+      @Arg('asOf', () => GraphQLISODateTime, asOfOptions) asOf: Date | null,
+      @Ctx() ctx: SubgraphContext,
+    ): Promise<F> {
+      return load(ctx, 'ENTERPRISE', enterprise.creditCode, month, asOf);
     }
   }
 

@@ -34,3 +34,8 @@ export function servicePort(service: SubgraphName | 'gateway', env: NodeJS.Proce
 export function subgraphUrl(subgraph: SubgraphName, env: NodeJS.ProcessEnv = process.env): string {
   return env[urlVariable(subgraph)] || `http://localhost:${servicePort(subgraph, env)}/graphql`;
 }
+
+/** `submitEnergyObservations`: each department's reporting mutation, named so the five never clash. */
+export function submitMutationName(subgraph: SubgraphName): string {
+  return `submit${subgraph[0].toUpperCase()}${subgraph.slice(1)}Observations`;
+}

@@ -1,4 +1,4 @@
-import { Directive, Field, Float, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MonthScalar } from '../scalars';
 import type { IndicatorDefinition } from './indicator';
 import type { ObservationRecord } from './ObservationRecord';
@@ -68,6 +68,12 @@ export class Observation {
   @Field({ description: 'When the figure was reported.' })
   reportedAt: Date;
 
+  @Field(() => Int, { description: 'Version of the figure: 1 when first reported, one more for each correction or revision (修订).' })
+  version: number;
+
+  @Field({ description: 'True when the year-to-date value or a growth rate was computed by the system from reported figures (推算), not reported.' })
+  derived: boolean;
+
   static from(record: ObservationRecord, definition: IndicatorDefinition): Observation {
     return Object.assign(new Observation(), {
       indicator: record.indicator,
@@ -84,6 +90,8 @@ export class Observation {
       status: record.status as ObservationStatus,
       reportedBy: record.reportedBy,
       reportedAt: record.reportedAt,
+      version: record.version,
+      derived: Boolean(record.derived),
     });
   }
 }

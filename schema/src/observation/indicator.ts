@@ -28,5 +28,7 @@ export interface IndicatorDefinition {
   reportedOnly?: boolean;
   /** Smallest value that makes sense (no negative kWh); undefined for growth rates. */
   minimum?: number;
+  /** Largest value that makes sense (a percentage share cannot pass 100). */
+  maximum?: number;
   description: string;
 }

@@ -1,12 +1,15 @@
 import { extendingSubgraph } from '@huishang/schema/stubs';
 import { Migration20261123000000Initial } from '../migrations/Migration20261123000000Initial';
+import { Migration20261124000000Reporting } from '../migrations/Migration20261124000000Reporting';
 import { FinanceFigures } from './FinanceFigures';
 import { financeRows } from './seed';
+import { financeIndicators } from './indicators';
 
 export const finance = extendingSubgraph({
   name: 'finance',
   department: '金融办、人行、银监、国税/地税 (financial office; central bank; regulator; tax)',
+  catalogue: financeIndicators,
   namespace: { field: 'finance', figures: FinanceFigures, description: 'Finance and tax figures (金融、税收)' },
-  migrations: [Migration20261123000000Initial],
+  migrations: [Migration20261123000000Initial, Migration20261124000000Reporting],
   demoRows: financeRows,
 });

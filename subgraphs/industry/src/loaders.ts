@@ -25,3 +25,9 @@ export const industryLoaders = (em: EntityManager) => ({
   regionChildren: childrenOf(em),
   enterprises: byKey(em, Enterprise, 'creditCode'),
 });
+
+/** The register decides which enterprises the bureau may report figures for. */
+export async function knownEnterprises(em: EntityManager, codes: string[]): Promise<Set<string>> {
+  const rows = await em.find(Enterprise, { creditCode: { $in: codes } }, { fields: ['creditCode'] });
+  return new Set(rows.map((r) => r.creditCode));
+}

@@ -1,10 +1,24 @@
-import { ObservationRecord, namespaceResolvers, type SubgraphDefinition } from '@huishang/schema';
+import {
+  IndicatorCatalogueType,
+  indicatorCatalogueReference,
+  namespaceResolvers,
+  ObservationRecord,
+  ObservationVersionRecord,
+  reportingResolvers,
+  SubmissionRecord,
+  submitMutationName,
+  type SubgraphDefinition,
+} from '@huishang/schema';
 import { Migration20261123000000Initial } from '../migrations/Migration20261123000000Initial';
 import { Migration20261123000100Targets } from '../migrations/Migration20261123000100Targets';
+import { Migration20261124000000Reporting } from '../migrations/Migration20261124000000Reporting';
 import { Enterprise, enterpriseReference } from './entities/Enterprise';
 import { Region, regionReference } from './entities/Region';
 import { Target } from './entities/Target';
 import { IndustryFigures } from './IndustryFigures';
+import { industryIndicators } from './indicators';
+import { knownEnterprises } from './loaders';
+import { CatalogueResolver } from './resolvers/CatalogueResolver';
 import { industryLoaders } from './loaders';
 import { EnterpriseResolver } from './resolvers/EnterpriseResolver';
 import { RegionResolver } from './resolvers/RegionResolver';
@@ -24,10 +38,18 @@ export const industry: SubgraphDefinition = {
         { field: 'industry', figures: IndustryFigures, description: 'Industry bureau figures (工信委)' },
         { Region, Enterprise },
       ),
+      CatalogueResolver,
+      ...reportingResolvers({
+        department: { name: 'industry', catalogue: industryIndicators, knownEnterprises },
+        mutationName: submitMutationName('industry'),
+      }),
     ] as [Function, ...Function[]],
-    referenceResolvers: { Region: regionReference, Enterprise: enterpriseReference },
+    orphanedTypes: [IndicatorCatalogueType],
+    referenceResolvers: { Region: regionReference, Enterprise: enterpriseReference, IndicatorCatalogue: indicatorCatalogueReference },
   }),
-  database: { entities: [ObservationRecord, Region, Enterprise, Target], migrations: [Migration20261123000000Initial, Migration20261123000100Targets] },
+  database: { entities: [ObservationRecord, ObservationVersionRecord, SubmissionRecord, Region, Enterprise, Target],
+    migrations: [Migration20261123000000Initial, Migration20261123000100Targets, Migration20261124000000Reporting],
+   },
   loaders: industryLoaders,
   seed: seedIndustry,
 };

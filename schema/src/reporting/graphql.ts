@@ -1,0 +1,283 @@
+import { GraphQLError } from 'graphql';
+import {
+  Arg,
+  Ctx,
+  Directive,
+  Field,
+  FieldResolver,
+  Float,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  registerEnumType,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { ErrorCode } from '../errors';
+import { RegionCodeScalar, MonthScalar } from '../scalars';
+import type { SubgraphContext } from '../kit/context';
+import type { IndicatorDefinition } from '../observation/indicator';
+import { Observation, ObservationStatus, SubjectKind } from '../observation/Observation';
+import { BatchRejectedError, IdempotencyConflictError, submitBatch, type ReportingDepartment } from './submit';
+
+export enum IndicatorKindValue {
+  FLOW = 'FLOW',
+  STOCK = 'STOCK',
+  RATE = 'RATE',
+}
+registerEnumType(IndicatorKindValue, {
+  name: 'IndicatorKind',
+  description: 'FLOW: summed over the year (year-to-date 累计 is a sum); STOCK: a level at month end (no year-to-date); RATE: a percentage reported as such.',
+});
+
+export enum SharingCategoryValue {
+  UNCONDITIONAL = 'UNCONDITIONAL',
+  CONDITIONAL = 'CONDITIONAL',
+  NOT_SHARED = 'NOT_SHARED',
+}
+registerEnumType(SharingCategoryValue, {
+  name: 'SharingCategory',
+  description: 'Sharing category (共享类型, 政务信息资源共享管理暂行办法 2016): unconditional (无条件共享), conditional (有条件共享: granted departments only), not shared (不予共享).',
+});
+
+export enum DerivationValue {
+  DERIVED_ALLOWED = 'DERIVED_ALLOWED',
+  REPORTED_ONLY = 'REPORTED_ONLY',
+}
+registerEnumType(DerivationValue, {
+  name: 'Derivation',
+  description: 'Whether year-to-date values and growth may be computed from reported months (推算) or come only as the department reports them (e.g. growth at comparable prices).',
+});
+
+/** Multiplier of a unit's prefix: 万 = 10⁴, 亿 = 10⁸. */
+export function unitMultiplier(unit: string): number {
+  if (unit.startsWith('亿')) return 1e8;
+  if (unit.startsWith('万')) return 1e4;
+  return 1;
+}
+
+@Directive('@shareable')
+@ObjectType({ description: 'An indicator in a department’s catalogue (指标目录).' })
+export class Indicator {
+  @Field({ description: 'Stable code, prefixed by department: EN_ELECTRICITY.' })
+  code: string;
+  @Field({ description: 'Name in Chinese (指标名称).' })
+  name: string;
+  @Field({ description: 'Name in English.' })
+  nameEn: string;
+  @Field({ description: 'Department that publishes it: industry, finance, energy, statistics or hr.' })
+  department: string;
+  @Field({ description: 'Unit as printed (计量单位).' })
+  unit: string;
+  @Field(() => Float, { description: 'Multiplier of the unit’s prefix: 万 = 10000, 亿 = 100000000, otherwise 1.' })
+  unitMultiplier: number;
+  @Field({ description: 'How often it is reported (报告频率): MONTHLY.' })
+  frequency: string;
+  @Field(() => IndicatorKindValue)
+  kind: IndicatorKindValue;
+  @Field(() => [SubjectKind], { description: 'What it is reported for: regions, enterprises or both.' })
+  subjects: SubjectKind[];
+  @Field(() => SharingCategoryValue)
+  sharing: SharingCategoryValue;
+  @Field(() => DerivationValue)
+  derivation: DerivationValue;
+  @Field(() => Float, { nullable: true, description: 'Smallest value accepted.' })
+  minimum: number | null;
+  @Field(() => Float, { nullable: true, description: 'Largest value accepted.' })
+  maximum: number | null;
+  @Field()
+  description: string;
+
+  static from(department: string, d: IndicatorDefinition): Indicator {
+    return Object.assign(new Indicator(), {
+      ...d,
+      department,
+      unitMultiplier: unitMultiplier(d.unit),
+      frequency: 'MONTHLY',
+      subjects: d.subjects as SubjectKind[],
+      sharing: d.sharing as SharingCategoryValue,
+      kind: d.kind as IndicatorKindValue,
+      derivation: d.kind === 'RATE' || d.reportedOnly ? DerivationValue.REPORTED_ONLY : DerivationValue.DERIVED_ALLOWED,
+      minimum: d.minimum ?? null,
+      maximum: d.maximum ?? null,
+    });
+  }
+}
+
+/**
+ * Every department's indicator catalogue in one object: the industry subgraph (the meeting's
+ * secretariat) serves `Query.indicatorCatalogue`, and each department adds its own list.
+ */
+@Directive('@key(fields: "city")')
+@ObjectType('IndicatorCatalogue', { description: 'The indicator catalogues (指标目录) of every department of a city.' })
+export class IndicatorCatalogueType {
+  @Field(() => RegionCodeScalar, { description: 'The city the catalogue serves.' })
+  city: string;
+}
+
+export const indicatorCatalogueReference = {
+  __resolveReference: (reference: { city: string }) => Object.assign(new IndicatorCatalogueType(), { city: reference.city }),
+};
+
+@Directive('@shareable')
+@ObjectType({ description: 'A superseded version of a figure (历史版本): what it was, and until when.' })
+export class ObservationVersion {
+  @Field(() => Int)
+  version: number;
+  @Field(() => Float, { nullable: true })
+  value: number | null;
+  @Field(() => Float, { nullable: true })
+  ytdValue: number | null;
+  @Field(() => Float, { nullable: true })
+  yoyPct: number | null;
+  @Field(() => Float, { nullable: true })
+  ytdYoyPct: number | null;
+  @Field(() => ObservationStatus)
+  status: ObservationStatus;
+  @Field()
+  derived: boolean;
+  @Field()
+  reportedBy: string;
+  @Field()
+  reportedAt: Date;
+  @Field({ description: 'When the next version replaced it.' })
+  supersededAt: Date;
+}
+
+@InputType({ description: 'One figure of a batch.' })
+export class ObservationInput {
+  @Field({ description: 'Indicator code from the department’s catalogue.' })
+  indicator: string;
+  @Field(() => SubjectKind)
+  subjectKind: SubjectKind;
+  @Field({ description: 'Region code, or the enterprise’s unified social credit code.' })
+  subjectCode: string;
+  @Field({ description: 'Unit, which must be the catalogue’s (a guard against 万元/亿元 mix-ups).' })
+  unit: string;
+  @Field(() => Float, { nullable: true, description: 'Current-month value (当月).' })
+  value?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Year-to-date value (累计); derived where the catalogue allows if left out.' })
+  ytdValue?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Year-on-year growth of the month, %; derived if left out and allowed.' })
+  yoyPct?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Year-on-year growth of the year to date, %; derived if left out and allowed.' })
+  ytdYoyPct?: number | null;
+}
+
+export enum ReportedStatus {
+  PRELIMINARY = 'PRELIMINARY',
+  FINAL = 'FINAL',
+}
+registerEnumType(ReportedStatus, { name: 'ReportedStatus', description: 'Status a department reports: preliminary (初步) or final (最终). A change to a final figure becomes REVISED.' });
+
+@InputType({ description: 'A department’s figures for one month (报送批次): applied all together or not at all.' })
+export class ObservationBatchInput {
+  @Field({ description: 'Client-chosen key (1–128 characters): re-sending the same batch with the same key changes nothing.' })
+  idempotencyKey: string;
+  @Field(() => MonthScalar)
+  month: string;
+  @Field({ description: 'Who reports (报送单位/人).' })
+  reportedBy: string;
+  @Field(() => ReportedStatus, { defaultValue: ReportedStatus.PRELIMINARY })
+  status: ReportedStatus;
+  @Field(() => [ObservationInput])
+  observations: ObservationInput[];
+}
+
+@Directive('@shareable')
+@ObjectType({ description: 'What a batch did.' })
+export class SubmissionResult {
+  @Field(() => Int, { nullable: true, description: 'Ledger number of the batch; null for a dry run.' })
+  submissionId: number | null;
+  @Field()
+  idempotencyKey: string;
+  @Field({ description: 'The batch had been applied before under this key: nothing changed.' })
+  replayed: boolean;
+  @Field({ description: 'Validated only; nothing written.' })
+  dryRun: boolean;
+  @Field(() => Int, { description: 'Figures reported for the first time.' })
+  created: number;
+  @Field(() => Int, { description: 'Preliminary figures changed or made final.' })
+  updated: number;
+  @Field(() => Int, { description: 'Final figures revised (修订); the previous versions stay in history.' })
+  revised: number;
+  @Field(() => Int, { description: 'Figures identical to what was held.' })
+  unchanged: number;
+  @Field(() => [Observation], { description: 'The figures as they now stand.' })
+  observations: Observation[];
+}
+
+/** A refused batch as a GraphQL error: every problem listed, each with its own stable code. */
+export function batchError(error: unknown): unknown {
+  if (error instanceof BatchRejectedError) {
+    return new GraphQLError(error.message, {
+      extensions: { code: ErrorCode.BadUserInput, field: 'batch', problems: error.problems },
+    });
+  }
+  if (error instanceof IdempotencyConflictError) {
+    return new GraphQLError(error.message, { extensions: { code: ErrorCode.IdempotencyConflict, field: 'batch.idempotencyKey' } });
+  }
+  return error;
+}
+
+export interface ReportingOptions {
+  department: ReportingDepartment;
+  /** `submitEnergyObservations`, … */
+  mutationName: string;
+}
+
+/**
+ * The reporting surface every subgraph has: its catalogue on `IndicatorCatalogue`, its own
+ * mutation for its own indicators, and `history` on the figures it serves.
+ */
+export function reportingResolvers(options: ReportingOptions): Function[] {
+  const { department } = options;
+
+  @Resolver(() => IndicatorCatalogueType)
+  class CatalogueResolver {
+    @FieldResolver(() => [Indicator], { name: department.name, description: `Indicators the ${department.name} department publishes.` })
+    indicators(): Indicator[] {
+      return department.catalogue.definitions.map((d) => Indicator.from(department.name, d));
+    }
+  }
+
+  @Resolver()
+  class SubmitResolver {
+    @Mutation(() => SubmissionResult, {
+      name: options.mutationName,
+      description: `Report ${department.name} figures for a month (报送): validated, all or nothing, idempotent under the batch's key; corrections keep the previous figures in history.`,
+    })
+    async submit(
+      @Arg('batch', () => ObservationBatchInput) batch: ObservationBatchInput,
+      @Arg('dryRun', () => Boolean, { defaultValue: false, description: 'Validate only; write nothing.' }) dryRun: boolean,
+      @Ctx() ctx: SubgraphContext,
+    ): Promise<SubmissionResult> {
+      try {
+        const outcome = await submitBatch(ctx.em, department, batch, { dryRun });
+        return Object.assign(new SubmissionResult(), {
+          ...outcome,
+          observations: department.catalogue.toObservations(outcome.observations),
+        });
+      } catch (error) {
+        throw batchError(error);
+      }
+    }
+  }
+
+  @Resolver(() => Observation)
+  class HistoryResolver {
+    @FieldResolver(() => [ObservationVersion], { description: 'Earlier versions of this figure, newest first (修订历史).' })
+    history(@Root() observation: Observation, @Ctx() ctx: SubgraphContext): Promise<ObservationVersion[]> {
+      return ctx.history.load({
+        indicator: observation.indicator,
+        subjectType: observation.subjectKind,
+        subjectCode: observation.subjectCode,
+        month: observation.month,
+      }) as unknown as Promise<ObservationVersion[]>;
+    }
+  }
+
+  return [CatalogueResolver, SubmitResolver, HistoryResolver];
+}
+

@@ -1,0 +1,4 @@
+export * from './records';
+export * from './submit';
+export * from './graphql';
+export * from './register';
