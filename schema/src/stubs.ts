@@ -58,21 +58,20 @@ export interface ExtendingSubgraphOptions<F extends DepartmentFigures> {
  * and answers from its own `observation` table. Four of the five subgraphs are this.
  */
 export function extendingSubgraph<F extends DepartmentFigures>(options: ExtendingSubgraphOptions<F>): SubgraphDefinition {
+  const reporting = { name: options.name, catalogue: options.catalogue, knownEnterprises: registeredEnterprises };
   return {
     name: options.name,
     department: options.department,
     schema: () => ({
       resolvers: [
         ...namespaceResolvers(options.namespace, { Region, Enterprise }),
-        ...reportingResolvers({
-          department: { name: options.name, catalogue: options.catalogue, knownEnterprises: registeredEnterprises },
-          mutationName: submitMutationName(options.name),
-        }),
+        ...reportingResolvers({ department: reporting, mutationName: submitMutationName(options.name) }),
       ] as [Function, ...Function[]],
       orphanedTypes: [Region, Enterprise, IndicatorCatalogueType],
       referenceResolvers: { ...stubReferenceResolvers, IndicatorCatalogue: indicatorCatalogueReference },
     }),
     database: { entities: [ObservationRecord, ObservationVersionRecord, SubmissionRecord, RegisteredEnterprise], migrations: options.migrations },
+    reporting,
     seed: async (orm) => {
       const city = demoCity();
       await seedRegister(orm, city);

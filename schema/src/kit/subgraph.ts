@@ -9,6 +9,7 @@ import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation';
 import { formatError } from './formatError';
 import { createHttpServer, listen, onShutdown, sendJson } from './http';
 import { portVariable, servicePort, type SubgraphName } from './services';
+import type { ReportingDepartment } from '../reporting/submit';
 
 export interface SubgraphDefinition {
   name: SubgraphName;
@@ -17,6 +18,8 @@ export interface SubgraphDefinition {
   schema: () => SubgraphSchemaOptions;
   database: Omit<OpenDatabaseOptions, 'subgraph'>;
   loaders?: LoaderFactory;
+  /** What the department reports and how its batches are checked: the mutation and the import command share it. */
+  reporting: ReportingDepartment;
   /** Fills an empty database with the demo city; a no-op when data is already there. */
   seed?: (orm: MikroORM) => Promise<void>;
 }

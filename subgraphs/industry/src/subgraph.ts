@@ -25,6 +25,8 @@ import { RegionResolver } from './resolvers/RegionResolver';
 import { RegionTargetsResolver, TargetResolver } from './resolvers/TargetResolver';
 import { seedIndustry } from './seed';
 
+const reporting = { name: 'industry', catalogue: industryIndicators, knownEnterprises };
+
 export const industry: SubgraphDefinition = {
   name: 'industry',
   department: '工信委、发改委 (industry bureau; development and reform)',
@@ -39,10 +41,7 @@ export const industry: SubgraphDefinition = {
         { Region, Enterprise },
       ),
       CatalogueResolver,
-      ...reportingResolvers({
-        department: { name: 'industry', catalogue: industryIndicators, knownEnterprises },
-        mutationName: submitMutationName('industry'),
-      }),
+      ...reportingResolvers({ department: reporting, mutationName: submitMutationName('industry') }),
     ] as [Function, ...Function[]],
     orphanedTypes: [IndicatorCatalogueType],
     referenceResolvers: { Region: regionReference, Enterprise: enterpriseReference, IndicatorCatalogue: indicatorCatalogueReference },
@@ -50,6 +49,7 @@ export const industry: SubgraphDefinition = {
   database: { entities: [ObservationRecord, ObservationVersionRecord, SubmissionRecord, Region, Enterprise, Target],
     migrations: [Migration20261123000000Initial, Migration20261123000100Targets, Migration20261124000000Reporting],
    },
+  reporting,
   loaders: industryLoaders,
   seed: seedIndustry,
 };
