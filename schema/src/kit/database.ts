@@ -54,6 +54,26 @@ export interface OpenDatabaseOptions {
   settings?: DatabaseSettings;
   /** Log pool size: PostgreSQL connections per replica. */
   poolMax?: number;
+  /** Where MikroORM's messages (applied migrations, SQL when debugging) go; stdout by default. A command line tool sends them to stderr. */
+  logger?: (message: string) => void;
+}
+
+/** How long a SQLite writer waits for another process's write to commit before giving up (SQLITE_BUSY). */
+export const SQLITE_BUSY_TIMEOUT_MS = 15_000;
+
+/**
+ * Every new SQLite connection: wait for a busy database instead of failing at once, so two
+ * processes writing one file (a subgraph and `huishang import`, or two imports) take turns; and
+ * write-ahead logging, so readers never wait for a writer nor a writer for readers.
+ */
+function sqliteConnectionSetup(connection: { exec(sql: string): void }, done: (error: Error | null, connection: unknown) => void): void {
+  try {
+    connection.exec(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    connection.exec('PRAGMA journal_mode = WAL');
+    done(null, connection);
+  } catch (error) {
+    done(error as Error, connection);
+  }
 }
 
 function ormOptions(options: OpenDatabaseOptions, settings: DatabaseSettings): Options {
@@ -69,6 +89,7 @@ function ormOptions(options: OpenDatabaseOptions, settings: DatabaseSettings): O
       silent: process.env.NODE_ENV === 'test',
     },
     loggerFactory: (o: LoggerOptions) => new CountingLogger(o),
+    ...(options.logger ? { logger: options.logger } : {}),
     debug: process.env.HUISHANG_SQL_DEBUG ? ['query'] : false,
     allowGlobalContext: false,
     metadataCache: { enabled: false },
@@ -77,7 +98,7 @@ function ormOptions(options: OpenDatabaseOptions, settings: DatabaseSettings): O
     mkdirSync(dirname(settings.location), { recursive: true });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { LibSqlDriver } = require('@mikro-orm/libsql') as typeof import('@mikro-orm/libsql');
-    return { ...common, driver: LibSqlDriver, dbName: settings.location };
+    return { ...common, driver: LibSqlDriver, dbName: settings.location, pool: { afterCreate: sqliteConnectionSetup } };
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { PostgreSqlDriver } = require('@mikro-orm/postgresql') as typeof import('@mikro-orm/postgresql');
