@@ -6,3 +6,4 @@ export * from './observation';
 export * from './kit';
 export * from './demo';
 export * from './reporting';
+export * from './targets';

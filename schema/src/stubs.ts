@@ -12,7 +12,9 @@ import { RegisteredEnterprise, SubmissionRecord } from './reporting/records';
 import { registeredEnterprises, seedRegister } from './reporting/register';
 import { submitMutationName } from './kit/services';
 import { namespaceResolvers, type DepartmentNamespace } from './kit/namespace';
-import { seedObservations } from './kit/seed';
+import { seedObservations, seedTargets } from './kit/seed';
+import { demoTargets } from './demo/targets';
+import { TargetRecord } from './targets/TargetRecord';
 import type { SubgraphName } from './kit/services';
 import type { SubgraphDefinition } from './kit/subgraph';
 
@@ -70,11 +72,12 @@ export function extendingSubgraph<F extends DepartmentFigures>(options: Extendin
       orphanedTypes: [Region, Enterprise, IndicatorCatalogueType],
       referenceResolvers: { ...stubReferenceResolvers, IndicatorCatalogue: indicatorCatalogueReference },
     }),
-    database: { entities: [ObservationRecord, ObservationVersionRecord, SubmissionRecord, RegisteredEnterprise], migrations: options.migrations },
+    database: { entities: [ObservationRecord, ObservationVersionRecord, SubmissionRecord, RegisteredEnterprise, TargetRecord], migrations: options.migrations },
     reporting,
     seed: async (orm) => {
       const city = demoCity();
       await seedRegister(orm, city);
+      await seedTargets(orm, demoTargets(city, options.catalogue));
       await seedObservations(orm, () => options.demoRows(city));
     },
   };

@@ -2,3 +2,4 @@ export * from './random';
 export * from './industries';
 export * from './city';
 export * from './observations';
+export * from './targets';

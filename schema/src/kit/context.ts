@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { ObservationRecord, ObservationVersionRecord } from '../observation/ObservationRecord';
 import type { SubjectType } from '../observation/indicator';
+import { TargetRecord } from '../targets/TargetRecord';
 
 export interface ObservationKey {
   subjectType: SubjectType;
@@ -84,6 +85,7 @@ export interface SubgraphContext {
   em: EntityManager;
   observations: DataLoader<ObservationKey, ObservationRecord[], string>;
   history: ReturnType<typeof historyLoader>;
+  targets: ReturnType<typeof targetLoader>;
   /** Loaders a subgraph adds for its own entities. */
   loaders: Record<string, DataLoader<unknown, unknown, unknown>>;
 }
@@ -92,5 +94,23 @@ export type LoaderFactory = (em: EntityManager) => Record<string, DataLoader<any
 
 export function createContext(orm: MikroORM, extraLoaders?: LoaderFactory): SubgraphContext {
   const em = orm.em.fork();
-  return { em, observations: observationLoader(em), history: historyLoader(em), loaders: extraLoaders ? extraLoaders(em) : {} };
+  return { em, observations: observationLoader(em), history: historyLoader(em), targets: targetLoader(em), loaders: extraLoaders ? extraLoaders(em) : {} };
+}
+
+/**
+ * Targets for a year, one statement per year, by region (`year|region:<code>`) or by indicator
+ * (`year|indicator:<code>`).
+ */
+export function targetLoader(em: EntityManager): DataLoader<string, TargetRecord[]> {
+  return new DataLoader<string, TargetRecord[]>(async (keys) => {
+    const rows: TargetRecord[] = [];
+    for (const year of new Set(keys.map((k) => Number(k.split('|')[0])))) {
+      rows.push(...(await em.find(TargetRecord, { year }, { orderBy: { id: 'asc' } })));
+    }
+    return keys.map((key) => {
+      const [year, selector] = key.split('|');
+      const [by, code] = selector.split(':');
+      return rows.filter((r) => r.year === Number(year) && (by === 'region' ? r.regionCode : r.indicator) === code);
+    });
+  });
 }

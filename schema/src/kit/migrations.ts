@@ -74,3 +74,20 @@ export function addReportingTables(schema: Knex.SchemaBuilder, options: { regist
   }
   return builder;
 }
+
+/** Annual targets on the department's own indicators (see TargetRecord). */
+export function createTargetTable(schema: Knex.SchemaBuilder): Knex.SchemaBuilder {
+  return schema.createTable('target', (t) => {
+    t.increments('id').primary();
+    t.integer('year').notNullable();
+    t.string('region_code', 6).notNullable();
+    t.string('indicator', 64).notNullable();
+    t.string('measure', 16).notNullable();
+    t.double('value').notNullable();
+    t.string('unit', 16).notNullable();
+    t.string('scope', 64).nullable();
+    t.string('description', 256).notNullable();
+    t.string('source', 64).notNullable();
+    t.index(['year', 'region_code'], 'target_year_region_index');
+  });
+}

@@ -1,7 +1,10 @@
 import { Arg, Ctx, FieldResolver, GraphQLISODateTime, Resolver, Root, type ClassType } from 'type-graphql';
+import { unknownIndicator } from '../errors';
+import { REGIONS } from '../identifiers/regionCode';
 import { MonthScalar } from '../scalars';
 import type { DepartmentFigures } from '../observation/DepartmentFigures';
 import type { SubjectType } from '../observation/indicator';
+import { rankObservations, RankingBasis, RegionRank, Target, TargetProgress, targetProgress } from '../targets/graphql';
 import type { SubgraphContext } from './context';
 
 export interface DepartmentNamespace<F extends DepartmentFigures> {
@@ -12,17 +15,27 @@ export interface DepartmentNamespace<F extends DepartmentFigures> {
   description: string;
 }
 
+export interface SharedEntities {
+  Region: ClassType;
+  Enterprise: ClassType;
+  /** What a `region` field returns for a code: the key alone where the subgraph only extends Region. */
+  regionByCode?: (code: string, ctx: SubgraphContext) => unknown;
+}
+
+const childrenOf = (code: string) => REGIONS.filter((r) => r.parentCode === code).map((r) => r.code);
+
 /**
  * The resolvers that add a department's namespace field, taking the month, to Region and
- * Enterprise. Rows come through the per-request observation loader, so a page of 200
- * enterprises costs one SQL statement per subgraph.
+ * Enterprise, and what its figures can tell beyond the month's rows: progress against the
+ * region's targets and the ranking of the districts. Rows come through per-request loaders, so a
+ * page of 200 enterprises costs one SQL statement per subgraph.
  */
-export function namespaceResolvers<F extends DepartmentFigures>(
-  namespace: DepartmentNamespace<F>,
-  entities: { Region: ClassType; Enterprise: ClassType },
-): Function[] {
-  const load = async (ctx: SubgraphContext, subjectType: SubjectType, subjectCode: string, month: string, asOf?: Date | null): Promise<F> =>
-    new namespace.figures().init(month, await ctx.observations.load({ subjectType, subjectCode, month, asOf: asOf ? asOf.toISOString() : undefined }));
+export function namespaceResolvers<F extends DepartmentFigures>(namespace: DepartmentNamespace<F>, entities: SharedEntities): Function[] {
+  const regionByCode = entities.regionByCode ?? ((code: string) => ({ code }));
+  const load = async (ctx: SubgraphContext, kind: SubjectType, code: string, month: string, asOf?: Date | null): Promise<F> => {
+    const at = asOf ? asOf.toISOString() : undefined;
+    return new namespace.figures().init(month, await ctx.observations.load({ subjectType: kind, subjectCode: code, month, asOf: at }), { kind, code, asOf: at });
+  };
   const asOfOptions = { nullable: true, description: 'Figures as they stood at this time, before later corrections (as the meeting saw them then).' };
 
   @Resolver(() => entities.Region)
@@ -51,5 +64,55 @@ export function namespaceResolvers<F extends DepartmentFigures>(
     }
   }
 
-  return [RegionNamespaceResolver, EnterpriseNamespaceResolver];
+  @Resolver(() => namespace.figures)
+  class FiguresResolver {
+    @FieldResolver(() => [TargetProgress], {
+      description: 'Progress towards this region’s annual targets on the department’s indicators (目标完成进度), against time progress (序时进度). Empty for enterprises.',
+    })
+    async targets(@Root() figures: F, @Ctx() ctx: SubgraphContext): Promise<TargetProgress[]> {
+      if (figures.subject.kind !== 'REGION') return [];
+      const year = Number(figures.month.slice(0, 4));
+      const targets = await ctx.targets.load(`${year}|region:${figures.subject.code}`);
+      return targets
+        .filter((t) => figures.catalogue.has(t.indicator))
+        .map((t) => targetProgress(t, figures.catalogue.get(t.indicator), figures.month, figures.observation(t.indicator)));
+    }
+
+    @FieldResolver(() => [RegionRank], {
+      description: 'The regions under this one (for the city: its districts, counties and zones) ranked on an indicator for the month (排名通报), highest first.',
+    })
+    async ranking(
+      @Root() figures: F,
+      @Arg('indicator', { description: 'Indicator code from the department’s catalogue.' }) indicator: string,
+      @Arg('by', () => RankingBasis, { defaultValue: RankingBasis.YEAR_TO_DATE }) by: RankingBasis,
+      @Ctx() ctx: SubgraphContext,
+    ): Promise<RegionRank[]> {
+      if (!figures.catalogue.has(indicator)) throw unknownIndicator('ranking.indicator', indicator, figures.catalogue.codes());
+      if (figures.subject.kind !== 'REGION') return [];
+      const children = childrenOf(figures.subject.code);
+      const rows = await Promise.all(
+        children.map((code) => ctx.observations.load({ subjectType: 'REGION', subjectCode: code, month: figures.month, asOf: figures.subject.asOf })),
+      );
+      const observations = figures.catalogue.toObservations(rows.flat()).filter((o) => o.indicator === indicator);
+      return rankObservations(observations, figures.catalogue.get(indicator), by);
+    }
+  }
+
+  @Resolver(() => Target)
+  class TargetRegionResolver {
+    @FieldResolver(() => entities.Region, { description: 'The region the target is set for.' })
+    region(@Root() target: Target, @Ctx() ctx: SubgraphContext): unknown {
+      return regionByCode(target.regionCode, ctx);
+    }
+  }
+
+  @Resolver(() => RegionRank)
+  class RankRegionResolver {
+    @FieldResolver(() => entities.Region, { description: 'The region ranked.' })
+    region(@Root() rank: RegionRank, @Ctx() ctx: SubgraphContext): unknown {
+      return regionByCode(rank.regionCode, ctx);
+    }
+  }
+
+  return [RegionNamespaceResolver, EnterpriseNamespaceResolver, FiguresResolver, TargetRegionResolver, RankRegionResolver];
 }

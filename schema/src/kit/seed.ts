@@ -1,6 +1,8 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { ObservationRecord } from '../observation/ObservationRecord';
 import type { ObservationRow } from '../demo/observations';
+import type { TargetRow } from '../demo/targets';
+import { TargetRecord } from '../targets/TargetRecord';
 
 const CHUNK = 1000;
 
@@ -16,4 +18,11 @@ export async function seedObservations(orm: MikroORM, rows: () => ObservationRow
     for (let i = 0; i < all.length; i += CHUNK) await tx.insertMany(ObservationRecord, all.slice(i, i + CHUNK));
   });
   return all.length;
+}
+
+/** The department's annual targets, written once into an empty `target` table. */
+export async function seedTargets(orm: MikroORM, rows: TargetRow[]): Promise<void> {
+  const em = orm.em.fork();
+  if (rows.length === 0 || (await em.count(TargetRecord, {})) > 0) return;
+  await em.insertMany(TargetRecord, rows);
 }

@@ -4,6 +4,7 @@ import { MonthScalar } from '../scalars';
 import { IndicatorCatalogue } from './catalogue';
 import { Observation } from './Observation';
 import type { ObservationRecord } from './ObservationRecord';
+import type { SubjectType } from './indicator';
 
 /**
  * What a department's namespace field (`Region.energy(month)`, `Enterprise.finance(month)`, …)
@@ -17,13 +18,22 @@ export abstract class DepartmentFigures {
 
   protected observations: Observation[];
 
-  protected abstract readonly catalogue: IndicatorCatalogue;
+  abstract readonly catalogue: IndicatorCatalogue;
+
+  /** Whose figures these are, for the fields that look further (targets, ranking). */
+  subject: { kind: SubjectType; code: string; asOf?: string };
 
   /** Subclasses are built by the namespace resolver from the subject's rows for the month. */
-  init(month: string, records: readonly ObservationRecord[]): this {
+  init(month: string, records: readonly ObservationRecord[], subject: { kind: SubjectType; code: string; asOf?: string }): this {
     this.month = month;
+    this.subject = subject;
     this.observations = this.catalogue.toObservations(records);
     return this;
+  }
+
+  /** The figure of one indicator, or null. */
+  observation(code: string): Observation | null {
+    return this.pick(code);
   }
 
   @Field(() => [Observation], {

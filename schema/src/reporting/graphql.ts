@@ -19,6 +19,7 @@ import { RegionCodeScalar, MonthScalar } from '../scalars';
 import type { SubgraphContext } from '../kit/context';
 import type { IndicatorDefinition } from '../observation/indicator';
 import { Observation, ObservationStatus, SubjectKind } from '../observation/Observation';
+import { Target } from '../targets/graphql';
 import { BatchRejectedError, IdempotencyConflictError, submitBatch, type ReportingDepartment } from './submit';
 
 export enum IndicatorKindValue {
@@ -278,6 +279,14 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
     }
   }
 
-  return [CatalogueResolver, SubmitResolver, HistoryResolver];
+  @Resolver(() => Indicator)
+  class IndicatorTargetsResolver {
+    @FieldResolver(() => [Target], { description: 'Annual targets on this indicator for a year: the city’s and each district’s share (分解目标).' })
+    async targets(@Root() indicator: Indicator, @Arg('year', () => Int) year: number, @Ctx() ctx: SubgraphContext): Promise<Target[]> {
+      return (await ctx.targets.load(`${year}|indicator:${indicator.code}`)).map((t) => Target.from(t));
+    }
+  }
+
+  return [CatalogueResolver, SubmitResolver, HistoryResolver, IndicatorTargetsResolver];
 }
 

@@ -129,6 +129,66 @@ export function describeSubgraph(options: ConformanceOptions): void {
       expect(entities.every((e) => e[field].indicators.length > 0)).toBe(true);
     });
 
+    it('ranks the districts on each of its regional indicators as its rows say', async () => {
+      const entities = (query: string) => `{ _entities(representations: [{ __typename: "Region", code: "411000" }]) { ... on Region { ${field}(month: "2015-06") { ${query} } } } }`;
+      for (const definitionRow of catalogue.definitions.filter((d) => d.subjects.includes('REGION'))) {
+        const rows = await bed.sql<Row>("select * from observation where indicator = ? and subject_type = 'REGION' and month = '2015-06' and subject_code <> '411000'", [definitionRow.code]);
+        for (const by of ['YEAR_TO_DATE', 'GROWTH'] as const) {
+          const result = await bed.execute(entities(`ranking(indicator: "${definitionRow.code}", by: ${by}) { rank regionCode value }`));
+          expect(result.errors).toBeUndefined();
+          const basis = (r: Row) => {
+            const n = (v: number | null) => (v === null ? null : Number(v));
+            if (by === 'GROWTH') return definitionRow.kind === 'RATE' ? n(r.ytd_value) : definitionRow.kind === 'STOCK' ? n(r.yoy_pct) : n(r.ytd_yoy_pct);
+            return definitionRow.kind === 'STOCK' ? n(r.value) : n(r.ytd_value);
+          };
+          const expected = rows.filter((r) => basis(r) !== null).sort((a, b) => basis(b)! - basis(a)! || a.subject_code.localeCompare(b.subject_code));
+          const ranking = ((result.data as any)._entities[0][field].ranking as { rank: number; regionCode: string; value: number }[]);
+          expect(ranking.map((r) => r.regionCode)).toEqual(expected.map((r) => r.subject_code));
+          expect(ranking.map((r) => r.value)).toEqual(expected.map((r) => basis(r)));
+          expect(ranking[0]?.rank ?? 1).toBe(1);
+        }
+      }
+      const unknown = await bed.execute(entities('ranking(indicator: "NOPE") { rank }'));
+      expect(unknown.errors?.[0].extensions?.code).toBe('UNKNOWN_INDICATOR');
+    });
+
+    it('says how far each region is towards the targets it holds, against time progress', async () => {
+      const targets = await bed.sql<{ region_code: string; indicator: string; measure: string; value: number; scope: string | null }>('select * from target where year = 2015');
+      const regions = [...new Set(targets.map((t) => t.region_code))];
+      for (const code of regions) {
+        const result = await bed.execute(
+          `{ _entities(representations: [{ __typename: "Region", code: "${code}" }]) { ... on Region { ${field}(month: "2015-06") { targets { target { indicator measure value scope } actualValue completionPct timeProgressPct gap behind } } } } }`,
+        );
+        expect(result.errors).toBeUndefined();
+        const progress = (result.data as any)._entities[0][field].targets as any[];
+        expect(progress).toHaveLength(targets.filter((t) => t.region_code === code).length);
+        for (const p of progress) {
+          expect(p.timeProgressPct).toBe(50);
+          if (p.target.scope || !['LEVEL', 'GROWTH_PCT'].includes(p.target.measure)) {
+            expect(p.behind).toBeNull();
+            continue;
+          }
+          const [row] = await bed.sql<Row>("select * from observation where indicator = ? and subject_type = 'REGION' and subject_code = ? and month = '2015-06'", [p.target.indicator, code]);
+          const kind = catalogue.get(p.target.indicator).kind;
+          const compared = row && (p.target.measure === 'LEVEL' ? (kind === 'STOCK' ? row.value : row.ytd_value) : kind === 'STOCK' ? row.yoy_pct : row.ytd_yoy_pct);
+          if (compared === null || compared === undefined) {
+            // No figure (e.g. a district without key enterprises): nothing to judge.
+            expect(p.actualValue).toBeNull();
+            expect(p.behind).toBeNull();
+          } else if (p.target.measure === 'LEVEL') {
+            const level = Number(kind === 'STOCK' ? row.value : row.ytd_value);
+            expect(p.actualValue).toBe(level);
+            expect(p.completionPct).toBeCloseTo((level / p.target.value) * 100, 1);
+            expect(p.behind).toBe((level / p.target.value) * 100 < 50);
+          } else {
+            const growth = Number(kind === 'STOCK' ? row.yoy_pct : row.ytd_yoy_pct);
+            expect(p.actualValue).toBe(growth);
+            expect(p.behind).toBe(growth < p.target.value);
+          }
+        }
+      }
+    });
+
     it('refuses an unknown indicator code with UNKNOWN_INDICATOR, naming it', async () => {
       const result = await bed.execute(
         `{ _entities(representations: [{ __typename: "Region", code: "411002" }]) { ... on Region { ${field}(month: "2015-06") { indicators(codes: ["NO_SUCH_INDICATOR"]) { value } } } } }`,

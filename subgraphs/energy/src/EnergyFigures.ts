@@ -4,7 +4,7 @@ import { energyIndicators } from './indicators';
 
 @ObjectType({ description: 'Figures of the power company (供电公司) and gas supplier for a region or enterprise and month.' })
 export class EnergyFigures extends DepartmentFigures {
-  protected readonly catalogue = energyIndicators;
+  readonly catalogue = energyIndicators;
 
   @Field(() => Observation, { nullable: true, description: 'Industrial electricity consumption (工业用电量), 万千瓦时.' })
   get electricity(): Observation | null {

@@ -4,7 +4,7 @@ import { financeIndicators } from './indicators';
 
 @ObjectType({ description: 'Figures of the financial office (金融办), central bank (人行), regulator (银监) and tax bureaus (国税/地税) for a region or enterprise and month.' })
 export class FinanceFigures extends DepartmentFigures {
-  protected readonly catalogue = financeIndicators;
+  readonly catalogue = financeIndicators;
 
   @Field(() => Observation, { nullable: true, description: 'Loans outstanding at month end (贷款余额), 万元.' })
   get loansOutstanding(): Observation | null {

@@ -4,7 +4,7 @@ import { hrIndicators } from './indicators';
 
 @ObjectType({ description: 'Figures of the HR and social security bureau (人社局) for a region or enterprise and month.' })
 export class HrFigures extends DepartmentFigures {
-  protected readonly catalogue = hrIndicators;
+  readonly catalogue = hrIndicators;
 
   @Field(() => Observation, { nullable: true, description: 'Employees at month end (用工人数), 人.' })
   get employees(): Observation | null {

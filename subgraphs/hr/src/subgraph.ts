@@ -1,6 +1,7 @@
 import { extendingSubgraph } from '@huishang/schema/stubs';
 import { Migration20261123000000Initial } from '../migrations/Migration20261123000000Initial';
 import { Migration20261124000000Reporting } from '../migrations/Migration20261124000000Reporting';
+import { Migration20261124000100Targets } from '../migrations/Migration20261124000100Targets';
 import { HrFigures } from './HrFigures';
 import { hrRows } from './seed';
 import { hrIndicators } from './indicators';
@@ -10,6 +11,6 @@ export const hr = extendingSubgraph({
   department: '人社局 (HR and social security bureau)',
   catalogue: hrIndicators,
   namespace: { field: 'hr', figures: HrFigures, description: 'Employment figures (人社局)' },
-  migrations: [Migration20261123000000Initial, Migration20261124000000Reporting],
+  migrations: [Migration20261123000000Initial, Migration20261124000000Reporting, Migration20261124000100Targets],
   demoRows: hrRows,
 });

@@ -4,7 +4,7 @@ import { industryIndicators } from './indicators';
 
 @ObjectType({ description: 'Figures of the industry bureau (工信委) and development and reform (发改委) for a region or enterprise and month.' })
 export class IndustryFigures extends DepartmentFigures {
-  protected readonly catalogue = industryIndicators;
+  readonly catalogue = industryIndicators;
 
   @Field(() => Observation, { nullable: true, description: 'Gross output of the 100 key enterprises (百户重点企业工业总产值), 万元.' })
   get keyEnterpriseOutput(): Observation | null {

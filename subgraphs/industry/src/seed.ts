@@ -1,9 +1,8 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { demoCity, seedObservations, seriesRows, type DemoCity, type ObservationRow } from '@huishang/schema';
+import { demoCity, demoTargets, seedObservations, seedTargets, seriesRows, type DemoCity, type ObservationRow } from '@huishang/schema';
 import { Enterprise } from './entities/Enterprise';
 import { Region, RegionLevel } from './entities/Region';
-import { Target } from './entities/Target';
-import { demoTargets } from './targets';
+import { industryIndicators } from './indicators';
 
 const REPORTED_BY = '市工信委';
 
@@ -56,6 +55,6 @@ export async function seedIndustry(orm: MikroORM): Promise<void> {
       }
     });
   }
-  if ((await em.count(Target, {})) === 0) await em.insertMany(Target, demoTargets(city));
+  await seedTargets(orm, demoTargets(city, industryIndicators));
   await seedObservations(orm, () => industryRows(city));
 }

@@ -7,6 +7,7 @@ import {
   reportingResolvers,
   SubmissionRecord,
   submitMutationName,
+  TargetRecord,
   type SubgraphDefinition,
 } from '@huishang/schema';
 import { Migration20261123000000Initial } from '../migrations/Migration20261123000000Initial';
@@ -14,15 +15,12 @@ import { Migration20261123000100Targets } from '../migrations/Migration202611230
 import { Migration20261124000000Reporting } from '../migrations/Migration20261124000000Reporting';
 import { Enterprise, enterpriseReference } from './entities/Enterprise';
 import { Region, regionReference } from './entities/Region';
-import { Target } from './entities/Target';
 import { IndustryFigures } from './IndustryFigures';
 import { industryIndicators } from './indicators';
-import { knownEnterprises } from './loaders';
+import { industryLoaders, knownEnterprises } from './loaders';
 import { CatalogueResolver } from './resolvers/CatalogueResolver';
-import { industryLoaders } from './loaders';
 import { EnterpriseResolver } from './resolvers/EnterpriseResolver';
 import { RegionResolver } from './resolvers/RegionResolver';
-import { RegionTargetsResolver, TargetResolver } from './resolvers/TargetResolver';
 import { seedIndustry } from './seed';
 
 const reporting = { name: 'industry', catalogue: industryIndicators, knownEnterprises };
@@ -34,21 +32,21 @@ export const industry: SubgraphDefinition = {
     resolvers: [
       RegionResolver,
       EnterpriseResolver,
-      TargetResolver,
-      RegionTargetsResolver,
+      CatalogueResolver,
       ...namespaceResolvers(
         { field: 'industry', figures: IndustryFigures, description: 'Industry bureau figures (工信委)' },
-        { Region, Enterprise },
+        // This subgraph owns Region: a `region` field answers with the register's row.
+        { Region, Enterprise, regionByCode: (code, ctx) => ctx.loaders.regions.load(code) },
       ),
-      CatalogueResolver,
       ...reportingResolvers({ department: reporting, mutationName: submitMutationName('industry') }),
     ] as [Function, ...Function[]],
     orphanedTypes: [IndicatorCatalogueType],
     referenceResolvers: { Region: regionReference, Enterprise: enterpriseReference, IndicatorCatalogue: indicatorCatalogueReference },
   }),
-  database: { entities: [ObservationRecord, ObservationVersionRecord, SubmissionRecord, Region, Enterprise, Target],
+  database: {
+    entities: [ObservationRecord, ObservationVersionRecord, SubmissionRecord, TargetRecord, Region, Enterprise],
     migrations: [Migration20261123000000Initial, Migration20261123000100Targets, Migration20261124000000Reporting],
-   },
+  },
   reporting,
   loaders: industryLoaders,
   seed: seedIndustry,

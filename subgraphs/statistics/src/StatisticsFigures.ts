@@ -4,7 +4,7 @@ import { statisticsIndicators } from './indicators';
 
 @ObjectType({ description: 'Official figures of the statistics bureau (统计局) for a region or enterprise and month.' })
 export class StatisticsFigures extends DepartmentFigures {
-  protected readonly catalogue = statisticsIndicators;
+  readonly catalogue = statisticsIndicators;
 
   @Field(() => Observation, { nullable: true, description: 'Growth of value-added of industry above designated size at comparable prices (规上工业增加值增速), %; regions only.' })
   get valueAddedGrowth(): Observation | null {

@@ -1,0 +1,2 @@
+export * from './TargetRecord';
+export * from './graphql';
