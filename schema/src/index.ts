@@ -7,3 +7,4 @@ export * from './kit';
 export * from './demo';
 export * from './reporting';
 export * from './targets';
+export * from './warnings';

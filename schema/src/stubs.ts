@@ -16,6 +16,7 @@ import { seedObservations, seedTargets } from './kit/seed';
 import { demoTargets } from './demo/targets';
 import { TargetRecord } from './targets/TargetRecord';
 import type { SubgraphName } from './kit/services';
+import type { ReferenceResolvers } from './kit/federation';
 import type { SubgraphDefinition } from './kit/subgraph';
 
 /*
@@ -53,6 +54,8 @@ export interface ExtendingSubgraphOptions<F extends DepartmentFigures> {
   migrations: Constructor<Migration>[];
   /** The department's rows for the demo city. */
   demoRows: (city: DemoCity) => ObservationRow[];
+  /** What the department adds beyond its figures: its warning rules. */
+  extra?: { resolvers: Function[]; orphanedTypes?: Function[]; referenceResolvers?: ReferenceResolvers };
 }
 
 /**
@@ -68,9 +71,10 @@ export function extendingSubgraph<F extends DepartmentFigures>(options: Extendin
       resolvers: [
         ...namespaceResolvers(options.namespace, { Region, Enterprise }),
         ...reportingResolvers({ department: reporting, mutationName: submitMutationName(options.name) }),
+        ...(options.extra?.resolvers ?? []),
       ] as [Function, ...Function[]],
-      orphanedTypes: [Region, Enterprise, IndicatorCatalogueType],
-      referenceResolvers: { ...stubReferenceResolvers, IndicatorCatalogue: indicatorCatalogueReference },
+      orphanedTypes: [Region, Enterprise, IndicatorCatalogueType, ...(options.extra?.orphanedTypes ?? [])],
+      referenceResolvers: { ...stubReferenceResolvers, IndicatorCatalogue: indicatorCatalogueReference, ...options.extra?.referenceResolvers },
     }),
     database: { entities: [ObservationRecord, ObservationVersionRecord, SubmissionRecord, RegisteredEnterprise, TargetRecord], migrations: options.migrations },
     reporting,

@@ -36,7 +36,8 @@ describe('demo city (Xuchang 2013–2015)', () => {
   });
 
   it('links departments plausibly: power follows output, employment moves slowly', () => {
-    for (const e of city.enterprises.slice(0, 50)) {
+    const planted = new Set(Object.values(city.scenarios).flatMap((rule) => Object.values(rule).flat()));
+    for (const e of city.enterprises.filter((x) => !planted.has(x.creditCode)).slice(0, 50)) {
       const months = [...city.series.get(e.creditCode)!.values()];
       const ratios = months.map((m) => m.electricity / m.output);
       const mean = ratios.reduce((s, r) => s + r, 0) / ratios.length;
@@ -45,6 +46,21 @@ describe('demo city (Xuchang 2013–2015)', () => {
         expect(Math.abs(months[i].employees - months[i - 1].employees)).toBeLessThanOrEqual(Math.max(8, months[i - 1].employees * 0.08));
       }
     }
+  });
+
+  it('plants warning cases that fire and near misses in June 2015', () => {
+    const m = (code: string, month: string) => city.series.get(code)!.get(month)!;
+    const growth = (code: string, field: 'electricity' | 'output' | 'employees') => (m(code, '2015-06')[field] / m(code, '2014-06')[field] - 1) * 100;
+    for (const code of city.scenarios.powerDrop.fires) {
+      expect(growth(code, 'electricity')).toBeLessThanOrEqual(-25);
+      expect(growth(code, 'output')).toBeCloseTo(6, 5);
+    }
+    expect(growth(city.scenarios.powerDrop.nearMiss[0], 'electricity')).toBeCloseTo(-17, 5);
+    expect(growth(city.scenarios.employmentDrop.fires[0], 'employees')).toBeLessThan(-20);
+    const [byAmount] = city.scenarios.loanWithdrawal.firesByAmount;
+    expect(m(byAmount, '2015-06').loanWithdrawal).toBe(1200);
+    const [byShare] = city.scenarios.loanWithdrawal.firesByShare;
+    expect(m(byShare, '2015-06').loanWithdrawal / m(byShare, '2015-05').loansOutstanding).toBeCloseTo(0.6, 5);
   });
 
   it('covers 36 months, 2013-01 to 2015-12', () => {

@@ -38,6 +38,8 @@ export interface EnterpriseMonth {
   hiringDemand: number;
   loansOutstanding: number;
   newLoans: number;
+  /** Loans called in early by banks (抽贷), 万元. */
+  loanWithdrawal: number;
   vat: number;
 }
 
@@ -50,6 +52,24 @@ export interface DemoCity {
   months: readonly string[];
   /** Every simulated month of an enterprise, 2012-01 … 2015-12, keyed by month. */
   series: ReadonlyMap<string, ReadonlyMap<string, EnterpriseMonth>>;
+  /** The enterprises planted in the meeting month to fire each warning rule, or to just miss it. */
+  scenarios: DemoScenarios;
+}
+
+/** The month the planted warning cases happen in: the June 2015 meeting. */
+export const WARNING_MONTH = '2015-06';
+
+/**
+ * Credit codes of the planted cases. `fires` must trigger the rule with its default threshold;
+ * `nearMiss` comes close and must not.
+ */
+export interface DemoScenarios {
+  /** Key enterprise: electricity −30%/−25% year on year while output grows 6%; near miss −17%. */
+  powerDrop: { fires: string[]; nearMiss: string[]; outputFellToo: string[] };
+  /** Employees −22% year on year; near miss −12%. */
+  employmentDrop: { fires: string[]; nearMiss: string[] };
+  /** Withdrawal of 1200万元 (fires by amount), 950万元 (near miss); 60% of the balance (fires by share), 45% (near miss). */
+  loanWithdrawal: { firesByAmount: string[]; nearMissAmount: string[]; firesByShare: string[]; nearMissShare: string[] };
 }
 
 const SEASON = [0.86, 0.72, 1.0, 1.0, 1.02, 1.08, 0.97, 0.98, 1.05, 1.03, 1.08, 1.21];
@@ -137,9 +157,67 @@ export function demoCity(options: DemoOptions = demoOptionsFromEnv()): DemoCity 
     enterprises,
     months: monthRange(DEMO_FIRST_MONTH, DEMO_LAST_MONTH),
     series,
+    scenarios: plantScenarios(enterprises, series),
   };
   cache.set(cacheKey, city);
   return city;
+}
+
+/**
+ * Rewrites the meeting month of a few enterprises so the warning rules have cases that fire and
+ * cases just under each threshold. Picked by credit-code order, so the same seed plants the same.
+ */
+function plantScenarios(enterprises: readonly DemoEnterprise[], series: Map<string, Map<string, EnterpriseMonth>>): DemoScenarios {
+  const key = enterprises.filter((e) => e.key).map((e) => e.creditCode);
+  const others = enterprises.filter((e) => !e.key).map((e) => e.creditCode);
+  const lastYear = addMonths(WARNING_MONTH, -12);
+  const previous = addMonths(WARNING_MONTH, -1);
+  const month = (code: string, m: string) => series.get(code)!.get(m)!;
+  const scenarios: DemoScenarios = {
+    powerDrop: { fires: [], nearMiss: [], outputFellToo: [] },
+    employmentDrop: { fires: [], nearMiss: [] },
+    loanWithdrawal: { firesByAmount: [], nearMissAmount: [], firesByShare: [], nearMissShare: [] },
+  };
+  if (key.length < 7 || others.length < 4) return scenarios;
+
+  const power = (code: string, electricityGrowth: number, outputGrowth: number) => {
+    const now = month(code, WARNING_MONTH);
+    const before = month(code, lastYear);
+    const ratio = (before.output * (1 + outputGrowth)) / now.output;
+    Object.assign(now, {
+      output: now.output * ratio,
+      revenue: now.revenue * ratio,
+      valueAdded: now.valueAdded * ratio,
+      electricity: before.electricity * (1 + electricityGrowth),
+    });
+  };
+  power(key[0], -0.3, 0.06);
+  power(key[1], -0.25, 0.06);
+  power(key[2], -0.17, 0.06);
+  power(key[3], -0.3, -0.25);
+  scenarios.powerDrop = { fires: [key[0], key[1]], nearMiss: [key[2]], outputFellToo: [key[3]] };
+
+  const employment = (code: string, growth: number) => {
+    month(code, WARNING_MONTH).employees = Math.round(month(code, lastYear).employees * (1 + growth));
+  };
+  employment(key[4], -0.22);
+  employment(key[5], -0.12);
+  scenarios.employmentDrop = { fires: [key[4]], nearMiss: [key[5]] };
+
+  // A withdrawal is measured against what was owed before it (the previous month's balance).
+  const withdraw = (code: string, balance: number | null, amount: (balance: number) => number) => {
+    const before = month(code, previous);
+    if (balance !== null) before.loansOutstanding = balance;
+    const now = month(code, WARNING_MONTH);
+    const w = amount(before.loansOutstanding);
+    Object.assign(now, { loanWithdrawal: w, newLoans: 0, loansOutstanding: before.loansOutstanding - w });
+  };
+  withdraw(others[0], 6000, () => 1200);
+  withdraw(others[1], 6000, () => 950);
+  withdraw(others[2], 1200, (b) => b * 0.6);
+  withdraw(others[3], 1200, (b) => b * 0.45);
+  scenarios.loanWithdrawal = { firesByAmount: [others[0]], nearMissAmount: [others[1]], firesByShare: [others[2]], nearMissShare: [others[3]] };
+  return scenarios;
 }
 
 function simulate(e: { industry: DemoIndustry }, base: number, growth: number, random: Random): Map<string, EnterpriseMonth> {
@@ -171,6 +249,7 @@ function simulate(e: { industry: DemoIndustry }, base: number, growth: number, r
       hiringDemand: Math.max(0, Math.round(employees * random.between(0, 0.06) + (m <= 3 ? employees * 0.05 : 0))),
       loansOutstanding: loans,
       newLoans,
+      loanWithdrawal: 0,
       vat: output * e.industry.valueAddedRatio * 0.17 * random.between(0.5, 0.8),
     });
   }

@@ -36,6 +36,17 @@ export const financeIndicators = new IndicatorCatalogue('finance', [
     description: 'Industrial enterprises that received a loan in the month.',
   },
   {
+    code: 'FIN_LOAN_WITHDRAWAL',
+    name: '抽贷金额',
+    nameEn: 'Loans withdrawn early by banks',
+    unit: '万元',
+    kind: 'FLOW',
+    subjects: ['ENTERPRISE', 'REGION'],
+    sharing: 'CONDITIONAL',
+    minimum: 0,
+    description: 'Loans called in before they fall due (抽贷); above 1000万元 or 50% of undue loans it must be reported (许政[2015]39号 item 十五).',
+  },
+  {
     code: 'FIN_INDUSTRIAL_VAT',
     name: '工业增值税',
     nameEn: 'Industrial value-added tax',

@@ -14,6 +14,12 @@ export function financeRows(city: DemoCity): ObservationRow[] {
     ...seriesRows(city, { indicator: 'FIN_LOANS_OUTSTANDING', kind: 'STOCK', enterprise: { value: (m) => m.loansOutstanding }, region: 'sum' }, REPORTED_BY),
     ...seriesRows(city, { indicator: 'FIN_NEW_LOANS', kind: 'FLOW', enterprise: { value: (m) => m.newLoans }, region: 'sum' }, REPORTED_BY),
     ...seriesRows(city, { indicator: 'FIN_NEWLY_FINANCED_ENTERPRISES', kind: 'FLOW', region: newlyFinanced(city), decimals: 0 }, REPORTED_BY),
+    // Only enterprises that ever had a loan withdrawn report the figure.
+    ...seriesRows(
+      city,
+      { indicator: 'FIN_LOAN_WITHDRAWAL', kind: 'FLOW', enterprise: { include: (e) => [...city.series.get(e.creditCode)!.values()].some((m) => m.loanWithdrawal > 0), value: (m) => m.loanWithdrawal }, region: 'sum' },
+      REPORTED_BY,
+    ),
     ...seriesRows(city, { indicator: 'FIN_INDUSTRIAL_VAT', kind: 'FLOW', enterprise: { value: (m) => m.vat }, region: 'sum' }, '市国税局'),
   ];
 }

@@ -4,6 +4,7 @@ import { Migration20261124000000Reporting } from '../migrations/Migration2026112
 import { Migration20261124000100Targets } from '../migrations/Migration20261124000100Targets';
 import { FinanceFigures } from './FinanceFigures';
 import { financeRows } from './seed';
+import { financeWarnings } from './warnings';
 import { financeIndicators } from './indicators';
 
 export const finance = extendingSubgraph({
@@ -13,4 +14,5 @@ export const finance = extendingSubgraph({
   namespace: { field: 'finance', figures: FinanceFigures, description: 'Finance and tax figures (金融、税收)' },
   migrations: [Migration20261123000000Initial, Migration20261124000000Reporting, Migration20261124000100Targets],
   demoRows: financeRows,
+  extra: financeWarnings,
 });

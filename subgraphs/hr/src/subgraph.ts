@@ -4,6 +4,7 @@ import { Migration20261124000000Reporting } from '../migrations/Migration2026112
 import { Migration20261124000100Targets } from '../migrations/Migration20261124000100Targets';
 import { HrFigures } from './HrFigures';
 import { hrRows } from './seed';
+import { hrWarnings } from './warnings';
 import { hrIndicators } from './indicators';
 
 export const hr = extendingSubgraph({
@@ -13,4 +14,5 @@ export const hr = extendingSubgraph({
   namespace: { field: 'hr', figures: HrFigures, description: 'Employment figures (人社局)' },
   migrations: [Migration20261123000000Initial, Migration20261124000000Reporting, Migration20261124000100Targets],
   demoRows: hrRows,
+  extra: hrWarnings,
 });

@@ -1,6 +1,8 @@
 import {
   IndicatorCatalogueType,
   indicatorCatalogueReference,
+  keyEnterpriseMonthReference,
+  warningReportReference,
   namespaceResolvers,
   ObservationRecord,
   ObservationVersionRecord,
@@ -21,6 +23,7 @@ import { industryLoaders, knownEnterprises } from './loaders';
 import { CatalogueResolver } from './resolvers/CatalogueResolver';
 import { EnterpriseResolver } from './resolvers/EnterpriseResolver';
 import { RegionResolver } from './resolvers/RegionResolver';
+import { KeyEnterpriseMonthResolver, WarningReportResolver } from './resolvers/WarningResolver';
 import { seedIndustry } from './seed';
 
 const reporting = { name: 'industry', catalogue: industryIndicators, knownEnterprises };
@@ -33,6 +36,8 @@ export const industry: SubgraphDefinition = {
       RegionResolver,
       EnterpriseResolver,
       CatalogueResolver,
+      WarningReportResolver,
+      KeyEnterpriseMonthResolver,
       ...namespaceResolvers(
         { field: 'industry', figures: IndustryFigures, description: 'Industry bureau figures (工信委)' },
         // This subgraph owns Region: a `region` field answers with the register's row.
@@ -41,7 +46,13 @@ export const industry: SubgraphDefinition = {
       ...reportingResolvers({ department: reporting, mutationName: submitMutationName('industry') }),
     ] as [Function, ...Function[]],
     orphanedTypes: [IndicatorCatalogueType],
-    referenceResolvers: { Region: regionReference, Enterprise: enterpriseReference, IndicatorCatalogue: indicatorCatalogueReference },
+    referenceResolvers: {
+      Region: regionReference,
+      Enterprise: enterpriseReference,
+      IndicatorCatalogue: indicatorCatalogueReference,
+      WarningReport: warningReportReference,
+      KeyEnterpriseMonth: keyEnterpriseMonthReference,
+    },
   }),
   database: {
     entities: [ObservationRecord, ObservationVersionRecord, SubmissionRecord, TargetRecord, Region, Enterprise],

@@ -1,0 +1,74 @@
+import {
+  Evidence,
+  ObservationRecord,
+  SubjectKind,
+  thresholdList,
+  Warning,
+  WarningReportType,
+  warningReportReference,
+  warningThresholds,
+  addMonths,
+  type SubgraphContext,
+} from '@huishang/schema';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { financeIndicators } from './indicators';
+
+/**
+ * 抽贷 (许政[2015]39号 item 十五): a withdrawal above 1000万元, or above 50% of the enterprise's
+ * undue loans (its balance before the withdrawal), must be reported to the financial office, the
+ * central bank branch and the regulator.
+ */
+@Resolver(() => WarningReportType)
+export class LoanWithdrawalWarnings {
+  @FieldResolver(() => [Warning], { description: 'Loan withdrawals (抽贷) to report: above the amount or the share of undue loans the rules set.' })
+  async loanWithdrawals(@Root() report: WarningReportType, @Ctx() ctx: SubgraphContext): Promise<Warning[]> {
+    const thresholds = warningThresholds();
+    const withdrawals = await ctx.em.find(ObservationRecord, { indicator: 'FIN_LOAN_WITHDRAWAL', subjectType: 'ENTERPRISE', month: report.month, value: { $gt: 0 } }, { orderBy: { subjectCode: 'asc' } });
+    if (withdrawals.length === 0) return [];
+    const balances = await ctx.em.find(ObservationRecord, {
+      indicator: 'FIN_LOANS_OUTSTANDING',
+      subjectType: 'ENTERPRISE',
+      month: addMonths(report.month, -1),
+      subjectCode: { $in: withdrawals.map((w) => w.subjectCode) },
+    });
+    const [withdrawal, balance] = financeIndicators.toObservations([...withdrawals, ...balances]).reduce(
+      (acc, o) => (o.indicator === 'FIN_LOAN_WITHDRAWAL' ? acc[0].set(o.subjectCode, o) : acc[1].set(o.subjectCode, o), acc),
+      [new Map(), new Map()] as [Map<string, any>, Map<string, any>],
+    );
+    const warnings: Warning[] = [];
+    for (const [code, w] of withdrawal) {
+      const before = balance.get(code) ?? null;
+      const share = before?.value ? (w.value / before.value) * 100 : null;
+      const byAmount = w.value > thresholds.loanWithdrawalAmount;
+      const byShare = share !== null && share > thresholds.loanWithdrawalSharePct;
+      if (!byAmount && !byShare) continue;
+      const reasons = [
+        byAmount ? `${w.value}万元 exceeds ${thresholds.loanWithdrawalAmount}万元` : null,
+        byShare ? `${share!.toFixed(1)}% of undue loans exceeds ${thresholds.loanWithdrawalSharePct}%` : null,
+      ].filter(Boolean);
+      warnings.push(
+        Object.assign(new Warning(), {
+          rule: 'LOAN_WITHDRAWAL',
+          title: '抽贷报告',
+          message: `Loan withdrawal (抽贷) of ${w.value}万元 from ${code}: ${reasons.join('; ')}. Report to 金融办, 人行 and 银监 (许政[2015]39号 十五).`,
+          subjectKind: SubjectKind.ENTERPRISE,
+          subjectCode: code,
+          month: report.month,
+          evidence: [
+            Object.assign(new Evidence(), { department: 'finance', role: 'withdrawal', observation: w }),
+            ...(before ? [Object.assign(new Evidence(), { department: 'finance', role: 'undue loans before the withdrawal', observation: before })] : []),
+          ],
+          thresholds: thresholdList({ loanWithdrawalAmount: thresholds.loanWithdrawalAmount, loanWithdrawalSharePct: thresholds.loanWithdrawalSharePct }),
+        }),
+      );
+    }
+    return warnings;
+  }
+}
+
+export const financeWarnings = {
+  resolvers: [LoanWithdrawalWarnings],
+  orphanedTypes: [WarningReportType],
+  referenceResolvers: { WarningReport: warningReportReference },
+};
+

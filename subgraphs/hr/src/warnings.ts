@@ -1,0 +1,50 @@
+import {
+  CreditCodeScalar,
+  Evidence,
+  keyEnterpriseMonthReference,
+  MonthScalar,
+  SubjectKind,
+  thresholdList,
+  Warning,
+  warningThresholds,
+  type SubgraphContext,
+} from '@huishang/schema';
+import { Ctx, Directive, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import { hrIndicators } from './indicators';
+
+@Directive('@key(fields: "creditCode month")')
+@ObjectType({ description: 'A key enterprise (百户重点企业) in a month, watched by the cross-department rules.' })
+export class KeyEnterpriseMonth {
+  @Field(() => CreditCodeScalar)
+  creditCode: string;
+  @Field(() => MonthScalar)
+  month: string;
+}
+
+/** A key enterprise whose employees fall sharply year on year (用工大幅减少). */
+@Resolver(() => KeyEnterpriseMonth)
+export class EmploymentDropWarning {
+  @FieldResolver(() => Warning, { nullable: true, description: 'Employees fell by the configured share or more year on year; null when they did not.' })
+  async employmentDrop(@Root() subject: KeyEnterpriseMonth, @Ctx() ctx: SubgraphContext): Promise<Warning | null> {
+    const { employmentDropPct } = warningThresholds();
+    const rows = await ctx.observations.load({ subjectType: 'ENTERPRISE', subjectCode: subject.creditCode, month: subject.month });
+    const employees = hrIndicators.toObservations(rows).find((o) => o.indicator === 'HR_EMPLOYEES');
+    if (!employees || employees.yoyPct === null || employees.yoyPct > -employmentDropPct) return null;
+    return Object.assign(new Warning(), {
+      rule: 'EMPLOYMENT_DROP',
+      title: '重点企业用工大幅减少',
+      message: `Employees of key enterprise ${subject.creditCode} fell ${Math.abs(employees.yoyPct)}% year on year to ${employees.value} (threshold ${employmentDropPct}%).`,
+      subjectKind: SubjectKind.ENTERPRISE,
+      subjectCode: subject.creditCode,
+      month: subject.month,
+      evidence: [Object.assign(new Evidence(), { department: 'hr', role: 'employees', observation: employees })],
+      thresholds: thresholdList({ employmentDropPct }),
+    });
+  }
+}
+
+export const hrWarnings = {
+  resolvers: [EmploymentDropWarning],
+  orphanedTypes: [KeyEnterpriseMonth],
+  referenceResolvers: { KeyEnterpriseMonth: keyEnterpriseMonthReference },
+};
