@@ -3,14 +3,8 @@ import type { SubjectType } from './indicator';
 
 export type ObservationStatusValue = 'PRELIMINARY' | 'FINAL' | 'REVISED';
 
-/**
- * One reported figure: an indicator for a subject (region or enterprise) and month.
- * Every subgraph has this table; its own migrations create it (see `observationTable`).
- */
-@Entity({ tableName: 'observation' })
-@Unique({ name: 'observation_subject_unique', properties: ['indicator', 'subjectType', 'subjectCode', 'month'] })
-@Index({ name: 'observation_lookup_index', properties: ['month', 'subjectType', 'subjectCode'] })
-export class ObservationRecord {
+/** What a version of a figure holds: the current one and every superseded one alike. */
+abstract class ObservationFields {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
@@ -51,10 +45,6 @@ export class ObservationRecord {
   @Property({ type: 'datetime' })
   reportedAt!: Date;
 
-  /** 1 for the first report; each change that keeps the old figure in history adds one. */
-  @Property({ type: 'integer', default: 1 })
-  version!: number;
-
   /** Year-to-date or growth was computed by the system from reported figures, not reported (null: rows from before reporting existed). */
   @Property({ type: 'boolean', nullable: true })
   derived: boolean | null = null;
@@ -65,56 +55,27 @@ export class ObservationRecord {
 }
 
 /**
+ * One reported figure as it stands: an indicator for a subject (region or enterprise) and month.
+ * Every subgraph has this table; its first migration creates it (`createObservationTable`).
+ */
+@Entity({ tableName: 'observation' })
+@Unique({ name: 'observation_subject_unique', properties: ['indicator', 'subjectType', 'subjectCode', 'month'] })
+@Index({ name: 'observation_lookup_index', properties: ['month', 'subjectType', 'subjectCode'] })
+export class ObservationRecord extends ObservationFields {
+  /** 1 for the first report; each change that keeps the old figure in history adds one. */
+  @Property({ type: 'integer', default: 1 })
+  version!: number;
+}
+
+/**
  * A superseded version of an observation (append-only): what the figure was before a correction
  * or revision, and until when. Together with `observation` it answers "as it stood at time T".
  */
 @Entity({ tableName: 'observation_history' })
 @Index({ name: 'observation_history_subject_index', properties: ['month', 'subjectType', 'subjectCode'] })
-export class ObservationVersionRecord {
-  @PrimaryKey({ type: 'integer', autoincrement: true })
-  id!: number;
-
-  @Property({ type: 'string', length: 64 })
-  indicator!: string;
-
-  @Property({ type: 'string', length: 16 })
-  subjectType!: SubjectType;
-
-  @Property({ type: 'string', length: 18 })
-  subjectCode!: string;
-
-  @Property({ type: 'string', length: 7 })
-  month!: string;
-
-  @Property({ type: 'double', nullable: true })
-  value: number | null = null;
-
-  @Property({ type: 'double', nullable: true })
-  ytdValue: number | null = null;
-
-  @Property({ type: 'double', nullable: true })
-  yoyPct: number | null = null;
-
-  @Property({ type: 'double', nullable: true })
-  ytdYoyPct: number | null = null;
-
-  @Property({ type: 'string', length: 16 })
-  status!: ObservationStatusValue;
-
-  @Property({ type: 'string', length: 64 })
-  reportedBy!: string;
-
-  @Property({ type: 'datetime' })
-  reportedAt!: Date;
-
+export class ObservationVersionRecord extends ObservationFields {
   @Property({ type: 'integer' })
   version!: number;
-
-  @Property({ type: 'boolean', nullable: true })
-  derived: boolean | null = null;
-
-  @Property({ type: 'integer', nullable: true })
-  submissionId: number | null = null;
 
   /** When the next version replaced this one. */
   @Property({ type: 'datetime' })
