@@ -1,0 +1,70 @@
+import type { ObservationInputRow } from '@huishang/schema';
+
+export type ColumnKey = 'indicator' | 'subjectKind' | 'subjectCode' | 'unit' | 'value' | 'ytdValue' | 'yoyPct' | 'ytdYoyPct' | 'subjectName';
+
+export interface Column {
+  key: ColumnKey;
+  /** The English header the template writes and reports use. */
+  header: string;
+  /** The Chinese header (the template's second header line). */
+  zh: string;
+  /** Other headers accepted on import, matched after normalising (see `normaliseHeader`). */
+  aliases: string[];
+  /** For people filling the template. */
+  note: string;
+  figure?: boolean;
+  /** Informational: written by the template, ignored on import. */
+  ignored?: boolean;
+}
+
+export const COLUMNS: readonly Column[] = [
+  { key: 'indicator', header: 'indicator', zh: '指标代码', aliases: ['指标', '指标编码', 'indicator_code', 'code'], note: 'Indicator code from the catalogue sheet (or its Chinese name), e.g. EN_ELECTRICITY' },
+  { key: 'subjectKind', header: 'subject_kind', zh: '主体类型', aliases: ['对象类型', '类型'], note: 'REGION (地区) or ENTERPRISE (企业)' },
+  { key: 'subjectCode', header: 'subject_code', zh: '主体代码', aliases: ['地区代码/统一社会信用代码', '代码', '统一社会信用代码', '行政区划代码'], note: 'Region code (6 digits) or unified social credit code (18 characters)' },
+  { key: 'unit', header: 'unit', zh: '计量单位', aliases: ['单位'], note: 'Must equal the catalogue unit' },
+  { key: 'value', header: 'value', zh: '当月值', aliases: ['当月', '本月', '当月数'], note: 'Current-month value (当月)', figure: true },
+  { key: 'ytdValue', header: 'ytd_value', zh: '累计值', aliases: ['累计', '累计数', '1-本月累计'], note: 'Year-to-date value (累计); empty for stock indicators', figure: true },
+  { key: 'yoyPct', header: 'yoy_pct', zh: '当月同比(%)', aliases: ['当月同比', '当月同比增长', '同比'], note: 'Year-on-year growth of the month, in percent: 12.5 means +12.5%', figure: true },
+  { key: 'ytdYoyPct', header: 'ytd_yoy_pct', zh: '累计同比(%)', aliases: ['累计同比', '累计同比增长'], note: 'Year-on-year growth of year to date, in percent', figure: true },
+  { key: 'subjectName', header: 'subject_name', zh: '主体名称', aliases: ['名称', '企业名称', '地区名称', 'name'], note: 'For reading only: ignored on import', ignored: true },
+];
+
+export const REQUIRED: readonly ColumnKey[] = ['indicator', 'subjectKind', 'subjectCode', 'unit'];
+export const FIGURES = ['value', 'ytdValue', 'yoyPct', 'ytdYoyPct'] as const satisfies readonly (keyof ObservationInputRow)[];
+export type FigureKey = (typeof FIGURES)[number];
+
+/** Case, spaces, underscores, dashes and full-width brackets do not matter: "YTD Value" = "ytd_value" = "ytdValue". */
+export function normaliseHeader(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_\-–—]+/g, '')
+    .replace(/[()（）[\]【】%％]/g, '');
+}
+
+const BY_NAME = new Map<string, Column>();
+for (const column of COLUMNS) {
+  for (const name of [column.header, column.key, column.zh, ...column.aliases]) BY_NAME.set(normaliseHeader(name), column);
+}
+
+/**
+ * The column a header cell names. A cell may also hold the English and the Chinese header together
+ * ("value 当月值", or on two lines): it names a column when every word names the same one.
+ */
+export function columnOf(header: string): Column | undefined {
+  const whole = BY_NAME.get(normaliseHeader(header));
+  if (whole) return whole;
+  const words = header.split(/[\s/|]+/).filter(Boolean);
+  if (words.length < 2) return undefined;
+  const found = words.map((w) => BY_NAME.get(normaliseHeader(w)));
+  return found.every((c) => c && c === found[0]) ? found[0] : undefined;
+}
+
+export const columnByKey = (key: ColumnKey): Column => COLUMNS.find((c) => c.key === key)!;
+
+/** A, B, …, Z, AA: the spreadsheet letter of a 0-based column. */
+export function columnLetter(index: number): string {
+  let s = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}

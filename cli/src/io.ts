@@ -1,0 +1,24 @@
+/** Exit codes: what a script calling the command can rely on. */
+export const ExitCode = {
+  Ok: 0,
+  /** The input was refused (a row problem, a bad file, a key used for other content): nothing was written. */
+  Refused: 1,
+  /** The command line was wrong: a missing or unknown option, a missing file. */
+  Usage: 2,
+  /** The command could not run (database unreachable, an unexpected failure): nothing was written. */
+  Failed: 3,
+} as const;
+
+/** A mistake on the command line: printed with the usage hint, exit 2, no stack trace. */
+export class UsageError extends Error {
+  constructor(message: string, readonly command?: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface Io {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+}

@@ -1,0 +1,243 @@
+/**
+ * `huishang import` and `huishang template` as real processes on the energy department's own
+ * database (SQLite, or PostgreSQL with DATABASE_URL): files in, rows in the database, nothing
+ * written when anything is wrong, the same file twice applied once.
+ */
+import ExcelJS from 'exceljs';
+import { energy } from '../../subgraphs/energy/src/subgraph';
+import { csvText, openDepartment, register, runCli, syntheticCreditCodes, workDir, xlsxBuffer, type Cells, type Department } from './support';
+
+const MONTH = '2016-03'; // after the demo data (2013–2015): every figure is new
+let dept: Department;
+let files: ReturnType<typeof workDir>;
+let enterprises: string[];
+
+beforeAll(async () => {
+  dept = await openDepartment(energy);
+  files = workDir();
+  enterprises = (await dept.sql<{ credit_code: string }>('select credit_code from enterprise_register order by credit_code')).map((r) => r.credit_code);
+});
+afterAll(async () => {
+  await dept?.close();
+  files?.remove();
+});
+
+const electricity = (code: string, value: number, kind = 'ENTERPRISE'): Cells => ['EN_ELECTRICITY', kind, code, '万千瓦时', value, null, null, null];
+
+async function observation(month: string, indicator: string, code: string) {
+  const rows = await dept.sql<Record<string, unknown>>('select * from observation where month = ? and indicator = ? and subject_code = ?', [month, indicator, code]);
+  return rows[0];
+}
+
+describe('huishang import', () => {
+  it('imports a CSV file: one row per line, in the department’s database, and says what it did', async () => {
+    const rows = [electricity(enterprises[0], 120.5), electricity(enterprises[1], 80), ['EN_GAS', 'REGION', '411002', '万立方米', 33, 95, 4.5, 3.2]];
+    const file = files.write('csv-import.csv', '\ufeff' + csvText(rows));
+    const result = await dept.cli(['import', '--department', 'energy', '--month', MONTH, '--reported-by', '供电公司 张三', file]);
+    expect(result.stderr).not.toMatch(/Error|at .*\.js/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/imported 3 rows as PRELIMINARY, submission \d+/);
+    expect(result.stdout).toContain('created 3, updated 0, revised 0, unchanged 0');
+    expect(await dept.count('observation', 'month = ?', [MONTH])).toBe(3);
+    const gas = await observation(MONTH, 'EN_GAS', '411002');
+    expect(gas).toMatchObject({ value: 33, ytd_value: 95, yoy_pct: 4.5, ytd_yoy_pct: 3.2, status: 'PRELIMINARY', reported_by: '供电公司 张三' });
+    expect((await observation(MONTH, 'EN_ELECTRICITY', enterprises[0])).value).toBe(120.5);
+  });
+
+  it('imports an .xlsx workbook (first sheet), with Chinese headers in any order', async () => {
+    const header = ['主体代码', '指标代码', '主体类型', '计量单位', '当月值', '累计值'];
+    const rows = enterprises.slice(2, 12).map((code, i) => [code, 'EN_GAS', '企业', '万立方米', 10 + i, 50 + i]);
+    const file = files.write('xlsx-import.xlsx', await xlsxBuffer(rows, header));
+    const result = await dept.cli(['import', '--department', 'energy', '--month', MONTH, '--status', 'FINAL', file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('created 10, updated 0');
+    for (const [i, code] of enterprises.slice(2, 12).entries()) {
+      expect(await observation(MONTH, 'EN_GAS', code)).toMatchObject({ value: 10 + i, ytd_value: 50 + i, status: 'FINAL' });
+    }
+  });
+
+  it('re-importing the same file changes nothing and says so', async () => {
+    const file = files.write('again.csv', csvText([electricity(enterprises[20], 7), electricity(enterprises[21], 8)]));
+    const first = await dept.cli(['import', '--department', 'energy', '--month', MONTH, file]);
+    expect(first.code).toBe(0);
+    const before = await dept.checksum();
+    const second = await dept.cli(['import', '--department', 'energy', '--month', MONTH, file]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/already imported as submission \d+; unchanged, nothing was written/);
+    expect(second.stdout.match(/submission (\d+)/)![1]).toBe(first.stdout.match(/submission (\d+)/)![1]);
+    expect(await dept.checksum()).toBe(before);
+  });
+
+  it('the same content under a new key finds every figure unchanged; new figures in a file update preliminary ones and keep the old in history', async () => {
+    const file = files.write('update-a.csv', csvText([electricity(enterprises[30], 1), electricity(enterprises[31], 2)]));
+    expect((await dept.cli(['import', '--department', 'energy', '--month', MONTH, file])).code).toBe(0);
+    const same = await dept.cli(['import', '--department', 'energy', '--month', MONTH, '--key', 'resend-1', file]);
+    expect(same.stdout).toContain('created 0, updated 0, revised 0, unchanged 2');
+    const changed = files.write('update-b.csv', csvText([electricity(enterprises[30], 1), electricity(enterprises[31], 3)]));
+    const result = await dept.cli(['import', '--department', 'energy', '--month', MONTH, changed]);
+    expect(result.stdout).toContain('created 0, updated 1, revised 0, unchanged 1');
+    expect(await observation(MONTH, 'EN_ELECTRICITY', enterprises[31])).toMatchObject({ value: 3, version: 2 });
+    const history = await dept.sql<Record<string, unknown>>('select * from observation_history where month = ? and subject_code = ?', [MONTH, enterprises[31]]);
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ value: 2, version: 1 });
+  });
+
+  it('--dry-run checks everything and writes nothing', async () => {
+    const before = await dept.checksum();
+    const file = files.write('dry.csv', csvText(enterprises.slice(40, 45).map((c, i) => electricity(c, i))));
+    const result = await dept.cli(['import', '--department', 'energy', '--month', MONTH, '--dry-run', file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^valid: 5 rows/);
+    expect(await dept.checksum()).toBe(before);
+    // …and refuses what a real import would refuse, still writing nothing.
+    const bad = files.write('dry-bad.csv', csvText([electricity(enterprises[40], -1)]));
+    const refused = await dept.cli(['import', '--department', 'energy', '--month', MONTH, '--dry-run', bad]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('[OUT_OF_RANGE]');
+    expect(await dept.checksum()).toBe(before);
+  });
+
+  it('a 10,000-row file with one bad row is refused whole: the report names row 5002 and column unit, the database is unchanged', async () => {
+    const extra = syntheticCreditCodes(5000);
+    await register(dept, extra);
+    const rows: Cells[] = [];
+    for (const code of extra) {
+      rows.push(electricity(code, 100 + rows.length));
+      rows.push(['EN_GAS', 'ENTERPRISE', code, '万立方米', 50 + rows.length, null, null, null]);
+    }
+    expect(rows).toHaveLength(10_000);
+    rows[5000] = [...rows[5000]];
+    rows[5000][3] = '亿元';
+    const file = files.write('ten-thousand.xlsx', await xlsxBuffer(rows));
+    const countBefore = await dept.count('observation');
+    const before = await dept.checksum();
+    const result = await dept.cli(['import', '--department', 'energy', '--month', '2016-04', file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('refused: 1 problem in 10,000 rows; nothing was written');
+    expect(result.stdout).toMatch(/row 5002, column unit \(D\), "亿元": EN_ELECTRICITY is reported in 万千瓦时 \[UNIT_MISMATCH\]/);
+    expect(await dept.count('observation')).toBe(countBefore);
+    expect(await dept.checksum()).toBe(before);
+
+    // Mended, the same 10,000 rows go in together.
+    rows[5000][3] = '万千瓦时';
+    const mended = files.write('ten-thousand-mended.csv', csvText(rows));
+    const ok = await dept.cli(['import', '--department', 'energy', '--month', '2016-04', mended]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('created 10,000');
+    expect(await dept.count('observation', 'month = ?', ['2016-04'])).toBe(10_000);
+  });
+
+  it('many problems: the first 50 are listed, then a count by code', async () => {
+    const rows = enterprises.slice(0, 40).flatMap((code) => [electricity(code, -5), ['EN_GAS', 'ENTERPRISE', code, '万元', 1, null, null, null]]);
+    const file = files.write('many.csv', csvText(rows));
+    const result = await dept.cli(['import', '--department', 'energy', '--month', MONTH, file]);
+    expect(result.code).toBe(1);
+    const listed = result.stdout.split('\n').filter((l) => /^ {2}row \d+/.test(l));
+    expect(listed).toHaveLength(50);
+    expect(result.stdout).toContain('… and 30 more');
+    expect(result.stdout).toMatch(/by code: (OUT_OF_RANGE 40, UNIT_MISMATCH 40|UNIT_MISMATCH 40, OUT_OF_RANGE 40)/);
+  });
+
+  it('--json gives the outcome and the problems to a machine', async () => {
+    const bad = files.write('json-bad.csv', csvText([electricity('411002', 5, 'REGION'), electricity('411002', 6, 'REGION')]));
+    const refused = await dept.cli(['import', '--department', 'energy', '--month', MONTH, '--json', bad]);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, rows: 2, problems: [{ row: 3, code: 'DUPLICATE_ROW' }] });
+    const good = files.write('json-good.csv', csvText([electricity('411024', 5, 'REGION')]));
+    const done = await dept.cli(['import', '--department', 'energy', '--month', MONTH, '--json', good]);
+    expect(JSON.parse(done.stdout)).toMatchObject({ ok: true, rows: 1, created: 1, replayed: false, dryRun: false });
+  });
+});
+
+describe('huishang template', () => {
+  it('writes the workbook: report sheet with English and Chinese headers and a row per indicator and subject, and the catalogue', async () => {
+    const result = await dept.cli(['template', '--department', 'energy', '--month', '2016-05']);
+    expect(result.code).toBe(0);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(result.stdoutBytes as never);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['报送 Report', '指标目录 Catalogue']);
+    const report = workbook.worksheets[0];
+    expect((report.getRow(1).values as unknown[]).slice(1)).toEqual(['indicator', 'subject_kind', 'subject_code', 'subject_name', 'unit', 'value', 'ytd_value', 'yoy_pct', 'ytd_yoy_pct']);
+    expect((report.getRow(2).values as unknown[]).slice(1, 3)).toEqual(['指标代码', '主体类型']);
+    const register = await dept.count('enterprise_register');
+    // Two indicators, each for the city's 10 regions and every registered enterprise.
+    expect(report.rowCount - 2).toBe(2 * (10 + register));
+    expect((report.getRow(3).values as unknown[]).slice(1)).toEqual(['EN_ELECTRICITY', 'REGION', '411000', '许昌市', '万千瓦时']);
+    const catalogue = workbook.worksheets[1];
+    expect(catalogue.getColumn(1).values.slice(2)).toEqual(['EN_ELECTRICITY', 'EN_GAS']);
+    expect(catalogue.getRow(2).getCell(7).value).toMatch(/DERIVED_ALLOWED/);
+  });
+
+  it('round trip: a template for a month, its figures filled in, imports as written', async () => {
+    const result = await dept.cli(['template', '--department', 'energy', '--month', '2016-05']);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(result.stdoutBytes as never);
+    const sheet = workbook.worksheets[0];
+    const expected = new Map<string, number>();
+    for (let r = 3; r <= sheet.rowCount; r++) {
+      const row = sheet.getRow(r);
+      row.getCell(6).value = r * 1.5;
+      expected.set(`${row.getCell(1).value}|${row.getCell(3).value}`, r * 1.5);
+    }
+    const file = files.write('filled-template.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()));
+    const imported = await dept.cli(['import', '--department', 'energy', '--month', '2016-05', file]);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain(`created ${expected.size.toLocaleString('en-US')},`);
+    const rows = await dept.sql<{ indicator: string; subject_code: string; value: number }>('select indicator, subject_code, value from observation where month = ?', ['2016-05']);
+    expect(rows).toHaveLength(expected.size);
+    for (const row of rows) expect(row.value).toBe(expected.get(`${row.indicator}|${row.subject_code}`));
+  });
+
+  it('writes CSV with a byte-order mark; without --month just the headers', async () => {
+    const result = await dept.cli(['template', '--department', 'energy', '--format', 'csv']);
+    expect(result.code).toBe(0);
+    expect(result.stdoutBytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(result.stdout.slice(1).split('\r\n')).toEqual([
+      'indicator,subject_kind,subject_code,subject_name,unit,value,ytd_value,yoy_pct,ytd_yoy_pct',
+      '指标代码,主体类型,主体代码,主体名称,计量单位,当月值,累计值,当月同比(%),累计同比(%)',
+      '',
+    ]);
+  });
+});
+
+describe('the command line', () => {
+  it('--help and import --help explain the commands, columns and exit codes', async () => {
+    const help = await dept.cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('huishang import --department <name> --month YYYY-MM');
+    expect(help.stdout).toContain('Exit codes');
+    const importHelp = await dept.cli(['import', '--help']);
+    expect(importHelp.code).toBe(0);
+    expect(importHelp.stdout).toContain('ytd_yoy_pct');
+    expect(importHelp.stdout).toContain('--dry-run');
+  });
+
+  it.each([
+    [['import', '--month', MONTH, 'x.csv'], /--department is required/],
+    [['import', '--department', 'power', '--month', MONTH, 'x.csv'], /unknown department "power"/],
+    [['import', '--department', 'energy', 'x.csv'], /--month YYYY-MM is required/],
+    [['import', '--department', 'energy', '--month', '2016-13', 'x.csv'], /--month 2016-13: month 13 does not exist/],
+    [['import', '--department', 'energy', '--month', MONTH, '--status', 'DONE', 'x.csv'], /--status DONE: PRELIMINARY or FINAL/],
+    [['import', '--department', 'energy', '--month', MONTH, '--colour', 'x.csv'], /Unknown option '--colour'/],
+    [['import', '--department', 'energy', '--month', MONTH], /name the file to import/],
+    [['import', '--department', 'energy', '--month', MONTH, '/nonexistent/figures.csv'], /cannot read \/nonexistent\/figures.csv: no such file/],
+    [['import', '--department', 'energy', '--month', MONTH, 'figures.txt'], /must be \.csv or \.xlsx/],
+    [['template', '--department', 'energy', '--format', 'pdf'], /--format pdf: xlsx or csv/],
+    [['export'], /unknown command "export"/],
+  ])('usage error %j: exit 2, a clear message, no stack trace', async (args, message) => {
+    const result = await dept.cli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toMatch(/--help" for usage/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stdout).toBe('');
+  });
+
+  it('an unreachable database is exit 3 with the reason, not a stack trace', async () => {
+    const file = files.write('unreachable.csv', csvText([electricity('411002', 5, 'REGION')]));
+    const result = await runCli(['import', '--department', 'energy', '--month', MONTH, file], { ENERGY_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^huishang: /);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
