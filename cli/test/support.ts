@@ -55,7 +55,7 @@ export interface Department {
   env: NodeJS.ProcessEnv;
   /** Runs `huishang <args>` against this database. */
   cli: (args: string[]) => Promise<CliResult>;
-  /** Rows of the department's database (`?` placeholders are rewritten for PostgreSQL). */
+  /** Rows of the department's database, `?` placeholders. */
   sql: <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
   count: (table: string, where?: string, params?: unknown[]) => Promise<number>;
   /** Everything reporting can change (observation, history, submissions), hashed: proves nothing was written. */
@@ -71,11 +71,8 @@ export async function openDepartment(definition: SubgraphDefinition): Promise<De
     testbed.settings.kind === 'sqlite'
       ? { HUISHANG_DATA_DIR: dirname(testbed.settings.location) }
       : { [`${definition.name.toUpperCase()}_DATABASE_URL`]: testbed.settings.location };
-  const postgres = testbed.settings.kind === 'postgresql';
-  const sql = <T,>(text: string, params: unknown[] = []) => {
-    let n = 0;
-    return testbed.sql<T>(postgres ? text.replace(/\?/g, () => `$${++n}`) : text, params);
-  };
+  // `?` placeholders on both databases (MikroORM's connection rewrites them for PostgreSQL).
+  const sql = <T,>(text: string, params: unknown[] = []) => testbed.sql<T>(text, params);
   const count = async (table: string, where = '1 = 1', params: unknown[] = []) => Number((await sql<{ n: unknown }>(`select count(*) as n from ${table} where ${where}`, params))[0].n);
   return {
     testbed,
