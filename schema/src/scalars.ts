@@ -1,6 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind, ValueNode } from 'graphql';
 import { ErrorCode, IdentifierError } from './errors';
-import { parseCreditCode, parseIndustryCode, parseMonth, parseRegionCode } from './identifiers';
+import { parseCreditCode, parseDate, parseIndustryCode, parseMonth, parseRegionCode } from './identifiers';
 
 /**
  * A string scalar whose values are checked by `parse`. A bad value becomes a GraphQL error coded
@@ -60,4 +60,7 @@ export const IndustryCodeScalar = identifierScalar(
   parseIndustryCode,
 );
 
-export const IDENTIFIER_SCALARS: readonly GraphQLScalarType[] = [CreditCodeScalar, RegionCodeScalar, MonthScalar, IndustryCodeScalar];
+/** A calendar day: deadlines and dates of the problem list (问题清单). Days are the city's (China Standard Time, UTC+8). */
+export const DateScalar = identifierScalar('Date', 'A calendar day (日期) as "YYYY-MM-DD", e.g. "2015-06-30"; days are local to the city (China Standard Time, UTC+8).', parseDate);
+
+export const IDENTIFIER_SCALARS: readonly GraphQLScalarType[] = [CreditCodeScalar, RegionCodeScalar, MonthScalar, IndustryCodeScalar, DateScalar];

@@ -1,12 +1,12 @@
 import { graphql, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
-import { CreditCodeScalar, IndustryCodeScalar, MonthScalar, RegionCodeScalar } from '../src';
+import { CreditCodeScalar, DateScalar, IndustryCodeScalar, MonthScalar, RegionCodeScalar } from '../src';
 
 /** A schema with one field per scalar, echoing its argument: the scalars as a client meets them. */
 const schema = new GraphQLSchema({
   query: new GraphQLObjectType({
     name: 'Query',
     fields: Object.fromEntries(
-      [CreditCodeScalar, RegionCodeScalar, MonthScalar, IndustryCodeScalar].map((scalar) => [
+      [CreditCodeScalar, RegionCodeScalar, MonthScalar, IndustryCodeScalar, DateScalar].map((scalar) => [
         scalar.name.toLowerCase(),
         { type: GraphQLString, args: { value: { type: scalar } }, resolve: (_: unknown, args: { value: string }) => args.value },
       ]),
@@ -19,6 +19,7 @@ const cases: [string, string, string][] = [
   ['regioncode', '411002', '411099'],
   ['month', '2015-06', '2015-13'],
   ['industrycode', 'C3811', 'C05'],
+  ['date', '2015-06-30', '2015-02-30'],
 ];
 
 describe.each(cases)('%s scalar', (field, good, bad) => {
@@ -49,5 +50,5 @@ describe.each(cases)('%s scalar', (field, good, bad) => {
 });
 
 function schemaTypeName(field: string): string {
-  return { creditcode: 'CreditCode', regioncode: 'RegionCode', month: 'Month', industrycode: 'IndustryCode' }[field]!;
+  return { creditcode: 'CreditCode', regioncode: 'RegionCode', month: 'Month', industrycode: 'IndustryCode', date: 'Date' }[field]!;
 }

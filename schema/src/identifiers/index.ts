@@ -2,3 +2,4 @@ export * from './creditCode';
 export * from './month';
 export * from './industryCode';
 export * from './regionCode';
+export * from './date';

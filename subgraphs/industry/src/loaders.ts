@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/core';
 import { Enterprise } from './entities/Enterprise';
 import { Region } from './entities/Region';
+import { secretariatLoaders } from './secretariatLoaders';
 
 /** One `select … where key in (…)` per entity type and request, whatever the number of references. */
 function byKey<T extends object>(em: EntityManager, entity: new () => T, key: keyof T & string) {
@@ -24,6 +25,7 @@ export const industryLoaders = (em: EntityManager) => ({
   regions: byKey(em, Region, 'code'),
   regionChildren: childrenOf(em),
   enterprises: byKey(em, Enterprise, 'creditCode'),
+  ...secretariatLoaders(em),
 });
 
 /** The register decides which enterprises the bureau may report figures for. */

@@ -3,6 +3,7 @@ import { demoCity, demoTargets, seedObservations, seedTargets, seriesRows, type 
 import { Enterprise } from './entities/Enterprise';
 import { Region, RegionLevel } from './entities/Region';
 import { industryIndicators } from './indicators';
+import { seedSecretariat } from './demo';
 
 const REPORTED_BY = '市工信委';
 
@@ -57,4 +58,5 @@ export async function seedIndustry(orm: MikroORM): Promise<void> {
   }
   await seedTargets(orm, demoTargets(city, industryIndicators));
   await seedObservations(orm, () => industryRows(city));
+  await seedSecretariat(orm, city);
 }

@@ -15,14 +15,22 @@ import {
 import { Migration20261123000000Initial } from '../migrations/Migration20261123000000Initial';
 import { Migration20261123000100Targets } from '../migrations/Migration20261123000100Targets';
 import { Migration20261124000000Reporting } from '../migrations/Migration20261124000000Reporting';
+import { Migration20261125000000KeyProjects } from '../migrations/Migration20261125000000KeyProjects';
+import { Migration20261125000100Problems } from '../migrations/Migration20261125000100Problems';
 import { Enterprise, enterpriseReference } from './entities/Enterprise';
 import { Region, regionReference } from './entities/Region';
+import { KeyProject } from './entities/KeyProject';
+import { KeyProjectMonth } from './entities/KeyProjectMonth';
+import { Problem } from './entities/Problem';
+import { ProblemStatusChange } from './entities/ProblemStatusChange';
 import { IndustryFigures } from './IndustryFigures';
 import { industryIndicators } from './indicators';
 import { industryLoaders, knownEnterprises } from './loaders';
 import { CatalogueResolver } from './resolvers/CatalogueResolver';
 import { EnterpriseResolver } from './resolvers/EnterpriseResolver';
 import { RegionResolver } from './resolvers/RegionResolver';
+import { KeyProjectResolver, RegionKeyProjectsResolver } from './resolvers/KeyProjectResolver';
+import { ProblemResolver } from './resolvers/ProblemResolver';
 import { KeyEnterpriseMonthResolver, WarningReportResolver } from './resolvers/WarningResolver';
 import { seedIndustry } from './seed';
 
@@ -36,6 +44,10 @@ export const industry: SubgraphDefinition = {
       RegionResolver,
       EnterpriseResolver,
       CatalogueResolver,
+      // The secretariat's ledgers: key projects (重点项目) and the problem list (问题清单).
+      KeyProjectResolver,
+      RegionKeyProjectsResolver,
+      ProblemResolver,
       WarningReportResolver,
       KeyEnterpriseMonthResolver,
       ...namespaceResolvers(
@@ -55,8 +67,10 @@ export const industry: SubgraphDefinition = {
     },
   }),
   database: {
-    entities: [ObservationRecord, ObservationVersionRecord, SubmissionRecord, TargetRecord, Region, Enterprise],
-    migrations: [Migration20261123000000Initial, Migration20261123000100Targets, Migration20261124000000Reporting],
+    entities: [ObservationRecord, ObservationVersionRecord, SubmissionRecord, TargetRecord, Region, Enterprise,
+      KeyProject, KeyProjectMonth, Problem, ProblemStatusChange],
+    migrations: [Migration20261123000000Initial, Migration20261123000100Targets, Migration20261124000000Reporting,
+      Migration20261125000000KeyProjects, Migration20261125000100Problems],
   },
   reporting,
   loaders: industryLoaders,
