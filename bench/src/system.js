@@ -1,0 +1,206 @@
+'use strict';
+/**
+ * One benchmark system: the five subgraphs on their own fresh databases (SQLite files in a temp
+ * dir, or uniquely named PostgreSQL databases dropped at the end), then the gateways under test.
+ *
+ * Subgraphs start twice: once to migrate and seed the generated city (timed: that is the seeding
+ * cost reported), then again with HUISHANG_SEED=off, so the processes under load hold no leftover
+ * generator state (at 20,000 enterprises a seeding process keeps gigabytes of heap).
+ */
+const { randomBytes } = require('node:crypto');
+const { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join, resolve } = require('node:path');
+const { freePorts, startProcess, stopProcess, waitReady, getStatus } = require('./processes');
+
+const REPO = resolve(__dirname, '..', '..');
+const SUBGRAPHS = ['industry', 'finance', 'energy', 'statistics', 'hr'];
+const HIVE_BIN = join(REPO, 'bench', 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js');
+
+/** The caller's environment without anything that would point a service elsewhere. */
+function baseEnvironment() {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (['DATABASE_URL', 'HUISHANG_DATA_DIR', 'NODE_ENV', 'HOST', 'PORT', 'SUPERGRAPH_PATH', 'HUISHANG_SEED', 'HUISHANG_SQL_DEBUG'].includes(key)) continue;
+    if (/^(GATEWAY|INDUSTRY|FINANCE|ENERGY|STATISTICS|HR)_(PORT|URL|DATABASE_URL)$/.test(key)) continue;
+    if (/^HUISHANG_DEMO_/.test(key) || key.startsWith('npm_')) continue;
+    env[key] = value;
+  }
+  env.NODE_ENV = 'production';
+  env.MIKRO_ORM_NO_COLOR = '1';
+  return env;
+}
+
+function withDatabase(url, database) {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+const quote = (name) => `"${name.replace(/"/g, '""')}"`;
+
+async function pgAdmin(url, action) {
+  const { Client } = require('pg');
+  const client = new Client({ connectionString: withDatabase(url, 'postgres') });
+  await client.connect();
+  try {
+    return await action(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Starts the subgraphs on a fresh database. Options: kind ('sqlite' | 'postgresql'), pgUrl,
+ * enterprises, seed, runDir (logs), log (progress lines), readyTimeoutMs.
+ */
+async function startSubgraphs(options) {
+  const env = baseEnvironment();
+  env.HUISHANG_DEMO_ENTERPRISES = String(options.enterprises);
+  env.HUISHANG_DEMO_SEED = String(options.seed);
+  let database;
+  if (options.kind === 'postgresql') {
+    const baseName = new URL(options.pgUrl).pathname.replace(/^\//, '') || 'huishang_bench';
+    const base = `${baseName}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+    database = { kind: 'postgresql', base, names: SUBGRAPHS.map((s) => `${base}_${s}`) };
+    env.DATABASE_URL = withDatabase(options.pgUrl, base);
+  } else {
+    database = { kind: 'sqlite', dir: mkdtempSync(join(tmpdir(), 'huishang-bench-')) };
+    env.HUISHANG_DATA_DIR = database.dir;
+  }
+
+  const ports = await freePorts(SUBGRAPHS.length);
+  const urls = {};
+  SUBGRAPHS.forEach((name, i) => {
+    env[`${name.toUpperCase()}_PORT`] = String(ports[i]);
+    urls[name] = `http://127.0.0.1:${ports[i]}/graphql`;
+  });
+
+  const processes = new Map();
+  const spawnAll = (extra, phase) => {
+    for (const [i, name] of SUBGRAPHS.entries()) {
+      processes.set(
+        name,
+        startProcess({
+          name: `${name} subgraph`,
+          args: [join(REPO, 'subgraphs', name, 'dist', 'src', 'index.js')],
+          env: { ...env, ...extra },
+          port: ports[i],
+          cwd: REPO,
+          logFile: join(options.runDir, `${name}.${phase}.log`),
+          nodeArgs: phase === 'serve' && options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [],
+        }),
+      );
+    }
+  };
+  const readyAll = () =>
+    Promise.all(
+      SUBGRAPHS.map(async (name) => {
+        const started = Date.now();
+        await waitReady(processes.get(name), `http://127.0.0.1:${ports[SUBGRAPHS.indexOf(name)]}/ready`, options.readyTimeoutMs);
+        return [name, Date.now() - started];
+      }),
+    );
+  const stopAll = () => Promise.all([...processes.values()].map(stopProcess));
+
+  const dropDatabase = async () => {
+    if (database.kind === 'sqlite') {
+      rmSync(database.dir, { recursive: true, force: true });
+    } else {
+      await pgAdmin(options.pgUrl, async (client) => {
+        for (const name of database.names) await client.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`);
+      });
+    }
+  };
+
+  try {
+    // 1. migrate and seed (each subgraph seeds its own database; all five at once)
+    const seedStarted = Date.now();
+    spawnAll({}, 'seed');
+    const seedTimes = Object.fromEntries(await readyAll());
+    const seedWallMs = Date.now() - seedStarted;
+    await stopAll();
+    // 2. the processes under load: same databases, no seeding, no generator state
+    spawnAll({ HUISHANG_SEED: 'off' }, 'serve');
+    await readyAll();
+    return {
+      database,
+      urls,
+      ports,
+      processes,
+      env,
+      seed: { wallMs: seedWallMs, perSubgraphMs: seedTimes },
+      stop: async () => {
+        await stopAll();
+        await dropDatabase();
+      },
+    };
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    await dropDatabase().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The committed supergraph with its routing URLs pointed at this run's subgraphs (Hive Gateway reads them from the file). */
+function supergraphFor(urls, runDir) {
+  const sdl = readFileSync(join(REPO, 'schema', 'supergraph.graphql'), 'utf8');
+  let replaced = 0;
+  const rewritten = sdl.replace(/@join__graph\(name: "(\w+)", url: "[^"]*"\)/g, (whole, name) => {
+    if (!urls[name]) return whole;
+    replaced++;
+    return `@join__graph(name: "${name}", url: "${urls[name]}")`;
+  });
+  if (replaced !== SUBGRAPHS.length) throw new Error(`expected ${SUBGRAPHS.length} @join__graph URLs in schema/supergraph.graphql, rewrote ${replaced}`);
+  const path = join(runDir, 'supergraph.graphql');
+  writeFileSync(path, rewritten);
+  return path;
+}
+
+/**
+ * Starts a gateway: `ours` (gateway/dist), another build of ours (`entry`), or `hive`.
+ * Returns { name, url, pid, stop }.
+ */
+async function startGateway({ kind, label, entry, subgraphs, runDir, readyTimeoutMs, hiveArgs = [], profileDir }) {
+  const [port] = await freePorts(1);
+  const env = { ...baseEnvironment() };
+  let args;
+  let readyPath;
+  if (kind === 'hive') {
+    if (!existsSync(HIVE_BIN)) throw new Error(`Hive Gateway is not installed (${HIVE_BIN}); run npm install --prefix bench`);
+    args = [HIVE_BIN, 'supergraph', supergraphFor(subgraphs.urls, runDir), '--port', String(port), '--host', '127.0.0.1', ...hiveArgs];
+    readyPath = '/readiness';
+  } else {
+    const script = entry ?? join(REPO, 'gateway', 'dist', 'src', 'index.js');
+    if (!existsSync(script)) throw new Error(`${script} is missing: build first (node_modules/.bin/tsc -b)`);
+    args = [script];
+    env.GATEWAY_PORT = String(port);
+    env.HOST = '127.0.0.1';
+    for (const name of SUBGRAPHS) env[`${name.toUpperCase()}_URL`] = subgraphs.urls[name];
+    readyPath = '/ready';
+  }
+  const file = label.replace(/\W+/g, '_');
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=gateway-${file}.cpuprofile`] : [];
+  const managed = startProcess({ name: label, args, env, port, cwd: REPO, nodeArgs, logFile: join(runDir, `gateway-${file}.log`) });
+  try {
+    await waitReady(managed, `http://127.0.0.1:${port}${readyPath}`, readyTimeoutMs);
+  } catch (error) {
+    await stopProcess(managed);
+    throw error;
+  }
+  return { label, kind, url: `http://127.0.0.1:${port}/graphql`, pid: managed.pid, port, managed, stop: () => stopProcess(managed) };
+}
+
+/** `huishang_sql_statements_total` of each subgraph. */
+async function sqlStatements(subgraphs) {
+  const entries = await Promise.all(
+    SUBGRAPHS.map(async (name) => {
+      const text = await fetch(subgraphs.urls[name].replace(/\/graphql$/, '/metrics')).then((r) => r.text());
+      const match = /^huishang_sql_statements_total(?:\{[^}]*\})?\s+(\d+)\s*$/m.exec(text);
+      return [name, match ? Number(match[1]) : NaN];
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+module.exports = { REPO, SUBGRAPHS, startSubgraphs, startGateway, sqlStatements, getStatus, pgAdmin, withDatabase };
