@@ -1,0 +1,624 @@
+/**
+ * The pack as one self-contained HTML file in Chinese: inline CSS, inline SVG charts, no script,
+ * no font, image or style sheet fetched from anywhere. Every number is a <span class="fig"> whose
+ * data attributes and title say which department reported it, under which indicator code, for
+ * which subject and month, with which status; each table's note lists its sources for paper.
+ */
+import { targetChartSvg, trendChartSvg } from './charts';
+import { formatNumber, formatPct, formatValue, growthWords, rawValue } from './format';
+import { DEPARTMENT_BODIES, DEPARTMENT_LABELS, STATUS_LABELS, STATUS_MARKS } from './labels';
+import type { DistrictTable, Figure, PackModel, RankedFigure, TrendChart } from './model';
+import { axisMonthLabel, monthLabel } from './months';
+import { DEPARTMENTS, type Department, type ObservationStatus } from './types';
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+const FIELD_LABELS: Record<Figure['field'], string> = {
+  value: '当月值',
+  ytdValue: '累计值',
+  yoyPct: '当月同比',
+  ytdYoyPct: '累计同比',
+  actualValue: '实际值',
+  completionPct: '完成全年目标',
+  gap: '与序时进度（目标）之差',
+  targetValue: '全年目标',
+  timeProgressPct: '序时进度',
+  qtdValue: '季度累计',
+  qtdYoyPct: '季度累计同比',
+  change: '比上季末增减',
+};
+
+/** Beijing time, as the meeting reads it: 2015-07-10 09:00. */
+export function beijingTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(date);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
+}
+
+/** The title attribute of a figure: code, field, department, reporter, status, raw value. */
+export function figureTitle(f: Figure): string {
+  const parts = [`${f.indicator} ${f.indicatorName}`, FIELD_LABELS[f.field], `${DEPARTMENT_LABELS[f.department]}`, `${f.subjectCode} · ${f.month}`];
+  if (f.status) parts.push(`状态：${STATUS_LABELS[f.status]}`);
+  if (f.reportedBy) parts.push(`报送：${f.reportedBy}${f.reportedAt ? ` ${beijingTime(f.reportedAt)}` : ''}`);
+  if (f.derived) parts.push('系统推算');
+  parts.push(`原值：${f.value === null ? '无' : `${f.value} ${f.unit}`}`);
+  if (f.note) parts.push(f.note);
+  return parts.join(' | ');
+}
+
+function statusMark(status: ObservationStatus | null): string {
+  const mark = status ? STATUS_MARKS[status] : '';
+  return mark ? `<sup class="st st-${status!.toLowerCase()}">${mark}</sup>` : '';
+}
+
+interface FigOptions {
+  /** Append the display unit. */
+  unit?: boolean;
+  /** Colour negative values. */
+  signed?: boolean;
+  /** Extra class. */
+  cls?: string;
+}
+
+/** A figure as printed: the text in a span that carries its provenance. */
+export function fig(f: Figure | null | undefined, options: FigOptions = {}): string {
+  if (!f) return '<span class="na">—</span>';
+  const classes = ['fig'];
+  if (options.cls) classes.push(options.cls);
+  if (options.signed && f.value !== null && f.value < 0) classes.push('neg');
+  if (f.derived) classes.push('derived');
+  const attributes = [
+    `class="${classes.join(' ')}"`,
+    `data-indicator="${escapeHtml(f.indicator)}"`,
+    `data-department="${f.department}"`,
+    `data-subject="${escapeHtml(f.subjectCode)}"`,
+    `data-month="${escapeHtml(f.month)}"`,
+    `data-field="${f.field}"`,
+    `data-value="${escapeHtml(rawValue(f.value))}"`,
+    `data-unit="${escapeHtml(f.unit)}"`,
+    f.status ? `data-status="${f.status}"` : '',
+    `title="${escapeHtml(figureTitle(f))}"`,
+  ].filter(Boolean);
+  const unit = options.unit && f.value !== null ? `<span class="u">${escapeHtml(f.displayUnit)}</span>` : '';
+  return `<span ${attributes.join(' ')}>${escapeHtml(f.text)}</span>${unit}${statusMark(f.status)}${f.derived ? '<sup class="dv">推</sup>' : ''}`;
+}
+
+function rank(f: RankedFigure): string {
+  if (f.rank === null) return '';
+  const cls = f.rank === 1 ? 'rk rk-first' : f.rank === f.rankOf ? 'rk rk-last' : 'rk';
+  const basis = f.rankBasis === 'GROWTH' ? '增速' : '总量';
+  return `<span class="${cls}" data-rank="${f.rank}" title="${basis}排名第${f.rank}位（共${f.rankOf}个地区，${DEPARTMENT_LABELS[f.department]}排名通报）">${f.rank}</span>`;
+}
+
+/** "来源：统计局 STAT_GROSS_OUTPUT（规模以上工业总产值）…；状态：最终 45项。" for the table's note. */
+export function sourceNote(figures: Figure[]): string {
+  const byDepartment = new Map<Department, Map<string, string>>();
+  const statuses: Record<ObservationStatus, number> = { PRELIMINARY: 0, FINAL: 0, REVISED: 0 };
+  let derived = 0;
+  for (const f of figures) {
+    if (f.indicator.startsWith('KEY_PROJECT')) continue;
+    const codes = byDepartment.get(f.department) ?? new Map<string, string>();
+    codes.set(f.indicator, f.indicatorName);
+    byDepartment.set(f.department, codes);
+    if (f.status && f.value !== null) statuses[f.status]++;
+    if (f.derived && f.value !== null) derived++;
+  }
+  const sources = DEPARTMENTS.filter((d) => byDepartment.has(d))
+    .map((d) => `${DEPARTMENT_LABELS[d]} ${[...byDepartment.get(d)!].map(([code, name]) => `${code}（${name}）`).join('、')}`)
+    .join('；');
+  const status = (Object.keys(statuses) as ObservationStatus[])
+    .filter((s) => statuses[s])
+    .map((s) => `${STATUS_LABELS[s]}${statuses[s]}项`)
+    .join('，');
+  return `来源：${sources}。数据状态：${status || '无数据'}${derived ? `；系统推算${derived}项（标“推”）` : ''}。`;
+}
+
+function collect(value: unknown, out: Figure[] = []): Figure[] {
+  if (!value || typeof value !== 'object') return out;
+  if (Array.isArray(value)) {
+    for (const v of value) collect(v, out);
+    return out;
+  }
+  const record = value as Record<string, unknown>;
+  if (typeof record.text === 'string' && 'field' in record && 'department' in record) {
+    out.push(record as unknown as Figure);
+    return out;
+  }
+  for (const v of Object.values(record)) collect(v, out);
+  return out;
+}
+
+function note(figures: unknown, extra = ''): string {
+  return `<p class="note">${escapeHtml(sourceNote(collect(figures)))}${extra ? ` ${extra}` : ''}</p>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const CSS = `
+@page { size: A4; margin: 14mm 12mm 16mm 12mm; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { margin: 0; background: #f2f2f2; color: #262626; font-family: 'Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Zen Hei','Microsoft YaHei','PingFang SC','SimHei',sans-serif; font-size: 10.5pt; line-height: 1.55; }
+.page { max-width: 190mm; margin: 0 auto; background: #fff; padding: 12mm 12mm 14mm; }
+@media screen { .page { margin: 16px auto; box-shadow: 0 1px 6px rgba(0,0,0,.15); } }
+@media print { body { background: #fff; } .page { padding: 0; max-width: none; } }
+header.masthead { text-align: center; border-bottom: 3px solid #c00000; padding-bottom: 8px; margin-bottom: 4px; }
+header.masthead .top { display: flex; justify-content: space-between; align-items: center; font-size: 9pt; }
+header.masthead .mark { color: #c00000; border: 1px solid #c00000; padding: 0 6px; letter-spacing: 2px; }
+header.masthead .kind { color: #595959; }
+header.masthead h1 { color: #c00000; font-size: 20pt; margin: 10px 0 4px; letter-spacing: 1px; font-weight: 700; line-height: 1.3; }
+header.masthead .sub { font-size: 10.5pt; color: #404040; }
+.meta-line { display: flex; justify-content: space-between; font-size: 8.5pt; color: #595959; border-top: 1px solid #c00000; margin-top: 2px; padding-top: 3px; margin-bottom: 10px; }
+.summary { background: #f7f9fc; border-left: 4px solid #2f5597; padding: 6px 10px; margin: 10px 0 4px; font-size: 10pt; }
+.summary li { margin: 1px 0; }
+.summary ul { margin: 2px 0; padding-left: 18px; }
+h2 { font-size: 13.5pt; color: #1f3864; border-bottom: 1.5px solid #1f3864; padding-bottom: 2px; margin: 18px 0 8px; break-after: avoid; page-break-after: avoid; }
+h3 { font-size: 11pt; color: #1f3864; margin: 12px 0 4px; break-after: avoid; page-break-after: avoid; }
+section { break-inside: auto; }
+.cards { display: grid; grid-template-columns: repeat(4, 1fr); gap: 6px; }
+.card { border: 1px solid #d0d7e5; border-top: 3px solid #2f5597; padding: 5px 7px 4px; background: #fff; break-inside: avoid; page-break-inside: avoid; }
+.card .label { font-size: 9.5pt; font-weight: 700; color: #1f3864; }
+.card .period { font-size: 8pt; color: #7f7f7f; }
+.card .value { font-size: 16pt; font-weight: 700; line-height: 1.25; color: #1f1f1f; }
+.card .value .u { font-size: 9pt; font-weight: 400; margin-left: 2px; color: #404040; }
+.card .growth { font-size: 9pt; }
+.card .month { font-size: 8pt; color: #595959; }
+.card .src { font-size: 7pt; color: #8c8c8c; margin-top: 2px; border-top: 1px dotted #d9d9d9; line-height: 1.35; }
+.card .src .c { font-size: 6.5pt; word-break: break-all; }
+table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 2px 0; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+th, td { border: 1px solid #bfbfbf; padding: 2px 4px; }
+th { background: #dde4f0; color: #1f3864; font-weight: 700; text-align: center; line-height: 1.3; }
+th .u { font-weight: 400; font-size: 7.5pt; color: #404040; }
+td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.name { white-space: nowrap; }
+td.center { text-align: center; white-space: nowrap; }
+td.code { font-size: 7pt; color: #404040; word-break: break-all; }
+span.code { font-size: 7pt; color: #404040; white-space: nowrap; }
+td.wrap { min-width: 9em; }
+td.ent { min-width: 12em; }
+td.ent .ind { font-size: 7pt; color: #7f7f7f; }
+td.region { text-align: center; min-width: 4.2em; max-width: 6em; }
+td.reasons { min-width: 8em; }
+td.by { text-align: center; min-width: 4.5em; }
+td.desc { min-width: 16em; }
+tr.overdue .subj { color: #c00000; }
+td .ind { font-size: 7pt; color: #7f7f7f; }
+tr.city td { font-weight: 700; background: #f2f5fa; }
+tr.behind td.name { color: #c00000; }
+tbody tr:nth-child(even) td { background: #fafafa; }
+tbody tr.city:nth-child(even) td { background: #f2f5fa; }
+.rk { display: inline-block; min-width: 14px; margin-left: 3px; padding: 0 2px; font-size: 7pt; line-height: 12px; text-align: center; color: #595959; border: 1px solid #bfbfbf; border-radius: 7px; font-weight: 400; }
+.rk-first { color: #fff; background: #2f5597; border-color: #2f5597; }
+.rk-last { color: #fff; background: #c00000; border-color: #c00000; }
+.neg { color: #c00000; }
+.flag { display: inline-block; font-size: 7.5pt; color: #fff; background: #c00000; padding: 0 4px; border-radius: 2px; margin-left: 3px; }
+.ok { color: #2f5597; font-size: 7.5pt; }
+sup.st { font-size: 6.5pt; color: #c55a11; margin-left: 1px; }
+sup.st-revised { color: #7030a0; }
+sup.dv { font-size: 6.5pt; color: #7f7f7f; margin-left: 1px; }
+.na { color: #a6a6a6; }
+.note { font-size: 7.5pt; color: #7f7f7f; margin: 2px 0 8px; line-height: 1.4; }
+.lead { margin: 4px 0 6px; }
+figure { margin: 6px 0 10px; break-inside: avoid; page-break-inside: avoid; }
+figure svg.chart { width: 100%; height: auto; display: block; }
+figcaption { font-size: 9.5pt; font-weight: 700; color: #1f3864; margin-bottom: 2px; }
+.chart-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 4px 12px; }
+.chart-grid figure { margin: 4px 0; }
+table.trend-data { font-size: 7.5pt; }
+table.trend-data th, table.trend-data td { padding: 1px 2px; }
+.warning { border: 1px solid #e4b9b9; border-left: 4px solid #c00000; padding: 5px 9px; margin: 6px 0; break-inside: avoid; page-break-inside: avoid; background: #fffafa; }
+.warning .head { font-weight: 700; }
+.warning .rule { color: #c00000; }
+.warning .code { font-size: 8pt; color: #7f7f7f; font-weight: 400; margin-left: 4px; }
+.warning p { margin: 2px 0; font-size: 9.5pt; }
+.warning .action { color: #7f3f00; }
+.warning .thresholds { font-size: 8pt; color: #595959; }
+.warning table { margin-top: 3px; }
+.pending { border: 1.5px dashed #c55a11; background: #fff8f0; padding: 8px 10px; margin: 6px 0; font-size: 9.5pt; }
+.pending strong { color: #c55a11; }
+.quarter { border: 1.5px solid #2f5597; padding: 4px 10px 8px; background: #f7f9fc; }
+.reasons { font-size: 8pt; }
+.reasons .w { color: #c00000; font-weight: 700; }
+dl.colophon { display: grid; grid-template-columns: 7.5em 1fr; gap: 1px 8px; font-size: 8.5pt; margin: 4px 0; }
+dl.colophon dt { color: #595959; }
+dl.colophon dd { margin: 0; word-break: break-all; }
+.appendix table { font-size: 7.5pt; }
+footer.end { margin-top: 14px; font-size: 8pt; color: #7f7f7f; text-align: center; border-top: 1px solid #d9d9d9; padding-top: 4px; }
+`;
+
+// ---------------------------------------------------------------------------------------------
+// Sections
+
+const CHINESE_NUMBERS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+function summary(model: PackModel): string {
+  const items: string[] = [];
+  const byCode = new Map(model.headline.map((h) => [h.indicator, h]));
+  const va = byCode.get('STAT_VALUE_ADDED_GROWTH');
+  const output = byCode.get('STAT_GROSS_OUTPUT');
+  const power = byCode.get('EN_ELECTRICITY');
+  const loans = byCode.get('FIN_LOANS_OUTSTANDING');
+  const parts: string[] = [];
+  if (va?.primary.value !== null && va) parts.push(`规上工业增加值同比${growthWords(va.primary.value)}`);
+  if (output?.primary.value !== null && output) parts.push(`规上工业总产值${output.primary.text}${output.primary.displayUnit}，${output.growth ? growthWords(output.growth.value) : ''}`);
+  if (power?.primary.value !== null && power) parts.push(`工业用电量${power.primary.text}${power.primary.displayUnit}，${power.growth ? growthWords(power.growth.value) : ''}`);
+  if (loans?.primary.value !== null && loans) parts.push(`${loans.primaryLabel}贷款余额${loans.primary.text}${loans.primary.displayUnit}，${loans.growth ? growthWords(loans.growth.value) : ''}`);
+  if (model.quarter) {
+    const q = model.quarter;
+    const pick = (code: string) => q.city.find((f) => f.indicator === code);
+    const qParts = ['STAT_GROSS_OUTPUT', 'EN_ELECTRICITY', 'IND_PROJECT_INVESTMENT']
+      .map(pick)
+      .filter((f): f is NonNullable<typeof f> => !!f && f.main.value !== null)
+      .map((f) => `${f.label}${f.main.text}${f.main.displayUnit}${f.growth?.value != null ? `，${growthWords(f.growth.value)}` : ''}`);
+    if (qParts.length) items.push(`${q.label}（${q.period}），全市${qParts.join('；')}${q.firstQuarter ? '' : '（季度数由累计推算）'}。`);
+  }
+  if (parts.length) items.push(`${model.meta.ytdLabel}，全市${parts.join('；')}。`);
+  const behind = model.targets.behindDistricts;
+  if (model.targets.timeProgressPct !== null) {
+    items.push(
+      behind.length
+        ? `序时进度${formatNumber(model.targets.timeProgressPct, 1, true)}%，${behind.length}个地区有目标任务落后于序时进度：${behind.map((b) => `${b.name}（${b.behind.length}项）`).join('、')}。`
+        : `序时进度${formatNumber(model.targets.timeProgressPct, 1, true)}%，各地区目标任务均未落后于序时进度。`,
+    );
+  }
+  const warnings = model.warnings.length;
+  const rules = [...new Set(model.warnings.map((w) => w.title))];
+  items.push(warnings ? `本月预警${warnings}条（${rules.join('、')}），需关注重点企业${model.keyEnterprises.attention.length}家。` : `本月无预警；需关注重点企业${model.keyEnterprises.attention.length}家。`);
+  if (model.keyProjects) items.push(`重点项目${model.keyProjects.total}个，${model.meta.monthLabel.replace(/^\d+年/, '')}末进度滞后${model.keyProjects.behind}个。`);
+  if (model.problems) items.push(`问题清单截至${dayLabel(model.problems.monthEnd)}未办结${model.problems.open.length}项，其中逾期${model.problems.overdueCount}项。`);
+  const counts = model.meta.statusCounts;
+  const provisional = counts.PRELIMINARY + counts.REVISED;
+  items.push(provisional ? `本材料含初步数据${counts.PRELIMINARY}项、修订数据${counts.REVISED}项，分别以“初”“修”标注。` : '本材料所列数据均为各部门最终数据。');
+  return `<div class="summary" id="summary"><strong>要点</strong><ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul></div>`;
+}
+
+function headlineSection(model: PackModel): string {
+  const cards = model.headline
+    .map((h) => {
+      const growth = h.growth ? `<div class="growth">${escapeHtml(h.growthLabel ?? '')} ${fig(h.growth, { signed: true })}%</div>` : '<div class="growth">&nbsp;</div>';
+      const monthLine = h.month
+        ? `<div class="month">${escapeHtml(h.monthLabel)} ${fig(h.month, { unit: true })}${h.monthGrowth ? `，同比 ${fig(h.monthGrowth, { signed: true })}%` : ''}</div>`
+        : '<div class="month">&nbsp;</div>';
+      const status = h.primary.status ? STATUS_LABELS[h.primary.status] : '无数据';
+      return `<div class="card" data-headline="${h.indicator}">
+  <div class="label">${escapeHtml(h.label)}</div>
+  <div class="period">${escapeHtml(h.primaryLabel)}</div>
+  <div class="value">${fig(h.primary, { unit: true, signed: h.kind === 'RATE' })}</div>
+  ${growth}
+  ${monthLine}
+  <div class="src">${DEPARTMENT_LABELS[h.department]} · ${status}<br><span class="c">${h.indicator}</span></div>
+</div>`;
+    })
+    .join('\n');
+  return `<div class="cards" id="headline">${cards}</div>
+${note(model.headline, '金额类指标由万元折算为亿元、用电量由万千瓦时折算为亿千瓦时显示，原值见各数字的提示信息。')}`;
+}
+
+function districtTableHtml(table: DistrictTable, index: number, prefix: string): string {
+  const head1 = table.columns
+    .map((c) => `<th colspan="${c.growthHeader ? 2 : 1}" title="${c.indicator}（${DEPARTMENT_LABELS[c.department]}）">${escapeHtml(c.label)}<br><span class="u">${DEPARTMENT_LABELS[c.department]}</span></th>`)
+    .join('');
+  const head2 = table.columns
+    .map((c) => `<th>${c.kind === 'RATE' ? '累计增速' : c.levelHeader}<br><span class="u">${escapeHtml(c.levelUnit)}</span></th>${c.growthHeader ? '<th>同比<br><span class="u">%</span></th>' : ''}`)
+    .join('');
+  const rowHtml = (row: DistrictTable['rows'][number], city: boolean) =>
+    `<tr class="${city ? 'city' : ''}" data-region="${row.code}"><td class="name">${escapeHtml(city ? `全市` : row.name)}</td>${row.cells
+      .map(
+        (cell, i) =>
+          `<td class="num">${fig(cell.level, { signed: table.columns[i].kind === 'RATE' })}${rank(cell.level)}</td>${cell.growth ? `<td class="num">${fig(cell.growth, { signed: true })}${rank(cell.growth)}</td>` : ''}`,
+      )
+      .join('')}</tr>`;
+  return `<h3>${prefix}表${index + 1}　各地区${escapeHtml(table.title)}</h3>
+<table class="districts" id="${table.id}">
+<thead><tr><th rowspan="2">地区</th>${head1}</tr><tr>${head2}</tr></thead>
+<tbody>
+${table.rows.map((r) => rowHtml(r, false)).join('\n')}
+${rowHtml(table.cityRow, true)}
+</tbody>
+</table>
+${note([table.rows, table.cityRow], '圈内数字为各部门排名通报的位次（蓝色第一、红色末位）：总量列按累计值（存量指标按月末余额）排名，同比列按增速排名。')}`;
+}
+
+function districtsSection(model: PackModel): string {
+  return model.districtTables.map((t, i) => districtTableHtml(t, i, '')).join('\n');
+}
+
+function targetsSection(model: PackModel): string {
+  const t = model.targets;
+  if (!t.groups.length) return '<p class="lead">本月各部门未返回可判断进度的目标任务。</p>';
+  const time = t.timeProgressPct === null ? '' : `${formatNumber(t.timeProgressPct, 1, true)}%`;
+  const level = t.groups.filter((g) => g.measure === 'LEVEL');
+  const growth = t.groups.filter((g) => g.measure === 'GROWTH_PCT');
+  const regions = t.groups[0].rows.map((r) => ({ code: r.code, name: r.name, isCity: r.isCity }));
+  const behindCodes = new Set(t.behindDistricts.map((b) => b.code));
+  const header = t.groups
+    .map((g) => `<th title="${escapeHtml(`${g.indicator}：${g.description}（${g.source}）`)}">${escapeHtml(g.name)}<br><span class="u">${g.measure === 'LEVEL' ? '完成全年目标 %' : '累计增速 / 目标 %'} · ${DEPARTMENT_LABELS[g.department]}</span></th>`)
+    .join('');
+  const body = regions
+    .map((region) => {
+      const cells = t.groups
+        .map((g) => {
+          const row = g.rows.find((r) => r.code === region.code);
+          if (!row) return '<td class="num"><span class="na">—</span></td>';
+          const shown = row.completion ?? row.actual;
+          const flag = row.behind === true ? '<span class="flag" data-behind="true">落后</span>' : row.behind === false ? '' : '';
+          const target = g.measure === 'GROWTH_PCT' ? `<span class="na">/</span>${fig(row.targetValue)}` : '';
+          return `<td class="num" data-target="${g.id}" data-behind="${row.behind}">${fig(shown, { signed: g.measure === 'GROWTH_PCT' })}${target}${flag}</td>`;
+        })
+        .join('');
+      const cls = [region.isCity ? 'city' : '', behindCodes.has(region.code) ? 'behind' : ''].filter(Boolean).join(' ');
+      return `<tr class="${cls}" data-region="${region.code}"><td class="name">${escapeHtml(region.isCity ? `全市` : region.name)}</td>${cells}</tr>`;
+    })
+    .join('\n');
+  const behindList = t.behindDistricts.length
+    ? `<p class="lead"><strong>有目标落后序时进度的地区</strong>（括号内为落后项数，明细见下表）：${t.behindDistricts.map((b) => `<span data-behind-region="${b.code}" title="${escapeHtml(b.behind.join('、'))}">${escapeHtml(b.name)}（${b.behind.length}）</span>`).join('、')}。</p>`
+    : '<p class="lead">各地区目标任务均未落后于序时进度。</p>';
+  const charts = [...level, ...growth]
+    .map(
+      (g) => `<figure data-target-chart="${g.id}"><figcaption>${escapeHtml(g.name)}${g.measure === 'LEVEL' ? '：完成全年目标进度' : '：累计增速与目标'}</figcaption>${targetChartSvg(g)}</figure>`,
+    )
+    .join('\n');
+  const unjudged = t.unjudged.length
+    ? `<p class="note">以下目标本月无法由部门数据判断进度（占比、百分点或单一产业集群目标），仅列示：${t.unjudged
+        .map((u) => `${escapeHtml(u.description)}（${escapeHtml(u.regions.length > 3 ? `${u.regions.slice(0, 3).join('、')}等${u.regions.length}地` : u.regions.join('、'))}，${DEPARTMENT_LABELS[u.department]}，${escapeHtml(u.source)}）`)
+        .join('；')}。</p>`
+    : '';
+  return `<p class="lead">截至${escapeHtml(model.meta.monthLabel.replace(/^\d+年/, ''))}末，序时进度为 <strong>${time}</strong>。总量目标按累计完成占全年目标的比例与序时进度比较，增速目标按累计增速与目标增速比较；是否落后以各部门的判定为准（红色标“落后”）。</p>
+${behindList}
+<table class="targets" id="targets">
+<thead><tr><th>地区</th>${header}</tr></thead>
+<tbody>
+${body}
+</tbody>
+</table>
+${note(t.groups.map((g) => g.rows), `目标来源：${escapeHtml([...new Set(t.groups.map((g) => g.source))].join('、'))}。`)}
+<div class="chart-grid">
+${charts}
+</div>
+${unjudged}`;
+}
+
+function trendTable(chart: TrendChart): string {
+  const head = chart.months.map((m) => `<th>${escapeHtml(axisMonthLabel(m))}</th>`).join('');
+  const rows = chart.series
+    .map((s) => {
+      const unit = s.axis === 1 || s.field === 'yoyPct' || s.field === 'ytdYoyPct' ? '%' : chart.units[0];
+      return `<tr><td class="name">${escapeHtml(s.name)}<span class="u">（${escapeHtml(unit)}）</span></td>${s.points.map((p) => `<td class="num">${fig(p, { signed: unit === '%' })}</td>`).join('')}</tr>`;
+    })
+    .join('');
+  return `<table class="trend-data"><thead><tr><th>月份</th>${head}</tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function gapNote(chart: TrendChart): string {
+  const gaps = chart.series.some((s) => s.points.some((p) => p.value === null));
+  if (!gaps) return '';
+  return chart.department === 'statistics'
+    ? '“—”为该月无此数据：统计局1—2月数据合并发布，1月无数据，2月只发布累计值。'
+    : '“—”为该月无此数据。';
+}
+
+function trendsSection(model: PackModel): string {
+  return model.trends
+    .map(
+      (chart, i) => `<figure data-trend="${chart.id}">
+<figcaption>图${i + 1}　全市${escapeHtml(chart.title)}（${escapeHtml(monthLabel(chart.months[0]))}—${escapeHtml(monthLabel(chart.months[chart.months.length - 1]))}）</figcaption>
+${trendChartSvg(chart)}
+${trendTable(chart)}
+</figure>
+${note(chart.series, gapNote(chart))}`,
+    )
+    .join('\n');
+}
+
+function quarterSection(model: PackModel): string {
+  const q = model.quarter!;
+  const cityRows = q.city
+    .map((f) => {
+      const months = f.months.map((m) => `<td class="num">${fig(m, { signed: f.kind === 'RATE' })}</td>`).join('');
+      return `<tr data-indicator="${f.indicator}"><td class="name">${escapeHtml(f.label)}<span class="u">（${escapeHtml(f.main.displayUnit)}）</span></td><td class="center">${escapeHtml(f.mainLabel)}</td><td class="num"><strong>${fig(f.main, { signed: f.kind === 'RATE' })}</strong></td><td class="num">${f.growth ? `${fig(f.growth, { signed: true })}` : '<span class="na">—</span>'}</td><td class="center">${escapeHtml(f.growthLabel ?? '')}</td>${months}</tr>`;
+    })
+    .join('\n');
+  const monthHeads = q.city[0]?.months.map((m) => `<th>${escapeHtml(axisMonthLabel(m.month))}当月</th>`).join('') ?? '';
+  const districtHead = q.districtColumns.map((c) => `<th colspan="2">${escapeHtml(c.label)}<br><span class="u">${DEPARTMENT_LABELS[c.department]}</span></th>`).join('');
+  const districtHead2 = q.districtColumns.map((c) => `<th>${escapeHtml(q.period)}<br><span class="u">${escapeHtml(c.unit)}</span></th><th>同比<br><span class="u">%</span></th>`).join('');
+  const districtRows = q.districts
+    .map((d) => `<tr data-region="${d.code}"><td class="name">${escapeHtml(d.name)}</td>${d.cells.map((c) => `<td class="num">${fig(c.qtd)}</td><td class="num">${fig(c.growth, { signed: true })}</td>`).join('')}</tr>`)
+    .join('\n');
+  const how = q.firstQuarter
+    ? '一季度的季度累计即年度累计，为各部门报告值。'
+    : `季度累计由本月累计减去${escapeHtml(monthLabel(q.previousQuarterEnd))}累计推算，季度同比由两期累计同比还原上年同期值推算（标“推”）；增加值增速按可比价报告，不作推算，列示本季各月当月增速；存量指标列示季末余额及比上季末增减。`;
+  return `<div class="quarter" id="quarter">
+<p class="lead">${escapeHtml(q.label)}（${escapeHtml(q.period)}）全市主要指标。${how}</p>
+<table id="quarter-city">
+<thead><tr><th>指标</th><th>口径</th><th>本季</th><th>增速 / 增减</th><th>说明</th>${monthHeads}</tr></thead>
+<tbody>
+${cityRows}
+</tbody>
+</table>
+<h3>各地区${escapeHtml(q.period)}主要指标</h3>
+<table id="quarter-districts">
+<thead><tr><th rowspan="2">地区</th>${districtHead}</tr><tr>${districtHead2}</tr></thead>
+<tbody>
+${districtRows}
+</tbody>
+</table>
+${note([q.city, q.districts])}
+</div>`;
+}
+
+function enterprisesSection(model: PackModel): string {
+  const k = model.keyEnterprises;
+  const truncated = k.listed < k.total ? `（网关返回${k.listed}家，共${k.total}家，其余未列入本材料）` : '';
+  const rows = k.attention
+    .map(
+      (e) => `<tr data-credit-code="${e.creditCode}"><td class="ent">${escapeHtml(e.name)}<br><span class="code">${escapeHtml(e.creditCode)}</span> <span class="ind">${escapeHtml(e.industry)}</span></td><td class="region">${escapeHtml(e.region)}</td>
+<td class="num">${fig(e.output)}</td><td class="num">${fig(e.outputYtdGrowth, { signed: true })}</td><td class="num">${fig(e.outputGrowth, { signed: true })}</td><td class="num">${fig(e.electricityGrowth, { signed: true })}</td><td class="num">${fig(e.employees)}</td><td class="num">${fig(e.employeesGrowth, { signed: true })}</td><td class="num">${fig(e.loans)}</td>
+<td class="reasons">${e.reasons.map((r) => (r.startsWith('预警') ? `<span class="w">${escapeHtml(r)}</span>` : escapeHtml(r))).join('；')}</td></tr>`,
+    )
+    .join('\n');
+  const table = k.attention.length
+    ? `<table id="attention-enterprises">
+<thead><tr><th rowspan="2">企业</th><th rowspan="2">地区</th><th colspan="3">百户产值 · 工信委</th><th>用电 · 供电</th><th colspan="2">用工 · 人社局</th><th>贷款 · 金融办</th><th rowspan="2">关注原因</th></tr>
+<tr><th>累计<br><span class="u">万元</span></th><th>累计同比<br><span class="u">%</span></th><th>当月同比<br><span class="u">%</span></th><th>当月同比<br><span class="u">%</span></th><th>月末<br><span class="u">人</span></th><th>同比<br><span class="u">%</span></th><th>余额<br><span class="u">万元</span></th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+${note(k.attention)}`
+    : '<p class="lead">本月百户重点企业无需特别关注的情况。</p>';
+  return `<h3>（一）重点企业</h3>
+<p class="lead">百户重点企业${k.total}家${escapeHtml(truncated)}，需关注${k.attention.length}家。${escapeHtml(k.criteria)}</p>
+${table}
+<h3>（二）重点项目</h3>
+${keyProjectsHtml(model)}`;
+}
+
+function pending(what: string, field: string): string {
+  return `<div class="pending" data-pending="${field}"><strong>【暂缺】${escapeHtml(what)}</strong>：网关的回答中没有 <code>${field}</code>（工信委台账未接入或未返回），本期材料暂缺此项。</div>`;
+}
+
+function keyProjectsHtml(model: PackModel): string {
+  const k = model.keyProjects;
+  if (!k) return pending('重点项目台账', 'keyProjects');
+  const threshold = k.thresholdPct === null ? '' : `（完成投资低于计划的${formatNumber(k.thresholdPct, 1, true)}%）`;
+  const lead = `<p class="lead">${k.year}年重点项目台账${k.total}个，${escapeHtml(model.meta.monthLabel.replace(/^\d+年/, ''))}末进度滞后${k.behind}个${threshold}，需关注${k.attention.length}个。</p>`;
+  if (!k.attention.length) return `${lead}<p class="lead">重点项目均按计划推进。</p>`;
+  const rows = k.attention
+    .map(
+      (p) => `<tr data-project="${escapeHtml(p.code)}" data-behind="${p.behindSchedule}"><td class="center">${escapeHtml(p.code)}</td><td class="ent">${escapeHtml(p.name)}${p.enterprise ? `<br><span class="ind">${escapeHtml(p.enterprise)}</span>` : ''}</td><td class="region">${escapeHtml(p.region)}</td><td class="center">${escapeHtml(p.stage)}</td><td class="num">${fig(p.planned)}</td><td class="num">${fig(p.completed)}</td><td class="num">${fig(p.completionPct)}${p.behindSchedule ? '<span class="flag">滞后</span>' : ''}</td><td class="reasons">${escapeHtml(p.reasons.join('；'))}</td></tr>`,
+    )
+    .join('\n');
+  return `${lead}
+<table id="key-projects"><thead><tr><th>编号</th><th>项目</th><th>地区</th><th>阶段</th><th>计划累计<br><span class="u">万元</span></th><th>完成累计<br><span class="u">万元</span></th><th>完成计划<br><span class="u">%</span></th><th>关注原因</th></tr></thead><tbody>
+${rows}
+</tbody></table>
+<p class="note">来源：工信委重点项目台账（keyProjects，${k.year}年；进度为${escapeHtml(model.meta.monthLabel.replace(/^\d+年/, ''))}末年度计划累计与完成累计，是否滞后以台账判定为准）。列入条件：进度滞后，或已到计划开工月份仍处前期阶段。</p>`;
+}
+
+function warningsSection(model: PackModel): string {
+  if (!model.warnings.length) return '<p class="lead">本月各部门预警规则均未触发。</p>';
+  return model.warnings
+    .map((w) => {
+      const rows = w.evidence
+        .map(
+          (e) => `<tr><td class="center">${escapeHtml(e.departmentLabel)}</td><td>${escapeHtml(e.roleLabel)}</td><td><span class="code">${escapeHtml(e.value.indicator)}</span></td><td class="center">${escapeHtml(e.value.month)}</td><td class="num">${fig(e.value, { unit: true })}</td><td class="num">${fig(e.growth, { signed: true })}</td><td class="center">${e.value.status ? STATUS_LABELS[e.value.status] : '—'}</td><td class="center">${escapeHtml(e.value.reportedBy ?? '')}</td></tr>`,
+        )
+        .join('');
+      const subject = w.subjectName ? `${w.subjectName}${w.regionName ? `（${w.regionName}）` : ''}` : `${w.regionName ? `${w.regionName}企业` : '企业'}（名称未随预警返回）`;
+      return `<div class="warning" data-rule="${escapeHtml(w.rule)}" data-subject="${escapeHtml(w.subjectCode)}">
+<div class="head" title="${escapeHtml(w.message)}"><span class="rule">【${escapeHtml(w.title)}】</span>${escapeHtml(subject)}<span class="code">${escapeHtml(w.subjectCode)} · ${escapeHtml(w.rule)}</span></div>
+<p>${escapeHtml(w.summary)}</p>
+${w.action ? `<p class="action">${escapeHtml(w.action)}</p>` : ''}
+<table><thead><tr><th>报送部门</th><th>数据项</th><th>指标代码</th><th>月份</th><th>数值</th><th>同比 %</th><th>状态</th><th>报送单位</th></tr></thead><tbody>${rows}</tbody></table>
+<p class="thresholds">判定条件：${escapeHtml(w.thresholds.join('；'))}。</p>
+</div>`;
+    })
+    .join('\n');
+}
+
+function dayLabel(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+}
+
+function problemsSection(model: PackModel): string {
+  const p = model.problems;
+  if (!p) return pending('问题清单', 'problems');
+  const lead = `<p class="lead">截至${escapeHtml(dayLabel(p.monthEnd))}，问题清单累计列入${p.raised}项，未办结${p.open.length}项，其中逾期${p.overdueCount}项（逾期在前）。</p>`;
+  if (!p.open.length) return `${lead}<p class="lead">所列问题均已办结。</p>`;
+  const rows = p.open
+    .map(
+      (x) => `<tr data-problem="${escapeHtml(x.code)}" data-overdue="${x.overdue}" class="${x.overdue ? 'overdue' : ''}"><td class="center">${escapeHtml(x.code)}</td><td class="desc"><strong class="subj">${escapeHtml(x.subject)}</strong><br>${escapeHtml(x.description)}${x.latest ? `<br><span class="ind">进展：${escapeHtml(x.latest)}</span>` : ''}</td><td class="center">${escapeHtml(x.category)}</td><td class="by">${escapeHtml(x.raisedBy)}<br><span class="ind">${escapeHtml(x.raisedOn)}</span></td><td class="center">${escapeHtml(x.owner)}</td><td class="center">${escapeHtml(x.deadline)}</td><td class="center">${escapeHtml(x.statusAtMonthEnd)}${x.overdue ? '<span class="flag">逾期</span>' : ''}${x.statusNow ? `<br><span class="ind">现${escapeHtml(x.statusNow)}</span>` : ''}</td></tr>`,
+    )
+    .join('\n');
+  return `${lead}
+<table id="problems"><thead><tr><th>编号</th><th>问题（对象、内容、月末前最新进展）</th><th>类别</th><th>提出</th><th>责任单位</th><th>办结时限</th><th>月末状态</th></tr></thead><tbody>
+${rows}
+</tbody></table>
+<p class="note">来源：工信委问题清单（problems）。月末状态按各问题的办理记录（history）取${escapeHtml(dayLabel(p.monthEnd))}末的状态；是否逾期以问题清单对该日的判定（overdue）为准；“现”为生成时的状态。</p>`;
+}
+
+function appendix(model: PackModel): string {
+  const rows = model.sources
+    .map((s) => {
+      const o = s.figure;
+      const f = (field: 'value' | 'ytdValue' | 'yoyPct' | 'ytdYoyPct') => {
+        if (!o) return '<span class="na">—</span>';
+        const v = o[field];
+        const text = field === 'yoyPct' || field === 'ytdYoyPct' ? formatPct(v) : formatValue(v, o.unit, 'enterprise');
+        return `<span class="fig" data-indicator="${escapeHtml(o.indicator)}" data-department="${s.department}" data-subject="${escapeHtml(o.subjectCode)}" data-month="${o.month}" data-field="${field}" data-value="${escapeHtml(rawValue(v))}" data-status="${o.status}">${escapeHtml(text)}</span>`;
+      };
+      return `<tr><td class="center">${s.departmentLabel}</td><td>${escapeHtml(s.name)}<br><span class="code">${escapeHtml(s.code)}</span></td><td class="center">${escapeHtml(s.unit)}</td><td class="num">${f('value')}</td><td class="num">${f('ytdValue')}</td><td class="num">${f('yoyPct')}</td><td class="num">${f('ytdYoyPct')}</td><td class="center">${o ? STATUS_LABELS[o.status] + (o.derived ? '·推算' : '') : '无数据'}</td><td class="by">${o ? escapeHtml(o.reportedBy) : ''}</td><td class="center" title="${o ? escapeHtml(beijingTime(o.reportedAt)) : ''}">${o ? escapeHtml(beijingTime(o.reportedAt).slice(0, 10)) : ''}</td></tr>`;
+    })
+    .join('\n');
+  const m = model.meta;
+  return `<div class="appendix">
+<h3>附表　全市各部门全部指标（${escapeHtml(m.monthLabel)}，原单位）</h3>
+<table id="sources"><thead><tr><th>部门</th><th>指标（代码）</th><th>单位</th><th>当月</th><th>累计</th><th>当月<br>同比%</th><th>累计<br>同比%</th><th>状态</th><th>报送单位</th><th>报送日期</th></tr></thead><tbody>
+${rows}
+</tbody></table>
+<h3>数据说明</h3>
+<dl class="colophon">
+<dt>数据来源</dt><dd>${DEPARTMENTS.map((d) => `${DEPARTMENT_LABELS[d]}（${DEPARTMENT_BODIES[d]}，${d}子图）`).join('；')}，经会商数据网关一次查询取得。</dd>
+<dt>生成时间</dt><dd data-generated-at="${escapeHtml(m.generatedAt)}">${escapeHtml(beijingTime(m.generatedAt))}（北京时间）</dd>
+<dt>网关</dt><dd data-gateway>${escapeHtml(m.gateway)}</dd>
+<dt>查询文档</dt><dd>${escapeHtml(m.documentName)}（操作 MeetingPack），sha256 <code data-document-sha256>${escapeHtml(m.documentSha256)}</code></dd>
+<dt>请求编号</dt><dd>${escapeHtml(m.requestId ?? '—')}</dd>
+<dt>数据时点</dt><dd>${m.asOf ? `按 ${escapeHtml(beijingTime(m.asOf))} 时各部门数据（asOf）` : '各部门当前数据'}</dd>
+<dt>数据状态</dt><dd>最终 ${m.statusCounts.FINAL} 项，初步 ${m.statusCounts.PRELIMINARY} 项（标“初”），修订 ${m.statusCounts.REVISED} 项（标“修”）；“推”为系统推算。每个数字的指标代码、部门、状态、报送单位和原值见其提示信息（悬停查看）。</dd>
+<dt>口径</dt><dd>累计为年初至本月；同比为与上年同期相比；存量指标（贷款余额、用工人数）为月末数；规上工业增加值增速按可比价计算，由统计局报告，不作推算；1—2月统计数据合并发布。排名、目标完成进度和是否落后均取自各部门的数据服务，本材料不重新计算。</dd>
+</dl>
+</div>`;
+}
+
+export function renderHtml(model: PackModel): string {
+  const m = model.meta;
+  const sections: { id: string; title: string; html: string }[] = [];
+  if (model.quarter) sections.push({ id: 'sec-quarter', title: `${model.quarter.label}运行情况（季调度）`, html: quarterSection(model) });
+  sections.push(
+    { id: 'sec-headline', title: `全市主要指标（${model.meta.ytdLabel}）`, html: headlineSection(model) },
+    { id: 'sec-districts', title: '各地区主要指标及排名', html: districtsSection(model) },
+    { id: 'sec-targets', title: '目标任务完成情况（对照序时进度）', html: targetsSection(model) },
+    { id: 'sec-trends', title: '近12个月走势', html: trendsSection(model) },
+    { id: 'sec-attention', title: '需关注的重点企业和重点项目', html: enterprisesSection(model) },
+    { id: 'sec-warnings', title: '预警提示（多部门数据比对）', html: warningsSection(model) },
+    { id: 'sec-problems', title: '问题清单（未办结及逾期）', html: problemsSection(model) },
+  );
+  const body = sections.map((s, i) => `<section id="${s.id}">\n<h2>${CHINESE_NUMBERS[i]}、${escapeHtml(s.title)}</h2>\n${s.html}\n</section>`).join('\n');
+  return `<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="huishang-briefing">
+<meta name="huishang-month" content="${m.month}">
+<meta name="huishang-document-sha256" content="${m.documentSha256}">
+<title>${escapeHtml(m.title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<div class="page">
+<header class="masthead">
+<div class="top"><span class="mark">内部资料 注意保存</span><span class="kind">${m.quarterly ? '季调度' : '月度会商'} · ${escapeHtml(m.monthLabel)}</span></div>
+<h1>${escapeHtml(m.title)}</h1>
+<div class="sub">${escapeHtml(m.cityName)}工业经济运行会商机制 · ${DEPARTMENTS.map((d) => DEPARTMENT_LABELS[d]).join(' · ')}</div>
+</header>
+<div class="meta-line"><span>数据期：${escapeHtml(m.ytdLabel)}（${escapeHtml(m.monthLabel)}）</span><span>生成：${escapeHtml(beijingTime(m.generatedAt))}</span><span>文档 sha256：${escapeHtml(m.documentSha256.slice(0, 12))}…</span></div>
+${summary(model)}
+${body}
+<section id="sec-appendix">
+<h2>附：数据来源与说明</h2>
+${appendix(model)}
+</section>
+<footer class="end">${escapeHtml(m.title)} · 生成于 ${escapeHtml(beijingTime(m.generatedAt))} · 网关 ${escapeHtml(m.gateway)}</footer>
+</div>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,212 @@
+/**
+ * The shape of the gateway's answer to queries/meeting-pack.graphql (only what the pack reads).
+ * Kept by hand next to the document: a field added there and read here is added in both.
+ */
+
+export const DEPARTMENTS = ['industry', 'statistics', 'energy', 'finance', 'hr'] as const;
+export type Department = (typeof DEPARTMENTS)[number];
+
+export type ObservationStatus = 'PRELIMINARY' | 'FINAL' | 'REVISED';
+
+export interface Observation {
+  indicator: string;
+  name: string;
+  unit: string;
+  subjectCode: string;
+  month: string;
+  value: number | null;
+  ytdValue: number | null;
+  yoyPct: number | null;
+  ytdYoyPct: number | null;
+  status: ObservationStatus;
+  derived: boolean;
+  reportedBy: string;
+  reportedAt: string;
+  version: number;
+}
+
+export interface CatalogueIndicator {
+  code: string;
+  name: string;
+  unit: string;
+  department: string;
+  kind: 'FLOW' | 'STOCK' | 'RATE';
+  derivation: 'DERIVED_ALLOWED' | 'REPORTED_ONLY';
+}
+
+export interface RankEntry {
+  rank: number;
+  regionCode: string;
+  value: number | null;
+}
+
+export type TargetMeasure = 'LEVEL' | 'GROWTH_PCT' | 'SHARE_PCT' | 'POINTS';
+
+export interface TargetProgress {
+  target: {
+    indicator: string;
+    measure: TargetMeasure;
+    value: number;
+    unit: string;
+    scope: string | null;
+    description: string;
+    source: string;
+  };
+  /** The department's figure the target is measured on (its provenance). */
+  actual?: Pick<Observation, 'indicator' | 'status' | 'derived' | 'reportedBy' | 'reportedAt'> | null;
+  actualValue: number | null;
+  completionPct: number | null;
+  timeProgressPct: number;
+  gap: number | null;
+  behind: boolean | null;
+}
+
+export interface DepartmentFigures {
+  indicators: Observation[];
+  targets?: TargetProgress[];
+}
+
+/** A department's city figures: indicators, targets and the ranking aliases of the document. */
+export type CityDepartmentFigures = DepartmentFigures & { targets: TargetProgress[] } & Record<string, RankEntry[] | unknown>;
+
+export interface DistrictFigures {
+  code: string;
+  name: string;
+  level: 'CITY' | 'DISTRICT' | 'COUNTY' | 'ZONE';
+  locallyAssigned: boolean;
+  industry: DepartmentFigures;
+  statistics: DepartmentFigures;
+  energy: DepartmentFigures;
+  finance: DepartmentFigures;
+  hr: DepartmentFigures;
+}
+
+export interface PreviousQuarterFigures {
+  code: string;
+  industry: DepartmentFigures;
+  statistics: DepartmentFigures;
+  energy: DepartmentFigures;
+  finance: DepartmentFigures;
+  hr: DepartmentFigures;
+}
+
+export type MonthFigures = Record<Department, DepartmentFigures>;
+
+export interface Evidence {
+  department: string;
+  role: string;
+  observation: Observation;
+}
+
+export interface Warning {
+  rule: string;
+  title: string;
+  message: string;
+  subjectKind: 'REGION' | 'ENTERPRISE';
+  subjectCode: string;
+  month: string;
+  evidence: Evidence[];
+  thresholds: { name: string; value: number }[];
+}
+
+export interface KeyEnterpriseNode {
+  creditCode: string;
+  name: string;
+  industryCode: string;
+  industryName: string;
+  region: { code: string; name: string };
+  industry: { keyEnterpriseOutput: Observation | null };
+  statistics: { grossOutput: Observation | null };
+  energy: { electricity: Observation | null };
+  finance: { loansOutstanding: Observation | null };
+  hr: { employees: Observation | null };
+}
+
+/** The industry bureau's key-project ledger (重点项目台账), as the document asks for it. */
+export interface KeyProjectEntry {
+  code: string;
+  name: string;
+  stage: string;
+  startMonth: string;
+  endMonth: string;
+  /** Investment planned for the ledger year, 万元. */
+  plannedYearInvestment: number;
+  region: { code: string; name: string };
+  enterprise: { creditCode: string; name: string } | null;
+  progress: {
+    month: string;
+    plannedToDate: number;
+    completedToDate: number | null;
+    completionPct: number | null;
+    behindSchedule: boolean | null;
+    thresholdPct: number;
+  } | null;
+}
+
+export interface ProblemStatusChange {
+  from: string | null;
+  to: string;
+  at: string;
+  by: string;
+  note: string | null;
+}
+
+/** An entry of the meeting's problem list (问题清单). */
+export interface ProblemEntry {
+  code: string;
+  category: string;
+  description: string;
+  raisedBy: string;
+  raisedOn: string;
+  owner: string;
+  ownerName: string;
+  deadline: string;
+  /** Status now. */
+  status: string;
+  region: { code: string; name: string };
+  enterprise: { creditCode: string; name: string } | null;
+  /** Overdue at the end of the month's last day, as the industry subgraph judges it. */
+  overdue: boolean;
+  history: ProblemStatusChange[];
+}
+
+export interface MeetingPackData {
+  catalogue: Record<Department, CatalogueIndicator[]>;
+  city: {
+    code: string;
+    name: string;
+    industry: CityDepartmentFigures;
+    statistics: CityDepartmentFigures;
+    energy: CityDepartmentFigures;
+    finance: CityDepartmentFigures;
+    hr: CityDepartmentFigures;
+    districts: DistrictFigures[];
+    previousQuarter?: PreviousQuarterFigures[] | null;
+  } | null;
+  m01: MonthFigures | null;
+  m02: MonthFigures | null;
+  m03: MonthFigures | null;
+  m04: MonthFigures | null;
+  m05: MonthFigures | null;
+  m06: MonthFigures | null;
+  m07: MonthFigures | null;
+  m08: MonthFigures | null;
+  m09: MonthFigures | null;
+  m10: MonthFigures | null;
+  m11: MonthFigures | null;
+  keyEnterprises: { totalCount: number; edges: { node: KeyEnterpriseNode }[] };
+  warnings: {
+    month: string;
+    keyEnterprises: {
+      creditCode: string;
+      enterprise: { name: string; region: { code: string; name: string } };
+      powerDrop: Warning | null;
+      employmentDrop: Warning | null;
+    }[];
+    loanWithdrawals: Warning[];
+  };
+  /** The key-project ledger; absent (older document) leaves a marked place in the pack. */
+  keyProjects?: KeyProjectEntry[] | null;
+  /** The problem list; absent (older document) leaves a marked place in the pack. */
+  problems?: ProblemEntry[] | null;
+}

@@ -1,0 +1,69 @@
+import { COLORS, inlineSvg, targetChartSvg, trendChartSvg } from '../src/charts';
+import { buildPack } from '../src/model';
+import { fixture, meta } from './fixture';
+
+const model = buildPack(fixture(), meta());
+const paths = (svg: string) => (svg.match(/<path\b[^>]*\bd="M[^"]+"/g) ?? []).length;
+
+describe('trend charts (ECharts server-side SVG)', () => {
+  it.each(model.trends.map((t) => [t.id, t] as const))('%s is a non-empty SVG with its series', (_id, chart) => {
+    const svg = trendChartSvg(chart);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(svg).toContain(`data-chart="${chart.id}"`);
+    expect(svg).toMatch(/viewBox="0 0 700 260"/);
+    expect(paths(svg)).toBeGreaterThan(10);
+    // The legend names every series; the month axis is there.
+    for (const s of chart.series) expect(svg).toContain(`>${s.name}<`);
+    expect(svg).toContain('>6月<');
+  });
+
+  it('draws one bar per month that has a value', () => {
+    const chart = model.trends.find((t) => t.indicator === 'EN_ELECTRICITY')!;
+    const svg = trendChartSvg(chart);
+    const bars = svg.match(new RegExp(`<path d="M[^"]+" fill="${COLORS.bar}"`, 'g')) ?? [];
+    const withValue = chart.series[0].points.filter((p) => p.value !== null).length;
+    // One bar per month with a value (the legend's swatch may match too).
+    expect(bars.length - withValue).toBeGreaterThanOrEqual(0);
+    expect(bars.length - withValue).toBeLessThanOrEqual(1);
+  });
+
+  it('marks the quarter in the quarterly variant', () => {
+    const quarterly = buildPack(fixture({ quarterly: true }), meta({ quarterly: true }));
+    expect(trendChartSvg(quarterly.trends[0])).toContain('>本季度<');
+    expect(trendChartSvg(model.trends[0])).not.toContain('本季度');
+  });
+});
+
+describe('target charts', () => {
+  const level = model.targets.groups.find((g) => g.measure === 'LEVEL')!;
+  const growth = model.targets.groups.find((g) => g.measure === 'GROWTH_PCT')!;
+
+  it('has a bar per region, behind ones in red, and the time-progress line', () => {
+    const svg = targetChartSvg(level);
+    for (const row of level.rows) expect(svg).toContain(row.isCity ? `${row.name}（全市）` : `>${row.name}<`);
+    expect(svg).toContain('序时进度50%');
+    const red = svg.match(new RegExp(`fill="${COLORS.behind}"`, 'g')) ?? [];
+    expect(red.length).toBe(level.rows.filter((r) => r.behind).length);
+    expect(paths(svg)).toBeGreaterThan(level.rows.length);
+    expect(svg).toContain('40.0%'); // 魏都区's completion label
+  });
+
+  it('compares growth with the target growth for a growth target', () => {
+    const svg = targetChartSvg(growth);
+    expect(svg).toContain('目标13%');
+    expect(svg).toContain('0.9%');
+  });
+});
+
+describe('inlining', () => {
+  it('drops namespaces and hover styles, labels the chart for screen readers', () => {
+    const svg = inlineSvg('<svg width="10" height="10" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><path d="M0 0L1 1"/><style ><![CDATA[.a:hover{}]]></style></svg>', '图 "1" <a>', 'x');
+    expect(svg).toBe('<svg role="img" aria-label="图 &quot;1&quot; &lt;a>" class="chart" data-chart="x" width="10" height="10"><path d="M0 0L1 1"/></svg>');
+  });
+
+  it('renders with no URL at all', () => {
+    const all = [...model.trends.map((t) => trendChartSvg(t)), ...model.targets.groups.map((g) => targetChartSvg(g))].join('');
+    expect(all).not.toMatch(/https?:/);
+  });
+});

@@ -1,0 +1,285 @@
+import { allFigures, buildPack, PackDataError, quarterToDate, type PackModel } from '../src/model';
+import { renderHtml } from '../src/render';
+import { formatValue } from '../src/format';
+import { fixture, meta, MONTH, obs } from './fixture';
+
+const cell = (model: PackModel, tableId: string, region: string, indicator: string) => {
+  const table = model.districtTables.find((t) => t.id === tableId)!;
+  const row = table.rows.find((r) => r.code === region)!;
+  return row.cells[table.columns.findIndex((c) => c.indicator === indicator)];
+};
+
+describe('headline figures', () => {
+  const model = buildPack(fixture(), meta());
+  const byCode = new Map(model.headline.map((h) => [h.indicator, h]));
+
+  it('reads year-to-date and growth for flows, printing 万元 as 亿元 and keeping the reported value', () => {
+    const output = byCode.get('STAT_GROSS_OUTPUT')!;
+    expect(output.primary).toMatchObject({ value: 2482690.61, unit: '万元', text: '248.27', displayUnit: '亿元', field: 'ytdValue', department: 'statistics', status: 'FINAL' });
+    expect(formatValue(2482690.61, '万元')).toBe('248.27');
+    expect(output.growth).toMatchObject({ value: 11.7, text: '11.7', field: 'ytdYoyPct' });
+    expect(output.month).toMatchObject({ value: 480606.28, text: '48.06', field: 'value' });
+    expect(output.primaryLabel).toBe('1–6月累计');
+  });
+
+  it('reads a rate as reported (value-added growth year to date, never derived)', () => {
+    const va = byCode.get('STAT_VALUE_ADDED_GROWTH')!;
+    expect(va.kind).toBe('RATE');
+    expect(va.primary).toMatchObject({ value: 9.9, text: '9.9', displayUnit: '%', field: 'ytdValue' });
+    expect(va.month).toMatchObject({ value: 10, field: 'value' });
+    expect(va.growth).toBeNull();
+  });
+
+  it('reads stocks at month end with their year-on-year growth, and keeps the status', () => {
+    const loans = byCode.get('FIN_LOANS_OUTSTANDING')!;
+    expect(loans.kind).toBe('STOCK');
+    expect(loans.primary).toMatchObject({ value: 881724.58, text: '88.17', field: 'value' });
+    expect(loans.growth).toMatchObject({ value: -2 });
+    const employees = byCode.get('HR_EMPLOYEES')!;
+    expect(employees.primary).toMatchObject({ value: 56592, text: '56,592', displayUnit: '人', status: 'PRELIMINARY' });
+    expect(model.meta.statusCounts.PRELIMINARY).toBeGreaterThan(0);
+  });
+});
+
+describe('district table: ranks carried from the departments’ rankings', () => {
+  const model = buildPack(fixture(), meta());
+
+  it('takes each district’s rank from the ranking as delivered, not from its own value', () => {
+    // 鄢陵县 has the highest growth (19.2) but the delivered ranking says 2: the pack says 2.
+    const yanling = cell(model, 'districts-statistics', '411024', 'STAT_GROSS_OUTPUT');
+    expect(yanling.growth).toMatchObject({ value: 19.2, rank: 2, rankOf: 3, rankBasis: 'GROWTH' });
+    // Ties stay ties.
+    expect(cell(model, 'districts-statistics', '411071', 'STAT_GROSS_OUTPUT').growth!.rank).toBe(1);
+    expect(cell(model, 'districts-statistics', '411002', 'STAT_GROSS_OUTPUT').growth!.rank).toBe(1);
+    expect(cell(model, 'districts-statistics', '411002', 'STAT_GROSS_OUTPUT').level).toMatchObject({ value: 223300, rank: 1, rankBasis: 'YEAR_TO_DATE', text: '22.33' });
+  });
+
+  it('ranks a rate on its growth ranking and gives it no growth column', () => {
+    const va = cell(model, 'districts-statistics', '411071', 'STAT_VALUE_ADDED_GROWTH');
+    expect(va.growth).toBeNull();
+    expect(va.level).toMatchObject({ field: 'ytdValue', rank: 1, rankBasis: 'GROWTH' });
+  });
+
+  it('leaves a district out of a ranking unranked (no invented rank)', () => {
+    expect(cell(model, 'districts-industry-energy', '411024', 'EN_ELECTRICITY').level.rank).toBeNull();
+    expect(cell(model, 'districts-industry-energy', '411024', 'EN_ELECTRICITY').growth!.rank).toBeNull();
+  });
+
+  it('has every department across the tables, and a city row without ranks', () => {
+    expect(new Set(model.districtTables.flatMap((t) => t.departments))).toEqual(new Set(['statistics', 'industry', 'energy', 'finance', 'hr']));
+    for (const table of model.districtTables) {
+      expect(table.rows.map((r) => r.code)).toEqual(['411002', '411024', '411071']);
+      expect(table.cityRow.cells.every((c) => c.level.rank === null)).toBe(true);
+    }
+  });
+
+  it('prints the rank next to the value in the HTML', () => {
+    const html = renderHtml(model);
+    const row = html.slice(html.indexOf('<tr class="" data-region="411024">'), html.indexOf('</tr>', html.indexOf('<tr class="" data-region="411024">')));
+    expect(row).toMatch(/data-indicator="STAT_GROSS_OUTPUT"[^>]*data-field="ytdYoyPct"[^>]*data-value="19.2"[^>]*>19\.2<\/span><span class="rk[^"]*" data-rank="2"/);
+  });
+});
+
+describe('targets against time progress (序时进度)', () => {
+  const model = buildPack(fixture(), meta());
+  const level = model.targets.groups.find((g) => g.indicator === 'IND_PROJECT_INVESTMENT' && g.measure === 'LEVEL')!;
+  const growth = model.targets.groups.find((g) => g.indicator === 'IND_KEY_ENTERPRISE_OUTPUT' && g.measure === 'GROWTH_PCT')!;
+
+  it('flags the district the department judged behind time progress', () => {
+    const weidu = level.rows.find((r) => r.code === '411002')!;
+    expect(weidu).toMatchObject({ behind: true, completion: expect.objectContaining({ value: 40, field: 'completionPct' }) });
+    expect(level.rows.find((r) => r.code === '411024')!.behind).toBe(false);
+    expect(model.targets.timeProgressPct).toBe(50);
+    expect(model.targets.behindDistricts.map((d) => d.code)).toEqual(['411002', '411071']);
+    expect(model.targets.behindDistricts[0].behind).toEqual(['亿元以上重点项目完成投资']);
+  });
+
+  it('carries the behind flag as delivered, even where completion alone would say otherwise', () => {
+    // 开发区: 52.3% of its project-investment target, not behind; behind on key-enterprise growth (0.9% vs 13%).
+    const zone = level.rows.find((r) => r.code === '411071')!;
+    expect(zone.behind).toBe(false);
+    expect(growth.rows.find((r) => r.code === '411071')).toMatchObject({ behind: true, actual: expect.objectContaining({ value: 0.9 }) });
+  });
+
+  it('puts the city first and lists what cannot be judged (shares, one cluster) apart', () => {
+    expect(level.rows[0]).toMatchObject({ code: '411000', isCity: true, behind: true });
+    expect(model.targets.unjudged.map((u) => u.description).sort()).toEqual(['IND_KEY_ENTERPRISE_OUTPUT 目标', 'STAT_MAIN_REVENUE 目标']);
+  });
+
+  it('marks behind districts in the HTML', () => {
+    const html = renderHtml(model);
+    const row = html.slice(html.indexOf('<tr class="behind" data-region="411002">'));
+    expect(row.slice(0, row.indexOf('</tr>'))).toContain('<span class="flag" data-behind="true">落后</span>');
+    expect(html).toContain('data-behind-region="411002"');
+    expect(html).not.toContain('<tr class="behind" data-region="411024">');
+  });
+});
+
+describe('trends', () => {
+  const model = buildPack(fixture(), meta());
+
+  it('has twelve months, oldest first, ending with the meeting month', () => {
+    for (const chart of model.trends) {
+      expect(chart.months).toHaveLength(12);
+      expect(chart.months[0]).toBe('2014-07');
+      expect(chart.months[11]).toBe(MONTH);
+      for (const s of chart.series) expect(s.points.map((p) => p.month)).toEqual(chart.months);
+    }
+  });
+
+  it('leaves gaps where a month is missing (1–2月 statistics, a month not answered)', () => {
+    const va = model.trends.find((t) => t.indicator === 'STAT_VALUE_ADDED_GROWTH')!;
+    const current = va.series.find((s) => s.field === 'value')!;
+    expect(current.points[va.months.indexOf('2015-01')].value).toBeNull();
+    expect(current.points[va.months.indexOf('2015-02')].value).toBeNull();
+    const loans = model.trends.find((t) => t.indicator === 'FIN_LOANS_OUTSTANDING')!;
+    expect(loans.series[0].points[loans.months.indexOf('2014-08')].value).toBeNull(); // m10 was null
+    expect(loans.series[0].points[11].value).toBe(881724.58);
+  });
+});
+
+describe('quarterly dispatch (季调度)', () => {
+  it('derives the quarter to date from two year-to-date values, marked as derived', () => {
+    const now = obs('STAT_GROSS_OUTPUT', '411000', '2015-06', { ytdValue: 2482690.61, ytdYoyPct: 11.7 });
+    const before = obs('STAT_GROSS_OUTPUT', '411000', '2015-03', { ytdValue: 1200000, ytdYoyPct: 10 });
+    const q = quarterToDate(now, before, false);
+    expect(q.value).toBeCloseTo(1282690.61, 2);
+    const lastYear = 2482690.61 / 1.117 - 1200000 / 1.1;
+    expect(q.growth).toBeCloseTo((1282690.61 / lastYear - 1) * 100, 1);
+    expect(q.derived).toBe(true);
+    expect(quarterToDate(now, null, true)).toMatchObject({ value: 2482690.61, growth: 11.7 });
+  });
+
+  it('adds the quarter section with city and district quarter figures', () => {
+    const model = buildPack(fixture({ quarterly: true }), meta({ quarterly: true }));
+    expect(model.meta.title).toBe('许昌市2015年第二季度工业经济运行调度会材料');
+    const q = model.quarter!;
+    expect(q).toMatchObject({ label: '第二季度', period: '4–6月', previousQuarterEnd: '2015-03', firstQuarter: false });
+    const output = q.city.find((f) => f.indicator === 'STAT_GROSS_OUTPUT')!;
+    expect(output.main).toMatchObject({ field: 'qtdValue', derived: true });
+    expect(output.main.value).toBeCloseTo(1282690.61, 2);
+    expect(output.months.map((m) => m.month)).toEqual(['2015-04', '2015-05', '2015-06']);
+    const loans = q.city.find((f) => f.indicator === 'FIN_LOANS_OUTSTANDING')!;
+    expect(loans.growth!.value).toBeCloseTo(1724.58, 2);
+    const weidu = q.districts.find((d) => d.code === '411002')!;
+    expect(weidu.cells[0].qtd.value).toBeCloseTo(223300 - 100000, 2);
+    expect(buildPack(fixture(), meta()).quarter).toBeNull();
+  });
+});
+
+describe('key enterprises and warnings', () => {
+  const model = buildPack(fixture(), meta());
+
+  it('lists the key enterprises needing attention with the reason, warned ones first', () => {
+    expect(model.keyEnterprises.total).toBe(2);
+    expect(model.keyEnterprises.attention.map((e) => e.creditCode)).toEqual(['9141100270159UP1KM']);
+    expect(model.keyEnterprises.attention[0].reasons).toEqual(['预警：重点企业用电量大幅下降而产值未降', '用电量当月同比下降30.0%']);
+  });
+
+  it('tells each warning in Chinese from its evidence, naming the reporting departments', () => {
+    const power = model.warnings.find((w) => w.rule === 'POWER_DROP')!;
+    expect(power.subjectName).toBe('许昌远东电梯有限公司');
+    expect(power.summary).toBe('工业用电量70.33万千瓦时，同比下降30.0%（供电公司报）；百户重点企业产值7,065.23万元，同比增长6.0%（工信委报）。');
+    expect(power.evidence.map((e) => [e.departmentLabel, e.value.indicator, e.value.value])).toEqual([
+      ['供电公司', 'EN_ELECTRICITY', 70.33],
+      ['工信委', 'IND_KEY_ENTERPRISE_OUTPUT', 7065.23],
+    ]);
+    expect(power.thresholds).toEqual(['用电量同比降幅达到20%', '同期产值降幅不超过5%']);
+  });
+
+  it('places an enterprise outside the key list by the region in its credit code', () => {
+    const loan = model.warnings.find((w) => w.rule === 'LOAN_WITHDRAWAL')!;
+    expect(loan).toMatchObject({ subjectName: null, regionName: '魏都区' });
+    expect(loan.summary).toContain('抽贷额占抽贷前未到期贷款的20.0%');
+    expect(loan.evidence[1].value.month).toBe('2015-05');
+  });
+});
+
+describe('ledgers', () => {
+  it('are null (a marked place in the pack) when the answer has none', () => {
+    const model = buildPack(fixture(), meta());
+    expect(model.keyProjects).toBeNull();
+    expect(model.problems).toBeNull();
+    const html = renderHtml(model);
+    expect(html).toContain('data-pending="keyProjects"');
+    expect(html).toContain('data-pending="problems"');
+  });
+
+  it('show projects behind schedule or late to start, and problems open at the month end, overdue first', () => {
+    const data = fixture();
+    const project = (code: string, stage: string, startMonth: string, completionPct: number, behindSchedule: boolean) => ({
+      code,
+      name: `项目${code}`,
+      stage,
+      startMonth,
+      endMonth: '2016-12',
+      plannedYearInvestment: 30000,
+      region: { code: '411082', name: '长葛市' },
+      enterprise: null,
+      progress: { month: MONTH, plannedToDate: 20000, completedToDate: 200 * completionPct, completionPct, behindSchedule, thresholdPct: 85 },
+    });
+    data.keyProjects = [
+      project('XC2015-001', 'UNDER_CONSTRUCTION', '2015-01', 60, true),
+      project('XC2015-002', 'UNDER_CONSTRUCTION', '2015-01', 86.1, false), // near miss: the ledger says not behind
+      project('XC2015-003', 'PRELIMINARY_WORK', '2015-03', 90, false), // should have started in March
+      project('XC2015-004', 'PRELIMINARY_WORK', '2015-09', 100, false), // starts later: fine
+    ];
+    const change = (from: string | null, to: string, at: string, note: string) => ({ from, to, at, by: '市工信委', note });
+    const problem = (code: string, raisedOn: string, deadline: string, status: string, overdue: boolean, history: ReturnType<typeof change>[]) => ({
+      code, category: 'FINANCING', description: `问题${code}`, raisedBy: '长葛市工信局', raisedOn, owner: 'finance', ownerName: '金融办', deadline, status, overdue,
+      region: { code: '411082', name: '长葛市' }, enterprise: { creditCode: '91411082MA00000000', name: '长葛天诚合金有限公司' }, history,
+    });
+    data.problems = [
+      // Open at the month end, not yet due.
+      problem('WT2015-001', '2015-04-02', '2015-07-31', 'OPEN', false, [change(null, 'OPEN', '2015-04-02T01:00:00Z', '列入问题清单')]),
+      // In progress and overdue at the month end, resolved in July (status now: resolved).
+      problem('WT2015-002', '2015-03-02', '2015-05-31', 'RESOLVED', true, [
+        change(null, 'OPEN', '2015-03-02T01:00:00Z', '列入问题清单'),
+        change('OPEN', 'IN_PROGRESS', '2015-04-01T01:00:00Z', '已约谈银行'),
+        change('IN_PROGRESS', 'RESOLVED', '2015-07-20T01:00:00Z', '续贷到位'),
+      ]),
+      // Resolved before the month end: not listed.
+      problem('WT2015-003', '2015-03-02', '2015-05-31', 'RESOLVED', false, [change(null, 'OPEN', '2015-03-02T01:00:00Z', '列入问题清单'), change('OPEN', 'RESOLVED', '2015-05-02T01:00:00Z', '已解决')]),
+      // Raised after the month end: not in a June pack.
+      problem('WT2015-004', '2015-07-02', '2015-08-31', 'OPEN', false, [change(null, 'OPEN', '2015-07-02T01:00:00Z', '列入问题清单')]),
+    ];
+    const model = buildPack(data, meta());
+    expect(model.keyProjects).toMatchObject({ year: 2015, total: 4, behind: 1, thresholdPct: 85 });
+    expect(model.keyProjects!.attention.map((p) => [p.code, p.behindSchedule, p.stage])).toEqual([
+      ['XC2015-001', true, '在建'],
+      ['XC2015-003', false, '前期'],
+    ]);
+    expect(model.keyProjects!.attention[1].reasons).toEqual(['计划2015年3月开工，仍处前期']);
+    expect(model.problems).toMatchObject({ monthEnd: '2015-06-30', raised: 3, overdueCount: 1 });
+    expect(model.problems!.open.map((p) => [p.code, p.overdue, p.statusAtMonthEnd, p.statusNow])).toEqual([
+      ['WT2015-002', true, '办理中', '已办结'],
+      ['WT2015-001', false, '待办', null],
+    ]);
+    expect(model.problems!.open[0].latest).toBe('2015-04-01 已约谈银行');
+    const html = renderHtml(model);
+    expect(html).not.toContain('data-pending=');
+    expect(html).toContain('data-problem="WT2015-002" data-overdue="true"');
+    expect(html).toContain('data-project="XC2015-001" data-behind="true"');
+    expect(html).not.toContain('data-project="XC2015-002"');
+  });
+});
+
+describe('traceability', () => {
+  it('gives every printed figure its indicator code, department, subject and month', () => {
+    const model = buildPack(fixture({ quarterly: true }), meta({ quarterly: true }));
+    const figures = allFigures(model);
+    expect(figures.length).toBeGreaterThan(200);
+    for (const f of figures) {
+      expect(f.indicator).toMatch(/^[A-Z]+_[A-Z_]+$/);
+      expect(['industry', 'statistics', 'energy', 'finance', 'hr']).toContain(f.department);
+      expect(f.subjectCode).toBeTruthy();
+      expect(f.month).toMatch(/^\d{4}-\d{2}$/);
+    }
+  });
+
+  it('refuses an answer without the city', () => {
+    const data = fixture();
+    data.city = null;
+    expect(() => buildPack(data, meta())).toThrow(PackDataError);
+  });
+});
