@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityData, type EntityManager, type RequiredEntityData } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import { IdentifierError } from '../errors';
 import { parseCreditCode, parseRegionCode } from '../identifiers';
 import { addMonths, formatMonth, parseMonth } from '../identifiers/month';
@@ -200,13 +201,21 @@ function payloadHash(batch: BatchInput): string {
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
-/** Current rows of the batch's indicators and subjects for some months, keyed by `key|month`. */
+/**
+ * Current rows of the batch's indicators and subjects for some months, keyed by `key|month`. Read
+ * outside the identity map: a 100,000-row batch would otherwise make every flush compare 100,000
+ * loaded entities with their snapshots.
+ */
 async function currentRows(em: EntityManager, batch: BatchInput, months: string[]): Promise<Map<string, ObservationRecord>> {
   const indicators = [...new Set(batch.observations.map((r) => r.indicator))];
   const codes = [...new Set(batch.observations.map((r) => r.subjectCode))];
   const found = new Map<string, ObservationRecord>();
   for (let i = 0; i < codes.length; i += 1000) {
-    const rows = await em.find(ObservationRecord, { month: { $in: months }, indicator: { $in: indicators }, subjectCode: { $in: codes.slice(i, i + 1000) } });
+    const rows = await em.find(
+      ObservationRecord,
+      { month: { $in: months }, indicator: { $in: indicators }, subjectCode: { $in: codes.slice(i, i + 1000) } },
+      { disableIdentityMap: true },
+    );
     for (const row of rows) found.set(`${keyOf(row)}|${row.month}`, row);
   }
   return found;
@@ -255,6 +264,36 @@ async function lockMonth(em: EntityManager, department: string, month: string): 
 }
 
 /**
+ * Rows per statement: SQLite's multi-row insert is a compound SELECT of at most 500 terms, and
+ * 14 columns × 500 stays far below the bind-parameter limits of both databases.
+ */
+const WRITE_CHUNK = 500;
+
+const OBSERVATION_KEY = ['indicator', 'subjectType', 'subjectCode', 'month'] as const;
+const VERSIONED_FIELDS = ['value', 'ytdValue', 'yoyPct', 'ytdYoyPct', 'status', 'reportedBy', 'reportedAt', 'version', 'derived', 'submissionId'] as const;
+
+/**
+ * Writes new and changed figures with one multi-row statement per chunk, not one entity each
+ * through the unit of work: `insert … on conflict (indicator, subject, month) do update`, so a
+ * changed figure keeps its row and id. Runs under the month's lock, so the rows read as absent
+ * are still absent and the ones read as present still present.
+ */
+async function writeObservations(tx: EntityManager, rows: ObservationRecord[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
+    const chunk = rows.slice(i, i + WRITE_CHUNK).map((r) => {
+      const data: Record<string, unknown> = {};
+      for (const field of [...OBSERVATION_KEY, ...VERSIONED_FIELDS]) data[field] = r[field];
+      return data as RequiredEntityData<ObservationRecord>;
+    });
+    await (tx as SqlEntityManager).createQueryBuilder(ObservationRecord).insert(chunk).onConflict([...OBSERVATION_KEY]).merge([...VERSIONED_FIELDS]).execute('run');
+  }
+}
+
+async function writeHistory(tx: EntityManager, rows: EntityData<ObservationVersionRecord>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += WRITE_CHUNK) await tx.insertMany(ObservationVersionRecord, rows.slice(i, i + WRITE_CHUNK));
+}
+
+/**
  * Validates and applies a department's batch for a month: all or nothing, idempotent under the
  * client's key, keeping every superseded figure in `observation_history`. The reporting mutation
  * and the import command both come through here.
@@ -268,8 +307,7 @@ export async function submitBatch(
   const now = options.now ?? new Date();
   const shapeProblems = validateBatchShape(department, batch, now);
   if (shapeProblems.length) throw new BatchRejectedError(shapeProblems);
-  const em = base.fork();
-  const subjectProblems = await validateSubjects(department, em, batch);
+  const subjectProblems = await validateSubjects(department, base.fork(), batch);
   if (subjectProblems.length) throw new BatchRejectedError(subjectProblems);
   const hash = payloadHash(batch);
   const empty = { submissionId: null, idempotencyKey: batch.idempotencyKey, created: 0, updated: 0, revised: 0, unchanged: 0, observations: [] };
@@ -287,7 +325,7 @@ export async function submitBatch(
   if (replayed) return replayed;
 
   try {
-    return await em.transactional(async (tx: EntityManager) => {
+    return await base.fork().transactional(async (tx: EntityManager) => {
       await lockMonth(tx, department.name, batch.month);
       const submission = tx.create(SubmissionRecord, {
         idempotencyKey: batch.idempotencyKey,
@@ -306,6 +344,8 @@ export async function submitBatch(
       const counts = { created: 0, updated: 0, revised: 0, unchanged: 0 };
       const problems: Problem[] = [];
       const written: ObservationRecord[] = [];
+      const changed: ObservationRecord[] = [];
+      const superseded: EntityData<ObservationVersionRecord>[] = [];
       batch.observations.forEach((row, index) => {
         const { derived, ...figures } = derive(department, row, batch.month, rows);
         const current = rows.get(`${keyOf(row)}|${batch.month}`);
@@ -316,21 +356,21 @@ export async function submitBatch(
         }
         if (!current) {
           counts.created++;
-          written.push(
-            tx.create(ObservationRecord, {
-              indicator: row.indicator,
-              subjectType: row.subjectKind,
-              subjectCode: row.subjectCode,
-              month: batch.month,
-              ...figures,
-              status: batch.status,
-              reportedBy: batch.reportedBy,
-              reportedAt: now,
-              version: 1,
-              derived,
-              submissionId: submission.id,
-            }),
-          );
+          const created = Object.assign(new ObservationRecord(), {
+            indicator: row.indicator,
+            subjectType: row.subjectKind,
+            subjectCode: row.subjectCode,
+            month: batch.month,
+            ...figures,
+            status: batch.status,
+            reportedBy: batch.reportedBy,
+            reportedAt: now,
+            version: 1,
+            derived,
+            submissionId: submission.id,
+          });
+          changed.push(created);
+          written.push(created);
           return;
         }
         const status: ObservationStatusValue = wasFinal ? 'REVISED' : batch.status;
@@ -342,7 +382,7 @@ export async function submitBatch(
         if (wasFinal) counts.revised++;
         else counts.updated++;
         // The figure as it stood stays readable: history first, then the new version in place.
-        tx.create(ObservationVersionRecord, {
+        superseded.push({
           indicator: current.indicator,
           subjectType: current.subjectType,
           subjectCode: current.subjectCode,
@@ -359,10 +399,26 @@ export async function submitBatch(
           submissionId: current.submissionId,
           supersededAt: now,
         });
-        Object.assign(current, { ...figures, status, reportedBy: batch.reportedBy, reportedAt: now, version: current.version + 1, derived, submissionId: submission.id });
-        written.push(current);
+        const next = Object.assign(new ObservationRecord(), {
+          id: current.id,
+          indicator: current.indicator,
+          subjectType: current.subjectType,
+          subjectCode: current.subjectCode,
+          month: current.month,
+          ...figures,
+          status,
+          reportedBy: batch.reportedBy,
+          reportedAt: now,
+          version: current.version + 1,
+          derived,
+          submissionId: submission.id,
+        });
+        changed.push(next);
+        written.push(next);
       });
       if (problems.length) throw new BatchRejectedError(problems);
+      await writeHistory(tx, superseded);
+      await writeObservations(tx, changed);
       Object.assign(submission, counts);
       await tx.flush();
       return { submissionId: submission.id, idempotencyKey: batch.idempotencyKey, replayed: false, dryRun: false, ...counts, observations: written };
