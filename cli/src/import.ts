@@ -11,6 +11,7 @@ import {
   type BatchInput,
   type SubgraphDefinition,
   type SubmissionOutcome,
+  type SubmitProgress,
 } from '@huishang/schema';
 import { buildBatch, rowProblems, type BuiltBatch, type RowProblem } from './batch';
 import { formatOf, FileError, readTable } from './read';
@@ -126,12 +127,23 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
 
   const orm = await openDatabase({ subgraph: options.department.name, ...options.department.database, logger: (message) => io.stderr.write(`${message}\n`) });
   try {
-    const phase = options.dryRun ? 'checking' : 'checking and writing';
-    progress.start(`${phase} ${formatCount(built.observations.length)} rows`, { unit: 'rows' });
-    const begun = Date.now();
+    const rows = built.observations.length;
+    progress.start(`checking ${formatCount(rows)} rows`, { unit: 'enterprises' });
+    let begun = Date.now();
+    let writing = false;
+    // The core reports enterprises checked against the register, then rows written.
+    const onProgress = (p: SubmitProgress) => {
+      if (p.phase === 'writing' && !writing) {
+        writing = true;
+        progress.finish(`checked ${formatCount(rows)} rows in ${((Date.now() - begun) / 1000).toFixed(1)}s`);
+        begun = Date.now();
+        progress.start('writing', { total: p.total, unit: 'rows' });
+      }
+      progress.update(p.done, p.done / p.total, p.total);
+    };
     let outcome: SubmissionOutcome;
     try {
-      outcome = await submitBatch(orm.em, options.department.reporting, batch, { dryRun: options.dryRun });
+      outcome = await submitBatch(orm.em, options.department.reporting, batch, { dryRun: options.dryRun, onProgress });
     } catch (error) {
       progress.finish();
       if (error instanceof BatchRejectedError) return printRefusal(io, options, { problems: rowProblems(error.problems, built), rows: built.observations.length });
@@ -143,7 +155,7 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
       }
       throw error;
     }
-    progress.finish(`${phase} took ${((Date.now() - begun) / 1000).toFixed(1)}s`);
+    progress.finish(writing ? `wrote in ${((Date.now() - begun) / 1000).toFixed(1)}s` : `checked ${formatCount(rows)} rows in ${((Date.now() - begun) / 1000).toFixed(1)}s`);
     printOutcome(io, options, built, outcome);
     return ExitCode.Ok;
   } finally {

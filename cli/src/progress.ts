@@ -53,9 +53,10 @@ export class Progress {
     if (this.tty) this.draw();
   }
 
-  update(done: number, fraction: number | null = null): void {
+  update(done: number, fraction: number | null = null, total?: number): void {
     this.done = done;
     this.fraction = fraction;
+    if (total !== undefined) this.total = total;
     if (!this.enabled) return;
     const now = Date.now();
     if (now - this.lastDraw >= (this.tty ? 100 : this.interval)) this.draw();

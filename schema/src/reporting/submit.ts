@@ -177,11 +177,14 @@ export function validateBatchShape(department: ReportingDepartment, batch: Batch
 }
 
 /** Checks against the department's register: every enterprise must be one it knows. */
-async function validateSubjects(department: ReportingDepartment, em: EntityManager, batch: BatchInput): Promise<Problem[]> {
+async function validateSubjects(department: ReportingDepartment, em: EntityManager, batch: BatchInput, progress: ProgressListener): Promise<Problem[]> {
   const codes = [...new Set(batch.observations.filter((r) => r.subjectKind === 'ENTERPRISE').map((r) => r.subjectCode))];
   if (codes.length === 0) return [];
   const known = new Set<string>();
-  for (let i = 0; i < codes.length; i += 1000) for (const c of await department.knownEnterprises(em, codes.slice(i, i + 1000))) known.add(c);
+  for (let i = 0; i < codes.length; i += 1000) {
+    for (const c of await department.knownEnterprises(em, codes.slice(i, i + 1000))) known.add(c);
+    progress({ phase: 'checking', done: Math.min(i + 1000, codes.length), total: codes.length });
+  }
   const problems: Problem[] = [];
   batch.observations.forEach((row, index) => {
     if (row.subjectKind === 'ENTERPRISE' && !known.has(row.subjectCode)) {
@@ -278,7 +281,7 @@ const VERSIONED_FIELDS = ['value', 'ytdValue', 'yoyPct', 'ytdYoyPct', 'status', 
  * changed figure keeps its row and id. Runs under the month's lock, so the rows read as absent
  * are still absent and the ones read as present still present.
  */
-async function writeObservations(tx: EntityManager, rows: ObservationRecord[]): Promise<void> {
+async function writeObservations(tx: EntityManager, rows: ObservationRecord[], progress: (written: number) => void): Promise<void> {
   for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
     const chunk = rows.slice(i, i + WRITE_CHUNK).map((r) => {
       const data: Record<string, unknown> = {};
@@ -286,12 +289,25 @@ async function writeObservations(tx: EntityManager, rows: ObservationRecord[]): 
       return data as RequiredEntityData<ObservationRecord>;
     });
     await (tx as SqlEntityManager).createQueryBuilder(ObservationRecord).insert(chunk).onConflict([...OBSERVATION_KEY]).merge([...VERSIONED_FIELDS]).execute('run');
+    progress(chunk.length);
   }
 }
 
-async function writeHistory(tx: EntityManager, rows: EntityData<ObservationVersionRecord>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += WRITE_CHUNK) await tx.insertMany(ObservationVersionRecord, rows.slice(i, i + WRITE_CHUNK));
+async function writeHistory(tx: EntityManager, rows: EntityData<ObservationVersionRecord>[], progress: (written: number) => void): Promise<void> {
+  for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
+    const chunk = rows.slice(i, i + WRITE_CHUNK);
+    await tx.insertMany(ObservationVersionRecord, chunk);
+    progress(chunk.length);
+  }
 }
+
+/** How far a large batch has got: enterprises checked against the register, then rows written (history and figures). */
+export interface SubmitProgress {
+  phase: 'checking' | 'writing';
+  done: number;
+  total: number;
+}
+export type ProgressListener = (progress: SubmitProgress) => void;
 
 /**
  * Validates and applies a department's batch for a month: all or nothing, idempotent under the
@@ -302,12 +318,13 @@ export async function submitBatch(
   base: EntityManager,
   department: ReportingDepartment,
   batch: BatchInput,
-  options: { dryRun?: boolean; now?: Date } = {},
+  options: { dryRun?: boolean; now?: Date; onProgress?: ProgressListener } = {},
 ): Promise<SubmissionOutcome> {
   const now = options.now ?? new Date();
+  const progress: ProgressListener = options.onProgress ?? (() => undefined);
   const shapeProblems = validateBatchShape(department, batch, now);
   if (shapeProblems.length) throw new BatchRejectedError(shapeProblems);
-  const subjectProblems = await validateSubjects(department, base.fork(), batch);
+  const subjectProblems = await validateSubjects(department, base.fork(), batch, progress);
   if (subjectProblems.length) throw new BatchRejectedError(subjectProblems);
   const hash = payloadHash(batch);
   const empty = { submissionId: null, idempotencyKey: batch.idempotencyKey, created: 0, updated: 0, revised: 0, unchanged: 0, observations: [] };
@@ -417,8 +434,11 @@ export async function submitBatch(
         written.push(next);
       });
       if (problems.length) throw new BatchRejectedError(problems);
-      await writeHistory(tx, superseded);
-      await writeObservations(tx, changed);
+      const total = superseded.length + changed.length;
+      let done = 0;
+      const wrote = (n: number) => progress({ phase: 'writing', done: (done += n), total });
+      await writeHistory(tx, superseded, wrote);
+      await writeObservations(tx, changed, wrote);
       Object.assign(submission, counts);
       await tx.flush();
       return { submissionId: submission.id, idempotencyKey: batch.idempotencyKey, replayed: false, dryRun: false, ...counts, observations: written };
