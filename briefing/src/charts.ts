@@ -146,11 +146,17 @@ export function targetChartSvg(group: TargetGroup, size?: ChartSize): string {
           name: level ? '完成全年目标' : '累计增速',
           type: 'bar',
           barMaxWidth: 13,
-          data: rows.map((r) => ({
-            value: value(r),
-            itemStyle: { color: r.behind ? COLORS.behind : r.isCity ? COLORS.city : COLORS.ahead },
-          })),
-          label: { show: true, position: 'right', fontSize: 9, formatter: (p: { value: number | null }) => (p.value === null ? '—' : `${p.value.toFixed(1)}%`) },
+          data: rows.map((r) => {
+            const v = value(r);
+            // Long bars carry their label inside (clear of the dashed line), short ones beside.
+            const inside = v !== null && v >= 20;
+            return {
+              value: v,
+              itemStyle: { color: r.behind ? COLORS.behind : r.isCity ? COLORS.city : COLORS.ahead },
+              label: inside ? { position: 'insideRight', color: '#ffffff' } : { position: 'right', color: COLORS.text },
+            };
+          }),
+          label: { show: true, fontSize: 9, formatter: (p: { value: number | null }) => (p.value === null ? '—' : `${p.value.toFixed(1)}%`) },
           markLine:
             reference === null
               ? undefined

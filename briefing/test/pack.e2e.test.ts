@@ -1,0 +1,296 @@
+/**
+ * The meeting pack end to end: the real system (five subgraphs and the gateway as processes, each
+ * subgraph on its own fresh database), the built CLI run as a process against the gateway, and the
+ * pack it writes checked against the departments' own databases — one GraphQL request for the
+ * whole pack (the gateway's /metrics before and after), no resource from anywhere, every headline
+ * and district-table number and rank equal to the rows, and the charts drawn in a real chromium.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { REPO_ROOT, startSystem, type SubgraphName, type System } from '../../test/support/system';
+import { formatPct, formatValue } from '../src/format';
+import { loadDocument } from '../src/query';
+
+const MONTH = '2015-06';
+const CITY = '411000';
+const CLI = join(REPO_ROOT, 'briefing', 'dist', 'src', 'main.js');
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`briefing browser checks skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
+
+let system: System;
+let out: string;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function gatewayRequests(): Promise<number> {
+  const text = await (await fetch(`${new URL(system.gatewayUrl).origin}/metrics`)).text();
+  const match = /^huishang_graphql_requests_total\{service="gateway"\}\s+(\d+)\s*$/m.exec(text);
+  if (!match) throw new Error(`gateway /metrics has no huishang_graphql_requests_total:\n${text}`);
+  return Number(match[1]);
+}
+
+interface Fig {
+  indicator: string;
+  department: SubgraphName;
+  subject: string;
+  month: string;
+  field: 'value' | 'ytdValue' | 'yoyPct' | 'ytdYoyPct';
+  value: string;
+  unit: string;
+  status?: string;
+  text: string;
+  rank: number | null;
+}
+
+/** Every figure span of a piece of the pack, with the rank badge that follows it (if any). */
+function figures(html: string): Fig[] {
+  const out: Fig[] = [];
+  const pattern = /<span class="fig[^"]*" ([^>]*)>([^<]*)<\/span>((?:<span class="u">[^<]*<\/span>|<sup[^>]*>[^<]*<\/sup>)*)(<span class="rk[^"]*" data-rank="(\d+)")?/g;
+  for (const m of html.matchAll(pattern)) {
+    const attributes = Object.fromEntries([...m[1].matchAll(/data-([\w-]+)="([^"]*)"/g)].map((a) => [a[1], a[2]]));
+    out.push({
+      indicator: attributes.indicator,
+      department: attributes.department as SubgraphName,
+      subject: attributes.subject,
+      month: attributes.month,
+      field: attributes.field as Fig['field'],
+      value: attributes.value,
+      unit: attributes.unit,
+      status: attributes.status,
+      text: m[2],
+      rank: m[5] ? Number(m[5]) : null,
+    });
+  }
+  return out;
+}
+
+/** The HTML of the element with this id, up to its closing tag (tables and the headline grid). */
+function part(html: string, id: string, close: string): string {
+  const start = html.indexOf(`id="${id}"`);
+  if (start < 0) throw new Error(`the pack has no element with id ${id}`);
+  return html.slice(start, html.indexOf(close, start));
+}
+
+const COLUMNS: Record<Fig['field'], string> = { value: 'value', ytdValue: 'ytd_value', yoyPct: 'yoy_pct', ytdYoyPct: 'ytd_yoy_pct' };
+const numberOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+/** Checks each figure against the owning department's row, and each rank against the rows of all districts. */
+async function expectFiguresMatchDatabases(figs: Fig[], districts: string[]): Promise<number> {
+  let ranked = 0;
+  for (const f of figs) {
+    const [row] = await system.sql(f.department, "select * from observation where indicator = ? and subject_type = 'REGION' and subject_code = ? and month = ?", [f.indicator, f.subject, f.month]);
+    const expected = row ? numberOrNull(row[COLUMNS[f.field]]) : null;
+    const where = `${f.department} ${f.indicator} ${f.subject} ${f.month} ${f.field}`;
+    expect({ where, value: f.value === '' ? null : Number(f.value) }).toEqual({ where, value: expected });
+    const pct = f.field === 'yoyPct' || f.field === 'ytdYoyPct' || f.unit === '%';
+    expect({ where, text: f.text }).toEqual({ where, text: pct ? formatPct(expected) : formatValue(expected, row?.unit ?? f.unit) });
+    if (row) expect({ where, status: f.status }).toEqual({ where, status: row.status });
+    if (f.rank !== null) {
+      // Equal values share a rank: 1 + the districts with a larger value.
+      const rows = await system.sql(f.department, `select subject_code, ${COLUMNS[f.field]} as v from observation where indicator = ? and subject_type = 'REGION' and month = ? and subject_code <> ?`, [f.indicator, f.month, CITY]);
+      const values = rows.filter((r) => districts.includes(r.subject_code) && r.v !== null).map((r) => Number(r.v));
+      expect({ where, rank: f.rank }).toEqual({ where, rank: 1 + values.filter((v) => v > expected!).length });
+      ranked++;
+    }
+  }
+  return ranked;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first with node_modules/.bin/tsc -b briefing`);
+  system = await startSystem({ enterprises: 120 });
+  out = mkdtempSync(join(tmpdir(), 'huishang-briefing-'));
+});
+afterAll(async () => {
+  await system?.stop();
+  if (out) rmSync(out, { recursive: true, force: true });
+});
+
+describe(`the ${MONTH} pack through the gateway`, () => {
+  let run: Run;
+  let html: string;
+  let districts: string[];
+  let requestsSent: number;
+
+  beforeAll(async () => {
+    const before = await gatewayRequests();
+    run = await runCli(['--month', MONTH, '--gateway', system.gatewayUrl, '--out', out]);
+    requestsSent = (await gatewayRequests()) - before;
+    html = existsSync(join(out, `briefing-${MONTH}.html`)) ? readFileSync(join(out, `briefing-${MONTH}.html`), 'utf8') : '';
+    districts = (await system.sql('industry', 'select code from region where parent_code = ? order by code', [CITY])).map((r) => r.code);
+  });
+
+  it('runs, says where the pack is and the document’s hash, in one GraphQL request', () => {
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(run.stdout).toContain(`briefing-${MONTH}.html`);
+    expect(run.stdout).toContain(`sha256 ${loadDocument().sha256}`);
+    expect(requestsSent).toBe(1);
+  });
+
+  it('is self-contained: no script, no link, and no URL but the gateway’s (printed as text)', () => {
+    expect(html.length).toBeGreaterThan(50_000);
+    // Matches are compared, not the whole file (a failure should not print half a megabyte).
+    const found = (pattern: RegExp) => html.match(pattern) ?? [];
+    expect(found(/<(script|link|img|iframe|object|embed|video|audio|source)\b[^>]*>/gi)).toEqual([]);
+    expect(found(/\b(src|href|srcset|action|poster|xlink:href|background)\s*=\s*["']?[^"'\s>]*/gi)).toEqual([]);
+    // CSS may only point inside the document (the charts' clip paths: url(#…)).
+    expect(found(/url\(\s*['"]?(?!#)[^)]*\)|@import[^;]*/gi)).toEqual([]);
+    const urls = html.match(/https?:\/\/[^\s"'<>)]+/g) ?? [];
+    expect(new Set(urls)).toEqual(new Set([system.gatewayUrl]));
+    expect(html.includes(`<meta name="huishang-document-sha256" content="${loadDocument().sha256}">`)).toBe(true);
+  });
+
+  it('shows the city’s headline figures exactly as the departments hold them', async () => {
+    const figs = figures(part(html, 'headline', '</p>'));
+    expect(new Set(figs.map((f) => f.department))).toEqual(new Set(['industry', 'statistics', 'energy', 'finance', 'hr']));
+    for (const code of ['STAT_VALUE_ADDED_GROWTH', 'STAT_GROSS_OUTPUT', 'STAT_MAIN_REVENUE', 'STAT_TOTAL_PROFIT', 'EN_ELECTRICITY', 'FIN_LOANS_OUTSTANDING', 'HR_EMPLOYEES']) {
+      expect(figs.some((f) => f.indicator === code && f.subject === CITY)).toBe(true);
+    }
+    expect(figs.every((f) => f.subject === CITY && f.month === MONTH)).toBe(true);
+    await expectFiguresMatchDatabases(figs, districts);
+  });
+
+  it('shows every district’s figures and ranks, from all five departments, as the databases hold them', async () => {
+    const figs = ['districts-statistics', 'districts-industry-energy', 'districts-finance-hr'].flatMap((id) => figures(part(html, id, '</table>')));
+    expect(new Set(figs.map((f) => f.department))).toEqual(new Set(['industry', 'statistics', 'energy', 'finance', 'hr']));
+    expect(new Set(figs.map((f) => f.subject))).toEqual(new Set([...districts, CITY]));
+    const ranked = await expectFiguresMatchDatabases(figs, districts);
+    // Every district figure has its rank; the city row has none.
+    expect(ranked).toBe(figs.filter((f) => f.subject !== CITY).length);
+    expect(figs.filter((f) => f.subject === CITY && f.rank !== null)).toEqual([]);
+  });
+
+  it('flags exactly the districts behind time progress on a level target', async () => {
+    const table = part(html, 'targets', '</table>');
+    let judged = 0;
+    for (const row of table.matchAll(/<tr class="[^"]*" data-region="(\d{6})">([\s\S]*?)<\/tr>/g)) {
+      const [, region, cells] = row;
+      for (const cell of cells.matchAll(/data-target="target-([a-z-]+)-level" data-behind="(true|false)">[\s\S]*?data-department="(\w+)"/g)) {
+        const indicator = cell[1].toUpperCase().replace(/-/g, '_');
+        const department = cell[3] as SubgraphName;
+        const [target] = await system.sql(department, "select * from target where year = 2015 and region_code = ? and indicator = ? and measure = 'LEVEL' and scope is null", [region, indicator]);
+        const [observation] = await system.sql(department, "select ytd_value from observation where indicator = ? and subject_type = 'REGION' and subject_code = ? and month = ?", [indicator, region, MONTH]);
+        const completion = (Number(observation.ytd_value) / Number(target.value)) * 100;
+        expect({ region, indicator, behind: cell[2] === 'true' }).toEqual({ region, indicator, behind: completion < 50 });
+        judged++;
+      }
+    }
+    expect(judged).toBeGreaterThanOrEqual(40);
+    expect(table.includes('<span class="flag" data-behind="true">落后</span>')).toBe(true);
+  });
+
+  it('has the warnings with each department’s evidence, the key projects and the problem list', () => {
+    const rules = [...html.matchAll(/data-rule="(\w+)"/g)].map((m) => m[1]);
+    expect(new Set(rules)).toEqual(new Set(['POWER_DROP', 'EMPLOYMENT_DROP', 'LOAN_WITHDRAWAL']));
+    const power = html.slice(html.indexOf('data-rule="POWER_DROP"'), html.indexOf('</table>', html.indexOf('data-rule="POWER_DROP"')));
+    expect(/供电公司[\s\S]*?EN_ELECTRICITY[\s\S]*?工信委[\s\S]*?IND_KEY_ENTERPRISE_OUTPUT/.test(power)).toBe(true);
+    expect(html.includes('data-pending=')).toBe(false);
+    expect(html.match(/data-project="XC2015-\d{3}" data-behind="true"/g)?.length).toBeGreaterThan(0);
+    expect((html.match(/data-overdue="true"/g) ?? []).length).toBeGreaterThan(0);
+  });
+
+  (hasChromium ? it : it.skip)('opens in chromium with no request at all and the charts drawn', async () => {
+    const browser: Browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
+      const file = pathToFileURL(join(out, `briefing-${MONTH}.html`)).href;
+      const requests: string[] = [];
+      page.on('request', (request) => {
+        if (request.url() !== file) requests.push(request.url());
+      });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(file, { waitUntil: 'load' });
+      const charts = await page.$$eval('svg.chart', (svgs) =>
+        svgs.map((svg) => {
+          const box = svg.getBoundingClientRect();
+          return { id: svg.getAttribute('data-chart'), paths: svg.querySelectorAll('path').length, texts: Array.from(svg.querySelectorAll('text'), (t) => t.textContent ?? ''), width: box.width, height: box.height };
+        }),
+      );
+      const trends = charts.filter((c) => c.id?.startsWith('trend-'));
+      const targets = charts.filter((c) => c.id?.startsWith('target-'));
+      expect(trends.map((c) => c.id)).toEqual(['trend-value-added', 'trend-gross-output', 'trend-electricity', 'trend-loans']);
+      expect(targets.length).toBeGreaterThanOrEqual(4);
+      for (const chart of charts) {
+        expect({ id: chart.id, drawn: chart.paths > 10 && chart.width > 200 && chart.height > 100 }).toEqual({ id: chart.id, drawn: true });
+      }
+      expect(trends[0].texts).toEqual(expect.arrayContaining(['当月增速', '累计增速', '6月']));
+      expect(targets[0].texts.some((t) => t.startsWith('序时进度'))).toBe(true);
+      // The table cells show the figures (a CJK font is there, the layout is not collapsed).
+      const headline = await page.locator('#headline .card').first().boundingBox();
+      expect(headline!.width).toBeGreaterThan(100);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, `briefing-${MONTH}.png`), fullPage: true });
+      expect(requests).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe('the other ways of running it', () => {
+  (hasChromium ? it : it.skip)('--quarterly --pdf prints the quarterly pack to a PDF', async () => {
+    const run = await runCli(['--month', MONTH, '--quarterly', '--pdf', '--gateway', system.gatewayUrl, '--out', out]);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    const pdf = readFileSync(join(out, 'briefing-2015-Q2.pdf'));
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.length).toBeGreaterThan(50_000);
+    const html = readFileSync(join(out, 'briefing-2015-Q2.html'), 'utf8');
+    expect(html.includes('第二季度工业经济运行调度会材料')).toBe(true);
+    expect(html.includes('id="quarter-districts"')).toBe(true);
+  });
+
+  (hasChromium ? it.skip : it)('--pdf without chromium says so', async () => {
+    const run = await runCli(['--month', MONTH, '--pdf', '--gateway', system.gatewayUrl, '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('找不到 chromium');
+  });
+
+  it('refuses the quarterly pack for a month that does not end a quarter, without asking the gateway', async () => {
+    const before = await gatewayRequests();
+    const run = await runCli(['--month', '2015-05', '--quarterly', '--gateway', system.gatewayUrl, '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('季调度材料（--quarterly）只在季末月份生成（3、6、9、12月）；2015年5月不是季末月');
+    expect(await gatewayRequests()).toBe(before);
+  });
+
+  it('says clearly when the gateway cannot be reached, or answers with errors — no stack trace', async () => {
+    const unreachable = await runCli(['--month', MONTH, '--gateway', 'http://127.0.0.1:1/graphql', '--out', out]);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/^错误：无法连接网关 http:\/\/127\.0\.0\.1:1\/graphql（/);
+    expect(unreachable.stderr).not.toMatch(/\n\s+at /);
+
+    // A subgraph's URL is a GraphQL endpoint that knows none of the pack's root fields.
+    const wrong = await runCli(['--month', MONTH, '--gateway', system.subgraphUrl('hr'), '--out', out]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^错误：网关返回 \d+ 个 GraphQL 错误/);
+    expect(wrong.stderr).toContain('Cannot query field');
+    expect(wrong.stderr).not.toMatch(/\n\s+at /);
+  });
+});
