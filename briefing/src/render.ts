@@ -278,13 +278,25 @@ function summary(model: PackModel): string {
   return `<div class="summary" id="summary"><strong>要点</strong><ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul></div>`;
 }
 
+/** Why a department has no figure for the month. */
+function missingNote(department: Department, month: string): string {
+  return department === 'statistics' && month.endsWith('-01') ? '统计局1—2月数据合并发布，1月无数据' : `${DEPARTMENT_LABELS[department]}本月无数据`;
+}
+
 function headlineSection(model: PackModel): string {
   const cards = model.headline
     .map((h) => {
-      const growth = h.growth ? `<div class="growth">${escapeHtml(h.growthLabel ?? '')} ${fig(h.growth, { signed: true })}%</div>` : '<div class="growth">&nbsp;</div>';
-      const monthLine = h.month
-        ? `<div class="month">${escapeHtml(h.monthLabel)} ${fig(h.month, { unit: true })}${h.monthGrowth ? `，同比 ${fig(h.monthGrowth, { signed: true })}%` : ''}</div>`
-        : '<div class="month">&nbsp;</div>';
+      const pct = (f: Figure) => `${fig(f, { signed: true })}${f.value === null ? '' : '%'}`;
+      const missing = h.primary.value === null;
+      const growth = missing
+        ? `<div class="growth na">${escapeHtml(missingNote(h.department, model.meta.month))}</div>`
+        : h.growth
+          ? `<div class="growth">${escapeHtml(h.growthLabel ?? '')} ${pct(h.growth)}</div>`
+          : '<div class="growth">&nbsp;</div>';
+      const monthLine =
+        h.month && !(missing && h.month.value === null)
+          ? `<div class="month">${escapeHtml(h.monthLabel)} ${fig(h.month, { unit: true })}${h.monthGrowth ? `，同比 ${pct(h.monthGrowth)}` : ''}</div>`
+          : '<div class="month">&nbsp;</div>';
       const status = h.primary.status ? STATUS_LABELS[h.primary.status] : '无数据';
       return `<div class="card" data-headline="${h.indicator}">
   <div class="label">${escapeHtml(h.label)}</div>
@@ -300,7 +312,7 @@ function headlineSection(model: PackModel): string {
 ${note(model.headline, '金额类指标由万元折算为亿元、用电量由万千瓦时折算为亿千瓦时显示，原值见各数字的提示信息。')}`;
 }
 
-function districtTableHtml(table: DistrictTable, index: number, prefix: string): string {
+function districtTableHtml(table: DistrictTable, index: number, prefix: string, month: string): string {
   const head1 = table.columns
     .map((c) => `<th colspan="${c.growthHeader ? 2 : 1}" title="${c.indicator}（${DEPARTMENT_LABELS[c.department]}）">${escapeHtml(c.label)}<br><span class="u">${DEPARTMENT_LABELS[c.department]}</span></th>`)
     .join('');
@@ -322,11 +334,19 @@ ${table.rows.map((r) => rowHtml(r, false)).join('\n')}
 ${rowHtml(table.cityRow, true)}
 </tbody>
 </table>
-${note([table.rows, table.cityRow], '圈内数字为各部门排名通报的位次（蓝色第一、红色末位）：总量列按累计值（存量指标按月末余额）排名，同比列按增速排名。')}`;
+${note([table.rows, table.cityRow], `${absentNote(table, month)}圈内数字为各部门排名通报的位次（蓝色第一、红色末位）：总量列按累计值（存量指标按月末余额）排名，同比列按增速排名。`)}`;
+}
+
+/** "统计局1—2月数据合并发布，1月无数据。" for the departments with no figure at all in a table. */
+function absentNote(table: DistrictTable, month: string): string {
+  return table.departments
+    .filter((d) => [...table.rows, table.cityRow].every((r) => r.cells.every((c, i) => table.columns[i].department !== d || (c.level.value === null && (c.growth?.value ?? null) === null))))
+    .map((d) => `${missingNote(d, month)}。`)
+    .join('');
 }
 
 function districtsSection(model: PackModel): string {
-  return model.districtTables.map((t, i) => districtTableHtml(t, i, '')).join('\n');
+  return model.districtTables.map((t, i) => districtTableHtml(t, i, '', model.meta.month)).join('\n');
 }
 
 function targetsSection(model: PackModel): string {
