@@ -21,3 +21,6 @@ export function isDepartment(name: string): name is SubgraphName {
 export function loadDepartment(name: SubgraphName): Promise<SubgraphDefinition> {
   return LOADERS[name]();
 }
+
+/** The department's register of enterprises: the industry bureau's own `enterprise` table, the others' `enterprise_register`. */
+export const registerTable = (department: string) => (department === 'industry' ? 'enterprise' : 'enterprise_register');

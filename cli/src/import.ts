@@ -13,6 +13,7 @@ import {
   type SubmissionOutcome,
   type SubmitProgress,
 } from '@huishang/schema';
+import { registerTable } from './departments';
 import { buildBatch, rowProblems, type BuiltBatch, type RowProblem } from './batch';
 import { formatOf, FileError, readTable } from './read';
 import { formatCount, Progress } from './progress';
@@ -91,6 +92,14 @@ function printOutcome(io: Io, options: ImportOptions, built: BuiltBatch, outcome
   io.stdout.write(`key ${idempotencyKey}\n`);
 }
 
+/** When every enterprise is unknown because the register is empty, say so: the database was never seeded or loaded. */
+async function emptyRegisterHint(orm: MikroORM, options: ImportOptions, problems: RowProblem[]): Promise<string> {
+  if (!problems.some((p) => p.code === 'UNKNOWN_SUBJECT')) return '';
+  const [{ n }] = await orm.em.fork().getConnection().execute<{ n: unknown }[]>(`select count(*) as n from ${registerTable(options.department.name)}`);
+  if (Number(n) > 0) return '';
+  return `note: the ${options.department.name} register holds no enterprises at all: this database has not been seeded or loaded (the service seeds the demo city on its first start, npm start)\n`;
+}
+
 /** What the key was used for before, for a conflict message a person can act on. */
 async function describeKey(orm: MikroORM, key: string): Promise<string> {
   const previous = await orm.em.fork().findOne(SubmissionRecord, { idempotencyKey: key });
@@ -146,7 +155,12 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
       outcome = await submitBatch(orm.em, options.department.reporting, batch, { dryRun: options.dryRun, onProgress });
     } catch (error) {
       progress.finish();
-      if (error instanceof BatchRejectedError) return printRefusal(io, options, { problems: rowProblems(error.problems, built), rows: built.observations.length });
+      if (error instanceof BatchRejectedError) {
+        const problems = rowProblems(error.problems, built);
+        const code = printRefusal(io, options, { problems, rows: built.observations.length });
+        if (!options.json) io.stdout.write(await emptyRegisterHint(orm, options, problems));
+        return code;
+      }
       if (error instanceof IdempotencyConflictError) {
         const reason = options.key
           ? `was used before for a different batch${await describeKey(orm, error.idempotencyKey)}; choose a new --key for new content`

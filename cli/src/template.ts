@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type ExcelJS from 'exceljs';
 import { openDatabase, REGIONS, type IndicatorDefinition, type SubgraphDefinition, type SubjectType } from '@huishang/schema';
 import { COLUMNS, type ColumnKey } from './columns';
+import { registerTable } from './departments';
 import { ExitCode, UsageError, type Io } from './io';
 
 export interface TemplateOptions {
@@ -36,10 +37,11 @@ async function registeredEnterprises(definition: SubgraphDefinition, io: Io): Pr
   const orm = await openDatabase({ subgraph: definition.name, ...definition.database, logger: (message) => io.stderr.write(`${message}\n`) });
   try {
     const connection = orm.em.fork().getConnection();
+    // The industry bureau reports key-enterprise output for its 百户重点企业 only.
     const sql =
       definition.name === 'industry'
         ? 'select credit_code, name from enterprise where key_enterprise order by credit_code'
-        : 'select credit_code from enterprise_register order by credit_code';
+        : `select credit_code from ${registerTable(definition.name)} order by credit_code`;
     const rows: { credit_code: string; name?: string }[] = await connection.execute(sql);
     return rows.map((r) => ({ code: r.credit_code, name: r.name ?? '' }));
   } finally {
