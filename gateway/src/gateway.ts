@@ -8,7 +8,8 @@ import { createFormatError } from './errors';
 import { graphiqlRoutes } from './graphiql';
 import { healthRoutes } from './health';
 import { GatewayMetrics } from './metrics';
-import { keepAliveFetcher, resolveSubgraphUrl, SubgraphDataSource } from './subgraphs';
+import { SubgraphClient } from './subgraphClient';
+import { resolveSubgraphUrl, SubgraphDataSource } from './subgraphs';
 import { readSupergraph } from './supergraph';
 import { depthLimitRule, identifierArgumentsRule } from './validation';
 import { installIdentifierScalars } from './variables';
@@ -42,13 +43,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 
   /** Subgraph name → the URL actually used, filled as ApolloGateway creates its data sources. */
   const subgraphs = new Map<string, string>();
-  const fetcher = keepAliveFetcher(config.subgraphTimeoutMs);
+  const client = new SubgraphClient({ timeoutMs: config.subgraphTimeoutMs });
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       const target = resolveSubgraphUrl(name, url, env);
       subgraphs.set(name, target);
-      return new SubgraphDataSource({ url: target, fetcher });
+      return new SubgraphDataSource({ url: target, client });
     },
   });
 
@@ -110,10 +111,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       await closed;
       clearTimeout(force);
       await apollo.stop();
+      client.close();
     })());
   if (options.handleSignals !== false) {
     signalled = onShutdown(SERVICE, server, async () => {
       await apollo.stop();
+      client.close();
     }).shuttingDown;
   }
 

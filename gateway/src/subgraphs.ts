@@ -1,6 +1,8 @@
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
 import { SUBGRAPH_NAMES, subgraphUrl, type SubgraphName } from '@huishang/schema';
 import { REQUEST_ID_HEADER, type GatewayContext } from './context';
+import type { SubgraphClient, SubgraphHttpResponse } from './subgraphClient';
 
 /**
  * Headers the gateway itself puts on a subgraph request. Everything else is dropped: a client's
@@ -8,23 +10,98 @@ import { REQUEST_ID_HEADER, type GatewayContext } from './context';
  */
 const KEPT_HEADERS = new Set(['content-type', 'apollo-federation-include-trace']);
 
-type Fetcher = RemoteGraphQLDataSource['fetcher'];
+type Options = GraphQLDataSourceProcessOptions<Partial<GatewayContext>>;
+type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
-/** Node's own fetch (undici) keeps connections to each subgraph alive; a hung subgraph times out. */
-export function keepAliveFetcher(timeoutMs: number): Fetcher {
-  return (url, init) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+/** `max-age=60, public` → { 'max-age': '60', public: true } (as @apollo/gateway reads a subgraph's Cache-Control). */
+function parseCacheControl(header: string | undefined): Record<string, string | true> {
+  const result: Record<string, string | true> = {};
+  if (!header) return result;
+  for (const part of header.trim().split(/\s*,\s*/)) {
+    const [key, value] = part.split(/\s*=\s*/, 2);
+    result[key] = value === undefined ? true : value.replace(/^"|"$/g, '');
+  }
+  return result;
 }
 
-/** Talks to one subgraph: the gateway's fetcher, and the request id as the only forwarded header. */
-export class SubgraphDataSource extends RemoteGraphQLDataSource<Partial<GatewayContext>> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<Partial<GatewayContext>>): void {
-    const headers = request.http?.headers;
-    if (!headers) return;
-    const names: string[] = [];
-    for (const [name] of headers) names.push(name);
-    for (const name of names) if (!KEPT_HEADERS.has(name.toLowerCase())) headers.delete(name);
-    if (context?.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
+/**
+ * Talks to one subgraph. Does what @apollo/gateway's RemoteGraphQLDataSource does for us — POST
+ * the fetch's query, variables and operation name as JSON, turn a non-2xx answer into an error,
+ * let the subgraph's Cache-Control restrict the response's cache policy — through the gateway's
+ * keep-alive `SubgraphClient` instead of a fetch implementation. The request id is the only
+ * header forwarded from the client.
+ */
+export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayContext>> {
+  readonly url: string;
+  private readonly target: URL;
+  private readonly client: SubgraphClient;
+
+  constructor(options: { url: string; client: SubgraphClient }) {
+    this.url = options.url;
+    this.target = new URL(options.url);
+    this.client = options.client;
   }
+
+  async process(options: Options): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    if (!request.query) throw new Error('Missing query');
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    if (request.http?.headers) {
+      for (const [name, value] of request.http.headers) if (KEPT_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
+    }
+    if (options.context?.requestId) headers[REQUEST_ID_HEADER] = options.context.requestId;
+    const body = Buffer.from(JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions }));
+
+    // A query may go out twice (when a pooled connection turns out closed); a mutation never.
+    const response = await this.client.post(this.target, body, headers, isQuery(request.query));
+    if (response.status < 200 || response.status >= 300) throw errorFromResponse(this.url, response);
+    const parsed = parseBody(response);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
+    }
+    restrictCachePolicy(options, response);
+    return parsed as GatewayGraphQLResponse;
+  }
+}
+
+/** The query planner writes fetches as `query Name__subgraph__0(…){…}` or `{…}`; mutations start with `mutation`. */
+function isQuery(operation: string): boolean {
+  return /^\s*(query\b|\{)/.test(operation);
+}
+
+function parseBody(response: SubgraphHttpResponse): unknown {
+  const text = response.body.toString('utf8');
+  const type = response.headers['content-type'] ?? '';
+  return type.startsWith('application/json') || type.startsWith('application/graphql-response+json') ? JSON.parse(text) : text;
+}
+
+/** A subgraph's 4xx/5xx as @apollo/gateway reports it: `status: statusText`, the answer in extensions. */
+function errorFromResponse(url: string, response: SubgraphHttpResponse): GraphQLError {
+  let body: unknown;
+  try {
+    body = parseBody(response);
+  } catch {
+    body = response.body.toString('utf8');
+  }
+  const code = response.status === 401 ? 'UNAUTHENTICATED' : response.status === 403 ? 'FORBIDDEN' : undefined;
+  return new GraphQLError(`${response.status}: ${response.statusText}`, {
+    extensions: { response: { url, status: response.status, statusText: response.statusText, body }, ...(code ? { code } : {}) },
+  });
+}
+
+/** The client's response is cacheable only as long as every subgraph answer it is made of says so. */
+function restrictCachePolicy(options: Options, response: SubgraphHttpResponse): void {
+  if (options.kind !== 'incoming operation') return;
+  const policy = options.incomingRequestContext.overallCachePolicy;
+  if (!policy || typeof policy.restrict !== 'function') return;
+  const header = response.headers['cache-control'];
+  const parsed = parseCacheControl(Array.isArray(header) ? header.join(', ') : header);
+  const hint: { maxAge: number; scope?: 'PRIVATE' | 'PUBLIC' } = { maxAge: 0 };
+  const maxAge = parsed['max-age'];
+  if (typeof maxAge === 'string' && /^[0-9]+$/.test(maxAge)) hint.maxAge = Number(maxAge);
+  if (parsed.private === true) hint.scope = 'PRIVATE';
+  if (parsed.public === true) hint.scope = 'PUBLIC';
+  policy.restrict(hint);
 }
 
 export function isSubgraphName(name: string): name is SubgraphName {
