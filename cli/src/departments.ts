@@ -4,13 +4,15 @@ import type { SubgraphDefinition, SubgraphName } from '@huishang/schema';
  * The five departments' subgraph definitions, loaded on demand: an import for energy loads only
  * the energy subgraph's code (its catalogue, migrations and entities), not the other four.
  */
+/* eslint-disable @typescript-eslint/no-require-imports */
 const LOADERS: Record<SubgraphName, () => Promise<SubgraphDefinition>> = {
-  industry: async () => (await import('@huishang/industry/dist/src/subgraph.js')).industry,
-  finance: async () => (await import('@huishang/finance/dist/src/subgraph.js')).finance,
-  energy: async () => (await import('@huishang/energy/dist/src/subgraph.js')).energy,
-  statistics: async () => (await import('@huishang/statistics/dist/src/subgraph.js')).statistics,
-  hr: async () => (await import('@huishang/hr/dist/src/subgraph.js')).hr,
+  industry: async () => (require('@huishang/industry/dist/src/subgraph') as typeof import('@huishang/industry/dist/src/subgraph')).industry,
+  finance: async () => (require('@huishang/finance/dist/src/subgraph') as typeof import('@huishang/finance/dist/src/subgraph')).finance,
+  energy: async () => (require('@huishang/energy/dist/src/subgraph') as typeof import('@huishang/energy/dist/src/subgraph')).energy,
+  statistics: async () => (require('@huishang/statistics/dist/src/subgraph') as typeof import('@huishang/statistics/dist/src/subgraph')).statistics,
+  hr: async () => (require('@huishang/hr/dist/src/subgraph') as typeof import('@huishang/hr/dist/src/subgraph')).hr,
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export const DEPARTMENTS = Object.keys(LOADERS) as SubgraphName[];
 

@@ -3,6 +3,7 @@
  * equals one applied after the other — nothing duplicated, nothing lost, no crash. On SQLite the
  * second writer waits for the first (busy timeout); on PostgreSQL an advisory lock serialises them.
  */
+import { submitBatch } from '@huishang/schema';
 import { energy } from '../../subgraphs/energy/src/subgraph';
 import { csvText, openDepartment, register, syntheticCreditCodes, workDir, type Cells, type Department } from './support';
 
@@ -101,5 +102,51 @@ describe('the same file twice at once', () => {
     expect(await dept.count('observation', 'month = ?', [month])).toBe(1500);
     expect(await dept.count('observation_history', 'month = ?', [month])).toBe(0);
     expect(await dept.count('submission', 'month = ?', [month])).toBe(1);
+  });
+});
+
+describe('an import while the mutation submits batches', () => {
+  it('every figure ends as the last submission that touched it left it, with each earlier version in history, in order', async () => {
+    const month = '2016-09';
+    const imported = codes.slice(0, 2000);
+    const file = files.write('with-mutation.csv', csvText(imported.map((c, i) => ['EN_GAS', 'ENTERPRISE', c, '万立方米', 10_000 + i, null, null, null])));
+    let exited = false;
+    const command = dept.cli(['import', '--department', 'energy', '--month', month, file]).finally(() => (exited = true));
+    // The mutation's path (the subgraph calls the same function), from this process: small
+    // overlapping batches, one after another, for as long as the import runs.
+    const touches = new Map<string, { submission: number; value: number }[]>();
+    for (let k = 0; k < 3 || !exited; k++) {
+      const slice = codes.slice((k * 150) % 2800, ((k * 150) % 2800) + 200);
+      const outcome = await submitBatch(dept.testbed.orm.em, energy.reporting, {
+        idempotencyKey: `mutation-${month}-${k}`,
+        month,
+        reportedBy: 'mutation',
+        status: 'PRELIMINARY',
+        observations: slice.map((c, i) => ({ indicator: 'EN_GAS', subjectKind: 'ENTERPRISE' as const, subjectCode: c, unit: '万立方米', value: (k + 1) * 1_000_000 + i })),
+      });
+      slice.forEach((c, i) => touches.set(c, [...(touches.get(c) ?? []), { submission: outcome.submissionId!, value: (k + 1) * 1_000_000 + i }]));
+      if (k > 200) throw new Error('the import did not finish');
+      // Requests, not a tight loop: SQLite's busy handler backs off, and a writer that never pauses starves the other.
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const result = await command;
+    expect(result.stderr).not.toMatch(/SQLITE_BUSY|database is locked|\n\s+at /);
+    expect(result.code).toBe(0);
+    const importId = submissionOf(result.stdout);
+    imported.forEach((c, i) => touches.set(c, [...(touches.get(c) ?? []), { submission: importId, value: 10_000 + i }]));
+
+    // Replayed in the order they were applied (submission numbers), the submissions give exactly the database.
+    const rows = await dept.sql<Observation>("select subject_code, value, version, submission_id from observation where month = ? and indicator = 'EN_GAS'", [month]);
+    expect(rows).toHaveLength(touches.size);
+    const history = await dept.sql<Observation>("select subject_code, value, version, submission_id from observation_history where month = ? and indicator = 'EN_GAS' order by subject_code, version", [month]);
+    const historyOf = new Map<string, Observation[]>();
+    for (const h of history) historyOf.set(h.subject_code, [...(historyOf.get(h.subject_code) ?? []), h]);
+    for (const row of rows) {
+      const sequence = [...touches.get(row.subject_code)!].sort((a, b) => a.submission - b.submission);
+      const last = sequence[sequence.length - 1];
+      expect({ value: row.value, version: row.version, submission: row.submission_id }).toEqual({ value: last.value, version: sequence.length, submission: last.submission });
+      const earlier = (historyOf.get(row.subject_code) ?? []).map((h) => ({ value: h.value, version: h.version, submission: h.submission_id }));
+      expect(earlier).toEqual(sequence.slice(0, -1).map((t, i) => ({ value: t.value, version: i + 1, submission: t.submission })));
+    }
   });
 });
