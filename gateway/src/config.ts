@@ -18,6 +18,8 @@ export interface GatewayConfig {
   readyTimeoutMs: number;
   /** NODE_ENV=development: stack traces in error responses. */
   stacktraces: boolean;
+  /** SUBGRAPH_DEDUPLICATION, default on: identical subgraph queries in flight together are sent once. */
+  deduplicateSubgraphRequests: boolean;
 }
 
 export const DEFAULT_MAX_QUERY_DEPTH = 12;
@@ -32,6 +34,14 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   return value;
 }
 
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+  if (['off', 'false', '0', 'no'].includes(raw)) return false;
+  throw new Error(`${name} must be on or off, got ${JSON.stringify(env[name])}`);
+}
+
 export function maxQueryDepth(env: NodeJS.ProcessEnv = process.env): number {
   return positiveInteger(env, 'MAX_QUERY_DEPTH', DEFAULT_MAX_QUERY_DEPTH);
 }
@@ -44,5 +54,6 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, port?: n
     subgraphTimeoutMs: positiveInteger(env, 'SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS),
     readyTimeoutMs: positiveInteger(env, 'READY_TIMEOUT_MS', DEFAULT_READY_TIMEOUT_MS),
     stacktraces: env.NODE_ENV === 'development',
+    deduplicateSubgraphRequests: onOff(env, 'SUBGRAPH_DEDUPLICATION', true),
   };
 }

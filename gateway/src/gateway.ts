@@ -49,7 +49,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     buildService: ({ name, url }) => {
       const target = resolveSubgraphUrl(name, url, env);
       subgraphs.set(name, target);
-      return new SubgraphDataSource({ url: target, client });
+      return new SubgraphDataSource({ url: target, client, deduplicate: config.deduplicateSubgraphRequests });
     },
   });
 

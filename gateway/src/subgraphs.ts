@@ -24,22 +24,43 @@ function parseCacheControl(header: string | undefined): Record<string, string | 
   return result;
 }
 
+export interface SubgraphDataSourceOptions {
+  url: string;
+  client: SubgraphClient;
+  /** Share one subgraph request among identical queries in flight at the same time (default true). */
+  deduplicate?: boolean;
+}
+
 /**
  * Talks to one subgraph. Does what @apollo/gateway's RemoteGraphQLDataSource does for us — POST
  * the fetch's query, variables and operation name as JSON, turn a non-2xx answer into an error,
  * let the subgraph's Cache-Control restrict the response's cache policy — through the gateway's
  * keep-alive `SubgraphClient` instead of a fetch implementation. The request id is the only
  * header forwarded from the client.
+ *
+ * Identical queries in flight together are sent once: when the meeting's figures are opened by
+ * everyone at once, the same fetch (same query, variables and forwarded headers but the request
+ * id) waits for the request already under way instead of making the subgraph answer it again.
+ * Each waiting fetch parses the shared answer itself, so no two client responses share objects.
+ * Nothing is kept once the answer is in: this is not a cache. Mutations are never shared.
  */
 export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayContext>> {
   readonly url: string;
   private readonly target: URL;
   private readonly client: SubgraphClient;
+  private readonly deduplicate: boolean;
+  private readonly inflight = new Map<string, Promise<SubgraphHttpResponse>>();
 
-  constructor(options: { url: string; client: SubgraphClient }) {
+  constructor(options: SubgraphDataSourceOptions) {
     this.url = options.url;
     this.target = new URL(options.url);
     this.client = options.client;
+    this.deduplicate = options.deduplicate ?? true;
+  }
+
+  /** Subgraph requests currently in flight that other fetches may join (for tests and metrics). */
+  get inflightRequests(): number {
+    return this.inflight.size;
   }
 
   async process(options: Options): Promise<GatewayGraphQLResponse> {
@@ -49,11 +70,23 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
     if (request.http?.headers) {
       for (const [name, value] of request.http.headers) if (KEPT_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
     }
+    const text = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
+    const query = isQuery(request.query);
+    // Everything that makes the subgraph's answer what it is: the body and the forwarded headers.
+    const key = this.deduplicate && query ? `${headers['apollo-federation-include-trace'] ?? ''}\n${text}` : undefined;
     if (options.context?.requestId) headers[REQUEST_ID_HEADER] = options.context.requestId;
-    const body = Buffer.from(JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions }));
 
-    // A query may go out twice (when a pooled connection turns out closed); a mutation never.
-    const response = await this.client.post(this.target, body, headers, isQuery(request.query));
+    let pending = key === undefined ? undefined : this.inflight.get(key);
+    if (!pending) {
+      // A query may go out twice (when a pooled connection turns out closed); a mutation never.
+      pending = this.client.post(this.target, Buffer.from(text), headers, query);
+      if (key !== undefined) {
+        this.inflight.set(key, pending);
+        const forget = () => this.inflight.delete(key);
+        pending.then(forget, forget);
+      }
+    }
+    const response = await pending;
     if (response.status < 200 || response.status >= 300) throw errorFromResponse(this.url, response);
     const parsed = parseBody(response);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
