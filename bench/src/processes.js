@@ -143,4 +143,15 @@ function cpuMs(pid) {
   }
 }
 
-module.exports = { freePort, freePorts, startProcess, waitReady, stopProcess, getStatus, memory, resetPeak, cpuMs, sleep };
+/** CPU time the whole machine spent busy (all cores, all processes), in ms, from /proc/stat. */
+function machineBusyMs() {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    return ((user + nice + system + irq + softirq + (steal || 0)) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
+
+module.exports = { freePort, freePorts, startProcess, waitReady, stopProcess, getStatus, memory, resetPeak, cpuMs, machineBusyMs, sleep };

@@ -35,7 +35,11 @@ const overhead = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? 
 function render(results, subgraphNames) {
   const main = { header: ['scenario', 'contender', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'gateway peak RSS MB'], align: ['l', 'l', 'r', 'r', 'r', 'r', 'r'], rows: [] };
   const sql = { header: ['scenario', 'contender', ...subgraphNames, 'total'], align: ['l', 'l', ...subgraphNames.map(() => 'r'), 'r'], rows: [] };
-  const cpu = { header: ['scenario', 'contender', 'gateway', ...subgraphNames, 'subgraphs', 'load generator'], align: ['l', 'l', 'r', ...subgraphNames.map(() => 'r'), 'r', 'r'], rows: [] };
+  const cpu = {
+    header: ['scenario', 'contender', 'gateway', ...subgraphNames, 'subgraphs', 'load generator', 'other processes (cores)'],
+    align: ['l', 'l', 'r', ...subgraphNames.map(() => 'r'), 'r', 'r', 'r'],
+    rows: [],
+  };
   for (const result of results) {
     const label = `(${result.id}) ${result.title}`;
     let first = true;
@@ -63,7 +67,7 @@ function render(results, subgraphNames) {
     first = true;
     for (const c of result.contenders) {
       const values = subgraphNames.map((s) => c.cpu.subgraphs[s]);
-      cpu.rows.push([name(), c.label, c.key === 'floor' ? '—' : fixed(c.cpu.gateway, 2), ...values.map((v) => fixed(v, 2)), fixed(values.reduce((a, b) => a + b, 0), 2), fixed(c.cpu.loadGenerator, 2)]);
+      cpu.rows.push([name(), c.label, c.key === 'floor' ? '—' : fixed(c.cpu.gateway, 2), ...values.map((v) => fixed(v, 2)), fixed(values.reduce((a, b) => a + b, 0), 2), fixed(c.cpu.loadGenerator, 2), fixed(c.otherCores, 2)]);
     }
   }
   const both = (t) => ({ text: textTable(t.header, t.rows, t.align), markdown: markdownTable(t.header, t.rows, t.align) });

@@ -15,7 +15,7 @@ const { cpus, totalmem } = require('node:os');
 const { join, resolve } = require('node:path');
 const { parseArgs, isDeepStrictEqual } = require('node:util');
 const { REPO, SUBGRAPHS, startSubgraphs, startGateway, sqlStatements } = require('./system');
-const { memory, resetPeak, cpuMs } = require('./processes');
+const { memory, resetPeak, cpuMs, machineBusyMs } = require('./processes');
 const { SCENARIOS, SCENARIO_NAMES, resolveParameters } = require('./scenarios');
 const { planFor, probe, runFloor } = require('./floor');
 const { runAutocannon, newHistogram } = require('./load');
@@ -155,7 +155,7 @@ async function quiesce(system, quietMs) {
 }
 
 /** One measurement: warm-up, then `duration` of load; SQL statements, CPU time and peak RSS around it. */
-async function measure(contender, testCase, opts, system) {
+async function measure(contender, testCase, opts, system, allPids) {
   const load = (durationS, histogram) =>
     contender.key === 'floor'
       ? runFloor({ replays: testCase.replays, connections: opts.connections, durationS, histogram })
@@ -166,10 +166,14 @@ async function measure(contender, testCase, opts, system) {
   const sqlBefore = await quiesce(system, 500);
   const cpuBefore = cpu();
   const selfBefore = process.cpuUsage();
+  const ourBefore = allPids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+  const machineBefore = machineBusyMs();
   if (contender.pid) resetPeak(contender.pid);
   const histogram = newHistogram();
   const result = await load(opts.duration, histogram);
   const self = process.cpuUsage(selfBefore);
+  // CPU the machine spent on anything but this benchmark's processes (other users' jobs): noise.
+  const others = machineBusyMs() - machineBefore - (allPids.reduce((sum, pid) => sum + cpuMs(pid), 0) - ourBefore) - (self.user + self.system) / 1000;
   const peakMB = contender.pid ? memory(contender.pid).peakMB : NaN;
   // Once the load stops the machine is idle and the requests still in flight finish quickly.
   const sqlAfter = await quiesce(system, 800);
@@ -178,6 +182,7 @@ async function measure(contender, testCase, opts, system) {
     ...result,
     histogram,
     peakMB,
+    otherCores: Math.max(0, others) / 1000 / result.elapsedS,
     sql: Object.fromEntries(SUBGRAPHS.map((s) => [s, sqlAfter[s] - sqlBefore[s]])),
     cpu: {
       gateway: cpuAfter.gateway - cpuBefore.gateway,
@@ -205,6 +210,7 @@ function combine(key, label, runs) {
     p99: histogram.totalCount ? histogram.getValueAtPercentile(99) : NaN,
     errors: runs.reduce((s, r) => s + r.errors, 0),
     peakMB: Math.max(...runs.map((r) => r.peakMB)),
+    otherCores: runs.reduce((sum, r) => sum + r.otherCores * r.elapsedS, 0) / seconds,
     sqlPerRequest: Object.fromEntries(SUBGRAPHS.map((s) => [s, per(runs.reduce((sum, r) => sum + r.sql[s], 0))])),
     cpu: {
       gateway: per(runs.reduce((sum, r) => sum + r.cpu.gateway, 0)),
@@ -255,6 +261,7 @@ async function runDatabase(kind, opts, outDir) {
 
     const results = [];
     const agent = new (require('node:http').Agent)({ keepAlive: false });
+    const allPids = [...gateways.map((g) => g.pid), ...SUBGRAPHS.map((s) => system.processes.get(s).pid)];
 
     // Every gateway gets every scenario for a while before anything is measured: a process's
     // first seconds (JIT, caches, connection pools) would otherwise count against whoever goes first.
@@ -312,9 +319,9 @@ async function runDatabase(kind, opts, outDir) {
         for (let round = 0; round < opts.rounds; round++) {
           const order = round % 2 === 0 ? contenders : [...contenders].reverse();
           for (const c of order) {
-            const r = await measure(c, testCase, opts, system);
+            const r = await measure(c, testCase, opts, system, allPids);
             runs[c.key].push(r);
-            log(`      round ${round + 1} ${c.label.padEnd(16)} ${(r.requests / r.elapsedS).toFixed(0).padStart(6)} req/s  p50 ${(r.histogram.getValueAtPercentile(50) / 1000).toFixed(2)} ms  p99 ${(r.histogram.getValueAtPercentile(99) / 1000).toFixed(2)} ms  errors ${r.errors}${r.firstError ? ` (first: ${r.firstError})` : ''}`);
+            log(`      round ${round + 1} ${c.label.padEnd(16)} ${(r.requests / r.elapsedS).toFixed(0).padStart(6)} req/s  p50 ${(r.histogram.getValueAtPercentile(50) / 1000).toFixed(2)} ms  p99 ${(r.histogram.getValueAtPercentile(99) / 1000).toFixed(2)} ms  errors ${r.errors}  other processes ${r.otherCores.toFixed(2)} cores${r.firstError ? `  (first error: ${r.firstError})` : ''}`);
           }
         }
         results.push({
@@ -377,7 +384,7 @@ async function main() {
     log(`\n${tables.main.text}\n`);
     log(`Goals:\n${goalLines.map((l) => `  ${l}`).join('\n')}\n`);
     log(`SQL statements per request, by subgraph:\n${tables.sql.text}\n`);
-    log(`CPU time per request, ms (gateway, each subgraph, the load generator itself):\n${tables.cpu.text}`);
+    log(`CPU time per request, ms (gateway, each subgraph, the load generator itself), and the CPU other processes on the machine took meanwhile:\n${tables.cpu.text}`);
     markdown += `\n### ${title}\n\n${run.seedLine}\n\n${run.results.map((r) => `- (${r.id}) ${r.describe}`).join('\n')}\n\n${tables.main.markdown}\n\n${goalLines.map((l) => `- ${l}`).join('\n')}\n\nSQL statements per request:\n\n${tables.sql.markdown}\n\nCPU time per request, ms:\n\n${tables.cpu.markdown}\n`;
   }
   writeFileSync(join(outDir, 'results.md'), markdown);
