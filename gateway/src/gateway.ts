@@ -10,6 +10,7 @@ import { healthRoutes } from './health';
 import { GatewayMetrics } from './metrics';
 import { SubgraphClient } from './subgraphClient';
 import { resolveSubgraphUrl, SubgraphDataSource } from './subgraphs';
+import { installResultShaping } from './resultShaping';
 import { readSupergraph } from './supergraph';
 import { depthLimitRule, identifierArgumentsRule } from './validation';
 import { installIdentifierScalars } from './variables';
@@ -40,6 +41,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const env = options.env ?? process.env;
   const supergraphSdl = options.supergraphSdl ?? readSupergraph(env).sdl;
   const config = readGatewayConfig(env, options.port);
+  // Result shaping without per-value re-reading of the operation (GATEWAY_RESULT_SHAPING=apollo: @apollo/gateway's own).
+  installResultShaping(env);
 
   /** Subgraph name → the URL actually used, filled as ApolloGateway creates its data sources. */
   const subgraphs = new Map<string, string>();
