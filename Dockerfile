@@ -15,6 +15,8 @@ COPY subgraphs/statistics/package.json subgraphs/statistics/
 COPY subgraphs/hr/package.json subgraphs/hr/
 COPY gateway/package.json gateway/
 COPY test/package.json test/
+COPY cli/package.json cli/
+COPY briefing/package.json briefing/
 RUN npm install --no-audit --no-fund
 
 COPY . .
