@@ -167,56 +167,65 @@ async function probe(plan, urls, variables, agent) {
 // ---------------------------------------------------------------------------------------------
 // Replay under load
 
-/** One floor request: the plan's fetches with their dependencies. Resolves false when any failed. */
+/** One floor request: the plan's fetches with their dependencies. Throws when any failed. */
 async function replayOnce(node, agent) {
   switch (node.kind) {
-    case 'Sequence': {
-      for (const child of node.nodes) if (!(await replayOnce(child, agent))) return false;
-      return true;
-    }
+    case 'Sequence':
+      for (const child of node.nodes) await replayOnce(child, agent);
+      return;
     case 'Parallel':
-      return (await Promise.all(node.nodes.map((child) => replayOnce(child, agent)))).every(Boolean);
+      await Promise.all(node.nodes.map((child) => replayOnce(child, agent)));
+      return;
     case 'Fetch': {
       const response = await postJson(agent, node.url, node.body);
-      // An error answer starts with {"errors" or carries one; a data answer never has that key at the top.
-      return response.status === 200 && response.body.indexOf('"errors"') === -1;
+      // A data answer has no "errors" key; the figures themselves never contain that text.
+      if (response.status !== 200 || response.body.indexOf('"errors"') !== -1) {
+        throw new Error(`${node.service} answered ${response.status}: ${response.body.toString('utf8').slice(0, 300)}`);
+      }
+      return;
     }
     default:
-      return false;
+      throw new Error(`plan node ${node.kind}`);
   }
 }
 
 /**
  * Closed loop, like autocannon: `connections` virtual users, each sending its next floor request
- * as soon as the previous one finished, for `durationS`; several `replays` are taken in turn.
- * Latency per floor request into `histogram` (µs).
+ * as soon as the previous one finished, for `leadS + windowS`; several `replays` are taken in
+ * turn. As for the gateways, only floor requests completing inside the window are counted and
+ * timed (µs, into `histogram`); `sent` counts all.
  */
-async function runFloor({ replays, connections, durationS, histogram }) {
+async function runFloor({ replays, connections, leadS = 0, windowS, histogram }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections * 2 });
-  const deadline = Date.now() + durationS * 1000;
+  const started = process.hrtime.bigint();
+  const from = started + BigInt(Math.round(leadS * 1e9));
+  const to = from + BigInt(Math.round(windowS * 1e9));
   let requests = 0;
+  let sent = 0;
   let errors = 0;
   let next = 0;
-  const started = process.hrtime.bigint();
+  let firstError = null;
   const user = async () => {
-    while (Date.now() < deadline) {
+    while (process.hrtime.bigint() < to) {
       const t0 = process.hrtime.bigint();
-      let ok = false;
+      sent++;
+      let ok = true;
       try {
-        ok = await replayOnce(replays[next++ % replays.length], agent);
-      } catch {
+        await replayOnce(replays[next++ % replays.length], agent);
+      } catch (error) {
         ok = false;
+        errors++;
+        firstError ??= error.message;
       }
-      const micros = Number(process.hrtime.bigint() - t0) / 1000;
+      const t1 = process.hrtime.bigint();
+      if (t1 < from || t1 > to) continue;
       requests++;
-      if (ok) histogram?.recordValue(Math.max(1, Math.round(micros)));
-      else errors++;
+      if (ok) histogram?.recordValue(Math.max(1, Math.round(Number(t1 - t0) / 1000)));
     }
   };
   await Promise.all(Array.from({ length: connections }, user));
-  const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
   agent.destroy();
-  return { requests, sent: requests, errors, elapsedS };
+  return { requests, sent, errors, elapsedS: windowS, firstError };
 }
 
 module.exports = { planFor, probe, runFloor, postJson };

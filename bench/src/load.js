@@ -17,16 +17,21 @@ function assertLoopback(url) {
 }
 
 /**
- * POSTs `bodies` (one, or several in turn) to `url` over `connections` connections for `durationS`. A response counts as an
- * error unless it is a 200 with data and no errors.
+ * POSTs `bodies` (one, or several in turn) to `url` over `connections` keep-alive connections for
+ * `leadS + windowS` seconds. Only responses that complete inside the window (after the lead-in,
+ * when every connection is busy) are counted and timed: requests/s is then the steady rate, not
+ * lowered by the start or by the requests still in flight at the end. A response counts as an
+ * error unless it is a 200 with data and no errors. `sent` is every request sent, lead-in included.
  */
-function runAutocannon({ url, bodies, connections, durationS, histogram }) {
+function runAutocannon({ url, bodies, connections, leadS = 0, windowS, histogram }) {
   assertLoopback(url);
   return new Promise((resolve, reject) => {
     let responses = 0;
     let next = 0;
     let firstError = null;
     const started = process.hrtime.bigint();
+    const from = started + BigInt(Math.round(leadS * 1e9));
+    const to = from + BigInt(Math.round(windowS * 1e9));
     const instance = autocannon(
       {
         url,
@@ -36,7 +41,7 @@ function runAutocannon({ url, bodies, connections, durationS, histogram }) {
         // Several bodies: each request takes the next one, round robin over all connections.
         ...(bodies.length > 1 ? { requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }] } : {}),
         connections,
-        duration: durationS,
+        duration: leadS + windowS,
         pipelining: 1,
         timeout: 30,
         // autocannon decodes each chunk on its own, which garbles a multi-byte character split
@@ -46,20 +51,21 @@ function runAutocannon({ url, bodies, connections, durationS, histogram }) {
       },
       (error, result) => {
         if (error) return reject(error);
-        const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
         resolve({
           requests: responses,
           // autocannon counts a timeout in `errors` too
           errors: result.errors + result.non2xx + result.mismatches,
           sent: result.requests.sent,
           firstError,
-          elapsedS,
+          elapsedS: windowS,
         });
       },
     );
     instance.on('reqError', (error) => (firstError ??= error.message));
     instance.on('reqMismatch', (text) => (firstError ??= `unexpected answer: ${String(text).slice(0, 300)}`));
     instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
+      const now = process.hrtime.bigint();
+      if (now < from || now > to) return;
       responses++;
       if (statusCode === 200 && histogram) histogram.recordValue(Math.max(1, Math.round(responseTimeMs * 1000)));
     });

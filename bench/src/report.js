@@ -33,7 +33,11 @@ const overhead = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? 
  * Returns { text, markdown } for the main table, SQL statements per request and CPU per request.
  */
 function render(results, subgraphNames) {
-  const main = { header: ['scenario', 'contender', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'gateway peak RSS MB'], align: ['l', 'l', 'r', 'r', 'r', 'r', 'r'], rows: [] };
+  const main = {
+    header: ['scenario', 'contender', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'gateway peak RSS MB', "others' CPU (cores)"],
+    align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    rows: [],
+  };
   const sql = { header: ['scenario', 'contender', ...subgraphNames, 'total'], align: ['l', 'l', ...subgraphNames.map(() => 'r'), 'r'], rows: [] };
   const cpu = {
     header: ['scenario', 'contender', 'gateway', ...subgraphNames, 'subgraphs', 'load generator', 'other processes (cores)'],
@@ -50,13 +54,13 @@ function render(results, subgraphNames) {
     };
     const by = Object.fromEntries(result.contenders.map((c) => [c.key, c]));
     for (const c of result.contenders) {
-      main.rows.push([name(), c.label, fixed(c.rps, 0), ms(c.p50), ms(c.p99), String(c.errors), c.key === 'floor' ? '—' : fixed(c.peakMB, 0)]);
+      main.rows.push([name(), c.label, fixed(c.rps, 0), ms(c.p50), ms(c.p99), String(c.errors), c.key === 'floor' ? '—' : fixed(c.peakMB, 0), fixed(c.otherCores, 2)]);
     }
     const ours = by.ours;
-    if (ours && by.hive) main.rows.push(['', 'ours / Hive', ratio(ours.rps, by.hive.rps), ratio(ours.p50, by.hive.p50), ratio(ours.p99, by.hive.p99), '', ratio(ours.peakMB, by.hive.peakMB)]);
-    if (ours && by.floor) main.rows.push(['', 'ours / floor', ratio(ours.rps, by.floor.rps), overhead(ours.p50, by.floor.p50), overhead(ours.p99, by.floor.p99), '', '']);
+    if (ours && by.hive) main.rows.push(['', 'ours / Hive', ratio(ours.rps, by.hive.rps), ratio(ours.p50, by.hive.p50), ratio(ours.p99, by.hive.p99), '', ratio(ours.peakMB, by.hive.peakMB), '']);
+    if (ours && by.floor) main.rows.push(['', 'ours / floor', ratio(ours.rps, by.floor.rps), overhead(ours.p50, by.floor.p50), overhead(ours.p99, by.floor.p99), '', '', '']);
     for (const c of result.contenders.filter((x) => x.key !== 'ours' && x.key !== 'hive' && x.key !== 'floor')) {
-      if (ours) main.rows.push(['', `ours / ${c.label}`, ratio(ours.rps, c.rps), ratio(ours.p50, c.p50), ratio(ours.p99, c.p99), '', ratio(ours.peakMB, c.peakMB)]);
+      if (ours) main.rows.push(['', `ours / ${c.label}`, ratio(ours.rps, c.rps), ratio(ours.p50, c.p50), ratio(ours.p99, c.p99), '', ratio(ours.peakMB, c.peakMB), '']);
     }
 
     first = true;

@@ -26,7 +26,7 @@ const SCENARIOS = {
   }
 }`,
     variables: ({ month }) => ({ month }),
-    /** Varied load: each request another month of the year. */
+    /** Varied load: each request another month of the three years. */
     variants: ({ months }) => months.map((month) => ({ month })),
   },
   enterprise: {
@@ -44,8 +44,9 @@ const SCENARIOS = {
   }
 }`,
     variables: ({ month, creditCode }) => ({ creditCode, month }),
-    /** Varied load: each request another key enterprise. */
-    variants: ({ month, creditCodes }) => creditCodes.map((creditCode) => ({ creditCode, month })),
+    /** Varied load: each request another key enterprise or month. */
+    variants: ({ month, months, creditCodes }) =>
+      months.slice(Math.max(0, months.indexOf(month) - 1), months.indexOf(month) + 1).flatMap((m) => creditCodes.map((creditCode) => ({ creditCode, month: m }))),
   },
   district: {
     id: 'c',
@@ -67,7 +68,7 @@ const SCENARIOS = {
   }
 }`,
     variables: ({ month, region }) => ({ region, month }),
-    /** Varied load: each request another month of the year. */
+    /** Varied load: each request another month of the three years. */
     variants: ({ months, region }) => months.map((month) => ({ region, month })),
   },
 };
@@ -76,7 +77,7 @@ const SCENARIO_NAMES = Object.keys(SCENARIOS);
 
 /**
  * Picks the subjects: the first key enterprise (24 of them for varied load), the district with the
- * most enterprises (the whole city if none has 200), the month and the twelve months of its year.
+ * most enterprises (the whole city if none has 200), the month and the 36 months up to its year's end.
  */
 async function resolveParameters(graphql, month) {
   const districts = await graphql(`{ region(code: "411000") { code children { code } } }`);
@@ -91,10 +92,11 @@ async function resolveParameters(graphql, month) {
   const cityCount = counts.reduce((sum, c) => sum + c.count, 0);
   const biggest = counts[0];
   const region = biggest.count >= 200 ? biggest.code : city;
-  const year = month.slice(0, 4);
+  const firstYear = Number(month.slice(0, 4)) - 2;
   return {
     month,
-    months: Array.from({ length: 12 }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`),
+    // The three years the demo data covers up to the month's year (36 months).
+    months: Array.from({ length: 36 }, (_, i) => `${firstYear + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`),
     creditCode: key.enterprises.edges[0].node.creditCode,
     creditCodes: key.enterprises.edges.map((e) => e.node.creditCode),
     region,
