@@ -14,7 +14,7 @@ const { mkdirSync, writeFileSync } = require('node:fs');
 const { cpus, totalmem } = require('node:os');
 const { join, resolve } = require('node:path');
 const { parseArgs, isDeepStrictEqual } = require('node:util');
-const { REPO, SUBGRAPHS, startSubgraphs, startGateway, sqlStatements } = require('./system');
+const { REPO, SUBGRAPHS, startSubgraphs, startGateway, sqlStatements, dropSeedCaches } = require('./system');
 const { memory, resetPeak, cpuMs, machineBusyMs } = require('./processes');
 const { SCENARIOS, SCENARIO_NAMES, resolveParameters } = require('./scenarios');
 const { planFor, probe, runFloor } = require('./floor');
@@ -40,6 +40,11 @@ const USAGE = `usage: npm run bench -- [options]
   --pg-url URL                  PostgreSQL server and base name (default postgres://postgres@127.0.0.1:5432/huishang_bench)
   --month YYYY-MM               reporting month (default 2015-06)
   --out DIR                     where logs and results go (default bench/out)
+  --seed-cache                  keep the seeded databases (SQLite files under .huishang/bench/seed, PostgreSQL
+                                databases <base>_seed_<size>_<seed>_<code hash>_<subgraph>) and start from a
+                                copy of them next time, while the code is the same: the large city then starts
+                                in seconds instead of minutes
+  --drop-seed-cache             remove every kept seed first (and, alone, only that)
   --quiet-retries N             measure again (up to N times, the quietest kept) when other processes on the
                                 machine took more than --quiet-threshold cores meanwhile (default 1, 0.25)
   --no-build                    skip the build (tsc -b of the gateway and subgraphs)
@@ -68,6 +73,8 @@ function options() {
       out: { type: 'string', default: join(REPO, 'bench', 'out') },
       plans: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
+      'seed-cache': { type: 'boolean', default: false },
+      'drop-seed-cache': { type: 'boolean', default: false },
       'quiet-retries': { type: 'string', default: '1' },
       'quiet-threshold': { type: 'string', default: '0.25' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -115,6 +122,8 @@ function options() {
     out: resolve(values.out),
     plans: values.plans,
     profile: values.profile,
+    seedCache: values['seed-cache'],
+    dropSeedCache: values['drop-seed-cache'],
     quietRetries: number('quiet-retries', 0),
     quietThreshold: number('quiet-threshold', 0),
   };
@@ -232,7 +241,7 @@ async function runDatabase(kind, opts, outDir) {
   const readyTimeoutMs = Math.max(120_000, opts.enterprises * 150);
   log(`\n━━ ${kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'}: starting five subgraphs, ${opts.enterprises} enterprises (seed ${opts.seed}); logs in ${runDir}`);
   const profileDir = opts.profile ? join(runDir, 'profiles') : undefined;
-  const system = await startSubgraphs({ kind, pgUrl: opts.pgUrl, enterprises: opts.enterprises, seed: opts.seed, runDir, readyTimeoutMs, profileDir });
+  const system = await startSubgraphs({ kind, pgUrl: opts.pgUrl, enterprises: opts.enterprises, seed: opts.seed, runDir, readyTimeoutMs, profileDir, seedCache: opts.seedCache });
   const gateways = [];
   const cleanup = async () => {
     for (const g of gateways) await g.stop().catch(() => undefined);
@@ -240,7 +249,9 @@ async function runDatabase(kind, opts, outDir) {
   };
   cleanups.add(cleanup);
   try {
-    const seedLine = `migrated and seeded in ${(system.seed.wallMs / 1000).toFixed(1)} s (${SUBGRAPHS.map((s) => `${s} ${(system.seed.perSubgraphMs[s] / 1000).toFixed(1)} s`).join(', ')})`;
+    const seedLine = system.seed.fromCache
+      ? `databases copied from the seed cache (${system.seed.fromCache.key}) in ${(system.seed.fromCache.copyMs / 1000).toFixed(1)} s`
+      : `migrated and seeded in ${(system.seed.wallMs / 1000).toFixed(1)} s, all five at once (${SUBGRAPHS.map((s) => `${s} ${(system.seed.perSubgraphMs[s] / 1000).toFixed(1)} s`).join(', ')})${opts.seedCache ? '; kept in the seed cache' : ''}`;
     log(`   ${seedLine}`);
 
     // Gateways: all started now and left idle between their turns; load goes to one at a time.
@@ -376,6 +387,11 @@ function goals(results) {
 
 async function main() {
   const opts = options();
+  if (opts.dropSeedCache) {
+    await dropSeedCaches({ pgUrl: opts.databases.includes('postgresql') ? opts.pgUrl : null });
+    log('bench: removed every kept seed');
+    if (process.argv.slice(2).filter((a) => a !== '--no-build').every((a) => a === '--drop-seed-cache')) return;
+  }
   const outDir = join(opts.out, stamp());
   mkdirSync(outDir, { recursive: true });
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, ${process.platform}`;

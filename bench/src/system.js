@@ -7,8 +7,8 @@
  * cost reported), then again with HUISHANG_SEED=off, so the processes under load hold no leftover
  * generator state (at 20,000 enterprises a seeding process keeps gigabytes of heap).
  */
-const { randomBytes } = require('node:crypto');
-const { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { createHash, randomBytes } = require('node:crypto');
+const { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { freePorts, startProcess, stopProcess, waitReady, getStatus } = require('./processes');
@@ -50,9 +50,56 @@ async function pgAdmin(url, action) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Seed cache (--seed-cache): the seeded databases of a city size kept for the next run. The key is
+// the size, the generator seed and every compiled file of the shared package and the subgraphs
+// (migrations, seeders, generator): any code change makes a new cache.
+
+const SEED_CACHE_DIR = join(REPO, '.huishang', 'bench', 'seed');
+
+function jsFiles(dir, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) jsFiles(path, out);
+    else if (entry.name.endsWith('.js')) out.push(path);
+  }
+  return out;
+}
+
+function seedCacheKey(enterprises, seed) {
+  const hash = createHash('sha256').update(`${enterprises}/${seed}\n`);
+  const files = [join(REPO, 'schema', 'dist', 'src'), ...SUBGRAPHS.map((s) => join(REPO, 'subgraphs', s, 'dist'))].flatMap((d) => jsFiles(d)).sort();
+  for (const file of files) hash.update(file.slice(REPO.length)).update(readFileSync(file));
+  return `${enterprises}_${seed}_${hash.digest('hex').slice(0, 10)}`;
+}
+
+const pgCacheBase = (pgUrl, key) => `${new URL(pgUrl).pathname.replace(/^\//, '') || 'huishang_bench'}_seed_${key}`;
+
+/** Removes every kept seed (both databases), or those of one size and generator seed but another key. */
+async function dropSeedCaches({ pgUrl, keep, sameSizeAs }) {
+  const matches = (name) => (sameSizeAs ? name.includes(`_seed_${sameSizeAs}_`) || name.startsWith(`${sameSizeAs}_`) : true);
+  if (existsSync(SEED_CACHE_DIR)) {
+    for (const dir of readdirSync(SEED_CACHE_DIR)) if (dir !== keep && matches(dir)) rmSync(join(SEED_CACHE_DIR, dir), { recursive: true, force: true });
+  }
+  if (!pgUrl) return;
+  const prefix = `${new URL(pgUrl).pathname.replace(/^\//, '') || 'huishang_bench'}_seed_`;
+  await pgAdmin(pgUrl, async (client) => {
+    const { rows } = await client.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [prefix]);
+    for (const { datname } of rows) {
+      if (keep && datname.startsWith(`${prefix}${keep}_`)) continue;
+      if (!matches(datname)) continue;
+      await client.query(`DROP DATABASE IF EXISTS ${quote(datname)} WITH (FORCE)`);
+    }
+  }).catch((error) => {
+    if (!/ECONNREFUSED/.test(String(error))) throw error;
+  });
+}
+
 /**
  * Starts the subgraphs on a fresh database. Options: kind ('sqlite' | 'postgresql'), pgUrl,
- * enterprises, seed, runDir (logs), log (progress lines), readyTimeoutMs.
+ * enterprises, seed, runDir (logs), readyTimeoutMs, profileDir, seedCache (reuse or keep the
+ * seeded databases).
  */
 async function startSubgraphs(options) {
   const env = baseEnvironment();
@@ -113,13 +160,58 @@ async function startSubgraphs(options) {
     }
   };
 
+  const key = options.seedCache ? seedCacheKey(options.enterprises, options.seed) : null;
+  const cacheDir = key && join(SEED_CACHE_DIR, key);
+  const cacheBase = key && options.kind === 'postgresql' ? pgCacheBase(options.pgUrl, key) : null;
+  const cached = async () => {
+    if (!key) return false;
+    if (options.kind === 'sqlite') return SUBGRAPHS.every((s) => existsSync(join(cacheDir, `${s}.sqlite`)));
+    return pgAdmin(options.pgUrl, async (client) => {
+      const { rows } = await client.query('SELECT datname FROM pg_database WHERE datname = ANY($1)', [SUBGRAPHS.map((s) => `${cacheBase}_${s}`)]);
+      return rows.length === SUBGRAPHS.length;
+    });
+  };
+  /** Copies the subgraphs' databases from `from` to `to` (SQLite files with their WAL, or PostgreSQL templates). */
+  const copyDatabases = async (direction) => {
+    if (options.kind === 'sqlite') {
+      // Into the cache through a temporary directory, renamed when complete: a cut-short copy is never taken for a seed.
+      const [from, to] = direction === 'fromCache' ? [cacheDir, database.dir] : [database.dir, `${cacheDir}.partial`];
+      rmSync(`${cacheDir}.partial`, { recursive: true, force: true });
+      mkdirSync(to, { recursive: true });
+      for (const file of readdirSync(from)) if (SUBGRAPHS.some((s) => file.startsWith(`${s}.sqlite`))) copyFileSync(join(from, file), join(to, file));
+      if (direction === 'toCache') renameSync(to, cacheDir);
+      return;
+    }
+    await pgAdmin(options.pgUrl, async (client) => {
+      for (const s of SUBGRAPHS) {
+        const [from, to] = direction === 'fromCache' ? [`${cacheBase}_${s}`, `${database.base}_${s}`] : [`${database.base}_${s}`, `${cacheBase}_${s}`];
+        await client.query(`DROP DATABASE IF EXISTS ${quote(to)} WITH (FORCE)`);
+        await client.query(`CREATE DATABASE ${quote(to)} TEMPLATE ${quote(from)} STRATEGY FILE_COPY`);
+      }
+    });
+  };
+
   try {
-    // 1. migrate and seed (each subgraph seeds its own database; all five at once)
-    const seedStarted = Date.now();
-    spawnAll({}, 'seed');
-    const seedTimes = Object.fromEntries(await readyAll());
-    const seedWallMs = Date.now() - seedStarted;
-    await stopAll();
+    let seedTimes;
+    let seedWallMs;
+    let fromCache = null;
+    if (await cached()) {
+      // 1'. the seeded databases of an earlier run with the same code and size
+      const copyStarted = Date.now();
+      await copyDatabases('fromCache');
+      fromCache = { key, copyMs: Date.now() - copyStarted };
+    } else {
+      // 1. migrate and seed (each subgraph seeds its own database; all five at once)
+      const seedStarted = Date.now();
+      spawnAll({}, 'seed');
+      seedTimes = Object.fromEntries(await readyAll());
+      seedWallMs = Date.now() - seedStarted;
+      await stopAll();
+      if (key) {
+        await dropSeedCaches({ pgUrl: options.kind === 'postgresql' ? options.pgUrl : null, keep: key, sameSizeAs: `${options.enterprises}_${options.seed}` });
+        await copyDatabases('toCache');
+      }
+    }
     // 2. the processes under load: same databases, no seeding, no generator state
     spawnAll({ HUISHANG_SEED: 'off' }, 'serve');
     await readyAll();
@@ -129,7 +221,7 @@ async function startSubgraphs(options) {
       ports,
       processes,
       env,
-      seed: { wallMs: seedWallMs, perSubgraphMs: seedTimes },
+      seed: { wallMs: seedWallMs, perSubgraphMs: seedTimes, fromCache },
       stop: async () => {
         await stopAll();
         await dropDatabase();
@@ -203,4 +295,4 @@ async function sqlStatements(subgraphs) {
   return Object.fromEntries(entries);
 }
 
-module.exports = { REPO, SUBGRAPHS, startSubgraphs, startGateway, sqlStatements, getStatus, pgAdmin, withDatabase };
+module.exports = { REPO, SUBGRAPHS, startSubgraphs, startGateway, sqlStatements, getStatus, pgAdmin, withDatabase, dropSeedCaches };
