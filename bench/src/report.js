@@ -40,8 +40,8 @@ function render(results, subgraphNames) {
   };
   const sql = { header: ['scenario', 'contender', ...subgraphNames, 'total'], align: ['l', 'l', ...subgraphNames.map(() => 'r'), 'r'], rows: [] };
   const cpu = {
-    header: ['scenario', 'contender', 'gateway', ...subgraphNames, 'subgraphs', 'load generator', 'other processes (cores)'],
-    align: ['l', 'l', 'r', ...subgraphNames.map(() => 'r'), 'r', 'r', 'r'],
+    header: ['scenario', 'contender', 'gateway', ...subgraphNames, 'subgraphs', 'database', 'load generator', 'other processes (cores)'],
+    align: ['l', 'l', 'r', ...subgraphNames.map(() => 'r'), 'r', 'r', 'r', 'r'],
     rows: [],
   };
   for (const result of results) {
@@ -71,7 +71,7 @@ function render(results, subgraphNames) {
     first = true;
     for (const c of result.contenders) {
       const values = subgraphNames.map((s) => c.cpu.subgraphs[s]);
-      cpu.rows.push([name(), c.label, c.key === 'floor' ? '—' : fixed(c.cpu.gateway, 2), ...values.map((v) => fixed(v, 2)), fixed(values.reduce((a, b) => a + b, 0), 2), fixed(c.cpu.loadGenerator, 2), fixed(c.otherCores, 2)]);
+      cpu.rows.push([name(), c.label, c.key === 'floor' ? '—' : fixed(c.cpu.gateway, 2), ...values.map((v) => fixed(v, 2)), fixed(values.reduce((a, b) => a + b, 0), 2), fixed(c.cpu.database, 2), fixed(c.cpu.loadGenerator, 2), fixed(c.otherCores, 2)]);
     }
   }
   const both = (t) => ({ text: textTable(t.header, t.rows, t.align), markdown: markdownTable(t.header, t.rows, t.align) });

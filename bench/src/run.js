@@ -170,7 +170,7 @@ async function quiesce(system, quietMs) {
   return last;
 }
 
-/** One measurement: warm-up, then `duration` of load; SQL statements, CPU time and peak RSS around it. */
+/** One measurement: lead-in and window of load; SQL statements, CPU time and peak RSS around it. */
 async function measure(contender, testCase, opts, system, allPids) {
   const load = (histogram) =>
     contender.key === 'floor'
@@ -178,21 +178,30 @@ async function measure(contender, testCase, opts, system, allPids) {
       : runAutocannon({ url: contender.url, bodies: testCase.bodies, connections: opts.connections, leadS: opts.warmup, windowS: opts.duration, histogram });
   const subgraphPids = Object.fromEntries(SUBGRAPHS.map((s) => [s, system.processes.get(s).pid]));
   const cpu = () => ({ gateway: contender.pid ? cpuMs(contender.pid) : NaN, ...Object.fromEntries(SUBGRAPHS.map((s) => [s, cpuMs(subgraphPids[s])])) });
+  // PostgreSQL's server processes for this run's databases: part of the system under test.
+  const dbCpu = async () => new Map((await system.backendPids()).map((pid) => [pid, cpuMs(pid)]));
+  const dbDelta = (before, after) => [...after].reduce((sum, [pid, ms]) => sum + (Number.isFinite(ms) ? ms - (before.get(pid) ?? 0) : 0), 0);
+  const ours = () => allPids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+
   const sqlBefore = await quiesce(system, 500);
   const cpuBefore = cpu();
+  const dbBefore = await dbCpu();
   const selfBefore = process.cpuUsage();
-  const ourBefore = allPids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+  const ourBefore = ours();
   const machineBefore = machineBusyMs();
   if (contender.pid) resetPeak(contender.pid);
   const histogram = newHistogram();
   const result = await load(histogram);
   const self = process.cpuUsage(selfBefore);
+  const machine = machineBusyMs() - machineBefore;
+  const ourDuring = ours() - ourBefore + dbDelta(dbBefore, await dbCpu());
   // CPU the machine spent on anything but this benchmark's processes (other users' jobs): noise.
-  const others = machineBusyMs() - machineBefore - (allPids.reduce((sum, pid) => sum + cpuMs(pid), 0) - ourBefore) - (self.user + self.system) / 1000;
+  const others = machine - ourDuring - (self.user + self.system) / 1000;
   const peakMB = contender.pid ? memory(contender.pid).peakMB : NaN;
   // Once the load stops the machine is idle and the requests still in flight finish quickly.
   const sqlAfter = await quiesce(system, 800);
   const cpuAfter = cpu();
+  const dbAfter = await dbCpu();
   return {
     ...result,
     histogram,
@@ -202,6 +211,7 @@ async function measure(contender, testCase, opts, system, allPids) {
     cpu: {
       gateway: cpuAfter.gateway - cpuBefore.gateway,
       subgraphs: Object.fromEntries(SUBGRAPHS.map((s) => [s, cpuAfter[s] - cpuBefore[s]])),
+      database: system.database.kind === 'postgresql' ? dbDelta(dbBefore, dbAfter) : NaN,
       loadGenerator: (self.user + self.system) / 1000,
     },
   };
@@ -230,6 +240,7 @@ function combine(key, label, runs) {
     cpu: {
       gateway: per(runs.reduce((sum, r) => sum + r.cpu.gateway, 0)),
       subgraphs: Object.fromEntries(SUBGRAPHS.map((s) => [s, per(runs.reduce((sum, r) => sum + r.cpu.subgraphs[s], 0))])),
+      database: per(runs.reduce((sum, r) => sum + r.cpu.database, 0)),
       loadGenerator: per(runs.reduce((sum, r) => sum + r.cpu.loadGenerator, 0)),
     },
   };
@@ -251,7 +262,7 @@ async function runDatabase(kind, opts, outDir) {
   try {
     const seedLine = system.seed.fromCache
       ? `databases copied from the seed cache (${system.seed.fromCache.key}) in ${(system.seed.fromCache.copyMs / 1000).toFixed(1)} s`
-      : `migrated and seeded in ${(system.seed.wallMs / 1000).toFixed(1)} s, all five at once (${SUBGRAPHS.map((s) => `${s} ${(system.seed.perSubgraphMs[s] / 1000).toFixed(1)} s`).join(', ')})${opts.seedCache ? '; kept in the seed cache' : ''}`;
+      : `migrated and seeded in ${(system.seed.wallMs / 1000).toFixed(1)} s, all five at once (${SUBGRAPHS.map((s) => `${s} ${(system.seed.perSubgraphMs[s] / 1000).toFixed(1)} s`).join(', ')})${system.seed.analyzeMs !== undefined ? `; ANALYZE ${(system.seed.analyzeMs / 1000).toFixed(1)} s` : ''}${opts.seedCache ? '; kept in the seed cache' : ''}`;
     log(`   ${seedLine}`);
 
     // Gateways: all started now and left idle between their turns; load goes to one at a time.
@@ -412,7 +423,7 @@ async function main() {
     log(`\n${tables.main.text}\n`);
     log(`Goals:\n${goalLines.map((l) => `  ${l}`).join('\n')}\n`);
     log(`SQL statements per request, by subgraph:\n${tables.sql.text}\n`);
-    log(`CPU time per request, ms (gateway, each subgraph, the load generator itself), and the CPU other processes on the machine took meanwhile:\n${tables.cpu.text}`);
+    log(`CPU time per request, ms (gateway, each subgraph, PostgreSQL's server processes, the load generator itself), and the CPU other processes on the machine took meanwhile:\n${tables.cpu.text}`);
     markdown += `\n### ${title}\n\n${run.seedLine}\n\n${run.results.map((r) => `- (${r.id}) ${r.describe}`).join('\n')}\n\n${tables.main.markdown}\n\n${goalLines.map((l) => `- ${l}`).join('\n')}\n\nSQL statements per request:\n\n${tables.sql.markdown}\n\nCPU time per request, ms:\n\n${tables.cpu.markdown}\n`;
   }
   writeFileSync(join(outDir, 'results.md'), markdown);

@@ -194,6 +194,8 @@ async function startSubgraphs(options) {
   try {
     let seedTimes;
     let seedWallMs;
+    let analyzeMs;
+    let admin = null;
     let fromCache = null;
     if (await cached()) {
       // 1'. the seeded databases of an earlier run with the same code and size
@@ -207,6 +209,14 @@ async function startSubgraphs(options) {
       seedTimes = Object.fromEntries(await readyAll());
       seedWallMs = Date.now() - seedStarted;
       await stopAll();
+      if (options.kind === 'postgresql') {
+        // Planner statistics for the freshly loaded tables. Autovacuum would analyze them some
+        // time later, maybe in the middle of a measurement; without statistics PostgreSQL reads
+        // every observation of the month for 200 enterprises (380 ms instead of 23 ms at 20,000).
+        const analyzeStarted = Date.now();
+        await analyzeAll(options.pgUrl, database.names);
+        analyzeMs = Date.now() - analyzeStarted;
+      }
       if (key) {
         await dropSeedCaches({ pgUrl: options.kind === 'postgresql' ? options.pgUrl : null, keep: key, sameSizeAs: `${options.enterprises}_${options.seed}` });
         await copyDatabases('toCache');
@@ -221,8 +231,21 @@ async function startSubgraphs(options) {
       ports,
       processes,
       env,
-      seed: { wallMs: seedWallMs, perSubgraphMs: seedTimes, fromCache },
+      seed: { wallMs: seedWallMs, perSubgraphMs: seedTimes, fromCache, analyzeMs },
+      /** PostgreSQL server processes connected to this run's databases (none for SQLite). */
+      backendPids: async () => {
+        if (database.kind !== 'postgresql') return [];
+        if (!admin) {
+          const { Client } = require('pg');
+          admin = new Client({ connectionString: withDatabase(options.pgUrl, 'postgres') });
+          await admin.connect();
+        }
+        const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = ANY($1)', [database.names]);
+        return rows.map((r) => r.pid);
+      },
       stop: async () => {
+        await admin?.end().catch(() => undefined);
+        admin = null;
         await stopAll();
         await dropDatabase();
       },
@@ -232,6 +255,21 @@ async function startSubgraphs(options) {
     await dropDatabase().catch(() => undefined);
     throw error;
   }
+}
+
+async function analyzeAll(pgUrl, names) {
+  const { Client } = require('pg');
+  await Promise.all(
+    names.map(async (name) => {
+      const client = new Client({ connectionString: withDatabase(pgUrl, name) });
+      await client.connect();
+      try {
+        await client.query('ANALYZE');
+      } finally {
+        await client.end();
+      }
+    }),
+  );
 }
 
 /** The committed supergraph with its routing URLs pointed at this run's subgraphs (Hive Gateway reads them from the file). */
