@@ -28,6 +28,8 @@ function baseEnvironment() {
   }
   env.NODE_ENV = 'production';
   env.MIKRO_ORM_NO_COLOR = '1';
+  // Every service of a benchmark run listens on loopback only.
+  env.HOST = '127.0.0.1';
   return env;
 }
 
@@ -305,7 +307,6 @@ async function startGateway({ kind, label, entry, subgraphs, runDir, readyTimeou
     if (!existsSync(script)) throw new Error(`${script} is missing: build first (node_modules/.bin/tsc -b)`);
     args = [script];
     env.GATEWAY_PORT = String(port);
-    env.HOST = '127.0.0.1';
     for (const name of SUBGRAPHS) env[`${name.toUpperCase()}_URL`] = subgraphs.urls[name];
     readyPath = '/ready';
   }
