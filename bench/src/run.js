@@ -8,7 +8,8 @@
  *                         [--connections 10] [--rounds 2] [--scenarios a,b,c] [--workload same,varied]
  *                         [--contenders ours,hive,floor] [--compare label=path/to/gateway/index.js]
  *                         [--pg-url postgres://postgres@127.0.0.1:5432/huishang_bench] [--month 2015-06]
- *                         [--hive-arg=--jit] [--out bench/out] [--plans]
+ *                         [--hive-arg=--jit] [--out bench/out] [--plans] [--profile] [--seed-cache] …
+ * (`node bench/src/run.js --help` lists them all; bench/index.js builds and installs first.)
  */
 const { mkdirSync, writeFileSync } = require('node:fs');
 const { cpus, totalmem } = require('node:os');
@@ -73,6 +74,8 @@ function options() {
       out: { type: 'string', default: join(REPO, 'bench', 'out') },
       plans: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
+      // handled by bench/index.js (the build); accepted here so run.js can be started directly
+      'no-build': { type: 'boolean', default: false },
       'seed-cache': { type: 'boolean', default: false },
       'drop-seed-cache': { type: 'boolean', default: false },
       'quiet-retries': { type: 'string', default: '1' },
