@@ -1,25 +1,15 @@
 import {
-  CreditCodeScalar,
   Evidence,
   keyEnterpriseMonthReference,
-  MonthScalar,
+  KeyEnterpriseMonthType as KeyEnterpriseMonth,
   SubjectKind,
   thresholdList,
   Warning,
   warningThresholds,
   type SubgraphContext,
 } from '@huishang/schema';
-import { Ctx, Directive, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { hrIndicators } from './indicators';
-
-@Directive('@key(fields: "creditCode month")')
-@ObjectType({ description: 'A key enterprise (百户重点企业) in a month, watched by the cross-department rules.' })
-export class KeyEnterpriseMonth {
-  @Field(() => CreditCodeScalar)
-  creditCode: string;
-  @Field(() => MonthScalar)
-  month: string;
-}
 
 /** A key enterprise whose employees fall sharply year on year (用工大幅减少). */
 @Resolver(() => KeyEnterpriseMonth)
