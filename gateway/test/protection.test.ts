@@ -1,0 +1,246 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Supergraph } from '@apollo/federation-internals';
+import { ApolloServer } from '@apollo/server';
+import { parse, specifiedRules, validate, type GraphQLError, type GraphQLSchema, type ParseOptions } from 'graphql';
+import { EXAMPLE_QUERIES } from '../src/examples';
+import { readSupergraph, repositoryRoot } from '../src/supergraph';
+import {
+  DEFAULT_LIST_SIZE,
+  DEFAULT_MAX_QUERY_ALIASES,
+  DEFAULT_MAX_QUERY_COST,
+  DEFAULT_MAX_QUERY_TOKENS,
+  DEFAULT_MAX_ROOT_FIELDS,
+  aliasLimitRule,
+  costLimitRule,
+  countTokens,
+  measureDocument,
+  readProtectionConfig,
+  rootFieldLimitRule,
+  tokenLimitParseOptions,
+} from '../src/protection';
+
+/** The committed supergraph's API schema: what clients validate against. */
+const schema: GraphQLSchema = Supergraph.build(readSupergraph({}).sdl).apiSchema().toGraphQLJSSchema();
+
+const BRIEFING_DOCUMENT = readFileSync(join(repositoryRoot(), 'briefing', 'queries', 'meeting-pack.graphql'), 'utf8');
+
+const DEFAULT_RULES = [
+  aliasLimitRule(DEFAULT_MAX_QUERY_ALIASES),
+  rootFieldLimitRule(DEFAULT_MAX_ROOT_FIELDS),
+  costLimitRule(DEFAULT_MAX_QUERY_COST),
+];
+
+function errors(query: string, rule: ReturnType<typeof aliasLimitRule>): readonly GraphQLError[] {
+  return validate(schema, parse(query), [rule]);
+}
+
+function cost(query: string): number {
+  const [measure] = measureDocument(schema, parse(query));
+  return measure.cost;
+}
+
+/** `n` aliased fields under one region: `a1: code a2: code …`. */
+function aliased(n: number, name = 'Aliases'): string {
+  return `query ${name} { region(code: "411002") { ${Array.from({ length: n }, (_, i) => `a${i + 1}: code`).join(' ')} } }`;
+}
+
+/** `n` root fields: `r1: region(code: "411002") { code } …`. */
+function rootFields(n: number): string {
+  return `{ ${Array.from({ length: n }, (_, i) => `r${i + 1}: region(code: "411002") { code }`).join(' ')} }`;
+}
+
+/** A cyclic pair of fragments (NoFragmentCyclesRule refuses it; these rules must not loop on it). */
+const CYCLE = `
+  query Cycle { region(code: "411002") { ...A } }
+  fragment A on Region { a: code children { ...B } }
+  fragment B on Region { b: name children { ...A } }
+`;
+
+/** `depth` fragments, each spreading the next twice: 2^depth spreads if walked naively. */
+function doubling(depth: number): string {
+  const fragments = Array.from({ length: depth }, (_, i) =>
+    i + 1 < depth ? `fragment F${i} on Region { x${i}: code parent { ...F${i + 1} } also: parent { ...F${i + 1} } }` : `fragment F${i} on Region { last: code }`,
+  );
+  return `query Doubling { region(code: "411002") { ...F0 } } ${fragments.join('\n')}`;
+}
+
+describe('readProtectionConfig', () => {
+  it('has defaults and reads each variable', () => {
+    expect(readProtectionConfig({})).toEqual({
+      maxAliases: DEFAULT_MAX_QUERY_ALIASES,
+      maxRootFields: DEFAULT_MAX_ROOT_FIELDS,
+      maxCost: DEFAULT_MAX_QUERY_COST,
+      maxTokens: DEFAULT_MAX_QUERY_TOKENS,
+    });
+    expect(readProtectionConfig({ MAX_QUERY_ALIASES: '5', MAX_ROOT_FIELDS: ' 3 ', MAX_QUERY_COST: '1000', MAX_QUERY_TOKENS: '700', MAX_QUERY_DEPTH: 'x' })).toEqual({
+      maxAliases: 5,
+      maxRootFields: 3,
+      maxCost: 1000,
+      maxTokens: 700,
+    });
+    expect(readProtectionConfig({ MAX_QUERY_COST: '' }).maxCost).toBe(DEFAULT_MAX_QUERY_COST);
+  });
+
+  it.each([
+    ['MAX_QUERY_ALIASES', 'many'],
+    ['MAX_ROOT_FIELDS', '0'],
+    ['MAX_QUERY_COST', '-5'],
+    ['MAX_QUERY_TOKENS', '1.5'],
+    ['MAX_QUERY_COST', '5e30'],
+  ])('refuses %s=%s with one sentence naming it', (name, raw) => {
+    expect(() => readProtectionConfig({ [name]: raw })).toThrow(new Error(`${name} must be a whole number of at least 1, got ${JSON.stringify(raw)}`));
+  });
+});
+
+describe('aliasLimitRule', () => {
+  it('accepts a query at the limit and refuses one over it, naming the limit', () => {
+    expect(errors(aliased(30), aliasLimitRule(30))).toEqual([]);
+    const [error, ...rest] = errors(aliased(31), aliasLimitRule(30));
+    expect(rest).toEqual([]);
+    expect(error.message).toBe('query "Aliases" uses 31 aliases; at most 30 are allowed (MAX_QUERY_ALIASES)');
+    expect(error.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases', max: 30, actual: 31, operation: 'Aliases' });
+  });
+
+  it('counts a fragment each time it is spread, and inline fragments', () => {
+    const query = `{ region(code: "411002") { ...Two p: parent { ...Two ... on Region { q: code } } } } fragment Two on Region { x: code y: name }`;
+    // p, q, and Two (2 aliases) twice
+    expect(errors(query, aliasLimitRule(6))).toEqual([]);
+    const [error] = errors(query, aliasLimitRule(5));
+    expect(error.message).toBe('query uses 6 aliases; at most 5 are allowed (MAX_QUERY_ALIASES)');
+    expect(error.extensions).toMatchObject({ limit: 'aliases', actual: 6, operation: null });
+  });
+
+  it('survives fragment cycles and doubling fragments', () => {
+    expect(errors(CYCLE, aliasLimitRule(2))).toEqual([]);
+    expect(errors(CYCLE, aliasLimitRule(1))).toHaveLength(1);
+    const [error] = errors(doubling(40), aliasLimitRule(DEFAULT_MAX_QUERY_ALIASES));
+    expect(error.extensions).toMatchObject({ limit: 'aliases', actual: 3 * 2 ** 39 - 2 });
+  });
+});
+
+describe('rootFieldLimitRule', () => {
+  it('accepts a query at the limit and refuses one over it, naming the limit', () => {
+    expect(errors(rootFields(10), rootFieldLimitRule(10))).toEqual([]);
+    const [error, ...rest] = errors(rootFields(11), rootFieldLimitRule(10));
+    expect(rest).toEqual([]);
+    expect(error.message).toBe('query selects 11 root fields; at most 10 are allowed (MAX_ROOT_FIELDS)');
+    expect(error.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'rootFields', max: 10, actual: 11, operation: null });
+  });
+
+  it('follows fragments and inline fragments at the root, counts response keys, and lets __typename go free', () => {
+    const query = `query Root {
+      __typename
+      a: region(code: "411002") { code }
+      ...Roots
+      ... on Query { c: regions { code } __typename }
+      ...Roots
+      a: region(code: "411002") { name }
+    }
+    fragment Roots on Query { b: region(code: "411023") { code } regions { code } }`;
+    // a, b, regions, c
+    expect(errors(query, rootFieldLimitRule(4))).toEqual([]);
+    const [error] = errors(query, rootFieldLimitRule(3));
+    expect(error.message).toBe('query "Root" selects 4 root fields; at most 3 are allowed (MAX_ROOT_FIELDS)');
+  });
+
+  it('survives fragment cycles at the root', () => {
+    const query = `{ ...A } fragment A on Query { a: regions { code } ...B } fragment B on Query { b: regions { code } ...A }`;
+    expect(errors(query, rootFieldLimitRule(2))).toEqual([]);
+    expect(errors(query, rootFieldLimitRule(1))).toHaveLength(1);
+  });
+});
+
+describe('costLimitRule', () => {
+  it('costs 1 a field, times the sizes of the lists above it', () => {
+    expect(cost(`{ region(code: "411002") { code name } }`)).toBe(3);
+    // regions: a list without a size argument holds DEFAULT_LIST_SIZE
+    expect(DEFAULT_LIST_SIZE).toBe(10);
+    expect(cost(`{ regions { code name } }`)).toBe(1 + 10 * 2);
+    expect(cost(`{ regions { code children { code name } } }`)).toBe(1 + 10 * (1 + 1 + 10 * 2));
+    expect(cost(`{ region(code: "411002") { __typename } }`)).toBe(2);
+  });
+
+  it("sizes a connection's edges and nodes by its first argument: literal, variable default, schema default", () => {
+    const page = (args: string, variables = '') => `query Page${variables} { enterprises(${args}) { totalCount pageInfo { hasNextPage } edges { cursor node { name } } } }`;
+    // enterprises + totalCount + pageInfo + hasNextPage + edges + n × (cursor + node + name)
+    expect(cost(page('first: 5'))).toBe(5 + 5 * 3);
+    expect(cost(page('first: $first', '($first: Int = 20)'))).toBe(5 + 20 * 3);
+    // a variable without a default, or no argument: the schema's `first: Int! = 50`
+    expect(cost(page('first: $first', '($first: Int!)'))).toBe(5 + 50 * 3);
+    expect(cost(page('keyOnly: true'))).toBe(5 + 50 * 3);
+  });
+
+  it('accepts a query at the limit and refuses one over it, naming the limit', () => {
+    const query = `query Page { enterprises(first: 100) { edges { node { name creditCode } } } }`;
+    const actual = cost(query);
+    expect(actual).toBe(2 + 100 * 3);
+    expect(errors(query, costLimitRule(actual))).toEqual([]);
+    const [error, ...rest] = errors(query, costLimitRule(actual - 1));
+    expect(rest).toEqual([]);
+    expect(error.message).toBe(`query "Page" has an estimated cost of ${actual}; at most ${actual - 1} is allowed (MAX_QUERY_COST)`);
+    expect(error.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'cost', max: actual - 1, actual, operation: 'Page' });
+  });
+
+  it('refuses lists nested in lists at the default limit', () => {
+    const nested = `{ regions { children { children { children { children { code name level } } } } } }`;
+    expect(errors(nested, costLimitRule(DEFAULT_MAX_QUERY_COST))).toHaveLength(1);
+    expect(errors(`{ enterprises(first: 100000) { edges { node { name } } } }`, costLimitRule(DEFAULT_MAX_QUERY_COST))).toHaveLength(1);
+  });
+
+  it('counts fragments where spread and leaves introspection free', () => {
+    const query = `{ regions { ...R } region(code: "411002") { ...R } } fragment R on Region { code name }`;
+    expect(cost(query)).toBe(1 + 10 * 2 + 1 + 2);
+    const introspection = `{ __schema { types { name fields { name args { name type { name ofType { name ofType { name } } } } } } } }`;
+    expect(cost(introspection)).toBe(0);
+  });
+
+  it('survives fragment cycles and doubling fragments', () => {
+    expect(errors(CYCLE, costLimitRule(DEFAULT_MAX_QUERY_COST))).toHaveLength(0);
+    expect(errors(doubling(40), costLimitRule(DEFAULT_MAX_QUERY_COST))).toHaveLength(1);
+  });
+});
+
+describe("the gateway's own documents at the defaults", () => {
+  it.each(EXAMPLE_QUERIES.map((e) => [e.title, e.query] as const))('the example "%s" passes', (_title, query) => {
+    expect(validate(schema, parse(query, tokenLimitParseOptions(DEFAULT_MAX_QUERY_TOKENS)), [...specifiedRules, ...DEFAULT_RULES])).toEqual([]);
+  });
+
+  it("the briefing tool's persisted meeting pack passes, with room to spare", () => {
+    const document = parse(BRIEFING_DOCUMENT, tokenLimitParseOptions(DEFAULT_MAX_QUERY_TOKENS));
+    expect(validate(schema, document, [...specifiedRules, ...DEFAULT_RULES]).map((e) => e.message)).toEqual([]);
+    const [measure] = measureDocument(schema, document);
+    expect(measure.operation).toBe('MeetingPack');
+    // These limits must not come close to refusing the briefing tool: keep it under 80% of each.
+    expect(measure.aliases).toBeLessThanOrEqual(0.8 * DEFAULT_MAX_QUERY_ALIASES);
+    expect(measure.rootFields).toBeLessThanOrEqual(0.8 * DEFAULT_MAX_ROOT_FIELDS);
+    expect(measure.cost).toBeLessThanOrEqual(0.8 * DEFAULT_MAX_QUERY_COST);
+    expect(countTokens(BRIEFING_DOCUMENT)).toBeLessThanOrEqual(0.8 * DEFAULT_MAX_QUERY_TOKENS);
+  });
+});
+
+describe('tokenLimitParseOptions', () => {
+  it("is graphql's maxTokens parse option; comments do not count", () => {
+    const options: ParseOptions = tokenLimitParseOptions(7);
+    expect(options).toEqual({ maxTokens: 7 });
+    const query = '# a comment is not a token\n{ region(code: "411002") { code } }';
+    expect(countTokens(query)).toBe(11); // { region ( code : "411002" ) { code } }
+    expect(() => parse(query, tokenLimitParseOptions(11))).not.toThrow();
+    expect(() => parse(query, tokenLimitParseOptions(10))).toThrow(/Document contains more that 10 tokens\. Parsing aborted\./);
+  });
+
+  it('is applied by Apollo Server through its parseOptions: a parse failure before validation', async () => {
+    const server = new ApolloServer({ typeDefs: 'type Query { a: Int b: Int }', resolvers: { Query: { a: () => 1, b: () => 2 } }, parseOptions: tokenLimitParseOptions(3) });
+    await server.start();
+    try {
+      const ok = await server.executeOperation({ query: '{ a }' });
+      expect(ok.body.kind === 'single' && ok.body.singleResult.errors).toBeUndefined();
+      const refused = await server.executeOperation({ query: '{ a b }' });
+      expect(refused.http.status).toBe(400);
+      const errors = refused.body.kind === 'single' ? refused.body.singleResult.errors : undefined;
+      expect(errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['GRAPHQL_PARSE_FAILED', 'Syntax Error: Document contains more that 3 tokens. Parsing aborted.']]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
