@@ -8,6 +8,7 @@ import type { DepartmentFigures } from './observation/DepartmentFigures';
 import type { IndicatorCatalogue } from './observation/catalogue';
 import { ObservationRecord, ObservationVersionRecord } from './observation/ObservationRecord';
 import { IndicatorCatalogueType, indicatorCatalogueReference, reportingResolvers } from './reporting/graphql';
+import { WarningReportType, warningReportReference } from './warnings/graphql';
 import { RegisteredEnterprise, SubmissionRecord } from './reporting/records';
 import { registeredEnterprises, seedRegister } from './reporting/register';
 import { submitMutationName } from './kit/services';
@@ -73,8 +74,14 @@ export function extendingSubgraph<F extends DepartmentFigures>(options: Extendin
         ...reportingResolvers({ department: reporting, mutationName: submitMutationName(options.name) }),
         ...(options.extra?.resolvers ?? []),
       ] as [Function, ...Function[]],
-      orphanedTypes: [Region, Enterprise, IndicatorCatalogueType, ...(options.extra?.orphanedTypes ?? [])],
-      referenceResolvers: { ...stubReferenceResolvers, IndicatorCatalogue: indicatorCatalogueReference, ...options.extra?.referenceResolvers },
+      // Every department adds its targets behind time progress to the month's WarningReport.
+      orphanedTypes: [...new Set([Region, Enterprise, IndicatorCatalogueType, WarningReportType, ...(options.extra?.orphanedTypes ?? [])])],
+      referenceResolvers: {
+        ...stubReferenceResolvers,
+        IndicatorCatalogue: indicatorCatalogueReference,
+        WarningReport: warningReportReference,
+        ...options.extra?.referenceResolvers,
+      },
     }),
     database: { entities: [ObservationRecord, ObservationVersionRecord, SubmissionRecord, RegisteredEnterprise, TargetRecord], migrations: options.migrations },
     reporting,

@@ -3,6 +3,7 @@ export * from './database';
 export * from './context';
 export * from './federation';
 export * from './namespace';
+export * from './warnings';
 export * from './formatError';
 export * from './http';
 export * from './subgraph';

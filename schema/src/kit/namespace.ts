@@ -6,6 +6,7 @@ import type { DepartmentFigures } from '../observation/DepartmentFigures';
 import type { SubjectType } from '../observation/indicator';
 import { rankObservations, RankingBasis, RegionRank, Target, TargetProgress, targetProgress } from '../targets/graphql';
 import type { SubgraphContext } from './context';
+import { departmentWarningResolvers } from './warnings';
 
 export interface DepartmentNamespace<F extends DepartmentFigures> {
   /** Field name on Region and Enterprise: `energy`, `finance`, … */
@@ -20,6 +21,8 @@ export interface SharedEntities {
   Enterprise: ClassType;
   /** What a `region` field returns for a code: the key alone where the subgraph only extends Region. */
   regionByCode?: (code: string, ctx: SubgraphContext) => unknown;
+  /** What an `enterprise` field returns for a credit code: the key alone where the subgraph only extends Enterprise. */
+  enterpriseByCode?: (creditCode: string, ctx: SubgraphContext) => unknown;
 }
 
 const childrenOf = (code: string) => REGIONS.filter((r) => r.parentCode === code).map((r) => r.code);
@@ -27,7 +30,8 @@ const childrenOf = (code: string) => REGIONS.filter((r) => r.parentCode === code
 /**
  * The resolvers that add a department's namespace field, taking the month, to Region and
  * Enterprise, and what its figures can tell beyond the month's rows: progress against the
- * region's targets and the ranking of the districts. Rows come through per-request loaders, so a
+ * region's targets, the ranking of the districts, and the regions behind on their targets in the
+ * month's warning report (see `departmentWarningResolvers`). Rows come through per-request loaders, so a
  * page of 200 enterprises costs one SQL statement per subgraph.
  */
 export function namespaceResolvers<F extends DepartmentFigures>(namespace: DepartmentNamespace<F>, entities: SharedEntities): Function[] {
@@ -114,5 +118,13 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
     }
   }
 
-  return [RegionNamespaceResolver, EnterpriseNamespaceResolver, FiguresResolver, TargetRegionResolver, RankRegionResolver];
+  return [
+    RegionNamespaceResolver,
+    EnterpriseNamespaceResolver,
+    FiguresResolver,
+    TargetRegionResolver,
+    RankRegionResolver,
+    // The warning report: the regions behind on the department's targets, and whom a warning names.
+    ...departmentWarningResolvers(namespace, entities),
+  ];
 }

@@ -1,6 +1,40 @@
-import { Directive, Field, Float, ObjectType } from 'type-graphql';
+import { Directive, Field, Float, ObjectType, registerEnumType } from 'type-graphql';
 import { CreditCodeScalar, MonthScalar } from '../scalars';
-import { Observation, SubjectKind } from '../observation/Observation';
+import { Observation } from '../observation/Observation';
+
+export enum WarningSubjectKind {
+  REGION = 'REGION',
+  ENTERPRISE = 'ENTERPRISE',
+  KEY_PROJECT = 'KEY_PROJECT',
+  PROBLEM = 'PROBLEM',
+}
+registerEnumType(WarningSubjectKind, {
+  name: 'WarningSubjectKind',
+  description: 'What a warning is about: a region (地区), an enterprise (企业), a key project (重点项目) or a problem on the list (问题清单).',
+});
+
+@Directive('@shareable')
+@ObjectType({ description: 'An entry of a ledger a rule used (重点项目台账, 问题清单, 目标任务): a figure or a fact that is not a reported observation.' })
+export class LedgerFact {
+  @Field({ description: 'The ledger: KEY_PROJECTS (重点项目台账), PROBLEMS (问题清单) or TARGETS (目标任务).' })
+  ledger: string;
+  @Field({ description: 'The entry: a project code (XC2015-007), a problem code (WT2015-004), a target’s indicator and region.' })
+  entry: string;
+  @Field({ description: 'What the value is, e.g. "plannedToDate", "completedToDate", "deadline", "status", "target".' })
+  item: string;
+  @Field(() => MonthScalar, { nullable: true, description: 'Month the value is for, where it is monthly.' })
+  month: string | null;
+  @Field(() => Float, { nullable: true, description: 'A numeric value.' })
+  value: number | null;
+  @Field(() => String, { nullable: true, description: 'A value that is not a number: a date, a status.' })
+  text: string | null;
+  @Field(() => String, { nullable: true, description: 'Unit of the value: 万元, %, 人.' })
+  unit: string | null;
+}
+
+export function ledgerFact(fact: Pick<LedgerFact, 'ledger' | 'entry' | 'item'> & Partial<LedgerFact>): LedgerFact {
+  return Object.assign(new LedgerFact(), { month: null, value: null, text: null, unit: null }, fact);
+}
 
 @Directive('@shareable')
 @ObjectType({ description: 'A figure a warning rule used, and which department reported it.' })
@@ -9,8 +43,18 @@ export class Evidence {
   department: string;
   @Field({ description: 'What the figure is in the rule, e.g. "withdrawal", "balance before".' })
   role: string;
-  @Field(() => Observation)
-  observation: Observation;
+  @Field(() => Observation, { nullable: true, description: 'The reported figure; null when the evidence is a ledger entry (`fact`).' })
+  observation: Observation | null;
+  @Field(() => LedgerFact, { nullable: true, description: 'The ledger entry (key projects, problem list, targets); null when the evidence is a reported figure.' })
+  fact: LedgerFact | null;
+}
+
+export function observationEvidence(department: string, role: string, observation: Observation): Evidence {
+  return Object.assign(new Evidence(), { department, role, observation, fact: null });
+}
+
+export function factEvidence(department: string, role: string, fact: LedgerFact): Evidence {
+  return Object.assign(new Evidence(), { department, role, observation: null, fact });
 }
 
 @Directive('@shareable')
@@ -25,15 +69,15 @@ export class ThresholdSetting {
 @Directive('@shareable')
 @ObjectType({ description: 'A warning (预警): the rule that fired, on what, and the evidence from every department it used.' })
 export class Warning {
-  @Field({ description: 'Stable rule code: LOAN_WITHDRAWAL, POWER_DROP, EMPLOYMENT_DROP, …' })
+  @Field({ description: 'Stable rule code: LOAN_WITHDRAWAL, POWER_DROP, EMPLOYMENT_DROP, PROJECT_BEHIND_SCHEDULE, PROBLEM_OVERDUE, TARGET_BEHIND.' })
   rule: string;
   @Field({ description: 'The rule in Chinese, as the meeting names it.' })
   title: string;
   @Field({ description: 'What happened, in a sentence.' })
   message: string;
-  @Field(() => SubjectKind)
-  subjectKind: SubjectKind;
-  @Field()
+  @Field(() => WarningSubjectKind)
+  subjectKind: WarningSubjectKind;
+  @Field({ description: 'Region code, credit code, project code (XC2015-007) or problem code (WT2015-004) of the subject.' })
   subjectCode: string;
   @Field(() => MonthScalar)
   month: string;
@@ -41,6 +85,21 @@ export class Warning {
   evidence: Evidence[];
   @Field(() => [ThresholdSetting])
   thresholds: ThresholdSetting[];
+  // `enterprise` and `region` are added by each subgraph's `warningSubjectResolvers`, on its own
+  // Enterprise and Region types (the owner's in industry, the key-only stubs elsewhere).
+  /** Credit code of the enterprise the warning is about, if any: `enterprise`. */
+  enterpriseCode?: string | null;
+  /** Region the warning is about, if any: `region`. */
+  regionCode?: string | null;
+}
+
+/** A warning; `enterprise` defaults to an ENTERPRISE subject, `region` to a REGION subject. */
+export function warning(fields: Omit<Warning, 'enterpriseCode' | 'regionCode'> & { enterpriseCode?: string | null; regionCode?: string | null }): Warning {
+  return Object.assign(new Warning(), {
+    enterpriseCode: fields.subjectKind === WarningSubjectKind.ENTERPRISE ? fields.subjectCode : null,
+    regionCode: fields.subjectKind === WarningSubjectKind.REGION ? fields.subjectCode : null,
+    ...fields,
+  });
 }
 
 /**

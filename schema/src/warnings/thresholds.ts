@@ -13,6 +13,12 @@ export interface WarningThresholds {
   outputSteadyPct: number;
   /** A key enterprise's employees falling by at least this much year on year, %. */
   employmentDropPct: number;
+  /**
+   * A region's target is flagged when it is behind time progress (序时进度) by more than this many
+   * points: completion % below time progress for a level target, growth below the target for a
+   * growth target. 0 flags every target behind at all.
+   */
+  targetGapPoints: number;
 }
 
 export const DEFAULT_THRESHOLDS: WarningThresholds = {
@@ -21,6 +27,7 @@ export const DEFAULT_THRESHOLDS: WarningThresholds = {
   powerDropPct: 20,
   outputSteadyPct: 5,
   employmentDropPct: 15,
+  targetGapPoints: 0,
 };
 
 const VARIABLES: Record<keyof WarningThresholds, string> = {
@@ -29,6 +36,7 @@ const VARIABLES: Record<keyof WarningThresholds, string> = {
   powerDropPct: 'HUISHANG_WARN_POWER_DROP_PCT',
   outputSteadyPct: 'HUISHANG_WARN_OUTPUT_STEADY_PCT',
   employmentDropPct: 'HUISHANG_WARN_EMPLOYMENT_DROP_PCT',
+  targetGapPoints: 'HUISHANG_WARN_TARGET_GAP_POINTS',
 };
 
 export function warningThresholds(env: NodeJS.ProcessEnv = process.env): WarningThresholds {

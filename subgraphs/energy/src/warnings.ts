@@ -1,9 +1,10 @@
 import {
   CreditCodeScalar,
-  Evidence,
+  observationEvidence,
   MonthScalar,
   Observation,
-  SubjectKind,
+  warning,
+  WarningSubjectKind,
   thresholdList,
   Warning,
   warningThresholds,
@@ -40,16 +41,16 @@ export class PowerDropWarning {
     const electricity = energyIndicators.toObservations(rows).find((o) => o.indicator === 'EN_ELECTRICITY');
     if (!electricity || electricity.yoyPct === null || !output || output.yoyPct === null) return null;
     if (electricity.yoyPct > -powerDropPct || output.yoyPct < -outputSteadyPct) return null;
-    return Object.assign(new Warning(), {
+    return warning({
       rule: 'POWER_DROP',
       title: '重点企业用电量大幅下降而产值未降',
       message: `Electricity of key enterprise ${subject.creditCode} fell ${Math.abs(electricity.yoyPct)}% year on year while its reported output changed ${output.yoyPct}% (thresholds: power −${powerDropPct}%, output no worse than −${outputSteadyPct}%).`,
-      subjectKind: SubjectKind.ENTERPRISE,
+      subjectKind: WarningSubjectKind.ENTERPRISE,
       subjectCode: subject.creditCode,
       month: subject.month,
       evidence: [
-        Object.assign(new Evidence(), { department: 'energy', role: 'electricity', observation: electricity }),
-        Object.assign(new Evidence(), { department: 'industry', role: 'output', observation: Object.assign(new Observation(), output) }),
+        observationEvidence('energy', 'electricity', electricity),
+        observationEvidence('industry', 'output', Object.assign(new Observation(), output)),
       ],
       thresholds: thresholdList({ powerDropPct, outputSteadyPct }),
     });

@@ -1,7 +1,8 @@
 import {
-  Evidence,
+  observationEvidence,
   ObservationRecord,
-  SubjectKind,
+  warning,
+  WarningSubjectKind,
   thresholdList,
   Warning,
   WarningReportType,
@@ -47,16 +48,16 @@ export class LoanWithdrawalWarnings {
         byShare ? `${share!.toFixed(1)}% of undue loans exceeds ${thresholds.loanWithdrawalSharePct}%` : null,
       ].filter(Boolean);
       warnings.push(
-        Object.assign(new Warning(), {
+        warning({
           rule: 'LOAN_WITHDRAWAL',
           title: '抽贷报告',
           message: `Loan withdrawal (抽贷) of ${w.value}万元 from ${code}: ${reasons.join('; ')}. Report to 金融办, 人行 and 银监 (许政[2015]39号 十五).`,
-          subjectKind: SubjectKind.ENTERPRISE,
+          subjectKind: WarningSubjectKind.ENTERPRISE,
           subjectCode: code,
           month: report.month,
           evidence: [
-            Object.assign(new Evidence(), { department: 'finance', role: 'withdrawal', observation: w }),
-            ...(before ? [Object.assign(new Evidence(), { department: 'finance', role: 'undue loans before the withdrawal', observation: before })] : []),
+            observationEvidence('finance', 'withdrawal', w),
+            ...(before ? [observationEvidence('finance', 'undue loans before the withdrawal', before)] : []),
           ],
           thresholds: thresholdList({ loanWithdrawalAmount: thresholds.loanWithdrawalAmount, loanWithdrawalSharePct: thresholds.loanWithdrawalSharePct }),
         }),

@@ -1,8 +1,9 @@
 import {
-  Evidence,
+  observationEvidence,
   keyEnterpriseMonthReference,
   KeyEnterpriseMonthType as KeyEnterpriseMonth,
-  SubjectKind,
+  warning,
+  WarningSubjectKind,
   thresholdList,
   Warning,
   warningThresholds,
@@ -20,14 +21,14 @@ export class EmploymentDropWarning {
     const rows = await ctx.observations.load({ subjectType: 'ENTERPRISE', subjectCode: subject.creditCode, month: subject.month });
     const employees = hrIndicators.toObservations(rows).find((o) => o.indicator === 'HR_EMPLOYEES');
     if (!employees || employees.yoyPct === null || employees.yoyPct > -employmentDropPct) return null;
-    return Object.assign(new Warning(), {
+    return warning({
       rule: 'EMPLOYMENT_DROP',
       title: '重点企业用工大幅减少',
       message: `Employees of key enterprise ${subject.creditCode} fell ${Math.abs(employees.yoyPct)}% year on year to ${employees.value} (threshold ${employmentDropPct}%).`,
-      subjectKind: SubjectKind.ENTERPRISE,
+      subjectKind: WarningSubjectKind.ENTERPRISE,
       subjectCode: subject.creditCode,
       month: subject.month,
-      evidence: [Object.assign(new Evidence(), { department: 'hr', role: 'employees', observation: employees })],
+      evidence: [observationEvidence('hr', 'employees', employees)],
       thresholds: thresholdList({ employmentDropPct }),
     });
   }

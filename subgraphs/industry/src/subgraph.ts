@@ -53,7 +53,12 @@ export const industry: SubgraphDefinition = {
       ...namespaceResolvers(
         { field: 'industry', figures: IndustryFigures, description: 'Industry bureau figures (工信委)' },
         // This subgraph owns Region: a `region` field answers with the register's row.
-        { Region, Enterprise, regionByCode: (code, ctx) => ctx.loaders.regions.load(code) },
+        {
+          Region,
+          Enterprise,
+          regionByCode: (code, ctx) => ctx.loaders.regions.load(code),
+          enterpriseByCode: (creditCode, ctx) => ctx.loaders.enterprises.load(creditCode),
+        },
       ),
       ...reportingResolvers({ department: reporting, mutationName: submitMutationName('industry') }),
     ] as [Function, ...Function[]],

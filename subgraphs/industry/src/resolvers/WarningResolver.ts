@@ -1,13 +1,44 @@
 import {
+  factEvidence,
   KeyEnterpriseMonthType,
+  ledgerFact,
   MonthScalar,
   Observation,
+  thresholdList,
+  warning,
+  Warning,
   WarningReportType,
+  WarningSubjectKind,
   type SubgraphContext,
 } from '@huishang/schema';
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { formatDate } from '../days';
+import { ownerName } from '../departments';
 import { Enterprise } from '../entities/Enterprise';
+import { KeyProject } from '../entities/KeyProject';
+import { Problem } from '../entities/Problem';
 import { industryIndicators } from '../indicators';
+import { isOverdue, statusOn } from '../problems';
+import { progressOf, projectLagThresholdPct } from '../projects';
+import type { SecretariatLoaders } from '../secretariatLoaders';
+
+const loaders = (ctx: SubgraphContext) => ctx.loaders as unknown as SecretariatLoaders;
+
+/** The last day of a month, `YYYY-MM-DD`: problems are judged as they stood at its end. */
+export function lastDayOf(month: string): string {
+  const [year, m] = month.split('-').map(Number);
+  return `${month}-${String(new Date(Date.UTC(year, m, 0)).getUTCDate()).padStart(2, '0')}`;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+
+async function settled<T>(results: Promise<(T | Error)[]>): Promise<T[]> {
+  return (await results).map((r) => {
+    if (r instanceof Error) throw r;
+    return r;
+  });
+}
 
 /** The secretariat opens the month's warning report; every department adds the rules it can judge. */
 @Resolver(() => WarningReportType)
@@ -21,6 +52,82 @@ export class WarningReportResolver {
   async keyEnterprises(@Root() report: WarningReportType, @Ctx() ctx: SubgraphContext): Promise<KeyEnterpriseMonthType[]> {
     const key = await ctx.em.find(Enterprise, { keyEnterprise: true }, { orderBy: { creditCode: 'asc' }, fields: ['creditCode'] });
     return key.map((e) => Object.assign(new KeyEnterpriseMonthType(), { creditCode: e.creditCode, month: report.month }));
+  }
+
+  @FieldResolver(() => [Warning], {
+    description:
+      'Key projects of the month’s year behind their investment schedule at the month’s end (重点项目投资滞后, PROJECT_BEHIND_SCHEDULE): completed less than HUISHANG_PROJECT_LAG_PCT (default 85) % of what was planned to date, as `KeyProject.progress` judges it; in code order.',
+  })
+  async projectsBehindSchedule(@Root() report: WarningReportType, @Ctx() ctx: SubgraphContext): Promise<Warning[]> {
+    const thresholdPct = projectLagThresholdPct();
+    const projects = await ctx.em.find(KeyProject, { year: Number(report.month.slice(0, 4)) }, { orderBy: { code: 'asc' } });
+    // Every schedule in one statement.
+    const schedules = await settled(loaders(ctx).projectSchedules.loadMany(projects.map((p) => p.code)));
+    const warnings: Warning[] = [];
+    projects.forEach((project, i) => {
+      const row = schedules[i].find((r) => r.month === report.month);
+      if (!row) return;
+      const progress = progressOf(row, thresholdPct);
+      if (progress.behindSchedule !== true) return;
+      const fact = (item: string, value: number | null) => ledgerFact({ ledger: 'KEY_PROJECTS', entry: project.code, item, month: report.month, value, unit: '万元' });
+      warnings.push(
+        warning({
+          rule: 'PROJECT_BEHIND_SCHEDULE',
+          title: '重点项目投资进度滞后',
+          message: `Key project ${project.code} ${project.name} completed ${progress.completedToDate}万元 of the ${progress.plannedToDate}万元 planned by the end of ${report.month} (${progress.completionPct}%), below ${thresholdPct}% of schedule.`,
+          subjectKind: WarningSubjectKind.KEY_PROJECT,
+          subjectCode: project.code,
+          month: report.month,
+          regionCode: project.regionCode,
+          enterpriseCode: project.enterpriseCode,
+          evidence: [
+            factEvidence('industry', 'planned to date', fact('plannedToDate', progress.plannedToDate)),
+            factEvidence('industry', 'completed to date', fact('completedToDate', progress.completedToDate)),
+          ],
+          thresholds: thresholdList({ projectLagPct: thresholdPct }),
+        }),
+      );
+    });
+    return warnings;
+  }
+
+  @FieldResolver(() => [Warning], {
+    description:
+      'Problems on the list overdue at the end of the month’s last day (问题逾期未办结, PROBLEM_OVERDUE): still open or in progress then, by their history, and past their deadline, as `Problem.overdue(on:)` judges it; in code order.',
+  })
+  async overdueProblems(@Root() report: WarningReportType, @Ctx() ctx: SubgraphContext): Promise<Warning[]> {
+    const day = lastDayOf(report.month);
+    const problems = await ctx.em.find(Problem, { raisedOn: { $lte: day } }, { orderBy: { code: 'asc' } });
+    // Every history in one statement.
+    const histories = await settled(loaders(ctx).problemHistory.loadMany(problems.map((p) => p.code)));
+    const warnings: Warning[] = [];
+    problems.forEach((problem, i) => {
+      if (!isOverdue(problem, histories[i], day)) return;
+      const deadline = formatDate(problem.deadline);
+      const status = statusOn(problem, histories[i], day)!;
+      const late = daysBetween(deadline, day);
+      const fact = (item: string, fields: { text?: string; value?: number; unit?: string }) => ledgerFact({ ledger: 'PROBLEMS', entry: problem.code, item, ...fields });
+      warnings.push(
+        warning({
+          rule: 'PROBLEM_OVERDUE',
+          title: '问题逾期未办结',
+          message: `Problem ${problem.code} (${ownerName(problem.owner)}) was still ${status} on ${day}, ${late} days after its deadline ${deadline}: ${problem.description}`,
+          subjectKind: WarningSubjectKind.PROBLEM,
+          subjectCode: problem.code,
+          month: report.month,
+          regionCode: problem.regionCode,
+          enterpriseCode: problem.enterpriseCode,
+          evidence: [
+            factEvidence('industry', 'deadline', fact('deadline', { text: deadline })),
+            factEvidence('industry', 'status at the end of the day', fact('status', { text: status })),
+            factEvidence('industry', 'days past the deadline', fact('daysOverdue', { value: late, unit: '天' })),
+          ],
+          // The deadline is the problem's own, not a setting: nothing configurable was used.
+          thresholds: [],
+        }),
+      );
+    });
+    return warnings;
   }
 }
 

@@ -1,0 +1,109 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { findRegion } from '../identifiers/regionCode';
+import type { DepartmentFigures } from '../observation/DepartmentFigures';
+import { TargetRecord } from '../targets/TargetRecord';
+import { targetProgress } from '../targets/graphql';
+import {
+  factEvidence,
+  ledgerFact,
+  observationEvidence,
+  thresholdList,
+  warning,
+  Warning,
+  WarningReportType,
+  WarningSubjectKind,
+} from '../warnings/graphql';
+import { warningThresholds } from '../warnings/thresholds';
+import type { SubgraphContext } from './context';
+import type { DepartmentNamespace, SharedEntities } from './namespace';
+
+const round = (v: number) => Number(v.toFixed(2));
+
+/**
+ * What every department adds to the month's warning report (预警预报) from its own figures, and how
+ * a warning names who it is about. `namespaceResolvers` includes these, so all five subgraphs have
+ * them the same way:
+ *
+ * - `WarningReport.<department>TargetsBehind` (TARGET_BEHIND): one warning per region (the city and
+ *   its districts) and target on the department's indicators that is behind time progress (序时进度)
+ *   by more than `HUISHANG_WARN_TARGET_GAP_POINTS` points, judged exactly as `targets { behind gap }`
+ *   judges it. Two statements: the year's targets, the month's region figures.
+ * - `Warning.enterprise` and `Warning.region`: the subgraph's own Enterprise and Region (the owner's
+ *   rows in industry, the key alone elsewhere), so the gateway can add the name from the register.
+ */
+export function departmentWarningResolvers<F extends DepartmentFigures>(namespace: DepartmentNamespace<F>, entities: SharedEntities): Function[] {
+  const regionByCode = entities.regionByCode ?? ((code: string) => ({ code }));
+  const enterpriseByCode = entities.enterpriseByCode ?? ((creditCode: string) => ({ creditCode }));
+  const department = namespace.field;
+
+  @Resolver(() => WarningReportType)
+  class TargetsBehindResolver {
+    @FieldResolver(() => [Warning], {
+      name: `${department}TargetsBehind`,
+      description: `Regions behind time progress (落后序时进度) on a target of the ${department} department’s indicators, by more than HUISHANG_WARN_TARGET_GAP_POINTS points (TARGET_BEHIND): one warning per region and target, the city first, then the districts in code order.`,
+    })
+    async targetsBehind(@Root() report: WarningReportType, @Ctx() ctx: SubgraphContext): Promise<Warning[]> {
+      const { targetGapPoints } = warningThresholds();
+      const catalogue = new namespace.figures().catalogue;
+      const year = Number(report.month.slice(0, 4));
+      const targets = (await ctx.em.find(TargetRecord, { year }, { orderBy: { regionCode: 'asc', id: 'asc' } })).filter((t) => catalogue.has(t.indicator));
+      if (targets.length === 0) return [];
+      const regions = [...new Set(targets.map((t) => t.regionCode))];
+      // One statement for every region: the observation loader batches them.
+      const rows = await ctx.observations.loadMany(regions.map((code) => ({ subjectType: 'REGION' as const, subjectCode: code, month: report.month })));
+      const figures = new Map(
+        regions.map((code, i) => {
+          const found = rows[i];
+          if (found instanceof Error) throw found;
+          return [code, catalogue.toObservations(found)];
+        }),
+      );
+      const warnings: Warning[] = [];
+      for (const target of targets) {
+        const actual = figures.get(target.regionCode)!.find((o) => o.indicator === target.indicator) ?? null;
+        const progress = targetProgress(target, catalogue.get(target.indicator), report.month, actual);
+        if (progress.behind !== true || progress.gap === null || !(progress.gap < -targetGapPoints)) continue;
+        const name = findRegion(target.regionCode)?.name ?? target.regionCode;
+        const level = target.measure === 'LEVEL';
+        const judged = level
+          ? `year to date ${progress.actualValue}${target.unit} is ${progress.completionPct}% of the annual target ${target.value}${target.unit}, against time progress ${progress.timeProgressPct}%`
+          : `year-to-date growth ${progress.actualValue}% against the target of ${target.value}%`;
+        warnings.push(
+          warning({
+            rule: 'TARGET_BEHIND',
+            title: '目标任务落后序时进度',
+            message: `${name} (${target.regionCode}) is behind on “${target.description}” (${target.indicator}): ${judged}, ${round(-progress.gap)} points behind (threshold ${targetGapPoints}).`,
+            subjectKind: WarningSubjectKind.REGION,
+            subjectCode: target.regionCode,
+            month: report.month,
+            evidence: [
+              observationEvidence(department, level ? 'year to date' : 'year-to-date growth', actual!),
+              factEvidence(
+                department,
+                'target',
+                ledgerFact({ ledger: 'TARGETS', entry: `${target.year} ${target.regionCode} ${target.indicator} ${target.measure}`, item: level ? 'annual target' : 'target growth', value: target.value, unit: target.unit, text: `${target.description} (${target.source})` }),
+              ),
+            ],
+            thresholds: thresholdList(level ? { targetGapPoints, timeProgressPct: progress.timeProgressPct } : { targetGapPoints, targetGrowthPct: target.value }),
+          }),
+        );
+      }
+      return warnings;
+    }
+  }
+
+  @Resolver(() => Warning)
+  class WarningSubjectResolver {
+    @FieldResolver(() => entities.Enterprise, { nullable: true, description: 'The enterprise the warning is about, if any (for a problem: the one it names; for a key project: the one building it).' })
+    enterprise(@Root() subject: Warning, @Ctx() ctx: SubgraphContext): unknown {
+      return subject.enterpriseCode ? enterpriseByCode(subject.enterpriseCode, ctx) : null;
+    }
+
+    @FieldResolver(() => entities.Region, { nullable: true, description: 'The region the warning is about, if any (for a key project or a problem: its district).' })
+    region(@Root() subject: Warning, @Ctx() ctx: SubgraphContext): unknown {
+      return subject.regionCode ? regionByCode(subject.regionCode, ctx) : null;
+    }
+  }
+
+  return [TargetsBehindResolver, WarningSubjectResolver];
+}
