@@ -49,6 +49,14 @@ export const ROLE_LABELS: Record<string, string> = {
   employees: '用工人数',
   withdrawal: '抽贷金额',
   'undue loans before the withdrawal': '抽贷前未到期贷款余额',
+  'planned to date': '年度计划累计投资',
+  'completed to date': '年度完成累计投资',
+  deadline: '办结时限',
+  'status at the end of the day': '月末状态',
+  'days past the deadline': '逾期天数',
+  'year to date': '累计完成',
+  'year-to-date growth': '累计增速',
+  target: '全年目标',
 };
 
 export const THRESHOLD_LABELS: Record<string, { label: string; unit: string }> = {
@@ -57,6 +65,10 @@ export const THRESHOLD_LABELS: Record<string, { label: string; unit: string }> =
   employmentDropPct: { label: '用工人数同比降幅达到', unit: '%' },
   loanWithdrawalAmount: { label: '抽贷金额超过', unit: '万元' },
   loanWithdrawalSharePct: { label: '或占未到期贷款超过', unit: '%' },
+  projectLagPct: { label: '完成投资低于计划累计的', unit: '%' },
+  targetGapPoints: { label: '落后超过', unit: '个百分点' },
+  timeProgressPct: { label: '序时进度', unit: '%' },
+  targetGrowthPct: { label: '目标增速', unit: '%' },
 };
 
 /** What the meeting is asked to do about each rule. */
@@ -64,6 +76,9 @@ export const RULE_ACTIONS: Record<string, string> = {
   POWER_DROP: '用电量大幅下降而产值未降，请工信委会同供电公司核实企业生产经营实际情况。',
   EMPLOYMENT_DROP: '用工大幅减少，请人社局会同属地核实企业生产和稳岗情况。',
   LOAN_WITHDRAWAL: '按许政〔2015〕39号第十五条，须向金融办、人行、银监报告。',
+  PROJECT_BEHIND_SCHEDULE: '投资进度滞后，请发改委、工信委会同属地督促项目单位加快建设。',
+  PROBLEM_OVERDUE: '已过办结时限，请责任单位限期办结并说明逾期原因。',
+  TARGET_BEHIND: '落后序时进度，请相关县（市、区）和部门分析原因、采取措施，确保完成全年目标任务。',
 };
 
 export const TARGET_MEASURE_LABELS: Record<string, string> = {

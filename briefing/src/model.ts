@@ -961,16 +961,28 @@ function regionFromCreditCode(code: string, regions: Map<string, string>): strin
   return code.length === 18 ? (regions.get(code.slice(2, 8)) ?? null) : null;
 }
 
-function evidenceView(e: Warning['evidence'][number], month: string): EvidenceView {
+/** Year-to-date roles (a district's target) show the year-to-date value and growth, others the month's. */
+const YTD_ROLES = new Set(['year to date', 'year-to-date growth']);
+
+function evidenceView(e: Warning['evidence'][number], month: string, subjectCode: string): EvidenceView {
   const department: Department = isDepartment(e.department) ? e.department : 'industry';
+  const head = { department: e.department, departmentLabel: departmentLabel(e.department), role: e.role, roleLabel: ROLE_LABELS[e.role] ?? e.role };
+  if (!e.observation) {
+    // A ledger entry (key projects, problem list, targets): a value or a text, no growth.
+    const fact = e.fact ?? { ledger: '', entry: subjectCode, item: e.role, month: null, value: null, text: null, unit: null };
+    const figure = (field: 'value' | 'yoyPct', value: number | null) =>
+      plainFigure({ value, unit: field === 'yoyPct' ? '%' : (fact.unit ?? ''), indicator: fact.item, indicatorName: head.roleLabel, department, field, subjectCode: fact.entry, month: fact.month ?? month, scale: 'enterprise' });
+    const value = figure('value', fact.value);
+    if (fact.value === null) Object.assign(value, { text: PROBLEM_STATUS_LABELS[fact.text ?? ''] ?? fact.text ?? '—', displayUnit: '' });
+    else if (fact.unit === '天') Object.assign(value, { text: formatNumber(fact.value, 0), displayUnit: '天' });
+    return { ...head, value, growth: figure('yoyPct', null) };
+  }
   const base = { indicator: e.observation.indicator, name: e.observation.name, unit: e.observation.unit, subjectCode: e.observation.subjectCode, month: e.observation.month ?? month };
+  const ytd = YTD_ROLES.has(e.role);
   return {
-    department: e.department,
-    departmentLabel: departmentLabel(e.department),
-    role: e.role,
-    roleLabel: ROLE_LABELS[e.role] ?? e.role,
-    value: observationFigure(department, e.observation, 'value', base, 'enterprise'),
-    growth: observationFigure(department, e.observation, 'yoyPct', base, 'enterprise'),
+    ...head,
+    value: observationFigure(department, e.observation, ytd ? 'ytdValue' : 'value', base, ytd ? 'region' : 'enterprise'),
+    growth: observationFigure(department, e.observation, ytd ? 'ytdYoyPct' : 'yoyPct', base, ytd ? 'region' : 'enterprise'),
   };
 }
 
@@ -991,26 +1003,54 @@ export function warningSummary(warning: Warning, evidence: EvidenceView[]): stri
     const before = evidence.find((e) => e.role === 'undue loans before the withdrawal')?.value.value;
     if (withdrawal != null && before) parts.push(`抽贷额占抽贷前未到期贷款的${formatPct((withdrawal / before) * 100)}%`);
   }
+  if (warning.rule === 'PROJECT_BEHIND_SCHEDULE') {
+    const planned = evidence.find((e) => e.role === 'planned to date')?.value.value;
+    const completed = evidence.find((e) => e.role === 'completed to date')?.value.value;
+    if (completed != null && planned) parts.push(`完成计划累计的${formatPct((completed / planned) * 100)}%`);
+  }
+  if (warning.rule === 'TARGET_BEHIND') {
+    const actual = evidence[0]?.value.value;
+    const target = evidence.find((e) => e.role === 'target')?.value.value;
+    const time = warning.thresholds.find((t) => t.name === 'timeProgressPct')?.value;
+    if (actual != null && target && time != null) parts.push(`完成全年目标的${formatPct((actual / target) * 100)}%，序时进度${formatPct(time)}%`);
+    const growth = evidence[0]?.growth.value;
+    if (evidence[0]?.role === 'year-to-date growth' && growth != null && target != null) parts.push(`累计增速${formatPct(growth)}%，目标${formatPct(target)}%`);
+  }
   return `${parts.join('；')}。`;
+}
+
+/** What the warning is about, by name: the project, the enterprise (from the register, through the gateway) or the region. */
+function warningSubjectName(w: Warning, subjects: Map<string, { name: string; region: string }>, projects: Map<string, string>, regionNames: Map<string, string>): string | null {
+  if (w.subjectKind === 'KEY_PROJECT') return projects.get(w.subjectCode) ?? null;
+  if (w.subjectKind === 'PROBLEM') return w.enterprise?.name ?? (w.region ? `${w.region.name}（区域问题）` : null);
+  if (w.subjectKind === 'REGION') return w.region?.name ?? regionNames.get(w.subjectCode) ?? null;
+  return w.enterprise?.name ?? subjects.get(w.subjectCode)?.name ?? null;
 }
 
 function warnings(data: MeetingPackData, month: string, regionNames: Map<string, string>): WarningView[] {
   const subjects = warningSubjects(data);
+  const projects = new Map((data.keyProjects ?? []).map((p) => [p.code, p.name]));
   const all: Warning[] = [];
   for (const k of data.warnings?.keyEnterprises ?? []) {
     if (k.powerDrop) all.push(k.powerDrop);
     if (k.employmentDrop) all.push(k.employmentDrop);
   }
   all.push(...(data.warnings?.loanWithdrawals ?? []));
+  // The secretariat's ledgers, then every department's districts behind on their targets.
+  all.push(...(data.warnings?.projectsBehindSchedule ?? []), ...(data.warnings?.overdueProblems ?? []));
+  for (const department of DEPARTMENTS) all.push(...(data.warnings?.[`${department}TargetsBehind`] ?? []));
   return all.map((w) => {
-    const evidence = w.evidence.map((e) => evidenceView(e, month));
+    const evidence = w.evidence.map((e) => evidenceView(e, month, w.subjectCode));
     const subject = subjects.get(w.subjectCode);
     return {
       rule: w.rule,
       title: w.title,
       subjectCode: w.subjectCode,
-      subjectName: subject?.name ?? (w.subjectKind === 'REGION' ? (regionNames.get(w.subjectCode) ?? null) : null),
-      regionName: subject?.region ?? (w.subjectKind === 'ENTERPRISE' ? regionFromCreditCode(w.subjectCode, regionNames) : null),
+      subjectName: warningSubjectName(w, subjects, projects, regionNames),
+      regionName:
+        w.subjectKind === 'REGION'
+          ? null
+          : (subject?.region ?? w.region?.name ?? (w.subjectKind === 'ENTERPRISE' ? regionFromCreditCode(w.subjectCode, regionNames) : null)),
       summary: warningSummary(w, evidence),
       action: RULE_ACTIONS[w.rule] ?? null,
       message: w.message,

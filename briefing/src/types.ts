@@ -92,19 +92,35 @@ export interface PreviousQuarterFigures {
 
 export type MonthFigures = Record<Department, DepartmentFigures>;
 
+/** An entry of a ledger a rule used (key projects, problem list, targets), not a reported figure. */
+export interface LedgerFact {
+  ledger: string;
+  entry: string;
+  item: string;
+  month: string | null;
+  value: number | null;
+  text: string | null;
+  unit: string | null;
+}
+
 export interface Evidence {
   department: string;
   role: string;
-  observation: Observation;
+  /** Null when the evidence is a ledger entry (`fact`). */
+  observation: Observation | null;
+  fact?: LedgerFact | null;
 }
 
 export interface Warning {
   rule: string;
   title: string;
   message: string;
-  subjectKind: 'REGION' | 'ENTERPRISE';
+  subjectKind: 'REGION' | 'ENTERPRISE' | 'KEY_PROJECT' | 'PROBLEM';
   subjectCode: string;
   month: string;
+  /** Whom the warning is about, with the name from the register (absent in older documents). */
+  enterprise?: { creditCode: string; name: string } | null;
+  region?: { code: string; name: string } | null;
   evidence: Evidence[];
   thresholds: { name: string; value: number }[];
 }
@@ -204,6 +220,14 @@ export interface MeetingPackData {
       employmentDrop: Warning | null;
     }[];
     loanWithdrawals: Warning[];
+    /** The secretariat's ledgers and every department's targets (absent in older documents). */
+    projectsBehindSchedule?: Warning[];
+    overdueProblems?: Warning[];
+    industryTargetsBehind?: Warning[];
+    statisticsTargetsBehind?: Warning[];
+    energyTargetsBehind?: Warning[];
+    financeTargetsBehind?: Warning[];
+    hrTargetsBehind?: Warning[];
   };
   /** The key-project ledger; absent (older document) leaves a marked place in the pack. */
   keyProjects?: KeyProjectEntry[] | null;

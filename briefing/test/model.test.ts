@@ -195,6 +195,57 @@ describe('key enterprises and warnings', () => {
   });
 });
 
+describe('warnings from the ledgers and the targets', () => {
+  const data = fixture();
+  const fact = (entry: string, item: string, fields: object) => ({ ledger: 'KEY_PROJECTS', entry, item, month: MONTH, value: null, text: null, unit: null, ...fields });
+  data.warnings.projectsBehindSchedule = [
+    {
+      rule: 'PROJECT_BEHIND_SCHEDULE', title: '重点项目投资进度滞后', message: 'behind', subjectKind: 'KEY_PROJECT', subjectCode: 'XC2015-007', month: MONTH,
+      enterprise: null, region: { code: '411082', name: '长葛市' },
+      evidence: [
+        { department: 'industry', role: 'planned to date', observation: null, fact: fact('XC2015-007', 'plannedToDate', { value: 10000, unit: '万元' }) },
+        { department: 'industry', role: 'completed to date', observation: null, fact: fact('XC2015-007', 'completedToDate', { value: 5200, unit: '万元' }) },
+      ],
+      thresholds: [{ name: 'projectLagPct', value: 85 }],
+    },
+  ];
+  data.warnings.overdueProblems = [
+    {
+      rule: 'PROBLEM_OVERDUE', title: '问题逾期未办结', message: 'overdue', subjectKind: 'PROBLEM', subjectCode: 'WT2015-006', month: MONTH,
+      enterprise: { creditCode: '9141100209D8154Q4B', name: '许昌某某机械有限公司' }, region: { code: '411081', name: '禹州市' },
+      evidence: [{ department: 'industry', role: 'status at the end of the day', observation: null, fact: { ...fact('WT2015-006', 'status', { text: 'OPEN' }), ledger: 'PROBLEMS', month: null } }],
+      thresholds: [],
+    },
+  ];
+  data.warnings.hrTargetsBehind = [
+    {
+      rule: 'TARGET_BEHIND', title: '目标任务落后序时进度', message: 'behind', subjectKind: 'REGION', subjectCode: '411002', month: MONTH,
+      enterprise: null, region: { code: '411002', name: '魏都区' },
+      evidence: [
+        { department: 'hr', role: 'year to date', observation: obs('HR_HIRES', '411002', MONTH, { value: 100, ytdValue: 400 }), fact: null },
+        { department: 'hr', role: 'target', observation: null, fact: { ...fact('2015 411002 HR_HIRES LEVEL', 'annual target', { value: 1000, unit: '人' }), ledger: 'TARGETS', month: null } },
+      ],
+      thresholds: [{ name: 'targetGapPoints', value: 0 }, { name: 'timeProgressPct', value: 50 }],
+    },
+  ];
+  const model = buildPack(data, meta());
+
+  it('names the subject and tells the evidence in Chinese: project, problem’s enterprise, district', () => {
+    const project = model.warnings.find((w) => w.rule === 'PROJECT_BEHIND_SCHEDULE')!;
+    expect(project).toMatchObject({ subjectCode: 'XC2015-007', regionName: '长葛市' });
+    expect(project.summary).toContain('完成计划累计的52.0%');
+    expect(project.thresholds).toEqual(['完成投资低于计划累计的85%']);
+    const problem = model.warnings.find((w) => w.rule === 'PROBLEM_OVERDUE')!;
+    expect(problem).toMatchObject({ subjectName: '许昌某某机械有限公司', regionName: '禹州市' });
+    expect(problem.evidence[0].value.text).toBe('待办');
+    const target = model.warnings.find((w) => w.rule === 'TARGET_BEHIND')!;
+    expect(target).toMatchObject({ subjectName: '魏都区', regionName: null });
+    expect(target.evidence[0].value.value).toBe(400);
+    expect(target.summary).toContain('完成全年目标的40.0%，序时进度50.0%');
+    expect(renderHtml(model)).toContain('data-rule="TARGET_BEHIND"');
+  });
+});
+
 describe('ledgers', () => {
   it('are null (a marked place in the pack) when the answer has none', () => {
     const model = buildPack(fixture(), meta());

@@ -203,7 +203,14 @@ describe(`the ${MONTH} pack through the gateway`, () => {
 
   it('has the warnings with each department’s evidence, the key projects and the problem list', () => {
     const rules = [...html.matchAll(/data-rule="(\w+)"/g)].map((m) => m[1]);
-    expect(new Set(rules)).toEqual(new Set(['POWER_DROP', 'EMPLOYMENT_DROP', 'LOAN_WITHDRAWAL']));
+    expect(new Set(rules)).toEqual(new Set(['POWER_DROP', 'EMPLOYMENT_DROP', 'LOAN_WITHDRAWAL', 'PROJECT_BEHIND_SCHEDULE', 'PROBLEM_OVERDUE', 'TARGET_BEHIND']));
+    // The new warnings name their subject: the project, the enterprise a problem names (from the register), the district.
+    const start = html.indexOf('data-rule="PROJECT_BEHIND_SCHEDULE" data-subject="XC2015-007"');
+    const project = html.slice(start, html.indexOf('</table>', start));
+    expect(project).toContain('年度完成累计投资');
+    expect(project).not.toContain('名称未随预警返回');
+    expect(rules.filter((r) => r === 'PROBLEM_OVERDUE')).toHaveLength(7);
+    expect(html.includes('名称未随预警返回')).toBe(false);
     const power = html.slice(html.indexOf('data-rule="POWER_DROP"'), html.indexOf('</table>', html.indexOf('data-rule="POWER_DROP"')));
     expect(/供电公司[\s\S]*?EN_ELECTRICITY[\s\S]*?工信委[\s\S]*?IND_KEY_ENTERPRISE_OUTPUT/.test(power)).toBe(true);
     expect(html.includes('data-pending=')).toBe(false);
