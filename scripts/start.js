@@ -272,6 +272,10 @@ function banner(seconds) {
     `  Database:  ${firstDb}`,
     ...moreDb.map((line) => `             ${line}`),
     '',
+    `  Tokens:    ${path.resolve(env.HUISHANG_DEMO_CLIENTS_FILE ?? '.huishang/demo-clients.json')} (a demo analyst per department;`,
+    `             GraphiQL starts with the industry one). Send "Authorization: Bearer <token>".`,
+    `             An administrator: npx huishang clients add --department industry --role ADMINISTRATOR`,
+    '',
     `  ${bold('Ctrl-C stops everything.')}`,
     rule,
     '',
@@ -283,6 +287,10 @@ function banner(seconds) {
 
 async function main() {
   await preflight();
+  // The gateway signs each caller's identity for the subgraphs with a key pair made on first run.
+  const { ensureSigningKeys } = require('../schema/dist/src/kit/identity');
+  const keys = ensureSigningKeys(env);
+  if (keys.created) console.log(`Created the gateway's signing key pair in ${keys.dir}`);
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   const started = Date.now();

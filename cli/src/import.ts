@@ -6,6 +6,7 @@ import {
   BatchRejectedError,
   IdempotencyConflictError,
   openDatabase,
+  subgraphParts,
   SubmissionRecord,
   submitBatch,
   type BatchInput,
@@ -134,7 +135,7 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
     observations: built.observations,
   };
 
-  const orm = await openDatabase({ subgraph: options.department.name, ...options.department.database, logger: (message) => io.stderr.write(`${message}\n`) });
+  const orm = await openDatabase({ subgraph: options.department.name, ...subgraphParts(options.department).database, logger: (message) => io.stderr.write(`${message}\n`) });
   try {
     const rows = built.observations.length;
     progress.start(`checking ${formatCount(rows)} rows`, { unit: 'enterprises' });

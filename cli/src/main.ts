@@ -13,6 +13,9 @@ const HELP = `huishang — report a department's monthly figures (会商 reporti
 Usage:
   huishang import --department <name> --month YYYY-MM [options] FILE.csv|FILE.xlsx
   huishang template --department <name> [--month YYYY-MM] [--format xlsx|csv] [--output FILE] > FILE
+  huishang clients add|list|revoke|update …     who may call the gateway (run "huishang clients --help")
+  huishang documents add|list …                 persisted documents for safelisted clients
+  huishang audit verify|export …                the tamper-evident audit trail
   huishang help [import|template]
 
 Departments: ${DEPARTMENTS.join(', ')}
@@ -195,8 +198,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await importCommand(rest, io);
       case 'template':
         return await templateCommand(rest, io);
+      case 'clients':
+      case 'documents':
+      case 'audit': {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const access = require('./access') as typeof import('./access');
+        return await (command === 'clients' ? access.clientsCommand : command === 'documents' ? access.documentsCommand : access.auditCommand)(rest, io);
+      }
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}: import, template or help`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}: import, template, clients, documents, audit or help`);
     }
   } catch (error) {
     if (error instanceof UsageError) {

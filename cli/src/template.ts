@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type ExcelJS from 'exceljs';
-import { openDatabase, REGIONS, type IndicatorDefinition, type SubgraphDefinition, type SubjectType } from '@huishang/schema';
+import { openDatabase, REGIONS, subgraphParts, type IndicatorDefinition, type SubgraphDefinition, type SubjectType } from '@huishang/schema';
 import { COLUMNS, type ColumnKey } from './columns';
 import { registerTable } from './departments';
 import { ExitCode, UsageError, type Io } from './io';
@@ -34,7 +34,7 @@ interface RegisteredSubject {
  * key-enterprise output for its 百户重点企业; the other departments for their register.
  */
 async function registeredEnterprises(definition: SubgraphDefinition, io: Io): Promise<RegisteredSubject[]> {
-  const orm = await openDatabase({ subgraph: definition.name, ...definition.database, logger: (message) => io.stderr.write(`${message}\n`) });
+  const orm = await openDatabase({ subgraph: definition.name, ...subgraphParts(definition).database, logger: (message) => io.stderr.write(`${message}\n`) });
   try {
     const connection = orm.em.fork().getConnection();
     // The industry bureau reports key-enterprise output for its 百户重点企业 only.

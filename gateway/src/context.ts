@@ -1,10 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { AuthenticatedClient } from './access/clients';
 
-/** Per-request state of the gateway: only what may travel on to the subgraphs. */
+/** What the subgraphs reported serving, for the audit trail. */
+export interface ReadsSeen {
+  indicators: Set<string>;
+  enterprises: Set<string>;
+  months: Set<string>;
+}
+
+/** Per-request state of the gateway. Only the request id and the signed identity travel on to the subgraphs. */
 export interface GatewayContext {
   /** Correlates one client request with the subgraph requests it causes, across logs. */
   requestId: string;
+  /** The authenticated caller; null only where authentication is off (the gateway's own unit tests). */
+  client: AuthenticatedClient | null;
+  reads: ReadsSeen;
+  startedAt: number;
 }
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -17,6 +29,11 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-export async function createGatewayContext(req: IncomingMessage): Promise<GatewayContext> {
-  return { requestId: requestIdOf(req) };
+export function emptyReads(): ReadsSeen {
+  return { indicators: new Set(), enterprises: new Set(), months: new Set() };
+}
+
+export async function createGatewayContext(req: IncomingMessage, auth?: unknown): Promise<GatewayContext> {
+  const given = auth as { client?: AuthenticatedClient; startedAt?: number } | undefined;
+  return { requestId: requestIdOf(req), client: given?.client ?? null, reads: emptyReads(), startedAt: given?.startedAt ?? Date.now() };
 }

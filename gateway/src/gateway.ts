@@ -1,9 +1,16 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { createHttpServer, listen, onShutdown, portVariable } from '@huishang/schema';
+import type { IncomingMessage } from 'node:http';
+import { createHttpServer, gatewaySigner, HttpRefusal, listen, onShutdown, portVariable } from '@huishang/schema';
+import { AuditLog } from './access/audit';
+import { AuthenticationError, ClientStore, demoClientsFile, DocumentStore, ensureDemoClients, openAccessDatabase, type AuthenticatedClient } from './access/clients';
+import { accessPlugin, auditEntry } from './access/plugin';
+import { RateLimiter } from './access/rateLimit';
+import { registerDemoDocuments } from './access/demo';
+import { aliasLimitRule, costLimitRule, readProtectionConfig, rootFieldLimitRule, tokenLimitParseOptions } from './protection';
 import { readGatewayConfig } from './config';
-import { createGatewayContext, REQUEST_ID_HEADER, type GatewayContext } from './context';
+import { createGatewayContext, emptyReads, REQUEST_ID_HEADER, requestIdOf, type GatewayContext } from './context';
 import { createFormatError } from './errors';
 import { graphiqlRoutes } from './graphiql';
 import { healthRoutes } from './health';
@@ -24,6 +31,11 @@ export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
   /** Stop on SIGTERM/SIGINT (default true); tests that start several gateways turn it off. */
   handleSignals?: boolean;
+  /**
+   * Authentication, signed identities, audit trail (default on). Only the gateway's own unit tests,
+   * which run it against stand-in subgraphs, turn it off; nothing in the environment can.
+   */
+  access?: boolean;
 }
 
 export interface RunningGateway {
@@ -41,6 +53,24 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const env = options.env ?? process.env;
   const supergraphSdl = options.supergraphSdl ?? readSupergraph(env).sdl;
   const config = readGatewayConfig(env, options.port);
+  const protection = readProtectionConfig(env);
+  const withAccess = options.access !== false;
+  const production = env.NODE_ENV === 'production' || env.HUISHANG_MODE === 'production';
+
+  // The access database: clients, persisted documents, the audit trail.
+  const accessOrm = withAccess ? await openAccessDatabase() : null;
+  const clients = accessOrm ? new ClientStore(accessOrm, Number(env.HUISHANG_CLIENT_CACHE_MS ?? 2_000)) : null;
+  const documents = accessOrm ? new DocumentStore(accessOrm) : null;
+  const audit = accessOrm ? new AuditLog(accessOrm) : null;
+  const signer = withAccess ? gatewaySigner(env) : undefined;
+  const limiter = new RateLimiter(Number(env.HUISHANG_RATE_LIMIT_PER_MINUTE ?? 1_200));
+  let demoHeaders: string | undefined;
+  if (clients && documents && !production && env.HUISHANG_DEMO_CLIENTS !== 'off') {
+    const demo = await ensureDemoClients(clients, demoClientsFile(env));
+    await registerDemoDocuments(documents);
+    demoHeaders = JSON.stringify({ Authorization: `Bearer ${demo.tokens.industry.token}` }, null, 2);
+    console.log(`gateway: demo clients (one analyst per department) ${demo.created ? 'written to' : 'in'} ${demo.file}; send "Authorization: Bearer <token>"`);
+  }
   // Result shaping without per-value re-reading of the operation (GATEWAY_RESULT_SHAPING=apollo: @apollo/gateway's own).
   installResultShaping(env);
 
@@ -52,7 +82,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     buildService: ({ name, url }) => {
       const target = resolveSubgraphUrl(name, url, env);
       subgraphs.set(name, target);
-      return new SubgraphDataSource({ url: target, client, deduplicate: config.deduplicateSubgraphRequests });
+      return new SubgraphDataSource({ name, signer, url: target, client, deduplicate: config.deduplicateSubgraphRequests });
     },
   });
 
@@ -66,9 +96,19 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: createFormatError({ stacktraces: config.stacktraces }),
-    validationRules: [identifierArgumentsRule, depthLimitRule(config.maxQueryDepth)],
-    // GraphiQL's docs and completion run on introspection, whatever NODE_ENV says.
+    validationRules: [
+      identifierArgumentsRule,
+      depthLimitRule(config.maxQueryDepth),
+      aliasLimitRule(protection.maxAliases),
+      rootFieldLimitRule(protection.maxRootFields),
+      costLimitRule(protection.maxCost),
+    ],
+    parseOptions: tokenLimitParseOptions(protection.maxTokens),
+    // GraphiQL's docs and completion run on introspection; in production mode the access plugin
+    // lets only analysts and administrators introspect.
     introspection: true,
+    // Apollo's default, stated: a browser cannot send a simple (CSRF-able) request that runs.
+    csrfPrevention: true,
     // onShutdown stops the server once; Apollo's own signal handler would stop it a second time.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: config.stacktraces,
@@ -76,6 +116,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       // Apollo's landing page loads from a CDN; ours (graphiql.ts) is served locally.
       ApolloServerPluginLandingPageDisabled(),
       metrics.plugin(),
+      ...(audit && documents ? [accessPlugin({ audit, documents, production })] : []),
       {
         // Echo the request id, so a caller can quote it when reporting a problem.
         requestDidStart: async ({ contextValue }) => ({
@@ -90,12 +131,41 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 
   let stopping = false;
   let signalled = () => false;
+  /** Bearer token → client, then the client's rate limit; a refusal is audited too. */
+  const authenticate = async (req: IncomingMessage): Promise<{ client: AuthenticatedClient; startedAt: number }> => {
+    const startedAt = Date.now();
+    const refuse = async (status: number, code: string, message: string, client: AuthenticatedClient | null, headers: Record<string, string> = {}): Promise<never> => {
+      const context = { requestId: requestIdOf(req), client, reads: emptyReads(), startedAt };
+      await audit!.append(auditEntry(context, code, [code])).catch(() => undefined);
+      throw new HttpRefusal(status, code, message, { [REQUEST_ID_HEADER]: context.requestId, ...headers });
+    };
+    const header = req.headers.authorization;
+    const token = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : '';
+    if (!token) {
+      return refuse(401, 'UNAUTHENTICATED', 'authentication required: send "Authorization: Bearer <token>" (demo tokens are in .huishang/demo-clients.json; clients are issued with `npx huishang clients add`)', null, { 'www-authenticate': 'Bearer realm="huishang"' });
+    }
+    let client: AuthenticatedClient;
+    try {
+      client = await clients!.authenticate(token);
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) throw error;
+      return refuse(401, 'UNAUTHENTICATED', error.message, null, { 'www-authenticate': 'Bearer realm="huishang", error="invalid_token"' });
+    }
+    const retryAfter = limiter.take(client.clientId, client.rateLimit, startedAt);
+    if (retryAfter !== null) {
+      return refuse(429, 'RATE_LIMITED', `client ${client.clientId} is over its rate limit of ${limiter.limitOf(client.rateLimit)} requests a minute; retry in ${retryAfter} s`, client, { 'retry-after': String(retryAfter) });
+    }
+    return { client, startedAt };
+  };
+
   const server = createHttpServer<GatewayContext>({
     service: SERVICE,
     apollo,
     context: createGatewayContext,
+    ...(withAccess ? { authenticate } : {}),
+    maxBodyBytes: Number(env.MAX_REQUEST_BYTES ?? 256_000),
     routes: {
-      ...graphiqlRoutes(),
+      ...graphiqlRoutes(undefined, demoHeaders),
       ...healthRoutes({ service: SERVICE, schemaLoaded: () => schemaLoaded, subgraphs: () => subgraphs, shuttingDown: () => stopping || signalled(), timeoutMs: config.readyTimeoutMs }),
       '/metrics': metrics.route(),
     },
@@ -115,11 +185,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       clearTimeout(force);
       await apollo.stop();
       client.close();
+      await accessOrm?.close();
     })());
   if (options.handleSignals !== false) {
     signalled = onShutdown(SERVICE, server, async () => {
       await apollo.stop();
       client.close();
+      await accessOrm?.close();
     }).shuttingDown;
   }
 

@@ -35,7 +35,7 @@ const fileAsset = (pkg: string, file: string, contentType: string): AssetSource 
 });
 
 /** URL path → content. The path mirrors the package path, so it is obvious where each file comes from. */
-export function assetSources(examples: readonly ExampleQuery[] = EXAMPLE_QUERIES): Record<string, AssetSource> {
+export function assetSources(examples: readonly ExampleQuery[] = EXAMPLE_QUERIES, defaultHeaders?: string): Record<string, AssetSource> {
   return {
     '/assets/react/umd/react.production.min.js': fileAsset('react', 'umd/react.production.min.js', JS),
     '/assets/react-dom/umd/react-dom.production.min.js': fileAsset('react-dom', 'umd/react-dom.production.min.js', JS),
@@ -44,7 +44,7 @@ export function assetSources(examples: readonly ExampleQuery[] = EXAMPLE_QUERIES
     // The bundles end with sourceMappingURL comments; serving the maps keeps the console quiet.
     '/assets/graphiql/graphiql.min.js.map': fileAsset('graphiql', 'graphiql.min.js.map', JSON_TYPE),
     '/assets/graphiql/graphiql.min.css.map': fileAsset('graphiql', 'graphiql.min.css.map', JSON_TYPE),
-    '/assets/huishang/graphiql-boot.js': { contentType: JS, read: () => Buffer.from(bootScript(examples)) },
+    '/assets/huishang/graphiql-boot.js': { contentType: JS, read: () => Buffer.from(bootScript(examples, defaultHeaders)) },
   };
 }
 
@@ -52,18 +52,18 @@ export function assetSources(examples: readonly ExampleQuery[] = EXAMPLE_QUERIES
  * Mounts GraphiQL. A script file rather than an inline script, so the page's CSP can forbid
  * inline scripts. `GraphiQL.createFetcher` is the CDN bundle's name for `createGraphiQLFetcher`.
  */
-export function bootScript(examples: readonly ExampleQuery[] = EXAMPLE_QUERIES): string {
+export function bootScript(examples: readonly ExampleQuery[] = EXAMPLE_QUERIES, defaultHeaders?: string): string {
   return `// Huishang: mounts GraphiQL with the example queries as tabs.
 (function () {
   'use strict';
   var createGraphiQLFetcher = window.GraphiQL.createFetcher;
   var fetcher = createGraphiQLFetcher({ url: ${JSON.stringify(GRAPHQL_PATH)} });
-  var tabs = ${JSON.stringify(graphiqlTabs(examples), null, 2)};
+  var tabs = ${JSON.stringify(graphiqlTabs(examples).map((tab) => (defaultHeaders ? { ...tab, headers: defaultHeaders } : tab)), null, 2)};
   var root = window.ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(
     window.React.createElement(window.GraphiQL, {
       fetcher: fetcher,
-      defaultTabs: tabs,
+      defaultTabs: tabs,${defaultHeaders ? `\n      defaultHeaders: ${JSON.stringify(defaultHeaders)},` : ''}
       defaultEditorToolsVisibility: true,
       storage: window.GraphiQL.createLocalStorage({ namespace: 'huishang' }),
     }),
@@ -134,8 +134,12 @@ function refuseMethod(req: IncomingMessage, res: ServerResponse): boolean {
  * Routes for `createHttpServer`: the page at `/` and `/graphql` (the shared server hands a browser's
  * GET /graphql to this route) and each asset. Files are read, hashed and gzipped once, on first use.
  */
-export function graphiqlRoutes(examples: readonly ExampleQuery[] = EXAMPLE_QUERIES): Record<string, Route> {
-  const sources = assetSources(examples);
+/**
+ * `defaultHeaders` (the embedded default only): GraphiQL's headers pane starts with a demo
+ * client's token, so the demo page works at once. Never set in production mode.
+ */
+export function graphiqlRoutes(examples: readonly ExampleQuery[] = EXAMPLE_QUERIES, defaultHeaders?: string): Record<string, Route> {
+  const sources = assetSources(examples, defaultHeaders);
   const loaded = new Map<string, LoadedAsset>();
   const load = (path: string): LoadedAsset => {
     let asset = loaded.get(path);

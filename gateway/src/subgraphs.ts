@@ -1,6 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { SUBGRAPH_NAMES, subgraphUrl, type SubgraphName } from '@huishang/schema';
+import { IDENTITY_HEADER, SUBGRAPH_NAMES, subgraphUrl, type IdentitySigner, type SubgraphName } from '@huishang/schema';
 import { REQUEST_ID_HEADER, type GatewayContext } from './context';
 import type { SubgraphClient, SubgraphHttpResponse } from './subgraphClient';
 
@@ -25,6 +25,10 @@ function parseCacheControl(header: string | undefined): Record<string, string | 
 }
 
 export interface SubgraphDataSourceOptions {
+  /** Subgraph name: the audience of the identity the gateway signs for it. */
+  name?: string;
+  /** Signs the caller's identity onto each request; without it (unit tests) none is sent. */
+  signer?: IdentitySigner;
   url: string;
   client: SubgraphClient;
   /** Share one subgraph request among identical queries in flight at the same time (default true). */
@@ -49,6 +53,8 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
   private readonly target: URL;
   private readonly client: SubgraphClient;
   private readonly deduplicate: boolean;
+  private readonly name: string;
+  private readonly signer?: IdentitySigner;
   private readonly inflight = new Map<string, Promise<SubgraphHttpResponse>>();
 
   constructor(options: SubgraphDataSourceOptions) {
@@ -56,6 +62,8 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
     this.target = new URL(options.url);
     this.client = options.client;
     this.deduplicate = options.deduplicate ?? true;
+    this.name = options.name ?? '';
+    this.signer = options.signer;
   }
 
   /** Subgraph requests currently in flight that other fetches may join (for tests and metrics). */
@@ -72,9 +80,12 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
     }
     const text = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
     const query = isQuery(request.query);
-    // Everything that makes the subgraph's answer what it is: the body and the forwarded headers.
-    const key = this.deduplicate && query ? `${headers['apollo-federation-include-trace'] ?? ''}\n${text}` : undefined;
+    const client = options.context?.client ?? null;
+    // Everything that makes the subgraph's answer what it is: the body, the forwarded headers and who asks.
+    const key = this.deduplicate && query ? `${client?.clientId ?? ''}\n${headers['apollo-federation-include-trace'] ?? ''}\n${text}` : undefined;
     if (options.context?.requestId) headers[REQUEST_ID_HEADER] = options.context.requestId;
+    // The caller's identity, signed for this subgraph and this body: the subgraph answers nothing else.
+    if (this.signer && client) headers[IDENTITY_HEADER] = this.signer.sign(client, this.name, text);
 
     let pending = key === undefined ? undefined : this.inflight.get(key);
     if (!pending) {
@@ -93,8 +104,21 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
       throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
     }
     restrictCachePolicy(options, response);
+    collectReads(options, parsed as GatewayGraphQLResponse);
     return parsed as GatewayGraphQLResponse;
   }
+}
+
+/** What the subgraph says it served goes into the request's audit record, not to the client. */
+function collectReads(options: Options, response: GatewayGraphQLResponse): void {
+  const reads = (response.extensions as { huishangReads?: { indicators?: string[]; enterprises?: string[]; months?: string[] } } | undefined)?.huishangReads;
+  if (!reads) return;
+  delete (response.extensions as Record<string, unknown>).huishangReads;
+  const seen = options.context?.reads;
+  if (!seen) return;
+  for (const code of reads.indicators ?? []) seen.indicators.add(code);
+  for (const code of reads.enterprises ?? []) seen.enterprises.add(code);
+  for (const month of reads.months ?? []) seen.months.add(month);
 }
 
 /** The query planner writes fetches as `query Name__subgraph__0(…){…}` or `{…}`; mutations start with `mutation`. */

@@ -139,6 +139,8 @@ beforeAll(async () => {
     port: 0,
     env: { INDUSTRY_URL: industry.url, ENERGY_URL: energy.url, MAX_QUERY_DEPTH: String(MAX_DEPTH) },
     handleSignals: false,
+    // Stand-in subgraphs: authentication and the audit trail are tested end to end in test/access.
+    access: false,
   });
   base = gateway.url.replace(/\/graphql$/, '');
 });

@@ -9,8 +9,8 @@
  * databases and takes a few seconds.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,6 +19,43 @@ import Database from 'libsql';
 export const SUBGRAPHS = ['industry', 'finance', 'energy', 'statistics', 'hr'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 export type ServiceName = SubgraphName | 'gateway';
+/** Databases of a system: one per subgraph and the gateway's `access` (clients, documents, audit trail). */
+export type DatabaseName = SubgraphName | 'access';
+export const ROLES = ['ANALYST', 'INTEGRATION', 'MEETING_MEMBER', 'ADMINISTRATOR'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface SignedIdentity {
+  clientId: string;
+  department: string;
+  role: Role;
+}
+
+export interface RequestOptions {
+  /** Bearer token for the gateway; default the industry demo analyst's. `null` sends none. */
+  token?: string | null;
+  /** Extra headers, sent as given. */
+  headers?: Record<string, string>;
+  /**
+   * For a subgraph URL: the identity to sign with the system's gateway key (default an industry
+   * analyst); `null` sends the request unsigned, as a caller bypassing the gateway would.
+   */
+  identity?: SignedIdentity | null;
+}
+
+export interface ClientOptions {
+  department: string;
+  role: Role;
+  name?: string;
+  expires?: string;
+  safelist?: boolean;
+  rateLimit?: number;
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -51,18 +88,32 @@ export interface StartOptions {
 }
 
 export interface System {
-  database: { kind: 'sqlite'; dataDir: string } | { kind: 'postgresql'; base: string; databases: Record<SubgraphName, string> };
+  database: { kind: 'sqlite'; dataDir: string } | { kind: 'postgresql'; base: string; databases: Record<DatabaseName, string> };
+  /** The demo clients' tokens (`.huishang/demo-clients.json` of this system), by department. */
+  tokens: Record<SubgraphName, string>;
+  /** Environment the processes run with (keys, ports, databases): for running the CLI against this system. */
+  env: NodeJS.ProcessEnv;
   gatewayUrl: string;
   /** The GraphQL URL of one service (`gateway` too). */
   subgraphUrl(name: ServiceName): string;
-  /** POSTs a GraphQL request to the gateway (or `url`): the parsed body and the HTTP status. */
-  query<TData = any>(query: string, variables?: Record<string, unknown>, url?: string): Promise<GraphQLResult<TData>>;
+  /**
+   * POSTs a GraphQL request to the gateway (or `url`): the parsed body and the HTTP status. Through
+   * the gateway it sends the industry demo analyst's token unless told otherwise; to a subgraph,
+   * an identity signed with the system's gateway key, as the gateway would.
+   */
+  query<TData = any>(query: string, variables?: Record<string, unknown>, url?: string, options?: RequestOptions): Promise<GraphQLResult<TData>>;
+  /** The identity header the gateway would put on `body` for `subgraph`. */
+  signIdentity(subgraph: SubgraphName, body: string, identity?: SignedIdentity): string;
+  /** Runs `huishang <args>` (the real CLI, in its own process) against this system's databases. */
+  cli(args: string[]): Promise<CliResult>;
+  /** Issues a client with `huishang clients add`; its id and token. */
+  addClient(options: ClientOptions): Promise<{ id: string; token: string }>;
   /**
    * Rows from that subgraph's own database. Placeholders are `?` on both engines (rewritten to `$n`
    * for PostgreSQL). Booleans come back as 0/1 on SQLite and true/false on PostgreSQL; counts as
    * strings on PostgreSQL: wrap them in Boolean()/Number().
    */
-  sql(name: SubgraphName, text: string, params?: unknown[]): Promise<Row[]>;
+  sql(name: DatabaseName, text: string, params?: unknown[]): Promise<Row[]>;
   /** `huishang_sql_statements_total` from the subgraph's /metrics. */
   sqlStatements(name: SubgraphName): Promise<number>;
   /** What a process printed so far (stdout and stderr interleaved). */
@@ -125,6 +176,38 @@ function baseEnvironment(): NodeJS.ProcessEnv {
     env[key] = value;
   }
   return env;
+}
+
+/** What the harness signs direct subgraph requests as, unless a test says otherwise. */
+const DEFAULT_IDENTITY: SignedIdentity = { clientId: 'cl_harness', department: 'industry', role: 'ANALYST' };
+
+/** The gateway's identity header, made as gateway/src/subgraphs.ts makes it (schema/src/kit/identity.ts checks it). */
+export function signedIdentity(key: KeyObject, audience: string, body: string, identity: SignedIdentity, now = Date.now(), ttlMs = 30_000): string {
+  const payload = {
+    v: 1,
+    sub: identity.clientId,
+    dep: identity.department,
+    role: identity.role,
+    aud: audience,
+    iat: now,
+    exp: now + ttlMs,
+    jti: randomBytes(12).toString('base64url'),
+    bh: createHash('sha256').update(body).digest('base64url'),
+  };
+  const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  return `${encoded}.${sign(null, Buffer.from(encoded), key).toString('base64url')}`;
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'cli', 'dist', 'src', 'main.js'), ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
 }
 
 function tail(text: string, limit = 8_000): string {
@@ -219,11 +302,18 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
   const postgres = !!parentUrl && /^postgres(ql)?:\/\//.test(parentUrl);
 
   const env = baseEnvironment();
+  // The gateway's signing key pair, made for this system; the harness keeps the private key to sign direct subgraph requests.
+  const keys = generateKeyPairSync('ed25519');
+  env.HUISHANG_GATEWAY_PRIVATE_KEY = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  env.HUISHANG_GATEWAY_PUBLIC_KEY = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const stateDir = mkdtempSync(join(tmpdir(), 'huishang-e2e-state-'));
+  env.HUISHANG_KEYS_DIR = stateDir;
+  env.HUISHANG_DEMO_CLIENTS_FILE = join(stateDir, 'demo-clients.json');
   let database: System['database'];
   if (postgres) {
     const baseName = new URL(parentUrl).pathname.replace(/^\//, '') || 'huishang';
     const base = `${baseName}_e2e_${randomBytes(4).toString('hex')}`;
-    const databases = Object.fromEntries(SUBGRAPHS.map((name) => [name, `${base}_${name}`])) as Record<SubgraphName, string>;
+    const databases = Object.fromEntries([...SUBGRAPHS, 'access'].map((name) => [name, `${base}_${name}`])) as Record<DatabaseName, string>;
     database = { kind: 'postgresql', base, databases };
     env.DATABASE_URL = withDatabase(parentUrl, base);
   } else {
@@ -243,8 +333,8 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
   Object.assign(env, options.env ?? {});
 
   const services = new Map<ServiceName, Managed>();
-  const sqlite = new Map<SubgraphName, Database.Database>();
-  const pg = new Map<SubgraphName, Promise<PgClient>>();
+  const sqlite = new Map<DatabaseName, Database.Database>();
+  const pg = new Map<DatabaseName, Promise<PgClient>>();
 
   let stopped: Promise<Record<ServiceName, number | null>> | undefined;
   const exitCodes = () =>
@@ -268,6 +358,7 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
       sqlite.clear();
       for (const client of pg.values()) await client.then((c) => c.end()).catch(() => undefined);
       pg.clear();
+      rmSync(stateDir, { recursive: true, force: true });
       if (database.kind === 'sqlite') {
         rmSync(database.dataDir, { recursive: true, force: true });
       } else {
@@ -295,7 +386,13 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
     throw error;
   }
 
-  const openSqlite = (name: SubgraphName): Database.Database => {
+  const tokens = Object.fromEntries(
+    Object.entries(JSON.parse(readFileSync(env.HUISHANG_DEMO_CLIENTS_FILE, 'utf8')) as Record<string, { token: string }>).map(([d, v]) => [d, v.token]),
+  ) as Record<SubgraphName, string>;
+  const signIdentity = (subgraph: SubgraphName, body: string, identity: SignedIdentity = DEFAULT_IDENTITY) => signedIdentity(keys.privateKey, subgraph, body, identity);
+  const cli = (args: string[]) => runCli(args, env);
+
+  const openSqlite = (name: DatabaseName): Database.Database => {
     let db = sqlite.get(name);
     if (!db) {
       if (database.kind !== 'sqlite') throw new Error('not a SQLite system');
@@ -304,7 +401,7 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
     }
     return db;
   };
-  const openPg = (name: SubgraphName): Promise<PgClient> => {
+  const openPg = (name: DatabaseName): Promise<PgClient> => {
     let client = pg.get(name);
     if (!client) {
       if (database.kind !== 'postgresql') throw new Error('not a PostgreSQL system');
@@ -320,12 +417,32 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
     database,
     gatewayUrl: urlOf('gateway'),
     subgraphUrl: urlOf,
-    async query(query, variables, url = urlOf('gateway')) {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
+    tokens,
+    env,
+    signIdentity,
+    cli,
+    async addClient(options) {
+      const args = ['clients', 'add', '--department', options.department, '--role', options.role, '--json'];
+      if (options.name) args.push('--name', options.name);
+      if (options.expires) args.push('--expires', options.expires);
+      if (options.safelist) args.push('--safelist');
+      if (options.rateLimit !== undefined) args.push('--rate-limit', String(options.rateLimit));
+      const result = await cli(args);
+      if (result.code !== 0) throw new Error(`huishang ${args.join(' ')} exited ${result.code}:\n${result.stderr}`);
+      const added = JSON.parse(result.stdout) as { id: string; token: string };
+      return { id: added.id, token: added.token };
+    },
+    async query(query, variables, url = urlOf('gateway'), options = {}) {
+      const payload = JSON.stringify({ query, variables });
+      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+      const subgraph = SUBGRAPHS.find((name) => url === urlOf(name));
+      if (subgraph) {
+        if (options.identity !== null) headers['x-huishang-identity'] = signIdentity(subgraph, payload, options.identity);
+      } else if (options.token !== null) {
+        headers.authorization = `Bearer ${options.token ?? tokens.industry}`;
+      }
+      Object.assign(headers, options.headers ?? {});
+      const response = await fetch(url, { method: 'POST', headers, body: payload });
       const text = await response.text();
       let body: Omit<GraphQLResult, 'status'>;
       try {

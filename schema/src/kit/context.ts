@@ -1,3 +1,4 @@
+import { AccessPolicy, type GrantCache } from './access';
 import DataLoader from 'dataloader';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { ObservationRecord, ObservationVersionRecord } from '../observation/ObservationRecord';
@@ -88,13 +89,18 @@ export interface SubgraphContext {
   targets: ReturnType<typeof targetLoader>;
   /** Loaders a subgraph adds for its own entities. */
   loaders: Record<string, DataLoader<unknown, unknown, unknown>>;
+  /** Who asks (as the gateway signed it) and what they may read; records what they did read. */
+  access: AccessPolicy;
+  /** The subgraph's grants, refreshed after a grant or revocation; absent in-process. */
+  grants?: GrantCache;
 }
 
 export type LoaderFactory = (em: EntityManager) => Record<string, DataLoader<any, any, any>>;
 
-export function createContext(orm: MikroORM, extraLoaders?: LoaderFactory): SubgraphContext {
+/** `access` defaults to an in-process caller (a subgraph's own tests): every HTTP request brings the gateway's identity. */
+export function createContext(orm: MikroORM, extraLoaders?: LoaderFactory, access: AccessPolicy = new AccessPolicy('', null, null), grants?: GrantCache): SubgraphContext {
   const em = orm.em.fork();
-  return { em, observations: observationLoader(em), history: historyLoader(em), targets: targetLoader(em), loaders: extraLoaders ? extraLoaders(em) : {} };
+  return { em, observations: observationLoader(em), history: historyLoader(em), targets: targetLoader(em), loaders: extraLoaders ? extraLoaders(em) : {}, access, grants };
 }
 
 /**

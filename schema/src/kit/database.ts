@@ -10,7 +10,8 @@ export const sqlStatements = { total: 0 };
 /** Counts statements; prints them only when `HUISHANG_SQL_DEBUG` is set. */
 class CountingLogger extends DefaultLogger {
   override logQuery(context: { query: string } & LogContext): void {
-    sqlStatements.total++;
+    // The grants refresh runs on a timer beside requests: it is not any request's statement.
+    if (context.label !== 'background') sqlStatements.total++;
     super.logQuery(context);
   }
 }

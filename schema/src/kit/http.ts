@@ -8,13 +8,30 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   /** Name used in messages: "energy subgraph", "gateway". */
   service: string;
   apollo: ApolloServer<TContext>;
-  context: (req: IncomingMessage) => Promise<TContext>;
+  context: (req: IncomingMessage, auth: unknown) => Promise<TContext>;
   routes?: Record<string, Route>;
+  /**
+   * Runs on every GraphQL request before Apollo sees it, with the raw body (a signature may be
+   * bound to it). What it returns is handed to `context`; an `HttpRefusal` it throws is the answer.
+   */
+  authenticate?: (req: IncomingMessage, rawBody: string) => unknown | Promise<unknown>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
 }
 
 export class PayloadTooLargeError extends Error {}
+
+/** A request refused before GraphQL runs: 401 without a valid identity, 429 over a rate limit, … */
+export class HttpRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -64,8 +81,20 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
       let body: unknown = undefined;
+      let text = '';
+      if (req.method === 'POST') text = await readBody(req, limit);
+      let auth: unknown = undefined;
+      if (options.authenticate) {
+        try {
+          auth = await options.authenticate(req, req.method === 'POST' ? text : url.search);
+        } catch (error) {
+          if (!(error instanceof HttpRefusal)) throw error;
+          for (const [key, value] of Object.entries(error.headers)) res.setHeader(key, value);
+          sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+          return;
+        }
+      }
       if (req.method === 'POST') {
-        const text = await readBody(req, limit);
         if ((headers.get('content-type') ?? '').includes('application/json') && text.length > 0) {
           try {
             body = JSON.parse(text);
@@ -79,7 +108,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       }
       const response = await options.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: () => options.context(req),
+        context: () => options.context(req, auth),
       });
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;

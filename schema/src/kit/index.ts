@@ -9,3 +9,6 @@ export * from './http';
 export * from './subgraph';
 export * from './seed';
 export * from './migrations';
+export * from './identity';
+export * from './access';
+export * from './grants';

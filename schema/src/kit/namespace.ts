@@ -38,7 +38,7 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
   const regionByCode = entities.regionByCode ?? ((code: string) => ({ code }));
   const load = async (ctx: SubgraphContext, kind: SubjectType, code: string, month: string, asOf?: Date | null): Promise<F> => {
     const at = asOf ? asOf.toISOString() : undefined;
-    return new namespace.figures().init(month, await ctx.observations.load({ subjectType: kind, subjectCode: code, month, asOf: at }), { kind, code, asOf: at });
+    return new namespace.figures().init(month, await ctx.observations.load({ subjectType: kind, subjectCode: code, month, asOf: at }), { kind, code, asOf: at }, ctx.access);
   };
   const asOfOptions = { nullable: true, description: 'Figures as they stood at this time, before later corrections (as the meeting saw them then).' };
 

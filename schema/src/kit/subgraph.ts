@@ -3,11 +3,14 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/core';
+import { AccessPolicy, createGrantTable, GrantCache, GrantRecord, seedDemoGrants } from './access';
 import { createContext, type LoaderFactory, type SubgraphContext } from './context';
-import { openDatabase, sqlStatements, type OpenDatabaseOptions } from './database';
+import { openDatabase, PortableMigration, sqlStatements, type OpenDatabaseOptions } from './database';
 import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation';
 import { formatError } from './formatError';
-import { createHttpServer, listen, onShutdown, sendJson } from './http';
+import { grantResolvers } from './grants';
+import { createHttpServer, HttpRefusal, listen, onShutdown, sendJson } from './http';
+import { gatewayVerifier, IDENTITY_HEADER, IdentityRejected, type Identity } from './identity';
 import { portVariable, servicePort, type SubgraphName } from './services';
 import type { ReportingDepartment } from '../reporting/submit';
 
@@ -30,9 +33,32 @@ export interface RunningSubgraph {
   stop: () => Promise<void>;
 }
 
+/** The kit's `access_grant` table: the last migration of every subgraph. */
+export class Migration20261125000000AccessGrants extends PortableMigration {
+  override async up(): Promise<void> {
+    this.schema((s) => createGrantTable(s));
+  }
+}
+
+/**
+ * What every subgraph has beyond its own definition: the grant register (table, queries and
+ * mutations). Added here so the five stay alike without five copies.
+ */
+export function subgraphParts(definition: SubgraphDefinition): { schema: SubgraphSchemaOptions; database: Omit<OpenDatabaseOptions, 'subgraph'> } {
+  const own = definition.schema();
+  return {
+    schema: { ...own, resolvers: [...own.resolvers, ...grantResolvers(definition.name, definition.reporting.catalogue)] },
+    database: {
+      ...definition.database,
+      entities: [...definition.database.entities, GrantRecord],
+      migrations: [...definition.database.migrations, Migration20261125000000AccessGrants],
+    },
+  };
+}
+
 /** The SDL a subgraph contributes to composition; needs no database. */
 export async function subgraphSdl(definition: SubgraphDefinition): Promise<string> {
-  return (await buildFederatedSchema(definition.schema())).sdl;
+  return (await buildFederatedSchema(subgraphParts(definition).schema)).sdl;
 }
 
 /** Opens the database (migrating and seeding it), builds the schema and serves it. */
@@ -40,16 +66,37 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   const service = `${definition.name} subgraph`;
   const port = servicePort(definition.name);
   const started = Date.now();
-  const orm = await openDatabase({ subgraph: definition.name, ...definition.database });
-  if (definition.seed && process.env.HUISHANG_SEED !== 'off') await definition.seed(orm);
-  const { schema } = await buildFederatedSchema(definition.schema());
+  // Refuse to start without the gateway's public key: with it, every request is checked.
+  const verifier = gatewayVerifier(definition.name);
+  const parts = subgraphParts(definition);
+  const orm = await openDatabase({ subgraph: definition.name, ...parts.database });
+  if (definition.seed && process.env.HUISHANG_SEED !== 'off') {
+    await definition.seed(orm);
+    await seedDemoGrants(orm, definition.name);
+  }
+  const grants = new GrantCache(orm);
+  await grants.start();
+  const { schema } = await buildFederatedSchema(parts.schema);
   let requests = 0;
+  let rejected = 0;
 
   const apollo = new ApolloServer<SubgraphContext>({
     schema,
     formatError,
     // Traces are for Apollo's hosted studio, which a government network never reaches.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      {
+        // What was read goes back to the gateway, which writes it into the audit trail.
+        requestDidStart: async () => ({
+          willSendResponse: async ({ response, contextValue }) => {
+            if (response.body.kind !== 'single' || !contextValue.access?.identity) return;
+            const result = response.body.singleResult;
+            result.extensions = { ...result.extensions, huishangReads: contextValue.access.reads.toJSON() };
+          },
+        }),
+      },
+    ],
     includeStacktraceInErrorResponses: process.env.NODE_ENV !== 'production',
     // Signals are handled once, by onShutdown below. Apollo's own handler would call stop() too, and
     // a second stop() during the first waits on a barrier Apollo Server 5 never resolves: the
@@ -62,9 +109,20 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   const server = createHttpServer<SubgraphContext>({
     service,
     apollo,
-    context: async (_req: IncomingMessage) => {
+    authenticate: (req: IncomingMessage, rawBody: string) => {
+      try {
+        return verifier.verify(req.headers[IDENTITY_HEADER], rawBody);
+      } catch (error) {
+        if (error instanceof IdentityRejected) {
+          rejected++;
+          throw new HttpRefusal(401, 'UNAUTHENTICATED', `${service}: ${error.message}`);
+        }
+        throw error;
+      }
+    },
+    context: async (_req: IncomingMessage, identity: unknown) => {
       requests++;
-      return createContext(orm, definition.loaders);
+      return createContext(orm, definition.loaders, new AccessPolicy(definition.name, identity as Identity, grants), grants);
     },
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service }),
@@ -87,6 +145,9 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
             '# HELP huishang_graphql_requests_total GraphQL requests received.',
             '# TYPE huishang_graphql_requests_total counter',
             `huishang_graphql_requests_total{service="${definition.name}"} ${requests}`,
+            '# HELP huishang_unsigned_requests_rejected_total Requests refused for want of a valid gateway signature.',
+            '# TYPE huishang_unsigned_requests_rejected_total counter',
+            `huishang_unsigned_requests_rejected_total{service="${definition.name}"} ${rejected}`,
             '',
           ].join('\n'),
         );
@@ -95,6 +156,7 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   });
   const bound = await listen(server, port, service, portVariable(definition.name));
   const stop = async () => {
+    grants.stop();
     await apollo.stop();
     await orm.close();
   };

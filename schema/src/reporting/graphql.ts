@@ -254,6 +254,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
       @Arg('dryRun', () => Boolean, { defaultValue: false, description: 'Validate only; write nothing.' }) dryRun: boolean,
       @Ctx() ctx: SubgraphContext,
     ): Promise<SubmissionResult> {
+      ctx.access.requireOwner(options.mutationName, `${department.name} figures`);
       try {
         const outcome = await submitBatch(ctx.em, department, batch, { dryRun });
         return Object.assign(new SubmissionResult(), {

@@ -6,7 +6,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { createContext } from '../kit/context';
 import { databaseSettings, openDatabase, sqlStatements, type DatabaseSettings } from '../kit/database';
 import { buildFederatedSchema } from '../kit/federation';
-import type { SubgraphDefinition } from '../kit/subgraph';
+import { subgraphParts, type SubgraphDefinition } from '../kit/subgraph';
 
 export interface Testbed {
   orm: MikroORM;
@@ -39,9 +39,10 @@ export async function openTestbed(definition: SubgraphDefinition): Promise<Testb
     tempDir = mkdtempSync(join(tmpdir(), `huishang-${definition.name}-`));
     settings = databaseSettings(definition.name, { HUISHANG_DATA_DIR: tempDir });
   }
-  const orm = await openDatabase({ subgraph: definition.name, ...definition.database, settings });
+  const parts = subgraphParts(definition);
+  const orm = await openDatabase({ subgraph: definition.name, ...parts.database, settings });
   await definition.seed?.(orm);
-  const { schema, sdl } = await buildFederatedSchema(definition.schema());
+  const { schema, sdl } = await buildFederatedSchema(parts.schema);
   const connection = () => orm.em.fork().getConnection();
   return {
     orm,

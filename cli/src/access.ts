@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CLIENT_ROLES, SUBGRAPH_NAMES, type ClientRole } from '@huishang/schema';
+import { AuditLog } from '@huishang/gateway/dist/src/access/audit';
+import { ClientStore, DocumentStore, openAccessDatabase, type ClientView } from '@huishang/gateway/dist/src/access/clients';
+import { ExitCode, UsageError, type Io } from './io';
+
+export const ACCESS_HELP = `huishang clients | documents | audit — who may call the gateway, and what they did
+
+  huishang clients add --department <name> --role <role> [--name TEXT] [--expires ISO] [--safelist] [--rate-limit N] [--json]
+      issues a client and prints its token once (only its hash is kept)
+  huishang clients list [--json]
+  huishang clients revoke <client id>
+  huishang clients update <client id> [--safelist | --no-safelist] [--rate-limit N]
+
+  huishang documents add FILE.graphql [--name TEXT]     register a persisted document (safelist)
+  huishang documents list [--json]
+
+  huishang audit verify [--json]     walk the hash chain; exit 1 if a record was edited or deleted
+  huishang audit export [--from ISO] [--to ISO] [--enterprise CODE] [--indicator CODE] [--month YYYY-MM]
+                        [--client ID] [--format jsonl|csv]
+
+Departments: ${SUBGRAPH_NAMES.join(', ')}. Roles: ${CLIENT_ROLES.join(', ')}.
+The database is the gateway's own "access" database: DATABASE_URL=postgres://host/base (database
+base_access), ACCESS_DATABASE_URL, or data/access.sqlite under HUISHANG_DATA_DIR.
+`;
+
+const logToStderr = (io: Io) => (message: string) => io.stderr.write(`${message}\n`);
+
+function printClients(io: Io, clients: ClientView[], json: boolean): void {
+  if (json) {
+    io.stdout.write(`${JSON.stringify(clients, null, 2)}\n`);
+    return;
+  }
+  for (const c of clients) {
+    io.stdout.write(`${c.id}  ${c.department.padEnd(10)} ${c.role.padEnd(14)} ${c.status.padEnd(8)} ${c.safelist ? 'safelist ' : ''}${c.name}${c.expiresAt ? `  (expires ${c.expiresAt})` : ''}\n`);
+  }
+}
+
+export async function clientsCommand(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      department: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      expires: { type: 'string' },
+      safelist: { type: 'boolean' },
+      'no-safelist': { type: 'boolean' },
+      'rate-limit': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help || !sub) {
+    io.stdout.write(ACCESS_HELP);
+    return sub ? ExitCode.Ok : ExitCode.Usage;
+  }
+  const rateLimit = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
+  if (rateLimit !== undefined && (!Number.isInteger(rateLimit) || rateLimit < 1)) throw new UsageError('--rate-limit must be a whole number of requests a minute', 'clients');
+  const orm = await openAccessDatabase(logToStderr(io));
+  try {
+    const store = new ClientStore(orm, 0);
+    switch (sub) {
+      case 'add': {
+        const department = values.department;
+        if (!department || !(SUBGRAPH_NAMES as readonly string[]).includes(department)) throw new UsageError(`--department is required: one of ${SUBGRAPH_NAMES.join(', ')}`, 'clients');
+        const role = (values.role ?? '').toUpperCase();
+        if (!(CLIENT_ROLES as readonly string[]).includes(role)) throw new UsageError(`--role is required: one of ${CLIENT_ROLES.join(', ')}`, 'clients');
+        let expiresAt: Date | null = null;
+        if (values.expires) {
+          expiresAt = new Date(values.expires);
+          if (Number.isNaN(expiresAt.getTime())) throw new UsageError(`--expires ${values.expires}: an ISO time such as 2027-06-30T00:00:00Z`, 'clients');
+        }
+        const { client, token } = await store.add({ name: values.name ?? `${department} ${role.toLowerCase()}`, department, role: role as ClientRole, expiresAt, safelist: values.safelist ?? false, rateLimit: rateLimit ?? null });
+        if (values.json) io.stdout.write(`${JSON.stringify({ ...client, token }, null, 2)}\n`);
+        else io.stdout.write(`client ${client.id} (${client.department} ${client.role}) added.\ntoken (shown once; send as "Authorization: Bearer <token>"):\n${token}\n`);
+        return ExitCode.Ok;
+      }
+      case 'list':
+        printClients(io, await store.list(), values.json ?? false);
+        return ExitCode.Ok;
+      case 'revoke': {
+        if (positionals.length !== 1) throw new UsageError('name the client id to revoke', 'clients');
+        const client = await store.revoke(positionals[0]);
+        io.stdout.write(`client ${client.id} revoked at ${client.revokedAt}\n`);
+        return ExitCode.Ok;
+      }
+      case 'update': {
+        if (positionals.length !== 1) throw new UsageError('name the client id to update', 'clients');
+        const safelist = values.safelist ? true : values['no-safelist'] ? false : undefined;
+        printClients(io, [await store.update(positionals[0], { safelist, rateLimit })], values.json ?? false);
+        return ExitCode.Ok;
+      }
+      default:
+        throw new UsageError(`unknown subcommand ${JSON.stringify(sub)}: add, list, revoke or update`, 'clients');
+    }
+  } finally {
+    await orm.close();
+  }
+}
+
+export async function documentsCommand(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { name: { type: 'string' }, json: { type: 'boolean' } } });
+  const orm = await openAccessDatabase(logToStderr(io));
+  try {
+    const store = new DocumentStore(orm, 0);
+    if (sub === 'add') {
+      if (positionals.length !== 1) throw new UsageError('name the .graphql file to register', 'documents');
+      const sha256 = await store.register(values.name ?? basename(positionals[0]), readFileSync(positionals[0], 'utf8'));
+      io.stdout.write(`${values.json ? JSON.stringify({ sha256 }) : `registered ${positionals[0]}: sha256 ${sha256}`}\n`);
+      return ExitCode.Ok;
+    }
+    if (sub === 'list') {
+      const documents = await store.list();
+      io.stdout.write(values.json ? `${JSON.stringify(documents, null, 2)}\n` : documents.map((d) => `${d.sha256}  ${d.name}\n`).join(''));
+      return ExitCode.Ok;
+    }
+    throw new UsageError(`unknown subcommand ${JSON.stringify(sub ?? '')}: add or list`, 'documents');
+  } finally {
+    await orm.close();
+  }
+}
+
+const CSV_COLUMNS = ['seq', 'at', 'clientId', 'department', 'role', 'requestId', 'operationName', 'documentHash', 'fields', 'indicators', 'enterprises', 'months', 'outcome', 'errorCodes', 'durationMs', 'prevHash', 'hash'] as const;
+const csvCell = (value: unknown) => {
+  const text = Array.isArray(value) ? value.join(' ') : value === null || value === undefined ? '' : String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+export async function auditCommand(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      json: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      enterprise: { type: 'string' },
+      indicator: { type: 'string' },
+      month: { type: 'string' },
+      client: { type: 'string' },
+      format: { type: 'string' },
+    },
+  });
+  const orm = await openAccessDatabase(logToStderr(io));
+  try {
+    const log = new AuditLog(orm);
+    if (sub === 'verify') {
+      const report = await log.verify();
+      if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else if (report.ok) io.stdout.write(`audit trail intact: ${report.records} records, chain head ${report.lastHash}\n`);
+      else io.stdout.write(`audit trail BROKEN (${report.records} records):\n${report.problems.map((p) => `  record ${p.seq}: ${p.problem}\n`).join('')}`);
+      return report.ok ? ExitCode.Ok : ExitCode.Refused;
+    }
+    if (sub === 'export') {
+      const format = values.format ?? 'jsonl';
+      if (format !== 'jsonl' && format !== 'csv') throw new UsageError('--format jsonl or csv', 'audit');
+      if (format === 'csv') io.stdout.write(`${CSV_COLUMNS.join(',')}\n`);
+      let after = 0;
+      for (;;) {
+        const page = await log.query({ from: values.from, to: values.to, enterprise: values.enterprise, indicator: values.indicator, month: values.month, clientId: values.client }, 1000, after);
+        if (!page.length) break;
+        for (const record of page) {
+          io.stdout.write(format === 'csv' ? `${CSV_COLUMNS.map((c) => csvCell(record[c])).join(',')}\n` : `${JSON.stringify(record)}\n`);
+        }
+        after = page[page.length - 1].seq;
+      }
+      return ExitCode.Ok;
+    }
+    throw new UsageError(`unknown subcommand ${JSON.stringify(sub ?? '')}: verify or export`, 'audit');
+  } finally {
+    await orm.close();
+  }
+}

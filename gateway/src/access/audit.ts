@@ -1,0 +1,229 @@
+import { createHash } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/core';
+import type { Knex } from '@mikro-orm/knex';
+
+/** What the audit trail keeps of one request (留痕): who, when, what was asked and read, how it ended. */
+export interface AuditEntry {
+  at: string;
+  clientId: string | null;
+  department: string | null;
+  role: string | null;
+  requestId: string;
+  operationName: string | null;
+  documentHash: string | null;
+  /** Schema coordinates the operation selected: `Query.enterprise`, `FinanceFigures.loansOutstanding`. */
+  fields: string[];
+  /** Indicator codes the subgraphs served. */
+  indicators: string[];
+  /** Credit codes of enterprises whose figures were served. */
+  enterprises: string[];
+  /** Months of the figures served. */
+  months: string[];
+  /** OK, PARTIAL (data with errors), ERROR, or the refusal: UNAUTHENTICATED, RATE_LIMITED, … */
+  outcome: string;
+  errorCodes: string[];
+  durationMs: number;
+}
+
+export interface AuditRecord extends AuditEntry {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The chained hash of a record: SHA-256 over the previous hash and the record's fields in a fixed order. */
+export function chainHash(prevHash: string, seq: number, entry: AuditEntry): string {
+  const canonical = JSON.stringify([
+    seq,
+    entry.at,
+    entry.clientId,
+    entry.department,
+    entry.role,
+    entry.requestId,
+    entry.operationName,
+    entry.documentHash,
+    entry.fields,
+    entry.indicators,
+    entry.enterprises,
+    entry.months,
+    entry.outcome,
+    entry.errorCodes,
+    entry.durationMs,
+  ]);
+  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+}
+
+interface Row {
+  seq: number | string;
+  at: string;
+  client_id: string | null;
+  department: string | null;
+  role: string | null;
+  request_id: string;
+  operation_name: string | null;
+  document_hash: string | null;
+  fields: string;
+  indicators: string;
+  enterprises: string;
+  months: string;
+  outcome: string;
+  error_codes: string;
+  duration_ms: number | string;
+  prev_hash: string;
+  hash: string;
+}
+
+function fromRow(row: Row): AuditRecord {
+  return {
+    seq: Number(row.seq),
+    at: row.at,
+    clientId: row.client_id,
+    department: row.department,
+    role: row.role,
+    requestId: row.request_id,
+    operationName: row.operation_name,
+    documentHash: row.document_hash,
+    fields: JSON.parse(row.fields),
+    indicators: JSON.parse(row.indicators),
+    enterprises: JSON.parse(row.enterprises),
+    months: JSON.parse(row.months),
+    outcome: row.outcome,
+    errorCodes: JSON.parse(row.error_codes),
+    durationMs: Number(row.duration_ms),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** Any PostgreSQL advisory lock number works as long as every writer of the trail uses the same. */
+const CHAIN_LOCK = 4_820_151;
+
+export interface AuditFilter {
+  clientId?: string | null;
+  department?: string | null;
+  enterprise?: string | null;
+  indicator?: string | null;
+  month?: string | null;
+  from?: string | null;
+  to?: string | null;
+  outcome?: string | null;
+}
+
+export interface IntegrityReport {
+  ok: boolean;
+  records: number;
+  lastSeq: number;
+  lastHash: string;
+  problems: { seq: number; problem: string }[];
+}
+
+/**
+ * The append-only, hash-chained audit trail. Requests in flight together are written in one
+ * transaction (group commit): the chain head is read and extended under a lock (PostgreSQL
+ * advisory lock; SQLite's single writer), so replicas sharing the database extend one chain.
+ * `append` resolves only once the record is committed: the gateway answers after that, or not at all.
+ */
+export class AuditLog {
+  private queue: { entry: AuditEntry; resolve: () => void; reject: (error: Error) => void }[] = [];
+  private flushing: Promise<void> | null = null;
+  private readonly knex: Knex;
+  private readonly postgres: boolean;
+
+  constructor(orm: MikroORM) {
+    this.knex = (orm.em.getConnection() as unknown as { getKnex(): Knex }).getKnex();
+    this.postgres = orm.em.getDriver().constructor.name.startsWith('PostgreSql');
+  }
+
+  append(entry: AuditEntry): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ entry, resolve, reject });
+      if (!this.flushing) this.flushing = this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    // Let the requests finishing in this turn join the batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, 500);
+      try {
+        await this.knex.transaction(async (trx) => {
+          if (this.postgres) await trx.raw('select pg_advisory_xact_lock(?)', [CHAIN_LOCK]);
+          const head = (await trx('audit_record').select('seq', 'hash').orderBy('seq', 'desc').limit(1)) as { seq: number | string; hash: string }[];
+          let seq = head.length ? Number(head[0].seq) : 0;
+          let prevHash = head.length ? head[0].hash : GENESIS_HASH;
+          const rows = batch.map(({ entry }) => {
+            seq += 1;
+            const hash = chainHash(prevHash, seq, entry);
+            const row = {
+              seq,
+              at: entry.at,
+              client_id: entry.clientId,
+              department: entry.department,
+              role: entry.role,
+              request_id: entry.requestId,
+              operation_name: entry.operationName,
+              document_hash: entry.documentHash,
+              fields: JSON.stringify(entry.fields),
+              indicators: JSON.stringify(entry.indicators),
+              enterprises: JSON.stringify(entry.enterprises),
+              months: JSON.stringify(entry.months),
+              outcome: entry.outcome,
+              error_codes: JSON.stringify(entry.errorCodes),
+              duration_ms: entry.durationMs,
+              prev_hash: prevHash,
+              hash,
+            };
+            prevHash = hash;
+            return row;
+          });
+          await trx('audit_record').insert(rows);
+        });
+        for (const item of batch) item.resolve();
+      } catch (error) {
+        for (const item of batch) item.reject(error as Error);
+      }
+    }
+    this.flushing = null;
+  }
+
+  async query(filter: AuditFilter, first = 100, after = 0): Promise<AuditRecord[]> {
+    let q = this.knex('audit_record').select('*').where('seq', '>', after).orderBy('seq', 'asc').limit(Math.min(Math.max(first, 1), 1000));
+    if (filter.clientId) q = q.where('client_id', filter.clientId);
+    if (filter.department) q = q.where('department', filter.department);
+    if (filter.outcome) q = q.where('outcome', filter.outcome);
+    if (filter.from) q = q.where('at', '>=', filter.from);
+    if (filter.to) q = q.where('at', '<', filter.to);
+    // JSON arrays of quoted codes: a quoted match is an exact element match.
+    if (filter.enterprise) q = q.where('enterprises', 'like', `%${JSON.stringify(filter.enterprise)}%`);
+    if (filter.indicator) q = q.where('indicators', 'like', `%${JSON.stringify(filter.indicator)}%`);
+    if (filter.month) q = q.where('months', 'like', `%${JSON.stringify(filter.month)}%`);
+    return ((await q) as Row[]).map(fromRow);
+  }
+
+  /** Walks the whole chain: a changed record breaks its own hash, a deleted one the sequence and the next link. */
+  async verify(): Promise<IntegrityReport> {
+    const problems: IntegrityReport['problems'] = [];
+    let expectedSeq = 1;
+    let prevHash = GENESIS_HASH;
+    let records = 0;
+    let after = 0;
+    for (;;) {
+      const rows = ((await this.knex('audit_record').select('*').where('seq', '>', after).orderBy('seq', 'asc').limit(5_000)) as Row[]).map(fromRow);
+      if (!rows.length) break;
+      for (const record of rows) {
+        records++;
+        if (record.seq !== expectedSeq) problems.push({ seq: record.seq, problem: `records ${expectedSeq}–${record.seq - 1} are missing (deleted)` });
+        if (record.prevHash !== prevHash) problems.push({ seq: record.seq, problem: 'does not link to the record before it (a record was deleted or replaced)' });
+        const recomputed = chainHash(record.prevHash, record.seq, record);
+        if (recomputed !== record.hash) problems.push({ seq: record.seq, problem: 'its content does not match its hash (the record was edited)' });
+        expectedSeq = record.seq + 1;
+        prevHash = record.hash;
+        after = record.seq;
+      }
+    }
+    return { ok: problems.length === 0, records, lastSeq: expectedSeq - 1, lastHash: prevHash, problems };
+  }
+}

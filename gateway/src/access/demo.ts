@@ -1,0 +1,16 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EXAMPLE_QUERIES } from '../examples';
+import type { DocumentStore } from './clients';
+
+/**
+ * The embedded default registers the documents its own tools send, so a demo client put in
+ * safelist mode can still run them: the briefing tool's meeting pack and GraphiQL's examples.
+ */
+export async function registerDemoDocuments(documents: DocumentStore): Promise<void> {
+  const briefing = resolve(__dirname, '..', '..', '..', '..', 'briefing', 'queries', 'meeting-pack.graphql');
+  if (existsSync(briefing)) await documents.register('briefing: meeting-pack', readFileSync(briefing, 'utf8'));
+  for (const example of EXAMPLE_QUERIES) await documents.register(`graphiql: ${example.title}`, example.query);
+}
+
+export const BRIEFING_DOCUMENT = join('briefing', 'queries', 'meeting-pack.graphql');

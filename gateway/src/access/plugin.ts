@@ -1,0 +1,116 @@
+import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import { GraphQLError, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { GatewayContext } from '../context';
+import type { AuditEntry, AuditLog } from './audit';
+import { documentHash, type DocumentStore } from './clients';
+
+/** Roles that may introspect in production mode: people exploring the graph, not machines. */
+const INTROSPECTING_ROLES = new Set(['ANALYST', 'ADMINISTRATOR']);
+
+/** `Query.enterprise`, `FinanceFigures.loansOutstanding`, … the operation selects (cached per document). */
+const coordinateCache = new Map<string, string[]>();
+export function fieldCoordinates(schema: GraphQLSchema, document: DocumentNode, key: string): string[] {
+  const cached = coordinateCache.get(key);
+  if (cached) return cached;
+  const typeInfo = new TypeInfo(schema);
+  const found = new Set<string>();
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field() {
+        const parent = typeInfo.getParentType();
+        const field = typeInfo.getFieldDef();
+        if (parent && field && !field.name.startsWith('__')) found.add(`${parent.name}.${field.name}`);
+      },
+    }),
+  );
+  const coordinates = [...found].sort();
+  if (coordinateCache.size > 2_000) coordinateCache.clear();
+  coordinateCache.set(key, coordinates);
+  return coordinates;
+}
+
+function selectsIntrospection(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (node.name.value === '__schema' || node.name.value === '__type') found = true;
+    },
+  });
+  return found;
+}
+
+export interface AccessPluginOptions {
+  audit: AuditLog;
+  documents: DocumentStore;
+  production: boolean;
+}
+
+/** The caller's request as the audit trail keeps it; also used for requests refused before GraphQL. */
+export function auditEntry(context: GatewayContext, outcome: string, errorCodes: string[], extra: Partial<AuditEntry> = {}): AuditEntry {
+  const client = context.client;
+  const reads = context.reads;
+  return {
+    at: new Date(context.startedAt).toISOString(),
+    clientId: client?.clientId ?? null,
+    department: client?.department ?? null,
+    role: client?.role ?? null,
+    requestId: context.requestId,
+    operationName: null,
+    documentHash: null,
+    fields: [],
+    indicators: [...reads.indicators].sort(),
+    enterprises: [...reads.enterprises].sort(),
+    months: [...reads.months].sort(),
+    outcome,
+    errorCodes: [...new Set(errorCodes)].sort(),
+    durationMs: Date.now() - context.startedAt,
+    ...extra,
+  };
+}
+
+/**
+ * At the edge, per request: production's introspection rule, safelist mode, and the audit record
+ * written before the answer leaves. If the record cannot be written the answer is withheld.
+ */
+export function accessPlugin(options: AccessPluginOptions): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      let operationName: string | null = null;
+      let hash: string | null = null;
+      let fields: string[] = [];
+      return {
+        async didResolveOperation({ contextValue, document, operationName: name, schema, source }) {
+          operationName = name ?? null;
+          hash = documentHash(source);
+          fields = fieldCoordinates(schema, document, hash);
+          const client = contextValue.client;
+          if (client?.safelist && (await options.documents.get(hash)) === undefined) {
+            throw new GraphQLError(`client ${client.clientId} is in safelist mode: only registered persisted documents run, and this document (sha256 ${hash}) is not registered`, {
+              extensions: { code: 'PERSISTED_QUERY_NOT_ALLOWED', http: { status: 403 } },
+            });
+          }
+          if (options.production && selectsIntrospection(document) && !INTROSPECTING_ROLES.has(client?.role ?? '')) {
+            throw new GraphQLError('introspection is for analysts and administrators in production mode', { extensions: { code: 'FORBIDDEN', field: '__schema', http: { status: 403 } } });
+          }
+        },
+        async willSendResponse(requestContext: GraphQLRequestContextWillSendResponse<GatewayContext>) {
+          const { response, contextValue } = requestContext;
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          const codes = (result.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+          const outcome = !result.errors?.length ? 'OK' : result.data ? 'PARTIAL' : 'ERROR';
+          try {
+            await options.audit.append(auditEntry(contextValue, outcome, codes, { operationName, documentHash: hash, fields }));
+          } catch (error) {
+            console.error(`gateway: audit trail not written, answer withheld (request ${contextValue.requestId}): ${(error as Error).message}`);
+            response.http.status = 503;
+            response.body.singleResult = {
+              errors: [{ message: 'the audit trail could not be written, so the request is refused rather than served unlogged; try again later', extensions: { code: 'AUDIT_UNAVAILABLE' } }],
+            };
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,228 @@
+import { Entity, Index, PrimaryKey, Property, type EntityManager, type MikroORM } from '@mikro-orm/core';
+import type { Knex } from '@mikro-orm/knex';
+import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../errors';
+import type { IndicatorDefinition, SharingCategory, SubjectType } from '../observation/indicator';
+import type { Identity } from './identity';
+
+/**
+ * A grant (授权): the owning department lets another department read its conditionally shared
+ * (有条件共享) enterprise-level figures, for a stated purpose, until a date. Kept in the owner's own
+ * database, so the owner alone decides; revoking keeps the row (who revoked it and when).
+ */
+@Entity({ tableName: 'access_grant' })
+@Index({ name: 'access_grant_grantee_index', properties: ['grantee'] })
+export class GrantRecord {
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  /** Department allowed to read. */
+  @Property({ type: 'string', length: 32 })
+  grantee!: string;
+
+  /** Comma-separated indicator codes, or `*` for every conditionally shared indicator of the owner. */
+  @Property({ type: 'string', length: 1024 })
+  indicators!: string;
+
+  @Property({ type: 'string', length: 512 })
+  purpose!: string;
+
+  /** Client id of the owner's administrator who granted it. */
+  @Property({ type: 'string', length: 64 })
+  grantedBy!: string;
+
+  @Property({ type: 'datetime' })
+  grantedAt!: Date;
+
+  @Property({ type: 'datetime' })
+  expiresAt!: Date;
+
+  @Property({ type: 'datetime', nullable: true })
+  revokedAt: Date | null = null;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  revokedBy: string | null = null;
+}
+
+/** The `access_grant` table; every subgraph's migration list ends with the kit's AccessGrants migration. */
+export function createGrantTable(schema: Knex.SchemaBuilder): Knex.SchemaBuilder {
+  return schema.createTable('access_grant', (t) => {
+    t.increments('id').primary();
+    t.string('grantee', 32).notNullable();
+    t.string('indicators', 1024).notNullable();
+    t.string('purpose', 512).notNullable();
+    t.string('granted_by', 64).notNullable();
+    t.datetime('granted_at', { useTz: true }).notNullable();
+    t.datetime('expires_at', { useTz: true }).notNullable();
+    t.datetime('revoked_at', { useTz: true }).nullable();
+    t.string('revoked_by', 64).nullable();
+    t.index(['grantee'], 'access_grant_grantee_index');
+  });
+}
+
+export interface ActiveGrant {
+  id: number;
+  grantee: string;
+  indicators: ReadonlySet<string> | '*';
+  expiresAt: number;
+}
+
+/** Statements the logger must not count as a request's: the grants refresh runs beside requests. */
+export const BACKGROUND_LABEL = 'background';
+
+/**
+ * The owner's unrevoked grants, kept in memory and re-read every few seconds
+ * (`HUISHANG_GRANT_REFRESH_MS`, default 5000) and at once after a grant or revocation here: a
+ * request never waits on the grants table. Expiry is judged at each read, so a grant stops
+ * working the moment it expires; a revocation made on another replica takes effect within one
+ * refresh.
+ */
+export class GrantCache {
+  private grants: ActiveGrant[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly orm: MikroORM) {}
+
+  async start(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+    await this.refresh();
+    const every = Number(env.HUISHANG_GRANT_REFRESH_MS ?? 5_000);
+    if (Number.isFinite(every) && every > 0) {
+      this.timer = setInterval(() => this.refresh().catch((error) => console.error(`grants refresh failed: ${(error as Error).message}`)), every);
+      this.timer.unref();
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async refresh(): Promise<void> {
+    const rows = await this.orm.em.fork().find(GrantRecord, { revokedAt: null }, { orderBy: { id: 'asc' }, loggerContext: { label: BACKGROUND_LABEL } });
+    this.grants = rows.map((row) => ({
+      id: row.id,
+      grantee: row.grantee,
+      indicators: row.indicators === '*' ? '*' : new Set(row.indicators.split(',')),
+      expiresAt: new Date(row.expiresAt).getTime(),
+    }));
+  }
+
+  /** The grant letting `department` read `indicator` now, if any. */
+  find(department: string, indicator: string, now = Date.now()): ActiveGrant | undefined {
+    return this.grants.find((g) => g.grantee === department && g.expiresAt > now && (g.indicators === '*' || g.indicators.has(indicator)));
+  }
+}
+
+/** What a request read, reported back to the gateway for the audit trail. */
+export class ReadLog {
+  readonly indicators = new Set<string>();
+  readonly enterprises = new Set<string>();
+  readonly months = new Set<string>();
+  readonly denied = new Set<string>();
+
+  toJSON(): { indicators: string[]; enterprises: string[]; months: string[]; denied: string[] } {
+    return { indicators: [...this.indicators].sort(), enterprises: [...this.enterprises].sort(), months: [...this.months].sort(), denied: [...this.denied].sort() };
+  }
+}
+
+export function forbidden(field: string, reason: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(`Access denied to "${field}": ${reason}`, { extensions: { code: ErrorCode.Forbidden, field, reason, ...extra } });
+}
+
+const CATEGORY_NAMES: Record<SharingCategory, string> = {
+  UNCONDITIONAL: 'unconditionally shared (无条件共享)',
+  CONDITIONAL: 'conditionally shared (有条件共享)',
+  NOT_SHARED: 'not shared (不予共享)',
+};
+
+/**
+ * One request's view of the sharing rules (政务信息资源共享管理暂行办法, 2016), judged by the
+ * department that owns the data:
+ * - the owner's own clients see everything it holds;
+ * - region-level figures (district aggregates) of shared indicators are unconditional;
+ * - enterprise-level figures of a CONDITIONAL indicator need a live grant to the caller's department;
+ * - NOT_SHARED figures are the owner's alone, at every level.
+ * `identity` is null only for in-process callers (a subgraph's own tests): every HTTP request
+ * carries the gateway's signed identity or is refused before it gets here.
+ */
+export class AccessPolicy {
+  readonly reads = new ReadLog();
+
+  constructor(
+    readonly owner: string,
+    readonly identity: Identity | null,
+    private readonly grants: GrantCache | null,
+  ) {}
+
+  /** Null when allowed; otherwise why not. */
+  denial(definition: IndicatorDefinition, subject: SubjectType): string | null {
+    const identity = this.identity;
+    if (!identity || identity.department === this.owner) return null;
+    const category = definition.sharing;
+    if (category === 'NOT_SHARED') return `${definition.code} (${definition.name}) is ${CATEGORY_NAMES[category]}: only the ${this.owner} department reads it`;
+    if (category === 'UNCONDITIONAL' || subject === 'REGION') return null;
+    if (this.grants?.find(identity.department, definition.code)) return null;
+    return `${definition.code} (${definition.name}) of an enterprise is ${CATEGORY_NAMES[category]}: the ${identity.department} department holds no live grant from ${this.owner}`;
+  }
+
+  /** Throws FORBIDDEN naming the field when the caller may not read the figure; records the read otherwise. */
+  check(field: string, definition: IndicatorDefinition, subject: { kind: SubjectType; code: string }, month?: string): void {
+    const denial = this.denial(definition, subject.kind);
+    if (denial) {
+      this.reads.denied.add(`${definition.code}@${subject.code}`);
+      throw forbidden(field, denial, { indicator: definition.code, sharing: definition.sharing, owner: this.owner });
+    }
+    this.record(definition.code, subject, month);
+  }
+
+  record(indicator: string, subject: { kind: SubjectType; code: string }, month?: string): void {
+    this.reads.indicators.add(indicator);
+    if (subject.kind === 'ENTERPRISE') this.reads.enterprises.add(subject.code);
+    if (month) this.reads.months.add(month);
+  }
+
+  /** Writes are the owner's alone (报送 is the reporting department's own act). */
+  requireOwner(field: string, what: string): void {
+    const identity = this.identity;
+    if (!identity) return;
+    if (identity.department !== this.owner) throw forbidden(field, `${what} belong to the ${this.owner} department; a ${identity.department} client may not write them`);
+    if (identity.role === 'MEETING_MEMBER') throw forbidden(field, 'meeting members read; reporting is for the department’s analysts, integrations and administrators');
+  }
+
+  /** Administration of the owner's grants: its administrators only. */
+  requireOwnerAdministrator(field: string): Identity | null {
+    const identity = this.identity;
+    if (!identity) return null;
+    if (identity.department !== this.owner || identity.role !== 'ADMINISTRATOR') {
+      throw forbidden(field, `only an administrator of the ${this.owner} department manages its grants; the caller is a ${identity.department} ${identity.role.toLowerCase()}`);
+    }
+    return identity;
+  }
+}
+
+export type { EntityManager };
+
+/** The department that chairs the meeting (the industry bureau, 工信局) reads every department's enterprise figures for it. */
+export const MEETING_SECRETARIAT = 'industry';
+
+/**
+ * The demo city's standing grants: every other department lets the secretariat read its
+ * conditionally shared enterprise figures for the monthly meeting, for two years from the seeding.
+ * Nothing is granted when the register already has rows (a restart, or real grants).
+ */
+export async function seedDemoGrants(orm: MikroORM, owner: string): Promise<void> {
+  if (owner === MEETING_SECRETARIAT) return;
+  const em = orm.em.fork();
+  if ((await em.count(GrantRecord, {})) > 0) return;
+  const now = new Date();
+  em.create(GrantRecord, {
+    grantee: MEETING_SECRETARIAT,
+    indicators: '*',
+    purpose: '工业经济运行会商 (the monthly industrial-economy consultation meeting): the secretariat follows key enterprises',
+    grantedBy: 'demo-seed',
+    grantedAt: now,
+    expiresAt: new Date(now.getTime() + 2 * 365 * 24 * 3600 * 1000),
+    revokedAt: null,
+    revokedBy: null,
+  });
+  await em.flush();
+}

@@ -1,0 +1,140 @@
+import { Arg, Ctx, Directive, Field, GraphQLISODateTime, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { badUserInput, notFound } from '../errors';
+import type { IndicatorCatalogue } from '../observation/catalogue';
+import { GrantRecord } from './access';
+import type { SubgraphContext } from './context';
+import { SUBGRAPH_NAMES } from './services';
+
+@Directive('@shareable')
+@ObjectType('AccessGrant', { description: 'A grant (授权): the owning department lets another read its conditionally shared (有条件共享) enterprise figures, for a purpose, until a date.' })
+export class AccessGrant {
+  @Field(() => Int, { description: 'Number of the grant in the owner’s register.' })
+  id: number;
+  @Field({ description: 'Department that owns the data and granted access.' })
+  owner: string;
+  @Field({ description: 'Department allowed to read.' })
+  grantee: string;
+  @Field(() => [String], { description: 'Indicator codes covered; ["*"] for all of the owner’s conditionally shared indicators.' })
+  indicators: string[];
+  @Field({ description: 'Why the grantee needs the data (用途), as stated when granted.' })
+  purpose: string;
+  @Field({ description: 'Client id of the owner’s administrator who granted it.' })
+  grantedBy: string;
+  @Field(() => GraphQLISODateTime)
+  grantedAt: Date;
+  @Field(() => GraphQLISODateTime)
+  expiresAt: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  revokedAt: Date | null;
+  @Field(() => String, { nullable: true })
+  revokedBy: string | null;
+  @Field({ description: 'Neither revoked nor expired now.' })
+  active: boolean;
+
+  static from(owner: string, row: GrantRecord, now = Date.now()): AccessGrant {
+    return Object.assign(new AccessGrant(), {
+      id: row.id,
+      owner,
+      grantee: row.grantee,
+      indicators: row.indicators.split(','),
+      purpose: row.purpose,
+      grantedBy: row.grantedBy,
+      grantedAt: new Date(row.grantedAt),
+      expiresAt: new Date(row.expiresAt),
+      revokedAt: row.revokedAt ? new Date(row.revokedAt) : null,
+      revokedBy: row.revokedBy,
+      active: !row.revokedAt && new Date(row.expiresAt).getTime() > now,
+    });
+  }
+}
+
+@InputType('AccessGrantInput')
+export class AccessGrantInput {
+  @Field({ description: 'Department to grant: industry, finance, energy, statistics or hr.' })
+  grantee: string;
+  @Field(() => [String], { nullable: true, description: 'Conditionally shared indicator codes; omitted: all of them.' })
+  indicators?: string[] | null;
+  @Field({ description: 'Purpose (用途): required, recorded, shown to both sides.' })
+  purpose: string;
+  @Field(() => GraphQLISODateTime, { description: 'When the grant ends; at most five years ahead.' })
+  expiresAt: Date;
+}
+
+const capitalised = (name: string) => name[0].toUpperCase() + name.slice(1);
+const FIVE_YEARS_MS = 5 * 366 * 24 * 3600 * 1000;
+
+/**
+ * Every department's grant register on the graph: `grantFinanceAccess`, `revokeFinanceGrant`,
+ * `financeGrants`. The owner's administrators grant and revoke; the owner sees all its grants,
+ * other departments the grants made to them.
+ */
+export function grantResolvers(owner: string, catalogue: IndicatorCatalogue): Function[] {
+  const conditional = catalogue.definitions.filter((d) => d.sharing === 'CONDITIONAL').map((d) => d.code);
+
+  @Resolver()
+  class GrantResolver {
+    @Query(() => [AccessGrant], { name: `${owner}Grants`, description: `Grants of the ${owner} department’s conditionally shared data (授权登记): all of them for its own clients, those made to the caller’s department for others.` })
+    async grants(
+      @Arg('includeInactive', { defaultValue: false, description: 'Also revoked and expired grants.' }) includeInactive: boolean,
+      @Ctx() ctx: SubgraphContext,
+    ): Promise<AccessGrant[]> {
+      const identity = ctx.access.identity;
+      const where = identity && identity.department !== owner ? { grantee: identity.department } : {};
+      const rows = await ctx.em.find(GrantRecord, where, { orderBy: { id: 'asc' } });
+      return rows.map((row) => AccessGrant.from(owner, row)).filter((g) => includeInactive || g.active);
+    }
+
+    @Mutation(() => AccessGrant, { name: `grant${capitalised(owner)}Access`, description: `Grant another department read access to the ${owner} department’s conditionally shared enterprise figures (administrators of ${owner} only).` })
+    async grant(@Arg('input', () => AccessGrantInput) input: AccessGrantInput, @Ctx() ctx: SubgraphContext): Promise<AccessGrant> {
+      const field = `grant${capitalised(owner)}Access`;
+      const identity = ctx.access.requireOwnerAdministrator(field);
+      if (!(SUBGRAPH_NAMES as readonly string[]).includes(input.grantee)) throw badUserInput('input.grantee', `unknown department ${JSON.stringify(input.grantee)}; one of ${SUBGRAPH_NAMES.join(', ')}`);
+      if (input.grantee === owner) throw badUserInput('input.grantee', `the ${owner} department needs no grant to read its own data`);
+      const indicators = input.indicators ?? ['*'];
+      if (indicators.length === 0) throw badUserInput('input.indicators', 'name at least one indicator, or omit the list for all');
+      for (const code of indicators) {
+        if (code === '*' && indicators.length === 1) continue;
+        if (!catalogue.has(code)) throw badUserInput('input.indicators', `unknown indicator ${JSON.stringify(code)}; ${owner} publishes ${catalogue.codes().join(', ')}`, { code: 'UNKNOWN_INDICATOR' });
+        const sharing = catalogue.get(code).sharing;
+        if (sharing !== 'CONDITIONAL') {
+          throw badUserInput('input.indicators', `${code} is ${sharing === 'NOT_SHARED' ? 'not shared (不予共享): it cannot be granted' : 'unconditionally shared: it needs no grant'}; conditionally shared ones are ${conditional.join(', ')}`);
+        }
+      }
+      const purpose = input.purpose.trim();
+      if (purpose.length < 4) throw badUserInput('input.purpose', 'state the purpose (用途) in a few words');
+      const now = Date.now();
+      const expires = new Date(input.expiresAt).getTime();
+      if (!(expires > now)) throw badUserInput('input.expiresAt', 'must be in the future');
+      if (expires - now > FIVE_YEARS_MS) throw badUserInput('input.expiresAt', 'at most five years ahead; renew it then');
+      const row = ctx.em.create(GrantRecord, {
+        grantee: input.grantee,
+        indicators: indicators.join(','),
+        purpose,
+        grantedBy: identity?.clientId ?? 'internal',
+        grantedAt: new Date(now),
+        expiresAt: new Date(expires),
+        revokedAt: null,
+        revokedBy: null,
+      });
+      await ctx.em.flush();
+      await ctx.grants?.refresh();
+      return AccessGrant.from(owner, row);
+    }
+
+    @Mutation(() => AccessGrant, { name: `revoke${capitalised(owner)}Grant`, description: `Revoke a grant of the ${owner} department (administrators of ${owner} only); the record stays, marked revoked.` })
+    async revoke(@Arg('id', () => Int) id: number, @Ctx() ctx: SubgraphContext): Promise<AccessGrant> {
+      const identity = ctx.access.requireOwnerAdministrator(`revoke${capitalised(owner)}Grant`);
+      const row = await ctx.em.findOne(GrantRecord, { id });
+      if (!row) throw notFound('Grant', String(id));
+      if (!row.revokedAt) {
+        row.revokedAt = new Date();
+        row.revokedBy = identity?.clientId ?? 'internal';
+        await ctx.em.flush();
+        await ctx.grants?.refresh();
+      }
+      return AccessGrant.from(owner, row);
+    }
+  }
+
+  return [GrantResolver];
+}

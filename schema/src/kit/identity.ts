@@ -1,0 +1,161 @@
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * Who is asking, as the gateway vouches for it to a subgraph. The gateway authenticates the
+ * client's credential and forwards only this, signed; a subgraph never sees the credential.
+ */
+export interface Identity {
+  /** Client id (`cl_…`), as issued by `huishang clients add`. */
+  clientId: string;
+  /** Department the client belongs to: industry, finance, energy, statistics or hr. */
+  department: string;
+  role: ClientRole;
+}
+
+export const CLIENT_ROLES = ['ANALYST', 'INTEGRATION', 'MEETING_MEMBER', 'ADMINISTRATOR'] as const;
+export type ClientRole = (typeof CLIENT_ROLES)[number];
+
+/** The header the gateway puts on every subgraph request: `<payload>.<signature>`, both base64url. */
+export const IDENTITY_HEADER = 'x-huishang-identity';
+
+/** How long a signature is good for. Short: it only has to cover one subgraph request. */
+export const IDENTITY_TTL_MS = 30_000;
+/** Clock difference between gateway and subgraph machines tolerated. */
+const CLOCK_SKEW_MS = 5_000;
+
+interface SignedPayload {
+  v: 1;
+  sub: string;
+  dep: string;
+  role: ClientRole;
+  /** The subgraph it is for: a signature for finance is no good at energy. */
+  aud: string;
+  iat: number;
+  exp: number;
+  /** Nonce: a subgraph accepts each once. */
+  jti: string;
+  /** SHA-256 of the request body: the signature cannot be moved to another query. */
+  bh: string;
+}
+
+export function bodyHash(body: string | Buffer): string {
+  return createHash('sha256').update(body).digest('base64url');
+}
+
+/** Signs identities for subgraph requests (the gateway holds the private key). */
+export class IdentitySigner {
+  constructor(private readonly key: KeyObject) {}
+
+  sign(identity: Identity, audience: string, body: string | Buffer, now = Date.now()): string {
+    const payload: SignedPayload = {
+      v: 1,
+      sub: identity.clientId,
+      dep: identity.department,
+      role: identity.role,
+      aud: audience,
+      iat: now,
+      exp: now + IDENTITY_TTL_MS,
+      jti: randomBytes(12).toString('base64url'),
+      bh: bodyHash(body),
+    };
+    const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    return `${encoded}.${sign(null, Buffer.from(encoded), this.key).toString('base64url')}`;
+  }
+}
+
+export class IdentityRejected extends Error {
+  readonly code = 'UNAUTHENTICATED';
+}
+
+/**
+ * Checks the gateway's signature on a subgraph request: the key, the audience, the time window,
+ * the body it was made for, and that its nonce has not been seen (a replay). Nonces are kept in
+ * memory until their signature expires; replicas each keep their own, and the body binding plus
+ * the 30 s window limit what a replay to another replica could do: repeat the same read.
+ */
+export class IdentityVerifier {
+  private readonly seen = new Map<string, number>();
+  private lastSweep = 0;
+
+  constructor(
+    private readonly key: KeyObject,
+    private readonly audience: string,
+  ) {}
+
+  verify(header: string | string[] | undefined, body: string | Buffer, now = Date.now()): Identity {
+    if (typeof header !== 'string' || header.length === 0) {
+      throw new IdentityRejected(`no ${IDENTITY_HEADER} header: this service answers only requests that come through the Huishang gateway`);
+    }
+    const [encoded, signature, extra] = header.split('.');
+    if (!encoded || !signature || extra !== undefined) throw new IdentityRejected(`malformed ${IDENTITY_HEADER} header`);
+    if (!verify(null, Buffer.from(encoded), this.key, Buffer.from(signature, 'base64url'))) {
+      throw new IdentityRejected(`the ${IDENTITY_HEADER} signature is not the gateway's`);
+    }
+    const payload = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as SignedPayload;
+    if (payload.v !== 1) throw new IdentityRejected(`unsupported ${IDENTITY_HEADER} version`);
+    if (payload.aud !== this.audience) throw new IdentityRejected(`the signature is for the ${payload.aud} service, not ${this.audience}`);
+    if (payload.exp <= now) throw new IdentityRejected('the signature has expired');
+    if (payload.iat > now + CLOCK_SKEW_MS) throw new IdentityRejected('the signature is dated in the future');
+    if (payload.bh !== bodyHash(body)) throw new IdentityRejected('the signature was made for another request body');
+    this.sweep(now);
+    if (this.seen.has(payload.jti)) throw new IdentityRejected('the signature was already used (replay)');
+    this.seen.set(payload.jti, payload.exp);
+    return { clientId: payload.sub, department: payload.dep, role: payload.role };
+  }
+
+  private sweep(now: number): void {
+    if (now - this.lastSweep < 1_000) return;
+    this.lastSweep = now;
+    for (const [jti, exp] of this.seen) if (exp <= now) this.seen.delete(jti);
+  }
+}
+
+/**
+ * The gateway's Ed25519 key pair. Production sets `HUISHANG_GATEWAY_PRIVATE_KEY` (gateway) and
+ * `HUISHANG_GATEWAY_PUBLIC_KEY` (subgraphs) as PEM text; the embedded default keeps them in
+ * `<HUISHANG_KEYS_DIR or .huishang>/gateway-signing.pem` and `gateway-signing.pub.pem`, which
+ * `npm start` creates on first run. Subgraphs get only the public key: they can check, never sign.
+ */
+export function keysDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.HUISHANG_KEYS_DIR ?? '.huishang');
+}
+
+const PRIVATE_FILE = 'gateway-signing.pem';
+const PUBLIC_FILE = 'gateway-signing.pub.pem';
+
+export function generateSigningKeys(): { privateKey: string; publicKey: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+/** Creates the embedded default key files when neither the environment nor the files have them. */
+export function ensureSigningKeys(env: NodeJS.ProcessEnv = process.env): { created: boolean; dir: string } {
+  const dir = keysDir(env);
+  if (env.HUISHANG_GATEWAY_PRIVATE_KEY || existsSync(join(dir, PRIVATE_FILE))) return { created: false, dir };
+  mkdirSync(dir, { recursive: true });
+  const keys = generateSigningKeys();
+  writeFileSync(join(dir, PRIVATE_FILE), keys.privateKey, { mode: 0o600 });
+  writeFileSync(join(dir, PUBLIC_FILE), keys.publicKey);
+  return { created: true, dir };
+}
+
+function readKey(env: NodeJS.ProcessEnv, variable: string, file: string): string {
+  const given = env[variable];
+  if (given && given.trim()) return given.replace(/\\n/g, '\n');
+  const path = join(keysDir(env), file);
+  if (existsSync(path)) return readFileSync(path, 'utf8');
+  throw new Error(`${variable} is not set and ${path} does not exist: run \`npm start\` once (it creates the key pair) or set ${variable}`);
+}
+
+export function gatewaySigner(env: NodeJS.ProcessEnv = process.env): IdentitySigner {
+  return new IdentitySigner(createPrivateKey(readKey(env, 'HUISHANG_GATEWAY_PRIVATE_KEY', PRIVATE_FILE)));
+}
+
+export function gatewayVerifier(audience: string, env: NodeJS.ProcessEnv = process.env): IdentityVerifier {
+  return new IdentityVerifier(createPublicKey(readKey(env, 'HUISHANG_GATEWAY_PUBLIC_KEY', PUBLIC_FILE)), audience);
+}
