@@ -33,7 +33,7 @@ RUN case "$SERVICE" in \
  && ln -s "/app/$entry" /app/service.js
 
 # Without DATABASE_URL a service keeps SQLite files in /app/data: let the runtime user write there.
-RUN mkdir -p /app/data && chown node:node /app/data
+RUN mkdir -p /app/data /app/.huishang && chown node:node /app/data /app/.huishang
 ENV HOST=0.0.0.0
 USER node
 CMD ["node", "/app/service.js"]

@@ -10,7 +10,7 @@ import { join, relative, resolve } from 'node:path';
 import { buildPack, PackDataError } from './model';
 import { isMonth, isQuarterEnd, parseMonth } from './months';
 import { printPdf } from './pdf';
-import { BriefingError, DEFAULT_CITY, DOCUMENT_FILE, fetchPack, loadDocument, packVariables, recordedSha256 } from './query';
+import { BriefingError, DEFAULT_CITY, DOCUMENT_FILE, fetchPack, loadDocument, packVariables, recordedSha256, resolveToken } from './query';
 import { renderHtml } from './render';
 
 export const DEFAULT_GATEWAY = 'http://localhost:4000/graphql';
@@ -27,6 +27,7 @@ const USAGE = `用法：npm run brief -- --month YYYY-MM [选项]
   --gateway URL       网关地址，默认 ${DEFAULT_GATEWAY}（或环境变量 HUISHANG_GATEWAY）
   --as-of ISO时间     按某一时点的数据生成（各部门当时的数据，不含其后的修订）
   --city CODE         城市代码，默认 ${DEFAULT_CITY}
+  （访问令牌：环境变量 HUISHANG_TOKEN，默认取 .huishang/demo-clients.json 中工信局演示账号）
   --help              显示本说明
 `;
 
@@ -119,7 +120,9 @@ export async function run(argv: string[], now: () => Date = () => new Date()): P
   }
 
   const variables = packVariables(options.month, { city: options.city, quarterly: options.quarterly, asOf: options.asOf });
-  const response = await fetchPack(options.gateway, document, variables);
+  const token = resolveToken();
+  if (!token) process.stderr.write('注意：未找到访问令牌（HUISHANG_TOKEN 或 .huishang/demo-clients.json），网关将拒绝请求。\n');
+  const response = await fetchPack(options.gateway, document, variables, { token });
   let model;
   try {
     model = buildPack(response.data, {

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { addMonths, lastDay, parseMonth } from './months';
 import type { MeetingPackData } from './types';
 
@@ -106,7 +106,22 @@ function networkReason(error: unknown): string {
 }
 
 /** POSTs the document once; any transport problem or GraphQL error becomes a BriefingError. */
-export async function fetchPack(gateway: string, document: PersistedDocument, variables: PackVariables, options: { timeoutMs?: number } = {}): Promise<PackResponse> {
+/**
+ * The briefing tool's credential: HUISHANG_TOKEN, else the industry demo client's token from the
+ * embedded default's `.huishang/demo-clients.json` (the industry bureau runs the meeting).
+ */
+export function resolveToken(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.HUISHANG_TOKEN) return env.HUISHANG_TOKEN;
+  const file = resolvePath(env.HUISHANG_DEMO_CLIENTS_FILE ?? '.huishang/demo-clients.json');
+  if (!existsSync(file)) return null;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as Record<string, { token?: string }>).industry?.token ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export async function fetchPack(gateway: string, document: PersistedDocument, variables: PackVariables, options: { timeoutMs?: number; token?: string | null } = {}): Promise<PackResponse> {
   let url: URL;
   try {
     url = new URL(gateway);
@@ -120,7 +135,12 @@ export async function fetchPack(gateway: string, document: PersistedDocument, va
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'apollographql-client-name': 'huishang-briefing' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'apollographql-client-name': 'huishang-briefing',
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      },
       body: JSON.stringify({ operationName: OPERATION_NAME, query: document.text, variables }),
       signal: AbortSignal.timeout(options.timeoutMs ?? 120_000),
     });

@@ -34,7 +34,7 @@ interface Run {
 
 function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...(system ? { HUISHANG_DEMO_CLIENTS_FILE: system.env.HUISHANG_DEMO_CLIENTS_FILE } : {}), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -293,11 +293,16 @@ describe('the other ways of running it', () => {
     expect(unreachable.stderr).toMatch(/^错误：无法连接网关 http:\/\/127\.0\.0\.1:1\/graphql（/);
     expect(unreachable.stderr).not.toMatch(/\n\s+at /);
 
-    // A subgraph's URL is a GraphQL endpoint that knows none of the pack's root fields.
+    // A subgraph's URL answers nothing that does not come through the gateway.
     const wrong = await runCli(['--month', MONTH, '--gateway', system.subgraphUrl('hr'), '--out', out]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/^错误：网关返回 \d+ 个 GraphQL 错误/);
-    expect(wrong.stderr).toContain('Cannot query field');
+    expect(wrong.stderr).toContain('[UNAUTHENTICATED]');
     expect(wrong.stderr).not.toMatch(/\n\s+at /);
+
+    // Without a token the gateway refuses, and the tool says so.
+    const anonymous = await runCli(['--month', MONTH, '--gateway', system.gatewayUrl, '--out', out], { HUISHANG_DEMO_CLIENTS_FILE: join(out, 'none.json') });
+    expect(anonymous.code).toBe(1);
+    expect(anonymous.stderr).toContain('[UNAUTHENTICATED]');
   });
 });

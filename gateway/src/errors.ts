@@ -1,5 +1,5 @@
 import { GraphQLError, Kind, type GraphQLFormattedError } from 'graphql';
-import { ErrorCode, formatError } from '@huishang/schema';
+import { ErrorCode, formatError, PUBLIC_ERROR_CODES } from '@huishang/schema';
 
 export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -12,9 +12,27 @@ export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => 
  *   subgraph error's extensions) is dropped unless the gateway itself shows stack traces: file
  *   paths of department services are not for clients.
  */
-export function createFormatError(options: { stacktraces: boolean }): FormatError {
+/** Codes that describe the request itself: their messages help the caller and reveal nothing inside. */
+const CLIENT_ERROR_CODES = new Set([
+  ...[...PUBLIC_ERROR_CODES].filter((code) => code !== ErrorCode.InternalServerError),
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'PERSISTED_QUERY_NOT_ALLOWED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'AUDIT_UNAVAILABLE',
+  'RATE_LIMITED',
+]);
+
+export function createFormatError(options: { stacktraces: boolean; production?: boolean }): FormatError {
   return (formatted, error) => {
     let result = formatError(formatted, error);
+    // Production: anything that is not about the request (a subgraph's SQL error, a crash) is masked.
+    if (options.production && !CLIENT_ERROR_CODES.has(String(result.extensions?.code ?? ''))) {
+      return { message: 'Internal server error: quote the x-request-id to the operators', path: result.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    }
     if (!options.stacktraces && result.extensions && 'stacktrace' in result.extensions) {
       const { stacktrace: _dropped, ...extensions } = result.extensions;
       result = { ...result, extensions };

@@ -1,9 +1,10 @@
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { IncomingMessage } from 'node:http';
 import { createHttpServer, gatewaySigner, HttpRefusal, listen, onShutdown, portVariable } from '@huishang/schema';
 import { AuditLog } from './access/audit';
+import { AUDIT_SUBGRAPH_NAME, auditSubgraphSchema } from './access/auditSubgraph';
 import { AuthenticationError, ClientStore, demoClientsFile, DocumentStore, ensureDemoClients, openAccessDatabase, type AuthenticatedClient } from './access/clients';
 import { accessPlugin, auditEntry } from './access/plugin';
 import { RateLimiter } from './access/rateLimit';
@@ -80,6 +81,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
+      // The audit subgraph runs in this process, over the gateway's own database.
+      if (name === AUDIT_SUBGRAPH_NAME && audit) return new LocalGraphQLDataSource(auditSubgraphSchema(audit));
       const target = resolveSubgraphUrl(name, url, env);
       subgraphs.set(name, target);
       return new SubgraphDataSource({ name, signer, url: target, client, deduplicate: config.deduplicateSubgraphRequests });
@@ -95,7 +98,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const metrics = new GatewayMetrics();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError: createFormatError({ stacktraces: config.stacktraces }),
+    formatError: createFormatError({ stacktraces: config.stacktraces && !production, production }),
     validationRules: [
       identifierArgumentsRule,
       depthLimitRule(config.maxQueryDepth),

@@ -24,14 +24,26 @@ subgraphSdl(require(${JSON.stringify(entry)})[${JSON.stringify(name)}]).then((sd
   return execFileSync(process.execPath, ['-e', program], { cwd: repo, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
 }
 
+/** The gateway's own subgraph (who am I, the audit trail), executed in the gateway's process. */
+function auditSubgraph(): { sdl: string; name: string; url: string } {
+  const entry = join(repo, 'gateway', 'dist', 'src', 'access', 'auditSubgraph.js');
+  if (!existsSync(entry)) throw new Error(`${relative(repo, entry)} is missing: run \`npx tsc -b\` first`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const audit = require(entry) as { AUDIT_SDL: string; AUDIT_SUBGRAPH_NAME: string; AUDIT_ROUTING_URL: string };
+  return { sdl: audit.AUDIT_SDL, name: audit.AUDIT_SUBGRAPH_NAME, url: audit.AUDIT_ROUTING_URL };
+}
+
 function main(): void {
   const check = process.argv.includes('--check');
   const files = new Map<string, string>();
-  const services = SUBGRAPH_NAMES.map((name) => {
+  const services: { name: string; typeDefs: ReturnType<typeof parse>; url: string }[] = SUBGRAPH_NAMES.map((name) => {
     const sdl = subgraphSdl(name);
     files.set(join(schemaDir, 'subgraphs', `${name}.graphql`), sdl.endsWith('\n') ? sdl : `${sdl}\n`);
     return { name, typeDefs: parse(sdl), url: `http://localhost:${DEFAULT_PORTS[name]}/graphql` };
   });
+  const audit = auditSubgraph();
+  files.set(join(schemaDir, 'subgraphs', `${audit.name}.graphql`), audit.sdl);
+  services.push({ name: audit.name, typeDefs: parse(audit.sdl), url: audit.url });
   const result = composeServices(services);
   if (result.errors) {
     console.error('Composition failed:');
@@ -47,7 +59,7 @@ function main(): void {
       console.error(`The committed supergraph is stale: ${stale.join(', ')} differ from what the subgraphs compose to.\nRun \`npm run compose\` and commit the result.`);
       process.exit(1);
     }
-    console.log(`Supergraph up to date: ${SUBGRAPH_NAMES.length} subgraphs compose without errors.`);
+    console.log(`Supergraph up to date: ${services.length} subgraphs compose without errors.`);
     return;
   }
   mkdirSync(join(schemaDir, 'subgraphs'), { recursive: true });

@@ -7,12 +7,15 @@ import { DEFAULT_PORTS, SUBGRAPH_NAMES } from '../src';
 
 const schemaDir = join(__dirname, '..');
 const read = (file: string) => readFileSync(join(schemaDir, file), 'utf8');
+const AUDIT_URL = 'http://localhost:4000/audit/graphql';
 
 describe('the committed supergraph', () => {
   it('is exactly what the committed subgraph SDLs compose to', () => {
-    const result = composeServices(
-      SUBGRAPH_NAMES.map((name) => ({ name, typeDefs: parse(read(`subgraphs/${name}.graphql`)), url: `http://localhost:${DEFAULT_PORTS[name]}/graphql` })),
-    );
+    const result = composeServices([
+      ...SUBGRAPH_NAMES.map((name) => ({ name, typeDefs: parse(read(`subgraphs/${name}.graphql`)), url: `http://localhost:${DEFAULT_PORTS[name]}/graphql` })),
+      // The gateway's own subgraph (viewer, audit trail), run in the gateway's process.
+      { name: 'audit', typeDefs: parse(read('subgraphs/audit.graphql')), url: AUDIT_URL },
+    ]);
     expect(result.errors).toBeUndefined();
     expect(`${result.supergraphSdl}\n`).toBe(read('supergraph.graphql'));
   });
@@ -30,7 +33,8 @@ describe('the committed supergraph', () => {
   it('is described for rover and Apollo Router with the same subgraphs and ports', () => {
     const rover = parseYaml(read('supergraph.yaml'));
     const router = parseYaml(read('router.yaml'));
-    expect(Object.keys(rover.subgraphs).sort()).toEqual([...SUBGRAPH_NAMES].sort());
+    expect(Object.keys(rover.subgraphs).sort()).toEqual([...SUBGRAPH_NAMES, 'audit'].sort());
+    expect(rover.subgraphs.audit.routing_url).toBe(AUDIT_URL);
     for (const name of SUBGRAPH_NAMES) {
       expect(rover.subgraphs[name].routing_url).toBe(`http://localhost:${DEFAULT_PORTS[name]}/graphql`);
       expect(router.override_subgraph_url[name]).toBe(`http://localhost:${DEFAULT_PORTS[name]}/graphql`);

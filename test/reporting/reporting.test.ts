@@ -30,6 +30,9 @@ async function submit(department: SubgraphName, batch: { idempotencyKey?: string
   return system.query(
     `mutation($batch: ObservationBatchInput!, $dryRun: Boolean!) { result: ${SUBMIT(department)}(batch: $batch, dryRun: $dryRun) { ${RESULT_FIELDS} } }`,
     { batch: { idempotencyKey: batch.idempotencyKey ?? newKey(department), reportedBy: batch.reportedBy ?? '测试员', status: batch.status ?? 'PRELIMINARY', month: batch.month, observations: batch.observations }, dryRun },
+    undefined,
+    // Each department reports its own figures, as its own demo analyst.
+    { token: system.tokens[department] },
   );
 }
 
@@ -224,7 +227,7 @@ describe('every validation rule refuses with its code and writes nothing', () =>
   });
 
   it('a bad month literal is refused at the gateway before any subgraph', async () => {
-    const result = await system.query(`mutation { submitEnergyObservations(batch: { idempotencyKey: "k", month: "2016-13", reportedBy: "x", observations: [] }) { created } }`);
+    const result = await system.query(`mutation { submitEnergyObservations(batch: { idempotencyKey: "k", month: "2016-13", reportedBy: "x", observations: [] }) { created } }`, undefined, undefined, { token: system.tokens.energy });
     expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(result.errors?.[0].message).toMatch(/month 13 does not exist/);
   });

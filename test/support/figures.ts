@@ -43,6 +43,7 @@ export const HEADLINES: Readonly<Record<SubgraphName, Readonly<Record<string, st
 export interface CatalogueEntry {
   code: string;
   unit: string;
+  sharing: 'UNCONDITIONAL' | 'CONDITIONAL' | 'NOT_SHARED';
 }
 
 /** The subgraph's indicator catalogue, in its bulletin order (as `indicators` returns them). */
@@ -51,7 +52,7 @@ export function catalogue(name: SubgraphName): CatalogueEntry[] {
   const module = require(join(REPO_ROOT, 'subgraphs', name, 'dist', 'src', 'indicators.js')) as Record<string, { definitions: CatalogueEntry[] }>;
   const found = module[`${name}Indicators`];
   if (!found) throw new Error(`subgraphs/${name}/dist/src/indicators.js exports no ${name}Indicators`);
-  return found.definitions.map(({ code, unit }) => ({ code, unit }));
+  return found.definitions.map(({ code, unit, sharing }) => ({ code, unit, sharing }));
 }
 
 /** The fields every test reads of an observation. */
@@ -109,8 +110,11 @@ export function expectFiguresMatchRows(name: SubgraphName, figures: Record<strin
   const entries = catalogue(name);
   const units = new Map(entries.map((e) => [e.code, e.unit]));
   const order = new Map(entries.map((e, i) => [e.code, i]));
+  // The tests ask as the industry bureau's demo analyst: another department's NOT_SHARED figures
+  // are left out of its lists (conditional ones it holds grants for).
+  const hidden = new Set(name === 'industry' ? [] : entries.filter((e) => e.sharing === 'NOT_SHARED').map((e) => e.code));
   const expected = rows
-    .filter((r) => units.has(r.indicator))
+    .filter((r) => units.has(r.indicator) && !hidden.has(r.indicator))
     .sort((a, b) => order.get(a.indicator)! - order.get(b.indicator)!)
     .map((r) => expectedObservation(r, units));
   // Nothing the department holds is lost on the way (rows outside the catalogue would be a seeding bug).

@@ -386,8 +386,10 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
     throw error;
   }
 
+  // Production mode writes no demo clients: then there are no tokens to hand out.
+  const demoFile = env.HUISHANG_DEMO_CLIENTS_FILE;
   const tokens = Object.fromEntries(
-    Object.entries(JSON.parse(readFileSync(env.HUISHANG_DEMO_CLIENTS_FILE, 'utf8')) as Record<string, { token: string }>).map(([d, v]) => [d, v.token]),
+    existsSync(demoFile) ? Object.entries(JSON.parse(readFileSync(demoFile, 'utf8')) as Record<string, { token: string }>).map(([d, v]) => [d, v.token]) : [],
   ) as Record<SubgraphName, string>;
   const signIdentity = (subgraph: SubgraphName, body: string, identity: SignedIdentity = DEFAULT_IDENTITY) => signedIdentity(keys.privateKey, subgraph, body, identity);
   const cli = (args: string[]) => runCli(args, env);
@@ -457,7 +459,13 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
       if (database.kind === 'sqlite') {
         // libsql binds booleans as 0/1 only when told; SQLite has no boolean type.
         const bound = params.map((p) => (typeof p === 'boolean' ? Number(p) : p));
-        return openSqlite(name).prepare(text).all(...bound) as Row[];
+        const statement = openSqlite(name).prepare(text);
+        // UPDATE, DELETE, ALTER (tampering tests) return no rows: run them instead.
+        if (!/^\s*(select|with|pragma)\b/i.test(text)) {
+          statement.run(...bound);
+          return [];
+        }
+        return statement.all(...bound) as Row[];
       }
       return (await (await openPg(name)).query(numberedPlaceholders(text), params)).rows;
     },

@@ -57,4 +57,16 @@ export const financeIndicators = new IndicatorCatalogue('finance', [
     minimum: 0,
     description: 'VAT collected from industrial enterprises (国税).',
   },
+  {
+    code: 'FIN_NON_PERFORMING_LOANS',
+    name: '不良贷款余额',
+    nameEn: 'Non-performing loans',
+    unit: '万元',
+    kind: 'STOCK',
+    subjects: ['ENTERPRISE', 'REGION'],
+    // Supervisory data of the banking regulator: the financial office's own, never shared.
+    sharing: 'NOT_SHARED',
+    minimum: 0,
+    description: 'Balance of loans classified non-performing at month end (银监 supervisory statistics); not shared (不予共享).',
+  },
 ]);

@@ -20,6 +20,17 @@ export function financeRows(city: DemoCity): ObservationRow[] {
       { indicator: 'FIN_LOAN_WITHDRAWAL', kind: 'FLOW', enterprise: { include: (e) => [...city.series.get(e.creditCode)!.values()].some((m) => m.loanWithdrawal > 0), value: (m) => m.loanWithdrawal }, region: 'sum' },
       REPORTED_BY,
     ),
+    // Non-performing balances: the enterprises that ever had a loan withdrawn, 4% of their balance.
+    ...seriesRows(
+      city,
+      {
+        indicator: 'FIN_NON_PERFORMING_LOANS',
+        kind: 'STOCK',
+        enterprise: { include: (e) => [...city.series.get(e.creditCode)!.values()].some((m) => m.loanWithdrawal > 0), value: (m) => m.loansOutstanding * 0.04 },
+        region: 'sum',
+      },
+      '银监分局',
+    ),
     ...seriesRows(city, { indicator: 'FIN_INDUSTRIAL_VAT', kind: 'FLOW', enterprise: { value: (m) => m.vat }, region: 'sum' }, '市国税局'),
   ];
 }

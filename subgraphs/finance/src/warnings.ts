@@ -1,4 +1,5 @@
 import {
+  forbidden,
   observationEvidence,
   ObservationRecord,
   warning,
@@ -24,6 +25,9 @@ export class LoanWithdrawalWarnings {
   @FieldResolver(() => [Warning], { description: 'Loan withdrawals (抽贷) to report: above the amount or the share of undue loans the rules set.' })
   async loanWithdrawals(@Root() report: WarningReportType, @Ctx() ctx: SubgraphContext): Promise<Warning[]> {
     const thresholds = warningThresholds();
+    // Enterprise withdrawals are conditionally shared: the whole list needs the grant.
+    const denial = ctx.access.denial(financeIndicators.get('FIN_LOAN_WITHDRAWAL'), 'ENTERPRISE');
+    if (denial) throw forbidden('finance.loanWithdrawals', denial, { indicator: 'FIN_LOAN_WITHDRAWAL', sharing: 'CONDITIONAL', owner: 'finance' });
     const withdrawals = await ctx.em.find(ObservationRecord, { indicator: 'FIN_LOAN_WITHDRAWAL', subjectType: 'ENTERPRISE', month: report.month, value: { $gt: 0 } }, { orderBy: { subjectCode: 'asc' } });
     if (withdrawals.length === 0) return [];
     const balances = await ctx.em.find(ObservationRecord, {
@@ -38,6 +42,7 @@ export class LoanWithdrawalWarnings {
     );
     const warnings: Warning[] = [];
     for (const [code, w] of withdrawal) {
+      ctx.access.record('FIN_LOAN_WITHDRAWAL', { kind: 'ENTERPRISE', code }, report.month);
       const before = balance.get(code) ?? null;
       const share = before?.value ? (w.value / before.value) * 100 : null;
       const byAmount = w.value > thresholds.loanWithdrawalAmount;

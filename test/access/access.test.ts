@@ -1,0 +1,413 @@
+/**
+ * Who may see what (issue 5), through real processes: the gateway authenticates, signs a
+ * short-lived identity for each subgraph request, the subgraphs refuse everything else and judge
+ * every figure by its sharing category and the owner's grants; every request lands in the
+ * hash-chained audit trail. Each `attack` below is one way in that must stay shut.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signedIdentity, startSystem, SUBGRAPHS, type GraphQLResult, type System } from '../support/system';
+
+jest.setTimeout(180_000);
+
+let system: System;
+/** Attack cases tried: quoted in the issue note. */
+let attacks = 0;
+const attack = () => attacks++;
+
+const MONTH = '2015-06';
+let enterprise: string;
+
+beforeAll(async () => {
+  system = await startSystem({ enterprises: 80, env: { HUISHANG_CLIENT_CACHE_MS: '100' } });
+  // An enterprise finance reports loans for in June.
+  const rows = await system.sql('finance', "select subject_code from observation where indicator = 'FIN_LOANS_OUTSTANDING' and subject_type = 'ENTERPRISE' and month = ? order by subject_code limit 1", [MONTH]);
+  enterprise = rows[0].subject_code;
+});
+
+afterAll(async () => {
+  await system?.stop();
+  console.log(`access: ${attacks} attack cases tried`);
+});
+
+async function post(body: string, headers: Record<string, string>, url = system.gatewayUrl): Promise<GraphQLResult & { headers: Headers }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, ...JSON.parse(text) };
+}
+
+const codes = (result: GraphQLResult) => (result.errors ?? []).map((e) => e.extensions?.code);
+
+const LOANS = `query Loans($code: CreditCode!) { enterprise(creditCode: $code) { name finance(month: "${MONTH}") { loansOutstanding { value } newLoans { value } } energy(month: "${MONTH}") { electricity { value } } } }`;
+
+describe('identities: no way in without a valid token', () => {
+  const query = JSON.stringify({ query: '{ regions { code } }' });
+
+  it('no token → 401 UNAUTHENTICATED, with how to get one', async () => {
+    attack();
+    const result = await post(query, {});
+    expect(result.status).toBe(401);
+    expect(codes(result)).toEqual(['UNAUTHENTICATED']);
+    expect(result.errors![0].message).toMatch(/Authorization: Bearer/);
+    expect(result.headers.get('www-authenticate')).toMatch(/^Bearer/);
+  });
+
+  it('a malformed, a forged and an unknown-client token → 401', async () => {
+    const genuine = system.tokens.energy;
+    const forged = genuine.slice(0, genuine.lastIndexOf('_') + 1) + 'A'.repeat(43);
+    const unknown = `hs_cl_${'0'.repeat(16)}_${'B'.repeat(43)}`;
+    for (const token of ['not-a-token', forged, unknown, `${genuine}x`]) {
+      attack();
+      const result = await post(query, { authorization: `Bearer ${token}` });
+      expect(result.status).toBe(401);
+      expect(codes(result)).toEqual(['UNAUTHENTICATED']);
+    }
+    // The genuine one still works: the refusals are about the changes.
+    expect((await post(query, { authorization: `Bearer ${genuine}` })).status).toBe(200);
+  });
+
+  it('an expired token → 401 saying it expired', async () => {
+    attack();
+    const expired = await system.addClient({ department: 'energy', role: 'ANALYST', expires: '2020-01-01T00:00:00Z' });
+    const result = await post(query, { authorization: `Bearer ${expired.token}` });
+    expect(result.status).toBe(401);
+    expect(result.errors![0].message).toMatch(/expired/);
+  });
+
+  it('a revoked token works until `huishang clients revoke`, then → 401', async () => {
+    attack();
+    const client = await system.addClient({ department: 'hr', role: 'ANALYST' });
+    expect((await post(query, { authorization: `Bearer ${client.token}` })).status).toBe(200);
+    const revoked = await system.cli(['clients', 'revoke', client.id]);
+    expect(revoked.code).toBe(0);
+    await new Promise((r) => setTimeout(r, 300)); // the gateway's client cache (100 ms in this system)
+    const result = await post(query, { authorization: `Bearer ${client.token}` });
+    expect(result.status).toBe(401);
+    expect(result.errors![0].message).toMatch(/revoked/);
+    // The store keeps only hashes: the token appears nowhere in the database.
+    const stored = await system.sql('access', 'select * from client where id = ?', [client.id]);
+    expect(JSON.stringify(stored)).not.toContain(client.token.split('_').pop());
+  });
+
+  it('health and the GraphiQL page need no token', async () => {
+    const base = system.gatewayUrl.replace(/\/graphql$/, '');
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    expect((await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } })).status).toBe(200);
+  });
+
+  it('viewer says who the token belongs to', async () => {
+    const result = await system.query('{ viewer { department role } }', undefined, undefined, { token: system.tokens.finance });
+    expect(result.data).toEqual({ viewer: { department: 'finance', role: 'ANALYST' } });
+  });
+});
+
+describe('nothing reaches a subgraph except through the gateway', () => {
+  const body = JSON.stringify({ query: '{ _service { sdl } }' });
+
+  it.each(SUBGRAPHS)('%s: unsigned, replayed, expired, misdirected, re-bodied or forged → 401; signed once → 200', async (name) => {
+    const url = system.subgraphUrl(name);
+    // Unsigned: a caller on the network bypassing the gateway.
+    attack();
+    const unsigned = await post(body, {}, url);
+    expect(unsigned.status).toBe(401);
+    expect(codes(unsigned)).toEqual(['UNAUTHENTICATED']);
+
+    // A valid signature works exactly once.
+    const header = system.signIdentity(name, body);
+    expect((await post(body, { 'x-huishang-identity': header }, url)).status).toBe(200);
+    attack();
+    const replay = await post(body, { 'x-huishang-identity': header }, url);
+    expect(replay.status).toBe(401);
+    expect(replay.errors![0].message).toMatch(/already used/);
+
+    // An old signature (its 30 s are over).
+    attack();
+    const keyless = system.env.HUISHANG_GATEWAY_PRIVATE_KEY!;
+    const { createPrivateKey } = await import('node:crypto');
+    const key = createPrivateKey(keyless);
+    const old = signedIdentity(key, name, body, { clientId: 'cl_x', department: 'industry', role: 'ANALYST' }, Date.now() - 60_000);
+    expect((await post(body, { 'x-huishang-identity': old }, url)).errors![0].message).toMatch(/expired/);
+
+    // A signature made for another subgraph.
+    attack();
+    const other = SUBGRAPHS.find((s) => s !== name)!;
+    expect((await post(body, { 'x-huishang-identity': system.signIdentity(other, body) }, url)).errors![0].message).toMatch(/for the .* service/);
+
+    // A signature moved onto another query.
+    attack();
+    const moved = await post(JSON.stringify({ query: '{ __typename }' }), { 'x-huishang-identity': system.signIdentity(name, body) }, url);
+    expect(moved.errors![0].message).toMatch(/another request body/);
+
+    // A signature by a key that is not the gateway's.
+    attack();
+    const stranger = generateKeyPairSync('ed25519').privateKey;
+    const forged = signedIdentity(stranger, name, body, { clientId: 'cl_x', department: name, role: 'ADMINISTRATOR' });
+    expect((await post(body, { 'x-huishang-identity': forged }, url)).errors![0].message).toMatch(/not the gateway's/);
+
+    // The subgraph counts what it refused.
+    const metrics = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
+    expect(Number(/huishang_unsigned_requests_rejected_total\{[^}]*\} (\d+)/.exec(metrics)![1])).toBeGreaterThanOrEqual(6);
+  });
+
+  it('a client-supplied identity header is never passed through: an energy analyst claiming to be finance still reads as energy', async () => {
+    attack();
+    const body = JSON.stringify({ query: LOANS, variables: { code: enterprise } });
+    const claimed = system.signIdentity('finance', body, { clientId: 'cl_fake', department: 'finance', role: 'ADMINISTRATOR' });
+    const result = await post(body, { authorization: `Bearer ${system.tokens.energy}`, 'x-huishang-identity': claimed });
+    expect(result.data.enterprise.finance.loansOutstanding).toBeNull();
+    expect(codes(result)).toContain('FORBIDDEN');
+  });
+});
+
+describe('sharing categories, enforced by the department that owns the data', () => {
+  const loans = (token: string) => system.query(LOANS, { code: enterprise }, undefined, { token });
+
+  it('energy reading finance’s conditional enterprise loans without a grant: null + FORBIDDEN naming the field; the rest answers', async () => {
+    attack();
+    const result = await loans(system.tokens.energy);
+    expect(result.status).toBe(200);
+    expect(result.data.enterprise.name).toEqual(expect.any(String));
+    expect(result.data.enterprise.energy.electricity.value).toEqual(expect.any(Number));
+    expect(result.data.enterprise.finance.loansOutstanding).toBeNull();
+    const denied = result.errors!.filter((e) => e.extensions?.code === 'FORBIDDEN');
+    expect(denied.map((e) => e.extensions?.field).sort()).toEqual(['finance.loansOutstanding', 'finance.newLoans']);
+    expect(denied[0].message).toMatch(/conditionally shared/);
+    expect(denied.map((e) => e.path?.join('.')).sort()).toEqual(['enterprise.finance.loansOutstanding', 'enterprise.finance.newLoans']);
+  });
+
+  it('district aggregates of the same indicator are unconditional', async () => {
+    const result = await system.query(`{ region(code: "411002") { finance(month: "${MONTH}") { loansOutstanding { value } } } }`, undefined, undefined, { token: system.tokens.energy });
+    expect(result.errors).toBeUndefined();
+    expect(result.data.region.finance.loansOutstanding.value).toEqual(expect.any(Number));
+  });
+
+  it('the industry bureau (the meeting secretariat) holds the demo grant and reads them; the values are finance’s rows', async () => {
+    const result = await loans(system.tokens.industry);
+    expect(result.errors).toBeUndefined();
+    const [row] = await system.sql('finance', "select value from observation where indicator = 'FIN_LOANS_OUTSTANDING' and subject_type = 'ENTERPRISE' and subject_code = ? and month = ?", [enterprise, MONTH]);
+    expect(result.data.enterprise.finance.loansOutstanding.value).toBe(Number(row.value));
+  });
+
+  it('a grant from finance’s administrator opens one indicator to energy until it expires', async () => {
+    const admin = await system.addClient({ department: 'finance', role: 'ADMINISTRATOR' });
+    const expiresAt = new Date(Date.now() + 4_000).toISOString();
+    const grant = await system.query(
+      'mutation($input: AccessGrantInput!) { grantFinanceAccess(input: $input) { id owner grantee indicators purpose active expiresAt } }',
+      { input: { grantee: 'energy', indicators: ['FIN_LOANS_OUTSTANDING'], purpose: '核对用电与贷款 (check power use against loans)', expiresAt } },
+      undefined,
+      { token: admin.token },
+    );
+    expect(grant.errors).toBeUndefined();
+    expect(grant.data.grantFinanceAccess).toMatchObject({ owner: 'finance', grantee: 'energy', indicators: ['FIN_LOANS_OUTSTANDING'], active: true });
+
+    const granted = await loans(system.tokens.energy);
+    expect(granted.data.enterprise.finance.loansOutstanding.value).toEqual(expect.any(Number));
+    // Only the indicator granted.
+    expect(granted.data.enterprise.finance.newLoans).toBeNull();
+    expect(granted.errors!.map((e) => e.extensions?.field)).toEqual(['finance.newLoans']);
+
+    // The grantee sees the grant made to it.
+    const listed = await system.query('{ financeGrants { grantee indicators purpose } }', undefined, undefined, { token: system.tokens.energy });
+    expect(listed.data.financeGrants).toEqual([{ grantee: 'energy', indicators: ['FIN_LOANS_OUTSTANDING'], purpose: '核对用电与贷款 (check power use against loans)' }]);
+
+    attack();
+    await new Promise((r) => setTimeout(r, Date.parse(expiresAt) - Date.now() + 200));
+    const expired = await loans(system.tokens.energy);
+    expect(expired.data.enterprise.finance.loansOutstanding).toBeNull();
+    expect(codes(expired)).toContain('FORBIDDEN');
+  });
+
+  it('only the owner’s administrators grant; not-shared data cannot be granted', async () => {
+    const input = { grantee: 'energy', purpose: 'for a test of refusals', expiresAt: new Date(Date.now() + 86_400_000).toISOString() };
+    const grantQuery = 'mutation($input: AccessGrantInput!) { grantFinanceAccess(input: $input) { id } }';
+    attack();
+    const byAnalyst = await system.query(grantQuery, { input }, undefined, { token: system.tokens.finance });
+    expect(codes(byAnalyst)).toEqual(['FORBIDDEN']);
+    attack();
+    const energyAdmin = await system.addClient({ department: 'energy', role: 'ADMINISTRATOR' });
+    const selfGrant = await system.query(grantQuery, { input }, undefined, { token: energyAdmin.token });
+    expect(codes(selfGrant)).toEqual(['FORBIDDEN']);
+    const financeAdmin = await system.addClient({ department: 'finance', role: 'ADMINISTRATOR' });
+    const notShared = await system.query(grantQuery, { input: { ...input, indicators: ['FIN_NON_PERFORMING_LOANS'] } }, undefined, { token: financeAdmin.token });
+    expect(codes(notShared)).toEqual(['BAD_USER_INPUT']);
+    expect(notShared.errors![0].message).toMatch(/not shared/);
+    expect(await system.sql('finance', "select * from access_grant where purpose = 'for a test of refusals'")).toEqual([]);
+  });
+
+  it('not shared (不予共享): the owner’s alone, even the secretariat with its grant does not see it', async () => {
+    const ask = (token: string) =>
+      system.query(`{ enterprise(creditCode: "${enterprise}") { finance(month: "${MONTH}") { indicators(codes: ["FIN_NON_PERFORMING_LOANS"]) { value } all: indicators { indicator } } } }`, undefined, undefined, { token });
+    attack();
+    const industry = await ask(system.tokens.industry);
+    expect(codes(industry)).toEqual(['FORBIDDEN']);
+    expect(industry.errors![0].message).toMatch(/not shared/);
+    const finance = await ask(system.tokens.finance);
+    expect(finance.errors).toBeUndefined();
+    const rows = await system.sql('finance', "select value from observation where indicator = 'FIN_NON_PERFORMING_LOANS' and subject_code = ? and month = ?", [enterprise, MONTH]);
+    expect(finance.data.enterprise.finance.indicators.map((o: { value: number }) => o.value)).toEqual(rows.map((r) => Number(r.value)));
+  });
+
+  it('a write to another department’s indicators → FORBIDDEN, nothing written', async () => {
+    attack();
+    const before = await system.sql('finance', 'select count(*) as n from submission');
+    const result = await system.query(
+      'mutation($batch: ObservationBatchInput!) { submitFinanceObservations(batch: $batch) { created } }',
+      { batch: { idempotencyKey: 'energy-writes-finance', month: '2016-01', reportedBy: 'x', observations: [{ indicator: 'FIN_NEW_LOANS', subjectKind: 'REGION', subjectCode: '411002', unit: '万元', value: 1 }] } },
+      undefined,
+      { token: system.tokens.energy },
+    );
+    expect(codes(result)).toEqual(['FORBIDDEN']);
+    expect(result.errors![0].message).toMatch(/belong to the finance department/);
+    expect(Number((await system.sql('finance', 'select count(*) as n from submission'))[0].n)).toBe(Number(before[0].n));
+  });
+});
+
+describe('query protection', () => {
+  const nest = (depth: number): string => (depth === 0 ? 'code' : `parent { ${nest(depth - 1)} }`);
+
+  it('over-deep, over-aliased, too many root fields, over-costly: QUERY_TOO_COMPLEX naming the limit, nothing executed', async () => {
+    const before = await system.sqlStatements('industry');
+    const cases: [string, string][] = [
+      ['depth', `{ region(code: "411002") { ${nest(14)} } }`],
+      ['aliases', `{ ${Array.from({ length: 61 }, (_, i) => `a${i}: __typename`).join(' ')} }`],
+      ['rootFields', `{ ${Array.from({ length: 26 }, (_, i) => `r${i}: region(code: "411002") { code }`).join(' ')} }`],
+      ['cost', `{ enterprises(first: 500) { edges { node { ${SUBGRAPHS.map((d) => `${d}(month: "${MONTH}") { indicators { history { value month } } }`).join(' ')} } } } }`],
+    ];
+    for (const [limit, query] of cases) {
+      attack();
+      const result = await system.query(query);
+      expect(codes(result)).toContain('QUERY_TOO_COMPLEX');
+      if (limit !== 'depth') expect(result.errors!.find((e) => e.extensions?.code === 'QUERY_TOO_COMPLEX')!.extensions!.limit).toBe(limit);
+      expect(result.data).toBeUndefined();
+    }
+    expect(await system.sqlStatements('industry')).toBe(before);
+  });
+
+  it('an oversized document (tokens) and an oversized body are refused', async () => {
+    attack();
+    const tokens = await system.query(`{ ${Array.from({ length: 5_100 }, () => "__typename").join(" ")} }`);
+    expect(tokens.status).toBe(400);
+    expect(codes(tokens)).toEqual(['GRAPHQL_PARSE_FAILED']);
+    attack();
+    const big = await post(JSON.stringify({ query: `{ __typename } # ${'x'.repeat(300_000)}` }), { authorization: `Bearer ${system.tokens.industry}` });
+    expect(big.status).toBe(413);
+    expect(codes(big)).toEqual(['PAYLOAD_TOO_LARGE']);
+  });
+
+  it('CSRF prevention: a simple (form-like) request does not run', async () => {
+    attack();
+    const response = await fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'text/plain', authorization: `Bearer ${system.tokens.industry}` }, body: '{"query":"{ __typename }"}' });
+    expect(response.status).toBe(400);
+  });
+
+  it('per-client rate limit → 429 RATE_LIMITED with Retry-After', async () => {
+    const client = await system.addClient({ department: 'statistics', role: 'INTEGRATION', rateLimit: 3 });
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await post(JSON.stringify({ query: '{ __typename }' }), { authorization: `Bearer ${client.token}` }));
+    attack();
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+    expect(codes(results[3])).toEqual(['RATE_LIMITED']);
+    expect(Number(results[3].headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('safelist mode: a registered persisted document runs, any other document is refused', async () => {
+    const client = await system.addClient({ department: 'hr', role: 'INTEGRATION', safelist: true });
+    const registered = 'query HrDistricts { regions(level: DISTRICT) { code hr(month: "2015-06") { employees { value } } } }';
+    const dir = mkdtempSync(join(tmpdir(), 'huishang-doc-'));
+    try {
+      writeFileSync(join(dir, 'hr-districts.graphql'), registered);
+      expect((await system.cli(['documents', 'add', join(dir, 'hr-districts.graphql')])).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await new Promise((r) => setTimeout(r, 2_100)); // the gateway's document cache
+    const ok = await system.query(registered, undefined, undefined, { token: client.token });
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data.regions.length).toBeGreaterThan(0);
+    attack();
+    const other = await system.query('{ regions(level: DISTRICT) { code } }', undefined, undefined, { token: client.token });
+    expect(codes(other)).toEqual(['PERSISTED_QUERY_NOT_ALLOWED']);
+    expect(other.data).toBeUndefined();
+  });
+});
+
+describe('the audit trail', () => {
+  it('answers "who read this enterprise’s loans in June", for administrators only', async () => {
+    const reader = await system.addClient({ department: 'industry', role: 'MEETING_MEMBER', name: 'meeting member for the audit test' });
+    const read = await system.query(LOANS, { code: enterprise }, undefined, { token: reader.token });
+    expect(read.errors).toBeUndefined();
+
+    const admin = await system.addClient({ department: 'industry', role: 'ADMINISTRATOR' });
+    const ask = (token: string) =>
+      system.query(
+        'query($filter: AuditFilter) { auditTrail(filter: $filter, first: 1000) { seq clientId department role operationName documentHash fields indicators enterprises months outcome durationMs hash prevHash } }',
+        { filter: { enterprise, indicator: 'FIN_LOANS_OUTSTANDING', month: MONTH } },
+        undefined,
+        { token },
+      );
+    attack();
+    expect(codes(await ask(system.tokens.industry))).toEqual(['FORBIDDEN']);
+    const trail = await ask(admin.token);
+    expect(trail.errors).toBeUndefined();
+    const records = trail.data.auditTrail;
+    const mine = records.filter((r: { clientId: string }) => r.clientId === reader.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ department: 'industry', role: 'MEETING_MEMBER', operationName: 'Loans', outcome: 'OK', months: [MONTH] });
+    expect(mine[0].fields).toEqual(expect.arrayContaining(['Query.enterprise', 'FinanceFigures.loansOutstanding', 'EnergyFigures.electricity']));
+    expect(mine[0].indicators).toEqual(expect.arrayContaining(['FIN_LOANS_OUTSTANDING', 'EN_ELECTRICITY']));
+    expect(mine[0].enterprises).toEqual([enterprise]);
+    // The energy analyst who was refused did not read them: not in the answer.
+    expect(records.every((r: { outcome: string; indicators: string[] }) => r.indicators.includes('FIN_LOANS_OUTSTANDING'))).toBe(true);
+  });
+
+  it('refused requests are recorded too', async () => {
+    const rows = await system.sql('access', "select outcome from audit_record where outcome in ('UNAUTHENTICATED', 'RATE_LIMITED')");
+    expect(new Set(rows.map((r) => r.outcome))).toEqual(new Set(['UNAUTHENTICATED', 'RATE_LIMITED']));
+  });
+
+  it('verify finds an edited record and a deleted one (CLI and graph)', async () => {
+    const intact = await system.cli(['audit', 'verify', '--json']);
+    expect(intact.code).toBe(0);
+    expect(JSON.parse(intact.stdout)).toMatchObject({ ok: true, problems: [] });
+
+    attack();
+    const [victim] = await system.sql('access', "select seq from audit_record where outcome = 'OK' order by seq limit 1 offset 2");
+    await system.sql('access', "update audit_record set client_id = 'cl_someone_else' where seq = ?", [victim.seq]);
+    const edited = await system.cli(['audit', 'verify', '--json']);
+    expect(edited.code).toBe(1);
+    expect(JSON.parse(edited.stdout).problems).toEqual([{ seq: Number(victim.seq), problem: expect.stringMatching(/edited/) }]);
+
+    attack();
+    await system.sql('access', 'delete from audit_record where seq = ?', [Number(victim.seq) + 3]);
+    const admin = await system.addClient({ department: 'industry', role: 'ADMINISTRATOR' });
+    const graph = await system.query('{ auditTrailIntegrity { ok problems { seq problem } } }', undefined, undefined, { token: admin.token });
+    expect(graph.data.auditTrailIntegrity.ok).toBe(false);
+    const problems = graph.data.auditTrailIntegrity.problems.map((p: { seq: number; problem: string }) => `${p.seq}: ${p.problem}`).join('\n');
+    expect(problems).toMatch(new RegExp(`${Number(victim.seq)}: .*edited`));
+    expect(problems).toMatch(new RegExp(`${Number(victim.seq) + 4}: .*missing`));
+  });
+
+  it('exports the trail as JSON lines', async () => {
+    const exported = await system.cli(['audit', 'export', '--enterprise', enterprise]);
+    expect(exported.code).toBe(0);
+    const lines = exported.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => l.enterprises.includes(enterprise))).toBe(true);
+  });
+
+  it('when the trail cannot be written the request is refused, not served unlogged', async () => {
+    attack();
+    await system.sql('access', 'alter table audit_record rename to audit_record_away');
+    try {
+      const result = await system.query(LOANS, { code: enterprise });
+      expect(result.status).toBe(503);
+      expect(codes(result)).toEqual(['AUDIT_UNAVAILABLE']);
+      expect(result.data).toBeUndefined();
+    } finally {
+      await system.sql('access', 'alter table audit_record_away rename to audit_record');
+    }
+    expect((await system.query(LOANS, { code: enterprise })).status).toBe(200);
+  });
+});
