@@ -40,7 +40,7 @@ function planFor(query, operationName) {
   return { plan, text: prettyFormatQueryPlan(plan) };
 }
 
-function postJson(agent, url, body) {
+function postJson(agent, url, body, extraHeaders = {}) {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const request = http.request(
@@ -50,7 +50,7 @@ function postJson(agent, url, body) {
         path: target.pathname,
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': body.length, accept: 'application/json' },
+        headers: { 'content-type': 'application/json', 'content-length': body.length, accept: 'application/json', ...extraHeaders },
       },
       (response) => {
         const chunks = [];
@@ -117,7 +117,7 @@ function deepMerge(target, source) {
  * Runs the plan once. Returns { replay, data, fetches } where `replay` is the plan's shape with
  * every fetch's URL and request body fixed, for the load loop.
  */
-async function probe(plan, urls, variables, agent) {
+async function probe(plan, urls, variables, agent, keys) {
   const fetches = [];
   const data = {};
   const run = async (node, path) => {
@@ -143,7 +143,7 @@ async function probe(plan, urls, variables, agent) {
         const body = Buffer.from(JSON.stringify({ query: node.operation, variables: used, operationName: node.operationName }));
         const url = urls[node.serviceName];
         if (!url) throw new Error(`the plan fetches from "${node.serviceName}", which this run did not start`);
-        const response = await postJson(agent, url, body);
+        const response = await postJson(agent, url, body, keys.headersFor(node.serviceName, body));
         const parsed = JSON.parse(response.body.toString('utf8'));
         if (response.status !== 200 || parsed.errors) {
           throw new Error(`floor: ${node.serviceName} answered ${response.status}: ${response.body.toString('utf8').slice(0, 1000)}`);
@@ -168,16 +168,17 @@ async function probe(plan, urls, variables, agent) {
 // Replay under load
 
 /** One floor request: the plan's fetches with their dependencies. Throws when any failed. */
-async function replayOnce(node, agent) {
+async function replayOnce(node, agent, keys) {
   switch (node.kind) {
     case 'Sequence':
-      for (const child of node.nodes) await replayOnce(child, agent);
+      for (const child of node.nodes) await replayOnce(child, agent, keys);
       return;
     case 'Parallel':
-      await Promise.all(node.nodes.map((child) => replayOnce(child, agent)));
+      await Promise.all(node.nodes.map((child) => replayOnce(child, agent, keys)));
       return;
     case 'Fetch': {
-      const response = await postJson(agent, node.url, node.body);
+      // A fresh signature per request: a subgraph accepts each once, as from the gateway.
+      const response = await postJson(agent, node.url, node.body, keys.headersFor(node.service, node.body));
       // A data answer has no "errors" key; the figures themselves never contain that text.
       if (response.status !== 200 || response.body.indexOf('"errors"') !== -1) {
         throw new Error(`${node.service} answered ${response.status}: ${response.body.toString('utf8').slice(0, 300)}`);
@@ -195,7 +196,7 @@ async function replayOnce(node, agent) {
  * turn. As for the gateways, only floor requests completing inside the window are counted and
  * timed (µs, into `histogram`); `sent` counts all.
  */
-async function runFloor({ replays, connections, leadS = 0, windowS, histogram }) {
+async function runFloor({ replays, connections, leadS = 0, windowS, histogram, keys }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections * 2 });
   const started = process.hrtime.bigint();
   const from = started + BigInt(Math.round(leadS * 1e9));
@@ -211,7 +212,7 @@ async function runFloor({ replays, connections, leadS = 0, windowS, histogram })
       sent++;
       let ok = true;
       try {
-        await replayOnce(replays[next++ % replays.length], agent);
+        await replayOnce(replays[next++ % replays.length], agent, keys);
       } catch (error) {
         ok = false;
         errors++;

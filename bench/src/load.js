@@ -23,7 +23,7 @@ function assertLoopback(url) {
  * lowered by the start or by the requests still in flight at the end. A response counts as an
  * error unless it is a 200 with data and no errors. `sent` is every request sent, lead-in included.
  */
-function runAutocannon({ url, bodies, connections, leadS = 0, windowS, histogram }) {
+function runAutocannon({ url, bodies, connections, leadS = 0, windowS, histogram, headers = {} }) {
   assertLoopback(url);
   return new Promise((resolve, reject) => {
     let responses = 0;
@@ -36,7 +36,7 @@ function runAutocannon({ url, bodies, connections, leadS = 0, windowS, histogram
       {
         url,
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
         body: bodies[0],
         // Several bodies: each request takes the next one, round robin over all connections.
         ...(bodies.length > 1 ? { requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }] } : {}),

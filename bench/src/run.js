@@ -149,8 +149,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-async function graphqlAt(url, query, variables) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+async function graphqlAt(url, query, variables, headersFor = () => ({})) {
+  const body = JSON.stringify({ query, variables });
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headersFor(body) }, body });
   const body = await response.json();
   if (body.errors) throw new Error(`${url}: ${JSON.stringify(body.errors).slice(0, 1000)}`);
   return body.data;
@@ -177,8 +178,8 @@ async function quiesce(system, quietMs) {
 async function measure(contender, testCase, opts, system, allPids) {
   const load = (histogram) =>
     contender.key === 'floor'
-      ? runFloor({ replays: testCase.replays, connections: opts.connections, leadS: opts.warmup, windowS: opts.duration, histogram })
-      : runAutocannon({ url: contender.url, bodies: testCase.bodies, connections: opts.connections, leadS: opts.warmup, windowS: opts.duration, histogram });
+      ? runFloor({ replays: testCase.replays, connections: opts.connections, leadS: opts.warmup, windowS: opts.duration, histogram, keys: contender.keys })
+      : runAutocannon({ url: contender.url, bodies: testCase.bodies, connections: opts.connections, leadS: opts.warmup, windowS: opts.duration, histogram, headers: contender.headers });
   const subgraphPids = Object.fromEntries(SUBGRAPHS.map((s) => [s, system.processes.get(s).pid]));
   const cpu = () => ({ gateway: contender.pid ? cpuMs(contender.pid) : NaN, ...Object.fromEntries(SUBGRAPHS.map((s) => [s, cpuMs(subgraphPids[s])])) });
   // PostgreSQL's server processes for this run's databases: part of the system under test.
@@ -273,20 +274,20 @@ async function runDatabase(kind, opts, outDir) {
     if (opts.contenders.includes('ours')) {
       const g = await startGateway({ kind: 'ours', label: 'ours', subgraphs: system, runDir, readyTimeoutMs: 60_000, profileDir });
       gateways.push(g);
-      contenders.push({ key: 'ours', label: LABELS.ours, url: g.url, pid: g.pid });
+      contenders.push({ key: 'ours', label: LABELS.ours, url: g.url, headers: g.headers, pid: g.pid });
     }
     for (const [i, extra] of opts.compare.entries()) {
       const g = await startGateway({ kind: 'ours', label: extra.label, entry: extra.entry, subgraphs: system, runDir, readyTimeoutMs: 60_000, profileDir });
       gateways.push(g);
-      contenders.push({ key: `compare${i}`, label: extra.label, url: g.url, pid: g.pid });
+      contenders.push({ key: `compare${i}`, label: extra.label, url: g.url, headers: g.headers, pid: g.pid });
     }
     if (opts.contenders.includes('hive')) {
       const g = await startGateway({ kind: 'hive', label: 'hive', subgraphs: system, runDir, readyTimeoutMs: 120_000, hiveArgs: opts.hiveArgs, profileDir });
       gateways.push(g);
-      contenders.push({ key: 'hive', label: LABELS.hive, url: g.url, pid: g.pid });
+      contenders.push({ key: 'hive', label: LABELS.hive, url: g.url, headers: g.headers, pid: g.pid });
     }
-    if (opts.contenders.includes('floor')) contenders.push({ key: 'floor', label: LABELS.floor });
-    const graphql = (query, variables) => graphqlAt(`${system.urls.industry}`, query, variables);
+    if (opts.contenders.includes('floor')) contenders.push({ key: 'floor', label: LABELS.floor, keys: system.keys });
+    const graphql = (query, variables) => graphqlAt(`${system.urls.industry}`, query, variables, (body) => system.keys.headersFor('industry', body));
     const parameters = await resolveParameters(graphql, opts.month);
     if (parameters.note) log(`   note: ${parameters.note}`);
 
@@ -301,7 +302,7 @@ async function runDatabase(kind, opts, outDir) {
         const s = SCENARIOS[name];
         const operationName = /query (\w+)/.exec(s.query)[1];
         const bodies = s.variants(parameters).map((variables) => JSON.stringify({ query: s.query, variables, operationName }));
-        await runAutocannon({ url: c.url, bodies, connections: opts.connections, windowS: opts.prewarm, histogram: null });
+        await runAutocannon({ url: c.url, bodies, connections: opts.connections, windowS: opts.prewarm, histogram: null, headers: c.headers });
       }
     }
     for (const name of opts.scenarios) {
@@ -322,7 +323,7 @@ async function runDatabase(kind, opts, outDir) {
         for (const [i, body] of bodies.entries()) {
           let reference;
           for (const c of contenders.filter((x) => x.key !== 'floor')) {
-            const response = await fetch(c.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body });
+            const response = await fetch(c.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...c.headers }, body });
             const text = await response.text();
             const parsed = JSON.parse(text);
             if (response.status !== 200 || parsed.errors) throw new Error(`${c.label} answered (${s.id}) with ${response.status}: ${text.slice(0, 2000)}`);
@@ -339,7 +340,7 @@ async function runDatabase(kind, opts, outDir) {
         let shape = '';
         if (contenders.some((c) => c.key === 'floor')) {
           for (const variables of variableSets) {
-            const probed = await probe(plan, system.urls, variables, agent);
+            const probed = await probe(plan, system.urls, variables, agent, system.keys);
             testCase.replays.push(probed.replay);
             shape ||= probed.fetches.map((f) => `${f.service}${f.entities !== null ? `(${f.entities})` : ''} ${(f.responseBytes / 1024).toFixed(0)} KB`).join(', ');
           }

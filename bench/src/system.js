@@ -12,6 +12,7 @@ const { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileS
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { freePorts, startProcess, stopProcess, waitReady, getStatus } = require('./processes');
+const { newKeys, BENCH_IDENTITY } = require('./identity');
 
 const REPO = resolve(__dirname, '..', '..');
 const SUBGRAPHS = ['industry', 'finance', 'energy', 'statistics', 'hr'];
@@ -105,13 +106,17 @@ async function dropSeedCaches({ pgUrl, keep, sameSizeAs }) {
  */
 async function startSubgraphs(options) {
   const env = baseEnvironment();
+  // Subgraphs check the gateway's signature on every request: this run's key pair.
+  const keys = newKeys();
+  env.HUISHANG_GATEWAY_PUBLIC_KEY = keys.publicPem;
   env.HUISHANG_DEMO_ENTERPRISES = String(options.enterprises);
   env.HUISHANG_DEMO_SEED = String(options.seed);
   let database;
   if (options.kind === 'postgresql') {
     const baseName = new URL(options.pgUrl).pathname.replace(/^\//, '') || 'huishang_bench';
     const base = `${baseName}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-    database = { kind: 'postgresql', base, names: SUBGRAPHS.map((s) => `${base}_${s}`) };
+    // `<base>_access`: our gateway's clients and audit trail.
+    database = { kind: 'postgresql', base, names: [...SUBGRAPHS, 'access'].map((s) => `${base}_${s}`) };
     env.DATABASE_URL = withDatabase(options.pgUrl, base);
   } else {
     database = { kind: 'sqlite', dir: mkdtempSync(join(tmpdir(), 'huishang-bench-')) };
@@ -233,6 +238,7 @@ async function startSubgraphs(options) {
       ports,
       processes,
       env,
+      keys,
       seed: { wallMs: seedWallMs, perSubgraphMs: seedTimes, fromCache, analyzeMs },
       /** PostgreSQL server processes connected to this run's databases (none for SQLite). */
       backendPids: async () => {
@@ -298,28 +304,47 @@ async function startGateway({ kind, label, entry, subgraphs, runDir, readyTimeou
   const env = { ...baseEnvironment() };
   let args;
   let readyPath;
+  let cwd = REPO;
   if (kind === 'hive') {
     if (!existsSync(HIVE_BIN)) throw new Error(`Hive Gateway is not installed (${HIVE_BIN}); run npm install --prefix bench`);
     args = [HIVE_BIN, 'supergraph', supergraphFor(subgraphs.urls, runDir), '--port', String(port), '--host', '127.0.0.1', ...hiveArgs];
     readyPath = '/readiness';
+    // Hive Gateway reads gateway.config.cjs from its working directory: the signing plugin.
+    cwd = join(runDir, 'hive');
+    mkdirSync(cwd, { recursive: true });
+    copyFileSync(join(__dirname, 'hive-gateway.config.cjs'), join(cwd, 'gateway.config.cjs'));
+    env.BENCH_SIGNING = JSON.stringify({
+      identityModule: join(REPO, 'schema', 'dist', 'src', 'kit', 'identity.js'),
+      privatePem: subgraphs.keys.privatePem,
+      urls: subgraphs.urls,
+      identity: BENCH_IDENTITY,
+    });
   } else {
     const script = entry ?? join(REPO, 'gateway', 'dist', 'src', 'index.js');
     if (!existsSync(script)) throw new Error(`${script} is missing: build first (node_modules/.bin/tsc -b)`);
     args = [script];
     env.GATEWAY_PORT = String(port);
     for (const name of SUBGRAPHS) env[`${name.toUpperCase()}_URL`] = subgraphs.urls[name];
+    // Ours authenticates, signs and audits: its own database beside the subgraphs', the run's key,
+    // a demo client to send requests as, and no rate limit (the load is the point).
+    for (const key of ['DATABASE_URL', 'HUISHANG_DATA_DIR']) if (subgraphs.env[key]) env[key] = subgraphs.env[key];
+    env.HUISHANG_GATEWAY_PRIVATE_KEY = subgraphs.keys.privatePem;
+    env.HUISHANG_DEMO_CLIENTS_FILE = join(runDir, `demo-clients-${label.replace(/\W+/g, '_')}.json`);
+    env.HUISHANG_RATE_LIMIT_PER_MINUTE = '0';
     readyPath = '/ready';
   }
   const file = label.replace(/\W+/g, '_');
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=gateway-${file}.cpuprofile`] : [];
-  const managed = startProcess({ name: label, args, env, port, cwd: REPO, nodeArgs, logFile: join(runDir, `gateway-${file}.log`) });
+  const managed = startProcess({ name: label, args, env, port, cwd, nodeArgs, logFile: join(runDir, `gateway-${file}.log`) });
   try {
     await waitReady(managed, `http://127.0.0.1:${port}${readyPath}`, readyTimeoutMs);
   } catch (error) {
     await stopProcess(managed);
     throw error;
   }
-  return { label, kind, url: `http://127.0.0.1:${port}/graphql`, pid: managed.pid, port, managed, stop: () => stopProcess(managed) };
+  // The token ours wants; Hive Gateway ignores the header.
+  const headers = kind === 'hive' ? {} : { authorization: `Bearer ${JSON.parse(readFileSync(env.HUISHANG_DEMO_CLIENTS_FILE, 'utf8')).industry.token}` };
+  return { label, kind, url: `http://127.0.0.1:${port}/graphql`, headers, pid: managed.pid, port, managed, stop: () => stopProcess(managed) };
 }
 
 /** `huishang_sql_statements_total` of each subgraph. */

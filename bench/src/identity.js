@@ -1,0 +1,30 @@
+'use strict';
+/**
+ * The signing key pair of one benchmark run. Subgraphs answer only requests that carry the
+ * gateway's signed identity (schema/src/kit/identity.ts), so every contender signs: our gateway
+ * with the private key in its environment, Hive Gateway through a config plugin
+ * (hive-gateway.config.cjs), and the floor here, one fresh signature per subgraph request, as a
+ * gateway would.
+ */
+const { createPrivateKey, generateKeyPairSync } = require('node:crypto');
+const { join } = require('node:path');
+
+const REPO = join(__dirname, '..', '..');
+const { IdentitySigner, IDENTITY_HEADER } = require(join(REPO, 'schema', 'dist', 'src', 'kit', 'identity.js'));
+
+/** Who the floor and Hive Gateway sign as: what our gateway signs for the industry demo analyst. */
+const BENCH_IDENTITY = { clientId: 'cl_bench', department: 'industry', role: 'ANALYST' };
+
+function newKeys() {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const keys = {
+    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+  const signer = new IdentitySigner(createPrivateKey(keys.privatePem));
+  /** Headers for one request to `subgraph` with this exact body. */
+  keys.headersFor = (subgraph, body) => ({ [IDENTITY_HEADER]: signer.sign(BENCH_IDENTITY, subgraph, body) });
+  return keys;
+}
+
+module.exports = { newKeys, BENCH_IDENTITY, IDENTITY_HEADER };
