@@ -26,11 +26,12 @@ export const DEFAULT_MAX_QUERY_DEPTH = 12;
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 30_000;
 export const DEFAULT_READY_TIMEOUT_MS = 2_000;
 
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+export function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, got ${JSON.stringify(raw)}`);
+  // Safe integers only: a larger one would not be stored exactly.
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, got ${JSON.stringify(raw)}`);
   return value;
 }
 

@@ -24,6 +24,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { ErrorCode } from '@huishang/schema';
+import { positiveInteger } from './config';
 
 /**
  * Limits on what one request may ask of the gateway, beyond the depth limit (validation.ts): how
@@ -65,14 +66,6 @@ export const LIMIT_VARIABLES = {
   tokens: 'MAX_QUERY_TOKENS',
 } as const;
 export type ProtectionLimit = keyof typeof LIMIT_VARIABLES;
-
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, got ${JSON.stringify(raw)}`);
-  return value;
-}
 
 export function readProtectionConfig(env: NodeJS.ProcessEnv = process.env): ProtectionConfig {
   return {

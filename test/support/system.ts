@@ -9,12 +9,14 @@
  * databases and takes a few seconds.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'libsql';
+// The signer alone, not the package index: the harness needs no ORM or GraphQL stack.
+import { IdentitySigner } from '@huishang/schema/dist/src/kit/identity';
 
 export const SUBGRAPHS = ['industry', 'finance', 'energy', 'statistics', 'hr'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
@@ -181,21 +183,9 @@ function baseEnvironment(): NodeJS.ProcessEnv {
 /** What the harness signs direct subgraph requests as, unless a test says otherwise. */
 const DEFAULT_IDENTITY: SignedIdentity = { clientId: 'cl_harness', department: 'industry', role: 'ANALYST' };
 
-/** The gateway's identity header, made as gateway/src/subgraphs.ts makes it (schema/src/kit/identity.ts checks it). */
-export function signedIdentity(key: KeyObject, audience: string, body: string, identity: SignedIdentity, now = Date.now(), ttlMs = 30_000): string {
-  const payload = {
-    v: 1,
-    sub: identity.clientId,
-    dep: identity.department,
-    role: identity.role,
-    aud: audience,
-    iat: now,
-    exp: now + ttlMs,
-    jti: randomBytes(12).toString('base64url'),
-    bh: createHash('sha256').update(body).digest('base64url'),
-  };
-  const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  return `${encoded}.${sign(null, Buffer.from(encoded), key).toString('base64url')}`;
+/** The gateway's identity header, made with the gateway's own signer (schema/src/kit/identity.ts): `now` in the past makes an old one. */
+export function signedIdentity(key: KeyObject, audience: string, body: string, identity: SignedIdentity, now = Date.now()): string {
+  return new IdentitySigner(key).sign(identity, audience, body, now);
 }
 
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
