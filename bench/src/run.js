@@ -150,8 +150,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 async function graphqlAt(url, query, variables, headersFor = () => ({})) {
-  const body = JSON.stringify({ query, variables });
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headersFor(body) }, body });
+  const payload = JSON.stringify({ query, variables });
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headersFor(payload) }, body: payload });
   const body = await response.json();
   if (body.errors) throw new Error(`${url}: ${JSON.stringify(body.errors).slice(0, 1000)}`);
   return body.data;

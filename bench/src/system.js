@@ -7,6 +7,7 @@
  * cost reported), then again with HUISHANG_SEED=off, so the processes under load hold no leftover
  * generator state (at 20,000 enterprises a seeding process keeps gigabytes of heap).
  */
+const { spawnSync } = require('node:child_process');
 const { createHash, randomBytes } = require('node:crypto');
 const { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -305,6 +306,7 @@ async function startGateway({ kind, label, entry, subgraphs, runDir, readyTimeou
   let args;
   let readyPath;
   let cwd = REPO;
+  let token = null;
   if (kind === 'hive') {
     if (!existsSync(HIVE_BIN)) throw new Error(`Hive Gateway is not installed (${HIVE_BIN}); run npm install --prefix bench`);
     args = [HIVE_BIN, 'supergraph', supergraphFor(subgraphs.urls, runDir), '--port', String(port), '--host', '127.0.0.1', ...hiveArgs];
@@ -329,8 +331,11 @@ async function startGateway({ kind, label, entry, subgraphs, runDir, readyTimeou
     // a demo client to send requests as, and no rate limit (the load is the point).
     for (const key of ['DATABASE_URL', 'HUISHANG_DATA_DIR']) if (subgraphs.env[key]) env[key] = subgraphs.env[key];
     env.HUISHANG_GATEWAY_PRIVATE_KEY = subgraphs.keys.privatePem;
-    env.HUISHANG_DEMO_CLIENTS_FILE = join(runDir, `demo-clients-${label.replace(/\W+/g, '_')}.json`);
     env.HUISHANG_RATE_LIMIT_PER_MINUTE = '0';
+    // Production mode (as every contender runs) has no demo clients: issue one, as an operator would.
+    const issued = spawnSync(process.execPath, [join(REPO, 'cli', 'dist', 'src', 'main.js'), 'clients', 'add', '--department', 'industry', '--role', 'ANALYST', '--name', `bench ${label}`, '--json'], { cwd: REPO, env, encoding: 'utf8' });
+    if (issued.status !== 0) throw new Error(`huishang clients add failed: ${issued.stderr}`);
+    token = JSON.parse(issued.stdout).token;
     readyPath = '/ready';
   }
   const file = label.replace(/\W+/g, '_');
@@ -343,7 +348,7 @@ async function startGateway({ kind, label, entry, subgraphs, runDir, readyTimeou
     throw error;
   }
   // The token ours wants; Hive Gateway ignores the header.
-  const headers = kind === 'hive' ? {} : { authorization: `Bearer ${JSON.parse(readFileSync(env.HUISHANG_DEMO_CLIENTS_FILE, 'utf8')).industry.token}` };
+  const headers = token ? { authorization: `Bearer ${token}` } : {};
   return { label, kind, url: `http://127.0.0.1:${port}/graphql`, headers, pid: managed.pid, port, managed, stop: () => stopProcess(managed) };
 }
 
