@@ -61,7 +61,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
  */
 export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): Server {
   const limit = options.maxBodyBytes ?? 1_000_000;
-  return createServer(async (req, res) => {
+  const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const route = options.routes?.[url.pathname];
@@ -126,6 +126,12 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       else res.end();
     }
   });
+  // Idle keep-alive connections are closed by the client first (undici and our subgraph client
+  // give up after 4 s, load balancers after 60 s): a server closing one at the moment a busy client
+  // reuses it would drop that request, and a POST is not retried.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }
 
 /**
