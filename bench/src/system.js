@@ -116,8 +116,9 @@ async function startSubgraphs(options) {
   if (options.kind === 'postgresql') {
     const baseName = new URL(options.pgUrl).pathname.replace(/^\//, '') || 'huishang_bench';
     const base = `${baseName}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-    // `<base>_access`: our gateway's clients and audit trail.
-    database = { kind: 'postgresql', base, names: [...SUBGRAPHS, 'access'].map((s) => `${base}_${s}`) };
+    // `names`: the subgraphs' databases; `<base>_access` (our gateway's clients and audit trail,
+    // created by the gateway) is dropped and counted with them.
+    database = { kind: 'postgresql', base, names: SUBGRAPHS.map((s) => `${base}_${s}`), access: `${base}_access` };
     env.DATABASE_URL = withDatabase(options.pgUrl, base);
   } else {
     database = { kind: 'sqlite', dir: mkdtempSync(join(tmpdir(), 'huishang-bench-')) };
@@ -163,7 +164,7 @@ async function startSubgraphs(options) {
       rmSync(database.dir, { recursive: true, force: true });
     } else {
       await pgAdmin(options.pgUrl, async (client) => {
-        for (const name of database.names) await client.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`);
+        for (const name of [...database.names, database.access]) await client.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`);
       });
     }
   };
@@ -249,7 +250,7 @@ async function startSubgraphs(options) {
           admin = new Client({ connectionString: withDatabase(options.pgUrl, 'postgres') });
           await admin.connect();
         }
-        const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = ANY($1)', [database.names]);
+        const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = ANY($1)', [[...database.names, database.access]]);
         return rows.map((r) => r.pid);
       },
       stop: async () => {
