@@ -97,8 +97,11 @@ function fromRow(row: Row): AuditRecord {
   };
 }
 
-/** Any PostgreSQL advisory lock number works as long as every writer of the trail uses the same. */
-const CHAIN_LOCK = 4_820_151;
+/** A primary-key clash: another writer took this `seq` first (PostgreSQL 23505, SQLite's constraint error). */
+function isDuplicateKey(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return e.code === '23505' || /UNIQUE constraint failed|SQLITE_CONSTRAINT_PRIMARYKEY/.test(`${e.code ?? ''} ${e.message ?? ''}`);
+}
 
 export interface AuditFilter {
   clientId?: string | null;
@@ -121,19 +124,18 @@ export interface IntegrityReport {
 
 /**
  * The append-only, hash-chained audit trail. Requests in flight together are written in one
- * transaction (group commit): the chain head is read and extended under a lock (PostgreSQL
- * advisory lock; SQLite's single writer), so replicas sharing the database extend one chain.
+ * statement (group commit); replicas sharing the database extend one chain (see `write`).
  * `append` resolves only once the record is committed: the gateway answers after that, or not at all.
  */
 export class AuditLog {
   private queue: { entry: AuditEntry; resolve: () => void; reject: (error: Error) => void }[] = [];
   private flushing: Promise<void> | null = null;
   private readonly knex: Knex;
-  private readonly postgres: boolean;
+  /** The last record this process wrote or read: where its next insert links on. */
+  private head: { seq: number; hash: string } | null = null;
 
   constructor(orm: MikroORM) {
     this.knex = (orm.em.getConnection() as unknown as { getKnex(): Knex }).getKnex();
-    this.postgres = orm.em.getDriver().constructor.name.startsWith('PostgreSql');
   }
 
   append(entry: AuditEntry): Promise<void> {
@@ -149,44 +151,64 @@ export class AuditLog {
     while (this.queue.length) {
       const batch = this.queue.splice(0, 500);
       try {
-        await this.knex.transaction(async (trx) => {
-          if (this.postgres) await trx.raw('select pg_advisory_xact_lock(?)', [CHAIN_LOCK]);
-          const head = (await trx('audit_record').select('seq', 'hash').orderBy('seq', 'desc').limit(1)) as { seq: number | string; hash: string }[];
-          let seq = head.length ? Number(head[0].seq) : 0;
-          let prevHash = head.length ? head[0].hash : GENESIS_HASH;
-          const rows = batch.map(({ entry }) => {
-            seq += 1;
-            const hash = chainHash(prevHash, seq, entry);
-            const row = {
-              seq,
-              at: entry.at,
-              client_id: entry.clientId,
-              department: entry.department,
-              role: entry.role,
-              request_id: entry.requestId,
-              operation_name: entry.operationName,
-              document_hash: entry.documentHash,
-              fields: JSON.stringify(entry.fields),
-              indicators: JSON.stringify(entry.indicators),
-              enterprises: JSON.stringify(entry.enterprises),
-              months: JSON.stringify(entry.months),
-              outcome: entry.outcome,
-              error_codes: JSON.stringify(entry.errorCodes),
-              duration_ms: entry.durationMs,
-              prev_hash: prevHash,
-              hash,
-            };
-            prevHash = hash;
-            return row;
-          });
-          await trx('audit_record').insert(rows);
-        });
+        await this.write(batch.map((item) => item.entry));
         for (const item of batch) item.resolve();
       } catch (error) {
         for (const item of batch) item.reject(error as Error);
       }
     }
     this.flushing = null;
+  }
+
+  /**
+   * One INSERT extending the chain from the head this process last wrote. `seq` is the primary
+   * key, so when another replica extended the chain meanwhile the insert fails as a duplicate and
+   * is redone from the head as it now is: the chain stays one line without a lock or a
+   * transaction, and a record deleted from the end shows up as a gap at the next write.
+   */
+  private async write(entries: AuditEntry[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const head = (this.head ??= await this.readHead());
+      let { seq, hash: prevHash } = head;
+      const rows = entries.map((entry) => {
+        seq += 1;
+        const hash = chainHash(prevHash, seq, entry);
+        const row = {
+          seq,
+          at: entry.at,
+          client_id: entry.clientId,
+          department: entry.department,
+          role: entry.role,
+          request_id: entry.requestId,
+          operation_name: entry.operationName,
+          document_hash: entry.documentHash,
+          fields: JSON.stringify(entry.fields),
+          indicators: JSON.stringify(entry.indicators),
+          enterprises: JSON.stringify(entry.enterprises),
+          months: JSON.stringify(entry.months),
+          outcome: entry.outcome,
+          error_codes: JSON.stringify(entry.errorCodes),
+          duration_ms: entry.durationMs,
+          prev_hash: prevHash,
+          hash,
+        };
+        prevHash = hash;
+        return row;
+      });
+      try {
+        await this.knex('audit_record').insert(rows);
+        this.head = { seq, hash: prevHash };
+        return;
+      } catch (error) {
+        this.head = null;
+        if (!isDuplicateKey(error) || attempt >= 20) throw error;
+      }
+    }
+  }
+
+  private async readHead(): Promise<{ seq: number; hash: string }> {
+    const rows = (await this.knex('audit_record').select('seq', 'hash').orderBy('seq', 'desc').limit(1)) as { seq: number | string; hash: string }[];
+    return rows.length ? { seq: Number(rows[0].seq), hash: rows[0].hash } : { seq: 0, hash: GENESIS_HASH };
   }
 
   async query(filter: AuditFilter, first = 100, after = 0): Promise<AuditRecord[]> {

@@ -2,11 +2,11 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
-import { CLIENT_ROLES, openDatabase, SUBGRAPH_NAMES, type ClientRole, type Identity } from '@huishang/schema';
+import { CLIENT_ROLES, openDatabase, SUBGRAPH_NAMES, type ClientRole, type DatabaseSettings, type Identity } from '@huishang/schema';
 import { ACCESS_ENTITIES, ACCESS_MIGRATIONS, ClientRecord, PersistedDocumentRecord } from './entities';
 
-export function openAccessDatabase(logger?: (message: string) => void): Promise<MikroORM> {
-  return openDatabase({ subgraph: 'access', entities: ACCESS_ENTITIES, migrations: ACCESS_MIGRATIONS, poolMax: 4, ...(logger ? { logger } : {}) });
+export function openAccessDatabase(logger?: (message: string) => void, settings?: DatabaseSettings): Promise<MikroORM> {
+  return openDatabase({ subgraph: 'access', entities: ACCESS_ENTITIES, migrations: ACCESS_MIGRATIONS, poolMax: 4, ...(logger ? { logger } : {}), ...(settings ? { settings } : {}) });
 }
 
 /** A token: `hs_<client id>_<secret>`. The id finds the client; the secret is checked against its hash. */
