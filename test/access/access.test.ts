@@ -174,6 +174,8 @@ describe('sharing categories, enforced by the department that owns the data', ()
     const denied = result.errors!.filter((e) => e.extensions?.code === 'FORBIDDEN');
     expect(denied.map((e) => e.extensions?.field).sort()).toEqual(['finance.loansOutstanding', 'finance.newLoans']);
     expect(denied[0].message).toMatch(/conditionally shared/);
+    // The message names the field asked for, not only the indicator behind it.
+    expect(denied.map((e) => e.message.split(':')[0]).sort()).toEqual(['Access denied to "finance.loansOutstanding"', 'Access denied to "finance.newLoans"']);
     expect(denied.map((e) => e.path?.join('.')).sort()).toEqual(['enterprise.finance.loansOutstanding', 'enterprise.finance.newLoans']);
   });
 

@@ -18,7 +18,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
           const names = formatted.path.filter((p): p is string => typeof p === 'string' && !p.startsWith('_'));
           if (names.length) extensions.field = names.slice(-2).join('.');
         }
-        return { ...formatted, extensions };
+        // …and says so in the message too, which the resolver could only word by indicator code.
+        const message = code === 'FORBIDDEN' && typeof extensions.field === 'string' ? formatted.message.replace(/^Access denied to "[^"]*"/, `Access denied to "${extensions.field}"`) : formatted.message;
+        return { ...formatted, message, extensions };
       }
     }
     cause = (cause as { originalError?: unknown }).originalError;
