@@ -35,7 +35,7 @@ const fileAsset = (pkg: string, file: string, contentType: string): AssetSource 
 });
 
 /** URL path → content. The path mirrors the package path, so it is obvious where each file comes from. */
-export function assetSources(examples: readonly ExampleQuery[] = EXAMPLE_QUERIES, defaultHeaders?: string): Record<string, AssetSource> {
+export function assetSources(examples: readonly ExampleQuery[] = EXAMPLE_QUERIES): Record<string, AssetSource> {
   return {
     '/assets/react/umd/react.production.min.js': fileAsset('react', 'umd/react.production.min.js', JS),
     '/assets/react-dom/umd/react-dom.production.min.js': fileAsset('react-dom', 'umd/react-dom.production.min.js', JS),
@@ -44,7 +44,7 @@ export function assetSources(examples: readonly ExampleQuery[] = EXAMPLE_QUERIES
     // The bundles end with sourceMappingURL comments; serving the maps keeps the console quiet.
     '/assets/graphiql/graphiql.min.js.map': fileAsset('graphiql', 'graphiql.min.js.map', JSON_TYPE),
     '/assets/graphiql/graphiql.min.css.map': fileAsset('graphiql', 'graphiql.min.css.map', JSON_TYPE),
-    '/assets/huishang/graphiql-boot.js': { contentType: JS, read: () => Buffer.from(bootScript(examples, defaultHeaders)) },
+    '/assets/huishang/graphiql-boot.js': { contentType: JS, read: () => Buffer.from(bootScript(examples)) },
   };
 }
 
@@ -52,18 +52,22 @@ export function assetSources(examples: readonly ExampleQuery[] = EXAMPLE_QUERIES
  * Mounts GraphiQL. A script file rather than an inline script, so the page's CSP can forbid
  * inline scripts. `GraphiQL.createFetcher` is the CDN bundle's name for `createGraphiQLFetcher`.
  */
-export function bootScript(examples: readonly ExampleQuery[] = EXAMPLE_QUERIES, defaultHeaders?: string): string {
+export function bootScript(examples: readonly ExampleQuery[] = EXAMPLE_QUERIES): string {
   return `// Huishang: mounts GraphiQL with the example queries as tabs.
 (function () {
   'use strict';
   var createGraphiQLFetcher = window.GraphiQL.createFetcher;
   var fetcher = createGraphiQLFetcher({ url: ${JSON.stringify(GRAPHQL_PATH)} });
-  var tabs = ${JSON.stringify(graphiqlTabs(examples).map((tab) => (defaultHeaders ? { ...tab, headers: defaultHeaders } : tab)), null, 2)};
+  var tabs = ${JSON.stringify(graphiqlTabs(examples), null, 2)};
+  // The embedded default hands a browser on this machine a demo token (demo-headers.js).
+  var demoHeaders = window.HUISHANG_DEMO_HEADERS || null;
+  if (demoHeaders) tabs.forEach(function (tab) { tab.headers = demoHeaders; });
   var root = window.ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(
     window.React.createElement(window.GraphiQL, {
       fetcher: fetcher,
-      defaultTabs: tabs,${defaultHeaders ? `\n      defaultHeaders: ${JSON.stringify(defaultHeaders)},` : ''}
+      defaultTabs: tabs,
+      defaultHeaders: demoHeaders || undefined,
       defaultEditorToolsVisibility: true,
       storage: window.GraphiQL.createLocalStorage({ namespace: 'huishang' }),
     }),
@@ -113,6 +117,7 @@ export function pageHtml(assetUrl: (path: string) => string): string {
   <script src="${assetUrl('/assets/react/umd/react.production.min.js')}"></script>
   <script src="${assetUrl('/assets/react-dom/umd/react-dom.production.min.js')}"></script>
   <script src="${assetUrl('/assets/graphiql/graphiql.min.js')}"></script>
+  <script src="${DEMO_HEADERS_PATH}"></script>
   <script src="${assetUrl('/assets/huishang/graphiql-boot.js')}"></script>
 </body>
 </html>
@@ -134,12 +139,18 @@ function refuseMethod(req: IncomingMessage, res: ServerResponse): boolean {
  * Routes for `createHttpServer`: the page at `/` and `/graphql` (the shared server hands a browser's
  * GET /graphql to this route) and each asset. Files are read, hashed and gzipped once, on first use.
  */
+/** Sets `window.HUISHANG_DEMO_HEADERS`: a demo token for a browser on this machine, else null. */
+export const DEMO_HEADERS_PATH = '/assets/huishang/demo-headers.js';
+
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+
 /**
  * `defaultHeaders` (the embedded default only): GraphiQL's headers pane starts with a demo
- * client's token, so the demo page works at once. Never set in production mode.
+ * client's token, so the demo page works at once — for a browser on the gateway's own machine
+ * only; anyone else gets the page without a token. Never set in production mode.
  */
 export function graphiqlRoutes(examples: readonly ExampleQuery[] = EXAMPLE_QUERIES, defaultHeaders?: string): Record<string, Route> {
-  const sources = assetSources(examples, defaultHeaders);
+  const sources = assetSources(examples);
   const loaded = new Map<string, LoadedAsset>();
   const load = (path: string): LoadedAsset => {
     let asset = loaded.get(path);
@@ -195,7 +206,15 @@ export function graphiqlRoutes(examples: readonly ExampleQuery[] = EXAMPLE_QUERI
       res.end(req.method === 'HEAD' ? undefined : body);
     };
 
-  const routes: Record<string, Route> = { '/': page, [GRAPHQL_PATH]: page };
+  const demo: Route = (req, res) => {
+    if (refuseMethod(req, res)) return;
+    const local = LOOPBACK.test(req.socket.remoteAddress ?? '');
+    const body = Buffer.from(`window.HUISHANG_DEMO_HEADERS = ${defaultHeaders && local ? JSON.stringify(defaultHeaders) : 'null'};\n`);
+    res.writeHead(200, { 'content-type': JS, 'content-length': body.length, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+
+  const routes: Record<string, Route> = { '/': page, [GRAPHQL_PATH]: page, [DEMO_HEADERS_PATH]: demo };
   for (const path of Object.keys(sources)) routes[path] = asset(path);
   return routes;
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { runInNewContext } from 'node:vm';
 import { gunzipSync } from 'node:zlib';
 import { EXAMPLE_QUERIES } from '../src/examples';
-import { bootScript, graphiqlRoutes, pageHtml } from '../src/graphiql';
+import { bootScript, DEMO_HEADERS_PATH, graphiqlRoutes, pageHtml } from '../src/graphiql';
 
 describe('GraphiQL boot script', () => {
   it('mounts GraphiQL with a fetcher on /graphql and the examples as tabs', () => {
@@ -106,5 +106,46 @@ describe('GraphiQL routes', () => {
     const response = await fetch(`${base}/assets/graphiql/graphiql.min.css`, { method: 'POST' });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET, HEAD');
+  });
+});
+
+describe('the demo token in GraphiQL', () => {
+  const headers = JSON.stringify({ Authorization: 'Bearer hs_demo' });
+  const serve = (remoteAddress: string): string => {
+    const route = graphiqlRoutes(undefined, headers)[DEMO_HEADERS_PATH];
+    let body = '';
+    const res = { writeHead: () => res, end: (chunk?: Buffer) => void (body = chunk ? chunk.toString('utf8') : '') };
+    void route({ method: 'GET', headers: {}, socket: { remoteAddress } } as never, res as never);
+    return body;
+  };
+
+  it('is handed to a browser on the gateway’s own machine only', () => {
+    expect(serve('127.0.0.1')).toBe(`window.HUISHANG_DEMO_HEADERS = ${JSON.stringify(headers)};\n`);
+    expect(serve('::1')).toContain('hs_demo');
+    expect(serve('::ffff:127.0.0.1')).toContain('hs_demo');
+    expect(serve('10.0.0.5')).toBe('window.HUISHANG_DEMO_HEADERS = null;\n');
+    expect(serve('192.168.1.20')).not.toContain('hs_demo');
+  });
+
+  it('fills every tab’s headers and the default headers when present', () => {
+    const calls: { props?: Record<string, any> } = {};
+    function GraphiQL() {}
+    GraphiQL.createFetcher = () => 'fetcher';
+    GraphiQL.createLocalStorage = () => ({});
+    const window = {
+      GraphiQL,
+      HUISHANG_DEMO_HEADERS: headers,
+      React: { createElement: (_type: unknown, props: Record<string, any>) => (calls.props = props) },
+      ReactDOM: { createRoot: () => ({ render: () => undefined }) },
+    };
+    runInNewContext(bootScript(), { window, document: { getElementById: () => null } });
+    expect(calls.props!.defaultHeaders).toBe(headers);
+    expect(calls.props!.defaultTabs.every((tab: { headers?: string }) => tab.headers === headers)).toBe(true);
+  });
+
+  it('the page loads it before the boot script', () => {
+    const html = pageHtml((path) => path);
+    expect(html.indexOf(DEMO_HEADERS_PATH)).toBeGreaterThan(0);
+    expect(html.indexOf(DEMO_HEADERS_PATH)).toBeLessThan(html.indexOf('/assets/huishang/graphiql-boot.js'));
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { EXAMPLE_QUERIES } from '../examples';
 import type { DocumentStore } from './clients';
 
@@ -12,5 +12,3 @@ export async function registerDemoDocuments(documents: DocumentStore): Promise<v
   if (existsSync(briefing)) await documents.register('briefing: meeting-pack', readFileSync(briefing, 'utf8'));
   for (const example of EXAMPLE_QUERIES) await documents.register(`graphiql: ${example.title}`, example.query);
 }
-
-export const BRIEFING_DOCUMENT = join('briefing', 'queries', 'meeting-pack.graphql');
