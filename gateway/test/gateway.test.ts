@@ -272,14 +272,15 @@ describe('gateway over real subgraphs', () => {
       expect(html).toContain('<title>Huishang 会商 — GraphQL</title>');
       expect(html).not.toMatch(/(https?:)?\/\/[a-z0-9]/i);
       const references = [...html.matchAll(/\b(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
-      expect(references.length).toBe(5);
+      expect(references.length).toBe(6);
       for (const reference of references) expect(reference).toMatch(/^\/assets\//);
       const types = await Promise.all(
         references.map(async (reference) => {
           const asset = await fetch(`${base}${reference}`);
           const body = await asset.text();
           expect({ reference, status: asset.status, empty: body.length === 0 }).toEqual({ reference, status: 200, empty: false });
-          expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+          // Versioned assets are cached for good; the demo token script never (it depends on who asks).
+          expect(asset.headers.get('cache-control')).toBe(reference === '/assets/huishang/demo-headers.js' ? 'no-store' : 'public, max-age=31536000, immutable');
           return [reference.replace(/\?.*$/, ''), asset.headers.get('content-type')];
         }),
       );
@@ -289,6 +290,7 @@ describe('gateway over real subgraphs', () => {
         '/assets/react-dom/umd/react-dom.production.min.js': 'text/javascript; charset=utf-8',
         '/assets/graphiql/graphiql.min.js': 'text/javascript; charset=utf-8',
         '/assets/huishang/graphiql-boot.js': 'text/javascript; charset=utf-8',
+        '/assets/huishang/demo-headers.js': 'text/javascript; charset=utf-8',
       });
     }
   });
