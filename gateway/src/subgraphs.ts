@@ -84,11 +84,12 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
     // Everything that makes the subgraph's answer what it is: the body, the forwarded headers and who asks.
     const key = this.deduplicate && query ? `${client?.clientId ?? ''}\n${headers['apollo-federation-include-trace'] ?? ''}\n${text}` : undefined;
     if (options.context?.requestId) headers[REQUEST_ID_HEADER] = options.context.requestId;
-    // The caller's identity, signed for this subgraph and this body: the subgraph answers nothing else.
-    if (this.signer && client) headers[IDENTITY_HEADER] = this.signer.sign(client, this.name, text);
 
     let pending = key === undefined ? undefined : this.inflight.get(key);
     if (!pending) {
+      // The caller's identity, signed for this subgraph and this body: the subgraph answers nothing
+      // else. Only for a request that goes out: a fetch joining one in flight sends nothing.
+      if (this.signer && client) headers[IDENTITY_HEADER] = this.signer.sign(client, this.name, text);
       // A query may go out twice (when a pooled connection turns out closed); a mutation never.
       pending = this.client.post(this.target, Buffer.from(text), headers, query);
       if (key !== undefined) {

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '
 import { GraphQLError, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../context';
 import type { AuditEntry, AuditLog } from './audit';
-import { documentHash, type DocumentStore } from './clients';
+import type { DocumentStore } from './clients';
 
 /** Roles that may introspect in production mode: people exploring the graph, not machines. */
 const INTROSPECTING_ROLES = new Set(['ANALYST', 'ADMINISTRATOR']);
@@ -80,9 +80,10 @@ export function accessPlugin(options: AccessPluginOptions): ApolloServerPlugin<G
       let hash: string | null = null;
       let fields: string[] = [];
       return {
-        async didResolveOperation({ contextValue, document, operationName: name, schema, source }) {
+        async didResolveOperation({ contextValue, document, operationName: name, schema, queryHash }) {
           operationName = name ?? null;
-          hash = documentHash(source);
+          // Apollo Server's SHA-256 of the document, the same hash `huishang documents add` registers.
+          hash = queryHash;
           fields = fieldCoordinates(schema, document, hash);
           const client = contextValue.client;
           if (client?.safelist && (await options.documents.get(hash)) === undefined) {
