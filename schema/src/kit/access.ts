@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property, type EntityManager, type MikroORM } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property, type MikroORM } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../errors';
@@ -117,10 +117,9 @@ export class ReadLog {
   readonly indicators = new Set<string>();
   readonly enterprises = new Set<string>();
   readonly months = new Set<string>();
-  readonly denied = new Set<string>();
 
-  toJSON(): { indicators: string[]; enterprises: string[]; months: string[]; denied: string[] } {
-    return { indicators: [...this.indicators].sort(), enterprises: [...this.enterprises].sort(), months: [...this.months].sort(), denied: [...this.denied].sort() };
+  toJSON(): { indicators: string[]; enterprises: string[]; months: string[] } {
+    return { indicators: [...this.indicators].sort(), enterprises: [...this.enterprises].sort(), months: [...this.months].sort() };
   }
 }
 
@@ -164,13 +163,15 @@ export class AccessPolicy {
     return `${definition.code} (${definition.name}) of an enterprise is ${CATEGORY_NAMES[category]}: the ${identity.department} department holds no live grant from ${this.owner}`;
   }
 
-  /** Throws FORBIDDEN naming the field when the caller may not read the figure; records the read otherwise. */
+  /** Throws FORBIDDEN naming the field when the caller may not read this indicator for this kind of subject. */
+  require(field: string, definition: IndicatorDefinition, kind: SubjectType): void {
+    const denial = this.denial(definition, kind);
+    if (denial) throw forbidden(field, denial, { indicator: definition.code, sharing: definition.sharing, owner: this.owner });
+  }
+
+  /** `require` for one subject, then records the read. */
   check(field: string, definition: IndicatorDefinition, subject: { kind: SubjectType; code: string }, month?: string): void {
-    const denial = this.denial(definition, subject.kind);
-    if (denial) {
-      this.reads.denied.add(`${definition.code}@${subject.code}`);
-      throw forbidden(field, denial, { indicator: definition.code, sharing: definition.sharing, owner: this.owner });
-    }
+    this.require(field, definition, subject.kind);
     this.record(definition.code, subject, month);
   }
 
@@ -198,8 +199,6 @@ export class AccessPolicy {
     return identity;
   }
 }
-
-export type { EntityManager };
 
 /** The department that chairs the meeting (the industry bureau, 工信局) reads every department's enterprise figures for it. */
 export const MEETING_SECRETARIAT = 'industry';

@@ -1,5 +1,4 @@
 import {
-  forbidden,
   observationEvidence,
   ObservationRecord,
   warning,
@@ -26,8 +25,7 @@ export class LoanWithdrawalWarnings {
   async loanWithdrawals(@Root() report: WarningReportType, @Ctx() ctx: SubgraphContext): Promise<Warning[]> {
     const thresholds = warningThresholds();
     // Enterprise withdrawals are conditionally shared: the whole list needs the grant.
-    const denial = ctx.access.denial(financeIndicators.get('FIN_LOAN_WITHDRAWAL'), 'ENTERPRISE');
-    if (denial) throw forbidden('finance.loanWithdrawals', denial, { indicator: 'FIN_LOAN_WITHDRAWAL', sharing: 'CONDITIONAL', owner: 'finance' });
+    ctx.access.require('finance.loanWithdrawals', financeIndicators.get('FIN_LOAN_WITHDRAWAL'), 'ENTERPRISE');
     const withdrawals = await ctx.em.find(ObservationRecord, { indicator: 'FIN_LOAN_WITHDRAWAL', subjectType: 'ENTERPRISE', month: report.month, value: { $gt: 0 } }, { orderBy: { subjectCode: 'asc' } });
     if (withdrawals.length === 0) return [];
     const balances = await ctx.em.find(ObservationRecord, {
