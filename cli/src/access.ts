@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CLIENT_ROLES, SUBGRAPH_NAMES, type ClientRole } from '@huishang/schema';
 import { AuditLog } from '@huishang/gateway/dist/src/access/audit';
 import { ClientStore, DocumentStore, openAccessDatabase, type ClientView } from '@huishang/gateway/dist/src/access/clients';
-import { ExitCode, UsageError, type Io } from './io';
+import { ExitCode, parse, UsageError, type Io } from './io';
 
 export const ACCESS_HELP = `huishang clients | documents | audit — who may call the gateway, and what they did
 
@@ -40,20 +39,16 @@ function printClients(io: Io, clients: ClientView[], json: boolean): void {
 
 export async function clientsCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      department: { type: 'string' },
-      role: { type: 'string' },
-      name: { type: 'string' },
-      expires: { type: 'string' },
-      safelist: { type: 'boolean' },
-      'no-safelist': { type: 'boolean' },
-      'rate-limit': { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean' },
-    },
+  const { values, positionals } = parse('clients', rest, {
+    department: { type: 'string' },
+    role: { type: 'string' },
+    name: { type: 'string' },
+    expires: { type: 'string' },
+    safelist: { type: 'boolean' },
+    'no-safelist': { type: 'boolean' },
+    'rate-limit': { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean' },
   });
   if (values.help || !sub) {
     io.stdout.write(ACCESS_HELP);
@@ -105,7 +100,7 @@ export async function clientsCommand(args: string[], io: Io): Promise<number> {
 
 export async function documentsCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { name: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values, positionals } = parse('documents', rest, { name: { type: 'string' }, json: { type: 'boolean' } });
   const orm = await openAccessDatabase(logToStderr(io));
   try {
     const store = new DocumentStore(orm, 0);
@@ -134,18 +129,15 @@ const csvCell = (value: unknown) => {
 
 export async function auditCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      json: { type: 'boolean' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      enterprise: { type: 'string' },
-      indicator: { type: 'string' },
-      month: { type: 'string' },
-      client: { type: 'string' },
-      format: { type: 'string' },
-    },
+  const { values } = parse('audit', rest, {
+    json: { type: 'boolean' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    enterprise: { type: 'string' },
+    indicator: { type: 'string' },
+    month: { type: 'string' },
+    client: { type: 'string' },
+    format: { type: 'string' },
   });
   const orm = await openAccessDatabase(logToStderr(io));
   try {

@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /** Exit codes: what a script calling the command can rely on. */
 export const ExitCode = {
   Ok: 0,
@@ -21,4 +23,18 @@ export interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
+}
+
+/** node:util's parseArgs, strict, with its refusals as UsageError (exit 2, the usage hint). */
+export function parse<O extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  args: string[],
+  options: O,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>> {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    // node:util's messages name the option ("Unknown option '--mnth'"); drop its hint about "--".
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''), command);
+  }
 }

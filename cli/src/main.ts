@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { userInfo } from 'node:os';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 // The month rule alone, not the package index: help and usage errors answer without loading the ORM and GraphQL stack.
 import { parseMonth } from '@huishang/schema/dist/src/identifiers/month';
 import { IdentifierError } from '@huishang/schema/dist/src/errors';
 import { DEPARTMENTS, isDepartment, loadDepartment } from './departments';
-import { ExitCode, UsageError, type Io } from './io';
+import { ExitCode, parse, UsageError, type Io } from './io';
 
 const HELP = `huishang — report a department's monthly figures (会商 reporting)
 
@@ -107,15 +107,6 @@ const TEMPLATE_OPTIONS = {
   output: { type: 'string', short: 'o' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
-
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: O) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    // node:util's messages name the option ("Unknown option '--mnth'"); drop its hint about "--".
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''), command);
-  }
-}
 
 async function department(command: string, name: string | undefined) {
   if (!name) throw new UsageError('--department is required', command);
