@@ -3,6 +3,8 @@
  * A new signing key pair for the gateway, as environment lines for docker compose's `.env`:
  *   node scripts/keys.js > .env      (then `docker compose up --build`)
  * The gateway gets the private key; the subgraphs only the public one, to check signatures.
+ * Standalone (node:crypto only), because it runs on a host that may not have built the project;
+ * `npm start` uses ensureSigningKeys (schema/src/kit/identity.ts) instead.
  */
 const { generateKeyPairSync } = require('node:crypto');
 
