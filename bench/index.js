@@ -16,7 +16,7 @@ const root = join(here, '..');
 
 if (process.argv.includes('--no-build')) {
   process.argv.splice(process.argv.indexOf('--no-build'), 1);
-} else {
+} else if (!process.argv.includes('--help')) {
   const projects = ['gateway', ...['industry', 'finance', 'energy', 'statistics', 'hr'].map((s) => `subgraphs/${s}`)];
   console.log(`bench: building ${projects.join(', ')} (tsc -b)…`);
   const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', ...projects], { cwd: root, stdio: 'inherit' });
