@@ -29,7 +29,8 @@ const USAGE = `usage: npm run bench -- [options]
   --duration S                  seconds of the measurement window per contender and round (default 4)
   --warmup S                    seconds of load before each measurement window (default 1): connections
                                 busy before counting starts
-  --prewarm S                   seconds of unmeasured load per gateway and scenario before any measurement (default 2)
+  --prewarm S                   seconds of unmeasured load per gateway and scenario before any measurement (default 10: less
+                                and the gateways, Hive Gateway most, are measured before their JIT has settled)
   --connections N               concurrent keep-alive connections (default 10)
   --rounds N                    rounds; contenders alternate A B F, F B A, … (default 2)
   --scenarios a,b,c             meeting (a), enterprise (b), district (c) (default: all)
@@ -61,7 +62,7 @@ function options() {
       seed: { type: 'string', default: '2015' },
       duration: { type: 'string', default: '4' },
       warmup: { type: 'string', default: '1' },
-      prewarm: { type: 'string', default: '2' },
+      prewarm: { type: 'string', default: '10' },
       connections: { type: 'string', default: '10' },
       rounds: { type: 'string', default: '2' },
       scenarios: { type: 'string', default: SCENARIO_NAMES.join(',') },
