@@ -24,7 +24,11 @@ registerEnumType(SubjectKind, { name: 'SubjectKind', description: 'What a figure
  * take it from whichever department answers.
  */
 @Directive('@shareable')
-@ObjectType({ description: 'A reported figure (指标数据): one indicator for one subject and month, with its year-to-date value and growth.' })
+@ObjectType({
+  description: 'A reported figure (指标数据): one indicator for one subject and month, with its year-to-date value and growth.',
+  // Plain properties, thousands per answer: graphql's own property read, not a middleware-ready wrapper per field.
+  simpleResolvers: true,
+})
 export class Observation {
   @Field({ description: 'Indicator code (指标代码), e.g. "EN_ELECTRICITY".' })
   indicator: string;
