@@ -158,6 +158,17 @@ describe('result shaping equals @apollo/gateway', () => {
     expectSame(api, QUERY, input, { skipPop: false, withTags: true });
   });
 
+  it('aliases named like Object.prototype members are plain response names', () => {
+    // Response objects have an empty prototype (see RESPONSE_OBJECT): nothing is inherited, and
+    // `__proto__` is an own property, as in Apollo's null-prototype objects.
+    const text = '{"constructor":{"toString":"Huiji","__proto__":"410102","hasOwnProperty":"DISTRICT","valueOf":null}}';
+    const ours = expectSame(api, '{ constructor: region(code: "410102") { toString: label __proto__: code hasOwnProperty: level valueOf: label } }', JSON.parse(text));
+    expect(JSON.stringify(ours.data)).toBe(text);
+    const missing = expectSame(api, '{ toString: region(code: "1") { code } constructor: count }', JSON.parse('{"toString":null}'));
+    expect(missing.data).toBeNull();
+    expect(missing.errors?.map((e) => e.path)).toEqual([['constructor']]);
+  });
+
   it('a null or empty input', () => {
     expectSame(api, `{ count }`, null);
     expectSame(api, `{ count }`, {});
