@@ -75,7 +75,21 @@ function render(results, subgraphNames) {
     }
   }
   const both = (t) => ({ text: textTable(t.header, t.rows, t.align), markdown: markdownTable(t.header, t.rows, t.align) });
-  return { main: both(main), sql: both(sql), cpu: both(cpu) };
+  const latencyRows = [];
+  for (const result of results.filter((r) => r.latency)) {
+    const by = Object.fromEntries(result.latency.map((c) => [c.key, c]));
+    result.latency.forEach((c, i) => latencyRows.push([i === 0 ? `(${result.id}) ${result.title}` : '', c.label, fixed(c.rps, 0), ms(c.p50), ms(c.p99), String(c.errors)]));
+    if (by.ours && by.hive) latencyRows.push(['', 'ours / Hive', ratio(by.ours.rps, by.hive.rps), ratio(by.ours.p50, by.hive.p50), ratio(by.ours.p99, by.hive.p99), '']);
+    if (by.ours && by.floor) {
+      latencyRows.push(['', 'ours / floor', ratio(by.ours.rps, by.floor.rps), overhead(by.ours.p50, by.floor.p50), overhead(by.ours.p99, by.floor.p99), '']);
+      latencyRows.push(['', 'ours − floor, ms', '', fixed((by.ours.p50 - by.floor.p50) / 1000, 2), fixed((by.ours.p99 - by.floor.p99) / 1000, 2), '']);
+    }
+  }
+  const connections = results.find((r) => r.latency)?.latencyConnections;
+  const latency = latencyRows.length
+    ? { title: `Not saturated: ${connections ?? 1} connection${connections === 1 || connections === undefined ? '' : 's'}, varied requests`, ...both({ header: ['scenario', 'contender', 'req/s', 'p50 ms', 'p99 ms', 'errors'], align: ['l', 'l', 'r', 'r', 'r', 'r'], rows: latencyRows }) }
+    : null;
+  return { main: both(main), sql: both(sql), cpu: both(cpu), latency };
 }
 
 module.exports = { render, textTable, markdownTable };
