@@ -66,8 +66,8 @@ async function readRows<T extends object>(em: EntityManager, entity: EntityClass
   return (await (em as SqlEntityManager).createQueryBuilder(entity).select('*').where(where).orderBy(orderBy).execute('all')) as T[];
 }
 
-/** `select * from observation where … subject_code in (?, …)`, by number of codes: built once, not per request. */
-const currentRowsStatements = new Map<number, string>();
+/** `select * from observation where … subject_code in (?, …)`, per database platform (quoting) and number of codes: built once, not per request. */
+const currentRowsStatements = new WeakMap<object, Map<number, string>>();
 
 /**
  * The hot read of every subgraph request: a month's current figures of many subjects. The same
@@ -78,12 +78,14 @@ const currentRowsStatements = new Map<number, string>();
  */
 async function readCurrentRows(em: EntityManager, month: string, subjectType: string, codes: string[]): Promise<ObservationRecord[]> {
   const meta = em.getMetadata().get(ObservationRecord.name);
-  let sql = currentRowsStatements.get(codes.length);
+  const platform = em.getPlatform();
+  let statements = currentRowsStatements.get(platform);
+  if (!statements) currentRowsStatements.set(platform, (statements = new Map()));
+  let sql = statements.get(codes.length);
   if (!sql) {
-    const platform = em.getPlatform();
     const column = (property: keyof ObservationRecord) => platform.quoteIdentifier(meta.properties[property].fieldNames[0]);
     sql = `select * from ${platform.quoteIdentifier(meta.tableName)} where ${column('month')} = ? and ${column('subjectType')} = ? and ${column('subjectCode')} in (${codes.map(() => '?').join(', ')}) order by ${column('id')} asc`;
-    if (currentRowsStatements.size < 2_000) currentRowsStatements.set(codes.length, sql);
+    if (statements.size < 2_000) statements.set(codes.length, sql);
   }
   const rows = (await (em as SqlEntityManager).getConnection().execute(sql, [month, subjectType, ...codes], 'all')) as Record<string, unknown>[];
   const driver = (em as SqlEntityManager).getDriver();
