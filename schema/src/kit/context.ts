@@ -32,11 +32,11 @@ export function observationLoader(em: EntityManager): DataLoader<ObservationKey,
       for (const group of groups.values()) {
         const { month, subjectType, asOf } = group[0];
         const codes = [...new Set(group.map((k) => k.subjectCode))];
-        const where = { month, subjectType, subjectCode: { $in: codes } };
         let rows: ObservationRecord[];
         if (!asOf) {
           rows = await readCurrentRows(em, month, subjectType, codes);
         } else {
+          const where = { month, subjectType, subjectCode: { $in: codes } };
           // The version valid at `asOf`: the current one if reported by then, else the superseded
           // one whose interval [reportedAt, supersededAt) contains it.
           const at = new Date(asOf);
@@ -94,6 +94,17 @@ async function readCurrentRows(em: EntityManager, month: string, subjectType: st
 
 function observationKeyString(k: ObservationKey): string {
   return `${k.month}|${k.subjectType}|${k.subjectCode}|${k.asOf ?? ''}`;
+}
+
+/**
+ * Every key's value in one batch, as `loader.loadMany` does, but failing as a whole: loadMany
+ * hands a failed key back as an Error in its place, which a caller would otherwise have to check.
+ */
+export async function loadAll<K, V, C = K>(loader: DataLoader<K, V, C>, keys: readonly K[]): Promise<V[]> {
+  return (await loader.loadMany(keys)).map((value) => {
+    if (value instanceof Error) throw value;
+    return value;
+  });
 }
 
 export type HistoryKey = Omit<ObservationKey, 'asOf'> & { indicator: string };

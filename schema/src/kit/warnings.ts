@@ -14,7 +14,7 @@ import {
   WarningSubjectKind,
 } from '../warnings/graphql';
 import { warningThresholds } from '../warnings/thresholds';
-import type { SubgraphContext } from './context';
+import { loadAll, type SubgraphContext } from './context';
 import type { DepartmentNamespace, SharedEntities } from './namespace';
 
 const round = (v: number) => Number(v.toFixed(2));
@@ -50,14 +50,8 @@ export function departmentWarningResolvers<F extends DepartmentFigures>(namespac
       if (targets.length === 0) return [];
       const regions = [...new Set(targets.map((t) => t.regionCode))];
       // One statement for every region: the observation loader batches them.
-      const rows = await ctx.observations.loadMany(regions.map((code) => ({ subjectType: 'REGION' as const, subjectCode: code, month: report.month })));
-      const figures = new Map(
-        regions.map((code, i) => {
-          const found = rows[i];
-          if (found instanceof Error) throw found;
-          return [code, catalogue.toObservations(found)];
-        }),
-      );
+      const rows = await loadAll(ctx.observations, regions.map((code) => ({ subjectType: 'REGION' as const, subjectCode: code, month: report.month })));
+      const figures = new Map(regions.map((code, i) => [code, catalogue.toObservations(rows[i])]));
       const warnings: Warning[] = [];
       for (const target of targets) {
         const actual = figures.get(target.regionCode)!.find((o) => o.indicator === target.indicator) ?? null;

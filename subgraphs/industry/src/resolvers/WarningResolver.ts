@@ -2,6 +2,7 @@ import {
   factEvidence,
   KeyEnterpriseMonthType,
   ledgerFact,
+  loadAll,
   MonthScalar,
   Observation,
   thresholdList,
@@ -12,7 +13,7 @@ import {
   type SubgraphContext,
 } from '@huishang/schema';
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { formatDate } from '../days';
+import { daysBetween, formatDate, lastDayOf } from '../days';
 import { ownerName } from '../departments';
 import { Enterprise } from '../entities/Enterprise';
 import { KeyProject } from '../entities/KeyProject';
@@ -24,21 +25,6 @@ import type { SecretariatLoaders } from '../secretariatLoaders';
 
 const loaders = (ctx: SubgraphContext) => ctx.loaders as unknown as SecretariatLoaders;
 
-/** The last day of a month, `YYYY-MM-DD`: problems are judged as they stood at its end. */
-export function lastDayOf(month: string): string {
-  const [year, m] = month.split('-').map(Number);
-  return `${month}-${String(new Date(Date.UTC(year, m, 0)).getUTCDate()).padStart(2, '0')}`;
-}
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
-
-async function settled<T>(results: Promise<(T | Error)[]>): Promise<T[]> {
-  return (await results).map((r) => {
-    if (r instanceof Error) throw r;
-    return r;
-  });
-}
 
 /** The secretariat opens the month's warning report; every department adds the rules it can judge. */
 @Resolver(() => WarningReportType)
@@ -62,7 +48,7 @@ export class WarningReportResolver {
     const thresholdPct = projectLagThresholdPct();
     const projects = await ctx.em.find(KeyProject, { year: Number(report.month.slice(0, 4)) }, { orderBy: { code: 'asc' } });
     // Every schedule in one statement.
-    const schedules = await settled(loaders(ctx).projectSchedules.loadMany(projects.map((p) => p.code)));
+    const schedules = await loadAll(loaders(ctx).projectSchedules, projects.map((p) => p.code));
     const warnings: Warning[] = [];
     projects.forEach((project, i) => {
       const row = schedules[i].find((r) => r.month === report.month);
@@ -99,7 +85,7 @@ export class WarningReportResolver {
     const day = lastDayOf(report.month);
     const problems = await ctx.em.find(Problem, { raisedOn: { $lte: day } }, { orderBy: { code: 'asc' } });
     // Every history in one statement.
-    const histories = await settled(loaders(ctx).problemHistory.loadMany(problems.map((p) => p.code)));
+    const histories = await loadAll(loaders(ctx).problemHistory, problems.map((p) => p.code));
     const warnings: Warning[] = [];
     problems.forEach((problem, i) => {
       if (!isOverdue(problem, histories[i], day)) return;
