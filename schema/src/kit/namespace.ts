@@ -44,7 +44,8 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
 
   @Resolver(() => entities.Region)
   class RegionNamespaceResolver {
-    @FieldResolver(() => namespace.figures, { name: namespace.field, description: `${namespace.description} for this region and month.` })
+    // Nullable: the department may be down or refuse; that nulls its figures, never the region (README, "Nullability designed for failure").
+    @FieldResolver(() => namespace.figures, { name: namespace.field, nullable: true, description: `${namespace.description} for this region and month; null (with an error naming the department) when the department cannot answer.` })
     figures(
       @Root() region: { code: string },
       @Arg('month', () => MonthScalar) month: string,
@@ -57,7 +58,7 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
 
   @Resolver(() => entities.Enterprise)
   class EnterpriseNamespaceResolver {
-    @FieldResolver(() => namespace.figures, { name: namespace.field, description: `${namespace.description} for this enterprise and month.` })
+    @FieldResolver(() => namespace.figures, { name: namespace.field, nullable: true, description: `${namespace.description} for this enterprise and month; null (with an error naming the department) when the department cannot answer.` })
     figures(
       @Root() enterprise: { creditCode: string },
       @Arg('month', () => MonthScalar) month: string,
@@ -71,6 +72,7 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
   @Resolver(() => namespace.figures)
   class FiguresResolver {
     @FieldResolver(() => [TargetProgress], {
+      nullable: true,
       description: 'Progress towards this region’s annual targets on the department’s indicators (目标完成进度), against time progress (序时进度). Empty for enterprises.',
     })
     async targets(@Root() figures: F, @Ctx() ctx: SubgraphContext): Promise<TargetProgress[]> {
@@ -83,6 +85,7 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
     }
 
     @FieldResolver(() => [RegionRank], {
+      nullable: true,
       description: 'The regions under this one (for the city: its districts, counties and zones) ranked on an indicator for the month (排名通报), highest first.',
     })
     async ranking(

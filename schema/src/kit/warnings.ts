@@ -40,6 +40,8 @@ export function departmentWarningResolvers<F extends DepartmentFigures>(namespac
   class TargetsBehindResolver {
     @FieldResolver(() => [Warning], {
       name: `${department}TargetsBehind`,
+      // Another department's list on the register's report: null when that department cannot answer.
+      nullable: true,
       description: `Regions behind time progress (落后序时进度) on a target of the ${department} department’s indicators, by more than HUISHANG_WARN_TARGET_GAP_POINTS points (TARGET_BEHIND): one warning per region and target, the city first, then the districts in code order.`,
     })
     async targetsBehind(@Root() report: WarningReportType, @Ctx() ctx: SubgraphContext): Promise<Warning[]> {

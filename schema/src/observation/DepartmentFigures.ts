@@ -42,6 +42,8 @@ export abstract class DepartmentFigures {
   }
 
   @Field(() => [Observation], {
+    // Nullable: a code the caller may not read nulls this list (FORBIDDEN), not the department's figures.
+    nullable: true,
     description: 'Every figure the department holds for this subject and month (in catalogue order); `codes` narrows it to those indicators.',
   })
   indicators(

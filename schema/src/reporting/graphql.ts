@@ -237,7 +237,8 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
 
   @Resolver(() => IndicatorCatalogueType)
   class CatalogueResolver {
-    @FieldResolver(() => [Indicator], { name: department.name, description: `Indicators the ${department.name} department publishes.` })
+    // Nullable: each department adds its list to the register's catalogue; down, it nulls only its list.
+    @FieldResolver(() => [Indicator], { name: department.name, nullable: true, description: `Indicators the ${department.name} department publishes; null when the department cannot answer.` })
     indicators(): Indicator[] {
       return department.catalogue.definitions.map((d) => Indicator.from(department.name, d));
     }

@@ -21,7 +21,8 @@ import { financeIndicators } from './indicators';
  */
 @Resolver(() => WarningReportType)
 export class LoanWithdrawalWarnings {
-  @FieldResolver(() => [Warning], { description: 'Loan withdrawals (抽贷) to report: above the amount or the share of undue loans the rules set.' })
+  // Nullable: finance adds it to the register's report; down or denied, it nulls this list only.
+  @FieldResolver(() => [Warning], { nullable: true, description: 'Loan withdrawals (抽贷) to report: above the amount or the share of undue loans the rules set.' })
   async loanWithdrawals(@Root() report: WarningReportType, @Ctx() ctx: SubgraphContext): Promise<Warning[]> {
     const thresholds = warningThresholds();
     // Enterprise withdrawals are conditionally shared: the whole list needs the grant.
