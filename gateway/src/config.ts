@@ -1,4 +1,5 @@
 import { servicePort } from '@huishang/schema';
+import type { BreakerSettings } from './resilience';
 
 /**
  * Everything the gateway reads from the environment, read once at start so a bad value stops it
@@ -12,8 +13,14 @@ export interface GatewayConfig {
   host: string | undefined;
   /** MAX_QUERY_DEPTH, default 12. */
   maxQueryDepth: number;
-  /** SUBGRAPH_TIMEOUT_MS, default 30 000: one subgraph request. */
+  /** SUBGRAPH_TIMEOUT_MS, default 5 000: one subgraph request; then its fields are null with SUBGRAPH_TIMEOUT. */
   subgraphTimeoutMs: number;
+  /** SUBGRAPH_BREAKER_*: each subgraph's circuit breaker (see resilience.ts). */
+  breaker: BreakerSettings;
+  /** SHUTDOWN_DELAY_MS, default 1 000: after SIGTERM the gateway still accepts (answering `Connection: close`, /ready 503) this long, so load balancers and kept-alive clients move away first. */
+  shutdownDelayMs: number;
+  /** SHUTDOWN_GRACE_MS, default 10 000: how long a SIGTERM waits for requests in flight before closing what is left. */
+  shutdownGraceMs: number;
   /** READY_TIMEOUT_MS, default 2 000: one subgraph's /ready during the gateway's /ready. */
   readyTimeoutMs: number;
   /** NODE_ENV=development: stack traces in error responses. */
@@ -23,7 +30,9 @@ export interface GatewayConfig {
 }
 
 export const DEFAULT_MAX_QUERY_DEPTH = 12;
-export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 30_000;
+// Seconds, not the 30 s of a browser: a department that has not answered by then is treated as down,
+// and the rest of the answer goes out.
+export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 5_000;
 export const DEFAULT_READY_TIMEOUT_MS = 2_000;
 
 export function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -32,6 +41,14 @@ export function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: 
   const value = Number(raw);
   // Safe integers only: a larger one would not be stored exactly.
   if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a whole number of at least 0, got ${JSON.stringify(raw)}`);
   return value;
 }
 
@@ -54,6 +71,14 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, port?: n
     maxQueryDepth: maxQueryDepth(env),
     subgraphTimeoutMs: positiveInteger(env, 'SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS),
     readyTimeoutMs: positiveInteger(env, 'READY_TIMEOUT_MS', DEFAULT_READY_TIMEOUT_MS),
+    breaker: {
+      errorThresholdPercentage: Math.min(100, positiveInteger(env, 'SUBGRAPH_BREAKER_ERROR_PERCENT', 50)),
+      volumeThreshold: positiveInteger(env, 'SUBGRAPH_BREAKER_VOLUME', 5),
+      rollingCountTimeout: positiveInteger(env, 'SUBGRAPH_BREAKER_WINDOW_MS', 10_000),
+      resetTimeout: positiveInteger(env, 'SUBGRAPH_BREAKER_RESET_MS', 3_000),
+    },
+    shutdownDelayMs: nonNegativeInteger(env, 'SHUTDOWN_DELAY_MS', 1_000),
+    shutdownGraceMs: positiveInteger(env, 'SHUTDOWN_GRACE_MS', 10_000),
     stacktraces: env.NODE_ENV === 'development',
     deduplicateSubgraphRequests: onOff(env, 'SUBGRAPH_DEDUPLICATION', true),
   };

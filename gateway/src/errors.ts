@@ -1,3 +1,4 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode, formatError, PUBLIC_ERROR_CODES } from '@huishang/schema';
 
@@ -24,16 +25,35 @@ const CLIENT_ERROR_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'AUDIT_UNAVAILABLE',
   'RATE_LIMITED',
+  // What failed is a department's service: the client may know which, and why (no address in it).
+  'SUBGRAPH_UNAVAILABLE',
+  'SUBGRAPH_TIMEOUT',
+  'SUBGRAPH_BAD_RESPONSE',
+  'ALIAS_SHADOWS_KEY',
 ]);
+
+/**
+ * An internal address in a message (`connect ECONNREFUSED 127.0.0.1:4003`, `http://energy:4003/graphql`):
+ * replaced in every mode, whatever produced the message.
+ */
+const INTERNAL_ADDRESS = /\b(?:[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]+|(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?|\[[0-9a-f:.]+\](?::\d+)?|localhost:\d+|::1(?::\d+)?)/gi;
+
+export function withoutAddresses(message: string): string {
+  return message.replace(INTERNAL_ADDRESS, '<internal address>');
+}
 
 export function createFormatError(options: { stacktraces: boolean; production?: boolean }): FormatError {
   return (formatted, error) => {
     let result = formatError(formatted, error);
+    if (INTERNAL_ADDRESS.test(result.message)) result = { ...result, message: withoutAddresses(result.message) };
+    INTERNAL_ADDRESS.lastIndex = 0;
     // Production: anything that is not about the request (a subgraph's SQL error, a crash) is masked.
     if (options.production && !CLIENT_ERROR_CODES.has(String(result.extensions?.code ?? ''))) {
       return { message: 'Internal server error: quote the x-request-id to the operators', path: result.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     }
-    if (!options.stacktraces && result.extensions && 'stacktrace' in result.extensions) {
+    // A department's stack (file paths of its service) never reaches a client, in any mode.
+    const fromSubgraph = result.extensions?.serviceName !== undefined || String(result.extensions?.code ?? '').startsWith('SUBGRAPH_');
+    if ((!options.stacktraces || fromSubgraph) && result.extensions && 'stacktrace' in result.extensions) {
       const { stacktrace: _dropped, ...extensions } = result.extensions;
       result = { ...result, extensions };
     }
@@ -41,5 +61,49 @@ export function createFormatError(options: { stacktraces: boolean; production?: 
     const node = error.nodes?.[0];
     if (node?.kind !== Kind.VARIABLE_DEFINITION || result.extensions.variable !== undefined) return result;
     return { ...result, extensions: { ...result.extensions, variable: node.variable.name.value } };
+  };
+}
+
+/**
+ * Two gaps of Apollo Server with @apollo/gateway, closed for clients:
+ * - an operation that cannot be resolved (several operations and no `operationName`, or an unknown
+ *   one) answers 400 with Apollo's documented code OPERATION_RESOLUTION_FAILURE, before anything runs;
+ * - a non-null violation in the merged subgraph data (a subgraph answered null where the schema says
+ *   it cannot) is reported by @apollo/gateway only in `extensions.valueCompletion`, so a response
+ *   could carry `data: null` and no error: such violations become errors (SUBGRAPH_BAD_RESPONSE, with
+ *   their paths), and a null `data` without any error gets one.
+ */
+export function responseIntegrityPlugin(): ApolloServerPlugin {
+  return {
+    requestDidStart: async () => ({
+      didResolveOperation: async ({ operation, request, document }) => {
+        if (operation) return;
+        const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length;
+        const message = request.operationName
+          ? `Unknown operation named "${request.operationName}".`
+          : operations > 1
+            ? 'Must provide operation name if query contains multiple operations.'
+            : 'Could not resolve the operation to run.';
+        throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
+      },
+      willSendResponse: async ({ response }) => {
+        if (response.body.kind !== 'single') return;
+        const result = response.body.singleResult;
+        const completion = result.extensions?.valueCompletion as readonly GraphQLError[] | undefined;
+        if (completion) {
+          const { valueCompletion: _moved, ...extensions } = result.extensions!;
+          result.extensions = Object.keys(extensions).length ? extensions : undefined;
+          const errors: GraphQLFormattedError[] = completion.map((e) => ({
+            message: `${e.message} A department's service answered null where the schema does not allow it.`,
+            ...(e.path ? { path: e.path } : {}),
+            extensions: { code: 'SUBGRAPH_BAD_RESPONSE' },
+          }));
+          result.errors = [...(result.errors ?? []), ...errors];
+        }
+        if (result.data === null && !result.errors?.length) {
+          result.errors = [{ message: 'No data could be served for this operation.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }];
+        }
+      },
+    }),
   };
 }

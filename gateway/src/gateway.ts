@@ -2,7 +2,8 @@ import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { IncomingMessage } from 'node:http';
-import { createHttpServer, gatewaySigner, HttpRefusal, listen, onShutdown, portVariable } from '@huishang/schema';
+import { createHttpServer, gatewaySigner, HttpRefusal, listen, portVariable } from '@huishang/schema';
+import { gracefulDrain } from './drain';
 import { AuditLog } from './access/audit';
 import { AUDIT_SUBGRAPH_NAME, auditSubgraphSchema } from './access/auditSubgraph';
 import { AuthenticationError, ClientStore, demoClientsFile, DocumentStore, ensureDemoClients, openAccessDatabase, type AuthenticatedClient } from './access/clients';
@@ -12,12 +13,13 @@ import { registerDemoDocuments } from './access/demo';
 import { aliasLimitRule, costLimitRule, readProtectionConfig, rootFieldLimitRule, tokenLimitParseOptions } from './protection';
 import { readGatewayConfig } from './config';
 import { createGatewayContext, emptyReads, REQUEST_ID_HEADER, requestIdOf, type GatewayContext } from './context';
-import { createFormatError } from './errors';
+import { createFormatError, responseIntegrityPlugin } from './errors';
 import { graphiqlRoutes } from './graphiql';
 import { healthRoutes } from './health';
 import { GatewayMetrics } from './metrics';
 import { SubgraphClient } from './subgraphClient';
-import { resolveSubgraphUrl, SubgraphDataSource } from './subgraphs';
+import { SubgraphBreaker } from './resilience';
+import { checkSubgraph, resolveSubgraphUrl, SubgraphDataSource } from './subgraphs';
 import { installResultShaping } from './resultShaping';
 import { readSupergraph } from './supergraph';
 import { depthLimitRule, identifierArgumentsRule } from './validation';
@@ -44,7 +46,8 @@ export interface RunningGateway {
   port: number;
   /** Subgraph name → the GraphQL URL the gateway sends its queries to. */
   subgraphs: ReadonlyMap<string, string>;
-  stop: () => Promise<void>;
+  /** Drains and stops; `true` waits SHUTDOWN_DELAY_MS first, as on SIGTERM. */
+  stop: (delay?: boolean) => Promise<void>;
 }
 
 const SERVICE = 'gateway';
@@ -78,6 +81,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   /** Subgraph name → the URL actually used, filled as ApolloGateway creates its data sources. */
   const subgraphs = new Map<string, string>();
   const client = new SubgraphClient({ timeoutMs: config.subgraphTimeoutMs });
+  const probeSubgraphs = () => Promise.all([...subgraphs].map(([name, url]) => checkSubgraph(name, url, config.readyTimeoutMs)));
+  const metrics = new GatewayMetrics(probeSubgraphs);
+  /** One circuit breaker per subgraph: a dead department costs nothing after a few failures. */
+  const breakers = new Map<string, SubgraphBreaker>();
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
@@ -85,7 +92,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       if (name === AUDIT_SUBGRAPH_NAME && audit) return new LocalGraphQLDataSource(auditSubgraphSchema(audit));
       const target = resolveSubgraphUrl(name, url, env);
       subgraphs.set(name, target);
-      return new SubgraphDataSource({ name, signer, url: target, client, deduplicate: config.deduplicateSubgraphRequests });
+      let breaker = breakers.get(name);
+      if (!breaker) {
+        breaker = new SubgraphBreaker(name, config.breaker, (state) => {
+          metrics.breakerState(name, state);
+          console.log(`gateway: circuit breaker of subgraph ${name} is now ${state}`);
+        });
+        breakers.set(name, breaker);
+        metrics.breakerState(name, 'closed');
+      }
+      return new SubgraphDataSource({ name, signer, url: target, client, deduplicate: config.deduplicateSubgraphRequests, breaker, metrics });
     },
   });
 
@@ -95,7 +111,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     schemaLoaded = true;
   });
 
-  const metrics = new GatewayMetrics();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: createFormatError({ stacktraces: config.stacktraces && !production, production }),
@@ -112,12 +127,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     introspection: true,
     // Apollo's default, stated: a browser cannot send a simple (CSRF-able) request that runs.
     csrfPrevention: true,
-    // onShutdown stops the server once; Apollo's own signal handler would stop it a second time.
+    // The gateway drains on signals itself (drain.ts); Apollo's own handler would stop it a second time.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: config.stacktraces,
     plugins: [
       // Apollo's landing page loads from a CDN; ours (graphiql.ts) is served locally.
       ApolloServerPluginLandingPageDisabled(),
+      // First: it refuses an unresolvable operation before other plugins look at it, and its
+      // errors are in the response before the metrics count them.
+      responseIntegrityPlugin(),
       metrics.plugin(),
       ...(audit && documents ? [accessPlugin({ audit, documents, production })] : []),
       {
@@ -133,7 +151,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   await apollo.start();
 
   let stopping = false;
-  let signalled = () => false;
   /** Bearer token → client, then the client's rate limit; a refusal is audited too. */
   const authenticate = async (req: IncomingMessage): Promise<{ client: AuthenticatedClient; startedAt: number }> => {
     const startedAt = Date.now();
@@ -169,33 +186,51 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     maxBodyBytes: Number(env.MAX_REQUEST_BYTES ?? 256_000),
     routes: {
       ...graphiqlRoutes(undefined, demoHeaders),
-      ...healthRoutes({ service: SERVICE, schemaLoaded: () => schemaLoaded, subgraphs: () => subgraphs, shuttingDown: () => stopping || signalled(), timeoutMs: config.readyTimeoutMs }),
+      ...healthRoutes({
+        service: SERVICE,
+        schemaLoaded: () => schemaLoaded,
+        // The gateway's own database (clients, documents, audit trail): without it nothing can be served.
+        accessDatabase: accessOrm ? async () => void (await accessOrm.em.fork().getConnection().execute('select 1')) : undefined,
+        probeSubgraphs,
+        breakerStates: () => new Map([...breakers].map(([name, breaker]) => [name, breaker.state])),
+        shuttingDown: () => stopping,
+      }),
       '/metrics': metrics.route(),
     },
   });
   const bound = await listen(server, config.port, SERVICE, portVariable('gateway'), config.host);
 
+  const release = async () => {
+    await apollo.stop();
+    for (const breaker of breakers.values()) breaker.shutdown();
+    client.close();
+    await accessOrm?.close();
+  };
+  const drain = gracefulDrain(server, { delayMs: config.shutdownDelayMs, graceMs: config.shutdownGraceMs });
   let stopped: Promise<void> | undefined;
-  const stop = () =>
+  /** Drains (see gracefulDrain), then releases Apollo, the breakers, the subgraph connections and the database. */
+  const stop = (delay = false) =>
     (stopped ??= (async () => {
       stopping = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      // Requests in flight get a moment; keep-alive sockets must not hold the process open.
-      const force = setTimeout(() => server.closeAllConnections(), 5_000);
-      force.unref();
-      await closed;
-      clearTimeout(force);
-      await apollo.stop();
-      client.close();
-      await accessOrm?.close();
+      await drain(delay);
+      await release();
     })());
   if (options.handleSignals !== false) {
-    signalled = onShutdown(SERVICE, server, async () => {
-      await apollo.stop();
-      client.close();
-      await accessOrm?.close();
-    }).shuttingDown;
+    const onSignal = (signal: string) => {
+      if (stopping) return;
+      console.log(`${SERVICE}: ${signal} received, draining (no new requests after ${config.shutdownDelayMs} ms, up to ${config.shutdownGraceMs} ms for those in flight)`);
+      const force = setTimeout(() => process.exit(1), config.shutdownDelayMs + config.shutdownGraceMs + 5_000);
+      force.unref();
+      stop(true).then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`${SERVICE}: shutdown failed: ${(error as Error).message}`);
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
+    process.on('SIGINT', () => onSignal('SIGINT'));
   }
 
   return { url: `http://localhost:${bound}/graphql`, port: bound, subgraphs, stop };

@@ -1,7 +1,9 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import { IDENTITY_HEADER, SUBGRAPH_NAMES, subgraphUrl, type IdentitySigner, type SubgraphName } from '@huishang/schema';
 import { REQUEST_ID_HEADER, type GatewayContext } from './context';
+import type { GatewayMetrics } from './metrics';
+import { classifyFailure, failureOfStatus, SubgraphBreaker, SubgraphErrorCode, SubgraphFailure, unservedPaths } from './resilience';
 import type { SubgraphClient, SubgraphHttpResponse } from './subgraphClient';
 
 /**
@@ -33,6 +35,10 @@ export interface SubgraphDataSourceOptions {
   client: SubgraphClient;
   /** Share one subgraph request among identical queries in flight at the same time (default true). */
   deduplicate?: boolean;
+  /** The subgraph's circuit breaker; without it every request goes out. */
+  breaker?: SubgraphBreaker;
+  /** Where request durations and failures are counted. */
+  metrics?: GatewayMetrics;
 }
 
 /**
@@ -56,8 +62,12 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
   private readonly name: string;
   private readonly signer?: IdentitySigner;
   private readonly inflight = new Map<string, Promise<SubgraphHttpResponse>>();
+  private readonly breaker?: SubgraphBreaker;
+  private readonly metrics?: GatewayMetrics;
 
   constructor(options: SubgraphDataSourceOptions) {
+    this.breaker = options.breaker;
+    this.metrics = options.metrics;
     this.url = options.url;
     this.target = new URL(options.url);
     this.client = options.client;
@@ -72,6 +82,30 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
   }
 
   async process(options: Options): Promise<GatewayGraphQLResponse> {
+    try {
+      return await this.send(options);
+    } catch (error) {
+      // Down, hung, or garbage: the fields this fetch would have filled are null, each with a coded
+      // error and its path, and the rest of the answer stands (README, "When a department fails").
+      return this.failureResponse(options, classifyFailure(error));
+    }
+  }
+
+  private failureResponse(options: Options, failure: SubgraphFailure): GatewayGraphQLResponse {
+    const subgraph = this.name || 'subgraph';
+    const message = `The ${subgraph} department's service could not answer (${failure.reason}); its fields are null in this answer.`;
+    const extensions = { code: failure.code, subgraph };
+    let paths: (string | number)[][] = [];
+    try {
+      // @apollo/gateway hands over the parsed fetch only when asked to; parsing it again is for failures only.
+      if (options.kind === 'incoming operation') paths = unservedPaths(options.document ?? parse(options.request.query ?? ''), options.request.variables?.representations);
+    } catch {
+      paths = [];
+    }
+    return { errors: (paths.length ? paths : [undefined]).map((path) => new GraphQLError(message, { path, extensions })) } as GatewayGraphQLResponse;
+  }
+
+  private async send(options: Options): Promise<GatewayGraphQLResponse> {
     const { request } = options;
     if (!request.query) throw new Error('Missing query');
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
@@ -91,7 +125,8 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
       // else. Only for a request that goes out: a fetch joining one in flight sends nothing.
       if (this.signer && client) headers[IDENTITY_HEADER] = this.signer.sign(client, this.name, text);
       // A query may go out twice (when a pooled connection turns out closed); a mutation never.
-      pending = this.client.post(this.target, Buffer.from(text), headers, query);
+      const post = () => this.client.post(this.target, Buffer.from(text), headers, query);
+      pending = this.measured(this.breaker ? this.breaker.fire(post) : post());
       if (key !== undefined) {
         this.inflight.set(key, pending);
         const forget = () => this.inflight.delete(key);
@@ -99,14 +134,35 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
       }
     }
     const response = await pending;
-    if (response.status < 200 || response.status >= 300) throw errorFromResponse(this.url, response);
-    const parsed = parseBody(response);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
+    if (response.status < 200 || response.status >= 300) {
+      const failure = failureOfStatus(response);
+      if (failure) throw failure;
+      throw errorFromResponse(response);
+    }
+    let parsed: unknown;
+    try {
+      parsed = parseBody(response);
+    } catch {
+      throw new SubgraphFailure(SubgraphErrorCode.BadResponse, 'the answer is not valid JSON');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !('data' in parsed || 'errors' in parsed)) {
+      throw new SubgraphFailure(SubgraphErrorCode.BadResponse, 'the answer is not a GraphQL response (JSON object with data or errors)');
     }
     restrictCachePolicy(options, response);
     collectReads(options, parsed as GatewayGraphQLResponse);
     return parsed as GatewayGraphQLResponse;
+  }
+
+  /** Duration and outcome of one request that went out, for /metrics. */
+  private measured(pending: Promise<SubgraphHttpResponse>): Promise<SubgraphHttpResponse> {
+    if (!this.metrics) return pending;
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    pending.then(
+      (response) => this.metrics!.subgraphRequest(this.name, seconds(), failureOfStatus(response)?.code),
+      (error: unknown) => this.metrics!.subgraphRequest(this.name, seconds(), classifyFailure(error).code),
+    );
+    return pending;
   }
 }
 
@@ -133,18 +189,14 @@ function parseBody(response: SubgraphHttpResponse): unknown {
   return type.startsWith('application/json') || type.startsWith('application/graphql-response+json') ? JSON.parse(text) : text;
 }
 
-/** A subgraph's 4xx/5xx as @apollo/gateway reports it: `status: statusText`, the answer in extensions. */
-function errorFromResponse(url: string, response: SubgraphHttpResponse): GraphQLError {
-  let body: unknown;
-  try {
-    body = parseBody(response);
-  } catch {
-    body = response.body.toString('utf8');
-  }
-  const code = response.status === 401 ? 'UNAUTHENTICATED' : response.status === 403 ? 'FORBIDDEN' : undefined;
-  return new GraphQLError(`${response.status}: ${response.statusText}`, {
-    extensions: { response: { url, status: response.status, statusText: response.statusText, body }, ...(code ? { code } : {}) },
-  });
+/**
+ * A subgraph's 4xx: UNAUTHENTICATED (401) and FORBIDDEN (403) keep their meaning; any other is a
+ * bad response. The subgraph's URL and body stay out of it: they describe the inside.
+ */
+function errorFromResponse(response: SubgraphHttpResponse): SubgraphFailure {
+  if (response.status === 401) return new SubgraphFailure('UNAUTHENTICATED', 'the department refused the gateway’s signed identity (HTTP 401)', false);
+  if (response.status === 403) return new SubgraphFailure('FORBIDDEN', 'the department refused the request (HTTP 403)', false);
+  return new SubgraphFailure(SubgraphErrorCode.BadResponse, `HTTP ${response.status}`, false);
 }
 
 /** The client's response is cacheable only as long as every subgraph answer it is made of says so. */

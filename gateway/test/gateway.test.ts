@@ -306,7 +306,7 @@ describe('gateway over real subgraphs', () => {
   it('answers /health and /metrics', async () => {
     const health = await fetch(`${base}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok', service: 'gateway' });
+    expect(await health.json()).toMatchObject({ status: 'ok', service: 'gateway', subgraphs: expect.arrayContaining([{ name: 'energy', ready: true, status: 200, breaker: 'closed' }]) });
     const metrics = await fetch(`${base}/metrics`);
     expect(metrics.status).toBe(200);
     const text = await metrics.text();
@@ -314,21 +314,43 @@ describe('gateway over real subgraphs', () => {
     expect(text).toMatch(/^huishang_graphql_errors_total\{service="gateway",code="QUERY_TOO_COMPLEX"\} 1$/m);
   });
 
-  it('is ready while every subgraph is, and not once one stops', async () => {
+  it('answers an operation it cannot resolve with 400 and OPERATION_RESOLUTION_FAILURE', async () => {
+    const two = await graphql('query A { region(code: "411002") { name } } query B { region(code: "411002") { code } }');
+    expect(two.status).toBe(400);
+    expect(two.errors![0].extensions.code).toBe('OPERATION_RESOLUTION_FAILURE');
+    expect(two.errors![0].message).toMatch(/operation name/);
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query A { region(code: "411002") { name } }', operationName: 'Nope' }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ message: 'Unknown operation named "Nope".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] });
+  });
+
+  it('stays ready when a subgraph stops; /health and /metrics say which, and its fields are null with a coded error and a path', async () => {
+    expect((await fetch(`${base}/ready`)).status).toBe(200);
+
+    await stopSubgraph(energy);
     const ready = await fetch(`${base}/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready' });
+    const health = (await (await fetch(`${base}/health`)).json()) as { degraded: string[]; subgraphs: { name: string; ready: boolean }[] };
+    expect(health.degraded).toEqual(['energy']);
+    expect(health.subgraphs).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'industry', ready: true }), expect.objectContaining({ name: 'energy', ready: false })]));
+    expect(JSON.stringify(health)).not.toMatch(/localhost|127\.0\.0\.1/);
 
-    await stopSubgraph(energy);
-    const notReady = await fetch(`${base}/ready`);
-    expect(notReady.status).toBe(503);
-    const body = (await notReady.json()) as { down: string[]; subgraphs: { name: string; ready: boolean; url: string }[] };
-    expect(body.down).toEqual(['energy']);
-    expect(body.subgraphs).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ name: 'industry', ready: true, url: industry.url.replace(/graphql$/, 'ready') }),
-        expect.objectContaining({ name: 'energy', ready: false, url: energy.url.replace(/graphql$/, 'ready') }),
-      ]),
-    );
+    const result = await graphql('{ region(code: "411002") { name energy(month: "2015-06") { electricity } } }');
+    expect(result.data).toEqual({ region: { name: '魏都区', energy: null } });
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors![0]).toMatchObject({ path: ['region', 'energy'], extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'energy' } });
+    expect(JSON.stringify(result)).not.toMatch(/localhost|127\.0\.0\.1|ECONNREFUSED|stacktrace/);
+
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^huishang_subgraph_up\{subgraph="energy"\} 0$/m);
+    expect(metrics).toMatch(/^huishang_subgraph_up\{subgraph="industry"\} 1$/m);
+    expect(metrics).toMatch(/^huishang_subgraph_errors_total\{subgraph="energy",code="SUBGRAPH_UNAVAILABLE"\} [1-9]/m);
+    expect(metrics).toMatch(/^huishang_subgraph_breaker_state\{subgraph="energy"\} [0-2]$/m);
+    expect(metrics).toMatch(/^huishang_subgraph_request_duration_seconds_count\{subgraph="industry"\} [1-9]/m);
   });
 });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { readGatewayConfig } from '../src/config';
 import type { GatewayContext } from '../src/context';
-import { SubgraphClient, SubgraphTimeoutError } from '../src/subgraphClient';
+import { SubgraphClient } from '../src/subgraphClient';
 import { SubgraphDataSource } from '../src/subgraphs';
 
 /**
@@ -110,17 +110,26 @@ describe('SubgraphDataSource', () => {
     expect(received.map((r) => r.headers['x-request-id']).sort()).toEqual(['req-1', 'req-2']);
   });
 
-  it('turns a non-2xx answer into an error with the status and the answer, for every waiting caller', async () => {
+  it('turns a non-2xx answer into a coded error per unserved field, without the address or the body, for every waiting caller', async () => {
     answer = () => ({ status: 503, delayMs: 20, body: { message: 'maintenance' } });
-    const source = new SubgraphDataSource({ url, client });
-    const failures = await Promise.allSettled([1, 2].map((n) => fetchOf(source, QUERY, { representations: [] }, `req-${n}`)));
+    const source = new SubgraphDataSource({ name: 'energy', url, client });
+    const representations = [{ __typename: 'Region', code: '411002' }, { __typename: 'Region', code: '411023' }];
+    const results = await Promise.all([1, 2].map((n) => fetchOf(source, QUERY, { representations }, `req-${n}`)));
     expect(received).toHaveLength(1);
-    for (const failure of failures) {
-      expect(failure.status).toBe('rejected');
-      const error = (failure as PromiseRejectedResult).reason;
-      expect(error.message).toBe('503: Service Unavailable');
-      expect(error.extensions.response).toMatchObject({ url, status: 503, body: { message: 'maintenance' } });
+    for (const result of results) {
+      expect(result.data).toBeUndefined();
+      expect(result.errors!.map((e) => ({ path: e.path, extensions: e.extensions }))).toEqual(
+        [0, 1].map((i) => ({ path: ['_entities', i, 'code'], extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'energy' } })),
+      );
+      expect(JSON.stringify(result)).not.toMatch(/127\.0\.0\.1|maintenance/);
     }
+  });
+
+  it('calls an answer that is not a GraphQL response SUBGRAPH_BAD_RESPONSE', async () => {
+    answer = () => ({ body: ['not', 'an', 'object'] });
+    const source = new SubgraphDataSource({ name: 'energy', url, client });
+    const result = await fetchOf(source, QUERY, { representations: [{ __typename: 'Region', code: '411002' }] }, 'garbage');
+    expect(result.errors).toMatchObject([{ path: ['_entities', 0, 'code'], extensions: { code: 'SUBGRAPH_BAD_RESPONSE', subgraph: 'energy' } }]);
   });
 
   it("lets the subgraph's Cache-Control restrict the response's cache policy", async () => {
@@ -136,7 +145,9 @@ describe('SubgraphDataSource', () => {
     client.close();
     client = new SubgraphClient({ timeoutMs: 100 });
     const source = new SubgraphDataSource({ url, client });
-    await expect(fetchOf(source, QUERY, {}, 'slow')).rejects.toBeInstanceOf(SubgraphTimeoutError);
+    const result = await fetchOf(source, QUERY, { representations: [{ __typename: 'Region', code: '411002' }] }, 'slow');
+    expect(result.errors).toMatchObject([{ path: ['_entities', 0, 'code'], extensions: { code: 'SUBGRAPH_TIMEOUT' } }]);
+    expect(result.errors![0].message).toMatch(/within 100 ms/);
   });
 
   it('reuses its connections', async () => {
