@@ -4,6 +4,10 @@
  *
  * One GraphQL request to the gateway (the persisted document queries/meeting-pack.graphql), then
  * a self-contained HTML meeting pack (and with --pdf a PDF) in the output directory.
+ *
+ * Exit codes: 0 the pack is complete; 3 the pack was written but one or more departments' services
+ * could not answer (their figures are marked 暂缺, named on stderr); 1 no pack (bad arguments, no
+ * gateway, any other error).
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -12,6 +16,8 @@ import { isMonth, isQuarterEnd, parseMonth } from './months';
 import { printPdf } from './pdf';
 import { BriefingError, DEFAULT_CITY, DOCUMENT_FILE, fetchPack, loadDocument, packVariables, recordedSha256, resolveToken } from './query';
 import { renderHtml } from './render';
+import { EXIT_DEGRADED } from './degraded';
+import { DEPARTMENT_LABELS } from './labels';
 
 export const DEFAULT_GATEWAY = 'http://localhost:4000/graphql';
 export const DEFAULT_OUT = 'out';
@@ -29,6 +35,7 @@ const USAGE = `用法：npm run brief -- --month YYYY-MM [选项]
   --city CODE         城市代码，默认 ${DEFAULT_CITY}
   （访问令牌：环境变量 HUISHANG_TOKEN，默认取 .huishang/demo-clients.json 中工信局演示账号）
   --help              显示本说明
+退出码：0 材料完整；3 已生成，但有部门数据服务不可用（该部门数据标为“暂缺”，见标准错误输出）；1 未生成。
 `;
 
 export interface Options {
@@ -134,6 +141,7 @@ export async function run(argv: string[], now: () => Date = () => new Date()): P
       documentName: `briefing/${DOCUMENT_FILE}`,
       requestId: response.requestId,
       asOf: options.asOf,
+      unavailable: response.unavailable,
     });
   } catch (error) {
     if (error instanceof PackDataError) throw new BriefingError(`错误：网关的回答不完整：${error.message}（城市代码 ${options.city}）。`);
@@ -158,6 +166,11 @@ export async function run(argv: string[], now: () => Date = () => new Date()): P
     lines.push(`  PDF：${shown(`${base}.pdf`)}（${Math.round(pdf.length / 1024)} KB）`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
+  if (response.unavailable.length) {
+    const names = response.unavailable.map((d) => `${DEPARTMENT_LABELS[d]}（${d}）`).join('、');
+    process.stderr.write(`注意：${names}数据服务不可用，会商材料已生成，但其数据暂缺（材料中已标明）。请在恢复后重新生成。退出码 ${EXIT_DEGRADED}。\n`);
+    return EXIT_DEGRADED;
+  }
   return 0;
 }
 

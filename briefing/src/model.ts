@@ -169,6 +169,8 @@ export interface PackMeta {
   documentName: string;
   requestId: string | null;
   asOf: string | null;
+  /** Departments whose service could not answer: their figures are marked 暂缺 (degraded.ts). */
+  unavailable?: Department[];
 }
 
 export interface HeadlineFigure {

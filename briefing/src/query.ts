@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { addMonths, lastDay, parseMonth } from './months';
-import type { MeetingPackData } from './types';
+import { fillUnavailable, unavailableDepartments } from './degraded';
+import type { Department, MeetingPackData } from './types';
 
 export const DOCUMENT_FILE = 'queries/meeting-pack.graphql';
 export const OPERATION_NAME = 'MeetingPack';
@@ -85,6 +86,8 @@ export interface PackResponse {
   requestId: string | null;
   /** Milliseconds the request took. */
   elapsedMs: number;
+  /** Departments whose service could not answer (their figures are null; degraded.ts). */
+  unavailable: Department[];
 }
 
 interface GraphQLErrorBody {
@@ -155,6 +158,11 @@ export async function fetchPack(gateway: string, document: PersistedDocument, va
   } catch {
     throw new BriefingError(`错误：网关 ${gateway} 返回 HTTP ${response.status}，内容不是 GraphQL 响应：${text.slice(0, 200).replace(/\s+/g, ' ')}`);
   }
+  // A department down costs its own figures: the rest of the answer makes the pack, marked 暂缺.
+  const unavailable = body.data && body.errors?.length ? unavailableDepartments(body.errors) : [];
+  if (body.data && unavailable && unavailable.length) {
+    return { data: fillUnavailable(body.data, unavailable), requestId, elapsedMs: Date.now() - started, unavailable };
+  }
   if (body.errors?.length) {
     const lines = body.errors.map(describeError);
     throw new BriefingError(
@@ -163,5 +171,5 @@ export async function fetchPack(gateway: string, document: PersistedDocument, va
     );
   }
   if (!response.ok || !body.data) throw new BriefingError(`错误：网关 ${gateway} 返回 HTTP ${response.status}，没有数据。`);
-  return { data: body.data, requestId, elapsedMs: Date.now() - started };
+  return { data: body.data, requestId, elapsedMs: Date.now() - started, unavailable: [] };
 }

@@ -159,6 +159,8 @@ header.masthead .sub { font-size: 10.5pt; color: #404040; }
 h2 { font-size: 13.5pt; color: #1f3864; border-bottom: 1.5px solid #1f3864; padding-bottom: 2px; margin: 18px 0 8px; break-after: avoid; page-break-after: avoid; }
 h3 { font-size: 11pt; color: #1f3864; margin: 12px 0 4px; break-after: avoid; page-break-after: avoid; }
 section { break-inside: auto; }
+.unavailable { border: 2px solid #b00; color: #b00; padding: 8px 12px; margin: 12px 0; font-weight: bold; }
+.unavailable-note { color: #b00; }
 .cards { display: grid; grid-template-columns: repeat(4, 1fr); gap: 6px; }
 .card { border: 1px solid #d0d7e5; border-top: 3px solid #2f5597; padding: 5px 7px 4px; background: #fff; break-inside: avoid; page-break-inside: avoid; }
 .card .label { font-size: 9.5pt; font-weight: 700; color: #1f3864; }
@@ -585,7 +587,7 @@ ${rows}
 </tbody></table>
 <h3>数据说明</h3>
 <dl class="colophon">
-<dt>数据来源</dt><dd>${DEPARTMENTS.map((d) => `${DEPARTMENT_LABELS[d]}（${DEPARTMENT_BODIES[d]}，${d}子图）`).join('；')}，经会商数据网关一次查询取得。</dd>
+<dt>数据来源</dt><dd>${DEPARTMENTS.map((d) => `${DEPARTMENT_LABELS[d]}（${DEPARTMENT_BODIES[d]}，${d}子图${(model.meta.unavailable ?? []).includes(d) ? '；本次不可用，数据暂缺' : ''}）`).join('；')}，经会商数据网关一次查询取得。</dd>
 <dt>生成时间</dt><dd data-generated-at="${escapeHtml(m.generatedAt)}">${escapeHtml(beijingTime(m.generatedAt))}（北京时间）</dd>
 <dt>网关</dt><dd data-gateway>${escapeHtml(m.gateway)}</dd>
 <dt>查询文档</dt><dd>${escapeHtml(m.documentName)}（操作 MeetingPack），sha256 <code data-document-sha256>${escapeHtml(m.documentSha256)}</code></dd>
@@ -610,7 +612,14 @@ export function renderHtml(model: PackModel): string {
     { id: 'sec-warnings', title: '预警提示（多部门数据比对）', html: warningsSection(model) },
     { id: 'sec-problems', title: '问题清单（未办结及逾期）', html: problemsSection(model) },
   );
-  const body = sections.map((s, i) => `<section id="${s.id}">\n<h2>${CHINESE_NUMBERS[i]}、${escapeHtml(s.title)}</h2>\n${s.html}\n</section>`).join('\n');
+  const unavailable = m.unavailable ?? [];
+  const missing = unavailable.map((d) => DEPARTMENT_LABELS[d]).join('、');
+  // Every section says which department's figures it lacks, so no empty cell reads as a zero.
+  const note = unavailable.length ? `<p class="unavailable-note">本节${escapeHtml(missing)}数据暂缺（数据服务不可用）。</p>\n` : '';
+  const body = sections.map((s, i) => `<section id="${s.id}">\n<h2>${CHINESE_NUMBERS[i]}、${escapeHtml(s.title)}</h2>\n${note}${s.html}\n</section>`).join('\n');
+  const banner = unavailable.length
+    ? `<div class="unavailable" role="alert">注意：${unavailable.map((d) => `${DEPARTMENT_LABELS[d]}（${DEPARTMENT_BODIES[d]}）`).join('、')}数据服务本次不可用，本材料中其数据暂缺，其余部门数据照常。请在该部门恢复后重新生成。</div>\n`
+    : '';
   return `<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -630,7 +639,7 @@ export function renderHtml(model: PackModel): string {
 <div class="sub">${escapeHtml(m.cityName)}工业经济运行会商机制 · ${DEPARTMENTS.map((d) => DEPARTMENT_LABELS[d]).join(' · ')}</div>
 </header>
 <div class="meta-line"><span>数据期：${escapeHtml(m.ytdLabel)}（${escapeHtml(m.monthLabel)}）</span><span>生成：${escapeHtml(beijingTime(m.generatedAt))}</span><span>文档 sha256：${escapeHtml(m.documentSha256.slice(0, 12))}…</span></div>
-${summary(model)}
+${banner}${summary(model)}
 ${body}
 <section id="sec-appendix">
 <h2>附：数据来源与说明</h2>

@@ -42,9 +42,25 @@ export function withoutAddresses(message: string): string {
   return message.replace(INTERNAL_ADDRESS, '<internal address>');
 }
 
+/** Codes of the gateway's own validation rules, restored under Apollo's GRAPHQL_VALIDATION_FAILED. */
+const GATEWAY_RULE_CODES = new Set(['ALIAS_SHADOWS_KEY']);
+
+function gatewayCodeOf(error: unknown): { code: string; extensions: Record<string, unknown> } | null {
+  let cause: unknown = error;
+  for (let depth = 0; cause && depth < 5; depth++) {
+    const extensions = (cause as GraphQLError).extensions;
+    if (cause instanceof GraphQLError && typeof extensions?.code === 'string' && GATEWAY_RULE_CODES.has(extensions.code)) return { code: extensions.code, extensions };
+    cause = (cause as { originalError?: unknown }).originalError;
+  }
+  return null;
+}
+
 export function createFormatError(options: { stacktraces: boolean; production?: boolean }): FormatError {
   return (formatted, error) => {
     let result = formatError(formatted, error);
+    // Apollo Server re-codes validation errors GRAPHQL_VALIDATION_FAILED: the gateway's own rules keep theirs.
+    const own = gatewayCodeOf(error);
+    if (own) result = { ...result, extensions: { ...result.extensions, ...own.extensions, code: own.code } };
     if (INTERNAL_ADDRESS.test(result.message)) result = { ...result, message: withoutAddresses(result.message) };
     INTERNAL_ADDRESS.lastIndex = 0;
     // Production: anything that is not about the request (a subgraph's SQL error, a crash) is masked.

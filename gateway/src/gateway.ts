@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { createHttpServer, gatewaySigner, HttpRefusal, listen, portVariable } from '@huishang/schema';
 import { gracefulDrain } from './drain';
 import { AuditLog } from './access/audit';
+import { aliasShadowsKeyRule, entityKeyFields } from './aliasKeys';
 import { AUDIT_SUBGRAPH_NAME, auditSubgraphSchema } from './access/auditSubgraph';
 import { AuthenticationError, ClientStore, demoClientsFile, DocumentStore, ensureDemoClients, openAccessDatabase, type AuthenticatedClient } from './access/clients';
 import { accessPlugin, auditEntry } from './access/plugin';
@@ -115,6 +116,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     gateway,
     formatError: createFormatError({ stacktraces: config.stacktraces && !production, production }),
     validationRules: [
+      // Before planning: a query the planner would answer wrongly is refused (aliasKeys.ts).
+      aliasShadowsKeyRule(entityKeyFields(supergraphSdl)),
       identifierArgumentsRule,
       depthLimitRule(config.maxQueryDepth),
       aliasLimitRule(protection.maxAliases),

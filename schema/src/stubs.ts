@@ -1,4 +1,9 @@
+import DataLoader from 'dataloader';
 import { Directive, Field, ObjectType } from 'type-graphql';
+import { badUserInput, IdentifierError } from './errors';
+import { parseCreditCode } from './identifiers/creditCode';
+import { findRegion } from './identifiers/regionCode';
+import type { SubgraphContext } from './kit/context';
 import type { Constructor } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
 import { CreditCodeScalar, RegionCodeScalar } from './scalars';
@@ -41,10 +46,53 @@ export class Enterprise {
   creditCode: string;
 }
 
-/** Every department resolves a reference by its key: it holds its own figures under that key. */
+/** Per request: one batched `select … where credit_code in (…)` for every enterprise reference of the request. */
+const registerLoaders = new WeakMap<object, DataLoader<string, boolean>>();
+function inRegister(ctx: SubgraphContext, creditCode: string): Promise<boolean> {
+  let loader = registerLoaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader<string, boolean>(async (codes) => {
+      const known = await registeredEnterprises(ctx.em, [...codes]);
+      return codes.map((code) => known.has(code));
+    });
+    registerLoaders.set(ctx, loader);
+  }
+  return loader.load(creditCode);
+}
+
+/** The key of a representation, or BAD_USER_INPUT naming what is wrong with it (never a stack trace). */
+function representationKey(reference: unknown, typename: string, field: string, parse: (value: unknown) => string): string {
+  const value = (reference as Record<string, unknown> | null)?.[field];
+  try {
+    if (value === undefined || value === null) throw new Error(`it has no "${field}"`);
+    return parse(value);
+  } catch (error) {
+    const reason = error instanceof IdentifierError ? error.message : (error as Error).message;
+    throw badUserInput('_entities.representations', `a ${typename} representation must carry its key "${field}": ${reason}`, { argument: 'representations', typename, keyField: field });
+  }
+}
+
+/**
+ * How a department resolves a reference to a shared entity: by its key, which must be well formed
+ * (else BAD_USER_INPUT), and known — a region of the city, an enterprise of the department's copy of
+ * the register — else null, so the gateway never attaches figures to an entity that does not exist.
+ */
 export const stubReferenceResolvers = {
-  Region: { __resolveReference: (reference: { code: string }) => ({ code: reference.code }) },
-  Enterprise: { __resolveReference: (reference: { creditCode: string }) => ({ creditCode: reference.creditCode }) },
+  Region: {
+    __resolveReference: (reference: { code: string }) => {
+      const code = representationKey(reference, 'Region', 'code', (v) => {
+        if (typeof v !== 'string' || !/^\d{6}$/.test(v)) throw new Error(`${JSON.stringify(v)} is not 6 digits`);
+        return v;
+      });
+      return findRegion(code) ? { code } : null;
+    },
+  },
+  Enterprise: {
+    __resolveReference: async (reference: { creditCode: string }, ctx: SubgraphContext) => {
+      const creditCode = representationKey(reference, 'Enterprise', 'creditCode', parseCreditCode);
+      return (await inRegister(ctx, creditCode)) ? { creditCode } : null;
+    },
+  },
 };
 
 export interface ExtendingSubgraphOptions<F extends DepartmentFigures> {

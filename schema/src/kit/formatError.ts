@@ -20,6 +20,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
         }
         // …and says so in the message too, which the resolver could only word by indicator code.
         const message = code === 'FORBIDDEN' && typeof extensions.field === 'string' ? formatted.message.replace(/^Access denied to "[^"]*"/, `Access denied to "${extensions.field}"`) : formatted.message;
+        // A coded error is about the request: the service's stack says nothing the caller can use.
+        delete extensions.stacktrace;
         return { ...formatted, message, extensions };
       }
     }

@@ -133,10 +133,13 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
         if (stopping()) return sendJson(res, 503, { status: 'stopping', service });
         try {
           await orm.em.fork().getConnection().execute('select 1');
-          sendJson(res, 200, { status: 'ready', service });
         } catch (error) {
-          sendJson(res, 503, { status: 'database unavailable', service, error: (error as Error).message });
+          return sendJson(res, 503, { status: 'database unavailable', service, error: (error as Error).message });
         }
+        // Reachable is not enough: a database without the department's tables answers nothing.
+        const missing = await missingTables(orm);
+        if (missing.length) return sendJson(res, 503, { status: 'database lacks tables', service, missing });
+        sendJson(res, 200, { status: 'ready', service });
       },
       '/metrics': (_req, res) => {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
@@ -167,6 +170,22 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   const url = `http://localhost:${bound}/graphql`;
   console.log(`${service} (${definition.department}) ready at ${url} in ${Date.now() - started} ms`);
   return { url, port: bound, stop };
+}
+
+/** The tables of the subgraph's entities that its database lacks: one cheap `select … where 1 = 0` per table, in one statement when all are there. */
+export async function missingTables(orm: MikroORM): Promise<string[]> {
+  const platform = orm.em.getPlatform();
+  const tables = [...new Set(Object.values(orm.getMetadata().getAll()).filter((m) => !m.embeddable && !m.virtual && !m.abstract && m.tableName).map((m) => m.tableName))].sort();
+  const connection = orm.em.fork().getConnection();
+  const probe = (names: string[]) => connection.execute(names.map((t) => `select 1 from ${platform.quoteIdentifier(t)} where 1 = 0`).join(' union all '));
+  try {
+    await probe(tables);
+    return [];
+  } catch {
+    const missing: string[] = [];
+    for (const table of tables) await probe([table]).catch(() => missing.push(table));
+    return missing;
+  }
 }
 
 /** Entry point of a subgraph process: start it, or say why not and exit non-zero. */

@@ -1,0 +1,57 @@
+/**
+ * A pack with a department down (README, "When a department fails"): the gateway answers the
+ * other departments' figures and nulls the failed one's, each with a SUBGRAPH_* error naming it.
+ * The pack is still written, with that department's places marked 暂缺 (not available).
+ */
+import { DEPARTMENTS, type Department, type MeetingPackData } from './types';
+
+/** Exit code of `npm run brief` when the pack was written without one or more departments. */
+export const EXIT_DEGRADED = 3;
+
+export interface GatewayErrorLike {
+  message?: string;
+  extensions?: { code?: unknown; subgraph?: unknown };
+}
+
+/**
+ * The departments the gateway could not reach, when every error of the answer is of that kind
+ * (SUBGRAPH_UNAVAILABLE, SUBGRAPH_TIMEOUT, SUBGRAPH_BAD_RESPONSE with `extensions.subgraph`);
+ * null when some error is of another kind (then the pack is not written, as before).
+ */
+export function unavailableDepartments(errors: readonly GatewayErrorLike[]): Department[] | null {
+  const departments = new Set<Department>();
+  for (const error of errors) {
+    const code = String(error.extensions?.code ?? '');
+    const subgraph = String(error.extensions?.subgraph ?? '');
+    if (!code.startsWith('SUBGRAPH_') || !(DEPARTMENTS as readonly string[]).includes(subgraph)) return null;
+    departments.add(subgraph as Department);
+  }
+  return DEPARTMENTS.filter((d) => departments.has(d));
+}
+
+const EMPTY_FIGURES = () => ({ indicators: [], targets: [] });
+
+/**
+ * The answer with every null a failed department left filled with an empty value of its shape:
+ * figures without indicators, empty catalogue and warning lists. The pack then shows no figure of
+ * that department (marked 暂缺), and everything else as usual.
+ */
+export function fillUnavailable(data: MeetingPackData, departments: readonly Department[]): MeetingPackData {
+  if (departments.length === 0) return data;
+  const failed = new Set<string>(departments);
+  const fill = (value: unknown, key: string | null, parent: string | null): unknown => {
+    if (Array.isArray(value)) return value.map((v) => fill(v, null, key));
+    if (value === null) {
+      if (key === null) return null;
+      if (parent === 'catalogue' && failed.has(key)) return [];
+      if (parent === 'warnings' && /^(loanWithdrawals|\w+TargetsBehind)$/.test(key)) return [];
+      if (failed.has(key)) return EMPTY_FIGURES();
+      return null;
+    }
+    if (typeof value !== 'object') return value;
+    const result: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) result[k] = fill(v, k, key);
+    return result;
+  };
+  return fill(data, null, null) as MeetingPackData;
+}
