@@ -124,6 +124,14 @@ export interface System {
   exitCodes(): Record<ServiceName, number | null>;
   /** SIGTERM to every process, waits for them, closes DB handles, removes the data it created. Idempotent. */
   stop(): Promise<Record<ServiceName, number | null>>;
+  /** Sends a signal to one service's process: SIGSTOP hangs it, SIGCONT lets it go on. */
+  signal(name: ServiceName, signal: NodeJS.Signals): void;
+  /** Ends one service (SIGKILL unless told otherwise) and waits for its process to exit. */
+  kill(name: ServiceName, signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Starts an ended service again, on its port and database, and waits until its /ready answers 200. */
+  restart(name: ServiceName): Promise<void>;
+  /** `http://127.0.0.1:<port>` of one service, for /health, /ready and /metrics. */
+  baseUrl(name: ServiceName): string;
 }
 
 interface Managed {
@@ -469,6 +477,31 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
     logs: (name) => services.get(name)?.output ?? '',
     exitCodes,
     stop,
+    signal(name, signal) {
+      const service = services.get(name);
+      if (!service || service.exited) throw new Error(`${name} is not running`);
+      service.child.kill(signal);
+    },
+    async kill(name, signal = 'SIGKILL') {
+      const service = services.get(name);
+      if (!service) throw new Error(`no service ${name}`);
+      if (!service.exited) {
+        service.child.kill(signal);
+        // A stopped process only acts on a signal other than SIGKILL once it runs again.
+        if (signal !== 'SIGKILL') service.child.kill('SIGCONT');
+      }
+      return service.exit;
+    },
+    async restart(name) {
+      const service = services.get(name);
+      if (!service) throw new Error(`no service ${name}`);
+      if (!service.exited) throw new Error(`${name} is still running: kill it first`);
+      const entry = name === 'gateway' ? 'gateway/dist/src/index.js' : `subgraphs/${name}/dist/src/index.js`;
+      const started = spawnService(name, entry, service.port, env);
+      services.set(name, started);
+      await waitReady(started, Date.now() + READY_TIMEOUT_MS);
+    },
+    baseUrl: (name) => urlOf(name).replace(/\/graphql$/, ''),
   };
   if (process.env.E2E_VERBOSE) console.log(`system (${database.kind}) ready in ${Date.now() - started} ms at ${system.gatewayUrl}`);
   return system;
