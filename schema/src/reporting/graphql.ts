@@ -271,12 +271,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
   class HistoryResolver {
     @FieldResolver(() => [ObservationVersion], { description: 'Earlier versions of this figure, newest first (修订历史).' })
     history(@Root() observation: Observation, @Ctx() ctx: SubgraphContext): Promise<ObservationVersion[]> {
-      return ctx.history.load({
-        indicator: observation.indicator,
-        subjectType: observation.subjectKind,
-        subjectCode: observation.subjectCode,
-        month: observation.month,
-      }) as unknown as Promise<ObservationVersion[]>;
+      return ctx.figures.history(`${department.name}.history`, department.catalogue, observation) as unknown as Promise<ObservationVersion[]>;
     }
   }
 
@@ -284,7 +279,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
   class IndicatorTargetsResolver {
     @FieldResolver(() => [Target], { description: 'Annual targets on this indicator for a year: the city’s and each district’s share (分解目标).' })
     async targets(@Root() indicator: Indicator, @Arg('year', () => Int) year: number, @Ctx() ctx: SubgraphContext): Promise<Target[]> {
-      return (await ctx.targets.load(`${year}|indicator:${indicator.code}`)).map((t) => Target.from(t));
+      return (await ctx.figures.targets(year, { indicator: indicator.code })).map((t) => Target.from(t));
     }
   }
 
