@@ -13,4 +13,5 @@ export * from './seed';
 export * from './migrations';
 export * from './identity';
 export * from './access';
+export * from './authorization';
 export * from './grants';

@@ -21,6 +21,7 @@ import type { IndicatorDefinition } from '../observation/indicator';
 import { Observation, ObservationStatus, SubjectKind } from '../observation/Observation';
 import { Target } from '../targets/graphql';
 import { BatchRejectedError, IdempotencyConflictError, submitBatch, type ReportingDepartment } from './submit';
+import { Writes, WriteRule } from '../kit/authorization';
 
 export enum IndicatorKindValue {
   FLOW = 'FLOW',
@@ -245,6 +246,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
 
   @Resolver()
   class SubmitResolver {
+    @Writes(WriteRule.OWNER)
     @Mutation(() => SubmissionResult, {
       name: options.mutationName,
       description: `Report ${department.name} figures for a month (报送): validated, all or nothing, idempotent under the batch's key; corrections keep the previous figures in history.`,
@@ -254,7 +256,6 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
       @Arg('dryRun', () => Boolean, { defaultValue: false, description: 'Validate only; write nothing.' }) dryRun: boolean,
       @Ctx() ctx: SubgraphContext,
     ): Promise<SubmissionResult> {
-      ctx.access.requireOwner(options.mutationName, `${department.name} figures`);
       try {
         const outcome = await submitBatch(ctx.em, department, batch, { dryRun });
         return Object.assign(new SubmissionResult(), {
