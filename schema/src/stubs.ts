@@ -11,7 +11,6 @@ import { demoCity, type DemoCity } from './demo/city';
 import type { ObservationRow } from './demo/observations';
 import type { DepartmentFigures } from './observation/DepartmentFigures';
 import type { IndicatorCatalogue } from './observation/catalogue';
-import { ObservationRecord, ObservationVersionRecord } from './observation/ObservationRecord';
 import { IndicatorCatalogueType, indicatorCatalogueReference, reportingResolvers } from './reporting/graphql';
 import { WarningReportType, warningReportReference } from './warnings/graphql';
 import { RegisteredEnterprise, SubmissionRecord } from './reporting/records';
@@ -20,7 +19,6 @@ import { submitMutationName } from './kit/services';
 import { namespaceResolvers, type DepartmentNamespace } from './kit/namespace';
 import { seedObservations, seedTargets } from './kit/seed';
 import { demoTargets } from './demo/targets';
-import { TargetRecord } from './targets/TargetRecord';
 import type { SubgraphName } from './kit/services';
 import type { ReferenceResolvers } from './kit/federation';
 import type { SubgraphDefinition } from './kit/subgraph';
@@ -131,7 +129,7 @@ export function extendingSubgraph<F extends DepartmentFigures>(options: Extendin
         ...options.extra?.referenceResolvers,
       },
     }),
-    database: { entities: [ObservationRecord, ObservationVersionRecord, SubmissionRecord, RegisteredEnterprise, TargetRecord], migrations: options.migrations },
+    database: { entities: [SubmissionRecord, RegisteredEnterprise], migrations: options.migrations },
     reporting,
     seed: async (orm) => {
       const city = demoCity();

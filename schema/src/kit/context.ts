@@ -1,4 +1,5 @@
 import { AccessPolicy, type GrantCache } from './access';
+import { FigureReader } from './figures';
 import DataLoader from 'dataloader';
 import type { EntityClass, EntityManager, FilterQuery, MikroORM } from '@mikro-orm/core';
 import type { QBQueryOrderMap, SqlEntityManager } from '@mikro-orm/knex';
@@ -135,10 +136,10 @@ export function historyLoader(em: EntityManager): DataLoader<HistoryKey, Observa
 
 /** Per-request state: a fresh identity map and fresh DataLoaders, so nothing leaks between requests. */
 export interface SubgraphContext {
+  /** The subgraph's own entities (registers, ledgers). Figures are not read here: see `figures`. */
   em: EntityManager;
-  observations: DataLoader<ObservationKey, ObservationRecord[], string>;
-  history: ReturnType<typeof historyLoader>;
-  targets: ReturnType<typeof targetLoader>;
+  /** The one read path for figures: sharing rules applied, reads recorded (see FigureReader). */
+  figures: FigureReader;
   /** Loaders a subgraph adds for its own entities. */
   loaders: Record<string, DataLoader<unknown, unknown, unknown>>;
   /** Who asks (as the gateway signed it) and what they may read; records what they did read. */
@@ -152,7 +153,7 @@ export type LoaderFactory = (em: EntityManager) => Record<string, DataLoader<any
 /** `access` defaults to an in-process caller (a subgraph's own tests): every HTTP request brings the gateway's identity. */
 export function createContext(orm: MikroORM, extraLoaders?: LoaderFactory, access: AccessPolicy = new AccessPolicy('', null, null), grants?: GrantCache): SubgraphContext {
   const em = orm.em.fork();
-  return { em, observations: observationLoader(em), history: historyLoader(em), targets: targetLoader(em), loaders: extraLoaders ? extraLoaders(em) : {}, access, grants };
+  return { em, figures: new FigureReader(em, access), loaders: extraLoaders ? extraLoaders(em) : {}, access, grants };
 }
 
 /**

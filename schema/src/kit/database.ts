@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { Constructor, DefaultLogger, LoggerOptions, LogContext, MikroORM, Options } from '@mikro-orm/core';
 import { Migration, Migrator } from '@mikro-orm/migrations';
 import type { Knex } from '@mikro-orm/knex';
+import { FIGURE_ENTITIES } from './figures';
+import { ObservationVersionRecord } from '../observation/ObservationRecord';
 
 /** Every SQL statement this process sent, for `/metrics` and the tests that count statements per request. */
 export const sqlStatements = { total: 0 };
@@ -79,7 +81,8 @@ function sqliteConnectionSetup(connection: { exec(sql: string): void }, done: (e
 
 function ormOptions(options: OpenDatabaseOptions, settings: DatabaseSettings): Options {
   const common: Options = {
-    entities: options.entities,
+    // The read path's entities are in every subgraph (and only the kit names them: they are not exported).
+    entities: [...new Set([...FIGURE_ENTITIES, ObservationVersionRecord, ...options.entities])],
     extensions: [Migrator],
     migrations: {
       migrationsList: options.migrations.map((m) => ({ name: m.name, class: m })),

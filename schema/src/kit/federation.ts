@@ -2,6 +2,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLSchema, Kind, parse, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import { buildSchema, createResolversMap, type BuildSchemaOptions, type NonEmptyArray } from 'type-graphql';
+import { authChecker, requireDeclaredWrites } from './authorization';
 
 /** Federation 2 directives the subgraphs may use. */
 const FEDERATION_LINK =
@@ -33,8 +34,11 @@ export async function buildFederatedSchema(options: SubgraphSchemaOptions): Prom
     // Subgraphs that only extend shared entities have no Query fields of their own.
     skipCheck: true,
     validate: false,
+    // Every write states who may call it (@Writes → type-graphql's @Authorized), judged here.
+    authChecker,
   };
   const schema = await buildSchema(typeGraphqlOptions);
+  requireDeclaredWrites(schema, options.resolvers);
   const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`;
   const resolvers = createResolversMap(schema) as Record<string, any>;
   for (const [typeName, reference] of Object.entries(options.referenceResolvers ?? {})) {

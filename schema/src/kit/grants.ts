@@ -4,6 +4,7 @@ import type { IndicatorCatalogue } from '../observation/catalogue';
 import { GrantRecord } from './access';
 import type { SubgraphContext } from './context';
 import { SUBGRAPH_NAMES } from './services';
+import { Writes, WriteRule } from './authorization';
 
 @Directive('@shareable')
 @ObjectType('AccessGrant', { description: 'A grant (授权): the owning department lets another read its conditionally shared (有条件共享) enterprise figures, for a purpose, until a date.' })
@@ -84,6 +85,7 @@ export function grantResolvers(owner: string, catalogue: IndicatorCatalogue): Fu
       return rows.map((row) => AccessGrant.from(owner, row)).filter((g) => includeInactive || g.active);
     }
 
+    @Writes(WriteRule.OWNER_ADMINISTRATOR)
     @Mutation(() => AccessGrant, { name: `grant${capitalised(owner)}Access`, description: `Grant another department read access to the ${owner} department’s conditionally shared enterprise figures (administrators of ${owner} only).` })
     async grant(@Arg('input', () => AccessGrantInput) input: AccessGrantInput, @Ctx() ctx: SubgraphContext): Promise<AccessGrant> {
       const field = `grant${capitalised(owner)}Access`;
@@ -121,6 +123,7 @@ export function grantResolvers(owner: string, catalogue: IndicatorCatalogue): Fu
       return AccessGrant.from(owner, row);
     }
 
+    @Writes(WriteRule.OWNER_ADMINISTRATOR)
     @Mutation(() => AccessGrant, { name: `revoke${capitalised(owner)}Grant`, description: `Revoke a grant of the ${owner} department (administrators of ${owner} only); the record stays, marked revoked.` })
     async revoke(@Arg('id', () => Int) id: number, @Ctx() ctx: SubgraphContext): Promise<AccessGrant> {
       const identity = ctx.access.requireOwnerAdministrator(`revoke${capitalised(owner)}Grant`);

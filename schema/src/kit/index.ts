@@ -1,6 +1,8 @@
 export * from './services';
 export * from './database';
-export * from './context';
+// The figure loaders and row entities stay inside the kit: resolvers read figures through `ctx.figures` only.
+export { createContext, loadAll, type SubgraphContext, type LoaderFactory, type ObservationKey } from './context';
+export { FigureReader, SubjectFigures, type FigureSubject, type FigureVersion } from './figures';
 export * from './federation';
 export * from './namespace';
 export * from './warnings';
@@ -11,4 +13,5 @@ export * from './seed';
 export * from './migrations';
 export * from './identity';
 export * from './access';
+export * from './authorization';
 export * from './grants';

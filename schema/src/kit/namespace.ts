@@ -38,7 +38,8 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
   const regionByCode = entities.regionByCode ?? ((code: string) => ({ code }));
   const load = async (ctx: SubgraphContext, kind: SubjectType, code: string, month: string, asOf?: Date | null): Promise<F> => {
     const at = asOf ? asOf.toISOString() : undefined;
-    return new namespace.figures().init(month, await ctx.observations.load({ subjectType: kind, subjectCode: code, month, asOf: at }), { kind, code, asOf: at }, ctx.access);
+    const figures = new namespace.figures();
+    return figures.init(await ctx.figures.subject(figures.catalogue, { kind, code, asOf: at }, month));
   };
   const asOfOptions = { nullable: true, description: 'Figures as they stood at this time, before later corrections (as the meeting saw them then).' };
 
@@ -78,10 +79,15 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
     async targets(@Root() figures: F, @Ctx() ctx: SubgraphContext): Promise<TargetProgress[]> {
       if (figures.subject.kind !== 'REGION') return [];
       const year = Number(figures.month.slice(0, 4));
-      const targets = await ctx.targets.load(`${year}|region:${figures.subject.code}`);
-      return targets
-        .filter((t) => figures.catalogue.has(t.indicator))
-        .map((t) => targetProgress(t, figures.catalogue.get(t.indicator), figures.month, figures.observation(t.indicator)));
+      const targets = await ctx.figures.targets(year, { region: figures.subject.code });
+      // Progress is derived from the figure: a target on an indicator the caller may not read is left out, like the figure itself.
+      const progress: TargetProgress[] = [];
+      for (const t of targets) {
+        if (!figures.catalogue.has(t.indicator)) continue;
+        const actual = figures.readable(t.indicator);
+        if (actual !== undefined) progress.push(targetProgress(t, figures.catalogue.get(t.indicator), figures.month, actual));
+      }
+      return progress;
     }
 
     @FieldResolver(() => [RegionRank], {
@@ -96,11 +102,8 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
     ): Promise<RegionRank[]> {
       if (!figures.catalogue.has(indicator)) throw unknownIndicator('ranking.indicator', indicator, figures.catalogue.codes());
       if (figures.subject.kind !== 'REGION') return [];
-      const children = childrenOf(figures.subject.code);
-      const rows = await Promise.all(
-        children.map((code) => ctx.observations.load({ subjectType: 'REGION', subjectCode: code, month: figures.month, asOf: figures.subject.asOf })),
-      );
-      const observations = figures.catalogue.toObservations(rows.flat()).filter((o) => o.indicator === indicator);
+      // A rank is derived from every region's figure: the read path checks the indicator and records each region read.
+      const observations = await ctx.figures.ranking(`${namespace.field}.ranking(${indicator})`, figures.catalogue, indicator, childrenOf(figures.subject.code), figures.month, figures.subject.asOf);
       return rankObservations(observations, figures.catalogue.get(indicator), by);
     }
   }

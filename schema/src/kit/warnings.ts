@@ -1,7 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { findRegion } from '../identifiers/regionCode';
 import type { DepartmentFigures } from '../observation/DepartmentFigures';
-import { TargetRecord } from '../targets/TargetRecord';
 import { targetProgress } from '../targets/graphql';
 import {
   factEvidence,
@@ -14,7 +13,7 @@ import {
   WarningSubjectKind,
 } from '../warnings/graphql';
 import { warningThresholds } from '../warnings/thresholds';
-import { loadAll, type SubgraphContext } from './context';
+import type { SubgraphContext } from './context';
 import type { DepartmentNamespace, SharedEntities } from './namespace';
 
 const round = (v: number) => Number(v.toFixed(2));
@@ -48,15 +47,17 @@ export function departmentWarningResolvers<F extends DepartmentFigures>(namespac
       const { targetGapPoints } = warningThresholds();
       const catalogue = new namespace.figures().catalogue;
       const year = Number(report.month.slice(0, 4));
-      const targets = (await ctx.em.find(TargetRecord, { year }, { orderBy: { regionCode: 'asc', id: 'asc' } })).filter((t) => catalogue.has(t.indicator));
+      const targets = (await ctx.figures.targets(year)).filter((t) => catalogue.has(t.indicator));
       if (targets.length === 0) return [];
       const regions = [...new Set(targets.map((t) => t.regionCode))];
-      // One statement for every region: the observation loader batches them.
-      const rows = await loadAll(ctx.observations, regions.map((code) => ({ subjectType: 'REGION' as const, subjectCode: code, month: report.month })));
-      const figures = new Map(regions.map((code, i) => [code, catalogue.toObservations(rows[i])]));
+      // One statement for every region: the read path batches them.
+      const all = await ctx.figures.subjects(catalogue, 'REGION', regions, report.month);
+      const figures = new Map(regions.map((code, i) => [code, all[i]]));
       const warnings: Warning[] = [];
       for (const target of targets) {
-        const actual = figures.get(target.regionCode)!.find((o) => o.indicator === target.indicator) ?? null;
+        // A warning quotes the figure: one the caller may not read is left out, like the figure itself.
+        const actual = figures.get(target.regionCode)!.tryGet(target.indicator);
+        if (actual === undefined) continue;
         const progress = targetProgress(target, catalogue.get(target.indicator), report.month, actual);
         if (progress.behind !== true || progress.gap === null || !(progress.gap < -targetGapPoints)) continue;
         const name = findRegion(target.regionCode)?.name ?? target.regionCode;

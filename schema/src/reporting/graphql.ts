@@ -21,6 +21,7 @@ import type { IndicatorDefinition } from '../observation/indicator';
 import { Observation, ObservationStatus, SubjectKind } from '../observation/Observation';
 import { Target } from '../targets/graphql';
 import { BatchRejectedError, IdempotencyConflictError, submitBatch, type ReportingDepartment } from './submit';
+import { Writes, WriteRule } from '../kit/authorization';
 
 export enum IndicatorKindValue {
   FLOW = 'FLOW',
@@ -246,6 +247,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
 
   @Resolver()
   class SubmitResolver {
+    @Writes(WriteRule.OWNER)
     @Mutation(() => SubmissionResult, {
       name: options.mutationName,
       description: `Report ${department.name} figures for a month (报送): validated, all or nothing, idempotent under the batch's key; corrections keep the previous figures in history.`,
@@ -255,7 +257,6 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
       @Arg('dryRun', () => Boolean, { defaultValue: false, description: 'Validate only; write nothing.' }) dryRun: boolean,
       @Ctx() ctx: SubgraphContext,
     ): Promise<SubmissionResult> {
-      ctx.access.requireOwner(options.mutationName, `${department.name} figures`);
       try {
         const outcome = await submitBatch(ctx.em, department, batch, { dryRun });
         return Object.assign(new SubmissionResult(), {
@@ -272,12 +273,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
   class HistoryResolver {
     @FieldResolver(() => [ObservationVersion], { description: 'Earlier versions of this figure, newest first (修订历史).' })
     history(@Root() observation: Observation, @Ctx() ctx: SubgraphContext): Promise<ObservationVersion[]> {
-      return ctx.history.load({
-        indicator: observation.indicator,
-        subjectType: observation.subjectKind,
-        subjectCode: observation.subjectCode,
-        month: observation.month,
-      }) as unknown as Promise<ObservationVersion[]>;
+      return ctx.figures.history(`${department.name}.history`, department.catalogue, observation) as unknown as Promise<ObservationVersion[]>;
     }
   }
 
@@ -285,7 +281,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
   class IndicatorTargetsResolver {
     @FieldResolver(() => [Target], { description: 'Annual targets on this indicator for a year: the city’s and each district’s share (分解目标).' })
     async targets(@Root() indicator: Indicator, @Arg('year', () => Int) year: number, @Ctx() ctx: SubgraphContext): Promise<Target[]> {
-      return (await ctx.targets.load(`${year}|indicator:${indicator.code}`)).map((t) => Target.from(t));
+      return (await ctx.figures.targets(year, { indicator: indicator.code })).map((t) => Target.from(t));
     }
   }
 

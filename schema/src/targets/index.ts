@@ -1,2 +1,3 @@
-export * from './TargetRecord';
+// The row entity is the kit's (FigureReader.targets); the package exports its type only.
+export type { TargetRecord, TargetMeasureValue } from './TargetRecord';
 export * from './graphql';

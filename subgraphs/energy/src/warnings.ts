@@ -36,10 +36,9 @@ export class PowerDropWarning {
   @FieldResolver(() => Warning, { nullable: true, description: 'Electricity fell by the configured share or more year on year while output held; null otherwise.' })
   async powerDrop(@Root() subject: KeyEnterpriseMonth, @Ctx() ctx: SubgraphContext): Promise<Warning | null> {
     const { powerDropPct, outputSteadyPct } = warningThresholds();
-    ctx.access.check('powerDrop', energyIndicators.get('EN_ELECTRICITY'), { kind: 'ENTERPRISE', code: subject.creditCode }, subject.month);
     const output = subject.keyEnterpriseOutput ?? null;
-    const rows = await ctx.observations.load({ subjectType: 'ENTERPRISE', subjectCode: subject.creditCode, month: subject.month });
-    const electricity = energyIndicators.toObservations(rows).find((o) => o.indicator === 'EN_ELECTRICITY');
+    const figures = await ctx.figures.subject(energyIndicators, { kind: 'ENTERPRISE', code: subject.creditCode }, subject.month);
+    const electricity = figures.get('powerDrop', 'EN_ELECTRICITY');
     if (!electricity || electricity.yoyPct === null || !output || output.yoyPct === null) return null;
     if (electricity.yoyPct > -powerDropPct || output.yoyPct < -outputSteadyPct) return null;
     return warning({

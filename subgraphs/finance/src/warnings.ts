@@ -1,6 +1,5 @@
 import {
   observationEvidence,
-  ObservationRecord,
   warning,
   WarningSubjectKind,
   thresholdList,
@@ -25,26 +24,18 @@ export class LoanWithdrawalWarnings {
   @FieldResolver(() => [Warning], { nullable: true, description: 'Loan withdrawals (抽贷) to report: above the amount or the share of undue loans the rules set.' })
   async loanWithdrawals(@Root() report: WarningReportType, @Ctx() ctx: SubgraphContext): Promise<Warning[]> {
     const thresholds = warningThresholds();
-    // Enterprise withdrawals are conditionally shared: the whole list needs the grant.
-    ctx.access.require('finance.loanWithdrawals', financeIndicators.get('FIN_LOAN_WITHDRAWAL'), 'ENTERPRISE');
-    const withdrawals = await ctx.em.find(ObservationRecord, { indicator: 'FIN_LOAN_WITHDRAWAL', subjectType: 'ENTERPRISE', month: report.month, value: { $gt: 0 } }, { orderBy: { subjectCode: 'asc' } });
-    if (withdrawals.length === 0) return [];
-    const balances = await ctx.em.find(ObservationRecord, {
-      indicator: 'FIN_LOANS_OUTSTANDING',
-      subjectType: 'ENTERPRISE',
-      month: addMonths(report.month, -1),
-      subjectCode: { $in: withdrawals.map((w) => w.subjectCode) },
-    });
-    const [withdrawal, balance] = financeIndicators.toObservations([...withdrawals, ...balances]).reduce(
-      (acc, o) => (o.indicator === 'FIN_LOAN_WITHDRAWAL' ? acc[0].set(o.subjectCode, o) : acc[1].set(o.subjectCode, o), acc),
-      [new Map(), new Map()] as [Map<string, any>, Map<string, any>],
-    );
+    // Enterprise withdrawals are conditionally shared: the whole list needs the grant; the share
+    // of undue loans is derived from the balances, so it reads (and needs) them too.
+    const withdrawal = new Map((await ctx.figures.positive('finance.loanWithdrawals', financeIndicators, 'FIN_LOAN_WITHDRAWAL', 'ENTERPRISE', report.month)).map((o) => [o.subjectCode, o]));
+    if (withdrawal.size === 0) return [];
+    const balances = await ctx.figures.subjects(financeIndicators, 'ENTERPRISE', [...withdrawal.keys()], addMonths(report.month, -1));
+    const balance = new Map(balances.map((f) => [f.subject.code, f.get('finance.loanWithdrawals', 'FIN_LOANS_OUTSTANDING')]));
     const warnings: Warning[] = [];
     for (const [code, w] of withdrawal) {
-      ctx.access.record('FIN_LOAN_WITHDRAWAL', { kind: 'ENTERPRISE', code }, report.month);
+      const amount = w.value ?? 0; // positive: the read path selected value > 0
       const before = balance.get(code) ?? null;
-      const share = before?.value ? (w.value / before.value) * 100 : null;
-      const byAmount = w.value > thresholds.loanWithdrawalAmount;
+      const share = before?.value ? (amount / before.value) * 100 : null;
+      const byAmount = amount > thresholds.loanWithdrawalAmount;
       const byShare = share !== null && share > thresholds.loanWithdrawalSharePct;
       if (!byAmount && !byShare) continue;
       const reasons = [

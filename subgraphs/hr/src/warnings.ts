@@ -18,9 +18,8 @@ export class EmploymentDropWarning {
   @FieldResolver(() => Warning, { nullable: true, description: 'Employees fell by the configured share or more year on year; null when they did not.' })
   async employmentDrop(@Root() subject: KeyEnterpriseMonth, @Ctx() ctx: SubgraphContext): Promise<Warning | null> {
     const { employmentDropPct } = warningThresholds();
-    ctx.access.check('employmentDrop', hrIndicators.get('HR_EMPLOYEES'), { kind: 'ENTERPRISE', code: subject.creditCode }, subject.month);
-    const rows = await ctx.observations.load({ subjectType: 'ENTERPRISE', subjectCode: subject.creditCode, month: subject.month });
-    const employees = hrIndicators.toObservations(rows).find((o) => o.indicator === 'HR_EMPLOYEES');
+    const figures = await ctx.figures.subject(hrIndicators, { kind: 'ENTERPRISE', code: subject.creditCode }, subject.month);
+    const employees = figures.get('employmentDrop', 'HR_EMPLOYEES');
     if (!employees || employees.yoyPct === null || employees.yoyPct > -employmentDropPct) return null;
     return warning({
       rule: 'EMPLOYMENT_DROP',

@@ -4,12 +4,9 @@ import {
   keyEnterpriseMonthReference,
   warningReportReference,
   namespaceResolvers,
-  ObservationRecord,
-  ObservationVersionRecord,
   reportingResolvers,
   SubmissionRecord,
   submitMutationName,
-  TargetRecord,
   type SubgraphDefinition,
 } from '@huishang/schema';
 import { Migration20261123000000Initial } from '../migrations/Migration20261123000000Initial';
@@ -72,7 +69,7 @@ export const industry: SubgraphDefinition = {
     },
   }),
   database: {
-    entities: [ObservationRecord, ObservationVersionRecord, SubmissionRecord, TargetRecord, Region, Enterprise,
+    entities: [SubmissionRecord, Region, Enterprise,
       KeyProject, KeyProjectMonth, Problem, ProblemStatusChange],
     migrations: [Migration20261123000000Initial, Migration20261123000100Targets, Migration20261124000000Reporting,
       Migration20261125000000KeyProjects, Migration20261125000100Problems],

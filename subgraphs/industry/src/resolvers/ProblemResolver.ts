@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { badUserInput, CITY_CODE, CreditCodeScalar, DateScalar, RegionCodeScalar, type SubgraphContext } from '@huishang/schema';
+import { badUserInput, CITY_CODE, CreditCodeScalar, DateScalar, RegionCodeScalar, requireProblemWriter, Writes, WriteRule, type SubgraphContext } from '@huishang/schema';
 import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
 import { ownerName, resolveOwner } from '../departments';
 import { Enterprise } from '../entities/Enterprise';
@@ -26,8 +26,18 @@ export class RaiseProblemInput {
   @Field({ description: 'The problem (问题描述), at most 512 characters.' })
   description: string;
 
-  @Field({ description: 'Department raising it (提出单位), e.g. 长葛市工信局.' })
-  raisedBy: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Ignored: the raising department (提出单位) is the caller’s, from its signed identity.',
+    deprecationReason: 'taken from the caller’s identity',
+  })
+  raisedBy?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'An administrator’s correction: the reason for raising a problem dated before the current month (kept in the problem’s history). Required for such a date; administrators only.',
+  })
+  correctionReason?: string | null;
 
   @Field(() => DateScalar, { description: 'Day it was raised.' })
   raisedOn: string;
@@ -46,6 +56,28 @@ function required(value: string, field: string, max: number): string {
   if (!text) throw badUserInput(field, 'must not be empty');
   if (text.length > max) throw badUserInput(field, `must be at most ${max} characters, got ${text.length}`);
   return text;
+}
+
+/** The first day of the current month in China Standard Time (UTC+8, no daylight saving): the month whose meeting is next. */
+export function currentMonthStart(now = new Date()): string {
+  return `${new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 7)}-01`;
+}
+
+/**
+ * The back-dating rule: a problem dated before the current month would appear in a meeting pack
+ * already produced. Refused (BAD_USER_INPUT) unless an administrator corrects it with a reason,
+ * which the history keeps; returns that note. In-process callers (tests, seeding) are not judged.
+ */
+function backDating(ctx: SubgraphContext, field: string, day: string, reason: string | null | undefined): string | null {
+  const identity = ctx.access.identity;
+  if (!identity) return reason?.trim() ? `correction: ${reason.trim()}` : null;
+  const start = currentMonthStart();
+  if (day >= start) return null;
+  if (identity.role !== 'ADMINISTRATOR') {
+    throw badUserInput(field, `${day} is before the current month (${start}): the month’s meeting pack is past; only an administrator may correct it, giving correctionReason`);
+  }
+  if (!reason?.trim()) throw badUserInput('input.correctionReason', `${day} is before the current month (${start}): an administrator’s correction needs a reason, which the history keeps`);
+  return `correction: ${required(reason, 'input.correctionReason', DESCRIPTION_MAX - 12)}`;
 }
 
 @Resolver(() => Problem)
@@ -104,12 +136,19 @@ export class ProblemResolver {
     return isOverdue(problem, await loaders(ctx).problemHistory.load(problem.code), on);
   }
 
-  @Mutation(() => Problem, { description: 'Puts a new problem on the list, open, and records its raising in the history. The code is assigned: WT<year raised>-<next number>.' })
+  @Writes(WriteRule.PROBLEM_LIST)
+  @Mutation(() => Problem, {
+    description:
+      'Puts a new problem on the list, open, and records its raising in the history. The code is assigned: WT<year raised>-<next number>. Who may: the secretariat (industry) for any owner, another department for a problem it owns; not meeting members. The raising department is the caller’s. A day before the current month (the month whose meeting is next) is refused unless an administrator gives `correctionReason`, kept in the history.',
+  })
   async raiseProblem(@Arg('input', () => RaiseProblemInput) input: RaiseProblemInput, @Ctx() ctx: SubgraphContext): Promise<Problem> {
     const description = required(input.description, 'input.description', DESCRIPTION_MAX);
-    const raisedBy = required(input.raisedBy, 'input.raisedBy', NAME_MAX);
     const owner = resolveOwner(input.owner, 'input.owner');
+    const department = requireProblemWriter(ctx, 'raiseProblem', owner);
+    // In-process callers (tests, seeding) have no identity and name the raiser themselves.
+    const raisedBy = department ? ownerName(department) : required(input.raisedBy ?? '', 'input.raisedBy', NAME_MAX);
     if (input.deadline < input.raisedOn) throw badUserInput('input.deadline', `${input.deadline} is before the day the problem is raised, ${input.raisedOn}`);
+    const correction = backDating(ctx, 'input.raisedOn', input.raisedOn, input.correctionReason);
     let regionCode = input.region ?? null;
     if (input.enterprise) {
       const enterprise = (await ctx.loaders.enterprises.load(input.enterprise)) as Enterprise | null;
@@ -139,7 +178,7 @@ export class ProblemResolver {
             deadline: input.deadline,
             status: ProblemStatus.OPEN,
           });
-          tx.create(ProblemStatusChange, { problemCode: problem.code, fromStatus: null, toStatus: ProblemStatus.OPEN, changedAt: new Date(), changedBy: raisedBy, note: null });
+          tx.create(ProblemStatusChange, { problemCode: problem.code, fromStatus: null, toStatus: ProblemStatus.OPEN, changedAt: new Date(), changedBy: raisedBy, note: correction });
           await tx.flush();
           return problem;
         });
@@ -151,19 +190,25 @@ export class ProblemResolver {
     }
   }
 
-  @Mutation(() => Problem, { description: 'Changes a problem’s status and appends the change to its history. Any change is allowed except to the status it already has.' })
+  @Writes(WriteRule.PROBLEM_LIST)
+  @Mutation(() => Problem, {
+    description:
+      'Changes a problem’s status and appends the change to its history. Any change is allowed except to the status it already has. Who may: the secretariat (industry) and the department owning the problem; not meeting members. Who recorded it is the caller’s department.',
+  })
   async updateProblemStatus(
     @Arg('code', () => String, { description: 'List number, e.g. WT2015-004.' }) code: string,
     @Arg('status', () => ProblemStatus) status: ProblemStatus,
-    @Arg('by', () => String, { description: 'Who records the change (department or person).' }) by: string,
     @Ctx() ctx: SubgraphContext,
+    @Arg('by', () => String, { nullable: true, description: 'Ignored: who records the change is the caller’s department, from its signed identity.', deprecationReason: 'taken from the caller’s identity' })
+    by?: string | null,
     @Arg('note', () => String, { nullable: true, description: 'What was done or why (办理情况), at most 512 characters.' }) note?: string | null,
   ): Promise<Problem> {
-    const changedBy = required(by, 'by', NAME_MAX);
     const text = note?.trim() ? required(note, 'note', DESCRIPTION_MAX) : null;
     const updated = await ctx.em.transactional(async (tx) => {
       const problem = await tx.findOne(Problem, { code: code.trim() });
       if (!problem) throw badUserInput('code', `${JSON.stringify(code)} is not on the problem list`);
+      const department = requireProblemWriter(ctx, 'updateProblemStatus', problem.owner);
+      const changedBy = department ? ownerName(department) : required(by ?? '', 'by', NAME_MAX);
       const from = problem.status;
       if (from === status) throw badUserInput('status', `problem ${problem.code} is already ${status}; give a different status`);
       // Only if nobody changed it since we read it: two clerks cannot both move it from the same status.

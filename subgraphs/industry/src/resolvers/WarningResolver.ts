@@ -126,8 +126,7 @@ export class KeyEnterpriseMonthResolver {
 
   @FieldResolver(() => Observation, { nullable: true, description: 'The key enterprise’s output that month (百户重点企业工业总产值), as the bureau monitors it.' })
   async keyEnterpriseOutput(@Root() subject: KeyEnterpriseMonthType, @Ctx() ctx: SubgraphContext): Promise<Observation | null> {
-    ctx.access.check('keyEnterpriseOutput', industryIndicators.get('IND_KEY_ENTERPRISE_OUTPUT'), { kind: 'ENTERPRISE', code: subject.creditCode }, subject.month);
-    const rows = await ctx.observations.load({ subjectType: 'ENTERPRISE', subjectCode: subject.creditCode, month: subject.month });
-    return industryIndicators.toObservations(rows).find((o) => o.indicator === 'IND_KEY_ENTERPRISE_OUTPUT') ?? null;
+    const figures = await ctx.figures.subject(industryIndicators, { kind: 'ENTERPRISE', code: subject.creditCode }, subject.month);
+    return figures.get('keyEnterpriseOutput', 'IND_KEY_ENTERPRISE_OUTPUT');
   }
 }
