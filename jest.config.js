@@ -22,7 +22,12 @@ module.exports = {
     '^@huishang/schema/stubs$': '<rootDir>/schema/src/stubs.ts',
     '^@huishang/schema/testing$': '<rootDir>/schema/src/testing/index.ts',
   },
-  // End-to-end suites start real processes; they need more than the default 5 s.
-  testTimeout: 120_000,
+  // End-to-end suites start real processes; they need more than the default 5 s. One setting,
+  // E2E_TIMEOUT_MS (default 300 000), for every test and hook; the harness (test/support/system.ts)
+  // gives a start 80 % of it, so it fails with a reason and stops its processes before jest gives up.
+  testTimeout: Number(process.env.E2E_TIMEOUT_MS || 300_000),
+  // Seeded databases shared by the end-to-end files of one run (test/support/templates.ts).
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
   maxWorkers: 2,
 };
