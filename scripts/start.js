@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm start`: the five subgraphs, then the gateway, as child processes of this one.
+ * `npm start`: the departments' subgraphs (subgraphs/departments.json), then the gateway, as child processes of this one.
  *
  * Checks every port is free first, waits for each subgraph's /ready (the first run migrates and
  * seeds the demo city; a starting subgraph answers 503 with its progress, which is shown), then
@@ -20,8 +20,11 @@ const ROOT = path.resolve(__dirname, '..');
 const env = process.env;
 const useColour = (stream) => Boolean(stream.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
 const paint = (stream, code, text) => (useColour(stream) ? `\x1b[${code}m${text}\x1b[0m` : text);
-const SUBGRAPHS = ['industry', 'finance', 'energy', 'statistics', 'hr'];
-const DEFAULT_PORTS = { gateway: 4000, industry: 4001, finance: 4002, energy: 4003, statistics: 4004, hr: 4005 };
+// The departments, their folders and default ports: the registry (subgraphs/departments.json).
+const REGISTRY = require('../subgraphs/departments.json');
+const SUBGRAPHS = REGISTRY.departments.map((d) => d.name);
+const FOLDERS = Object.fromEntries(REGISTRY.departments.map((d) => [d.name, d.folder]));
+const DEFAULT_PORTS = { gateway: REGISTRY.gateway.port, ...Object.fromEntries(REGISTRY.departments.map((d) => [d.name, d.port])) };
 /** A whole number of milliseconds from the environment, or the default; a bad value is one clear sentence and exit 2. */
 function milliseconds(variable, fallback) {
   const raw = process.env[variable];
@@ -40,7 +43,7 @@ const START_TIMEOUT_MS = milliseconds('HUISHANG_START_TIMEOUT_MS', 0);
 const STATUS_EVERY_MS = milliseconds('HUISHANG_START_STATUS_MS', 15_000);
 /** HUISHANG_STOP_TIMEOUT_MS, default 10 000: after SIGTERM, how long a service may take before SIGKILL. */
 const KILL_AFTER_MS = milliseconds('HUISHANG_STOP_TIMEOUT_MS', 10_000);
-const COLOURS = [36, 32, 33, 35, 34, 96]; // cyan, green, yellow, magenta, blue, bright cyan
+const COLOURS = [36, 32, 33, 35, 34, 96]; // cyan, green, yellow, magenta, blue, bright cyan (then again)
 const WIDTH = Math.max(...[...SUBGRAPHS, 'gateway'].map((name) => name.length));
 
 
@@ -68,7 +71,7 @@ const services = [...SUBGRAPHS, 'gateway'].map((name, index) => {
     label: isGateway ? 'gateway' : `${name} subgraph`,
     portVariable: `${name.toUpperCase()}_PORT`,
     port: portOf(name),
-    entry: path.join(ROOT, isGateway ? 'gateway' : path.join('subgraphs', name), 'dist', 'src', 'index.js'),
+    entry: path.join(ROOT, isGateway ? 'gateway' : FOLDERS[name], 'dist', 'src', 'index.js'),
     colour: COLOURS[index % COLOURS.length],
     child: null,
   };

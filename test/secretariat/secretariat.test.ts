@@ -3,7 +3,7 @@
  * list (问题清单), joined through the gateway with other departments' figures on the same
  * enterprises. Every expected value is read from the owning subgraph's own database here.
  */
-import { E2E_TIMEOUT_MS, startSystem, type GraphQLResult, type Row, type System } from '../support/system';
+import { E2E_TIMEOUT_MS, everyService, startSystem, type GraphQLResult, type Row, type System } from '../support/system';
 
 const MONTH = '2015-06';
 const MEETING_DAY = '2015-06-30';
@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!system) return;
   const exitCodes = await system.stop();
-  expect(exitCodes).toEqual({ industry: 0, finance: 0, energy: 0, statistics: 0, hr: 0, gateway: 0 });
+  expect(exitCodes).toEqual(everyService(0));
 }, E2E_TIMEOUT_MS);
 
 function expectNoErrors(result: GraphQLResult): void {

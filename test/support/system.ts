@@ -13,9 +13,9 @@
  * subgraph error, as in production when a department is down. Default: all five.
  *
  * One system per test file (start it in beforeAll, stop it in afterAll). Time limits follow one
- * setting, E2E_TIMEOUT_MS (default 300 000): jest's testTimeout (jest.config.js) and, for
- * startSystem, a deadline of 80 % of it (E2E_READY_TIMEOUT_MS overrides), so a start that fails
- * reports why and stops what it started before jest gives up on the hook.
+ * setting, E2E_TIMEOUT_MS (default 600 000): jest's testTimeout (jest.config.js) and, for
+ * startSystem, a deadline a minute (at most a fifth) shorter (E2E_READY_TIMEOUT_MS overrides), so
+ * a start that fails reports why and stops what it started before jest gives up on the hook.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
@@ -25,11 +25,19 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'libsql';
 // The signer alone, not the package index: the harness needs no ORM or GraphQL stack.
-import { IdentitySigner } from '@huishang/schema/dist/src/kit/identity';
+import { IdentitySigner } from '@huishang/schema/identity';
 import { copySqliteTemplate, postgresTemplate, seedOnlyRunner, templatesEnabled } from './templates';
 
-export const SUBGRAPHS = ['industry', 'finance', 'energy', 'statistics', 'hr'] as const;
-export type SubgraphName = (typeof SUBGRAPHS)[number];
+/** The registry of departments (subgraphs/departments.json): the subgraphs a system has, in order. */
+interface RegistryEntry {
+  name: string;
+  folder: string;
+}
+const REGISTRY = JSON.parse(readFileSync(resolve(__dirname, '..', '..', 'subgraphs', 'departments.json'), 'utf8')) as { departments: RegistryEntry[] };
+export const SUBGRAPHS: readonly string[] = REGISTRY.departments.map((d) => d.name);
+/** A subgraph the registry lists (`energy`). */
+export type SubgraphName = string;
+const FOLDERS = Object.fromEntries(REGISTRY.departments.map((d) => [d.name, d.folder])) as Record<SubgraphName, string>;
 export type ServiceName = SubgraphName | 'gateway';
 /** Databases of a system: one per subgraph and the gateway's `access` (clients, documents, audit trail). */
 export type DatabaseName = SubgraphName | 'access';
@@ -71,10 +79,14 @@ export interface CliResult {
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 
-/** E2E_TIMEOUT_MS (default 300 000): every end-to-end hook and test; jest.config.js reads the same variable. */
-export const E2E_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 300_000);
-/** How long startSystem may take in all (seeding templates included) before it stops what it started and fails. */
-const READY_TIMEOUT_MS = Number(process.env.E2E_READY_TIMEOUT_MS || Math.floor(E2E_TIMEOUT_MS * 0.8));
+/** E2E_TIMEOUT_MS (default 600 000): every end-to-end hook and test; jest.config.js reads the same variable. */
+export const E2E_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 600_000);
+/**
+ * How long startSystem may take in all (seeding templates, or waiting for another worker to seed
+ * them, included) before it stops what it started and fails: the hook's time less a minute (at
+ * most a fifth) to stop. On a machine shared by many, a start can take minutes; a stuck one is rare.
+ */
+const READY_TIMEOUT_MS = Number(process.env.E2E_READY_TIMEOUT_MS || Math.floor(E2E_TIMEOUT_MS - Math.min(60_000, E2E_TIMEOUT_MS * 0.2)));
 /** After SIGTERM, how long a process may take before SIGKILL (within the hook's time). */
 const STOP_TIMEOUT_MS = Math.min(20_000, Math.floor(E2E_TIMEOUT_MS / 4));
 /** Captured output kept per process (the tail), for error messages. */
@@ -170,6 +182,11 @@ function installExitHook(): void {
   });
 }
 
+/** `{ <every subgraph>: value, gateway: value }`: e.g. the exit codes of a clean stop, `everyService(0)`. */
+export function everyService<T>(value: T): Record<ServiceName, T> {
+  return Object.fromEntries([...SUBGRAPHS, 'gateway'].map((name) => [name, value])) as Record<ServiceName, T>;
+}
+
 /** How many processes the harness started in this jest worker are still running (seed runs included). */
 export function liveProcessCount(): number {
   return live.size;
@@ -202,7 +219,8 @@ function baseEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (key === 'DATABASE_URL' || key === 'HUISHANG_DATA_DIR' || key === 'NODE_ENV' || key === 'HOST') continue;
-    if (/^(GATEWAY|INDUSTRY|FINANCE|ENERGY|STATISTICS|HR)_(PORT|URL|DATABASE_URL)$/.test(key)) continue;
+    const service = /^([A-Z0-9]+)_(PORT|URL|DATABASE_URL)$/.exec(key)?.[1];
+    if (service && (service === 'GATEWAY' || SUBGRAPHS.some((name) => name.toUpperCase() === service))) continue;
     if (/^HUISHANG_DEMO_/.test(key) || key === 'SUPERGRAPH_PATH' || key.startsWith('JEST_')) continue;
     env[key] = value;
   }
@@ -293,7 +311,7 @@ async function waitReady(service: Managed, deadline: number, absent: readonly st
     await sleep(150);
   }
   throw new Error(
-    `${service.name} was not ready at ${url} within the start deadline (${READY_TIMEOUT_MS / 1000} s: E2E_TIMEOUT_MS × 0.8 or E2E_READY_TIMEOUT_MS; last answer: ${last}). Its output:\n${tail(service.output)}`,
+    `${service.name} was not ready at ${url} within the start deadline (${READY_TIMEOUT_MS / 1000} s, from E2E_TIMEOUT_MS or E2E_READY_TIMEOUT_MS; last answer: ${last}). Its output:\n${tail(service.output)}`,
   );
 }
 
@@ -329,7 +347,7 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
   const postgres = !!parentUrl && /^postgres(ql)?:\/\//.test(parentUrl);
   const running = options.services ?? [...SUBGRAPHS];
   for (const name of running) {
-    if (!(SUBGRAPHS as readonly string[]).includes(name)) throw new Error(`startSystem: unknown service ${JSON.stringify(name)}; the subgraphs are ${SUBGRAPHS.join(', ')}`);
+    if (!SUBGRAPHS.includes(name)) throw new Error(`startSystem: unknown service ${JSON.stringify(name)}; the subgraphs are ${SUBGRAPHS.join(', ')}`);
   }
   const absent = SUBGRAPHS.filter((name) => !running.includes(name));
 
@@ -427,7 +445,7 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
           live.delete(child);
           seeding.delete(kill);
         };
-      });
+      }, FOLDERS);
       await Promise.all(
         running.map(async (name) => {
           if (database.kind === 'sqlite') {
@@ -440,7 +458,7 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
       );
     }
 
-    for (const name of running) services.set(name, spawnService(name, `subgraphs/${name}/dist/src/index.js`, ports[name], env));
+    for (const name of running) services.set(name, spawnService(name, `${FOLDERS[name]}/dist/src/index.js`, ports[name], env));
     // The gateway needs no subgraph to start; its /ready answers 200 only once all five are ready.
     services.set('gateway', spawnService('gateway', 'gateway/dist/src/index.js', gatewayPort, env));
     await Promise.all(running.map((name) => waitReady(services.get(name)!, deadline)));

@@ -64,11 +64,11 @@ export interface SeedRun {
   (subgraph: string, env: NodeJS.ProcessEnv): Promise<void>;
 }
 
-/** Spawns `subgraphs/<name>/dist/src/index.js` in seed-only mode; `track` is told of the child and returns its untrack. */
-export function seedOnlyRunner(root: string, track: (child: ChildProcess) => () => void): SeedRun {
+/** Spawns `<folder>/dist/src/index.js` (the registry's folder) in seed-only mode; `track` is told of the child and returns its untrack. */
+export function seedOnlyRunner(root: string, track: (child: ChildProcess) => () => void, folders: Record<string, string> = {}): SeedRun {
   return (subgraph, env) =>
     new Promise((resolveRun, reject) => {
-      const child = spawn(process.execPath, [join(root, 'subgraphs', subgraph, 'dist', 'src', 'index.js')], {
+      const child = spawn(process.execPath, [join(root, folders[subgraph] ?? join('subgraphs', subgraph), 'dist', 'src', 'index.js')], {
         cwd: root,
         env: { ...env, HUISHANG_SEED_ONLY: '1' },
         stdio: ['ignore', 'pipe', 'pipe'],

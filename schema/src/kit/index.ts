@@ -1,3 +1,4 @@
+export * from './registry';
 export * from './services';
 export * from './database';
 export * from './context';
