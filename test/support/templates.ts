@@ -5,7 +5,7 @@
  * is seeded), and every system starts from a copy:
  *
  *   SQLite      the seeded `<subgraph>.sqlite` file, copied into the system's data directory;
- *   PostgreSQL  a database `<base>_tpl_<hash>_<subgraph>`, copied with CREATE DATABASE … TEMPLATE.
+ *   PostgreSQL  a database `<base>_tpl_<run>_<hash>_<subgraph>`, copied with CREATE DATABASE … TEMPLATE.
  *
  * The seeding itself is the subgraph's own, run with HUISHANG_SEED_ONLY=1 (migrate, seed, exit).
  * Templates live in HUISHANG_E2E_TEMPLATES, a directory test/support/global-setup.js makes for the
@@ -156,7 +156,9 @@ export async function postgresTemplate(
 ): Promise<string> {
   const key = templateKey(subgraph, 'postgresql', env);
   const baseName = new URL(parentUrl).pathname.replace(/^\//, '') || 'huishang';
-  const base = `${baseName}_tpl_${key.slice(-12)}`;
+  // The run's directory in the name too: runs sharing a server (two developers, CI) never share or drop each other's templates.
+  const run = createHash('sha256').update(templatesDir()).digest('hex').slice(0, 6);
+  const base = `${baseName}_tpl_${run}_${key.slice(-12)}`;
   const template = await ensureTemplate(key, deadline, async (into) => {
     const url = new URL(parentUrl);
     url.pathname = `/${base}`;
