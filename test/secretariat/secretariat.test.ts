@@ -12,13 +12,14 @@ const THRESHOLD_PCT = 85;
 let system: System;
 
 beforeAll(async () => {
-  system = await startSystem({ enterprises: 60 });
+  // The ledgers are the industry bureau's; the joins read energy's and hr's figures: only these three run.
+  system = await startSystem({ enterprises: 60, services: ['industry', 'energy', 'hr'] });
 }, E2E_TIMEOUT_MS);
 
 afterAll(async () => {
   if (!system) return;
   const exitCodes = await system.stop();
-  expect(exitCodes).toEqual(everyService(0));
+  expect(exitCodes).toEqual({ ...everyService(null), industry: 0, energy: 0, hr: 0, gateway: 0 });
 }, E2E_TIMEOUT_MS);
 
 function expectNoErrors(result: GraphQLResult): void {

@@ -10,7 +10,7 @@
  *
  * `startSystem({ services: ['industry', 'energy'] })` starts only those subgraphs (and the gateway).
  * The gateway still serves the whole supergraph: fields of a subgraph not started answer with a
- * subgraph error, as in production when a department is down. Default: all five.
+ * subgraph error, as in production when a department is down. Default: every subgraph.
  *
  * One system per test file (start it in beforeAll, stop it in afterAll). Time limits follow one
  * setting, E2E_TIMEOUT_MS (default 600 000): jest's testTimeout (jest.config.js) and, for
@@ -114,9 +114,9 @@ export interface StartOptions {
   /** Extra environment for every process (wins over what the harness sets). */
   env?: Record<string, string>;
   /**
-   * The subgraphs to start (default all five). The gateway always starts and serves the whole
-   * supergraph; a subgraph not started has a URL where nothing listens, so its fields fail as
-   * when a department is down, and its database does not exist.
+   * The subgraphs to start (default every one the registry lists). The gateway always starts and
+   * serves the whole supergraph; a subgraph not started has a URL where nothing listens, so its
+   * fields fail as when a department is down, and its database does not exist.
    */
   services?: SubgraphName[];
   /** Start from the run's seeded templates (default true; E2E_TEMPLATES=off turns them off for all). */
