@@ -21,8 +21,14 @@ module.exports = {
     '^@huishang/schema$': '<rootDir>/schema/src/index.ts',
     '^@huishang/schema/stubs$': '<rootDir>/schema/src/stubs.ts',
     '^@huishang/schema/testing$': '<rootDir>/schema/src/testing/index.ts',
+    '^@huishang/schema/identity$': '<rootDir>/schema/src/kit/identity.ts',
   },
-  // End-to-end suites start real processes; they need more than the default 5 s.
-  testTimeout: 120_000,
+  // End-to-end suites start real processes; they need more than the default 5 s. One setting,
+  // E2E_TIMEOUT_MS (default 600 000), for every test and hook; the harness (test/support/system.ts)
+  // gives a start a minute less, so it fails with a reason and stops its processes before jest gives up.
+  testTimeout: Number(process.env.E2E_TIMEOUT_MS || 600_000),
+  // Seeded databases shared by the end-to-end files of one run (test/support/templates.ts).
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
   maxWorkers: 2,
 };

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Entry of `npm run bench`: builds what the benchmark runs (`tsc -b` of the gateway and the five
- * subgraphs, which builds the shared package too), installs the benchmark's own dependencies
+ * Entry of `npm run bench`: builds what the benchmark runs (`tsc -b` of the gateway, the
+ * registry's subgraphs and the CLI that issues its clients, which builds the shared package too), installs the benchmark's own dependencies
  * (Hive Gateway, autocannon) into bench/node_modules on first use, then runs the suite
  * (src/run.js) with the given options. The benchmark is not a workspace, so the root
  * `npm install` never pulls Hive Gateway in. `--no-build` skips the build.
@@ -17,7 +17,8 @@ const root = join(here, '..');
 if (process.argv.includes('--no-build')) {
   process.argv.splice(process.argv.indexOf('--no-build'), 1);
 } else if (!process.argv.includes('--help')) {
-  const projects = ['gateway', ...['industry', 'finance', 'energy', 'statistics', 'hr'].map((s) => `subgraphs/${s}`)];
+  const departments = require('../subgraphs/departments.json').departments;
+  const projects = ['gateway', ...departments.map((d) => d.folder), 'cli'];
   console.log(`bench: building ${projects.join(', ')} (tsc -b)…`);
   const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', ...projects], { cwd: root, stdio: 'inherit' });
   if (tsc.status !== 0) {

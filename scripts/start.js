@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm start`: the five subgraphs, then the gateway, as child processes of this one.
+ * `npm start`: the departments' subgraphs (subgraphs/departments.json), then the gateway, as child processes of this one.
  *
  * Checks every port is free first, waits for each subgraph's /ready (the first run migrates and
- * seeds the demo city), then the gateway's, and prints where to go. Ctrl-C stops everything.
+ * seeds the demo city; a starting subgraph answers 503 with its progress, which is shown), then
+ * the gateway's, and prints where to go. A service fails the start only when it exits or shows no
+ * progress for HUISHANG_START_STALL_MS. Ctrl-C stops everything.
  * Plain CommonJS and Node's own modules only, so it runs before and without any build tooling.
  */
 const { spawn } = require('node:child_process');
@@ -15,16 +17,35 @@ const path = require('node:path');
 const readline = require('node:readline');
 
 const ROOT = path.resolve(__dirname, '..');
-const SUBGRAPHS = ['industry', 'finance', 'energy', 'statistics', 'hr'];
-const DEFAULT_PORTS = { gateway: 4000, industry: 4001, finance: 4002, energy: 4003, statistics: 4004, hr: 4005 };
-const READY_TIMEOUT_MS = 120_000;
-const KILL_AFTER_MS = 10_000;
-const COLOURS = [36, 32, 33, 35, 34, 96]; // cyan, green, yellow, magenta, blue, bright cyan
-const WIDTH = Math.max(...[...SUBGRAPHS, 'gateway'].map((name) => name.length));
-
 const env = process.env;
 const useColour = (stream) => Boolean(stream.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
 const paint = (stream, code, text) => (useColour(stream) ? `\x1b[${code}m${text}\x1b[0m` : text);
+// The departments, their folders and default ports: the registry (subgraphs/departments.json).
+const REGISTRY = require('../subgraphs/departments.json');
+const SUBGRAPHS = REGISTRY.departments.map((d) => d.name);
+const FOLDERS = Object.fromEntries(REGISTRY.departments.map((d) => [d.name, d.folder]));
+const DEFAULT_PORTS = { gateway: REGISTRY.gateway.port, ...Object.fromEntries(REGISTRY.departments.map((d) => [d.name, d.port])) };
+/** A whole number of milliseconds from the environment, or the default; a bad value is one clear sentence and exit 2. */
+function milliseconds(variable, fallback) {
+  const raw = process.env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) fail(`${variable} must be a whole number of milliseconds (0 or more), got ${JSON.stringify(raw)}.`, 2);
+  return value;
+}
+// Limits of the wait (README, "Settings"): a service fails only when it dies, or when it shows no
+// progress (no log line, no change in what its /ready reports) for HUISHANG_START_STALL_MS.
+/** HUISHANG_START_STALL_MS, default 120 000: longest time a starting service may show no progress. */
+const STALL_MS = milliseconds('HUISHANG_START_STALL_MS', 120_000);
+/** HUISHANG_START_TIMEOUT_MS, default 0 (none): an upper bound on the whole start, progress or not. */
+const START_TIMEOUT_MS = milliseconds('HUISHANG_START_TIMEOUT_MS', 0);
+/** HUISHANG_START_STATUS_MS, default 15 000: how often a summary of who is still starting is printed. */
+const STATUS_EVERY_MS = milliseconds('HUISHANG_START_STATUS_MS', 15_000);
+/** HUISHANG_STOP_TIMEOUT_MS, default 10 000: after SIGTERM, how long a service may take before SIGKILL. */
+const KILL_AFTER_MS = milliseconds('HUISHANG_STOP_TIMEOUT_MS', 10_000);
+const COLOURS = [36, 32, 33, 35, 34, 96]; // cyan, green, yellow, magenta, blue, bright cyan (then again)
+const WIDTH = Math.max(...[...SUBGRAPHS, 'gateway'].map((name) => name.length));
+
 
 /** Says one thing on stderr and exits: the user gets a sentence, never a stack trace. */
 function fail(message, code = 1) {
@@ -50,7 +71,7 @@ const services = [...SUBGRAPHS, 'gateway'].map((name, index) => {
     label: isGateway ? 'gateway' : `${name} subgraph`,
     portVariable: `${name.toUpperCase()}_PORT`,
     port: portOf(name),
-    entry: path.join(ROOT, isGateway ? 'gateway' : path.join('subgraphs', name), 'dist', 'src', 'index.js'),
+    entry: path.join(ROOT, isGateway ? 'gateway' : FOLDERS[name], 'dist', 'src', 'index.js'),
     colour: COLOURS[index % COLOURS.length],
     child: null,
   };
@@ -115,7 +136,14 @@ function prefix(service, stream) {
 
 function pipeLines(service, from, to) {
   const lines = readline.createInterface({ input: from, crlfDelay: Infinity });
-  lines.on('line', (line) => to.write(`${prefix(service, to)}${line}\n`));
+  lines.on('line', (line) => {
+    service.lastProgress = Date.now(); // a line printed is a sign of life
+    // `industry subgraph: starting: seeding observation rows 3000 of 27000` (schema/src/kit/startup.ts):
+    // what the summary shows while the process is too busy to answer /ready.
+    const said = /: starting: (.+)$/.exec(line);
+    if (said && service.state !== 'ready') service.state = said[1];
+    to.write(`${prefix(service, to)}${line}\n`);
+  });
 }
 
 function childEnvironment(service) {
@@ -135,6 +163,7 @@ function childEnvironment(service) {
 function startChild(service) {
   const child = spawn(process.execPath, [service.entry], { env: childEnvironment(service), stdio: ['ignore', 'pipe', 'pipe'] });
   service.child = child;
+  service.lastProgress = Date.now();
   service.exited = new Promise((resolve) => {
     child.once('exit', (code, signal) => {
       service.child = null;
@@ -192,32 +221,90 @@ function onSignal(signal) {
 // ---------------------------------------------------------------------------------------------
 // Readiness
 
-function getStatus(url) {
+/** GET `url`: the status and the parsed JSON body (null if none), or status 0 when nothing answered. */
+function getReady(url) {
   return new Promise((resolve) => {
-    const request = http.get(url, { timeout: 2000, agent: false }, (response) => {
-      response.resume();
-      resolve(response.statusCode);
+    const request = http.get(url, { timeout: 5000, agent: false }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => (text += chunk));
+      response.on('end', () => {
+        let body = null;
+        try {
+          body = JSON.parse(text);
+        } catch {}
+        resolve({ status: response.statusCode, body });
+      });
     });
     request.on('timeout', () => request.destroy());
-    request.on('error', () => resolve(0));
+    request.on('error', () => resolve({ status: 0, body: null }));
   });
 }
 
+/** What a starting service says it is doing (a subgraph's progress; the gateway's status), for the summary. */
+function describeProgress(body) {
+  const p = body && body.progress;
+  if (p && p.phase) return [p.phase, p.step, p.total !== undefined ? `${p.done} of ${p.total}` : undefined].filter(Boolean).join(' ');
+  if (body && body.status) return body.down ? `${body.status}: ${body.down.join(', ')}` : body.status;
+  return null;
+}
+
+/** Something that changes only when the service made progress (not the elapsed time it reports). */
+function progressSignature(body) {
+  if (!body) return null;
+  if (body.progress) return JSON.stringify({ ...body.progress, elapsedSeconds: undefined });
+  return JSON.stringify({ status: body.status, down: body.down });
+}
+
+/**
+ * Polls `/ready` until it answers 200. Waits as long as the service makes progress (a log line, a
+ * change in what /ready reports); stops everything when it exits or stalls for STALL_MS.
+ */
 async function waitReady(service) {
   const url = `http://${probeHost}:${service.port}/ready`;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
+  const began = Date.now();
+  let signature = null;
+  service.state ??= 'not answering yet';
   while (!shuttingDown) {
-    if ((await getStatus(url)) === 200) return;
-    if (Date.now() > deadline) {
-      process.stderr.write(
-        paint(process.stderr, 31, `The ${service.label} did not become ready within ${READY_TIMEOUT_MS / 1000} s (${url}); stopping.`) + '\n',
-      );
+    const { status, body } = await getReady(url);
+    if (status === 200) {
+      service.state = 'ready';
+      return;
+    }
+    service.state = describeProgress(body) ?? service.state;
+    const now = progressSignature(body);
+    if (now !== null && now !== signature) {
+      signature = now;
+      service.lastProgress = Date.now();
+    }
+    let problem = null;
+    if (STALL_MS > 0 && Date.now() - service.lastProgress > STALL_MS) {
+      problem = `The ${service.label} showed no progress for ${STALL_MS / 1000} s (last: ${service.state}; ${url}); stopping. Set HUISHANG_START_STALL_MS to wait longer.`;
+    } else if (START_TIMEOUT_MS > 0 && Date.now() - began > START_TIMEOUT_MS) {
+      problem = `The ${service.label} was not ready within HUISHANG_START_TIMEOUT_MS (${START_TIMEOUT_MS / 1000} s; last: ${service.state}); stopping.`;
+    }
+    if (problem) {
+      process.stderr.write(paint(process.stderr, 31, problem) + '\n');
       await shutdown(1);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await shutdownPromise; // never returns: the process exits
 }
+
+/** Every STATUS_EVERY_MS while waiting: one line saying who is still starting and at what. */
+function statusTicker(group) {
+  if (STATUS_EVERY_MS <= 0) return () => undefined;
+  const timer = setInterval(() => {
+    const waiting = group.filter((s) => s.state !== 'ready');
+    if (waiting.length === 0 || shuttingDown) return;
+    const line = waiting.map((s) => `${s.name}: ${s.state}`).join('; ');
+    process.stdout.write(paint(process.stdout, 2, `Still starting (${Math.round((Date.now() - startedAt) / 1000)} s): ${line}`) + '\n');
+  }, STATUS_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+let startedAt = Date.now();
 
 // ---------------------------------------------------------------------------------------------
 // Banner
@@ -293,14 +380,18 @@ async function main() {
   if (keys.created) console.log(`Created the gateway's signing key pair in ${keys.dir}`);
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
-  const started = Date.now();
-  console.log(`Starting the ${subgraphs.length} subgraphs (the first run creates and seeds the demo databases)…`);
+  startedAt = Date.now();
+  console.log(`Starting the ${subgraphs.length} subgraphs (the first run creates and seeds the demo databases; progress is shown as it goes)…`);
   for (const s of subgraphs) startChild(s);
+  let stopTicker = statusTicker(subgraphs);
   await Promise.all(subgraphs.map(waitReady));
+  stopTicker();
   console.log('Subgraphs ready; starting the gateway…');
   startChild(gateway);
+  stopTicker = statusTicker([gateway]);
   await waitReady(gateway);
-  banner(((Date.now() - started) / 1000).toFixed(1));
+  stopTicker();
+  banner(((Date.now() - startedAt) / 1000).toFixed(1));
 }
 
 main().catch((error) => {

@@ -16,7 +16,7 @@ const { freePorts, startProcess, stopProcess, waitReady, getStatus } = require('
 const { newKeys, BENCH_IDENTITY } = require('./identity');
 
 const REPO = resolve(__dirname, '..', '..');
-const SUBGRAPHS = ['industry', 'finance', 'energy', 'statistics', 'hr'];
+const SUBGRAPHS = require('../../subgraphs/departments.json').departments.map((d) => d.name);
 const HIVE_BIN = join(REPO, 'bench', 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js');
 
 /** The caller's environment without anything that would point a service elsewhere. */

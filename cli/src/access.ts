@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CLIENT_ROLES, SUBGRAPH_NAMES, type ClientRole } from '@huishang/schema';
-import { AuditLog } from '@huishang/gateway/dist/src/access/audit';
-import { ClientStore, DocumentStore, openAccessDatabase, type ClientView } from '@huishang/gateway/dist/src/access/clients';
+import { AuditLog, ClientStore, DocumentStore, openAccessDatabase, type ClientView } from '@huishang/gateway/access';
 import { ExitCode, parse, UsageError, type Io } from './io';
 
 export const ACCESS_HELP = `huishang clients | documents | audit — who may call the gateway, and what they did

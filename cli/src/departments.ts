@@ -1,28 +1,24 @@
-import type { SubgraphDefinition, SubgraphName } from '@huishang/schema';
+import { departmentEntry, SUBGRAPH_NAMES, type SubgraphDefinition, type SubgraphName } from '@huishang/schema';
 
-/**
- * The five departments' subgraph definitions, loaded on demand: an import for energy loads only
- * the energy subgraph's code (its catalogue, migrations and entities), not the other four.
- */
-/* eslint-disable @typescript-eslint/no-require-imports */
-const LOADERS: Record<SubgraphName, () => Promise<SubgraphDefinition>> = {
-  industry: async () => (require('@huishang/industry/dist/src/subgraph') as typeof import('@huishang/industry/dist/src/subgraph')).industry,
-  finance: async () => (require('@huishang/finance/dist/src/subgraph') as typeof import('@huishang/finance/dist/src/subgraph')).finance,
-  energy: async () => (require('@huishang/energy/dist/src/subgraph') as typeof import('@huishang/energy/dist/src/subgraph')).energy,
-  statistics: async () => (require('@huishang/statistics/dist/src/subgraph') as typeof import('@huishang/statistics/dist/src/subgraph')).statistics,
-  hr: async () => (require('@huishang/hr/dist/src/subgraph') as typeof import('@huishang/hr/dist/src/subgraph')).hr,
-};
-/* eslint-enable @typescript-eslint/no-require-imports */
-
-export const DEPARTMENTS = Object.keys(LOADERS) as SubgraphName[];
+/** The departments, as the registry (subgraphs/departments.json) lists them. */
+export const DEPARTMENTS: readonly SubgraphName[] = SUBGRAPH_NAMES;
 
 export function isDepartment(name: string): name is SubgraphName {
-  return Object.prototype.hasOwnProperty.call(LOADERS, name);
+  return SUBGRAPH_NAMES.includes(name);
 }
 
-export function loadDepartment(name: SubgraphName): Promise<SubgraphDefinition> {
-  return LOADERS[name]();
+/**
+ * A department's subgraph definition, from its package's entry point (the registry's `package`,
+ * which exports it as `<name>`), loaded on demand: an import for energy loads only the energy
+ * subgraph's code (its catalogue, migrations and entities), not the others'.
+ */
+export async function loadDepartment(name: SubgraphName): Promise<SubgraphDefinition> {
+  const entry = departmentEntry(name);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const definition = (require(entry.package) as Record<string, SubgraphDefinition | undefined>)[name];
+  if (!definition) throw new Error(`${entry.package} exports no \`${name}\`: its entry point must export the department's SubgraphDefinition under that name`);
+  return definition;
 }
 
-/** The department's register of enterprises: the industry bureau's own `enterprise` table, the others' `enterprise_register`. */
-export const registerTable = (department: string) => (department === 'industry' ? 'enterprise' : 'enterprise_register');
+/** The department's register of enterprises: the registry's `registerTable` (`enterprise` where the department keeps the full register). */
+export const registerTable = (department: string) => departmentEntry(department).registerTable;

@@ -3,8 +3,7 @@ import 'reflect-metadata';
 import { userInfo } from 'node:os';
 import type { ParseArgsConfig } from 'node:util';
 // The month rule alone, not the package index: help and usage errors answer without loading the ORM and GraphQL stack.
-import { parseMonth } from '@huishang/schema/dist/src/identifiers/month';
-import { IdentifierError } from '@huishang/schema/dist/src/errors';
+import { IdentifierError, parseMonth } from '@huishang/schema';
 import { DEPARTMENTS, isDepartment, loadDepartment } from './departments';
 import { ExitCode, parse, UsageError, type Io } from './io';
 

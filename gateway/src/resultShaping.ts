@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { GraphQLError } from 'graphql';
 import type {
   CompositeType,
@@ -391,10 +393,36 @@ function gatewayResultShapingModule(): { computeResponse: ComputeResponse } {
 export const apolloComputeResponse: ComputeResponse = gatewayResultShapingModule().computeResponse;
 
 /**
- * Puts this computeResponse in place of @apollo/gateway's, unless `GATEWAY_RESULT_SHAPING=apollo`.
- * Returns which one is in place.
+ * The @apollo/gateway version this replacement was written against and tested with
+ * (gateway/test/resultShaping.test.ts compares it with Apollo's own, answer for answer). It
+ * replaces a private file of that package, which any release may change: with another version
+ * installed, Apollo's own is kept.
  */
-export function installResultShaping(env: NodeJS.ProcessEnv = process.env): 'huishang' | 'apollo' {
+export const TESTED_APOLLO_GATEWAY_VERSION = '2.14.4';
+
+/** The installed @apollo/gateway's version, from its package.json (its `exports` do not expose the file). */
+export function installedApolloGatewayVersion(): string {
+  for (let dir = dirname(require.resolve('@apollo/gateway')); dirname(dir) !== dir; dir = dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === '@apollo/gateway' && manifest.version) return manifest.version;
+    } catch {
+      // no package.json at this level
+    }
+  }
+  return 'unknown';
+}
+
+/**
+ * Puts this computeResponse in place of @apollo/gateway's, unless `GATEWAY_RESULT_SHAPING=apollo`
+ * or the installed @apollo/gateway is not TESTED_APOLLO_GATEWAY_VERSION (then Apollo's own stays,
+ * with a warning). Returns which one is in place.
+ */
+export function installResultShaping(
+  env: NodeJS.ProcessEnv = process.env,
+  installedVersion: string = installedApolloGatewayVersion(),
+  warn: (message: string) => void = (message) => console.warn(message),
+): 'huishang' | 'apollo' {
   const module = gatewayResultShapingModule();
   const choice = (env.GATEWAY_RESULT_SHAPING ?? '').trim().toLowerCase();
   if (choice === 'apollo') {
@@ -402,6 +430,14 @@ export function installResultShaping(env: NodeJS.ProcessEnv = process.env): 'hui
     return 'apollo';
   }
   if (choice !== '' && choice !== 'huishang') throw new Error(`GATEWAY_RESULT_SHAPING must be huishang or apollo, got ${JSON.stringify(env.GATEWAY_RESULT_SHAPING)}`);
+  if (installedVersion !== TESTED_APOLLO_GATEWAY_VERSION) {
+    warn(
+      `gateway: @apollo/gateway ${installedVersion} is installed, but the faster result shaping was tested with ${TESTED_APOLLO_GATEWAY_VERSION} only: ` +
+        `using Apollo's own (correct, slower). Run gateway/test/resultShaping.test.ts against ${installedVersion} and update TESTED_APOLLO_GATEWAY_VERSION to use ours.`,
+    );
+    module.computeResponse = apolloComputeResponse;
+    return 'apollo';
+  }
   module.computeResponse = computeResponse;
   return 'huishang';
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
 import { parse } from 'graphql';
-import { apolloComputeResponse, computeResponse, installResultShaping } from '../src/resultShaping';
+import { apolloComputeResponse, computeResponse, installedApolloGatewayVersion, installResultShaping, TESTED_APOLLO_GATEWAY_VERSION } from '../src/resultShaping';
 import { repositoryRoot } from '../src/supergraph';
 
 /**
@@ -249,5 +249,19 @@ describe('installResultShaping', () => {
     expect(installResultShaping({})).toBe('huishang');
     expect(module.computeResponse).toBe(computeResponse);
     expect(() => installResultShaping({ GATEWAY_RESULT_SHAPING: 'fast' })).toThrow('GATEWAY_RESULT_SHAPING must be huishang or apollo, got "fast"');
+  });
+
+  it('is tested with the @apollo/gateway installed, and keeps Apollo\'s own, with a warning, under any other version', () => {
+    const module = require('@apollo/gateway/dist/resultShaping') as { computeResponse: unknown };
+    const installed = (require('@apollo/gateway/package.json') as { version: string }).version;
+    expect(installedApolloGatewayVersion()).toBe(installed);
+    expect(installed).toBe(TESTED_APOLLO_GATEWAY_VERSION);
+    const warnings: string[] = [];
+    expect(installResultShaping({}, '2.15.0', (m) => warnings.push(m))).toBe('apollo');
+    expect(module.computeResponse).toBe(apolloComputeResponse);
+    expect(warnings).toEqual([expect.stringContaining(`@apollo/gateway 2.15.0 is installed, but the faster result shaping was tested with ${TESTED_APOLLO_GATEWAY_VERSION} only`)]);
+    expect(installResultShaping({}, TESTED_APOLLO_GATEWAY_VERSION, (m) => warnings.push(m))).toBe('huishang');
+    expect(module.computeResponse).toBe(computeResponse);
+    expect(warnings).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Composes the committed supergraph from the five subgraphs' SDL.
- *   node schema/dist/scripts/compose.js          write schema/subgraphs/*.graphql and schema/supergraph.graphql
+ * Composes the committed supergraph from the SDL of the subgraphs the registry lists (subgraphs/departments.json).
+ *   node schema/dist/scripts/compose.js          write schema/subgraphs/*.graphql, schema/supergraph.graphql and
+ *                                                schema/supergraph.yaml (rover's config, from the registry)
  *   node schema/dist/scripts/compose.js --check  fail if composition errors or the committed files are stale
  * Each subgraph's SDL is printed in its own process: type-graphql keeps one global metadata store,
  * and five schemas with the same type names must not share it.
@@ -10,27 +11,51 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
+import { departmentRegistry } from '../src/kit/registry';
 import { DEFAULT_PORTS, SUBGRAPH_NAMES } from '../src/kit/services';
 
 const repo = resolve(__dirname, '../../..');
 const schemaDir = join(repo, 'schema');
 
 function subgraphSdl(name: string): string {
-  const entry = join(repo, 'subgraphs', name, 'dist', 'src', 'subgraph.js');
+  // The department's package entry point (the registry's `package`) exports its definition under its name.
+  const { folder, package: pkg } = departmentRegistry().departments.find((d) => d.name === name)!;
+  const entry = join(repo, folder, 'dist', 'src', 'subgraph.js');
   if (!existsSync(entry)) throw new Error(`${relative(repo, entry)} is missing: run \`npx tsc -b\` first`);
   const program = `require('reflect-metadata');
 const { subgraphSdl } = require(${JSON.stringify(join(repo, 'schema', 'dist', 'src', 'kit', 'subgraph.js'))});
-subgraphSdl(require(${JSON.stringify(entry)})[${JSON.stringify(name)}]).then((sdl) => process.stdout.write(sdl), (e) => { console.error(e); process.exit(1); });`;
+subgraphSdl(require(${JSON.stringify(pkg)})[${JSON.stringify(name)}]).then((sdl) => process.stdout.write(sdl), (e) => { console.error(e); process.exit(1); });`;
   return execFileSync(process.execPath, ['-e', program], { cwd: repo, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
 }
 
 /** The gateway's own subgraph (who am I, the audit trail), executed in the gateway's process. */
 function auditSubgraph(): { sdl: string; name: string; url: string } {
-  const entry = join(repo, 'gateway', 'dist', 'src', 'access', 'auditSubgraph.js');
-  if (!existsSync(entry)) throw new Error(`${relative(repo, entry)} is missing: run \`npx tsc -b\` first`);
+  if (!existsSync(join(repo, 'gateway', 'dist', 'src', 'access', 'index.js'))) throw new Error('gateway/dist is missing: run `npx tsc -b` first');
+  // The gateway's face for other packages (`@huishang/gateway/access`); its main entry runs a gateway.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const audit = require(entry) as { AUDIT_SDL: string; AUDIT_SUBGRAPH_NAME: string; AUDIT_ROUTING_URL: string };
+  const audit = require('@huishang/gateway/access') as { AUDIT_SDL: string; AUDIT_SUBGRAPH_NAME: string; AUDIT_ROUTING_URL: string };
   return { sdl: audit.AUDIT_SDL, name: audit.AUDIT_SUBGRAPH_NAME, url: audit.AUDIT_ROUTING_URL };
+}
+
+/** rover's composition config: the registry's subgraphs at their default ports, and the gateway's own. */
+function roverConfig(auditUrl: string): string {
+  return [
+    '# rover supergraph compose --config schema/supergraph.yaml  (for teams that use rover; our own',
+    '# script, `npm run compose`, composes the same files with @apollo/composition 2.14).',
+    '# Written by `npm run compose` from the registry of departments (subgraphs/departments.json).',
+    'federation_version: =2.14.4',
+    'subgraphs:',
+    ...SUBGRAPH_NAMES.flatMap((name) => [
+      `  ${name}:`,
+      `    routing_url: http://localhost:${DEFAULT_PORTS[name]}/graphql`,
+      `    schema: { file: ./subgraphs/${name}.graphql }`,
+    ]),
+    "  # The gateway's own subgraph (viewer, audit trail): executed inside @huishang/gateway.",
+    '  audit:',
+    `    routing_url: ${auditUrl}`,
+    '    schema: { file: ./subgraphs/audit.graphql }',
+    '',
+  ].join('\n');
 }
 
 function main(): void {
@@ -51,6 +76,7 @@ function main(): void {
     process.exit(1);
   }
   for (const hint of result.hints ?? []) console.warn(`hint: ${hint.definition.code}: ${hint.message}`);
+  files.set(join(schemaDir, 'supergraph.yaml'), roverConfig(audit.url));
   files.set(join(schemaDir, 'supergraph.graphql'), result.supergraphSdl.endsWith('\n') ? result.supergraphSdl : `${result.supergraphSdl}\n`);
 
   if (check) {

@@ -17,6 +17,7 @@ import { RegisteredEnterprise, SubmissionRecord } from './reporting/records';
 import { registeredEnterprises, seedRegister } from './reporting/register';
 import { submitMutationName } from './kit/services';
 import { namespaceResolvers, type DepartmentNamespace } from './kit/namespace';
+import { EXTENDING_DEPARTMENT_MIGRATIONS } from './kit/standardMigrations';
 import { seedObservations, seedTargets } from './kit/seed';
 import { demoTargets } from './demo/targets';
 import type { SubgraphName } from './kit/services';
@@ -98,7 +99,8 @@ export interface ExtendingSubgraphOptions<F extends DepartmentFigures> {
   department: string;
   catalogue: IndicatorCatalogue;
   namespace: DepartmentNamespace<F>;
-  migrations: Constructor<Migration>[];
+  /** Default: the kit's standard three (observation, reporting with the register, targets: kit/standardMigrations.ts). */
+  migrations?: Constructor<Migration>[];
   /** The department's rows for the demo city. */
   demoRows: (city: DemoCity) => ObservationRow[];
   /** What the department adds beyond its figures: its warning rules. */
@@ -129,7 +131,7 @@ export function extendingSubgraph<F extends DepartmentFigures>(options: Extendin
         ...options.extra?.referenceResolvers,
       },
     }),
-    database: { entities: [SubmissionRecord, RegisteredEnterprise], migrations: options.migrations },
+    database: { entities: [SubmissionRecord, RegisteredEnterprise], migrations: options.migrations ?? EXTENDING_DEPARTMENT_MIGRATIONS },
     reporting,
     seed: async (orm) => {
       const city = demoCity();
@@ -139,3 +141,4 @@ export function extendingSubgraph<F extends DepartmentFigures>(options: Extendin
     },
   };
 }
+export { EXTENDING_DEPARTMENT_MIGRATIONS } from './kit/standardMigrations';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signedIdentity, startSystem, SUBGRAPHS, type GraphQLResult, type System } from '../support/system';
 
-jest.setTimeout(180_000);
+// Every hook and test: E2E_TIMEOUT_MS (jest.config.js).
 
 let system: System;
 /** Attack cases tried: quoted in the issue note. */

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { startSystem, type GraphQLResult, type System } from '../support/system';
 
-jest.setTimeout(180_000);
+// Every hook and test: E2E_TIMEOUT_MS (jest.config.js).
 
 let system: System;
 

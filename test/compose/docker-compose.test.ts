@@ -280,4 +280,33 @@ describe('scripts/start.js', () => {
       }
     },
   );
+
+  test('refuses a limit that is not a number of milliseconds, naming the setting', async () => {
+    const { code, output } = await runStart({ ...process.env, HUISHANG_DATA_DIR: dataDir, HUISHANG_START_STALL_MS: 'two minutes' });
+    expect(output).toContain('HUISHANG_START_STALL_MS must be a whole number of milliseconds (0 or more), got "two minutes".');
+    expect(code).toBe(2);
+  });
+
+  test('stops every service and exits 1 when one shows no progress for HUISHANG_START_STALL_MS, naming it and the setting', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'huishang-stall-'));
+    try {
+      const ports = await freePorts(SERVICES.length);
+      const env: NodeJS.ProcessEnv = { ...process.env, HUISHANG_DATA_DIR: join(dir, 'data'), HUISHANG_KEYS_DIR: join(dir, 'keys'), HUISHANG_START_STALL_MS: '1' };
+      delete env.HOST;
+      delete env.DATABASE_URL;
+      SERVICES.forEach((service, i) => (env[portVariable(service)] = String(ports[i])));
+      const { code, output } = await runStart(env);
+      expect(output).toMatch(/The \w+ subgraph showed no progress for 0\.001 s \(last: [^)]*\); stopping\. Set HUISHANG_START_STALL_MS to wait longer\./);
+      expect(code).toBe(1);
+      // It exits only once its children have: none is left listening.
+      const still = await Promise.all(ports.map((port) => new Promise<boolean>((done) => {
+        const server = createServer();
+        server.once('error', () => done(true));
+        server.listen(port, () => server.close(() => done(false)));
+      })));
+      expect(still).toEqual(ports.map(() => false));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -3,7 +3,7 @@
  * list (问题清单), joined through the gateway with other departments' figures on the same
  * enterprises. Every expected value is read from the owning subgraph's own database here.
  */
-import { startSystem, type GraphQLResult, type Row, type System } from '../support/system';
+import { E2E_TIMEOUT_MS, everyService, startSystem, type GraphQLResult, type Row, type System } from '../support/system';
 
 const MONTH = '2015-06';
 const MEETING_DAY = '2015-06-30';
@@ -12,14 +12,15 @@ const THRESHOLD_PCT = 85;
 let system: System;
 
 beforeAll(async () => {
-  system = await startSystem({ enterprises: 60 });
-}, 120_000);
+  // The ledgers are the industry bureau's; the joins read energy's and hr's figures: only these three run.
+  system = await startSystem({ enterprises: 60, services: ['industry', 'energy', 'hr'] });
+}, E2E_TIMEOUT_MS);
 
 afterAll(async () => {
   if (!system) return;
   const exitCodes = await system.stop();
-  expect(exitCodes).toEqual({ industry: 0, finance: 0, energy: 0, statistics: 0, hr: 0, gateway: 0 });
-}, 60_000);
+  expect(exitCodes).toEqual({ ...everyService(null), industry: 0, energy: 0, hr: 0, gateway: 0 });
+}, E2E_TIMEOUT_MS);
 
 function expectNoErrors(result: GraphQLResult): void {
   if (result.errors?.length) throw new Error(`unexpected errors (HTTP ${result.status}): ${JSON.stringify(result.errors, null, 2)}`);

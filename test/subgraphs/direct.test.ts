@@ -6,18 +6,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kind, parse, print, type DefinitionNode, type DirectiveNode } from 'graphql';
-import { REPO_ROOT, startSystem, SUBGRAPHS, type System } from '../support/system';
+import { E2E_TIMEOUT_MS, everyService, REPO_ROOT, startSystem, SUBGRAPHS, type System } from '../support/system';
 
 let system: System;
 
 beforeAll(async () => {
   system = await startSystem({ enterprises: 40 });
-}, 120_000);
+}, E2E_TIMEOUT_MS);
 
 afterAll(async () => {
   if (!system) return;
-  expect(await system.stop()).toEqual({ industry: 0, finance: 0, energy: 0, statistics: 0, hr: 0, gateway: 0 });
-}, 60_000);
+  expect(await system.stop()).toEqual(everyService(0));
+}, E2E_TIMEOUT_MS);
 
 /** Definitions `buildSubgraphSchema` adds to every subgraph: the federation spec's own, not ours. */
 const FEDERATION_MACHINERY = /^(_Any|_Entity|_Service|link__\w+|federation__\w+|FieldSet)$/;

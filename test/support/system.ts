@@ -1,12 +1,21 @@
 /**
- * The whole federation as separate processes, the way `npm start` runs it: five subgraphs and the
- * gateway from their built `dist/`, on free ports, each subgraph on its own fresh database.
+ * The whole federation as separate processes, the way `npm start` runs it: the subgraphs and the
+ * gateway from their built `dist/`, on free ports, each subgraph on its own database.
  *
  *   SQLite (default)           a fresh temp dir as HUISHANG_DATA_DIR: `<dir>/<subgraph>.sqlite`
- *   DATABASE_URL=postgres://…  a unique base `<base>_e2e_<random>`: subgraph X creates `<that>_X`
+ *   DATABASE_URL=postgres://…  a unique base `<base>_e2e_<random>`: subgraph X uses `<that>_X`
  *
- * One system per test file (start it in beforeAll, stop it in afterAll): a start seeds five
- * databases and takes a few seconds.
+ * Each subgraph's database starts as a copy of a seeded template shared by the whole jest run
+ * (templates.ts): the demo city is seeded once per size, not once per file.
+ *
+ * `startSystem({ services: ['industry', 'energy'] })` starts only those subgraphs (and the gateway).
+ * The gateway still serves the whole supergraph: fields of a subgraph not started answer with a
+ * subgraph error, as in production when a department is down. Default: every subgraph.
+ *
+ * One system per test file (start it in beforeAll, stop it in afterAll). Time limits follow one
+ * setting, E2E_TIMEOUT_MS (default 600 000): jest's testTimeout (jest.config.js) and, for
+ * startSystem, a deadline a minute (at most a fifth) shorter (E2E_READY_TIMEOUT_MS overrides), so
+ * a start that fails reports why and stops what it started before jest gives up on the hook.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
@@ -16,10 +25,19 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'libsql';
 // The signer alone, not the package index: the harness needs no ORM or GraphQL stack.
-import { IdentitySigner } from '@huishang/schema/dist/src/kit/identity';
+import { IdentitySigner } from '@huishang/schema/identity';
+import { copySqliteTemplate, postgresTemplate, seedOnlyRunner, templatesEnabled } from './templates';
 
-export const SUBGRAPHS = ['industry', 'finance', 'energy', 'statistics', 'hr'] as const;
-export type SubgraphName = (typeof SUBGRAPHS)[number];
+/** The registry of departments (subgraphs/departments.json): the subgraphs a system has, in order. */
+interface RegistryEntry {
+  name: string;
+  folder: string;
+}
+const REGISTRY = JSON.parse(readFileSync(resolve(__dirname, '..', '..', 'subgraphs', 'departments.json'), 'utf8')) as { departments: RegistryEntry[] };
+export const SUBGRAPHS: readonly string[] = REGISTRY.departments.map((d) => d.name);
+/** A subgraph the registry lists (`energy`). */
+export type SubgraphName = string;
+const FOLDERS = Object.fromEntries(REGISTRY.departments.map((d) => [d.name, d.folder])) as Record<SubgraphName, string>;
 export type ServiceName = SubgraphName | 'gateway';
 /** Databases of a system: one per subgraph and the gateway's `access` (clients, documents, audit trail). */
 export type DatabaseName = SubgraphName | 'access';
@@ -61,8 +79,16 @@ export interface CliResult {
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 
-const READY_TIMEOUT_MS = Number(process.env.E2E_READY_TIMEOUT_MS ?? 90_000);
-const STOP_TIMEOUT_MS = 20_000;
+/** E2E_TIMEOUT_MS (default 600 000): every end-to-end hook and test; jest.config.js reads the same variable. */
+export const E2E_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 600_000);
+/**
+ * How long startSystem may take in all (seeding templates, or waiting for another worker to seed
+ * them, included) before it stops what it started and fails: the hook's time less a minute (at
+ * most a fifth) to stop. On a machine shared by many, a start can take minutes; a stuck one is rare.
+ */
+const READY_TIMEOUT_MS = Number(process.env.E2E_READY_TIMEOUT_MS || Math.floor(E2E_TIMEOUT_MS - Math.min(60_000, E2E_TIMEOUT_MS * 0.2)));
+/** After SIGTERM, how long a process may take before SIGKILL (within the hook's time). */
+const STOP_TIMEOUT_MS = Math.min(20_000, Math.floor(E2E_TIMEOUT_MS / 4));
 /** Captured output kept per process (the tail), for error messages. */
 const LOG_LIMIT = 256 * 1024;
 
@@ -87,9 +113,19 @@ export interface StartOptions {
   enterprises?: number;
   /** Extra environment for every process (wins over what the harness sets). */
   env?: Record<string, string>;
+  /**
+   * The subgraphs to start (default every one the registry lists). The gateway always starts and
+   * serves the whole supergraph; a subgraph not started has a URL where nothing listens, so its
+   * fields fail as when a department is down, and its database does not exist.
+   */
+  services?: SubgraphName[];
+  /** Start from the run's seeded templates (default true; E2E_TEMPLATES=off turns them off for all). */
+  templates?: boolean;
 }
 
 export interface System {
+  /** The subgraphs this system started (StartOptions.services). */
+  services: SubgraphName[];
   database: { kind: 'sqlite'; dataDir: string } | { kind: 'postgresql'; base: string; databases: Record<DatabaseName, string> };
   /** The demo clients' tokens (`.huishang/demo-clients.json` of this system), by department. */
   tokens: Record<SubgraphName, string>;
@@ -154,6 +190,16 @@ function installExitHook(): void {
   });
 }
 
+/** `{ <every subgraph>: value, gateway: value }`: e.g. the exit codes of a clean stop, `everyService(0)`. */
+export function everyService<T>(value: T): Record<ServiceName, T> {
+  return Object.fromEntries([...SUBGRAPHS, 'gateway'].map((name) => [name, value])) as Record<ServiceName, T>;
+}
+
+/** How many processes the harness started in this jest worker are still running (seed runs included). */
+export function liveProcessCount(): number {
+  return live.size;
+}
+
 /** A port nothing listens on right now: bind port 0, read it back, release it. */
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -181,7 +227,8 @@ function baseEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (key === 'DATABASE_URL' || key === 'HUISHANG_DATA_DIR' || key === 'NODE_ENV' || key === 'HOST') continue;
-    if (/^(GATEWAY|INDUSTRY|FINANCE|ENERGY|STATISTICS|HR)_(PORT|URL|DATABASE_URL)$/.test(key)) continue;
+    const service = /^([A-Z0-9]+)_(PORT|URL|DATABASE_URL)$/.exec(key)?.[1];
+    if (service && (service === 'GATEWAY' || SUBGRAPHS.some((name) => name.toUpperCase() === service))) continue;
     if (/^HUISHANG_DEMO_/.test(key) || key === 'SUPERGRAPH_PATH' || key.startsWith('JEST_')) continue;
     env[key] = value;
   }
@@ -246,8 +293,11 @@ function spawnService(name: ServiceName, entry: string, port: number, env: NodeJ
   return managed;
 }
 
-/** Polls `/ready` until it answers 200; fails early if the process exits, with what it printed. */
-async function waitReady(service: Managed, deadline: number): Promise<void> {
+/**
+ * Polls `/ready` until it answers 200 (or, for the gateway, 503 naming only subgraphs in
+ * `absent`: not started on purpose); fails early if the process exits, with what it printed.
+ */
+async function waitReady(service: Managed, deadline: number, absent: readonly string[] = []): Promise<void> {
   const url = `http://127.0.0.1:${service.port}/ready`;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
@@ -258,6 +308,10 @@ async function waitReady(service: Managed, deadline: number): Promise<void> {
       const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
       const body = await response.text();
       if (response.status === 200) return;
+      if (absent.length > 0 && response.status === 503) {
+        const down = (JSON.parse(body) as { down?: unknown }).down;
+        if (Array.isArray(down) && down.length > 0 && down.every((name) => absent.includes(name as string))) return;
+      }
       last = `${response.status} ${body}`;
     } catch (error) {
       last = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
@@ -265,7 +319,7 @@ async function waitReady(service: Managed, deadline: number): Promise<void> {
     await sleep(150);
   }
   throw new Error(
-    `${service.name} was not ready at ${url} within ${READY_TIMEOUT_MS / 1000} s (last answer: ${last}). Its output:\n${tail(service.output)}`,
+    `${service.name} was not ready at ${url} within the start deadline (${READY_TIMEOUT_MS / 1000} s, from E2E_TIMEOUT_MS or E2E_READY_TIMEOUT_MS; last answer: ${last}). Its output:\n${tail(service.output)}`,
   );
 }
 
@@ -296,8 +350,14 @@ function numberedPlaceholders(text: string): string {
 export async function startSystem(options: StartOptions = {}): Promise<System> {
   installExitHook();
   const started = Date.now();
+  const deadline = started + READY_TIMEOUT_MS;
   const parentUrl = process.env.DATABASE_URL;
   const postgres = !!parentUrl && /^postgres(ql)?:\/\//.test(parentUrl);
+  const running = options.services ?? [...SUBGRAPHS];
+  for (const name of running) {
+    if (!SUBGRAPHS.includes(name)) throw new Error(`startSystem: unknown service ${JSON.stringify(name)}; the subgraphs are ${SUBGRAPHS.join(', ')}`);
+  }
+  const absent = SUBGRAPHS.filter((name) => !running.includes(name));
 
   const env = baseEnvironment();
   // The gateway's signing key pair, made for this system; the harness keeps the private key to sign direct subgraph requests.
@@ -320,19 +380,21 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
   }
   if (options.enterprises !== undefined) env.HUISHANG_DEMO_ENTERPRISES = String(options.enterprises);
 
-  const [gatewayPort, ...subgraphPorts] = await freePorts(1 + SUBGRAPHS.length);
-  const ports = Object.fromEntries(SUBGRAPHS.map((name, i) => [name, subgraphPorts[i]])) as Record<SubgraphName, number>;
-  const urlOf = (name: ServiceName) => `http://127.0.0.1:${name === 'gateway' ? gatewayPort : ports[name]}/graphql`;
-  for (const name of SUBGRAPHS) {
-    env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
-    env[`${name.toUpperCase()}_URL`] = urlOf(name);
-  }
-  env.GATEWAY_PORT = String(gatewayPort);
-  Object.assign(env, options.env ?? {});
-
   const services = new Map<ServiceName, Managed>();
   const sqlite = new Map<DatabaseName, Database.Database>();
   const pg = new Map<DatabaseName, Promise<PgClient>>();
+  /** Seed-only processes running for a template: killed if this start is abandoned. */
+  const seeding = new Set<() => void>();
+  const adminStatement = async (statement: string) => {
+    const Client = pgClient();
+    const admin = new Client({ connectionString: withDatabase(parentUrl!, 'postgres') });
+    await admin.connect();
+    try {
+      await admin.query(statement);
+    } finally {
+      await admin.end();
+    }
+  };
 
   let stopped: Promise<Record<ServiceName, number | null>> | undefined;
   const exitCodes = () =>
@@ -340,6 +402,7 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
 
   const stop = () =>
     (stopped ??= (async () => {
+      for (const kill of seeding) kill();
       const running = [...services.values()];
       for (const service of running) if (!service.exited) service.child.kill('SIGTERM');
       await Promise.all(
@@ -360,25 +423,54 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
       if (database.kind === 'sqlite') {
         rmSync(database.dataDir, { recursive: true, force: true });
       } else {
-        const Client = pgClient();
-        const admin = new Client({ connectionString: withDatabase(parentUrl!, 'postgres') });
-        await admin.connect();
-        try {
-          for (const name of Object.values(database.databases)) await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
-        } finally {
-          await admin.end();
-        }
+        for (const name of Object.values(database.databases)) await adminStatement(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
       }
       return exitCodes();
     })());
 
+  // From here on, whatever fails stops what was started (processes, databases, directories).
+  let gatewayPort = 0;
+  const ports = {} as Record<SubgraphName, number>;
+  const urlOf = (name: ServiceName) => `http://127.0.0.1:${name === 'gateway' ? gatewayPort : ports[name]}/graphql`;
   try {
-    for (const name of SUBGRAPHS) services.set(name, spawnService(name, `subgraphs/${name}/dist/src/index.js`, ports[name], env));
+    // A subgraph not started still gets a port, where nothing listens: the gateway's requests to it are refused at once.
+    const [gateway, ...subgraphPorts] = await freePorts(1 + SUBGRAPHS.length);
+    gatewayPort = gateway;
+    SUBGRAPHS.forEach((name, i) => (ports[name] = subgraphPorts[i]));
+    for (const name of SUBGRAPHS) {
+      env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
+      env[`${name.toUpperCase()}_URL`] = urlOf(name);
+    }
+    env.GATEWAY_PORT = String(gatewayPort);
+    Object.assign(env, options.env ?? {});
+
+    if (options.templates !== false && templatesEnabled()) {
+      const seed = seedOnlyRunner(REPO_ROOT, (child) => {
+        const kill = () => child.kill('SIGKILL');
+        live.add(child);
+        seeding.add(kill);
+        return () => {
+          live.delete(child);
+          seeding.delete(kill);
+        };
+      }, FOLDERS);
+      await Promise.all(
+        running.map(async (name) => {
+          if (database.kind === 'sqlite') {
+            await copySqliteTemplate(name, database.dataDir, env, deadline, seed);
+          } else {
+            const template = await postgresTemplate(name, parentUrl!, env, deadline, seed, adminStatement);
+            await adminStatement(`CREATE DATABASE ${quoteIdentifier(database.databases[name])} TEMPLATE ${quoteIdentifier(template)}`);
+          }
+        }),
+      );
+    }
+
+    for (const name of running) services.set(name, spawnService(name, `${FOLDERS[name]}/dist/src/index.js`, ports[name], env));
     // The gateway needs no subgraph to start; its /ready answers 200 only once all five are ready.
     services.set('gateway', spawnService('gateway', 'gateway/dist/src/index.js', gatewayPort, env));
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    await Promise.all(SUBGRAPHS.map((name) => waitReady(services.get(name)!, deadline)));
-    await waitReady(services.get('gateway')!, deadline);
+    await Promise.all(running.map((name) => waitReady(services.get(name)!, deadline)));
+    await waitReady(services.get('gateway')!, deadline, absent);
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;
@@ -414,6 +506,7 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
   };
 
   const system: System = {
+    services: [...running],
     database,
     gatewayUrl: urlOf('gateway'),
     subgraphUrl: urlOf,
@@ -454,6 +547,7 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
     },
     async sql(name, text, params = []) {
       if (stopped) throw new Error('system stopped');
+      if (name !== 'access' && !running.includes(name)) throw new Error(`${name} was not started in this system (startSystem services: ${running.join(', ')})`);
       if (database.kind === 'sqlite') {
         // libsql binds booleans as 0/1 only when told; SQLite has no boolean type.
         const bound = params.map((p) => (typeof p === 'boolean' ? Number(p) : p));

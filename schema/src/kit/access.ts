@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../errors';
 import type { IndicatorDefinition, SharingCategory, SubjectType } from '../observation/indicator';
 import type { Identity } from './identity';
+import { departmentRegistry } from './registry';
 
 /**
  * A grant (授权): the owning department lets another department read its conditionally shared
@@ -200,8 +201,8 @@ export class AccessPolicy {
   }
 }
 
-/** The department that chairs the meeting (the industry bureau, 工信局) reads every department's enterprise figures for it. */
-export const MEETING_SECRETARIAT = 'industry';
+/** The department that chairs the meeting (the registry's `secretariat`: the industry bureau, 工信局) reads every department's enterprise figures for it. */
+export const MEETING_SECRETARIAT = departmentRegistry().secretariat;
 
 /**
  * The demo city's standing grants: every other department lets the secretariat read its

@@ -5,6 +5,7 @@ import { Migration, Migrator } from '@mikro-orm/migrations';
 import type { Knex } from '@mikro-orm/knex';
 import { FIGURE_ENTITIES } from './figures';
 import { ObservationVersionRecord } from '../observation/ObservationRecord';
+import { activeStartup } from './startup';
 
 /** Every SQL statement this process sent, for `/metrics` and the tests that count statements per request. */
 export const sqlStatements = { total: 0 };
@@ -113,7 +114,15 @@ function ormOptions(options: OpenDatabaseOptions, settings: DatabaseSettings): O
 export async function openDatabase(options: OpenDatabaseOptions): Promise<MikroORM> {
   const settings = options.settings ?? databaseSettings(options.subgraph);
   const orm = await MikroORM.init(ormOptions(options, settings));
-  await orm.getMigrator().up();
+  const migrator = orm.getMigrator();
+  // A starting subgraph says it is migrating and how many (MikroORM logs each one as it applies it;
+  // listeners added here would be lost, as `up()` builds its Umzug anew).
+  const startup = activeStartup();
+  if (startup) {
+    const pending = (await migrator.getPendingMigrations()).length;
+    if (pending > 0) startup.phase('migrating', `${pending} pending`);
+  }
+  await migrator.up();
   return orm;
 }
 

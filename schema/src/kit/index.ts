@@ -1,3 +1,4 @@
+export * from './registry';
 export * from './services';
 export * from './database';
 // The figure loaders and row entities stay inside the kit: resolvers read figures through `ctx.figures` only.
@@ -15,3 +16,4 @@ export * from './identity';
 export * from './access';
 export * from './authorization';
 export * from './grants';
+export * from './startup';

@@ -3,6 +3,7 @@ import { ObservationRecord } from '../observation/ObservationRecord';
 import type { ObservationRow } from '../demo/observations';
 import type { TargetRow } from '../demo/targets';
 import { TargetRecord } from '../targets/TargetRecord';
+import { reportSeeding } from './startup';
 
 const CHUNK = 1000;
 
@@ -15,7 +16,11 @@ export async function seedObservations(orm: MikroORM, rows: () => ObservationRow
   if ((await em.count(ObservationRecord, {})) > 0) return 0;
   const all = rows();
   await em.transactional(async (tx) => {
-    for (let i = 0; i < all.length; i += CHUNK) await tx.insertMany(ObservationRecord, all.slice(i, i + CHUNK));
+    reportSeeding('observation rows', 0, all.length);
+    for (let i = 0; i < all.length; i += CHUNK) {
+      await tx.insertMany(ObservationRecord, all.slice(i, i + CHUNK));
+      reportSeeding('observation rows', Math.min(i + CHUNK, all.length), all.length);
+    }
   });
   return all.length;
 }

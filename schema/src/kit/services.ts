@@ -1,15 +1,17 @@
-/** The five departmental subgraphs, their default ports and the environment that overrides them. */
-export const SUBGRAPH_NAMES = ['industry', 'finance', 'energy', 'statistics', 'hr'] as const;
-export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+import { departmentRegistry } from './registry';
 
-export const DEFAULT_PORTS: Readonly<Record<SubgraphName | 'gateway', number>> = {
-  gateway: 4000,
-  industry: 4001,
-  finance: 4002,
-  energy: 4003,
-  statistics: 4004,
-  hr: 4005,
-};
+/**
+ * The departmental subgraphs, their default ports and the environment that overrides them, all
+ * from the registry of departments (subgraphs/departments.json, see registry.ts): the kit names none.
+ */
+export const SUBGRAPH_NAMES: readonly string[] = Object.freeze(departmentRegistry().departments.map((d) => d.name));
+/** A department's subgraph name as the registry lists it (`energy`); check one from outside against SUBGRAPH_NAMES. */
+export type SubgraphName = string;
+
+export const DEFAULT_PORTS: Readonly<Record<SubgraphName | 'gateway', number>> = Object.freeze({
+  gateway: departmentRegistry().gateway.port,
+  ...Object.fromEntries(departmentRegistry().departments.map((d) => [d.name, d.port])),
+});
 
 /** `ENERGY_PORT`, `GATEWAY_PORT`, … */
 export function portVariable(service: SubgraphName | 'gateway'): string {
@@ -23,7 +25,11 @@ export function urlVariable(subgraph: SubgraphName): string {
 
 export function servicePort(service: SubgraphName | 'gateway', env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[portVariable(service)];
-  if (raw === undefined || raw === '') return DEFAULT_PORTS[service];
+  if (raw === undefined || raw === '') {
+    const port = DEFAULT_PORTS[service];
+    if (port === undefined) throw new Error(`unknown service ${JSON.stringify(service)}: not in the registry of departments (subgraphs/departments.json)`);
+    return port;
+  }
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`${portVariable(service)} must be a port number (0–65535), got ${JSON.stringify(raw)}`);
@@ -35,7 +41,7 @@ export function subgraphUrl(subgraph: SubgraphName, env: NodeJS.ProcessEnv = pro
   return env[urlVariable(subgraph)] || `http://localhost:${servicePort(subgraph, env)}/graphql`;
 }
 
-/** `submitEnergyObservations`: each department's reporting mutation, named so the five never clash. */
+/** `submitEnergyObservations`: each department's reporting mutation, named so no two clash. */
 export function submitMutationName(subgraph: SubgraphName): string {
   return `submit${subgraph[0].toUpperCase()}${subgraph.slice(1)}Observations`;
 }

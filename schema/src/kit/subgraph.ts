@@ -12,6 +12,7 @@ import { grantResolvers } from './grants';
 import { createHttpServer, HttpRefusal, listen, onShutdown, sendJson } from './http';
 import { gatewayVerifier, IDENTITY_HEADER, IdentityRejected, type Identity } from './identity';
 import { portVariable, servicePort, type SubgraphName } from './services';
+import { seedOnly, setActiveStartup, StartupReporter, startupServer } from './startup';
 import type { ReportingDepartment } from '../reporting/submit';
 
 export interface SubgraphDefinition {
@@ -61,7 +62,12 @@ export async function subgraphSdl(definition: SubgraphDefinition): Promise<strin
   return (await buildFederatedSchema(subgraphParts(definition).schema)).sdl;
 }
 
-/** Opens the database (migrating and seeding it), builds the schema and serves it. */
+/**
+ * Opens the database (migrating and seeding it), builds the schema and serves it. The port is
+ * bound first: while the rest runs, `/ready` answers 503 with the start-up progress (see
+ * startup.ts). With HUISHANG_SEED_ONLY=1 it migrates and seeds, then returns without serving
+ * (`port` 0).
+ */
 export async function startSubgraph(definition: SubgraphDefinition): Promise<RunningSubgraph> {
   const service = `${definition.name} subgraph`;
   const port = servicePort(definition.name);
@@ -69,11 +75,29 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   // Refuse to start without the gateway's public key: with it, every request is checked.
   const verifier = gatewayVerifier(definition.name);
   const parts = subgraphParts(definition);
-  const orm = await openDatabase({ subgraph: definition.name, ...parts.database });
-  if (definition.seed && process.env.HUISHANG_SEED !== 'off') {
-    await definition.seed(orm);
-    await seedDemoGrants(orm, definition.name);
+  const onlySeed = seedOnly();
+  const reporter = new StartupReporter(service);
+  const early = onlySeed ? undefined : startupServer(reporter);
+  const bound = early ? await listen(early.server, port, service, portVariable(definition.name)) : 0;
+  setActiveStartup(reporter);
+  let orm: MikroORM;
+  try {
+    reporter.phase('opening database');
+    orm = await openDatabase({ subgraph: definition.name, ...parts.database });
+    if (definition.seed && process.env.HUISHANG_SEED !== 'off') {
+      reporter.phase('seeding');
+      await definition.seed(orm);
+      await seedDemoGrants(orm, definition.name);
+    }
+  } finally {
+    setActiveStartup(undefined);
   }
+  if (onlySeed) {
+    await orm.close();
+    console.log(`${service} (${definition.department}): database migrated and seeded in ${Date.now() - started} ms (HUISHANG_SEED_ONLY)`);
+    return { url: '', port: 0, stop: async () => undefined };
+  }
+  reporter.phase('building schema');
   const grants = new GrantCache(orm);
   await grants.start();
   const { schema } = await buildFederatedSchema(parts.schema);
@@ -160,13 +184,14 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
       },
     },
   });
-  const bound = await listen(server, port, service, portVariable(definition.name));
+  // The socket bound at the start now serves GraphQL and the real /ready.
+  early!.handOver(server);
   const stop = async () => {
     grants.stop();
     await apollo.stop();
     await orm.close();
   };
-  stopping = onShutdown(service, server, stop).shuttingDown;
+  stopping = onShutdown(service, early!.server, stop).shuttingDown;
   const url = `http://localhost:${bound}/graphql`;
   console.log(`${service} (${definition.department}) ready at ${url} in ${Date.now() - started} ms`);
   return { url, port: bound, stop };
@@ -190,7 +215,9 @@ export async function missingTables(orm: MikroORM): Promise<string[]> {
 
 /** Entry point of a subgraph process: start it, or say why not and exit non-zero. */
 export function runSubgraph(definition: SubgraphDefinition): void {
-  startSubgraph(definition).catch((error: Error) => {
+  startSubgraph(definition).then((running) => {
+    if (running.port === 0) process.exit(0); // HUISHANG_SEED_ONLY: done
+  }, (error: Error) => {
     console.error(`${definition.name} subgraph failed to start: ${error.message}`);
     if (process.env.NODE_ENV !== 'production') console.error(error);
     process.exit(1);
