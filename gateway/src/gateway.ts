@@ -64,7 +64,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const documents = accessOrm ? new DocumentStore(accessOrm) : null;
   const audit = accessOrm ? new AuditLog(accessOrm) : null;
   const signer = withAccess ? gatewaySigner(env) : undefined;
-  const limiter = new RateLimiter(Number(env.HUISHANG_RATE_LIMIT_PER_MINUTE ?? 1_200));
+  const limiter = RateLimiter.fromEnvironment(Number(env.HUISHANG_RATE_LIMIT_PER_MINUTE ?? 1_200), env);
   let demoHeaders: string | undefined;
   if (clients && documents && !production && env.HUISHANG_DEMO_CLIENTS !== 'off') {
     const demo = await ensureDemoClients(clients, demoClientsFile(env));
@@ -154,7 +154,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       if (!(error instanceof AuthenticationError)) throw error;
       return refuse(401, 'UNAUTHENTICATED', error.message, null, { 'www-authenticate': 'Bearer realm="huishang", error="invalid_token"' });
     }
-    const retryAfter = limiter.take(client.clientId, client.rateLimit, startedAt);
+    const retryAfter = await limiter.take(client.clientId, client.rateLimit, startedAt);
     if (retryAfter !== null) {
       return refuse(429, 'RATE_LIMITED', `client ${client.clientId} is over its rate limit of ${limiter.limitOf(client.rateLimit)} requests a minute; retry in ${retryAfter} s`, client, { 'retry-after': String(retryAfter) });
     }
@@ -188,12 +188,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       clearTimeout(force);
       await apollo.stop();
       client.close();
+      await limiter.close();
       await accessOrm?.close();
     })());
   if (options.handleSignals !== false) {
     signalled = onShutdown(SERVICE, server, async () => {
       await apollo.stop();
       client.close();
+      await limiter.close();
       await accessOrm?.close();
     }).shuttingDown;
   }

@@ -12,3 +12,4 @@ export * from './migrations';
 export * from './identity';
 export * from './access';
 export * from './grants';
+export * from './sharedState';

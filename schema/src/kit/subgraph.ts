@@ -10,7 +10,7 @@ import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation';
 import { formatError } from './formatError';
 import { grantResolvers } from './grants';
 import { createHttpServer, HttpRefusal, listen, onShutdown, sendJson } from './http';
-import { gatewayVerifier, IDENTITY_HEADER, IdentityRejected, type Identity } from './identity';
+import { gatewayVerifier, IDENTITY_HEADER, IdentityRejected, ReplayCheckUnavailable, type Identity } from './identity';
 import { portVariable, servicePort, type SubgraphName } from './services';
 import type { ReportingDepartment } from '../reporting/submit';
 
@@ -112,14 +112,15 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   const server = createHttpServer<SubgraphContext>({
     service,
     apollo,
-    authenticate: (req: IncomingMessage, rawBody: string) => {
+    authenticate: async (req: IncomingMessage, rawBody: string) => {
       try {
-        return verifier.verify(req.headers[IDENTITY_HEADER], rawBody);
+        return await verifier.verify(req.headers[IDENTITY_HEADER], rawBody);
       } catch (error) {
         if (error instanceof IdentityRejected) {
           rejected++;
           throw new HttpRefusal(401, 'UNAUTHENTICATED', `${service}: ${error.message}`);
         }
+        if (error instanceof ReplayCheckUnavailable) throw new HttpRefusal(503, error.code, `${service}: ${error.message}`, { 'retry-after': '1' });
         throw error;
       }
     },
@@ -161,6 +162,7 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   const stop = async () => {
     grants.stop();
     await apollo.stop();
+    await verifier.close();
     await orm.close();
   };
   stopping = onShutdown(service, server, stop).shuttingDown;
