@@ -5,7 +5,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import type { MikroORM } from '@mikro-orm/core';
 import { AccessPolicy, createGrantTable, GrantCache, GrantRecord, seedDemoGrants } from './access';
 import { createContext, type LoaderFactory, type SubgraphContext } from './context';
-import { openDatabase, PortableMigration, sqlStatements, type OpenDatabaseOptions } from './database';
+import { DatabaseNotMigrated, migrateMode, openDatabase, PortableMigration, sqlStatements, type OpenDatabaseOptions } from './database';
 import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation';
 import { formatError } from './formatError';
 import { grantResolvers } from './grants';
@@ -171,11 +171,47 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   return { url, port: bound, stop };
 }
 
-/** Entry point of a subgraph process: start it, or say why not and exit non-zero. */
+/**
+ * Migrates the subgraph's database and seeds it (unless `HUISHANG_SEED=off`), then closes it: what
+ * `HUISHANG_MIGRATE=only` runs instead of serving, e.g. as a Kubernetes Job before the Deployments.
+ */
+export async function migrateSubgraph(definition: SubgraphDefinition): Promise<void> {
+  const started = Date.now();
+  const parts = subgraphParts(definition);
+  const orm = await openDatabase({ subgraph: definition.name, ...parts.database });
+  try {
+    if (definition.seed && process.env.HUISHANG_SEED !== 'off') {
+      await definition.seed(orm);
+      await seedDemoGrants(orm, definition.name);
+    }
+  } finally {
+    await orm.close();
+  }
+  console.log(`${definition.name} subgraph: database migrated${definition.seed && process.env.HUISHANG_SEED !== 'off' ? ' and seeded' : ''} in ${Date.now() - started} ms (HUISHANG_MIGRATE=only: not serving)`);
+}
+
+/** Entry point of a subgraph process: start it (or only migrate, `HUISHANG_MIGRATE=only`), or say why not and exit non-zero. */
 export function runSubgraph(definition: SubgraphDefinition): void {
+  let only = false;
+  try {
+    only = migrateMode() === 'only';
+  } catch (error) {
+    console.error(`${definition.name} subgraph: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  if (only) {
+    migrateSubgraph(definition).then(
+      () => process.exit(0),
+      (error: Error) => {
+        console.error(`${definition.name} subgraph: migration failed: ${error.message}`);
+        process.exit(1);
+      },
+    );
+    return;
+  }
   startSubgraph(definition).catch((error: Error) => {
     console.error(`${definition.name} subgraph failed to start: ${error.message}`);
-    if (process.env.NODE_ENV !== 'production') console.error(error);
+    if (process.env.NODE_ENV !== 'production' && !(error instanceof DatabaseNotMigrated)) console.error(error);
     process.exit(1);
   });
 }
