@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { Constructor, DefaultLogger, LoggerOptions, LogContext, MikroORM, Options } from '@mikro-orm/core';
 import { Migration, Migrator } from '@mikro-orm/migrations';
 import type { Knex } from '@mikro-orm/knex';
+import { observeSqlStatement } from './metrics';
 
 /** Every SQL statement this process sent, for `/metrics` and the tests that count statements per request. */
 export const sqlStatements = { total: 0 };
@@ -11,7 +12,10 @@ export const sqlStatements = { total: 0 };
 class CountingLogger extends DefaultLogger {
   override logQuery(context: { query: string } & LogContext): void {
     // The grants refresh runs on a timer beside requests: it is not any request's statement.
-    if (context.label !== 'background') sqlStatements.total++;
+    if (context.label !== 'background') {
+      sqlStatements.total++;
+      observeSqlStatement(context.took);
+    }
     super.logQuery(context);
   }
 }

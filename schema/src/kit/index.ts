@@ -13,3 +13,4 @@ export * from './identity';
 export * from './access';
 export * from './grants';
 export * from './sharedState';
+export * from './metrics';
