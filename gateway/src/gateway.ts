@@ -2,7 +2,7 @@ import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { IncomingMessage } from 'node:http';
-import { createHttpServer, gatewaySigner, HttpRefusal, listen, onShutdown, portVariable } from '@huishang/schema';
+import { createHttpServer, createLogger, gatewaySigner, HttpRefusal, listen, logRequest, onShutdown, portVariable } from '@huishang/schema';
 import { AuditLog } from './access/audit';
 import { AUDIT_SUBGRAPH_NAME, auditSubgraphSchema } from './access/auditSubgraph';
 import { AuthenticationError, ClientStore, demoClientsFile, DocumentStore, ensureDemoClients, openAccessDatabase, type AuthenticatedClient } from './access/clients';
@@ -16,6 +16,7 @@ import { createFormatError } from './errors';
 import { graphiqlRoutes } from './graphiql';
 import { healthRoutes } from './health';
 import { GatewayMetrics } from './metrics';
+import { requestLogPlugin } from './logging';
 import { SubgraphClient } from './subgraphClient';
 import { resolveSubgraphUrl, SubgraphDataSource } from './subgraphs';
 import { installResultShaping } from './resultShaping';
@@ -57,6 +58,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const protection = readProtectionConfig(env);
   const withAccess = options.access !== false;
   const production = env.NODE_ENV === 'production' || env.HUISHANG_MODE === 'production';
+  const logger = createLogger(SERVICE, env);
 
   // The access database: clients, persisted documents, the audit trail.
   const accessOrm = withAccess ? await openAccessDatabase() : null;
@@ -70,7 +72,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     const demo = await ensureDemoClients(clients, demoClientsFile(env));
     await registerDemoDocuments(documents);
     demoHeaders = JSON.stringify({ Authorization: `Bearer ${demo.tokens.industry.token}` }, null, 2);
-    console.log(`gateway: demo clients (one analyst per department) ${demo.created ? 'written to' : 'in'} ${demo.file}; send "Authorization: Bearer <token>"`);
+    logger.info({ file: demo.file }, `demo clients (one analyst per department) ${demo.created ? 'written to' : 'in'} ${demo.file}; send "Authorization: Bearer <token>"`);
   }
   // Result shaping without per-value re-reading of the operation (GATEWAY_RESULT_SHAPING=apollo: @apollo/gateway's own).
   installResultShaping(env);
@@ -119,6 +121,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       // Apollo's landing page loads from a CDN; ours (graphiql.ts) is served locally.
       ApolloServerPluginLandingPageDisabled(),
       metrics.plugin(),
+      requestLogPlugin(logger),
       ...(audit && documents ? [accessPlugin({ audit, documents, production })] : []),
       {
         // Echo the request id, so a caller can quote it when reporting a problem.
@@ -139,6 +142,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     const startedAt = Date.now();
     const refuse = async (status: number, code: string, message: string, client: AuthenticatedClient | null, headers: Record<string, string> = {}): Promise<never> => {
       const context = { requestId: requestIdOf(req), client, reads: emptyReads(), startedAt };
+      logRequest(logger, { requestId: context.requestId, clientId: client?.clientId ?? null, department: client?.department ?? null, role: client?.role ?? null, operationName: null, outcome: code, errorCodes: [code], durationMs: Date.now() - startedAt });
       await audit!.append(auditEntry(context, code, [code])).catch(() => undefined);
       throw new HttpRefusal(status, code, message, { [REQUEST_ID_HEADER]: context.requestId, ...headers });
     };
@@ -163,6 +167,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 
   const server = createHttpServer<GatewayContext>({
     service: SERVICE,
+    logger,
     apollo,
     context: createGatewayContext,
     ...(withAccess ? { authenticate } : {}),
@@ -197,7 +202,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       client.close();
       await limiter.close();
       await accessOrm?.close();
-    }).shuttingDown;
+    }, logger).shuttingDown;
   }
 
   return { url: `http://localhost:${bound}/graphql`, port: bound, subgraphs, stop };

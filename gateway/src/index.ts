@@ -1,4 +1,4 @@
-import { migrateMode } from '@huishang/schema';
+import { createLogger, migrateMode } from '@huishang/schema';
 import { openAccessDatabase } from './access/clients';
 import { startGateway } from './gateway';
 
@@ -12,8 +12,10 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   const gateway = await startGateway({ env: process.env });
-  const subgraphs = [...gateway.subgraphs].map(([name, url]) => `  ${name.padEnd(10)} ${url}`).join('\n');
-  console.log(`gateway: ready at ${gateway.url} in ${Date.now() - started} ms (GraphiQL at ${gateway.url.replace(/\/graphql$/, '/')})\n${subgraphs}`);
+  createLogger('gateway').info(
+    { url: gateway.url, startMs: Date.now() - started, subgraphs: Object.fromEntries(gateway.subgraphs) },
+    `ready at ${gateway.url} in ${Date.now() - started} ms (GraphiQL at ${gateway.url.replace(/\/graphql$/, '/')})`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
+import type { Logger } from './logger';
 
 /** A route outside GraphQL: health, readiness, metrics, the GraphiQL page and its assets. */
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -17,6 +18,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   authenticate?: (req: IncomingMessage, rawBody: string) => unknown | Promise<unknown>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Where unexpected errors are logged (structured); stderr without one. */
+  logger?: Logger;
 }
 
 export class PayloadTooLargeError extends Error {}
@@ -121,7 +124,8 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
         sendJson(res, 413, { errors: [{ message: error.message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
         return;
       }
-      console.error(`${options.service}:`, error);
+      if (options.logger) options.logger.error({ err: error }, 'request failed');
+      else console.error(`${options.service}:`, error);
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.end();
     }
@@ -158,12 +162,13 @@ export function listen(server: Server, port: number, service: string, portVariab
 }
 
 /** SIGTERM / SIGINT: stop taking requests, finish the ones in flight, close resources, exit 0. */
-export function onShutdown(service: string, server: Server, cleanup: () => Promise<void>): { shuttingDown: () => boolean } {
+export function onShutdown(service: string, server: Server, cleanup: () => Promise<void>, logger?: Logger): { shuttingDown: () => boolean } {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${service}: ${signal} received, shutting down`);
+    if (logger) logger.info({ signal }, `${signal} received, shutting down`);
+    else console.log(`${service}: ${signal} received, shutting down`);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.closeIdleConnections();

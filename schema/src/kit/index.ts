@@ -14,3 +14,4 @@ export * from './access';
 export * from './grants';
 export * from './sharedState';
 export * from './metrics';
+export * from './logger';

@@ -7,6 +7,7 @@ import { AccessPolicy, createGrantTable, GrantCache, GrantRecord, seedDemoGrants
 import { createContext, type LoaderFactory, type SubgraphContext } from './context';
 import { DatabaseNotMigrated, migrateMode, openDatabase, PortableMigration, type OpenDatabaseOptions } from './database';
 import { countSqlStatements, SubgraphMetrics } from './metrics';
+import { createLogger, logRequest } from './logger';
 import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation';
 import { formatError } from './formatError';
 import { grantResolvers } from './grants';
@@ -70,6 +71,7 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   // Refuse to start without the gateway's public key: with it, every request is checked.
   const verifier = gatewayVerifier(definition.name);
   const metrics = new SubgraphMetrics(definition.name);
+  const logger = createLogger(definition.name);
   const stopCounting = countSqlStatements(metrics);
   const parts = subgraphParts(definition);
   const orm = await openDatabase({ subgraph: definition.name, ...parts.database });
@@ -93,6 +95,29 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
       ApolloServerPluginCacheControlDisabled(),
       metrics.plugin<SubgraphContext>(),
       {
+        // One structured line per request: who (as the gateway signed it), what, how it ended.
+        requestDidStart: async ({ request }) => {
+          const started = Date.now();
+          return {
+            willSendResponse: async ({ response, contextValue, operationName }) => {
+              const errors = response.body.kind === 'single' ? response.body.singleResult.errors : response.body.initialResult.errors;
+              const hasData = response.body.kind === 'single' ? response.body.singleResult.data != null : true;
+              const identity = contextValue.access?.identity;
+              logRequest(logger, {
+                requestId: request.http?.headers.get('x-request-id') ?? undefined,
+                clientId: identity?.clientId ?? null,
+                department: identity?.department ?? null,
+                role: identity?.role ?? null,
+                operationName: operationName ?? null,
+                outcome: !errors?.length ? 'OK' : hasData ? 'PARTIAL' : 'ERROR',
+                errorCodes: [...new Set((errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN')))],
+                durationMs: Date.now() - started,
+              });
+            },
+          };
+        },
+      },
+      {
         // What was read goes back to the gateway, which writes it into the audit trail.
         requestDidStart: async () => ({
           willSendResponse: async ({ response, contextValue }) => {
@@ -114,6 +139,7 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   let stopping = () => false;
   const server = createHttpServer<SubgraphContext>({
     service,
+    logger,
     apollo,
     authenticate: async (req: IncomingMessage, rawBody: string) => {
       try {
@@ -121,6 +147,7 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
       } catch (error) {
         if (error instanceof IdentityRejected) {
           metrics.rejectedSignatures.inc();
+          logger.warn({ requestId: req.headers['x-request-id'], outcome: 'UNAUTHENTICATED', reason: error.message }, 'signature refused');
           throw new HttpRefusal(401, 'UNAUTHENTICATED', `${service}: ${error.message}`);
         }
         if (error instanceof ReplayCheckUnavailable) throw new HttpRefusal(503, error.code, `${service}: ${error.message}`, { 'retry-after': '1' });
@@ -152,9 +179,9 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
     stopCounting();
     await orm.close();
   };
-  stopping = onShutdown(service, server, stop).shuttingDown;
+  stopping = onShutdown(service, server, stop, logger).shuttingDown;
   const url = `http://localhost:${bound}/graphql`;
-  console.log(`${service} (${definition.department}) ready at ${url} in ${Date.now() - started} ms`);
+  logger.info({ url, startMs: Date.now() - started }, `${service} (${definition.department}) ready at ${url} in ${Date.now() - started} ms`);
   return { url, port: bound, stop };
 }
 
