@@ -2,7 +2,7 @@ import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { IncomingMessage } from 'node:http';
-import { createHttpServer, createLogger, gatewaySigner, HttpRefusal, listen, logRequest, onShutdown, portVariable } from '@huishang/schema';
+import { createHttpServer, createLogger, gatewaySigner, HttpRefusal, listen, logRequest, onShutdown, portVariable, startTracing } from '@huishang/schema';
 import { AuditLog } from './access/audit';
 import { AUDIT_SUBGRAPH_NAME, auditSubgraphSchema } from './access/auditSubgraph';
 import { AuthenticationError, ClientStore, demoClientsFile, DocumentStore, ensureDemoClients, openAccessDatabase, type AuthenticatedClient } from './access/clients';
@@ -59,6 +59,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const withAccess = options.access !== false;
   const production = env.NODE_ENV === 'production' || env.HUISHANG_MODE === 'production';
   const logger = createLogger(SERVICE, env);
+  const tracing = startTracing(SERVICE, env);
 
   // The access database: clients, persisted documents, the audit trail.
   const accessOrm = withAccess ? await openAccessDatabase() : null;
@@ -168,6 +169,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const server = createHttpServer<GatewayContext>({
     service: SERVICE,
     logger,
+    // A caller's W3C traceparent is continued (the gateway's trace then joins the caller's).
+    traceparent: (req) => (typeof req.headers.traceparent === 'string' ? req.headers.traceparent : undefined),
     apollo,
     context: createGatewayContext,
     ...(withAccess ? { authenticate } : {}),
@@ -195,6 +198,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       client.close();
       await limiter.close();
       await accessOrm?.close();
+      await tracing.shutdown();
     })());
   if (options.handleSignals !== false) {
     signalled = onShutdown(SERVICE, server, async () => {
@@ -202,6 +206,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       client.close();
       await limiter.close();
       await accessOrm?.close();
+      await tracing.shutdown();
     }, logger).shuttingDown;
   }
 

@@ -4,6 +4,7 @@ import { Constructor, DefaultLogger, LoggerOptions, LogContext, MikroORM, Option
 import { Migration, Migrator } from '@mikro-orm/migrations';
 import type { Knex } from '@mikro-orm/knex';
 import { observeSqlStatement } from './metrics';
+import { recordSpan, tracingEnabled } from './tracing';
 
 /** Every SQL statement this process sent, for `/metrics` and the tests that count statements per request. */
 export const sqlStatements = { total: 0 };
@@ -15,6 +16,7 @@ class CountingLogger extends DefaultLogger {
     if (context.label !== 'background') {
       sqlStatements.total++;
       observeSqlStatement(context.took);
+      if (tracingEnabled()) recordSpan(`sql ${String(context.query).trimStart().split(/\s/, 1)[0].toLowerCase()}`, context.took ?? 0, { 'db.statement': String(context.query).slice(0, 2_000) });
     }
     super.logQuery(context);
   }

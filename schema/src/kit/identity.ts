@@ -39,6 +39,8 @@ interface SignedPayload {
   jti: string;
   /** SHA-256 of the request body: the signature cannot be moved to another query. */
   bh: string;
+  /** W3C traceparent of the gateway's span for this request (when tracing): the subgraph continues that trace and no other. */
+  tp?: string;
 }
 
 export function bodyHash(body: string | Buffer): string {
@@ -49,7 +51,8 @@ export function bodyHash(body: string | Buffer): string {
 export class IdentitySigner {
   constructor(private readonly key: KeyObject) {}
 
-  sign(identity: Identity, audience: string, body: string | Buffer, now = Date.now()): string {
+  /** `traceparent`: the W3C trace context sent with the request, signed with it (tracing.ts). */
+  sign(identity: Identity, audience: string, body: string | Buffer, now = Date.now(), traceparent?: string): string {
     const payload: SignedPayload = {
       v: 1,
       sub: identity.clientId,
@@ -60,6 +63,7 @@ export class IdentitySigner {
       exp: now + IDENTITY_TTL_MS,
       jti: randomBytes(12).toString('base64url'),
       bh: bodyHash(body),
+      ...(traceparent ? { tp: traceparent } : {}),
     };
     const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
     return `${encoded}.${sign(null, Buffer.from(encoded), this.key).toString('base64url')}`;
@@ -88,7 +92,8 @@ export class IdentityVerifier {
     private readonly nonces: NonceStore = new MemoryNonceStore(),
   ) {}
 
-  async verify(header: string | string[] | undefined, body: string | Buffer, now = Date.now()): Promise<Identity> {
+  /** The identity, with the signed `traceparent` when the gateway sent one. */
+  async verify(header: string | string[] | undefined, body: string | Buffer, now = Date.now()): Promise<Identity & { traceparent?: string }> {
     if (typeof header !== 'string' || header.length === 0) {
       throw new IdentityRejected(`no ${IDENTITY_HEADER} header: this service answers only requests that come through the Huishang gateway`);
     }
@@ -110,7 +115,7 @@ export class IdentityVerifier {
       throw new ReplayCheckUnavailable(`the replay check could not be made (${(error as Error).message}); try again`);
     }
     if (!first) throw new IdentityRejected('the signature was already used (replay)');
-    return { clientId: payload.sub, department: payload.dep, role: payload.role };
+    return { clientId: payload.sub, department: payload.dep, role: payload.role, ...(typeof payload.tp === 'string' ? { traceparent: payload.tp } : {}) };
   }
 
   close(): Promise<void> {

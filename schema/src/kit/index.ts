@@ -15,3 +15,4 @@ export * from './grants';
 export * from './sharedState';
 export * from './metrics';
 export * from './logger';
+export * from './tracing';

@@ -8,6 +8,7 @@ import { createContext, type LoaderFactory, type SubgraphContext } from './conte
 import { DatabaseNotMigrated, migrateMode, openDatabase, PortableMigration, type OpenDatabaseOptions } from './database';
 import { countSqlStatements, SubgraphMetrics } from './metrics';
 import { createLogger, logRequest } from './logger';
+import { startTracing } from './tracing';
 import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation';
 import { formatError } from './formatError';
 import { grantResolvers } from './grants';
@@ -70,6 +71,7 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   const started = Date.now();
   // Refuse to start without the gateway's public key: with it, every request is checked.
   const verifier = gatewayVerifier(definition.name);
+  const tracing = startTracing(definition.name);
   const metrics = new SubgraphMetrics(definition.name);
   const logger = createLogger(definition.name);
   const stopCounting = countSqlStatements(metrics);
@@ -140,6 +142,8 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   const server = createHttpServer<SubgraphContext>({
     service,
     logger,
+    // Only the traceparent the gateway signed: an unsigned header cannot graft spans onto a trace.
+    traceparent: (_req, identity) => (identity as { traceparent?: string } | undefined)?.traceparent,
     apollo,
     authenticate: async (req: IncomingMessage, rawBody: string) => {
       try {
@@ -177,6 +181,7 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
     await apollo.stop();
     await verifier.close();
     stopCounting();
+    await tracing.shutdown();
     await orm.close();
   };
   stopping = onShutdown(service, server, stop, logger).shuttingDown;
