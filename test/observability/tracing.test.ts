@@ -124,6 +124,12 @@ test('one request: the gateway and each subgraph it reaches report spans of one 
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line.traceId).toBe(traceId);
   }
+
+  // And the audit record, still chained intact.
+  const [record] = await system.sql('access', 'select trace_id, outcome from audit_record where request_id = ?', [requestId]);
+  expect(record).toEqual({ trace_id: traceId, outcome: 'OK' });
+  const verified = await system.cli(['audit', 'verify']);
+  expect([verified.code, verified.stderr]).toEqual([0, expect.anything()]);
 });
 
 test('a subgraph does not continue an unsigned traceparent: a caller cannot graft spans onto a trace', async () => {
