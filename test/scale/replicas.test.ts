@@ -160,6 +160,42 @@ describe('caches that stay per replica catch up within their stated time', () =>
     expect([...refusedBy].sort()).toEqual([system.gatewayUrl, gatewayB].sort());
   });
 
+  it('a grant made and revoked through finance A holds, then ends, at finance B within HUISHANG_GRANT_REFRESH_MS', async () => {
+    const [row] = await system.sql('finance', "select subject_code from observation where indicator = 'FIN_LOANS_OUTSTANDING' and subject_type = 'ENTERPRISE' and month = '2015-06' order by subject_code limit 1");
+    const body = JSON.stringify({
+      query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Enterprise { finance(month: "2015-06") { loansOutstanding { value } } } } }',
+      variables: { r: [{ __typename: 'Enterprise', creditCode: row.subject_code }] },
+    });
+    // What energy's analyst reads at finance B, asked directly with the gateway's signature: the value, or null (FORBIDDEN).
+    const atB = async () => {
+      const result = await post(financeB, body, { 'x-huishang-identity': system.signIdentity('finance', body, { clientId: 'cl_energy_analyst', department: 'energy', role: 'ANALYST' }) });
+      expect(result.status).toBe(200);
+      return result.data._entities[0].finance.loansOutstanding?.value ?? null;
+    };
+    const until = async (want: (v: unknown) => boolean) => {
+      // Stated: 1 s here (HUISHANG_GRANT_REFRESH_MS); polled with a generous margin for a slow machine.
+      const deadline = Date.now() + 30_000;
+      let value = await atB();
+      while (!want(value) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        value = await atB();
+      }
+      return value;
+    };
+    expect(await atB()).toBeNull();
+    const admin = await system.addClient({ department: 'finance', role: 'ADMINISTRATOR' });
+    const auth = { authorization: `Bearer ${admin.token}` };
+    const granted = await post(system.gatewayUrl, JSON.stringify({
+      query: 'mutation($input: AccessGrantInput!) { grantFinanceAccess(input: $input) { id } }',
+      variables: { input: { grantee: 'energy', indicators: ['FIN_LOANS_OUTSTANDING'], purpose: 'replica test', expiresAt: new Date(Date.now() + 3_600_000).toISOString() } },
+    }), auth);
+    expect(granted.errors).toBeUndefined();
+    expect(typeof (await until((v) => v !== null))).toBe('number');
+    const revoked = await post(system.gatewayUrl, JSON.stringify({ query: 'mutation($id: Int!) { revokeFinanceGrant(id: $id) { active } }', variables: { id: granted.data.grantFinanceAccess.id } }), auth);
+    expect(revoked.data.revokeFinanceGrant.active).toBe(false);
+    expect(await until((v) => v === null)).toBeNull();
+  });
+
   it('both gateways extend one audit chain, intact', async () => {
     const verified = await system.cli(['audit', 'verify']);
     expect(verified.stderr + verified.stdout).not.toMatch(/broken|gap|edited|deleted/i);
