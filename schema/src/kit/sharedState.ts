@@ -47,6 +47,12 @@ export function connectRedis(settings: SharedStateSettings): Redis {
   return redis;
 }
 
+/** Closes a connection: politely when connected, at once (no more reconnecting) when not. */
+async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+  else redis.disconnect();
+}
+
 /** Replay protection: each signature nonce is accepted once while its signature is valid. */
 export interface NonceStore {
   /** True the first time `nonce` is claimed; false when it was claimed before (a replay). */
@@ -95,7 +101,7 @@ export class RedisNonceStore implements NonceStore {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => undefined);
+    await closeRedis(this.redis);
   }
 }
 
@@ -138,7 +144,7 @@ export class RedisWindowCounter implements WindowCounter {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => undefined);
+    await closeRedis(this.redis);
   }
 }
 
