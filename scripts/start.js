@@ -134,15 +134,42 @@ function prefix(service, stream) {
   return paint(stream, service.colour, `${service.name.padEnd(WIDTH)} |`) + ' ';
 }
 
+const LEVEL_COLOURS = { trace: 90, debug: 90, info: 0, warn: 33, error: 31, fatal: 31 };
+const HIDDEN_FIELDS = new Set(['level', 'time', 'service', 'msg', 'pid', 'hostname']);
+
+/**
+ * The services log JSON lines (pino, for log collectors); on a terminal a person reads
+ * `12:00:01 request requestId=… clientId=… outcome=OK durationMs=12` instead. Set
+ * HUISHANG_LOG_JSON=1 to see the JSON as it is.
+ */
+function readable(line, stream) {
+  if (env.HUISHANG_LOG_JSON || line[0] !== '{') return line;
+  let entry;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    return line;
+  }
+  if (typeof entry !== 'object' || entry === null || typeof entry.msg !== 'string') return line;
+  const time = typeof entry.time === 'string' ? entry.time.slice(11, 19) : '';
+  const fields = Object.entries(entry)
+    .filter(([key, value]) => !HIDDEN_FIELDS.has(key) && value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0))
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  const level = entry.level === 'info' || !entry.level ? '' : `${paint(stream, LEVEL_COLOURS[entry.level] || 0, entry.level.toUpperCase())} `;
+  const err = entry.err && entry.err.stack ? `\n${entry.err.stack}` : '';
+  return `${paint(stream, 90, time)} ${level}${entry.msg}${fields.length ? ' ' + paint(stream, 90, fields.filter((f) => !f.startsWith('err=')).join(' ')) : ''}${err}`;
+}
+
 function pipeLines(service, from, to) {
   const lines = readline.createInterface({ input: from, crlfDelay: Infinity });
   lines.on('line', (line) => {
     service.lastProgress = Date.now(); // a line printed is a sign of life
+    const shown = readable(line, to);
     // `industry subgraph: starting: seeding observation rows 3000 of 27000` (schema/src/kit/startup.ts):
     // what the summary shows while the process is too busy to answer /ready.
-    const said = /: starting: (.+)$/.exec(line);
+    const said = /: starting: (.+)$/.exec(shown);
     if (said && service.state !== 'ready') service.state = said[1];
-    to.write(`${prefix(service, to)}${line}\n`);
+    to.write(`${prefix(service, to)}${shown}\n`);
   });
 }
 

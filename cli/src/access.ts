@@ -120,7 +120,7 @@ export async function documentsCommand(args: string[], io: Io): Promise<number> 
   }
 }
 
-const CSV_COLUMNS = ['seq', 'at', 'clientId', 'department', 'role', 'requestId', 'operationName', 'documentHash', 'fields', 'indicators', 'enterprises', 'months', 'outcome', 'errorCodes', 'durationMs', 'prevHash', 'hash'] as const;
+const CSV_COLUMNS = ['seq', 'at', 'clientId', 'department', 'role', 'requestId', 'operationName', 'documentHash', 'fields', 'indicators', 'enterprises', 'months', 'outcome', 'errorCodes', 'durationMs', 'traceId', 'prevHash', 'hash'] as const;
 const csvCell = (value: unknown) => {
   const text = Array.isArray(value) ? value.join(' ') : value === null || value === undefined ? '' : String(value);
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

@@ -2,7 +2,7 @@ import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { IncomingMessage } from 'node:http';
-import { createHttpServer, gatewaySigner, HttpRefusal, listen, portVariable } from '@huishang/schema';
+import { createHttpServer, createLogger, gatewaySigner, HttpRefusal, listen, logRequest, portVariable, startTracing } from '@huishang/schema';
 import { gracefulDrain } from './drain';
 import { AuditLog } from './access/audit';
 import { aliasShadowsKeyRule, entityKeyFields } from './aliasKeys';
@@ -18,6 +18,7 @@ import { createFormatError, responseIntegrityPlugin } from './errors';
 import { graphiqlRoutes } from './graphiql';
 import { healthRoutes } from './health';
 import { GatewayMetrics } from './metrics';
+import { requestLogPlugin } from './logging';
 import { SubgraphClient } from './subgraphClient';
 import { SubgraphBreaker } from './resilience';
 import { checkSubgraph, resolveSubgraphUrl, SubgraphDataSource } from './subgraphs';
@@ -61,6 +62,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const protection = readProtectionConfig(env);
   const withAccess = options.access !== false;
   const production = env.NODE_ENV === 'production' || env.HUISHANG_MODE === 'production';
+  const logger = createLogger(SERVICE, env);
+  const tracing = startTracing(SERVICE, env);
 
   // The access database: clients, persisted documents, the audit trail.
   const accessOrm = withAccess ? await openAccessDatabase() : null;
@@ -68,13 +71,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const documents = accessOrm ? new DocumentStore(accessOrm) : null;
   const audit = accessOrm ? new AuditLog(accessOrm) : null;
   const signer = withAccess ? gatewaySigner(env) : undefined;
-  const limiter = new RateLimiter(Number(env.HUISHANG_RATE_LIMIT_PER_MINUTE ?? 1_200));
+  const limiter = RateLimiter.fromEnvironment(Number(env.HUISHANG_RATE_LIMIT_PER_MINUTE ?? 1_200), env);
   let demoHeaders: string | undefined;
   if (clients && documents && !production && env.HUISHANG_DEMO_CLIENTS !== 'off') {
     const demo = await ensureDemoClients(clients, demoClientsFile(env));
     await registerDemoDocuments(documents);
     demoHeaders = JSON.stringify({ Authorization: `Bearer ${demo.tokens.industry.token}` }, null, 2);
-    console.log(`gateway: demo clients (one analyst per department) ${demo.created ? 'written to' : 'in'} ${demo.file}; send "Authorization: Bearer <token>"`);
+    logger.info({ file: demo.file }, `demo clients (one analyst per department) ${demo.created ? 'written to' : 'in'} ${demo.file}; send "Authorization: Bearer <token>"`);
   }
   // Result shaping without per-value re-reading of the operation (GATEWAY_RESULT_SHAPING=apollo: @apollo/gateway's own).
   installResultShaping(env);
@@ -140,6 +143,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       // errors are in the response before the metrics count them.
       responseIntegrityPlugin(),
       metrics.plugin(),
+      requestLogPlugin(logger),
       ...(audit && documents ? [accessPlugin({ audit, documents, production })] : []),
       {
         // Echo the request id, so a caller can quote it when reporting a problem.
@@ -159,6 +163,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     const startedAt = Date.now();
     const refuse = async (status: number, code: string, message: string, client: AuthenticatedClient | null, headers: Record<string, string> = {}): Promise<never> => {
       const context = { requestId: requestIdOf(req), client, reads: emptyReads(), startedAt };
+      logRequest(logger, { requestId: context.requestId, clientId: client?.clientId ?? null, department: client?.department ?? null, role: client?.role ?? null, operationName: null, outcome: code, errorCodes: [code], durationMs: Date.now() - startedAt });
       await audit!.append(auditEntry(context, code, [code])).catch(() => undefined);
       throw new HttpRefusal(status, code, message, { [REQUEST_ID_HEADER]: context.requestId, ...headers });
     };
@@ -174,7 +179,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       if (!(error instanceof AuthenticationError)) throw error;
       return refuse(401, 'UNAUTHENTICATED', error.message, null, { 'www-authenticate': 'Bearer realm="huishang", error="invalid_token"' });
     }
-    const retryAfter = limiter.take(client.clientId, client.rateLimit, startedAt);
+    const retryAfter = await limiter.take(client.clientId, client.rateLimit, startedAt);
     if (retryAfter !== null) {
       return refuse(429, 'RATE_LIMITED', `client ${client.clientId} is over its rate limit of ${limiter.limitOf(client.rateLimit)} requests a minute; retry in ${retryAfter} s`, client, { 'retry-after': String(retryAfter) });
     }
@@ -183,6 +188,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 
   const server = createHttpServer<GatewayContext>({
     service: SERVICE,
+    logger,
+    // A caller's W3C traceparent is continued (the gateway's trace then joins the caller's).
+    traceparent: (req) => (typeof req.headers.traceparent === 'string' ? req.headers.traceparent : undefined),
     apollo,
     context: createGatewayContext,
     ...(withAccess ? { authenticate } : {}),
@@ -207,7 +215,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     await apollo.stop();
     for (const breaker of breakers.values()) breaker.shutdown();
     client.close();
+    await limiter.close();
     await accessOrm?.close();
+    await tracing.shutdown();
   };
   const drain = gracefulDrain(server, { delayMs: config.shutdownDelayMs, graceMs: config.shutdownGraceMs });
   let stopped: Promise<void> | undefined;
@@ -221,13 +231,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   if (options.handleSignals !== false) {
     const onSignal = (signal: string) => {
       if (stopping) return;
-      console.log(`${SERVICE}: ${signal} received, draining (no new requests after ${config.shutdownDelayMs} ms, up to ${config.shutdownGraceMs} ms for those in flight)`);
+      logger.info(`${SERVICE}: ${signal} received, draining (no new requests after ${config.shutdownDelayMs} ms, up to ${config.shutdownGraceMs} ms for those in flight)`);
       const force = setTimeout(() => process.exit(1), config.shutdownDelayMs + config.shutdownGraceMs + 5_000);
       force.unref();
       stop(true).then(
         () => process.exit(0),
         (error: unknown) => {
-          console.error(`${SERVICE}: shutdown failed: ${(error as Error).message}`);
+          logger.error(`${SERVICE}: shutdown failed: ${(error as Error).message}`);
           process.exit(1);
         },
       );

@@ -1,6 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError, parse } from 'graphql';
-import { IDENTITY_HEADER, SUBGRAPH_NAMES, subgraphUrl, type IdentitySigner, type SubgraphName } from '@huishang/schema';
+import { currentTraceparent, IDENTITY_HEADER, SUBGRAPH_NAMES, subgraphUrl, type IdentitySigner, type SubgraphName } from '@huishang/schema';
 import { REQUEST_ID_HEADER, type GatewayContext } from './context';
 import type { GatewayMetrics } from './metrics';
 import { classifyFailure, failureOfStatus, SubgraphBreaker, SubgraphErrorCode, SubgraphFailure, unservedPaths } from './resilience';
@@ -123,7 +123,11 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
     if (!pending) {
       // The caller's identity, signed for this subgraph and this body: the subgraph answers nothing
       // else. Only for a request that goes out: a fetch joining one in flight sends nothing.
-      if (this.signer && client) headers[IDENTITY_HEADER] = this.signer.sign(client, this.name, text);
+      // The trace continues in the subgraph from the span active here (@apollo/gateway's fetch span),
+      // and the traceparent is signed with the identity: the subgraph trusts no other.
+      const traceparent = currentTraceparent();
+      if (traceparent) headers.traceparent = traceparent;
+      if (this.signer && client) headers[IDENTITY_HEADER] = this.signer.sign(client, this.name, text, Date.now(), traceparent);
       // A query may go out twice (when a pooled connection turns out closed); a mutation never.
       const post = () => this.client.post(this.target, Buffer.from(text), headers, query);
       pending = this.measured(this.breaker ? this.breaker.fire(post) : post());

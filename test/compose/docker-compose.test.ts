@@ -156,6 +156,17 @@ describe('docker-compose.yml', () => {
     expect(pgEnv.POSTGRES_DB).toBe('huishang');
   });
 
+  test('every Huishang service shares rate limits and nonces through the redis service, and waits for it', () => {
+    const redis = compose.services.redis;
+    expect(redis.image).toMatch(/^redis:/);
+    expect(healthcheckText(redis)).toContain('redis-cli ping');
+    for (const name of SERVICES) {
+      const url = new URL(environment(compose.services[name]).REDIS_URL);
+      expect([name, url.protocol, url.hostname, url.port || '6379']).toEqual([name, 'redis:', 'redis', '6379']);
+      expect(compose.services[name].depends_on).toMatchObject({ redis: { condition: 'service_healthy' } });
+    }
+  });
+
   test('the check below can tell a variable the code reads from one it does not', () => {
     expect(codeReads('DATABASE_URL')).toBe(true);
     expect(codeReads('HOST')).toBe(true);

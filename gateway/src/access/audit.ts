@@ -23,6 +23,8 @@ export interface AuditEntry {
   outcome: string;
   errorCodes: string[];
   durationMs: number;
+  /** The request's OpenTelemetry trace id (32 hex digits) when tracing is on; null otherwise. */
+  traceId?: string | null;
 }
 
 export interface AuditRecord extends AuditEntry {
@@ -51,6 +53,8 @@ export function chainHash(prevHash: string, seq: number, entry: AuditEntry): str
     entry.outcome,
     entry.errorCodes,
     entry.durationMs,
+    // Chained only when present, so records written before trace ids existed verify unchanged.
+    ...(entry.traceId ? [entry.traceId] : []),
   ]);
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
@@ -71,6 +75,7 @@ interface Row {
   outcome: string;
   error_codes: string;
   duration_ms: number | string;
+  trace_id?: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -92,6 +97,7 @@ function fromRow(row: Row): AuditRecord {
     outcome: row.outcome,
     errorCodes: JSON.parse(row.error_codes),
     durationMs: Number(row.duration_ms),
+    traceId: row.trace_id ?? null,
     prevHash: row.prev_hash,
     hash: row.hash,
   };
@@ -189,6 +195,7 @@ export class AuditLog {
           outcome: entry.outcome,
           error_codes: JSON.stringify(entry.errorCodes),
           duration_ms: entry.durationMs,
+          trace_id: entry.traceId ?? null,
           prev_hash: prevHash,
           hash,
         };

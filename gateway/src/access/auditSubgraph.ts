@@ -51,6 +51,8 @@ type AuditRecord {
   outcome: String!
   errorCodes: [String!]!
   durationMs: Int!
+  """The request's OpenTelemetry trace id (32 hex digits) when tracing was on: finds its spans and log lines."""
+  traceId: String
   prevHash: String!
   hash: String!
 }

@@ -112,9 +112,20 @@ export class Migration20261125000000Access extends PortableMigration {
   }
 }
 
+/** The trace id of a request, beside its request id (issue 18): null when tracing was off. */
+export class Migration20261130000000AuditTraceId extends PortableMigration {
+  override async up(): Promise<void> {
+    this.schema((s) =>
+      s.alterTable('audit_record', (t) => {
+        t.string('trace_id', 32).nullable();
+      }),
+    );
+  }
+}
+
 /**
  * The audit trail (`audit_record`, created below) has no entity: it is written and read as rows
  * in bulk by AuditLog (access/audit.ts), whose `Row` type is its one description in code.
  */
 export const ACCESS_ENTITIES = [ClientRecord, PersistedDocumentRecord];
-export const ACCESS_MIGRATIONS = [Migration20261125000000Access];
+export const ACCESS_MIGRATIONS = [Migration20261125000000Access, Migration20261130000000AuditTraceId];

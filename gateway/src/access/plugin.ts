@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { GraphQLError, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { currentTraceId } from '@huishang/schema';
 import type { GatewayContext } from '../context';
 import type { AuditEntry, AuditLog } from './audit';
 import type { DocumentStore } from './clients';
@@ -65,6 +66,7 @@ export function auditEntry(context: GatewayContext, outcome: string, errorCodes:
     outcome,
     errorCodes: [...new Set(errorCodes)].sort(),
     durationMs: Date.now() - context.startedAt,
+    traceId: currentTraceId() ?? null,
     ...extra,
   };
 }

@@ -1,31 +1,52 @@
+import { MemoryWindowCounter, windowCounter, type WindowCounter } from '@huishang/schema';
+
+const WINDOW_MS = 60_000;
+
 /**
- * Requests per client per minute, counted in fixed one-minute windows by each replica. Limits are
- * per replica: behind N replicas a client gets at most N × its limit, which is what a per-client
- * limit has to stop (a runaway integration), not an exact quota.
+ * Requests per client per minute, counted in fixed one-minute windows. With `REDIS_URL` set the
+ * count is kept in Redis and shared by every gateway replica, so a client gets its limit once
+ * however many replicas serve it; without it (the embedded default) each process counts alone.
+ * If Redis cannot be reached the request goes (fail open, logged): the limit stops runaway
+ * integrations, it is not what keeps data safe, and a Redis outage must not stop the meeting.
  */
 export class RateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
+  private lastComplaint = 0;
 
   /** `defaultPerMinute` 0 means unlimited (benchmarks); a client's own limit wins. */
-  constructor(private readonly defaultPerMinute: number) {}
+  constructor(
+    private readonly defaultPerMinute: number,
+    private readonly counter: WindowCounter = new MemoryWindowCounter(),
+  ) {}
+
+  /** The limiter the environment asks for (`REDIS_URL`, `REDIS_KEY_PREFIX`; see the kit's sharedState.ts). */
+  static fromEnvironment(defaultPerMinute: number, env: NodeJS.ProcessEnv = process.env): RateLimiter {
+    return new RateLimiter(defaultPerMinute, windowCounter(env));
+  }
 
   limitOf(own: number | null): number {
     return own ?? this.defaultPerMinute;
   }
 
   /** Null when the request may go; otherwise seconds until the window resets. */
-  take(clientId: string, own: number | null, now = Date.now()): number | null {
+  async take(clientId: string, own: number | null, now = Date.now()): Promise<number | null> {
     const limit = this.limitOf(own);
     if (!limit || limit <= 0) return null;
-    const start = now - (now % 60_000);
-    let window = this.windows.get(clientId);
-    if (!window || window.start !== start) {
-      if (this.windows.size > 10_000) this.windows.clear();
-      window = { start, count: 0 };
-      this.windows.set(clientId, window);
+    const start = now - (now % WINDOW_MS);
+    let count: number;
+    try {
+      count = await this.counter.increment(clientId, start, WINDOW_MS);
+    } catch (error) {
+      if (now - this.lastComplaint > 10_000) {
+        this.lastComplaint = now;
+        console.error(`gateway: rate limit not checked, the shared counter is unavailable: ${(error as Error).message}`);
+      }
+      return null;
     }
-    if (window.count >= limit) return Math.max(1, Math.ceil((start + 60_000 - now) / 1000));
-    window.count++;
+    if (count > limit) return Math.max(1, Math.ceil((start + WINDOW_MS - now) / 1000));
     return null;
+  }
+
+  close(): Promise<void> {
+    return this.counter.close();
   }
 }

@@ -6,6 +6,8 @@ import type { Knex } from '@mikro-orm/knex';
 import { FIGURE_ENTITIES } from './figures';
 import { ObservationVersionRecord } from '../observation/ObservationRecord';
 import { activeStartup } from './startup';
+import { observeSqlStatement } from './metrics';
+import { recordSpan, tracingEnabled } from './tracing';
 
 /** Every SQL statement this process sent, for `/metrics` and the tests that count statements per request. */
 export const sqlStatements = { total: 0 };
@@ -14,7 +16,11 @@ export const sqlStatements = { total: 0 };
 class CountingLogger extends DefaultLogger {
   override logQuery(context: { query: string } & LogContext): void {
     // The grants refresh runs on a timer beside requests: it is not any request's statement.
-    if (context.label !== 'background') sqlStatements.total++;
+    if (context.label !== 'background') {
+      sqlStatements.total++;
+      observeSqlStatement(context.took);
+      if (tracingEnabled()) recordSpan(`sql ${String(context.query).trimStart().split(/\s/, 1)[0].toLowerCase()}`, context.took ?? 0, { 'db.statement': String(context.query).slice(0, 2_000) });
+    }
     super.logQuery(context);
   }
 }
@@ -110,11 +116,43 @@ function ormOptions(options: OpenDatabaseOptions, settings: DatabaseSettings): O
   return { ...common, driver: PostgreSqlDriver, clientUrl: settings.location, pool: { min: 0, max: options.poolMax ?? 10 } };
 }
 
-/** Opens the subgraph's database (MikroORM creates a missing PostgreSQL database) and applies pending migrations. */
+/**
+ * `HUISHANG_MIGRATE`: who applies migrations.
+ * - `on` (default): every service migrates its database as it starts (one process per service);
+ * - `off`: a service only checks that its database is migrated, and refuses to start naming the
+ *   pending migrations if not: replicas that start together never race to migrate (Kubernetes,
+ *   where a Job migrates first);
+ * - `only`: migrate (and seed, unless `HUISHANG_SEED=off`), then exit 0 without serving: the Job.
+ */
+export type MigrateMode = 'on' | 'off' | 'only';
+
+export function migrateMode(env: NodeJS.ProcessEnv = process.env): MigrateMode {
+  const raw = (env.HUISHANG_MIGRATE ?? 'on').trim().toLowerCase() || 'on';
+  if (raw === 'on' || raw === 'off' || raw === 'only') return raw;
+  throw new Error(`HUISHANG_MIGRATE must be on, off or only, got ${JSON.stringify(env.HUISHANG_MIGRATE)}`);
+}
+
+export class DatabaseNotMigrated extends Error {}
+
+/**
+ * Opens the subgraph's database (MikroORM creates a missing PostgreSQL database) and applies
+ * pending migrations — or, with `HUISHANG_MIGRATE=off`, refuses when any are pending.
+ */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<MikroORM> {
   const settings = options.settings ?? databaseSettings(options.subgraph);
+  const mode = migrateMode();
   const orm = await MikroORM.init(ormOptions(options, settings));
   const migrator = orm.getMigrator();
+  if (mode === 'off') {
+    const pending = await migrator.getPendingMigrations();
+    if (pending.length) {
+      await orm.close();
+      throw new DatabaseNotMigrated(
+        `the ${options.subgraph} database has ${pending.length} pending migration(s) (${pending.map((m) => m.name).join(', ')}) and HUISHANG_MIGRATE=off: run the migration job (HUISHANG_MIGRATE=only) first`,
+      );
+    }
+    return orm;
+  }
   // A starting subgraph says it is migrating and how many (MikroORM logs each one as it applies it;
   // listeners added here would be lost, as `up()` builds its Umzug anew).
   const startup = activeStartup();

@@ -1,5 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
+import type { Logger } from './logger';
+import { contextFromTraceparent, inSpan, SpanKind, tracingEnabled } from './tracing';
 
 /** A route outside GraphQL: health, readiness, metrics, the GraphiQL page and its assets. */
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -17,6 +19,14 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   authenticate?: (req: IncomingMessage, rawBody: string) => unknown | Promise<unknown>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Where unexpected errors are logged (structured); stderr without one. */
+  logger?: Logger;
+  /**
+   * The W3C traceparent a GraphQL request continues, given the request and what `authenticate`
+   * returned: the gateway takes the caller's header, a subgraph only the one the gateway signed.
+   * Used only while tracing is on (tracing.ts).
+   */
+  traceparent?: (req: IncomingMessage, auth: unknown) => string | undefined;
 }
 
 export class PayloadTooLargeError extends Error {}
@@ -104,24 +114,38 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
           body = text;
         }
       }
-      const response = await options.apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: () => options.context(req, auth),
-      });
-      for (const [key, value] of response.headers) res.setHeader(key, value);
-      res.statusCode = response.status ?? 200;
-      if (response.body.kind === 'complete') {
-        res.end(response.body.string);
-      } else {
-        for await (const chunk of response.body.asyncIterator) res.write(chunk);
-        res.end();
+      const execute = async () => {
+        const response = await options.apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+          context: () => options.context(req, auth),
+        });
+        for (const [key, value] of response.headers) res.setHeader(key, value);
+        res.statusCode = response.status ?? 200;
+        if (response.body.kind === 'complete') {
+          res.end(response.body.string);
+        } else {
+          for await (const chunk of response.body.asyncIterator) res.write(chunk);
+          res.end();
+        }
+      };
+      if (!tracingEnabled()) {
+        await execute();
+        return;
       }
+      // One server span per GraphQL request: everything it causes (gateway fetches, SQL) nests in it.
+      const parent = contextFromTraceparent(options.traceparent?.(req, auth));
+      const requestId = req.headers['x-request-id'];
+      await inSpan(`${options.service} ${req.method ?? 'GET'} /graphql`, { kind: SpanKind.SERVER, parent, attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': '/graphql', ...(typeof requestId === 'string' ? { 'huishang.request_id': requestId } : {}) } }, async (span) => {
+        await execute();
+        span.setAttribute('http.response.status_code', res.statusCode);
+      });
     } catch (error) {
       if (error instanceof PayloadTooLargeError) {
         sendJson(res, 413, { errors: [{ message: error.message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
         return;
       }
-      console.error(`${options.service}:`, error);
+      if (options.logger) options.logger.error({ err: error }, 'request failed');
+      else console.error(`${options.service}:`, error);
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.end();
     }
@@ -158,12 +182,13 @@ export function listen(server: Server, port: number, service: string, portVariab
 }
 
 /** SIGTERM / SIGINT: stop taking requests, finish the ones in flight, close resources, exit 0. */
-export function onShutdown(service: string, server: Server, cleanup: () => Promise<void>): { shuttingDown: () => boolean } {
+export function onShutdown(service: string, server: Server, cleanup: () => Promise<void>, logger?: Logger): { shuttingDown: () => boolean } {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${service}: ${signal} received, shutting down`);
+    if (logger) logger.info({ signal }, `${signal} received, shutting down`);
+    else console.log(`${service}: ${signal} received, shutting down`);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.closeIdleConnections();

@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { MemoryNonceStore, nonceStore, type NonceStore } from './sharedState';
 
 /**
  * Who is asking, as the gateway vouches for it to a subgraph. The gateway authenticates the
@@ -38,6 +39,8 @@ interface SignedPayload {
   jti: string;
   /** SHA-256 of the request body: the signature cannot be moved to another query. */
   bh: string;
+  /** W3C traceparent of the gateway's span for this request (when tracing): the subgraph continues that trace and no other. */
+  tp?: string;
 }
 
 export function bodyHash(body: string | Buffer): string {
@@ -48,7 +51,8 @@ export function bodyHash(body: string | Buffer): string {
 export class IdentitySigner {
   constructor(private readonly key: KeyObject) {}
 
-  sign(identity: Identity, audience: string, body: string | Buffer, now = Date.now()): string {
+  /** `traceparent`: the W3C trace context sent with the request, signed with it (tracing.ts). */
+  sign(identity: Identity, audience: string, body: string | Buffer, now = Date.now(), traceparent?: string): string {
     const payload: SignedPayload = {
       v: 1,
       sub: identity.clientId,
@@ -59,6 +63,7 @@ export class IdentitySigner {
       exp: now + IDENTITY_TTL_MS,
       jti: randomBytes(12).toString('base64url'),
       bh: bodyHash(body),
+      ...(traceparent ? { tp: traceparent } : {}),
     };
     const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
     return `${encoded}.${sign(null, Buffer.from(encoded), this.key).toString('base64url')}`;
@@ -69,22 +74,26 @@ export class IdentityRejected extends Error {
   readonly code = 'UNAUTHENTICATED';
 }
 
+/** The replay check could not be made (the shared nonce store is unreachable): refuse, but as unavailable, not unauthenticated. */
+export class ReplayCheckUnavailable extends Error {
+  readonly code = 'SERVICE_UNAVAILABLE';
+}
+
 /**
  * Checks the gateway's signature on a subgraph request: the key, the audience, the time window,
- * the body it was made for, and that its nonce has not been seen (a replay). Nonces are kept in
- * memory until their signature expires; replicas each keep their own, and the body binding plus
- * the 30 s window limit what a replay to another replica could do: repeat the same read.
+ * the body it was made for, and that its nonce has not been seen (a replay). Nonces are kept until
+ * their signature expires, in the `NonceStore` given: Redis when `REDIS_URL` is set, so a
+ * signature replayed to another replica of the subgraph is refused too; else this process's memory.
  */
 export class IdentityVerifier {
-  private readonly seen = new Map<string, number>();
-  private lastSweep = 0;
-
   constructor(
     private readonly key: KeyObject,
     private readonly audience: string,
+    private readonly nonces: NonceStore = new MemoryNonceStore(),
   ) {}
 
-  verify(header: string | string[] | undefined, body: string | Buffer, now = Date.now()): Identity {
+  /** The identity, with the signed `traceparent` when the gateway sent one. */
+  async verify(header: string | string[] | undefined, body: string | Buffer, now = Date.now()): Promise<Identity & { traceparent?: string }> {
     if (typeof header !== 'string' || header.length === 0) {
       throw new IdentityRejected(`no ${IDENTITY_HEADER} header: this service answers only requests that come through the Huishang gateway`);
     }
@@ -99,16 +108,18 @@ export class IdentityVerifier {
     if (payload.exp <= now) throw new IdentityRejected('the signature has expired');
     if (payload.iat > now + CLOCK_SKEW_MS) throw new IdentityRejected('the signature is dated in the future');
     if (payload.bh !== bodyHash(body)) throw new IdentityRejected('the signature was made for another request body');
-    this.sweep(now);
-    if (this.seen.has(payload.jti)) throw new IdentityRejected('the signature was already used (replay)');
-    this.seen.set(payload.jti, payload.exp);
-    return { clientId: payload.sub, department: payload.dep, role: payload.role };
+    let first: boolean;
+    try {
+      first = await this.nonces.claim(payload.jti, payload.exp, now);
+    } catch (error) {
+      throw new ReplayCheckUnavailable(`the replay check could not be made (${(error as Error).message}); try again`);
+    }
+    if (!first) throw new IdentityRejected('the signature was already used (replay)');
+    return { clientId: payload.sub, department: payload.dep, role: payload.role, ...(typeof payload.tp === 'string' ? { traceparent: payload.tp } : {}) };
   }
 
-  private sweep(now: number): void {
-    if (now - this.lastSweep < 1_000) return;
-    this.lastSweep = now;
-    for (const [jti, exp] of this.seen) if (exp <= now) this.seen.delete(jti);
+  close(): Promise<void> {
+    return this.nonces.close();
   }
 }
 
@@ -156,6 +167,7 @@ export function gatewaySigner(env: NodeJS.ProcessEnv = process.env): IdentitySig
   return new IdentitySigner(createPrivateKey(readKey(env, 'HUISHANG_GATEWAY_PRIVATE_KEY', PRIVATE_FILE)));
 }
 
+/** The subgraph's verifier; its nonces are shared through Redis when `REDIS_URL` is set (see sharedState.ts). */
 export function gatewayVerifier(audience: string, env: NodeJS.ProcessEnv = process.env): IdentityVerifier {
-  return new IdentityVerifier(createPublicKey(readKey(env, 'HUISHANG_GATEWAY_PUBLIC_KEY', PUBLIC_FILE)), audience);
+  return new IdentityVerifier(createPublicKey(readKey(env, 'HUISHANG_GATEWAY_PUBLIC_KEY', PUBLIC_FILE)), audience, nonceStore(audience, env));
 }

@@ -17,3 +17,7 @@ export * from './access';
 export * from './authorization';
 export * from './grants';
 export * from './startup';
+export * from './sharedState';
+export * from './metrics';
+export * from './logger';
+export * from './tracing';

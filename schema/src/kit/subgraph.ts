@@ -5,12 +5,15 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import type { MikroORM } from '@mikro-orm/core';
 import { AccessPolicy, createGrantTable, GrantCache, GrantRecord, seedDemoGrants } from './access';
 import { createContext, type LoaderFactory, type SubgraphContext } from './context';
-import { openDatabase, PortableMigration, sqlStatements, type OpenDatabaseOptions } from './database';
+import { DatabaseNotMigrated, migrateMode, openDatabase, PortableMigration, type OpenDatabaseOptions } from './database';
+import { countSqlStatements, SubgraphMetrics } from './metrics';
+import { createLogger, logRequest } from './logger';
+import { startTracing } from './tracing';
 import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation';
 import { formatError } from './formatError';
 import { grantResolvers } from './grants';
 import { createHttpServer, HttpRefusal, listen, onShutdown, sendJson } from './http';
-import { gatewayVerifier, IDENTITY_HEADER, IdentityRejected, type Identity } from './identity';
+import { gatewayVerifier, IDENTITY_HEADER, IdentityRejected, ReplayCheckUnavailable, type Identity } from './identity';
 import { portVariable, servicePort, type SubgraphName } from './services';
 import { seedOnly, setActiveStartup, StartupReporter, startupServer } from './startup';
 import type { ReportingDepartment } from '../reporting/submit';
@@ -74,6 +77,10 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   const started = Date.now();
   // Refuse to start without the gateway's public key: with it, every request is checked.
   const verifier = gatewayVerifier(definition.name);
+  const tracing = startTracing(definition.name);
+  const metrics = new SubgraphMetrics(definition.name);
+  const logger = createLogger(definition.name);
+  const stopCounting = countSqlStatements(metrics);
   const parts = subgraphParts(definition);
   const onlySeed = seedOnly();
   const reporter = new StartupReporter(service);
@@ -84,6 +91,7 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   try {
     reporter.phase('opening database');
     orm = await openDatabase({ subgraph: definition.name, ...parts.database });
+    metrics.watchDatabase(orm);
     if (definition.seed && process.env.HUISHANG_SEED !== 'off') {
       reporter.phase('seeding');
       await definition.seed(orm);
@@ -101,8 +109,6 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   const grants = new GrantCache(orm);
   await grants.start();
   const { schema } = await buildFederatedSchema(parts.schema);
-  let requests = 0;
-  let rejected = 0;
 
   const apollo = new ApolloServer<SubgraphContext>({
     schema,
@@ -113,6 +119,30 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
       // No @cacheControl hints anywhere: the plugin only cost a hook on every field (~15 % of a
       // 200-enterprise page), and the gateway treats an answer without Cache-Control as uncacheable anyway.
       ApolloServerPluginCacheControlDisabled(),
+      metrics.plugin<SubgraphContext>(),
+      {
+        // One structured line per request: who (as the gateway signed it), what, how it ended.
+        requestDidStart: async ({ request }) => {
+          const started = Date.now();
+          return {
+            willSendResponse: async ({ response, contextValue, operationName }) => {
+              const errors = response.body.kind === 'single' ? response.body.singleResult.errors : response.body.initialResult.errors;
+              const hasData = response.body.kind === 'single' ? response.body.singleResult.data != null : true;
+              const identity = contextValue.access?.identity;
+              logRequest(logger, {
+                requestId: request.http?.headers.get('x-request-id') ?? undefined,
+                clientId: identity?.clientId ?? null,
+                department: identity?.department ?? null,
+                role: identity?.role ?? null,
+                operationName: operationName ?? null,
+                outcome: !errors?.length ? 'OK' : hasData ? 'PARTIAL' : 'ERROR',
+                errorCodes: [...new Set((errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN')))],
+                durationMs: Date.now() - started,
+              });
+            },
+          };
+        },
+      },
       {
         // What was read goes back to the gateway, which writes it into the audit trail.
         requestDidStart: async () => ({
@@ -135,20 +165,24 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   let stopping = () => false;
   const server = createHttpServer<SubgraphContext>({
     service,
+    logger,
+    // Only the traceparent the gateway signed: an unsigned header cannot graft spans onto a trace.
+    traceparent: (_req, identity) => (identity as { traceparent?: string } | undefined)?.traceparent,
     apollo,
-    authenticate: (req: IncomingMessage, rawBody: string) => {
+    authenticate: async (req: IncomingMessage, rawBody: string) => {
       try {
-        return verifier.verify(req.headers[IDENTITY_HEADER], rawBody);
+        return await verifier.verify(req.headers[IDENTITY_HEADER], rawBody);
       } catch (error) {
         if (error instanceof IdentityRejected) {
-          rejected++;
+          metrics.rejectedSignatures.inc();
+          logger.warn({ requestId: req.headers['x-request-id'], outcome: 'UNAUTHENTICATED', reason: error.message }, 'signature refused');
           throw new HttpRefusal(401, 'UNAUTHENTICATED', `${service}: ${error.message}`);
         }
+        if (error instanceof ReplayCheckUnavailable) throw new HttpRefusal(503, error.code, `${service}: ${error.message}`, { 'retry-after': '1' });
         throw error;
       }
     },
     context: async (_req: IncomingMessage, identity: unknown) => {
-      requests++;
       return createContext(orm, definition.loaders, new AccessPolicy(definition.name, identity as Identity, grants), grants);
     },
     routes: {
@@ -165,23 +199,7 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
         if (missing.length) return sendJson(res, 503, { status: 'database lacks tables', service, missing });
         sendJson(res, 200, { status: 'ready', service });
       },
-      '/metrics': (_req, res) => {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(
-          [
-            '# HELP huishang_sql_statements_total SQL statements sent to the database.',
-            '# TYPE huishang_sql_statements_total counter',
-            `huishang_sql_statements_total{service="${definition.name}"} ${sqlStatements.total}`,
-            '# HELP huishang_graphql_requests_total GraphQL requests received.',
-            '# TYPE huishang_graphql_requests_total counter',
-            `huishang_graphql_requests_total{service="${definition.name}"} ${requests}`,
-            '# HELP huishang_unsigned_requests_rejected_total Requests refused for want of a valid gateway signature.',
-            '# TYPE huishang_unsigned_requests_rejected_total counter',
-            `huishang_unsigned_requests_rejected_total{service="${definition.name}"} ${rejected}`,
-            '',
-          ].join('\n'),
-        );
-      },
+      '/metrics': metrics.route(),
     },
   });
   // The socket bound at the start now serves GraphQL and the real /ready.
@@ -189,11 +207,14 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   const stop = async () => {
     grants.stop();
     await apollo.stop();
+    await verifier.close();
+    stopCounting();
+    await tracing.shutdown();
     await orm.close();
   };
-  stopping = onShutdown(service, early!.server, stop).shuttingDown;
+  stopping = onShutdown(service, early!.server, stop, logger).shuttingDown;
   const url = `http://localhost:${bound}/graphql`;
-  console.log(`${service} (${definition.department}) ready at ${url} in ${Date.now() - started} ms`);
+  logger.info({ url, startMs: Date.now() - started }, `${service} (${definition.department}) ready at ${url} in ${Date.now() - started} ms`);
   return { url, port: bound, stop };
 }
 
@@ -213,13 +234,49 @@ export async function missingTables(orm: MikroORM): Promise<string[]> {
   }
 }
 
-/** Entry point of a subgraph process: start it, or say why not and exit non-zero. */
+/**
+ * Migrates the subgraph's database and seeds it (unless `HUISHANG_SEED=off`), then closes it: what
+ * `HUISHANG_MIGRATE=only` runs instead of serving, e.g. as a Kubernetes Job before the Deployments.
+ */
+export async function migrateSubgraph(definition: SubgraphDefinition): Promise<void> {
+  const started = Date.now();
+  const parts = subgraphParts(definition);
+  const orm = await openDatabase({ subgraph: definition.name, ...parts.database });
+  try {
+    if (definition.seed && process.env.HUISHANG_SEED !== 'off') {
+      await definition.seed(orm);
+      await seedDemoGrants(orm, definition.name);
+    }
+  } finally {
+    await orm.close();
+  }
+  console.log(`${definition.name} subgraph: database migrated${definition.seed && process.env.HUISHANG_SEED !== 'off' ? ' and seeded' : ''} in ${Date.now() - started} ms (HUISHANG_MIGRATE=only: not serving)`);
+}
+
+/** Entry point of a subgraph process: start it (or only migrate, `HUISHANG_MIGRATE=only`), or say why not and exit non-zero. */
 export function runSubgraph(definition: SubgraphDefinition): void {
+  let only = false;
+  try {
+    only = migrateMode() === 'only';
+  } catch (error) {
+    console.error(`${definition.name} subgraph: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  if (only) {
+    migrateSubgraph(definition).then(
+      () => process.exit(0),
+      (error: Error) => {
+        console.error(`${definition.name} subgraph: migration failed: ${error.message}`);
+        process.exit(1);
+      },
+    );
+    return;
+  }
   startSubgraph(definition).then((running) => {
     if (running.port === 0) process.exit(0); // HUISHANG_SEED_ONLY: done
   }, (error: Error) => {
     console.error(`${definition.name} subgraph failed to start: ${error.message}`);
-    if (process.env.NODE_ENV !== 'production') console.error(error);
+    if (process.env.NODE_ENV !== 'production' && !(error instanceof DatabaseNotMigrated)) console.error(error);
     process.exit(1);
   });
 }
