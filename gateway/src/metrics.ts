@@ -31,6 +31,8 @@ export class GatewayMetrics {
 
   /** `probe` answers each subgraph's readiness when /metrics is scraped. */
   constructor(probe: () => Promise<{ name: string; ready: boolean }[]> = async () => []) {
+    // The series exists from the start (0), as readers of /metrics expect before the first request.
+    this.requests.inc({ service: 'gateway' }, 0);
     this.up = new Gauge({
       name: 'huishang_subgraph_up',
       help: 'Whether the subgraph’s own /ready answered 200 when /metrics was scraped (1) or not (0).',

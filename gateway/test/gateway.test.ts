@@ -1,4 +1,5 @@
-import type { IncomingHttpHeaders, Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { composeServices } from '@apollo/composition';
@@ -89,6 +90,7 @@ async function stopSubgraph(subgraph: TestSubgraph): Promise<void> {
 let industry: TestSubgraph;
 let energy: TestSubgraph;
 let gateway: RunningGateway;
+let supergraphSdl: string;
 let base: string;
 
 const MAX_DEPTH = 6;
@@ -134,6 +136,7 @@ beforeAll(async () => {
     { name: 'energy', typeDefs: energyTypeDefs, url: 'http://energy.invalid/graphql' },
   ]);
   if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('\n'));
+  supergraphSdl = composed.supergraphSdl;
   gateway = await startGateway({
     supergraphSdl: composed.supergraphSdl,
     port: 0,
@@ -352,5 +355,37 @@ describe('gateway over real subgraphs', () => {
     expect(metrics).toMatch(/^huishang_subgraph_errors_total\{subgraph="energy",code="SUBGRAPH_UNAVAILABLE"\} [1-9]/m);
     expect(metrics).toMatch(/^huishang_subgraph_breaker_state\{subgraph="energy"\} [0-2]$/m);
     expect(metrics).toMatch(/^huishang_subgraph_request_duration_seconds_count\{subgraph="industry"\} [1-9]/m);
+  });
+});
+
+describe('a subgraph answering data the schema does not allow', () => {
+  it('gets SUBGRAPH_BAD_RESPONSE errors with paths, not only extensions.valueCompletion', async () => {
+    // A real HTTP "energy" that answers null for EnergyFigures.electricity (Float!).
+    const liar = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ data: { _entities: [{ __typename: 'Region', energy: { month: '2015-06', electricity: null } }] } }));
+      });
+    });
+    await new Promise<void>((resolve) => liar.listen(0, '127.0.0.1', resolve));
+    const second = await startGateway({
+      supergraphSdl,
+      port: 0,
+      env: { INDUSTRY_URL: industry.url, ENERGY_URL: `http://127.0.0.1:${(liar.address() as AddressInfo).port}/graphql` },
+      handleSignals: false,
+      access: false,
+    });
+    try {
+      const response = await fetch(second.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ region(code: "411002") { name energy(month: "2015-06") { electricity } } }' }) });
+      const body = (await response.json()) as { data: unknown; errors?: { path?: unknown[]; extensions?: { code?: string } }[]; extensions?: Record<string, unknown> };
+      expect(body.data).toEqual({ region: { name: '魏都区', energy: null } });
+      expect(body.errors).toEqual([expect.objectContaining({ path: ['region', 'energy', 'electricity'], extensions: { code: 'SUBGRAPH_BAD_RESPONSE' } })]);
+      expect(body.extensions?.valueCompletion).toBeUndefined();
+    } finally {
+      await second.stop();
+      liar.closeAllConnections();
+      await new Promise<void>((resolve) => liar.close(() => resolve()));
+    }
   });
 });
