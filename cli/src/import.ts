@@ -53,11 +53,12 @@ function readInput(file: string): Buffer {
 interface Refusal {
   problems: RowProblem[];
   rows: number;
+  notes?: string[];
 }
 
 function printRefusal(io: Io, options: ImportOptions, refusal: Refusal): number {
   if (options.json) {
-    io.stdout.write(JSON.stringify({ ok: false, department: options.department.name, month: options.month, rows: refusal.rows, problems: refusal.problems }, null, 2) + '\n');
+    io.stdout.write(JSON.stringify({ ok: false, department: options.department.name, month: options.month, rows: refusal.rows, problems: refusal.problems, notes: refusal.notes ?? [] }, null, 2) + '\n');
   } else {
     io.stdout.write(`${options.department.name} ${options.month}, ${basename(options.file)}: `);
     io.stdout.write(problemReport(refusal.problems, refusal.rows));
@@ -71,7 +72,7 @@ function printOutcome(io: Io, options: ImportOptions, built: BuiltBatch, outcome
   if (options.json) {
     io.stdout.write(
       JSON.stringify(
-        { ok: true, department: options.department.name, month: options.month, rows, skipped: built.skipped, dryRun: outcome.dryRun, replayed, submissionId, idempotencyKey, created, updated, revised, unchanged },
+        { ok: true, department: options.department.name, month: options.month, rows, skipped: built.skipped, notes: built.notes, dryRun: outcome.dryRun, replayed, submissionId, idempotencyKey, created, updated, revised, unchanged },
         null,
         2,
       ) + '\n',
@@ -79,7 +80,7 @@ function printOutcome(io: Io, options: ImportOptions, built: BuiltBatch, outcome
     return;
   }
   const where = `${options.department.name} ${options.month}, ${basename(options.file)}`;
-  const skipped = built.skipped ? ` (${formatCount(built.skipped)} empty row${built.skipped === 1 ? '' : 's'} left out)` : '';
+  const skipped = built.skipped ? ` (${formatCount(built.skipped)} row${built.skipped === 1 ? '' : 's'} without figures left out)` : '';
   if (outcome.dryRun) {
     io.stdout.write(`valid: ${formatCount(rows)} rows${skipped}; dry run, nothing was written (${where})\n`);
     return;
@@ -117,15 +118,18 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
   progress.start(`reading ${basename(options.file)}`, { unit: 'rows' });
   let built: BuiltBatch;
   try {
-    const rows = await readTable(content, format, (n, fraction) => progress.update(n, fraction));
+    const notes: string[] = [];
+    const rows = await readTable(content, format, (n, fraction) => progress.update(n, fraction), notes);
     built = buildBatch(rows, options.department.reporting.catalogue, { skipEmpty: options.skipEmpty });
+    built.notes.unshift(...notes);
   } catch (error) {
     progress.finish();
     if (error instanceof FileError) return printRefusal(io, options, { problems: [{ row: null, column: 'file', value: basename(options.file), code: 'BAD_FILE', reason: error.message }], rows: 0 });
     throw error;
   }
   progress.finish(`read ${formatCount(built.observations.length)} rows in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  if (built.headerProblems.length) return printRefusal(io, options, { problems: built.headerProblems, rows: built.observations.length });
+  if (!options.json) for (const note of built.notes) io.stderr.write(`${note}\n`);
+  if (built.headerProblems.length) return printRefusal(io, options, { problems: built.headerProblems, rows: built.observations.length, notes: built.notes });
 
   const batch: BatchInput = {
     idempotencyKey: options.key ?? defaultKey(options.department.name, options.month, content),
@@ -158,7 +162,7 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
       progress.finish();
       if (error instanceof BatchRejectedError) {
         const problems = rowProblems(error.problems, built);
-        const code = printRefusal(io, options, { problems, rows: built.observations.length });
+        const code = printRefusal(io, options, { problems, rows: built.observations.length, notes: built.notes });
         if (!options.json) io.stdout.write(await emptyRegisterHint(orm, options, problems));
         return code;
       }
