@@ -104,6 +104,9 @@ function printOutcome(io: Io, options: ImportOptions, built: BuiltBatch, outcome
  */
 const partBytes = (env: NodeJS.ProcessEnv) => Number(env.HUISHANG_UPLOAD_PART_BYTES) || 200_000;
 
+/** Parts sent at the same time: HUISHANG_UPLOAD_CONCURRENCY, default 3. */
+const uploadConcurrency = (env: NodeJS.ProcessEnv) => Math.max(1, Number(env.HUISHANG_UPLOAD_CONCURRENCY) || 3);
+
 /** The observations in parts of at most `limit` bytes of JSON each, in file order. */
 export function splitParts<T>(rows: T[], limit: number): T[][] {
   const parts: T[][] = [];
@@ -178,25 +181,38 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
     let begun = Date.now();
     progress.start(`uploading ${plural(rows, 'row')}`, { total: rows, unit: 'rows' });
     let sent = 0;
-    for (const [i, part] of parts.entries()) {
-      await client.request(`mutation HuishangStage($uploadId: String!, $part: Int!, $observations: [ObservationInput!]!) { ${names.stage}(uploadId: $uploadId, part: $part, observations: $observations) { stagedRows } }`, {
-        uploadId,
-        part: i + 1,
-        observations: part,
-      });
-      sent += part.length;
-      progress.update(sent, sent / rows, rows);
-    }
+    let next = 0;
+    // A few parts in flight at once: the gateway, the subgraph and the database each work while the others wait.
+    const stageParts = async () => {
+      while (next < parts.length) {
+        const i = next++;
+        await client.request(`mutation HuishangStage($uploadId: String!, $part: Int!, $observations: [ObservationInput!]!) { ${names.stage}(uploadId: $uploadId, part: $part, observations: $observations) { stagedRows } }`, {
+          uploadId,
+          part: i + 1,
+          observations: parts[i],
+        });
+        sent += parts[i].length;
+        progress.update(sent, sent / rows, rows);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(uploadConcurrency(io.env), parts.length) }, stageParts));
     progress.finish(`uploaded ${plural(rows, 'row')} in ${parts.length} part${parts.length === 1 ? '' : 's'} in ${((Date.now() - begun) / 1000).toFixed(1)}s`);
     begun = Date.now();
     progress.start(dryRun ? `checking ${plural(rows, 'row')}` : `checking and writing ${plural(rows, 'row')}`, { unit: 'rows' });
-    let outcome: SubmissionOutcome;
+    let outcome!: SubmissionOutcome;
     try {
-      const data = await client.request<Record<string, SubmissionOutcome>>(
-        `mutation HuishangCommit($uploadId: String!, $parts: Int!, $batch: StagedBatchInput!, $dryRun: Boolean!) { ${names.commit}(uploadId: $uploadId, parts: $parts, batch: $batch, dryRun: $dryRun) { ${OUTCOME_FIELDS} } }`,
-        { uploadId, parts: parts.length, batch: { idempotencyKey, month: options.month, reportedBy: options.reportedBy, status: options.status }, dryRun },
-      );
-      outcome = data[names.commit];
+      // A large batch answers `pending` while the subgraph is still at it: ask again (it is applied once) until it answers.
+      for (;;) {
+        const data = await client.request<Record<string, { pending: boolean; submission: SubmissionOutcome | null }>>(
+          `mutation HuishangCommit($uploadId: String!, $parts: Int!, $batch: StagedBatchInput!, $dryRun: Boolean!) { ${names.commit}(uploadId: $uploadId, parts: $parts, batch: $batch, dryRun: $dryRun) { pending submission { ${OUTCOME_FIELDS} } } }`,
+          { uploadId, parts: parts.length, batch: { idempotencyKey, month: options.month, reportedBy: options.reportedBy, status: options.status }, dryRun },
+        );
+        const answer = data[names.commit];
+        if (!answer.pending && answer.submission) {
+          outcome = answer.submission;
+          break;
+        }
+      }
       if (cellProblems.length) {
         progress.finish();
         return printRefusal(io, options, { problems: rowProblems(cellProblems, built), rows, notes: built.notes });
@@ -212,6 +228,14 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
           ? 'was used before for a different batch; choose a new --key for new content'
           : 'this file was imported before with other options (--status or --reported-by); to apply it again with these, give it its own --key';
         return printRefusal(io, options, { problems: [{ row: null, column: '--key', value: idempotencyKey, code: 'IDEMPOTENCY_CONFLICT', reason }], rows, notes: built.notes });
+      }
+      // Anything else after the parts went up (a timeout, a lost connection): the batch may or may not have been applied.
+      if (error instanceof GatewayUnavailable || error instanceof GraphQLRequestError) {
+        io.stderr.write(
+          `huishang import: the commit of ${plural(rows, 'row')} got no verdict (${error.message}).\n` +
+            `Whether it was applied is not known: run the same command again — under the same key (${idempotencyKey}) the batch is applied at most once, and it says "already imported" if it was.\n`,
+        );
+        return ExitCode.Failed;
       }
       throw error;
     }

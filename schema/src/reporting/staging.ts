@@ -86,6 +86,23 @@ export class StagedPart {
   stagedRows: number;
 }
 
+@Directive('@shareable')
+@ObjectType({ description: 'Where the commit of a staged upload stands: done (with the submission) or still being applied (ask again with the same arguments).' })
+export class UploadCommit {
+  @Field({ description: 'Still being checked and written: send the same commit again to wait for it (it is applied once).' })
+  pending: boolean;
+  @Field(() => SubmissionResult, { nullable: true, description: 'What the batch did; null while pending.' })
+  submission: SubmissionResult | null;
+}
+
+/**
+ * How long one commit request waits for the batch before answering `pending: true`
+ * (HUISHANG_COMMIT_WAIT_MS, default 10 000): below the gateway's subgraph timeout
+ * (SUBGRAPH_TIMEOUT_MS, 30 000), so a 100,000-row batch on a slow machine is never cut off
+ * half-answered — the client asks again and gets the same batch's outcome.
+ */
+const commitWaitMs = () => Number(process.env.HUISHANG_COMMIT_WAIT_MS) || 10_000;
+
 @InputType({ description: 'The batch a staged upload commits: everything but the observations, which are the staged parts in order.' })
 export class StagedBatchInput {
   @Field({ description: 'Client-chosen key (1–128 characters): committing the same rows under the same key again changes nothing.' })
@@ -168,9 +185,9 @@ export function stagingResolvers(options: StagingOptions): Function[] {
       });
     }
 
-    @Mutation(() => SubmissionResult, {
+    @Mutation(() => UploadCommit, {
       name: options.commitName,
-      description: `Submit the staged parts 1…parts of an upload as one ${department.name} batch: validated, all or nothing, idempotent under the batch's key, as the one-request mutation. Problems are indexed over the parts in order. The parts are removed once the batch has a verdict (applied, checked or refused).`,
+      description: `Submit the staged parts 1…parts of an upload as one ${department.name} batch: validated, all or nothing, idempotent under the batch's key, as the one-request mutation. Problems are indexed over the parts in order. A large batch may answer \`pending: true\`: send the same commit again until it answers the submission. The parts are removed once the batch has a verdict (applied, checked or refused).`,
     })
     async commit(
       @Arg('uploadId') uploadId: string,
@@ -178,33 +195,72 @@ export function stagingResolvers(options: StagingOptions): Function[] {
       @Arg('batch', () => StagedBatchInput) batch: StagedBatchInput,
       @Arg('dryRun', () => Boolean, { defaultValue: false, description: 'Validate only; write no figures.' }) dryRun: boolean,
       @Ctx() ctx: SubgraphContext,
-    ): Promise<SubmissionResult> {
+    ): Promise<UploadCommit> {
       ctx.access.requireOwner(options.commitName, `${department.name} figures`);
       checkUploadId(uploadId);
-      const staged = await ownParts(ctx.em.fork(), uploadId, clientOf(ctx));
-      const numbers = staged.map((p) => p.part);
-      const missing = Array.from({ length: Math.max(parts, 0) }, (_, i) => i + 1).filter((n) => !numbers.includes(n));
-      const extra = numbers.filter((n) => n > parts);
-      if (!Number.isInteger(parts) || parts < 1 || missing.length || extra.length) {
-        throw badUpload(
-          'parts',
-          `upload ${uploadId} holds parts ${numbers.join(', ') || 'none'}; the commit expects 1 to ${parts}` +
-            (missing.length ? `: part ${missing.slice(0, 10).join(', ')} missing, stage ${missing.length === 1 ? 'it' : 'them'} (again)` : '') +
-            (extra.length ? `: parts ${extra.join(', ')} beyond ${parts}` : ''),
-        );
+      const clientId = clientOf(ctx);
+      const key = `${clientId}|${uploadId}|${batch.idempotencyKey}|${dryRun}`;
+      let running = inFlight.get(key);
+      if (!running) {
+        // Started on the next turn of the event loop, after the timer below: the answer can be `pending` even when the work begins with a long synchronous stretch.
+        running = new Promise<void>((resolve) => setImmediate(resolve)).then(() => applyUpload(ctx, uploadId, parts, batch, dryRun, clientId));
+        inFlight.set(key, running);
+        // Kept for a client that comes back for the verdict; dropped once it has been given, or after an hour.
+        const forget = setTimeout(() => inFlight.delete(key), 3_600_000);
+        forget.unref();
+        running.catch(() => undefined);
       }
-      const observations: ObservationInputRow[] = [];
-      for (const part of staged) for (const row of JSON.parse(part.rows) as ObservationInputRow[]) observations.push(row);
-      // Once the batch has a verdict (applied, checked, refused), the parts have served: a new attempt stages again.
-      const done = () => ctx.em.fork().nativeDelete(UploadPartRecord, { uploadId });
-      try {
-        const outcome = await submitBatch(ctx.em, department, { ...batch, observations }, { dryRun });
-        await done();
-        return Object.assign(new SubmissionResult(), { ...outcome, observations: department.catalogue.toObservations(outcome.observations) });
-      } catch (error) {
-        if (error instanceof BatchRejectedError || error instanceof IdempotencyConflictError) await done();
-        throw batchError(error);
-      }
+      let timer: NodeJS.Timeout | undefined;
+      const waited = await Promise.race([
+        running.then(
+          (submission) => ({ submission }),
+          (error: unknown) => ({ error }),
+        ),
+        new Promise<'pending'>((resolve) => (timer = setTimeout(() => resolve('pending'), commitWaitMs()))),
+      ]);
+      clearTimeout(timer);
+      if (waited === 'pending') return Object.assign(new UploadCommit(), { pending: true, submission: null });
+      inFlight.delete(key);
+      if ('error' in waited) throw batchError(waited.error);
+      return Object.assign(new UploadCommit(), { pending: false, submission: waited.submission });
+    }
+  }
+
+  /** Commits in progress in this process, by client, upload, key and mode: a repeated commit waits for the same one. */
+  const inFlight = new Map<string, Promise<SubmissionResult>>();
+
+  async function applyUpload(ctx: SubgraphContext, uploadId: string, parts: number, batch: StagedBatchInput, dryRun: boolean, clientId: string): Promise<SubmissionResult> {
+    const staged = await ownParts(ctx.em.fork(), uploadId, clientId);
+    const numbers = staged.map((p) => p.part);
+    const missing = Array.from({ length: Math.max(parts, 0) }, (_, i) => i + 1).filter((n) => !numbers.includes(n));
+    const extra = numbers.filter((n) => n > parts);
+    if (!Number.isInteger(parts) || parts < 1 || missing.length || extra.length) {
+      throw badUpload(
+        'parts',
+        `upload ${uploadId} holds parts ${numbers.join(', ') || 'none'}; the commit expects 1 to ${parts}` +
+          (missing.length ? `: part ${missing.slice(0, 10).join(', ')} missing, stage ${missing.length === 1 ? 'it' : 'them'} (again)` : '') +
+          (extra.length ? `: parts ${extra.join(', ')} beyond ${parts}` : ''),
+      );
+    }
+    const observations: ObservationInputRow[] = [];
+    for (const part of staged) {
+      for (const row of JSON.parse(part.rows) as ObservationInputRow[]) observations.push(row);
+      // SQLite's driver is synchronous: let waiting requests (a `pending` answer) through between parts.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    // Once the batch has a verdict (applied, checked, refused), the parts have served: a new attempt stages again.
+    const done = () => ctx.em.fork().nativeDelete(UploadPartRecord, { uploadId });
+    try {
+      const outcome = await submitBatch(ctx.em, department, { ...batch, observations }, { dryRun });
+      await done();
+      const { observations: records, ...counts } = outcome;
+      const result = Object.assign(new SubmissionResult(), counts);
+      // Built only when selected: for 100,000 rows it is seconds of work nobody may ask for.
+      Object.defineProperty(result, 'observations', { get: () => department.catalogue.toObservations(records), enumerable: true });
+      return result;
+    } catch (error) {
+      if (error instanceof BatchRejectedError || error instanceof IdempotencyConflictError) await done();
+      throw error;
     }
   }
 
