@@ -7,6 +7,8 @@
 import { startSystem, type System } from '../support/system';
 import { csvText, department, register, syntheticCreditCodes, workDir, type Cells, type Department } from './support';
 
+/** A system starts in seconds on a quiet machine; give a loaded one time (E2E_READY_TIMEOUT_MS, as the harness). */
+const START_TIMEOUT_MS = Number(process.env.E2E_READY_TIMEOUT_MS ?? 90_000) + 120_000;
 let system: System;
 let dept: Department;
 let files: ReturnType<typeof workDir>;
@@ -17,7 +19,7 @@ beforeAll(async () => {
   dept = department(system, 'energy');
   await register(dept, codes);
   files = workDir();
-});
+}, START_TIMEOUT_MS);
 afterAll(async () => {
   await system?.stop();
   files?.remove();

@@ -11,6 +11,8 @@ import { freePort, startSystem, type System } from '../support/system';
 import { csvText, department, register, syntheticCreditCodes, workDir, xlsxBuffer, type Cells, type Department } from './support';
 
 const MONTH = '2016-03'; // after the demo data (2013–2015): every figure is new
+/** A system starts in seconds on a quiet machine; give a loaded one time (E2E_READY_TIMEOUT_MS, as the harness). */
+const START_TIMEOUT_MS = Number(process.env.E2E_READY_TIMEOUT_MS ?? 90_000) + 120_000;
 let system: System;
 let dept: Department;
 let files: ReturnType<typeof workDir>;
@@ -21,7 +23,7 @@ beforeAll(async () => {
   dept = department(system, 'energy');
   files = workDir();
   enterprises = (await dept.sql<{ credit_code: string }>('select credit_code from enterprise_register order by credit_code')).map((r) => r.credit_code);
-});
+}, START_TIMEOUT_MS);
 afterAll(async () => {
   await system?.stop();
   files?.remove();

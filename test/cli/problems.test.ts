@@ -12,6 +12,8 @@ let money: Department;
 let files: ReturnType<typeof workDir>;
 let enterprise: string;
 
+/** A system starts in seconds on a quiet machine; give a loaded one time (E2E_READY_TIMEOUT_MS, as the harness). */
+const START_TIMEOUT_MS = Number(process.env.E2E_READY_TIMEOUT_MS ?? 90_000) + 120_000;
 let system: System;
 
 beforeAll(async () => {
@@ -19,7 +21,7 @@ beforeAll(async () => {
   [power, money] = [department(system, 'energy'), department(system, 'finance')];
   files = workDir();
   enterprise = (await power.sql<{ credit_code: string }>('select credit_code from enterprise_register order by credit_code limit 1'))[0].credit_code;
-});
+}, START_TIMEOUT_MS);
 afterAll(async () => {
   await system?.stop();
   files?.remove();
