@@ -10,16 +10,17 @@
  *   validate  submitBatch with dryRun: shape, catalogue, identifiers, ranges, duplicates, register
  *   write     submitBatch for real, minus its validation: 100,000 figures created
  *   revise    the same rows with new figures as FINAL over FINAL: 100,000 updates + 100,000 history rows
- *   command   `huishang import` end to end as a process, for another month (startup, read, validate, write)
+ *
+ * These are the reporting core's phases in process, on the department's database. The command end to
+ * end — through the gateway, in staged parts — is measured by test/cli/import.bench.ts (see README).
  *
  * Options (environment): BENCH_ENTERPRISES (25000), BENCH_DATABASES (sqlite,postgresql).
  */
 import 'reflect-metadata';
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type ExcelJS from 'exceljs';
 import type { MikroORM } from '@mikro-orm/core';
 import {
@@ -34,7 +35,6 @@ import {
   type DatabaseSettings,
   type SubgraphDefinition,
 } from '@huishang/schema';
-import { loadDepartment } from '../src/departments';
 import { buildBatch } from '../src/batch';
 import { readTable } from '../src/read';
 
@@ -45,7 +45,6 @@ const ENTERPRISES = Number(process.env.BENCH_ENTERPRISES ?? 25_000);
 const DATABASES = (process.env.BENCH_DATABASES ?? 'sqlite,postgresql').split(',');
 const MONTH = '2016-06';
 const HEADER = ['indicator', 'subject_kind', 'subject_code', 'unit', 'value', 'ytd_value', 'yoy_pct', 'ytd_yoy_pct'];
-const CLI = resolve(__dirname, '..', 'src', 'main.js');
 
 function creditCodes(n: number): { code: string; region: string }[] {
   const out: { code: string; region: string }[] = [];
@@ -119,7 +118,7 @@ function batchOf(observations: BatchInput['observations'], key: string, status: 
   return { idempotencyKey: key, month: MONTH, reportedBy: '统计局 bench', status, observations };
 }
 
-async function bench(definition: SubgraphDefinition, target: Target, files: { create: string; revise: string; command: string }, codes: { code: string; region: string }[]): Promise<void> {
+async function bench(definition: SubgraphDefinition, target: Target, files: { create: string; revise: string }, codes: { code: string; region: string }[]): Promise<void> {
   console.log(`\n${target.kind}${target.kind === 'postgresql' ? ` (${new URL(target.settings.location).pathname.slice(1)})` : ''}`);
   let orm: MikroORM;
   try {
@@ -152,33 +151,22 @@ async function bench(definition: SubgraphDefinition, target: Target, files: { cr
     if (revised.revised !== rows) throw new Error(`expected ${rows} revised, got ${revised.revised}`);
     console.log(`  revise    ${seconds(reviseMs)}  ${rate(rows, reviseMs)}  (submitBatch incl. validation; ${revised.revised.toLocaleString('en-US')} revised, as many history rows)`);
 
-    const started = performance.now();
-    const command = spawnSync(process.execPath, [CLI, 'import', '--department', 'statistics', '--month', '2016-05', '--status', 'FINAL', files.command], {
-      env: { ...withoutDatabases(process.env), ...target.env },
-      encoding: 'utf8',
-    });
-    const commandMs = performance.now() - started;
-    if (command.status !== 0) throw new Error(`huishang import exited ${command.status}:\n${command.stdout}\n${command.stderr}`);
-    console.log(`  command   ${seconds(commandMs)}  ${rate(rows, commandMs)}  (huishang import as a process, end to end: ${command.stdout.split('\n')[1]})`);
   } finally {
     await target.cleanup(orm);
     await orm.close(true);
   }
 }
 
-function withoutDatabases(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'DATABASE_URL' && k !== 'HUISHANG_DATA_DIR' && !k.endsWith('_DATABASE_URL')));
-}
-
 async function main(): Promise<void> {
-  const definition = await loadDepartment('statistics');
+  // The statistics subgraph's definition: the bench measures its reporting core in process.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const definition = (require('@huishang/statistics/dist/src/subgraph') as typeof import('@huishang/statistics/dist/src/subgraph')).statistics;
   const codes = creditCodes(ENTERPRISES);
   const dir = mkdtempSync(join(tmpdir(), 'huishang-bench-files-'));
   try {
-    const files = { create: join(dir, 'create.xlsx'), revise: join(dir, 'revise.xlsx'), command: join(dir, 'command.xlsx') };
+    const files = { create: join(dir, 'create.xlsx'), revise: join(dir, 'revise.xlsx') };
     const [rows, generateMs] = await timed(() => writeWorkbook(files.create, codes.map((c) => c.code), 1));
     await writeWorkbook(files.revise, codes.map((c) => c.code), 1.05);
-    await writeWorkbook(files.command, codes.map((c) => c.code), 0.95);
     console.log(
       `statistics ${MONTH}: ${ENTERPRISES.toLocaleString('en-US')} enterprises × 4 indicators = ${rows.toLocaleString('en-US')} rows, ` +
         `${(statSync(files.create).size / 1e6).toFixed(1)} MB xlsx (generated in ${seconds(generateMs)}); node ${process.version}`,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CLIENT_ROLES, SUBGRAPH_NAMES, type ClientRole } from '@huishang/schema';
+import { CLIENT_ROLES, databaseSettings, SUBGRAPH_NAMES, type ClientRole } from '@huishang/schema';
 import { AuditLog, ClientStore, DocumentStore, openAccessDatabase, type ClientView } from '@huishang/gateway/access';
 import { ExitCode, parse, UsageError, type Io } from './io';
 
@@ -26,6 +26,19 @@ base_access), ACCESS_DATABASE_URL, or data/access.sqlite under HUISHANG_DATA_DIR
 
 const logToStderr = (io: Io) => (message: string) => io.stderr.write(`${message}\n`);
 
+/** Opens the gateway's access database and says which one on stderr (a password in a URL is not printed). */
+function openAccess(io: Io) {
+  const settings = databaseSettings('access', io.env);
+  let where = settings.location;
+  if (settings.kind === 'postgresql') {
+    const url = new URL(settings.location);
+    if (url.password) url.password = '***';
+    where = url.toString();
+  }
+  io.stderr.write(`access database: ${settings.kind === 'sqlite' ? `SQLite ${where}` : `PostgreSQL ${where}`}\n`);
+  return openAccessDatabase(logToStderr(io), settings);
+}
+
 function printClients(io: Io, clients: ClientView[], json: boolean): void {
   if (json) {
     io.stdout.write(`${JSON.stringify(clients, null, 2)}\n`);
@@ -47,15 +60,15 @@ export async function clientsCommand(args: string[], io: Io): Promise<number> {
     'no-safelist': { type: 'boolean' },
     'rate-limit': { type: 'string' },
     json: { type: 'boolean' },
-    help: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
-  if (values.help || !sub) {
+  if (values.help || sub === '--help' || sub === '-h' || sub === 'help' || !sub) {
     io.stdout.write(ACCESS_HELP);
     return sub ? ExitCode.Ok : ExitCode.Usage;
   }
   const rateLimit = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
   if (rateLimit !== undefined && (!Number.isInteger(rateLimit) || rateLimit < 1)) throw new UsageError('--rate-limit must be a whole number of requests a minute', 'clients');
-  const orm = await openAccessDatabase(logToStderr(io));
+  const orm = await openAccess(io);
   try {
     const store = new ClientStore(orm, 0);
     switch (sub) {
@@ -99,8 +112,12 @@ export async function clientsCommand(args: string[], io: Io): Promise<number> {
 
 export async function documentsCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  const { values, positionals } = parse('documents', rest, { name: { type: 'string' }, json: { type: 'boolean' } });
-  const orm = await openAccessDatabase(logToStderr(io));
+  const { values, positionals } = parse('documents', rest, { name: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help || sub === '--help' || sub === '-h' || sub === 'help' || !sub) {
+    io.stdout.write(ACCESS_HELP);
+    return sub ? ExitCode.Ok : ExitCode.Usage;
+  }
+  const orm = await openAccess(io);
   try {
     const store = new DocumentStore(orm, 0);
     if (sub === 'add') {
@@ -137,8 +154,13 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
     month: { type: 'string' },
     client: { type: 'string' },
     format: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
-  const orm = await openAccessDatabase(logToStderr(io));
+  if (values.help || sub === '--help' || sub === '-h' || sub === 'help' || !sub) {
+    io.stdout.write(ACCESS_HELP);
+    return sub ? ExitCode.Ok : ExitCode.Usage;
+  }
+  const orm = await openAccess(io);
   try {
     const log = new AuditLog(orm);
     if (sub === 'verify') {

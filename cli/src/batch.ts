@@ -1,5 +1,5 @@
-import type { IndicatorCatalogue, ObservationInputRow, Problem, SubjectType } from '@huishang/schema';
-import { columnByKey, columnLetter, columnOf, COLUMNS, FIGURES, REQUIRED, type Column, type ColumnKey, type FigureKey } from './columns';
+import type { ObservationInputRow, Problem, SubjectType } from '@huishang/schema';
+import { acceptedColumns, columnByKey, columnLetter, columnOf, FIGURES, nearColumn, REQUIRED, type Column, type ColumnKey, type FigureKey } from './columns';
 import type { RawCell, SheetRow } from './read';
 
 /** A problem as the command reports it: where in the file, what was there, why, and a stable code. */
@@ -27,13 +27,25 @@ export interface BuiltBatch {
   columns: Map<ColumnKey, ColumnPlace>;
   /** Cells that are not numbers: why, by `index|field`. */
   notANumber: Map<string, string>;
-  /** Data rows left out: empty, or (with `skipEmpty`) without any figure. */
+  /** Data rows left out: blank, or without any figure (an untouched template row). */
   skipped: number;
   /** Problems with the header: nothing else can be checked. */
   headerProblems: RowProblem[];
+  /** What the person should know about how the file was read: `warning: …` and `note: …` lines. */
+  notes: string[];
+}
+
+/** The catalogue as the reader needs it: codes, and the names a sheet may use instead of them. */
+export interface CatalogueNames {
+  has(code: string): boolean;
+  definitions: readonly { code: string; name: string; nameEn: string }[];
 }
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** Thousands grouped by commas or by spaces (any width): `12,345.6`, `1 234 567`. */
+const GROUPED_COMMAS = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
+const GROUPED_SPACES = /^[+-]?\d{1,3}(?: \d{3})+(?:\.\d+)?$/;
+const SPACES = /[\s\u00a0\u2000-\u200b\u202f\u3000]+/g;
 
 const isBlank = (cell: RawCell) => cell === null || (typeof cell === 'string' && cell.trim() === '');
 
@@ -42,25 +54,53 @@ function cellText(cell: RawCell): string {
   if (typeof cell === 'string') return cell.replace(/^[\s\u3000\u00a0]+|[\s\u3000\u00a0]+$/g, '');
   if (typeof cell === 'number') return String(cell);
   if ('percent' in cell) return `${cell.percent * 100}%`;
+  if ('scaled' in cell) return String(cell.scaled);
   return cell.other;
 }
 
+type Figure = { value: number | undefined; normalised?: string; scaled?: { numFmt: string; divisor: number } } | { bad: string; reason: string };
+
+/**
+ * A number as people type it in Chinese spreadsheets, read without guessing: full-width digits,
+ * signs and points (１２３．４, －５) are the ASCII ones (NFKC); thousands separated by commas or
+ * spaces in groups of three (12,345.6 or 1 234) are read as such. Anything else that is not a plain
+ * number — a comma not before three digits (１２３，４ could be 123.4 or 1234), units, percent
+ * signs, brackets — is refused with the reason and the fix.
+ */
+export function numberOf(text: string): { value: number; normalised: boolean } | { reason: string } {
+  if (NUMBER.test(text)) return { value: Number(text), normalised: false };
+  const plain = text.normalize('NFKC').replace(/\u2212/g, '-').replace(/^[\s\u00a0\u3000]+|[\s\u00a0\u3000]+$/g, '');
+  const spaced = plain.replace(SPACES, ' ');
+  let digits: string | null = null;
+  if (NUMBER.test(plain)) digits = plain;
+  else if (GROUPED_COMMAS.test(spaced)) digits = spaced.replace(/,/g, '');
+  else if (GROUPED_SPACES.test(spaced)) digits = spaced.replace(/ /g, '');
+  if (digits !== null && NUMBER.test(digits)) return { value: Number(digits), normalised: true };
+  let hint = 'write digits with a decimal point, without units or other text';
+  if (/^[+-]?[\d,.\s]+$/.test(spaced) && /,/.test(spaced)) {
+    hint = /^[+-]?\d+,\d{1,2}$/.test(spaced) || /^[+-]?\d+,\d{4,}$/.test(spaced)
+      ? `a comma here is neither a thousands separator (groups of three digits: 1,234) nor allowed as a decimal point: write ${spaced.replace(',', '.')} if it is a decimal point, or ${spaced.replace(/,/g, '')} if not`
+      : 'thousands separators must group three digits (1,234,567.8); or write the number without them: 1234567.8';
+  } else if (/%\s*$/.test(spaced)) hint = 'write the percentage as a plain number: 12.5 for 12.5%';
+  else if (/^\(.*\)$/.test(spaced)) hint = 'write a negative number with a minus sign: -12.5, not (12.5)';
+  else if (/\d/.test(spaced) && /[万亿千百元吨户人%]/.test(spaced)) hint = 'write the number alone, without units: the unit column says what it counts';
+  return { reason: `not a number: ${hint}` };
+}
+
 /** A figure cell: a number, absent, or (not a number) the cell as written plus why. */
-function figureOf(cell: RawCell): { value: number | undefined } | { bad: string; reason: string } {
+function figureOf(cell: RawCell): Figure {
   if (isBlank(cell)) return { value: undefined };
   if (typeof cell === 'number') return { value: cell };
   if (typeof cell === 'string') {
     const text = cellText(cell);
-    if (NUMBER.test(text)) return { value: Number(text) };
-    let hint = 'write digits with a decimal point, without units, thousands separators or spaces';
-    if (/^[+-]?[\d,]+(\.\d+)?$/.test(text)) hint = 'no thousands separators: write 1234.5, not 1,234.5';
-    else if (/%\s*$/.test(text)) hint = 'write the percentage as a plain number: 12.5 for 12.5%';
-    else if (/^[+-]?\d+,\d+$/.test(text)) hint = 'use a decimal point, not a comma';
-    return { bad: text, reason: `not a number: ${hint}` };
+    const number = numberOf(text);
+    if ('reason' in number) return { bad: text, reason: number.reason };
+    return number.normalised ? { value: number.value, normalised: text } : { value: number.value };
   }
   if (cell !== null && 'percent' in cell) {
     return { bad: `${+(cell.percent * 100).toPrecision(12)}%`, reason: 'the cell is formatted as a percentage (Excel stores 12.5% as 0.125): format it as a number and enter 12.5' };
   }
+  if (cell !== null && 'scaled' in cell) return { value: cell.scaled, scaled: { numFmt: cell.numFmt, divisor: cell.divisor } };
   const other = (cell as { other: string }).other;
   return { bad: other, reason: `${other}, not a number` };
 }
@@ -75,7 +115,7 @@ const SUBJECT_KINDS: Record<string, SubjectType> = {
 };
 
 /** The indicator code a cell names: the code (any case), or the catalogue's Chinese or English name. */
-function indicatorOf(text: string, catalogue: IndicatorCatalogue): string {
+function indicatorOf(text: string, catalogue: CatalogueNames): string {
   if (catalogue.has(text)) return text;
   const upper = text.toUpperCase();
   if (catalogue.has(upper)) return upper;
@@ -83,89 +123,183 @@ function indicatorOf(text: string, catalogue: IndicatorCatalogue): string {
   return byName ? byName.code : text;
 }
 
-function placeColumns(header: SheetRow): { columns: Map<ColumnKey, ColumnPlace>; problems: RowProblem[] } {
+interface HeaderReading {
+  columns: Map<ColumnKey, ColumnPlace>;
+  problems: RowProblem[];
+  /** Headers of columns the report does not use: ignored, with a warning. */
+  unused: { index: number; header: string }[];
+  /** How many rows the header takes: 1, or 2 (a second line under it). */
+  height: number;
+}
+
+const headerText = (cell: RawCell | undefined) => (cell === undefined || isBlank(cell) || typeof cell !== 'string' ? null : cellText(cell));
+
+/**
+ * A row that continues the header above it: text only, at least one cell naming a column. The
+ * template's Chinese line, or the lower line of a two-row header whose upper cells are merged
+ * (数值 over 当月值 and 累计值).
+ */
+function isHeaderContinuation(row: SheetRow | undefined, above: SheetRow): boolean {
+  if (!row || row.rowNumber !== above.rowNumber + 1) return false;
+  const filled = row.cells.filter((c) => !isBlank(c));
+  return filled.length > 0 && filled.every((c) => typeof c === 'string') && filled.some((c) => columnOf(cellText(c)) !== undefined);
+}
+
+/**
+ * Reads the header from one row, or from two when the row below continues it: per column the
+ * lower cell names it where the upper one is a group label or empty (merged cells leave the others
+ * of the merge empty), the upper where the lower is empty.
+ */
+function readHeader(rows: SheetRow[], at: number): HeaderReading {
+  const top = rows[at];
+  const bottom = isHeaderContinuation(rows[at + 1], top) ? rows[at + 1] : undefined;
   const columns = new Map<ColumnKey, ColumnPlace>();
   const problems: RowProblem[] = [];
-  const problem = (index: number, value: unknown, code: string, reason: string) =>
-    problems.push({ row: header.rowNumber, column: `${columnLetter(index)}`, value, code, reason });
-  header.cells.forEach((cell, index) => {
-    if (isBlank(cell)) return;
-    const text = cellText(cell);
-    const column = columnOf(text);
+  const unused: { index: number; header: string }[] = [];
+  const width = Math.max(top.cells.length, bottom?.cells.length ?? 0);
+  const problem = (row: number, index: number, value: unknown, code: string, reason: string) => problems.push({ row, column: columnLetter(index), value, code, reason });
+  for (let index = 0; index < width; index++) {
+    const upper = headerText(top.cells[index]);
+    const lower = bottom ? headerText(bottom.cells[index]) : null;
+    const upperColumn = upper === null ? undefined : columnOf(upper);
+    const lowerColumn = lower === null ? undefined : columnOf(lower);
+    if (upperColumn && lowerColumn && upperColumn !== lowerColumn) {
+      problem(top.rowNumber, index, `${upper} / ${lower}`, 'UNKNOWN_COLUMN', `the two header lines name different columns (${upperColumn.header} above, ${lowerColumn.header} below): keep one`);
+      continue;
+    }
+    // A group label above a named column (数值 over 当月值) is not a column of its own.
+    const column = lowerColumn ?? upperColumn;
+    const text = lowerColumn ? lower! : upperColumn ? upper! : (lower ?? upper);
+    const row = lowerColumn ? bottom!.rowNumber : top.rowNumber;
     if (!column) {
-      problem(index, text, 'UNKNOWN_COLUMN', `not a column of the report; the columns are ${COLUMNS.filter((c) => !c.ignored).map((c) => `${c.header} (${c.zh})`).join(', ')}`);
-      return;
+      if (text === null) continue;
+      const near = nearColumn(text);
+      if (near) {
+        problem(row, index, text, 'UNKNOWN_COLUMN', `not a column of the report; did you mean ${near.header} (${near.zh})? The columns are ${acceptedColumns()}`);
+      } else {
+        unused.push({ index, header: text });
+      }
+      continue;
     }
     const before = columns.get(column.key);
     if (before) {
-      problem(index, text, 'DUPLICATE_COLUMN', `${column.header} again (already column ${columnLetter(before.index)})`);
-      return;
+      problem(row, index, text, 'DUPLICATE_COLUMN', `${column.header} again (already column ${columnLetter(before.index)})`);
+      continue;
     }
-    columns.set(column.key, { column, index, header: text });
-  });
+    columns.set(column.key, { column, index, header: text! });
+  }
+  const headerRow = bottom?.rowNumber ?? top.rowNumber;
+  const unusedList = unused.map((u) => `${JSON.stringify(u.header)} (${columnLetter(u.index)})`).join(', ');
   for (const key of REQUIRED) {
     if (!columns.has(key)) {
       const c = columnByKey(key);
-      problems.push({ row: header.rowNumber, column: c.header, value: null, code: 'MISSING_COLUMN', reason: `the header row has no ${c.header} (${c.zh}) column` });
+      problems.push({
+        row: headerRow,
+        column: c.header,
+        value: null,
+        code: 'MISSING_COLUMN',
+        reason: `the header has no ${c.header} (${c.zh}) column${unusedList ? ` (not recognised: ${unusedList})` : ''}; the columns are ${acceptedColumns()}`,
+      });
     }
   }
   if (!FIGURES.some((f) => columns.has(f))) {
-    problems.push({ row: header.rowNumber, column: 'value', value: null, code: 'MISSING_COLUMN', reason: 'the header row has none of value, ytd_value, yoy_pct, ytd_yoy_pct' });
+    problems.push({
+      row: headerRow,
+      column: 'value',
+      value: null,
+      code: 'MISSING_COLUMN',
+      reason: `the header has none of value (当月值), ytd_value (累计值), yoy_pct (当月同比), ytd_yoy_pct (累计同比)${unusedList ? ` (not recognised: ${unusedList})` : ''}`,
+    });
   }
-  return { columns, problems };
+  return { columns, problems, unused, height: bottom ? 2 : 1 };
 }
 
-/** A second header line (the template's Chinese headers): every filled cell names the column it sits in. */
-function isHeaderLine(row: SheetRow, columns: Map<ColumnKey, ColumnPlace>): boolean {
-  const filled = row.cells.map((cell, index) => ({ cell, index })).filter(({ cell }) => !isBlank(cell));
-  if (filled.length === 0) return false;
-  return filled.every(({ cell, index }) => {
-    const column = typeof cell === 'string' ? columnOf(cellText(cell)) : undefined;
-    return column !== undefined && columns.get(column.key)?.index === index;
-  });
+/** Rows above the header that are looked at for it: a title, a unit line, a date line. */
+const HEADER_SEARCH_ROWS = 10;
+
+/**
+ * Where the header is: the first of the first ten filled rows from which every required column is
+ * read. Rows above it are titles (许昌市2016年1月工业用电量报表) and are left out with a note. When no
+ * row qualifies, the problems of the row that names most columns are reported.
+ */
+function findHeader(rows: SheetRow[]): { at: number; reading: HeaderReading } | null {
+  let best: { at: number; reading: HeaderReading } | null = null;
+  let looked = 0;
+  for (let at = 0; at < rows.length && looked < HEADER_SEARCH_ROWS; at++) {
+    if (rows[at].cells.every(isBlank)) continue;
+    looked++;
+    // A header's first line names at least one column itself; a title (许昌市…报表) names none.
+    if (!rows[at].cells.some((c) => headerText(c) !== null && columnOf(headerText(c)!) !== undefined)) continue;
+    const reading = readHeader(rows, at);
+    if (!reading.problems.some((p) => p.code === 'MISSING_COLUMN')) return { at, reading };
+    if (!best || reading.columns.size > best.reading.columns.size) best = { at, reading };
+  }
+  return best;
 }
+
+const shortText = (text: string) => (text.length > 40 ? `${text.slice(0, 39)}…` : text);
 
 /**
  * The batch a table holds: one observation per data row, in file order. Text cells are trimmed; a
  * figure that is not a number is passed on as written, so the reporting core refuses it
- * (NOT_A_NUMBER) together with every other problem of the file.
+ * (NOT_A_NUMBER) together with every other problem of the file. Rows without any figure (a
+ * template row nobody filled in) are left out and counted.
  */
-export function buildBatch(rows: SheetRow[], catalogue: IndicatorCatalogue, options: { skipEmpty?: boolean } = {}): BuiltBatch {
-  const built: BuiltBatch = { observations: [], rowNumbers: [], columns: new Map(), notANumber: new Map(), skipped: 0, headerProblems: [] };
-  const first = rows.findIndex((r) => r.cells.some((c) => !isBlank(c)));
-  if (first < 0) {
+export function buildBatch(rows: SheetRow[], catalogue: CatalogueNames, _options: { skipEmpty?: boolean } = {}): BuiltBatch {
+  const built: BuiltBatch = { observations: [], rowNumbers: [], columns: new Map(), notANumber: new Map(), skipped: 0, headerProblems: [], notes: [] };
+  const found = findHeader(rows);
+  if (!found) {
     built.headerProblems.push({ row: null, column: 'file', value: null, code: 'EMPTY_FILE', reason: 'the file holds no header row and no data' });
     return built;
   }
-  const { columns, problems } = placeColumns(rows[first]);
-  built.columns = columns;
-  built.headerProblems = problems;
-  if (problems.length) return built;
-  let start = first + 1;
-  if (rows[start] && isHeaderLine(rows[start], columns)) start++;
+  const { at, reading } = found;
+  built.columns = reading.columns;
+  built.headerProblems = reading.problems;
+  if (reading.problems.length) return built;
+  const titles = rows.slice(0, at).filter((r) => !r.cells.every(isBlank));
+  if (titles.length) {
+    const text = titles.map((r) => r.cells.filter((c) => !isBlank(c)).map(cellText).join(' ')).map((t) => JSON.stringify(shortText(t)));
+    built.notes.push(`note: ${titles.length === 1 ? `row ${titles[0].rowNumber}` : `rows ${titles[0].rowNumber}–${titles[titles.length - 1].rowNumber}`} above the header taken as a title and left out: ${text.join(', ')}`);
+  }
+  if (reading.unused.length) {
+    built.notes.push(
+      `warning: ${reading.unused.length === 1 ? 'a column' : `${reading.unused.length} columns`} the report does not use ${reading.unused.length === 1 ? 'was' : 'were'} ignored: ${reading.unused
+        .map((u) => `${JSON.stringify(u.header)} (${columnLetter(u.index)})`)
+        .join(', ')}`,
+    );
+  }
+  const columns = reading.columns;
+  const start = at + reading.height;
 
-  const at = (row: SheetRow, key: ColumnKey): RawCell => {
+  const at_ = (row: SheetRow, key: ColumnKey): RawCell => {
     const place = columns.get(key);
     return place ? (row.cells[place.index] ?? null) : null;
   };
+  const where = (row: SheetRow, field: FigureKey) => {
+    const place = columns.get(field)!;
+    return `row ${row.rowNumber}, ${place.column.header} (${columnLetter(place.index)})`;
+  };
+  let normalised = 0;
+  let normalisedExample = '';
+  const scaled = new Map<FigureKey, { count: number; example: string }>();
+  let withoutFigure = 0;
   for (let r = start; r < rows.length; r++) {
     const row = rows[r];
-    if (row.cells.every(isBlank)) {
-      built.skipped++;
-      continue;
-    }
-    const figures = FIGURES.map((f) => figureOf(at(row, f)));
-    if (options.skipEmpty && figures.every((f) => 'value' in f && f.value === undefined)) {
+    if (row.cells.every(isBlank)) continue;
+    const figures = FIGURES.map((f) => figureOf(at_(row, f)));
+    if (figures.every((f) => 'value' in f && f.value === undefined)) {
+      // A row with its indicator and subject but no figure: a template row nobody filled in.
+      withoutFigure++;
       built.skipped++;
       continue;
     }
     const index = built.observations.length;
-    const kindText = cellText(at(row, 'subjectKind'));
+    const kindText = cellText(at_(row, 'subjectKind'));
     const observation: ObservationInputRow = {
-      indicator: indicatorOf(cellText(at(row, 'indicator')), catalogue),
+      indicator: indicatorOf(cellText(at_(row, 'indicator')), catalogue),
       subjectKind: SUBJECT_KINDS[kindText.toUpperCase()] ?? (kindText as SubjectType),
-      subjectCode: cellText(at(row, 'subjectCode')),
-      unit: cellText(at(row, 'unit')),
+      subjectCode: cellText(at_(row, 'subjectCode')),
+      unit: cellText(at_(row, 'unit')),
     };
     FIGURES.forEach((field: FigureKey, i) => {
       const figure = figures[i];
@@ -173,12 +307,44 @@ export function buildBatch(rows: SheetRow[], catalogue: IndicatorCatalogue, opti
         // Handed on as written: the core refuses it as NOT_A_NUMBER, our reason says why.
         (observation as unknown as Record<string, unknown>)[field] = figure.bad;
         built.notANumber.set(`${index}|${field}`, figure.reason);
-      } else if (figure.value !== undefined) {
-        observation[field] = figure.value;
+        return;
+      }
+      if (figure.value === undefined) return;
+      observation[field] = figure.value;
+      if (figure.normalised !== undefined && normalised++ === 0) normalisedExample = `${where(row, field)}: ${JSON.stringify(figure.normalised)} read as ${figure.value}`;
+      if (figure.scaled) {
+        const seen = scaled.get(field) ?? { count: 0, example: '' };
+        if (seen.count++ === 0) {
+          const shown = +(figure.value / figure.scaled.divisor).toPrecision(6);
+          seen.example = `${where(row, field)} holds ${figure.value} but its format ${JSON.stringify(figure.scaled.numFmt)} shows it divided by ${figure.scaled.divisor.toLocaleString('en-US')} (about ${shown})`;
+        }
+        scaled.set(field, seen);
       }
     });
     built.observations.push(observation);
     built.rowNumbers.push(row.rowNumber);
+  }
+  if (normalised) {
+    built.notes.push(`note: ${normalised} cell${normalised === 1 ? '' : 's'} read after normalising full-width characters, thousands separators or spaces, e.g. ${normalisedExample}`);
+  }
+  for (const [field, { count, example }] of scaled) {
+    built.notes.push(
+      `warning: ${count} cell${count === 1 ? '' : 's'} of ${field === 'value' ? 'value' : columnByKey(field).header} ${count === 1 ? 'is' : 'are'} displayed scaled by ${count === 1 ? 'its' : 'their'} number format: ${example}. The value stored in the cell is imported, in the unit column's unit; if the sheet shows the intended figures, enter them as they should be read and remove the scaling format`,
+    );
+  }
+  if (withoutFigure) {
+    built.notes.push(`note: ${withoutFigure.toLocaleString('en-US')} row${withoutFigure === 1 ? '' : 's'} without any figure (template rows not filled in) left out`);
+  }
+  if (built.observations.length === 0) {
+    built.headerProblems.push({
+      row: null,
+      column: 'file',
+      value: null,
+      code: 'EMPTY_FILE',
+      reason: withoutFigure
+        ? `none of the ${withoutFigure.toLocaleString('en-US')} rows holds a figure: fill in value (当月值) or ytd_value (累计值) for what the department reports this month`
+        : 'the file holds a header but no data rows',
+    });
   }
   return built;
 }

@@ -62,6 +62,43 @@ export function columnOf(header: string): Column | undefined {
 
 export const columnByKey = (key: ColumnKey): Column => COLUMNS.find((c) => c.key === key)!;
 
+/** Every column the reader accepts, for messages: `indicator (指标代码), …, subject_name (主体名称, read only)`. */
+export function acceptedColumns(): string {
+  return COLUMNS.map((c) => `${c.header} (${c.zh}${c.ignored ? ', for reading only' : ''})`).join(', ');
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const kept = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = kept;
+    }
+  }
+  return row[b.length];
+}
+
+/**
+ * The column a header not recognised was probably meant to be: a misspelt `ytd_valeu` must not be
+ * ignored as a notes column, or its figures would be lost without a word. Latin names within two
+ * edits (names of at least five letters), Chinese names within one edit (at least three characters).
+ */
+export function nearColumn(header: string): Column | undefined {
+  const wanted = normaliseHeader(header);
+  if (!wanted) return undefined;
+  const latin = /^[a-z0-9]+$/.test(wanted);
+  for (const [name, column] of BY_NAME) {
+    const nameLatin = /^[a-z0-9]+$/.test(name);
+    if (latin !== nameLatin) continue;
+    const limit = latin ? (name.length >= 5 ? 2 : 0) : name.length >= 3 ? 1 : 0;
+    if (limit > 0 && Math.abs(name.length - wanted.length) <= limit && editDistance(name, wanted) <= limit) return column;
+  }
+  return undefined;
+}
+
 /** A, B, …, Z, AA: the spreadsheet letter of a 0-based column. */
 export function columnLetter(index: number): string {
   let s = '';

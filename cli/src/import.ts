@@ -1,28 +1,17 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { MikroORM } from '@mikro-orm/core';
-import {
-  BatchRejectedError,
-  IdempotencyConflictError,
-  openDatabase,
-  subgraphParts,
-  SubmissionRecord,
-  submitBatch,
-  type BatchInput,
-  type SubgraphDefinition,
-  type SubmissionOutcome,
-  type SubmitProgress,
-} from '@huishang/schema';
-import { registerTable } from './departments';
+import type { Problem } from '@huishang/schema';
 import { buildBatch, rowProblems, type BuiltBatch, type RowProblem } from './batch';
 import { formatOf, FileError, readTable } from './read';
 import { formatCount, Progress } from './progress';
 import { problemReport } from './report';
 import { ExitCode, UsageError, type Io } from './io';
+import { catalogueNames, catalogueOf, describeTarget, GatewayClient, GatewayUnavailable, GraphQLRequestError, mutationNames, type GatewayTarget } from './gateway';
 
 export interface ImportOptions {
-  department: SubgraphDefinition;
+  /** The department whose figures the file holds: industry, finance, energy, statistics or hr. */
+  department: string;
   month: string;
   status: 'PRELIMINARY' | 'FINAL';
   reportedBy: string;
@@ -31,9 +20,24 @@ export interface ImportOptions {
   skipEmpty: boolean;
   json: boolean;
   file: string;
+  gateway: GatewayTarget;
+}
+
+/** What a commit answers (SubmissionResult without the figures). */
+interface SubmissionOutcome {
+  submissionId: number | null;
+  idempotencyKey: string;
+  replayed: boolean;
+  dryRun: boolean;
+  created: number;
+  updated: number;
+  revised: number;
+  unchanged: number;
 }
 
 /** `import:energy:2015-06:<sha256 of the file>`: the same file imported again is recognised and changes nothing. */
+const plural = (n: number, what: string) => `${formatCount(n)} ${what}${n === 1 ? '' : 's'}`;
+
 export function defaultKey(department: string, month: string, content: Buffer): string {
   return `import:${department}:${month}:${createHash('sha256').update(content).digest('hex')}`;
 }
@@ -53,13 +57,14 @@ function readInput(file: string): Buffer {
 interface Refusal {
   problems: RowProblem[];
   rows: number;
+  notes?: string[];
 }
 
 function printRefusal(io: Io, options: ImportOptions, refusal: Refusal): number {
   if (options.json) {
-    io.stdout.write(JSON.stringify({ ok: false, department: options.department.name, month: options.month, rows: refusal.rows, problems: refusal.problems }, null, 2) + '\n');
+    io.stdout.write(JSON.stringify({ ok: false, department: options.department, month: options.month, rows: refusal.rows, problems: refusal.problems, notes: refusal.notes ?? [] }, null, 2) + '\n');
   } else {
-    io.stdout.write(`${options.department.name} ${options.month}, ${basename(options.file)}: `);
+    io.stdout.write(`${options.department} ${options.month}, ${basename(options.file)}: `);
     io.stdout.write(problemReport(refusal.problems, refusal.rows));
   }
   return ExitCode.Refused;
@@ -71,109 +76,193 @@ function printOutcome(io: Io, options: ImportOptions, built: BuiltBatch, outcome
   if (options.json) {
     io.stdout.write(
       JSON.stringify(
-        { ok: true, department: options.department.name, month: options.month, rows, skipped: built.skipped, dryRun: outcome.dryRun, replayed, submissionId, idempotencyKey, created, updated, revised, unchanged },
+        { ok: true, department: options.department, month: options.month, rows, skipped: built.skipped, notes: built.notes, dryRun: outcome.dryRun, replayed, submissionId, idempotencyKey, created, updated, revised, unchanged },
         null,
         2,
       ) + '\n',
     );
     return;
   }
-  const where = `${options.department.name} ${options.month}, ${basename(options.file)}`;
-  const skipped = built.skipped ? ` (${formatCount(built.skipped)} empty row${built.skipped === 1 ? '' : 's'} left out)` : '';
+  const where = `${options.department} ${options.month}, ${basename(options.file)}`;
+  const skipped = built.skipped ? ` (${formatCount(built.skipped)} row${built.skipped === 1 ? '' : 's'} without figures left out)` : '';
   if (outcome.dryRun) {
-    io.stdout.write(`valid: ${formatCount(rows)} rows${skipped}; dry run, nothing was written (${where})\n`);
+    io.stdout.write(`valid: ${plural(rows, 'row')}${skipped}; dry run, nothing was written (${where})\n`);
     return;
   }
   if (replayed) {
     io.stdout.write(`${where}: already imported as submission ${submissionId}; unchanged, nothing was written\n`);
   } else {
-    io.stdout.write(`${where}: imported ${formatCount(rows)} rows as ${options.status}${skipped}, submission ${submissionId}\n`);
+    io.stdout.write(`${where}: imported ${plural(rows, 'row')} as ${options.status}${skipped}, submission ${submissionId}\n`);
   }
   io.stdout.write(`created ${formatCount(created)}, updated ${formatCount(updated)}, revised ${formatCount(revised)}, unchanged ${formatCount(unchanged)}\n`);
   io.stdout.write(`key ${idempotencyKey}\n`);
 }
 
-/** When every enterprise is unknown because the register is empty, say so: the database was never seeded or loaded. */
-async function emptyRegisterHint(orm: MikroORM, options: ImportOptions, problems: RowProblem[]): Promise<string> {
-  if (!problems.some((p) => p.code === 'UNKNOWN_SUBJECT')) return '';
-  const [{ n }] = await orm.em.fork().getConnection().execute<{ n: unknown }[]>(`select count(*) as n from ${registerTable(options.department.name)}`);
-  if (Number(n) > 0) return '';
-  return `note: the ${options.department.name} register holds no enterprises at all: this database has not been seeded or loaded (the service seeds the demo city on its first start, npm start)\n`;
+/**
+ * Rows per part: what fits the gateway's body limit (MAX_REQUEST_BYTES, 256 000 by default) with
+ * room for the query and the JSON around the rows. HUISHANG_UPLOAD_PART_BYTES overrides it.
+ */
+const partBytes = (env: NodeJS.ProcessEnv) => Number(env.HUISHANG_UPLOAD_PART_BYTES) || 200_000;
+
+/** Parts sent at the same time: HUISHANG_UPLOAD_CONCURRENCY, default 3. */
+const uploadConcurrency = (env: NodeJS.ProcessEnv) => Math.max(1, Number(env.HUISHANG_UPLOAD_CONCURRENCY) || 3);
+
+/** The observations in parts of at most `limit` bytes of JSON each, in file order. */
+export function splitParts<T>(rows: T[], limit: number): T[][] {
+  const parts: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const row of rows) {
+    const bytes = Buffer.byteLength(JSON.stringify(row)) + 1;
+    if (current.length && size + bytes > limit) {
+      parts.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(row);
+    size += bytes;
+  }
+  if (current.length) parts.push(current);
+  return parts;
 }
 
-/** What the key was used for before, for a conflict message a person can act on. */
-async function describeKey(orm: MikroORM, key: string): Promise<string> {
-  const previous = await orm.em.fork().findOne(SubmissionRecord, { idempotencyKey: key });
-  if (!previous) return '';
-  return ` (submission ${previous.id} for ${previous.month}, reported by ${previous.reportedBy} at ${previous.receivedAt.toISOString()})`;
-}
+const OUTCOME_FIELDS = 'submissionId idempotencyKey replayed dryRun created updated revised unchanged';
 
+/**
+ * Imports a file through the gateway: reads it, fetches the department's catalogue from the graph,
+ * stages the rows in parts (`stage<Dept>Observations`) and commits them as one batch
+ * (`commit<Dept>Upload`): checked and applied all together by the department's subgraph, or not at all.
+ */
 export async function runImport(options: ImportOptions, io: Io): Promise<number> {
   const content = readInput(options.file);
   const format = formatOf(options.file)!;
   const progress = new Progress({ stream: io.stderr, enabled: !options.json || io.stderr.isTTY === true });
-  const started = Date.now();
-
-  progress.start(`reading ${basename(options.file)}`, { unit: 'rows' });
-  let built: BuiltBatch;
+  const client = new GatewayClient(options.gateway, io.env);
   try {
-    const rows = await readTable(content, format, (n, fraction) => progress.update(n, fraction));
-    built = buildBatch(rows, options.department.reporting.catalogue, { skipEmpty: options.skipEmpty });
-  } catch (error) {
-    progress.finish();
-    if (error instanceof FileError) return printRefusal(io, options, { problems: [{ row: null, column: 'file', value: basename(options.file), code: 'BAD_FILE', reason: error.message }], rows: 0 });
-    throw error;
-  }
-  progress.finish(`read ${formatCount(built.observations.length)} rows in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  if (built.headerProblems.length) return printRefusal(io, options, { problems: built.headerProblems, rows: built.observations.length });
-
-  const batch: BatchInput = {
-    idempotencyKey: options.key ?? defaultKey(options.department.name, options.month, content),
-    month: options.month,
-    reportedBy: options.reportedBy,
-    status: options.status,
-    observations: built.observations,
-  };
-
-  const orm = await openDatabase({ subgraph: options.department.name, ...subgraphParts(options.department).database, logger: (message) => io.stderr.write(`${message}\n`) });
-  try {
-    const rows = built.observations.length;
-    progress.start(`checking ${formatCount(rows)} rows`, { unit: 'enterprises' });
-    let begun = Date.now();
-    let writing = false;
-    // The core reports enterprises checked against the register, then rows written.
-    const onProgress = (p: SubmitProgress) => {
-      if (p.phase === 'writing' && !writing) {
-        writing = true;
-        progress.finish(`checked ${formatCount(rows)} rows in ${((Date.now() - begun) / 1000).toFixed(1)}s`);
-        begun = Date.now();
-        progress.start('writing', { total: p.total, unit: 'rows' });
-      }
-      progress.update(p.done, p.done / p.total, p.total);
-    };
-    let outcome: SubmissionOutcome;
+    const { viewer, catalogue } = await catalogueOf(client, options.department);
+    describeTarget(io, options.gateway, viewer);
+    const started = Date.now();
+    progress.start(`reading ${basename(options.file)}`, { unit: 'rows' });
+    let built: BuiltBatch;
     try {
-      outcome = await submitBatch(orm.em, options.department.reporting, batch, { dryRun: options.dryRun, onProgress });
+      const notes: string[] = [];
+      const rows = await readTable(content, format, (n, fraction) => progress.update(n, fraction), notes);
+      built = buildBatch(rows, catalogueNames(catalogue), { skipEmpty: options.skipEmpty });
+      built.notes.unshift(...notes);
     } catch (error) {
       progress.finish();
-      if (error instanceof BatchRejectedError) {
-        const problems = rowProblems(error.problems, built);
-        const code = printRefusal(io, options, { problems, rows: built.observations.length });
-        if (!options.json) io.stdout.write(await emptyRegisterHint(orm, options, problems));
-        return code;
+      if (error instanceof FileError) return printRefusal(io, options, { problems: [{ row: null, column: 'file', value: basename(options.file), code: 'BAD_FILE', reason: error.message }], rows: 0 });
+      throw error;
+    }
+    progress.finish(`read ${plural(built.observations.length, 'row')} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    if (!options.json) for (const note of built.notes) io.stderr.write(`${note}\n`);
+    if (built.headerProblems.length) return printRefusal(io, options, { problems: built.headerProblems, rows: built.observations.length, notes: built.notes });
+
+    const names = mutationNames(options.department);
+    const idempotencyKey = options.key ?? defaultKey(options.department, options.month, content);
+    // A fresh upload id per run: parts of an earlier, interrupted run are never mixed in. The batch's key makes the import idempotent.
+    const uploadId = `upload:${randomBytes(12).toString('hex')}`;
+    // Cells that are not numbers are refused here (the reason says why); the rest of the file is still
+    // checked by the subgraph, as a dry run, so one refusal lists every problem.
+    const cellProblems: Problem[] = [...built.notANumber.keys()].map((key) => {
+      const [index, field] = key.split('|');
+      return { index: Number(index), field, value: (built.observations[Number(index)] as unknown as Record<string, unknown>)[field], code: 'NOT_A_NUMBER', reason: 'not a number' };
+    });
+    const observations = cellProblems.length
+      ? built.observations.map((o, index) => {
+          const copy = { ...o };
+          for (const field of ['value', 'ytdValue', 'yoyPct', 'ytdYoyPct'] as const) if (built.notANumber.has(`${index}|${field}`)) copy[field] = null;
+          return copy;
+        })
+      : built.observations;
+    const dryRun = options.dryRun || cellProblems.length > 0;
+    const parts = splitParts(observations, partBytes(io.env));
+    const rows = built.observations.length;
+    let begun = Date.now();
+    progress.start(`uploading ${plural(rows, 'row')}`, { total: rows, unit: 'rows' });
+    let sent = 0;
+    let next = 0;
+    // A few parts in flight at once: the gateway, the subgraph and the database each work while the others wait.
+    const stageParts = async () => {
+      while (next < parts.length) {
+        const i = next++;
+        await client.request(`mutation HuishangStage($uploadId: String!, $part: Int!, $observations: [ObservationInput!]!) { ${names.stage}(uploadId: $uploadId, part: $part, observations: $observations) { stagedRows } }`, {
+          uploadId,
+          part: i + 1,
+          observations: parts[i],
+        });
+        sent += parts[i].length;
+        progress.update(sent, sent / rows, rows);
       }
-      if (error instanceof IdempotencyConflictError) {
+    };
+    await Promise.all(Array.from({ length: Math.min(uploadConcurrency(io.env), parts.length) }, stageParts));
+    progress.finish(`uploaded ${plural(rows, 'row')} in ${parts.length} part${parts.length === 1 ? '' : 's'} in ${((Date.now() - begun) / 1000).toFixed(1)}s`);
+    begun = Date.now();
+    progress.start(dryRun ? `checking ${plural(rows, 'row')}` : `checking and writing ${plural(rows, 'row')}`, { unit: 'rows' });
+    let outcome!: SubmissionOutcome;
+    try {
+      // A large batch answers `pending` while the subgraph is still at it: ask again (it is applied once) until it answers.
+      for (;;) {
+        const data = await client.request<Record<string, { pending: boolean; submission: SubmissionOutcome | null }>>(
+          `mutation HuishangCommit($uploadId: String!, $parts: Int!, $batch: StagedBatchInput!, $dryRun: Boolean!) { ${names.commit}(uploadId: $uploadId, parts: $parts, batch: $batch, dryRun: $dryRun) { pending submission { ${OUTCOME_FIELDS} } } }`,
+          { uploadId, parts: parts.length, batch: { idempotencyKey, month: options.month, reportedBy: options.reportedBy, status: options.status }, dryRun },
+        );
+        const answer = data[names.commit];
+        if (!answer.pending && answer.submission) {
+          outcome = answer.submission;
+          break;
+        }
+      }
+      if (cellProblems.length) {
+        progress.finish();
+        return printRefusal(io, options, { problems: rowProblems(cellProblems, built), rows, notes: built.notes });
+      }
+    } catch (error) {
+      progress.finish();
+      if (error instanceof GraphQLRequestError && error.code === 'BAD_USER_INPUT' && Array.isArray(error.errors[0].extensions?.problems)) {
+        const problems = rowProblems([...cellProblems, ...(error.errors[0].extensions!.problems as Problem[])], built);
+        return printRefusal(io, options, { problems, rows, notes: built.notes });
+      }
+      if (error instanceof GraphQLRequestError && error.code === 'IDEMPOTENCY_CONFLICT') {
         const reason = options.key
-          ? `was used before for a different batch${await describeKey(orm, error.idempotencyKey)}; choose a new --key for new content`
-          : `this file was imported before with other options (--status or --reported-by)${await describeKey(orm, error.idempotencyKey)}; to apply it again with these, give it its own --key`;
-        return printRefusal(io, options, { problems: [{ row: null, column: '--key', value: error.idempotencyKey, code: 'IDEMPOTENCY_CONFLICT', reason }], rows: built.observations.length });
+          ? 'was used before for a different batch; choose a new --key for new content'
+          : 'this file was imported before with other options (--status or --reported-by); to apply it again with these, give it its own --key';
+        return printRefusal(io, options, { problems: [{ row: null, column: '--key', value: idempotencyKey, code: 'IDEMPOTENCY_CONFLICT', reason }], rows, notes: built.notes });
+      }
+      // Anything else after the parts went up (a timeout, a lost connection): the batch may or may not have been applied.
+      if (error instanceof GatewayUnavailable || error instanceof GraphQLRequestError) {
+        io.stderr.write(
+          `huishang import: the commit of ${plural(rows, 'row')} got no verdict (${error.message}).\n` +
+            `Whether it was applied is not known: run the same command again — under the same key (${idempotencyKey}) the batch is applied at most once, and it says "already imported" if it was.\n`,
+        );
+        return ExitCode.Failed;
       }
       throw error;
     }
-    progress.finish(writing ? `wrote in ${((Date.now() - begun) / 1000).toFixed(1)}s` : `checked ${formatCount(rows)} rows in ${((Date.now() - begun) / 1000).toFixed(1)}s`);
+    progress.finish(`${dryRun ? 'checked' : 'checked and wrote'} ${plural(rows, 'row')} in ${((Date.now() - begun) / 1000).toFixed(1)}s`);
     printOutcome(io, options, built, outcome);
     return ExitCode.Ok;
-  } finally {
-    await orm.close(true);
+  } catch (error) {
+    progress.finish();
+    return gatewayFailure(io, options, error);
   }
+}
+
+/** A refusal by the gateway or the subgraph (token, rights, limits) as a problem list; an unreachable gateway as exit 3. */
+function gatewayFailure(io: Io, options: ImportOptions, error: unknown): number {
+  if (error instanceof GatewayUnavailable) {
+    io.stderr.write(`huishang import: ${error.message}\n`);
+    return ExitCode.Failed;
+  }
+  if (error instanceof GraphQLRequestError) {
+    const problems: RowProblem[] = error.errors.map((e) => ({
+      row: null,
+      column: e.extensions?.code === 'UNAUTHENTICATED' || e.extensions?.code === 'FORBIDDEN' ? '--token' : 'gateway',
+      value: null,
+      code: e.extensions?.code ?? 'GRAPHQL_ERROR',
+      reason: e.message,
+    }));
+    return printRefusal(io, options, { problems, rows: 0 });
+  }
+  throw error;
 }

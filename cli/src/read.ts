@@ -1,12 +1,16 @@
 import { Readable } from 'node:stream';
 import type ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 
 /** exceljs takes half a second to load: only when a workbook is read. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const excel = (): typeof ExcelJS => require('exceljs');
 
-/** A cell as read: empty, text, a number, a number formatted as a percentage, or something else (a date, a boolean, an error). */
-export type RawCell = null | string | number | { percent: number } | { other: string };
+/**
+ * A cell as read: empty, text, a number, a number formatted as a percentage, a number whose display
+ * format scales it (`#,##0,,` shows 1234567 as 1), or something else (a date, a boolean, an error).
+ */
+export type RawCell = null | string | number | { percent: number } | { scaled: number; numFmt: string; divisor: number } | { other: string };
 
 export interface SheetRow {
   /** The row number a spreadsheet shows (1 = the header). */
@@ -35,15 +39,46 @@ export function formatOf(file: string): FileFormat | null {
   return null;
 }
 
-export async function readTable(content: Buffer, format: FileFormat, progress?: ReadProgress): Promise<SheetRow[]> {
-  return format === 'csv' ? readCsv(content, progress) : readXlsx(content, progress);
+/** What reading noticed and did that the person should know (the encoding used, …): printed as notes. */
+export type ReadNotes = string[];
+
+export async function readTable(content: Buffer, format: FileFormat, progress?: ReadProgress, notes?: ReadNotes): Promise<SheetRow[]> {
+  return format === 'csv' ? readCsv(content, progress, notes) : readXlsx(content, progress);
 }
 
-/** UTF-8 text with or without a byte-order mark; anything else (GBK from an old Excel "CSV") is refused, not guessed. */
+export type TextEncoding = 'UTF-8' | 'GB18030';
+
+/**
+ * CSV text: UTF-8 (with or without a byte-order mark) when the bytes are valid UTF-8, otherwise
+ * GB18030 — what Chinese Excel's default "CSV (逗号分隔)" writes (the code page 936/GBK that
+ * GB18030 extends). A file valid in neither (Big5, UTF-16, a binary file) is refused, not guessed:
+ * GBK text is almost never valid UTF-8 (its lead bytes 0x81–0xFE are rarely followed by UTF-8
+ * continuation bytes), so trying UTF-8 first is safe. Decoded by iconv-lite.
+ */
+export function decodeText(content: Buffer): { text: string; encoding: TextEncoding } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(content), encoding: 'UTF-8' };
+  } catch {
+    // Not UTF-8: below.
+  }
+  if ((content[0] === 0xff && content[1] === 0xfe) || (content[0] === 0xfe && content[1] === 0xff)) {
+    throw new FileError('the file is UTF-16 text (Excel\'s "Unicode text"): save it as "CSV UTF-8 (逗号分隔)" or "CSV (逗号分隔)"');
+  }
+  const text = iconv.decode(content, 'gb18030');
+  const bad = text.indexOf('\ufffd');
+  if (bad >= 0) {
+    const line = text.slice(0, bad).split(/\r\n|\n|\r/).length;
+    throw new FileError(
+      `the file is neither UTF-8 nor GB18030/GBK text (line ${line} has bytes neither can read): save it from Excel as "CSV UTF-8 (逗号分隔)" or "CSV (逗号分隔)"`,
+    );
+  }
+  return { text, encoding: 'GB18030' };
+}
+
+/** UTF-8 text with or without a byte-order mark; anything else is refused (for callers that need UTF-8 alone). */
 export function decodeUtf8(content: Buffer): string {
   try {
-    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(content);
-    return text;
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(content);
   } catch {
     throw new FileError('the file is not UTF-8 text: save it as "CSV UTF-8 (逗号分隔)" (Excel) or convert it (iconv -f GBK -t UTF-8)');
   }
@@ -121,8 +156,10 @@ export function parseCsv(text: string, progress?: ReadProgress): SheetRow[] {
   return rows;
 }
 
-export function readCsv(content: Buffer, progress?: ReadProgress): SheetRow[] {
-  let text = decodeUtf8(content);
+export function readCsv(content: Buffer, progress?: ReadProgress, notes?: ReadNotes): SheetRow[] {
+  const decoded = decodeText(content);
+  let text = decoded.text;
+  if (decoded.encoding !== 'UTF-8') notes?.push(`note: the file is not UTF-8; read as ${decoded.encoding} (Chinese Excel's "CSV (逗号分隔)")`);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return parseCsv(text, progress);
 }
@@ -140,7 +177,11 @@ function textOf(value: ExcelValue): string | null {
 /** An Excel cell as the importer sees it: formulas by their result, text as text, dates and booleans as "other". */
 export function rawCell(value: ExcelValue, numFmt?: string): RawCell {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'number') return numFmt && /%/.test(numFmt.replace(/"[^"]*"/g, '')) ? { percent: value } : value;
+  if (typeof value === 'number') {
+    if (numFmt && /%/.test(numFmt.replace(/"[^"]*"/g, ''))) return { percent: value };
+    const divisor = numFmt ? formatDivisor(numFmt) : 1;
+    return divisor === 1 ? value : { scaled: value, numFmt: numFmt!, divisor };
+  }
   if (typeof value === 'string') return value === '' ? null : value;
   if (typeof value === 'boolean') return { other: String(value).toUpperCase() };
   if (value instanceof Date) return { other: `a date (${value.toISOString().slice(0, 10)})` };
@@ -155,6 +196,18 @@ export function rawCell(value: ExcelValue, numFmt?: string): RawCell {
     if (text !== null) return text === '' ? null : text;
   }
   return { other: JSON.stringify(value) };
+}
+
+/**
+ * How much an Excel number format divides what it shows: each comma after the last digit
+ * placeholder scales by 1000 (ECMA-376 §18.8.31), so `#,##0,,` shows 1234567 as 1 and `0.0,`
+ * 1234 as 1.2. Quoted text and escaped characters are not part of the number; only the first
+ * (positive) section counts.
+ */
+export function formatDivisor(numFmt: string): number {
+  const section = numFmt.replace(/"[^"]*"/g, '').replace(/\\./g, '').replace(/\[[^\]]*\]/g, '').split(';')[0];
+  const match = /[0#?](,+)(?![0#?,])/.exec(section);
+  return match ? 1000 ** match[1].length : 1;
 }
 
 /** The sheet number (xl/worksheets/sheet<N>.xml) of the workbook's first tab, when the reader has seen the workbook's parts. */

@@ -1,15 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import type ExcelJS from 'exceljs';
-import { openDatabase, REGIONS, subgraphParts, type IndicatorDefinition, type SubgraphDefinition, type SubjectType } from '@huishang/schema';
 import { COLUMNS, type ColumnKey } from './columns';
-import { registerTable } from './departments';
 import { ExitCode, UsageError, type Io } from './io';
+import { catalogueOf, describeTarget, GatewayClient, GatewayUnavailable, GraphQLRequestError, type CatalogueEntry, type GatewayTarget } from './gateway';
 
 export interface TemplateOptions {
-  department: SubgraphDefinition;
+  department: string;
   month?: string;
   format: 'xlsx' | 'csv';
   output?: string;
+  /** Where the catalogue and the register come from; null for a CSV without rows (the header lines alone). */
+  gateway: GatewayTarget | null;
 }
 
 /** The columns of the report sheet, in order: the subject's name beside its code, for reading only. */
@@ -18,48 +19,49 @@ const TEMPLATE_COLUMNS = ORDER.map((key) => COLUMNS.find((c) => c.key === key)!)
 
 export interface TemplateRow {
   indicator: string;
-  subjectKind: SubjectType;
+  subjectKind: 'REGION' | 'ENTERPRISE';
   subjectCode: string;
   subjectName: string;
   unit: string;
 }
 
-interface RegisteredSubject {
+interface Subject {
   code: string;
   name: string;
 }
 
+/** Page size of the register read (the enterprises connection allows 1 to 500). */
+const PAGE = 500;
+
 /**
- * The enterprises a department reports on, from its own database: the industry bureau reports
- * key-enterprise output for its 百户重点企业; the other departments for their register.
+ * The regions of the city and the enterprises of the register, with their names, through the
+ * graph (the industry bureau keeps the register): every department reports on the register's
+ * enterprises; the industry bureau reports key-enterprise output for its 百户重点企业 only.
  */
-async function registeredEnterprises(definition: SubgraphDefinition, io: Io): Promise<RegisteredSubject[]> {
-  const orm = await openDatabase({ subgraph: definition.name, ...subgraphParts(definition).database, logger: (message) => io.stderr.write(`${message}\n`) });
-  try {
-    const connection = orm.em.fork().getConnection();
-    // The industry bureau reports key-enterprise output for its 百户重点企业 only.
-    const sql =
-      definition.name === 'industry'
-        ? 'select credit_code, name from enterprise where key_enterprise order by credit_code'
-        : `select credit_code from ${registerTable(definition.name)} order by credit_code`;
-    const rows: { credit_code: string; name?: string }[] = await connection.execute(sql);
-    return rows.map((r) => ({ code: r.credit_code, name: r.name ?? '' }));
-  } finally {
-    await orm.close(true);
+async function subjects(client: GatewayClient, department: string, needEnterprises: boolean): Promise<{ regions: Subject[]; enterprises: Subject[] }> {
+  const { regions } = await client.request<{ regions: Subject[] }>('query HuishangRegions { regions { code name } }');
+  const enterprises: Subject[] = [];
+  if (!needEnterprises) return { regions, enterprises };
+  let after: string | null = null;
+  for (;;) {
+    type Page = { enterprises: { edges: { node: { creditCode: string; name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+    const page: Page = await client.request<Page>(
+      'query HuishangRegister($first: Int!, $after: String, $keyOnly: Boolean!) { enterprises(first: $first, after: $after, keyOnly: $keyOnly) { edges { node { creditCode name } } pageInfo { hasNextPage endCursor } } }',
+      { first: PAGE, after, keyOnly: department === 'industry' },
+    );
+    for (const edge of page.enterprises.edges) enterprises.push({ code: edge.node.creditCode, name: edge.node.name });
+    if (!page.enterprises.pageInfo.hasNextPage || !page.enterprises.pageInfo.endCursor) break;
+    after = page.enterprises.pageInfo.endCursor;
   }
+  return { regions, enterprises };
 }
 
-/** One row per indicator and subject the department reports: every region of the city, every enterprise of its register. */
-export async function templateRows(definition: SubgraphDefinition, io: Io): Promise<TemplateRow[]> {
-  const definitions = definition.reporting.catalogue.definitions;
-  const enterprises = definitions.some((d) => d.subjects.includes('ENTERPRISE')) ? await registeredEnterprises(definition, io) : [];
-  if (definitions.some((d) => d.subjects.includes('ENTERPRISE')) && enterprises.length === 0) {
-    io.stderr.write(`warning: the ${definition.name} register holds no enterprises (is the database seeded?): the template has region rows only\n`);
-  }
+/** One row per indicator and subject the department reports: every region of the city, every enterprise of the register, names filled. */
+export function templateRows(catalogue: CatalogueEntry[], regions: Subject[], enterprises: Subject[]): TemplateRow[] {
   const rows: TemplateRow[] = [];
-  for (const d of definitions) {
+  for (const d of catalogue) {
     if (d.subjects.includes('REGION')) {
-      for (const r of REGIONS) rows.push({ indicator: d.code, subjectKind: 'REGION', subjectCode: r.code, subjectName: r.name, unit: d.unit });
+      for (const r of regions) rows.push({ indicator: d.code, subjectKind: 'REGION', subjectCode: r.code, subjectName: r.name, unit: d.unit });
     }
     if (d.subjects.includes('ENTERPRISE')) {
       for (const e of enterprises) rows.push({ indicator: d.code, subjectKind: 'ENTERPRISE', subjectCode: e.code, subjectName: e.name, unit: d.unit });
@@ -68,16 +70,16 @@ export async function templateRows(definition: SubgraphDefinition, io: Io): Prom
   return rows;
 }
 
-const derivation = (d: IndicatorDefinition) => (d.kind === 'RATE' || d.reportedOnly ? 'REPORTED_ONLY 只报不推' : 'DERIVED_ALLOWED 可推算');
+const derivation = (d: CatalogueEntry) => (d.derivation === 'REPORTED_ONLY' ? 'REPORTED_ONLY 只报不推' : 'DERIVED_ALLOWED 可推算');
 const KIND_ZH: Record<string, string> = { FLOW: '流量 (累计为求和)', STOCK: '存量 (月末数, 无累计)', RATE: '比率' };
 
-export async function templateWorkbook(definition: SubgraphDefinition, rows: TemplateRow[], month?: string): Promise<Buffer> {
+export async function templateWorkbook(department: string, indicators: CatalogueEntry[], rows: TemplateRow[], month?: string): Promise<Buffer> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Workbook } = require('exceljs') as typeof ExcelJS;
   const workbook = new Workbook();
   workbook.creator = 'huishang';
-  workbook.title = `${definition.name} report${month ? ` ${month}` : ''}`;
-  workbook.subject = `${definition.department}${month ? `, ${month}` : ''}`;
+  workbook.title = `${department} report${month ? ` ${month}` : ''}`;
+  workbook.subject = `${department}${month ? `, ${month}` : ''}`;
 
   const sheet = workbook.addWorksheet('报送 Report', { views: [{ state: 'frozen', ySplit: 2 }] });
   sheet.columns = TEMPLATE_COLUMNS.map((c) => ({
@@ -112,7 +114,7 @@ export async function templateWorkbook(definition: SubgraphDefinition, rows: Tem
     { header: 'description 说明', key: 'description', width: 80 },
   ];
   catalogue.getRow(1).font = { bold: true };
-  for (const d of definition.reporting.catalogue.definitions) {
+  for (const d of indicators) {
     catalogue.addRow({
       code: d.code,
       name: d.name,
@@ -148,10 +150,36 @@ export async function runTemplate(options: TemplateOptions, io: Io): Promise<num
   if (!options.output && options.format === 'xlsx' && io.stdout.isTTY) {
     throw new UsageError('refusing to write a binary workbook to the terminal: redirect it (> template.xlsx), use --output FILE, or --format csv', 'template');
   }
-  const rows = options.month ? await templateRows(options.department, io) : [];
-  const data = options.format === 'xlsx' ? await templateWorkbook(options.department, rows, options.month) : templateCsv(rows);
+  let rows: TemplateRow[] = [];
+  let data: Buffer;
+  let enterprises = 0;
+  if (!options.gateway) {
+    // The header lines alone: nothing to ask the graph.
+    data = templateCsv(rows);
+  } else {
+    const client = new GatewayClient(options.gateway, io.env);
+    try {
+      const { viewer, catalogue } = await catalogueOf(client, options.department);
+      describeTarget(io, options.gateway, viewer);
+      if (options.month) {
+        const found = await subjects(client, options.department, catalogue.some((d) => d.subjects.includes('ENTERPRISE')));
+        enterprises = found.enterprises.length;
+        rows = templateRows(catalogue, found.regions, found.enterprises);
+      }
+      data = options.format === 'xlsx' ? await templateWorkbook(options.department, catalogue, rows, options.month) : templateCsv(rows);
+    } catch (error) {
+      if (error instanceof GatewayUnavailable || error instanceof GraphQLRequestError) {
+        io.stderr.write(`huishang template: ${error.message}\n`);
+        return error instanceof GatewayUnavailable ? ExitCode.Failed : ExitCode.Refused;
+      }
+      throw error;
+    }
+  }
   if (options.output) writeFileSync(options.output, data);
   else await write(io.stdout, data);
-  io.stderr.write(`${options.department.name} template${options.month ? ` for ${options.month}` : ''}: ${rows.length} pre-filled rows (${options.format}${options.output ? `, ${options.output}` : ''})\n`);
+  const count = (n: number, what: string) => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+  io.stderr.write(
+    `${options.department} template${options.month ? ` for ${options.month}` : ''}: ${count(rows.length, 'pre-filled row')}${options.month ? ` (${count(enterprises, 'enterprise')} of the register, names filled)` : ''} (${options.format}${options.output ? `, ${options.output}` : ''})\n`,
+  );
   return ExitCode.Ok;
 }

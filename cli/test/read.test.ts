@@ -36,10 +36,12 @@ describe('CSV (RFC 4180)', () => {
     expect(plain[1].cells[1]).toBe('万千瓦时');
   });
 
-  it('refuses text that is not UTF-8 (a GBK file) instead of guessing', () => {
+  it('reads GBK text (not UTF-8) as GB18030, and refuses bytes neither can read instead of guessing', () => {
     const gbk = Buffer.from([0x69, 0x6e, 0x64, 0x0a, 0xcd, 0xf2, 0xd4, 0xaa, 0x0a]); // "ind\n万元\n" in GBK
-    expect(() => readCsv(gbk)).toThrow(FileError);
-    expect(() => readCsv(gbk)).toThrow(/not UTF-8/);
+    expect(readCsv(gbk).map((r) => r.cells)).toEqual([['ind'], ['万元']]);
+    const broken = Buffer.from([0x69, 0x6e, 0x64, 0x0a, 0x81, 0x0a]);
+    expect(() => readCsv(broken)).toThrow(FileError);
+    expect(() => readCsv(broken)).toThrow(/neither UTF-8 nor GB18030/);
   });
 
   it('refuses an unclosed quote and text after a closing quote', () => {
@@ -74,17 +76,15 @@ describe('headers', () => {
     ]);
   });
 
-  it('skip the template’s Chinese second header line, empty rows and (with --skip-empty) rows without figures', () => {
+  it('skip the template’s Chinese second header line, empty rows and rows without figures (an untouched template row), counting them', () => {
     const rows = parseCsv(
       'indicator,subject_kind,subject_code,unit,value\n指标代码,主体类型,主体代码,计量单位,当月值\nEN_GAS,REGION,411002,万立方米,1\n,,,,\nEN_GAS,REGION,411023,万立方米,\n',
     );
-    const strict = buildBatch(rows, energyIndicators);
-    expect(strict.observations).toHaveLength(2);
-    expect(strict.rowNumbers).toEqual([3, 5]);
-    expect(strict.skipped).toBe(1);
-    const lenient = buildBatch(rows, energyIndicators, { skipEmpty: true });
-    expect(lenient.observations).toHaveLength(1);
-    expect(lenient.skipped).toBe(2);
+    const built = buildBatch(rows, energyIndicators);
+    expect(built.observations).toHaveLength(1);
+    expect(built.rowNumbers).toEqual([3]);
+    expect(built.skipped).toBe(1);
+    expect(built.notes).toEqual(['note: 1 row without any figure (template rows not filled in) left out']);
   });
 });
 
@@ -101,7 +101,7 @@ describe('cells', () => {
   });
 
   it('hand on anything else as written, with the reason it is not a number: no coercion', () => {
-    for (const [text, hint] of [['1,234.5', /thousands/], ['12.5%', /percentage/], ['12万', /without units/], ['n/a', /digits/]] as const) {
+    for (const [text, hint] of [['1,23,4.5', /thousands/], ['12.5%', /percentage/], ['12万', /without units/], ['n/a', /digits/]] as const) {
       const built = one(JSON.stringify(text));
       expect(built.observations[0].value).toBe(text);
       expect(built.notANumber.get('0|value')).toMatch(hint);

@@ -14,9 +14,10 @@ import { formatError } from './formatError';
 import { grantResolvers } from './grants';
 import { createHttpServer, HttpRefusal, listen, onShutdown, sendJson } from './http';
 import { gatewayVerifier, IDENTITY_HEADER, IdentityRejected, ReplayCheckUnavailable, type Identity } from './identity';
-import { portVariable, servicePort, type SubgraphName } from './services';
+import { portVariable, servicePort, submitMutationName, type SubgraphName } from './services';
 import { seedOnly, setActiveStartup, StartupReporter, startupServer } from './startup';
 import type { ReportingDepartment } from '../reporting/submit';
+import { Migration20261130000000StagedUploads, stagingNames, stagingResolvers, UploadPartRecord } from '../reporting/staging';
 
 export interface SubgraphDefinition {
   name: SubgraphName;
@@ -51,11 +52,19 @@ export class Migration20261125000000AccessGrants extends PortableMigration {
 export function subgraphParts(definition: SubgraphDefinition): { schema: SubgraphSchemaOptions; database: Omit<OpenDatabaseOptions, 'subgraph'> } {
   const own = definition.schema();
   return {
-    schema: { ...own, resolvers: [...own.resolvers, ...grantResolvers(definition.name, definition.reporting.catalogue)] },
+    schema: {
+      ...own,
+      resolvers: [
+        ...own.resolvers,
+        ...grantResolvers(definition.name, definition.reporting.catalogue),
+        // Staged uploads: batches larger than one request (the CLI's and the reporting page's large files).
+        ...stagingResolvers({ department: definition.reporting, ...stagingNames(submitMutationName(definition.name)) }),
+      ],
+    },
     database: {
       ...definition.database,
-      entities: [...definition.database.entities, GrantRecord],
-      migrations: [...definition.database.migrations, Migration20261125000000AccessGrants],
+      entities: [...definition.database.entities, GrantRecord, UploadPartRecord],
+      migrations: [...definition.database.migrations, Migration20261125000000AccessGrants, Migration20261130000000StagedUploads],
     },
   };
 }

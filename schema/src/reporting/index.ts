@@ -2,3 +2,4 @@ export * from './records';
 export * from './submit';
 export * from './graphql';
 export * from './register';
+export * from './staging';

@@ -176,6 +176,13 @@ export function validateBatchShape(department: ReportingDepartment, batch: Batch
   return problems;
 }
 
+/**
+ * Lets timers and other requests run between chunks: libsql (SQLite) answers synchronously, so a
+ * 100,000-row batch would otherwise hold the event loop for its whole length (measured: > 30 s on a
+ * loaded machine, past the gateway's subgraph timeout, with no `pending` answer possible).
+ */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Checks against the department's register: every enterprise must be one it knows. */
 async function validateSubjects(department: ReportingDepartment, em: EntityManager, batch: BatchInput, progress: ProgressListener): Promise<Problem[]> {
   const codes = [...new Set(batch.observations.filter((r) => r.subjectKind === 'ENTERPRISE').map((r) => r.subjectCode))];
@@ -183,6 +190,7 @@ async function validateSubjects(department: ReportingDepartment, em: EntityManag
   const known = new Set<string>();
   for (let i = 0; i < codes.length; i += 1000) {
     for (const c of await department.knownEnterprises(em, codes.slice(i, i + 1000))) known.add(c);
+    await breathe();
     progress({ phase: 'checking', done: Math.min(i + 1000, codes.length), total: codes.length });
   }
   const problems: Problem[] = [];
@@ -220,6 +228,7 @@ async function currentRows(em: EntityManager, batch: BatchInput, months: string[
       { disableIdentityMap: true },
     );
     for (const row of rows) found.set(`${keyOf(row)}|${row.month}`, row);
+    await breathe();
   }
   return found;
 }
@@ -290,6 +299,7 @@ async function writeObservations(tx: EntityManager, rows: ObservationRecord[], p
     });
     await (tx as SqlEntityManager).createQueryBuilder(ObservationRecord).insert(chunk).onConflict([...OBSERVATION_KEY]).merge([...VERSIONED_FIELDS]).execute('run');
     progress(chunk.length);
+    await breathe();
   }
 }
 
@@ -298,6 +308,7 @@ async function writeHistory(tx: EntityManager, rows: EntityData<ObservationVersi
     const chunk = rows.slice(i, i + WRITE_CHUNK);
     await tx.insertMany(ObservationVersionRecord, chunk);
     progress(chunk.length);
+    await breathe();
   }
 }
 

@@ -1,18 +1,17 @@
 /**
- * The `huishang` command as a real process against a department's own database: a temp SQLite
- * file, or, when the test run has `DATABASE_URL=postgres://…`, a uniquely named PostgreSQL database
- * dropped at the end (the shared testbed does both). Build first: node_modules/.bin/tsc -b.
+ * `huishang` as a department's clerk runs it: a real process talking to the gateway of a real
+ * system (test/support/system.ts) with the department's token. Files are made here; the
+ * department's database is read only to prove what was, or was not, written.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { completeCreditCode, CREDIT_CODE_ALPHABET, RegisteredEnterprise, type SubgraphDefinition } from '@huishang/schema';
-import { openTestbed, type Testbed } from '@huishang/schema/testing';
+import { completeCreditCode, CREDIT_CODE_ALPHABET } from '@huishang/schema';
+import { REPO_ROOT, type SubgraphName, type System } from '../support/system';
 
-export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const CLI = join(REPO_ROOT, 'cli', 'dist', 'src', 'main.js');
 
 export interface CliResult {
@@ -22,20 +21,11 @@ export interface CliResult {
   stdoutBytes: Buffer;
 }
 
-/** Environment of the parent minus whatever would point the command at another database. */
-function baseEnvironment(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (key === 'DATABASE_URL' || key === 'HUISHANG_DATA_DIR' || key === 'NODE_ENV' || /_DATABASE_URL$/.test(key) || key.startsWith('JEST_')) continue;
-    env[key] = value;
-  }
-  return env;
-}
-
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = REPO_ROOT): Promise<CliResult> {
+/** Runs the built CLI with exactly this environment (the system's, plus what the test adds). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, cwd = REPO_ROOT): Promise<CliResult> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first with node_modules/.bin/tsc -b`);
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...baseEnvironment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -49,36 +39,24 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = REPO_R
 }
 
 export interface Department {
-  testbed: Testbed;
-  definition: SubgraphDefinition;
-  /** What the command needs to find this database. */
-  env: NodeJS.ProcessEnv;
-  /** Runs `huishang <args>` against this database. */
-  cli: (args: string[]) => Promise<CliResult>;
-  /** Rows of the department's database, `?` placeholders. */
+  name: SubgraphName;
+  system: System;
+  /** Runs `huishang <args>` against the system's gateway, with the department's demo token unless `--token` is given. */
+  cli: (args: string[], env?: NodeJS.ProcessEnv) => Promise<CliResult>;
+  /** Rows of the department's own database, `?` placeholders. */
   sql: <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
   count: (table: string, where?: string, params?: unknown[]) => Promise<number>;
   /** Everything reporting can change (observation, history, submissions), hashed: proves nothing was written. */
   checksum: () => Promise<string>;
-  close: () => Promise<void>;
 }
 
-/** A department's database, migrated and seeded with a small demo city (HUISHANG_DEMO_ENTERPRISES, 60 by default here). */
-export async function openDepartment(definition: SubgraphDefinition): Promise<Department> {
-  process.env.HUISHANG_DEMO_ENTERPRISES ??= '60';
-  const testbed = await openTestbed(definition);
-  const env: NodeJS.ProcessEnv =
-    testbed.settings.kind === 'sqlite'
-      ? { HUISHANG_DATA_DIR: dirname(testbed.settings.location) }
-      : { [`${definition.name.toUpperCase()}_DATABASE_URL`]: testbed.settings.location };
-  // `?` placeholders on both databases (MikroORM's connection rewrites them for PostgreSQL).
-  const sql = <T,>(text: string, params: unknown[] = []) => testbed.sql<T>(text, params);
+export function department(system: System, name: SubgraphName): Department {
+  const sql = async <T,>(text: string, params: unknown[] = []) => (await system.sql(name, text, params)) as T[];
   const count = async (table: string, where = '1 = 1', params: unknown[] = []) => Number((await sql<{ n: unknown }>(`select count(*) as n from ${table} where ${where}`, params))[0].n);
   return {
-    testbed,
-    definition,
-    env,
-    cli: (args) => runCli(args, env),
+    name,
+    system,
+    cli: (args, env = {}) => runCli(args, { ...system.env, ...env }),
     sql,
     count,
     checksum: async () => {
@@ -89,7 +67,6 @@ export async function openDepartment(definition: SubgraphDefinition): Promise<De
       }
       return hash.digest('hex');
     },
-    close: () => testbed.close(),
   };
 }
 
@@ -104,11 +81,11 @@ export function syntheticCreditCodes(n: number, seed = 'X'): string[] {
   return codes;
 }
 
-/** Adds enterprises to the department's register (enterprise_register), so large files have valid subjects. */
-export async function register(department: Department, codes: string[]): Promise<void> {
-  const em = department.testbed.orm.em.fork();
-  for (let i = 0; i < codes.length; i += 1000) {
-    await em.insertMany(RegisteredEnterprise, codes.slice(i, i + 1000).map((creditCode) => ({ creditCode, regionCode: '411002' })));
+/** Adds enterprises to a department's register (enterprise_register), so large files have valid subjects. */
+export async function register(dept: Department, codes: string[]): Promise<void> {
+  for (let i = 0; i < codes.length; i += 400) {
+    const chunk = codes.slice(i, i + 400);
+    await dept.sql(`insert into enterprise_register (credit_code, region_code) values ${chunk.map(() => "(?, '411002')").join(', ')}`, chunk);
   }
 }
 

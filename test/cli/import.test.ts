@@ -1,24 +1,31 @@
 /**
- * `huishang import` and `huishang template` as real processes on the energy department's own
- * database (SQLite, or PostgreSQL with DATABASE_URL): files in, rows in the database, nothing
- * written when anything is wrong, the same file twice applied once.
+ * `huishang import` and `huishang template` as real processes talking to the gateway of a real
+ * system (SQLite, or PostgreSQL with DATABASE_URL) with the energy department's token: files in,
+ * rows in the department's database, the writes in the audit trail, nothing written when anything
+ * is wrong (or the gateway is down, or the token is another department's), the same file twice
+ * applied once.
  */
 import ExcelJS from 'exceljs';
-import { energy } from '../../subgraphs/energy/src/subgraph';
-import { csvText, openDepartment, register, runCli, syntheticCreditCodes, workDir, xlsxBuffer, type Cells, type Department } from './support';
+import iconv from 'iconv-lite';
+import { freePort, startSystem, type System } from '../support/system';
+import { csvText, department, register, syntheticCreditCodes, workDir, xlsxBuffer, type Cells, type Department } from './support';
 
 const MONTH = '2016-03'; // after the demo data (2013–2015): every figure is new
+/** A system starts in seconds on a quiet machine; give a loaded one time (E2E_READY_TIMEOUT_MS, as the harness). */
+const START_TIMEOUT_MS = Number(process.env.E2E_READY_TIMEOUT_MS ?? 90_000) + 120_000;
+let system: System;
 let dept: Department;
 let files: ReturnType<typeof workDir>;
 let enterprises: string[];
 
 beforeAll(async () => {
-  dept = await openDepartment(energy);
+  system = await startSystem({ enterprises: 60 });
+  dept = department(system, 'energy');
   files = workDir();
   enterprises = (await dept.sql<{ credit_code: string }>('select credit_code from enterprise_register order by credit_code')).map((r) => r.credit_code);
-});
+}, START_TIMEOUT_MS);
 afterAll(async () => {
-  await dept?.close();
+  await system?.stop();
   files?.remove();
 });
 
@@ -159,10 +166,15 @@ describe('huishang template', () => {
     const report = workbook.worksheets[0];
     expect((report.getRow(1).values as unknown[]).slice(1)).toEqual(['indicator', 'subject_kind', 'subject_code', 'subject_name', 'unit', 'value', 'ytd_value', 'yoy_pct', 'ytd_yoy_pct']);
     expect((report.getRow(2).values as unknown[]).slice(1, 3)).toEqual(['指标代码', '主体类型']);
-    const register = await dept.count('enterprise_register');
-    // Two indicators, each for the city's 10 regions and every registered enterprise.
-    expect(report.rowCount - 2).toBe(2 * (10 + register));
+    const register = await system.sql('industry', 'select credit_code, name from enterprise order by credit_code');
+    // Two indicators, each for the city's 10 regions and every enterprise of the register (read through the graph).
+    expect(report.rowCount - 2).toBe(2 * (10 + register.length));
     expect((report.getRow(3).values as unknown[]).slice(1)).toEqual(['EN_ELECTRICITY', 'REGION', '411000', '许昌市', '万千瓦时']);
+    // Every enterprise row carries the enterprise's name from the register.
+    const enterpriseRow = report.getRow(3 + 10);
+    expect((enterpriseRow.values as unknown[]).slice(1, 5)).toEqual(['EN_ELECTRICITY', 'ENTERPRISE', register[0].credit_code, register[0].name]);
+    expect(register[0].name).toMatch(/\S/);
+    expect(result.stderr).toMatch(new RegExp(`^gateway http://localhost:${new URL(system.gatewayUrl).port}/graphql, as energy analyst cl_`, 'm'));
     const catalogue = workbook.worksheets[1];
     expect(catalogue.getColumn(1).values.slice(2)).toEqual(['EN_ELECTRICITY', 'EN_GAS']);
     expect(catalogue.getRow(2).getCell(7).value).toMatch(/DERIVED_ALLOWED/);
@@ -233,11 +245,103 @@ describe('the command line', () => {
     expect(result.stdout).toBe('');
   });
 
-  it('an unreachable database is exit 3 with the reason, not a stack trace', async () => {
+  it('with the gateway down: exit 3, a clear message naming the address, nothing written', async () => {
     const file = files.write('unreachable.csv', csvText([electricity('411002', 5, 'REGION')]));
-    const result = await runCli(['import', '--department', 'energy', '--month', MONTH, file], { ENERGY_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    const before = await dept.checksum();
+    // A port nothing listens on: the gateway is down.
+    const down = `http://127.0.0.1:${await freePort()}/graphql`;
+    const result = await dept.cli(['import', '--department', 'energy', '--month', MONTH, '--gateway', down, file]);
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/^huishang: /);
+    expect(result.stderr).toContain(`huishang import: cannot reach the gateway at ${down} (ECONNREFUSED): is it running (npm start)? Give its address with --gateway or HUISHANG_GATEWAY. Nothing was written.`);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(await dept.checksum()).toBe(before);
+  });
+
+  it('audit --help, help audit and every command’s --help answer with exit 0', async () => {
+    for (const args of [['audit', '--help'], ['help', 'audit'], ['clients', '--help'], ['documents', '--help'], ['template', '--help'], ['help', 'import']]) {
+      const result = await dept.cli(args);
+      expect({ args, code: result.code }).toEqual({ args, code: 0 });
+      expect(result.stdout).toMatch(/Usage|huishang clients/);
+    }
+  });
+});
+
+describe('writes go through the gateway, as the token’s client', () => {
+  it('an import by the energy token is in the audit trail: staged parts and the commit, by that client', async () => {
+    const before = Number((await system.sql('access', 'select max(seq) as n from audit_record'))[0].n);
+    const file = files.write('audited.csv', csvText([electricity(enterprises[50], 9.5)]));
+    const result = await dept.cli(['import', '--department', 'energy', '--month', '2016-08', file]);
+    expect(result.code).toBe(0);
+    const records = await system.sql('access', 'select client_id, department, operation_name, fields, outcome from audit_record where seq > ? order by seq', [before]);
+    const writes = records.filter((r) => /HuishangStage|HuishangCommit/.test(String(r.operation_name)));
+    expect(writes.map((r) => [r.operation_name, r.department, r.outcome])).toEqual([
+      ['HuishangStage', 'energy', 'OK'],
+      ['HuishangCommit', 'energy', 'OK'],
+    ]);
+    expect(String(writes[1].fields)).toContain('Mutation.commitEnergyUpload');
+    const clients = await system.sql('access', 'select id from client where department = ?', ['energy']);
+    expect(clients.map((c) => c.id)).toContain(writes[0].client_id);
+    expect((await observation('2016-08', 'EN_ELECTRICITY', enterprises[50])).value).toBe(9.5);
+  });
+
+  it('the same file with the finance token is refused by the energy subgraph (FORBIDDEN): nothing written', async () => {
+    const file = files.write('wrong-token.csv', csvText([electricity(enterprises[51], 3)]));
+    const before = await dept.checksum();
+    const result = await dept.cli(['import', '--department', 'energy', '--month', '2016-08', '--token', system.tokens.finance, file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/--token.*belong to the energy department; a finance client may not write them \[FORBIDDEN\]/);
+    expect(await dept.checksum()).toBe(before);
+    expect(await dept.count('upload_part')).toBe(0);
+  });
+
+  it('a forged token is refused by the gateway (UNAUTHENTICATED): nothing written', async () => {
+    const file = files.write('forged-token.csv', csvText([electricity(enterprises[51], 3)]));
+    const before = await dept.checksum();
+    const result = await dept.cli(['import', '--department', 'energy', '--month', '2016-08', '--token', 'hs_cl_0000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/\[UNAUTHENTICATED\]/);
+    expect(await dept.checksum()).toBe(before);
+  });
+
+  it('a file larger than one request goes up in parts and is committed as one batch', async () => {
+    const extra = syntheticCreditCodes(3000, 'P');
+    await register(dept, extra);
+    const file = files.write('parts.csv', csvText(extra.map((code, i) => electricity(code, i + 0.5))));
+    const before = Number((await system.sql('access', 'select max(seq) as n from audit_record'))[0].n);
+    const result = await dept.cli(['import', '--department', 'energy', '--month', '2016-09', file], { HUISHANG_UPLOAD_PART_BYTES: '60000' });
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.code).toBe(0);
+    // About 115 bytes of JSON a row: 3,000 rows are more than five parts of 60 kB, each its own request.
+    const stages = await system.sql('access', "select count(*) as n from audit_record where seq > ? and operation_name = 'HuishangStage' and outcome = 'OK'", [before]);
+    expect(Number(stages[0].n)).toBeGreaterThan(5);
+    expect(result.stdout).toContain('created 3,000, updated 0');
+    expect(await dept.count('observation', 'month = ?', ['2016-09'])).toBe(3000);
+    const submissions = await dept.sql<{ n: unknown }>("select count(*) as n from submission where month = '2016-09'");
+    expect(Number(submissions[0].n)).toBe(1);
+    expect(await dept.count('upload_part')).toBe(0);
+  });
+});
+
+describe('spreadsheets as people make them, through the command', () => {
+  it('a GB18030 CSV from Chinese Excel, with a title row, a 备注 column and full-width numbers, imports with notes', async () => {
+    const csv = ['许昌市2016年10月工业用电量报表,,,,,', '指标代码,主体类型,主体代码,计量单位,当月值,备注', `EN_ELECTRICITY,企业,${enterprises[52]},万千瓦时,"１，２３４．５",已核对`, `EN_GAS,企业,${enterprises[52]},万立方米,,`].join('\r\n') + '\r\n';
+    const file = files.write('excel-gb18030.csv', iconv.encode(csv, 'gb18030'));
+    const result = await dept.cli(['import', '--department', 'energy', '--month', '2016-10', file]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('read as GB18030');
+    expect(result.stderr).toMatch(/row 1 above the header taken as a title/);
+    expect(result.stderr).toMatch(/ignored: "备注" \(F\)/);
+    expect(result.stderr).toMatch(/"１，２３４．５" read as 1234\.5/);
+    expect(result.stdout).toMatch(/imported 1 row as PRELIMINARY \(1 row without figures left out\)/);
+    expect((await observation('2016-10', 'EN_ELECTRICITY', enterprises[52])).value).toBe(1234.5);
+  });
+
+  it('a number that could be read two ways is refused with row, column, value and the fix', async () => {
+    const file = files.write('ambiguous.csv', csvText([electricity(enterprises[53], 1), ['EN_GAS', 'REGION', '411002', '万立方米', '１２３，４', null, null, null]]));
+    const before = await dept.checksum();
+    const result = await dept.cli(['import', '--department', 'energy', '--month', '2016-10', file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/row 3, column value \(E\), "１２３，４": not a number: .*write 123\.4 if it is a decimal point, or 1234 if not \[NOT_A_NUMBER\]/);
+    expect(await dept.checksum()).toBe(before);
   });
 });

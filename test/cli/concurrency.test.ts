@@ -1,25 +1,31 @@
 /**
- * Two imports for the same department and month at the same time, as two processes: the result
- * equals one applied after the other — nothing duplicated, nothing lost, no crash. On SQLite the
- * second writer waits for the first (busy timeout); on PostgreSQL an advisory lock serialises them.
+ * Two imports for the same department and month at the same time, as two processes through the
+ * gateway: the result equals one applied after the other — nothing duplicated, nothing lost, no
+ * crash. On SQLite the second writer waits for the first (busy timeout); on PostgreSQL an advisory
+ * lock serialises them.
  */
-import { submitBatch } from '@huishang/schema';
-import { energy } from '../../subgraphs/energy/src/subgraph';
-import { csvText, openDepartment, register, syntheticCreditCodes, workDir, type Cells, type Department } from './support';
+import { startSystem, type System } from '../support/system';
+import { csvText, department, register, syntheticCreditCodes, workDir, type Cells, type Department } from './support';
 
+/** A system starts in seconds on a quiet machine; give a loaded one time (E2E_READY_TIMEOUT_MS, as the harness). */
+const START_TIMEOUT_MS = Number(process.env.E2E_READY_TIMEOUT_MS ?? 90_000) + 120_000;
+let system: System;
 let dept: Department;
 let files: ReturnType<typeof workDir>;
 const codes = syntheticCreditCodes(3000, 'W');
 
 beforeAll(async () => {
-  dept = await openDepartment(energy);
+  system = await startSystem({ enterprises: 60 });
+  dept = department(system, 'energy');
   await register(dept, codes);
   files = workDir();
-});
+}, START_TIMEOUT_MS);
 afterAll(async () => {
-  await dept?.close();
+  await system?.stop();
   files?.remove();
 });
+
+const SUBMIT = `mutation Submit($batch: ObservationBatchInput!) { submitEnergyObservations(batch: $batch) { submissionId } }`;
 
 const row = (code: string, value: number): Cells => ['EN_ELECTRICITY', 'ENTERPRISE', code, '万千瓦时', value, null, null, null];
 const submissionOf = (stdout: string) => Number(/submission (\d+)/.exec(stdout)?.[1]);
@@ -112,18 +118,27 @@ describe('an import while the mutation submits batches', () => {
     const file = files.write('with-mutation.csv', csvText(imported.map((c, i) => ['EN_GAS', 'ENTERPRISE', c, '万立方米', 10_000 + i, null, null, null])));
     let exited = false;
     const command = dept.cli(['import', '--department', 'energy', '--month', month, file]).finally(() => (exited = true));
-    // The mutation's path (the subgraph calls the same function), from this process: small
-    // overlapping batches, one after another, for as long as the import runs.
+    // The mutation through the gateway with the energy token: small overlapping batches, one after
+    // another, for as long as the import runs.
     const touches = new Map<string, { submission: number; value: number }[]>();
     for (let k = 0; k < 3 || !exited; k++) {
       const slice = codes.slice((k * 150) % 2800, ((k * 150) % 2800) + 200);
-      const outcome = await submitBatch(dept.testbed.orm.em, energy.reporting, {
-        idempotencyKey: `mutation-${month}-${k}`,
-        month,
-        reportedBy: 'mutation',
-        status: 'PRELIMINARY',
-        observations: slice.map((c, i) => ({ indicator: 'EN_GAS', subjectKind: 'ENTERPRISE' as const, subjectCode: c, unit: '万立方米', value: (k + 1) * 1_000_000 + i })),
-      });
+      const answer = await system.query(
+        SUBMIT,
+        {
+          batch: {
+            idempotencyKey: `mutation-${month}-${k}`,
+            month,
+            reportedBy: 'mutation',
+            status: 'PRELIMINARY',
+            observations: slice.map((c, i) => ({ indicator: 'EN_GAS', subjectKind: 'ENTERPRISE', subjectCode: c, unit: '万立方米', value: (k + 1) * 1_000_000 + i })),
+          },
+        },
+        undefined,
+        { token: system.tokens.energy },
+      );
+      expect(answer.errors).toBeUndefined();
+      const outcome = answer.data.submitEnergyObservations as { submissionId: number };
       slice.forEach((c, i) => touches.set(c, [...(touches.get(c) ?? []), { submission: outcome.submissionId!, value: (k + 1) * 1_000_000 + i }]));
       if (k > 200) throw new Error('the import did not finish');
       // Requests, not a tight loop: SQLite's busy handler backs off, and a writer that never pauses starves the other.
