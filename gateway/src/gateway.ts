@@ -2,7 +2,7 @@ import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { IncomingMessage } from 'node:http';
-import { createHttpServer, createLogger, gatewaySigner, HttpRefusal, listen, logRequest, portVariable, startTracing } from '@huishang/schema';
+import { createHttpServer, createLogger, gatewaySigner, HttpRefusal, productionMode, listen, logRequest, portVariable, startTracing } from '@huishang/schema';
 import { gracefulDrain } from './drain';
 import { AuditLog } from './access/audit';
 import { aliasShadowsKeyRule, entityKeyFields } from './aliasKeys';
@@ -61,16 +61,17 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const config = readGatewayConfig(env, options.port);
   const protection = readProtectionConfig(env);
   const withAccess = options.access !== false;
-  const production = env.NODE_ENV === 'production' || env.HUISHANG_MODE === 'production';
+  const production = productionMode(env);
+  // Before anything opens: in production a missing key refuses the start (StartupRefused, one line).
+  const signer = withAccess ? gatewaySigner(env) : undefined;
   const logger = createLogger(SERVICE, env);
   const tracing = startTracing(SERVICE, env);
 
   // The access database: clients, persisted documents, the audit trail.
   const accessOrm = withAccess ? await openAccessDatabase() : null;
-  const clients = accessOrm ? new ClientStore(accessOrm, Number(env.HUISHANG_CLIENT_CACHE_MS ?? 2_000)) : null;
+  const clients = accessOrm ? new ClientStore(accessOrm, Number(env.HUISHANG_CLIENT_CACHE_MS ?? 2_000), production) : null;
   const documents = accessOrm ? new DocumentStore(accessOrm) : null;
   const audit = accessOrm ? new AuditLog(accessOrm) : null;
-  const signer = withAccess ? gatewaySigner(env) : undefined;
   const limiter = RateLimiter.fromEnvironment(Number(env.HUISHANG_RATE_LIMIT_PER_MINUTE ?? 1_200), env);
   let demoHeaders: string | undefined;
   if (clients && documents && !production && env.HUISHANG_DEMO_CLIENTS !== 'off') {

@@ -1,16 +1,28 @@
 /**
  * Production mode (HUISHANG_MODE=production): no demo clients, introspection for analysts and
- * administrators only, and nothing of a service's insides in an error.
+ * administrators only, and nothing of a service's insides in an error. Here production is started
+ * over a database the demo made (demo city, demo clients), as an operator switching over would:
+ * the demo tokens must stop working. A fresh production database gets no demo city and no grants,
+ * and without the signing keys in the environment nothing starts.
  */
-import { existsSync } from 'node:fs';
-import { startSystem, type GraphQLResult, type System } from '../support/system';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateSigningKeys } from '@huishang/schema';
+import { REPO_ROOT, startSystem, type GraphQLResult, type System } from '../support/system';
 
 // Every hook and test: E2E_TIMEOUT_MS (jest.config.js).
 
 let system: System;
 
 beforeAll(async () => {
-  system = await startSystem({ enterprises: 40, env: { HUISHANG_MODE: 'production' } });
+  // The demo first (seeded city, demo clients written), then every service restarted in production mode.
+  system = await startSystem({ enterprises: 40 });
+  const services = [...system.services, 'gateway'] as const;
+  for (const name of services) await system.kill(name);
+  system.env.HUISHANG_MODE = 'production';
+  for (const name of services) await system.restart(name);
 });
 
 afterAll(async () => {
@@ -19,11 +31,19 @@ afterAll(async () => {
 
 const codes = (result: GraphQLResult) => (result.errors ?? []).map((e) => e.extensions?.code);
 
-it('writes no demo clients: nobody gets in without an issued token', async () => {
-  expect(existsSync(system.env.HUISHANG_DEMO_CLIENTS_FILE!)).toBe(false);
-  expect(system.tokens).toEqual({});
-  const result = await system.query('{ regions { code } }', undefined, undefined, { token: null });
-  expect(result.status).toBe(401);
+it('refuses the demo clients written before: 401 UNAUTHENTICATED, saying why', async () => {
+  expect(Object.keys(system.tokens).length).toBeGreaterThan(0);
+  for (const token of Object.values(system.tokens)) {
+    const result = await system.query('{ regions { code } }', undefined, undefined, { token });
+    expect(result.status).toBe(401);
+    expect(codes(result)).toEqual(['UNAUTHENTICATED']);
+    expect(result.errors![0].message).toMatch(/demo clients are refused in production/);
+  }
+  const none = await system.query('{ regions { code } }', undefined, undefined, { token: null });
+  expect(none.status).toBe(401);
+  // An issued client still gets in.
+  const analyst = await system.addClient({ department: 'industry', role: 'ANALYST' });
+  expect((await system.query('{ regions { code } }', undefined, undefined, { token: analyst.token })).errors).toBeUndefined();
 });
 
 it('introspection: an analyst may, an integration may not', async () => {
@@ -53,4 +73,65 @@ it('a subgraph’s internal failure reaches the client masked, with the request 
   } finally {
     await system.sql('hr', 'alter table observation_away rename to observation');
   }
+});
+
+describe('a fresh production database', () => {
+  let fresh: System;
+  beforeAll(async () => {
+    fresh = await startSystem({ services: ['energy'], env: { HUISHANG_MODE: 'production' } });
+  });
+  afterAll(async () => {
+    await fresh?.stop();
+  });
+
+  it('gets no demo city, no standing grants and no demo clients', async () => {
+    expect(existsSync(fresh.env.HUISHANG_DEMO_CLIENTS_FILE!)).toBe(false);
+    expect(fresh.tokens).toEqual({});
+    for (const table of ['access_grant', 'enterprise_register', 'observation']) {
+      const [row] = await fresh.sql('energy', `select count(*) as n from ${table}`);
+      expect({ table, rows: Number(row.n) }).toEqual({ table, rows: 0 });
+    }
+    // Through the gateway: an issued analyst reads an empty register, not the demo city.
+    const analyst = await fresh.addClient({ department: 'energy', role: 'ANALYST' });
+    const result = await fresh.query('{ __typename }', undefined, undefined, { token: analyst.token });
+    expect(result.errors).toBeUndefined();
+    expect((await fresh.query('{ regions { code } }', undefined, undefined, { token: null })).status).toBe(401);
+  });
+});
+
+describe('production without the signing keys in the environment', () => {
+  /** Runs a service in production mode with key files on disk but none in the environment. */
+  async function run(entry: string): Promise<{ code: number | null; output: string; files: string[] }> {
+    const keys = mkdtempSync(join(tmpdir(), 'huishang-keys-'));
+    const data = mkdtempSync(join(tmpdir(), 'huishang-data-'));
+    const pair = generateSigningKeys();
+    writeFileSync(join(keys, 'gateway-signing.pem'), pair.privateKey);
+    writeFileSync(join(keys, 'gateway-signing.pub.pem'), pair.publicKey);
+    const env: NodeJS.ProcessEnv = { ...process.env, HUISHANG_MODE: 'production', HUISHANG_KEYS_DIR: keys, HUISHANG_DATA_DIR: data, GATEWAY_PORT: '0', ENERGY_PORT: '0' };
+    delete env.HUISHANG_GATEWAY_PRIVATE_KEY;
+    delete env.HUISHANG_GATEWAY_PUBLIC_KEY;
+    delete env.DATABASE_URL;
+    const child = spawn(process.execPath, [join(REPO_ROOT, entry)], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    const code = await new Promise<number | null>((resolveExit) => child.once('exit', (c) => resolveExit(c)));
+    const files = readdirSync(keys).sort();
+    rmSync(keys, { recursive: true, force: true });
+    rmSync(data, { recursive: true, force: true });
+    return { code, output: output.trim(), files };
+  }
+
+  it.each([
+    ['gateway', 'gateway/dist/src/index.js', 'HUISHANG_GATEWAY_PRIVATE_KEY'],
+    ['a subgraph', 'subgraphs/energy/dist/src/index.js', 'HUISHANG_GATEWAY_PUBLIC_KEY'],
+  ])('%s refuses to start, in one line, and writes no key file', async (_name, entry, variable) => {
+    const { code, output, files } = await run(entry);
+    expect(code).not.toBe(0);
+    expect(output.split('\n')).toHaveLength(1);
+    expect(output).toContain(`${variable} is not set`);
+    expect(output).toMatch(/production mode/);
+    expect(output).not.toMatch(/\n\s+at /);
+    expect(files).toEqual(['gateway-signing.pem', 'gateway-signing.pub.pem']);
+  });
 });

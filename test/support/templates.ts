@@ -47,7 +47,7 @@ function templatesDir(): string {
 export function seedingEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(
     Object.entries(env)
-      .filter(([key, value]) => value !== undefined && (/^HUISHANG_(DEMO_|SEED)/.test(key) || key === 'NODE_ENV'))
+      .filter(([key, value]) => value !== undefined && (/^HUISHANG_(DEMO_|SEED)/.test(key) || key === 'NODE_ENV' || key === 'HUISHANG_MODE'))
       .sort(([a], [b]) => a.localeCompare(b)) as [string, string][],
   );
 }

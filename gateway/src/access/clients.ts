@@ -75,6 +75,8 @@ export class ClientStore {
   constructor(
     readonly orm: MikroORM,
     private readonly cacheMs = 2_000,
+    /** Production mode: demo clients (the `demo` column) are refused even when their token is valid. */
+    private readonly refuseDemo = false,
   ) {}
 
   async add(client: NewClient): Promise<{ client: ClientView; token: string }> {
@@ -140,6 +142,7 @@ export class ClientStore {
     const expected = Buffer.from(row?.secretHash ?? '0'.repeat(64), 'hex');
     if (!row || !timingSafeEqual(given, expected)) throw new AuthenticationError('the bearer token is not valid');
     if (row.revokedAt) throw new AuthenticationError(`the token of client ${id} was revoked`);
+    if (this.refuseDemo && row.demo) throw new AuthenticationError(`client ${id} is a demo client; demo clients are refused in production mode (HUISHANG_MODE=production)`);
     if (row.expiresAt && new Date(row.expiresAt).getTime() <= now) throw new AuthenticationError(`the token of client ${id} expired at ${new Date(row.expiresAt).toISOString()}`);
     return { clientId: row.id, department: row.department, role: row.role as ClientRole, name: row.name, safelist: Boolean(row.safelist), rateLimit: row.rateLimit };
   }

@@ -3,7 +3,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../errors';
 import type { IndicatorDefinition, SharingCategory, SubjectType } from '../observation/indicator';
-import type { Identity } from './identity';
+import { productionMode, type Identity } from './identity';
 import { departmentRegistry } from './registry';
 
 /**
@@ -210,7 +210,8 @@ export const MEETING_SECRETARIAT = departmentRegistry().secretariat;
  * Nothing is granted when the register already has rows (a restart, or real grants).
  */
 export async function seedDemoGrants(orm: MikroORM, owner: string): Promise<void> {
-  if (owner === MEETING_SECRETARIAT) return;
+  // Production mode grants nothing by itself: grants there are the owners' decisions (`huishang grants`).
+  if (owner === MEETING_SECRETARIAT || productionMode()) return;
   const em = orm.em.fork();
   if ((await em.count(GrantRecord, {})) > 0) return;
   const now = new Date();

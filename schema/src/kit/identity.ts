@@ -124,6 +124,17 @@ export class IdentityVerifier {
 }
 
 /**
+ * Production mode: `HUISHANG_MODE=production` or `NODE_ENV=production`. Then no demo data, no demo
+ * grants, no demo clients, and the signing keys come only from the environment.
+ */
+export function productionMode(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.NODE_ENV === 'production' || env.HUISHANG_MODE === 'production';
+}
+
+/** A service refuses to start for a reason its operator fixes in the configuration: printed as one line, no stack trace. */
+export class StartupRefused extends Error {}
+
+/**
  * The gateway's Ed25519 key pair. Production sets `HUISHANG_GATEWAY_PRIVATE_KEY` (gateway) and
  * `HUISHANG_GATEWAY_PUBLIC_KEY` (subgraphs) as PEM text; the embedded default keeps them in
  * `<HUISHANG_KEYS_DIR or .huishang>/gateway-signing.pem` and `gateway-signing.pub.pem`, which
@@ -147,6 +158,8 @@ export function generateSigningKeys(): { privateKey: string; publicKey: string }
 /** Creates the embedded default key files when neither the environment nor the files have them. */
 export function ensureSigningKeys(env: NodeJS.ProcessEnv = process.env): { created: boolean; dir: string } {
   const dir = keysDir(env);
+  // Production writes no key files: the keys are the operator's, given in the environment.
+  if (productionMode(env)) return { created: false, dir };
   if (env.HUISHANG_GATEWAY_PRIVATE_KEY || existsSync(join(dir, PRIVATE_FILE))) return { created: false, dir };
   mkdirSync(dir, { recursive: true });
   const keys = generateSigningKeys();
@@ -158,6 +171,9 @@ export function ensureSigningKeys(env: NodeJS.ProcessEnv = process.env): { creat
 function readKey(env: NodeJS.ProcessEnv, variable: string, file: string): string {
   const given = env[variable];
   if (given && given.trim()) return given.replace(/\\n/g, '\n');
+  if (productionMode(env)) {
+    throw new StartupRefused(`${variable} is not set: production mode (HUISHANG_MODE=production or NODE_ENV=production) takes the signing keys only from the environment, never from ${keysDir(env)}; set ${variable} to the PEM text`);
+  }
   const path = join(keysDir(env), file);
   if (existsSync(path)) return readFileSync(path, 'utf8');
   throw new Error(`${variable} is not set and ${path} does not exist: run \`npm start\` once (it creates the key pair) or set ${variable}`);

@@ -13,7 +13,7 @@ import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation';
 import { formatError } from './formatError';
 import { grantResolvers } from './grants';
 import { createHttpServer, HttpRefusal, listen, onShutdown, sendJson } from './http';
-import { gatewayVerifier, IDENTITY_HEADER, IdentityRejected, ReplayCheckUnavailable, type Identity } from './identity';
+import { gatewayVerifier, IDENTITY_HEADER, IdentityRejected, productionMode, ReplayCheckUnavailable, StartupRefused, type Identity } from './identity';
 import { portVariable, servicePort, submitMutationName, type SubgraphName } from './services';
 import { seedOnly, setActiveStartup, StartupReporter, startupServer } from './startup';
 import type { ReportingDepartment } from '../reporting/submit';
@@ -80,6 +80,11 @@ export async function subgraphSdl(definition: SubgraphDefinition): Promise<strin
  * startup.ts). With HUISHANG_SEED_ONLY=1 it migrates and seeds, then returns without serving
  * (`port` 0).
  */
+/** The demo city and its standing grants are seeded unless `HUISHANG_SEED=off` or in production mode (which seeds nothing). */
+export function demoSeeding(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.HUISHANG_SEED !== 'off' && !productionMode(env);
+}
+
 export async function startSubgraph(definition: SubgraphDefinition): Promise<RunningSubgraph> {
   const service = `${definition.name} subgraph`;
   const port = servicePort(definition.name);
@@ -101,7 +106,7 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
     reporter.phase('opening database');
     orm = await openDatabase({ subgraph: definition.name, ...parts.database });
     metrics.watchDatabase(orm);
-    if (definition.seed && process.env.HUISHANG_SEED !== 'off') {
+    if (definition.seed && demoSeeding()) {
       reporter.phase('seeding');
       await definition.seed(orm);
       await seedDemoGrants(orm, definition.name);
@@ -252,14 +257,14 @@ export async function migrateSubgraph(definition: SubgraphDefinition): Promise<v
   const parts = subgraphParts(definition);
   const orm = await openDatabase({ subgraph: definition.name, ...parts.database });
   try {
-    if (definition.seed && process.env.HUISHANG_SEED !== 'off') {
+    if (definition.seed && demoSeeding()) {
       await definition.seed(orm);
       await seedDemoGrants(orm, definition.name);
     }
   } finally {
     await orm.close();
   }
-  console.log(`${definition.name} subgraph: database migrated${definition.seed && process.env.HUISHANG_SEED !== 'off' ? ' and seeded' : ''} in ${Date.now() - started} ms (HUISHANG_MIGRATE=only: not serving)`);
+  console.log(`${definition.name} subgraph: database migrated${definition.seed && demoSeeding() ? ' and seeded' : ''} in ${Date.now() - started} ms (HUISHANG_MIGRATE=only: not serving)`);
 }
 
 /** Entry point of a subgraph process: start it (or only migrate, `HUISHANG_MIGRATE=only`), or say why not and exit non-zero. */
@@ -285,7 +290,7 @@ export function runSubgraph(definition: SubgraphDefinition): void {
     if (running.port === 0) process.exit(0); // HUISHANG_SEED_ONLY: done
   }, (error: Error) => {
     console.error(`${definition.name} subgraph failed to start: ${error.message}`);
-    if (process.env.NODE_ENV !== 'production' && !(error instanceof DatabaseNotMigrated)) console.error(error);
+    if (!productionMode() && !(error instanceof DatabaseNotMigrated) && !(error instanceof StartupRefused)) console.error(error);
     process.exit(1);
   });
 }
