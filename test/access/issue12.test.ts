@@ -123,3 +123,38 @@ describe('the problem list: the secretariat and the owning department write it',
     expect(corrected.data.raiseProblem.history[0].note).toBe('correction: 六月会商漏记');
   });
 });
+
+describe('the audit trail by department', () => {
+  const ranking = (department: string, indicator: string) =>
+    `{ region(code: "411000") { ${department}(month: "${MONTH}") { ranking(indicator: "${indicator}", by: CURRENT_MONTH) { rank } } } }`;
+  const trail = (token: string) => system.query('{ auditTrail(first: 1000) { requestId department indicators } }', undefined, undefined, { token });
+  type Row = { requestId: string; department: string | null; indicators: string[] };
+
+  it('an energy administrator sees only records of energy clients and of reads of energy indicators; an auditor sees all', async () => {
+    const financeOnly = await system.query(ranking('finance', 'FIN_NON_PERFORMING_LOANS'), undefined, undefined, { token: system.tokens.finance, headers: { 'x-request-id': 'issue12-audit-finance-only' } });
+    expect(financeOnly.errors).toBeUndefined();
+    const industryReadsEnergy = await system.query(ranking('energy', 'EN_ELECTRICITY'), undefined, undefined, { token: system.tokens.industry, headers: { 'x-request-id': 'issue12-audit-industry-energy' } });
+    expect(industryReadsEnergy.errors).toBeUndefined();
+    const energyOwn = await system.query('{ regions { code } }', undefined, undefined, { token: system.tokens.energy, headers: { 'x-request-id': 'issue12-audit-energy-own' } });
+    expect(energyOwn.errors).toBeUndefined();
+
+    const admin = await system.addClient({ department: 'energy', role: 'ADMINISTRATOR' });
+    const seen = await trail(admin.token);
+    expect(seen.errors).toBeUndefined();
+    const rows: Row[] = seen.data.auditTrail;
+    expect(rows.every((r) => r.department === 'energy' || r.indicators.some((code) => code.startsWith('EN_')))).toBe(true);
+    const ids = rows.map((r) => r.requestId);
+    expect(ids).toEqual(expect.arrayContaining(['issue12-audit-industry-energy', 'issue12-audit-energy-own']));
+    expect(ids).not.toContain('issue12-audit-finance-only');
+
+    const auditor = await system.addClient({ department: 'statistics', role: 'AUDITOR' });
+    const all = await trail(auditor.token);
+    expect(all.errors).toBeUndefined();
+    const allIds = (all.data.auditTrail as Row[]).map((r) => r.requestId);
+    expect(allIds).toEqual(expect.arrayContaining(['issue12-audit-finance-only', 'issue12-audit-industry-energy', 'issue12-audit-energy-own']));
+    expect(allIds.length).toBeGreaterThan(ids.length);
+    // The auditor checks the chain too; an analyst does neither.
+    expect((await system.query('{ auditTrailIntegrity { ok } }', undefined, undefined, { token: auditor.token })).data.auditTrailIntegrity.ok).toBe(true);
+    expect(codes(await trail(system.tokens.energy))).toEqual(['FORBIDDEN']);
+  });
+});

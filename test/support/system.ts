@@ -41,7 +41,7 @@ const FOLDERS = Object.fromEntries(REGISTRY.departments.map((d) => [d.name, d.fo
 export type ServiceName = SubgraphName | 'gateway';
 /** Databases of a system: one per subgraph and the gateway's `access` (clients, documents, audit trail). */
 export type DatabaseName = SubgraphName | 'access';
-export const ROLES = ['ANALYST', 'INTEGRATION', 'MEETING_MEMBER', 'ADMINISTRATOR'] as const;
+export const ROLES = ['ANALYST', 'INTEGRATION', 'MEETING_MEMBER', 'ADMINISTRATOR', 'AUDITOR'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface SignedIdentity {

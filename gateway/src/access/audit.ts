@@ -218,8 +218,20 @@ export class AuditLog {
     return rows.length ? { seq: Number(rows[0].seq), hash: rows[0].hash } : { seq: 0, hash: GENESIS_HASH };
   }
 
-  async query(filter: AuditFilter, first = 100, after = 0): Promise<AuditRecord[]> {
+  /**
+   * `scope`: a department administrator's share of the trail, the records of its own clients and
+   * the records of reads of its own indicators (codes starting with `indicatorPrefix`); none for
+   * an auditor, who sees all.
+   */
+  async query(filter: AuditFilter, first = 100, after = 0, scope?: { department: string; indicatorPrefix?: string }): Promise<AuditRecord[]> {
     let q = this.knex('audit_record').select('*').where('seq', '>', after).orderBy('seq', 'asc').limit(Math.min(Math.max(first, 1), 1000));
+    if (scope) {
+      q = q.where((own) => {
+        own.where('department', scope.department);
+        // The JSON array holds quoted codes: `"EN_` starts an element; `_` and `%` escaped for LIKE.
+        if (scope.indicatorPrefix) own.orWhereRaw(`indicators like ? escape '\\'`, [`%"${scope.indicatorPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`]);
+      });
+    }
     if (filter.clientId) q = q.where('client_id', filter.clientId);
     if (filter.department) q = q.where('department', filter.department);
     if (filter.outcome) q = q.where('outcome', filter.outcome);

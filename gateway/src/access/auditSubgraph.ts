@@ -1,5 +1,6 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
+import { departmentRegistry } from '@huishang/schema';
 import type { GatewayContext } from '../context';
 import type { AuditLog } from './audit';
 
@@ -20,7 +21,7 @@ type Viewer {
   name: String!
   """Department the client belongs to: industry, finance, energy, statistics or hr."""
   department: String!
-  """ANALYST, INTEGRATION, MEETING_MEMBER or ADMINISTRATOR."""
+  """ANALYST, INTEGRATION, MEETING_MEMBER, ADMINISTRATOR or AUDITOR."""
   role: String!
   """Only registered persisted documents run for this client."""
   safelist: Boolean!
@@ -92,17 +93,21 @@ type AuditProblem {
 type Query {
   """Who is asking, as the gateway authenticated the token."""
   viewer: Viewer!
-  """The audit trail, oldest first (administrators only): who read what, when, and how it ended."""
+  """
+  The audit trail, oldest first: who read what, when, and how it ended. A department's
+  administrators see the records of their own department's clients and of reads of their own
+  department's indicators; an AUDITOR (审计) sees every department's. Others: FORBIDDEN.
+  """
   auditTrail(filter: AuditFilter, first: Int! = 100, after: Int! = 0): [AuditRecord!]!
-  """Walks the audit trail's hash chain and says whether any record was edited or deleted (administrators only)."""
+  """Walks the audit trail's hash chain and says whether any record was edited or deleted (administrators and auditors; it shows sequence numbers and hashes, no record's content)."""
   auditTrailIntegrity: AuditIntegrity!
 }
 `;
 
 function requireAdministrator(context: GatewayContext, field: string): void {
   const role = context.client?.role;
-  if (role !== 'ADMINISTRATOR') {
-    throw new GraphQLError(`Access denied to "${field}": the audit trail is for administrators; the caller is ${role ? `a ${role.toLowerCase()}` : 'anonymous'}`, {
+  if (role !== 'ADMINISTRATOR' && role !== 'AUDITOR') {
+    throw new GraphQLError(`Access denied to "${field}": the audit trail is for administrators and auditors; the caller is ${role ? `a ${role.toLowerCase()}` : 'anonymous'}`, {
       extensions: { code: 'FORBIDDEN', field },
     });
   }
@@ -120,7 +125,10 @@ export function auditSubgraphSchema(audit: AuditLog): GraphQLSchema {
         auditTrail: (_: unknown, args: { filter?: Record<string, string | null>; first: number; after: number }, context: GatewayContext) => {
           requireAdministrator(context, 'auditTrail');
           if (args.first < 1 || args.first > 1000) throw new GraphQLError('Invalid value for "first": between 1 and 1000', { extensions: { code: 'BAD_USER_INPUT', field: 'first' } });
-          return audit.query(args.filter ?? {}, args.first, args.after);
+          const client = context.client!;
+          // An auditor reads across departments; an administrator only the department's own share.
+          const scope = client.role === 'AUDITOR' ? undefined : { department: client.department, indicatorPrefix: departmentRegistry().departments.find((d) => d.name === client.department)?.indicatorPrefix };
+          return audit.query(args.filter ?? {}, args.first, args.after, scope);
         },
         auditTrailIntegrity: (_: unknown, __: unknown, context: GatewayContext) => {
           requireAdministrator(context, 'auditTrailIntegrity');

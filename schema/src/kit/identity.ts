@@ -15,7 +15,8 @@ export interface Identity {
   role: ClientRole;
 }
 
-export const CLIENT_ROLES = ['ANALYST', 'INTEGRATION', 'MEETING_MEMBER', 'ADMINISTRATOR'] as const;
+/** AUDITOR (审计): reads every department's audit trail; writes nothing. */
+export const CLIENT_ROLES = ['ANALYST', 'INTEGRATION', 'MEETING_MEMBER', 'ADMINISTRATOR', 'AUDITOR'] as const;
 export type ClientRole = (typeof CLIENT_ROLES)[number];
 
 /** The header the gateway puts on every subgraph request: `<payload>.<signature>`, both base64url. */

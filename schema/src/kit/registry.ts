@@ -23,6 +23,8 @@ export interface DepartmentEntry {
   nameEn: string;
   /** The department's enterprise register table (`enterprise` where it keeps the full register, else `enterprise_register`). */
   registerTable: string;
+  /** The prefix of the indicator codes the department owns (`EN_` for EN_ELECTRICITY): its administrators' share of the audit trail. */
+  indicatorPrefix?: string;
 }
 
 export interface DepartmentRegistry {
@@ -62,6 +64,7 @@ export function parseRegistry(text: string, source = REGISTRY_FILE): DepartmentR
     for (const field of ['package', 'folder', 'nameZh', 'nameEn', 'registerTable']) {
       if (typeof d[field] !== 'string' || d[field] === '') problems.push(`${at}.${field} must be a non-empty string`);
     }
+    if (d.indicatorPrefix !== undefined && (typeof d.indicatorPrefix !== 'string' || !/^[A-Z][A-Z0-9]*_$/.test(d.indicatorPrefix))) problems.push(`${at}.indicatorPrefix must be upper-case letters and digits ending in _`);
     if (departments.findIndex((other) => other.name === d.name) !== i) problems.push(`${at}.name is listed twice`);
   });
   if (!departments.some((d) => d.name === raw.secretariat)) problems.push(`secretariat must name one of the departments, got ${JSON.stringify(raw.secretariat)}`);
