@@ -102,6 +102,15 @@ describe('the problem list: the secretariat and the owning department write it',
     expect(Number((await system.sql('industry', 'select count(*) as n from problem'))[0].n)).toBe(Number(before[0].n));
   });
 
+  it('a problem dated after today (2030-01-01) is refused; nothing written', async () => {
+    const before = await system.sql('industry', 'select count(*) as n from problem');
+    const result = await raise(system.tokens.industry, '2030-01-01');
+    expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors![0].message).toMatch(/after today/);
+    expect(result.errors![0].extensions).toMatchObject({ field: 'input.raisedOn' });
+    expect(Number((await system.sql('industry', 'select count(*) as n from problem'))[0].n)).toBe(Number(before[0].n));
+  });
+
   it('raised today by the secretariat: the raiser is the caller’s department, not what the input says', async () => {
     const result = await raise(system.tokens.industry, today);
     expect(result.errors).toBeUndefined();

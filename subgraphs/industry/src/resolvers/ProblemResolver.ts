@@ -63,6 +63,11 @@ export function currentMonthStart(now = new Date()): string {
   return `${new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 7)}-01`;
 }
 
+/** Today's date in China Standard Time (UTC+8), YYYY-MM-DD. */
+export function cityToday(now = new Date()): string {
+  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
 /**
  * The back-dating rule: a problem dated before the current month would appear in a meeting pack
  * already produced. Refused (BAD_USER_INPUT) unless an administrator corrects it with a reason,
@@ -71,6 +76,9 @@ export function currentMonthStart(now = new Date()): string {
 function backDating(ctx: SubgraphContext, field: string, day: string, reason: string | null | undefined): string | null {
   const identity = ctx.access.identity;
   if (!identity) return reason?.trim() ? `correction: ${reason.trim()}` : null;
+  // Nobody raises a problem on a day that has not come: it would sit in a later meeting's pack unseen.
+  const today = cityToday();
+  if (day > today) throw badUserInput(field, `${day} is after today (${today}, China Standard Time, UTC+8): a problem is dated the day it is raised or earlier`);
   const start = currentMonthStart();
   if (day >= start) return null;
   if (identity.role !== 'ADMINISTRATOR') {
@@ -139,7 +147,7 @@ export class ProblemResolver {
   @Writes(WriteRule.PROBLEM_LIST)
   @Mutation(() => Problem, {
     description:
-      'Puts a new problem on the list, open, and records its raising in the history. The code is assigned: WT<year raised>-<next number>. Who may: the secretariat (industry) for any owner, another department for a problem it owns; not meeting members. The raising department is the caller’s. A day before the current month (the month whose meeting is next) is refused unless an administrator gives `correctionReason`, kept in the history.',
+      'Puts a new problem on the list, open, and records its raising in the history. The code is assigned: WT<year raised>-<next number>. Who may: the secretariat (industry) for any owner, another department for a problem it owns; not meeting members. The raising department is the caller’s. A day after today (UTC+8) is refused (BAD_USER_INPUT); a day before the current month (the month whose meeting is next) is refused unless an administrator gives `correctionReason`, kept in the history.',
   })
   async raiseProblem(@Arg('input', () => RaiseProblemInput) input: RaiseProblemInput, @Ctx() ctx: SubgraphContext): Promise<Problem> {
     const description = required(input.description, 'input.description', DESCRIPTION_MAX);
