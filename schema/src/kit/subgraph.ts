@@ -6,6 +6,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { AccessPolicy, createGrantTable, GrantCache, GrantRecord, seedDemoGrants } from './access';
 import { createContext, type LoaderFactory, type SubgraphContext } from './context';
 import { openDatabase, PortableMigration, sqlStatements, type OpenDatabaseOptions } from './database';
+import { Migration20261130000000VersionChain } from './migrations';
 import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation';
 import { formatError } from './formatError';
 import { grantResolvers } from './grants';
@@ -51,7 +52,7 @@ export function subgraphParts(definition: SubgraphDefinition): { schema: Subgrap
     database: {
       ...definition.database,
       entities: [...definition.database.entities, GrantRecord],
-      migrations: [...definition.database.migrations, Migration20261125000000AccessGrants],
+      migrations: [...definition.database.migrations, Migration20261125000000AccessGrants, Migration20261130000000VersionChain],
     },
   };
 }

@@ -258,6 +258,19 @@ function derive(department: ReportingDepartment, row: ObservationInputRow, month
 
 const sameFigures = (a: Figures, b: Figures) => FIGURES.every((f) => (a[f] ?? null) === (b[f] ?? null));
 
+/**
+ * The time of a new version: the clock, or one millisecond after the newest version it follows
+ * when the clock is behind (another process's clock, or two commits within one millisecond).
+ */
+export function versionTime(clock: Date, current: Iterable<{ reportedAt: Date | string | number }>): Date {
+  let latest = clock.getTime();
+  for (const row of current) {
+    const at = new Date(row.reportedAt).getTime();
+    if (at >= latest) latest = at + 1;
+  }
+  return new Date(latest);
+}
+
 /** Serialises writers of one department and month: the second waits for the first to commit. */
 async function lockMonth(em: EntityManager, department: string, month: string): Promise<void> {
   if (em.getPlatform().constructor.name.startsWith('PostgreSql')) {
@@ -320,9 +333,9 @@ export async function submitBatch(
   batch: BatchInput,
   options: { dryRun?: boolean; now?: Date; onProgress?: ProgressListener } = {},
 ): Promise<SubmissionOutcome> {
-  const now = options.now ?? new Date();
+  const clock = () => options.now ?? new Date();
   const progress: ProgressListener = options.onProgress ?? (() => undefined);
-  const shapeProblems = validateBatchShape(department, batch, now);
+  const shapeProblems = validateBatchShape(department, batch, clock());
   if (shapeProblems.length) throw new BatchRejectedError(shapeProblems);
   const subjectProblems = await validateSubjects(department, base.fork(), batch, progress);
   if (subjectProblems.length) throw new BatchRejectedError(subjectProblems);
@@ -349,7 +362,7 @@ export async function submitBatch(
         month: batch.month,
         payloadHash: hash,
         reportedBy: batch.reportedBy,
-        receivedAt: now,
+        receivedAt: clock(),
         created: 0,
         updated: 0,
         revised: 0,
@@ -358,6 +371,11 @@ export async function submitBatch(
       await tx.flush();
 
       const rows = await currentRows(tx, batch, [batch.month, addMonths(batch.month, -1), addMonths(batch.month, -12)]);
+      // The version's time, taken under the month's lock (SQLite: after the first write took the
+      // database's write lock) and later than every version it supersedes: the versions of a
+      // figure have strictly increasing times in commit order, whatever the clocks of the writers.
+      const now = versionTime(clock(), rows.values());
+      submission.receivedAt = now;
       const counts = { created: 0, updated: 0, revised: 0, unchanged: 0 };
       const problems: Problem[] = [];
       const written: ObservationRecord[] = [];
