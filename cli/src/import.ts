@@ -28,6 +28,8 @@ export interface ImportOptions {
   reportedBy: string;
   key?: string;
   dryRun: boolean;
+  /** Confirms figures the plausibility checks question, with this reason (kept in their history). */
+  acceptOutliers?: string;
   skipEmpty: boolean;
   json: boolean;
   file: string;
@@ -133,6 +135,7 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
     reportedBy: options.reportedBy,
     status: options.status,
     observations: built.observations,
+    ...(options.acceptOutliers !== undefined ? { acceptOutliers: { reason: options.acceptOutliers } } : {}),
   };
 
   const orm = await openDatabase({ subgraph: options.department.name, ...subgraphParts(options.department).database, logger: (message) => io.stderr.write(`${message}\n`) });

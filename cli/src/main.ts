@@ -40,6 +40,9 @@ Options:
   --key <key>             idempotency key (default import:<department>:<month>:<sha256 of the file>):
                           the same key with the same content is applied once
   --dry-run               check everything, write nothing; prints "valid: N rows"
+  --accept-outliers REASON
+                          confirm figures refused as implausible (SCALE_SLIP, IMPLAUSIBLE_JUMP,
+                          GROWTH_CONTRADICTION); the reason is kept in their history
   --skip-empty            leave out rows without any figure (a partly filled template)
   --json                  print the outcome or the problems as JSON
   -h, --help              this help
@@ -95,6 +98,7 @@ const IMPORT_OPTIONS = {
   'reported-by': { type: 'string' },
   key: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  'accept-outliers': { type: 'string' },
   'skip-empty': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -149,6 +153,7 @@ async function importCommand(args: string[], io: Io): Promise<number> {
       reportedBy,
       key: values.key,
       dryRun: values['dry-run'] ?? false,
+      acceptOutliers: values['accept-outliers'],
       skipEmpty: values['skip-empty'] ?? false,
       json: values.json ?? false,
       file: positionals[0],

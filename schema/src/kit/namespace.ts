@@ -4,7 +4,7 @@ import { REGIONS } from '../identifiers/regionCode';
 import { MonthScalar } from '../scalars';
 import type { DepartmentFigures } from '../observation/DepartmentFigures';
 import type { SubjectType } from '../observation/indicator';
-import { rankObservations, RankingBasis, RegionRank, Target, TargetProgress, targetProgress } from '../targets/graphql';
+import { rankObservations, RankingBasis, RegionRank, Target, TargetProgress, targetProgress, targetsForMonth } from '../targets/graphql';
 import type { SubgraphContext } from './context';
 import { departmentWarningResolvers } from './warnings';
 
@@ -77,7 +77,7 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
       if (figures.subject.kind !== 'REGION') return [];
       const year = Number(figures.month.slice(0, 4));
       const targets = await ctx.targets.load(`${year}|region:${figures.subject.code}`);
-      return targets
+      return targetsForMonth(targets, figures.month)
         .filter((t) => figures.catalogue.has(t.indicator))
         .map((t) => targetProgress(t, figures.catalogue.get(t.indicator), figures.month, figures.observation(t.indicator)));
     }
@@ -98,7 +98,7 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
         children.map((code) => ctx.observations.load({ subjectType: 'REGION', subjectCode: code, month: figures.month, asOf: figures.subject.asOf })),
       );
       const observations = figures.catalogue.toObservations(rows.flat()).filter((o) => o.indicator === indicator);
-      return rankObservations(observations, figures.catalogue.get(indicator), by);
+      return rankObservations(observations, figures.catalogue.get(indicator), by, children);
     }
   }
 

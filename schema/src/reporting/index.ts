@@ -2,3 +2,5 @@ export * from './records';
 export * from './submit';
 export * from './graphql';
 export * from './register';
+export * from './rules';
+export * from './plausibility';
