@@ -10,6 +10,9 @@
  *   validate  submitBatch with dryRun: shape, catalogue, identifiers, ranges, duplicates, register
  *   write     submitBatch for real, minus its validation: 100,000 figures created
  *   revise    the same rows with new figures as FINAL over FINAL: 100,000 updates + 100,000 history rows
+ *   derive    the next month with current-month values only: year-to-date and growth derived (75,000)
+ *   follow    the first month revised again: its 100,000 figures, and the next month's 75,000
+ *             derived figures recomputed (issue 13: derived figures follow their sources)
  *   command   `huishang import` end to end as a process, for another month (startup, read, validate, write)
  *
  * Options (environment): BENCH_ENTERPRISES (25000), BENCH_DATABASES (sqlite,postgresql).
@@ -30,6 +33,7 @@ import {
   openDatabase,
   RegisteredEnterprise,
   submitBatch,
+  subgraphParts,
   type BatchInput,
   type DatabaseSettings,
   type SubgraphDefinition,
@@ -44,6 +48,7 @@ const excel = (): typeof ExcelJS => require('exceljs');
 const ENTERPRISES = Number(process.env.BENCH_ENTERPRISES ?? 25_000);
 const DATABASES = (process.env.BENCH_DATABASES ?? 'sqlite,postgresql').split(',');
 const MONTH = '2016-06';
+const NEXT_MONTH = '2016-07';
 const HEADER = ['indicator', 'subject_kind', 'subject_code', 'unit', 'value', 'ytd_value', 'yoy_pct', 'ytd_yoy_pct'];
 const CLI = resolve(__dirname, '..', 'src', 'main.js');
 
@@ -58,17 +63,18 @@ function creditCodes(n: number): { code: string; region: string }[] {
   return out;
 }
 
-/** 4 rows per enterprise; `scale` changes the figures for the revision run. */
-async function writeWorkbook(file: string, codes: string[], scale: number): Promise<number> {
+/** 4 rows per enterprise; `scale` changes the figures for the revision run; `valuesOnly` leaves year-to-date and growth of the flows to be derived. */
+async function writeWorkbook(file: string, codes: string[], scale: number, valuesOnly = false): Promise<number> {
   const workbook = new (excel().stream.xlsx.WorkbookWriter)({ filename: file, useSharedStrings: true, useStyles: false });
   const sheet = workbook.addWorksheet('报送 Report');
   sheet.addRow(HEADER).commit();
   let rows = 0;
   codes.forEach((code, i) => {
     const output = Math.round((800 + (i % 997) * 13.7) * scale * 10) / 10;
-    sheet.addRow(['STAT_GROSS_OUTPUT', 'ENTERPRISE', code, '万元', output, output * 6, 8.1, 7.9]).commit();
-    sheet.addRow(['STAT_MAIN_REVENUE', 'ENTERPRISE', code, '万元', Math.round(output * 0.97 * 10) / 10, Math.round(output * 5.8 * 10) / 10, 7.5, 7.2]).commit();
-    sheet.addRow(['STAT_TOTAL_PROFIT', 'ENTERPRISE', code, '万元', Math.round(output * 0.06 * 10) / 10, Math.round(output * 0.35 * 10) / 10, 3.1, 2.8]).commit();
+    const rest = (ytd: number, yoy: number, ytdYoy: number) => (valuesOnly ? [null, null, null] : [ytd, yoy, ytdYoy]);
+    sheet.addRow(['STAT_GROSS_OUTPUT', 'ENTERPRISE', code, '万元', output, ...rest(output * 6, 8.1, 7.9)]).commit();
+    sheet.addRow(['STAT_MAIN_REVENUE', 'ENTERPRISE', code, '万元', Math.round(output * 0.97 * 10) / 10, ...rest(Math.round(output * 5.8 * 10) / 10, 7.5, 7.2)]).commit();
+    sheet.addRow(['STAT_TOTAL_PROFIT', 'ENTERPRISE', code, '万元', Math.round(output * 0.06 * 10) / 10, ...rest(Math.round(output * 0.35 * 10) / 10, 3.1, 2.8)]).commit();
     sheet.addRow(['STAT_SALES_RATIO', 'ENTERPRISE', code, '%', Math.round((92 + 5 * scale) * 10) / 10, 97.8, null, null]).commit();
     rows += 4;
   });
@@ -115,15 +121,15 @@ function postgresTarget(): Target {
   };
 }
 
-function batchOf(observations: BatchInput['observations'], key: string, status: BatchInput['status']): BatchInput {
-  return { idempotencyKey: key, month: MONTH, reportedBy: '统计局 bench', status, observations };
+function batchOf(observations: BatchInput['observations'], key: string, status: BatchInput['status'], month = MONTH): BatchInput {
+  return { idempotencyKey: key, month, reportedBy: '统计局 bench', status, observations };
 }
 
-async function bench(definition: SubgraphDefinition, target: Target, files: { create: string; revise: string; command: string }, codes: { code: string; region: string }[]): Promise<void> {
+async function bench(definition: SubgraphDefinition, target: Target, files: { create: string; revise: string; command: string; next: string; again: string }, codes: { code: string; region: string }[]): Promise<void> {
   console.log(`\n${target.kind}${target.kind === 'postgresql' ? ` (${new URL(target.settings.location).pathname.slice(1)})` : ''}`);
   let orm: MikroORM;
   try {
-    orm = await openDatabase({ subgraph: 'statistics', ...definition.database, settings: target.settings, logger: () => undefined });
+    orm = await openDatabase({ subgraph: 'statistics', ...subgraphParts(definition).database, settings: target.settings, logger: () => undefined });
   } catch (error) {
     console.log(`  skipped: ${(error as Error).message.split('\n')[0]}`);
     return;
@@ -152,6 +158,18 @@ async function bench(definition: SubgraphDefinition, target: Target, files: { cr
     if (revised.revised !== rows) throw new Error(`expected ${rows} revised, got ${revised.revised}`);
     console.log(`  revise    ${seconds(reviseMs)}  ${rate(rows, reviseMs)}  (submitBatch incl. validation; ${revised.revised.toLocaleString('en-US')} revised, as many history rows)`);
 
+    const nextBatch = buildBatch(await readTable(readFileSync(files.next), 'xlsx'), catalogue);
+    const [derived, deriveMs] = await timed(() => submitBatch(orm.em, definition.reporting, batchOf(nextBatch.observations, 'bench-next', 'FINAL', NEXT_MONTH)));
+    console.log(`  derive    ${seconds(deriveMs)}  ${rate(rows, deriveMs)}  (${NEXT_MONTH}: ${derived.created.toLocaleString('en-US')} created, flows' year-to-date and growth derived)`);
+
+    const againBatch = buildBatch(await readTable(readFileSync(files.again), 'xlsx'), catalogue);
+    const [followed, followMs] = await timed(() => submitBatch(orm.em, definition.reporting, batchOf(againBatch.observations, 'bench-again', 'FINAL')));
+    if (followed.revised !== rows) throw new Error(`expected ${rows} revised, got ${followed.revised}`);
+    console.log(
+      `  follow    ${seconds(followMs)}  ${rate(rows, followMs)}  (${MONTH} revised again: ${followed.revised.toLocaleString('en-US')} revised, ` +
+        `${followed.recomputed.toLocaleString('en-US')} derived figures of ${NEXT_MONTH} recomputed; against revise: +${seconds(Math.max(0, followMs - reviseMs))})`,
+    );
+
     const started = performance.now();
     const command = spawnSync(process.execPath, [CLI, 'import', '--department', 'statistics', '--month', '2016-05', '--status', 'FINAL', files.command], {
       env: { ...withoutDatabases(process.env), ...target.env },
@@ -175,10 +193,12 @@ async function main(): Promise<void> {
   const codes = creditCodes(ENTERPRISES);
   const dir = mkdtempSync(join(tmpdir(), 'huishang-bench-files-'));
   try {
-    const files = { create: join(dir, 'create.xlsx'), revise: join(dir, 'revise.xlsx'), command: join(dir, 'command.xlsx') };
+    const files = { create: join(dir, 'create.xlsx'), revise: join(dir, 'revise.xlsx'), command: join(dir, 'command.xlsx'), next: join(dir, 'next.xlsx'), again: join(dir, 'again.xlsx') };
     const [rows, generateMs] = await timed(() => writeWorkbook(files.create, codes.map((c) => c.code), 1));
     await writeWorkbook(files.revise, codes.map((c) => c.code), 1.05);
     await writeWorkbook(files.command, codes.map((c) => c.code), 0.95);
+    await writeWorkbook(files.next, codes.map((c) => c.code), 1.02, true);
+    await writeWorkbook(files.again, codes.map((c) => c.code), 1.1);
     console.log(
       `statistics ${MONTH}: ${ENTERPRISES.toLocaleString('en-US')} enterprises × 4 indicators = ${rows.toLocaleString('en-US')} rows, ` +
         `${(statSync(files.create).size / 1e6).toFixed(1)} MB xlsx (generated in ${seconds(generateMs)}); node ${process.version}`,

@@ -153,3 +153,87 @@ describe('the 1–2月 convention at the door', () => {
     expect(february).toMatchObject({ field: 'ytdValue', code: 'JAN_FEB_COMBINED' });
   });
 });
+
+describe('抽贷 exactly as 许政[2015]39号 item 十五 words it', () => {
+  // more than 1000万元 (超过: strict), or 50 % of undue loans or more (以上: inclusive); balances of the month before.
+  const CASES = [
+    { balance: 10000, withdrawal: 1000, fires: false, label: 'exactly 1000万元, 10 %' },
+    { balance: 10000, withdrawal: 1000.01, fires: true, label: 'just over 1000万元' },
+    { balance: 1000, withdrawal: 500, fires: true, label: 'exactly 50 %' },
+    { balance: 1000, withdrawal: 499.9, fires: false, label: '49.99 %' },
+    { balance: 2401.92, withdrawal: 1200, fires: true, label: 'over 1000万元 at 49.96 %' },
+  ];
+  let codes: string[];
+  let warnings: { subjectCode: string; message: string }[];
+
+  beforeAll(async () => {
+    codes = (await system.sql('finance', 'select credit_code from enterprise_register order by credit_code limit 5')).map((r) => String(r.credit_code));
+    const confirm = { acceptOutliers: { reason: 'bounds of the 抽贷 rule' } };
+    const loans = (indicator: string, pick: (c: (typeof CASES)[number]) => number) =>
+      CASES.map((c, i) => ({ indicator, subjectKind: 'ENTERPRISE' as const, subjectCode: codes[i], unit: '万元', value: pick(c) }));
+    expect((await submit('finance', '2016-06', loans('FIN_LOANS_OUTSTANDING', (c) => c.balance), confirm)).errors).toBeUndefined();
+    expect((await submit('finance', '2016-07', loans('FIN_LOAN_WITHDRAWAL', (c) => c.withdrawal), confirm)).errors).toBeUndefined();
+    const result = await system.query('{ warnings(month: "2016-07") { loanWithdrawals { subjectCode message } } }');
+    expect(result.errors).toBeUndefined();
+    warnings = result.data.warnings.loanWithdrawals;
+  });
+
+  it.each(CASES.map((c, i) => [c.label, i, c.fires] as const))('%s: fires %s', (_label, i, fires) => {
+    expect(warnings.some((w) => w.subjectCode === codes[i])).toBe(fires);
+  });
+
+  it('says 50 % or more at exactly half, and never rounds 49.96 % up to the threshold', () => {
+    const half = warnings.find((w) => w.subjectCode === codes[2])!;
+    expect(half.message).toContain('50% of undue loans is 50% or more (以上)');
+    const under = warnings.find((w) => w.subjectCode === codes[4])!;
+    expect(under.message).toContain('1200万元 is more than 1000万元 (超过)');
+    expect(under.message).toContain('49.96% of undue loans is under 50%');
+    expect(under.message).not.toMatch(/50\.0%/);
+    expect(warnings.find((w) => w.subjectCode === codes[1])!.message).toContain('1000.01万元 is more than 1000万元');
+  });
+});
+
+describe('rankings list every district; targets are judged against their period', () => {
+  it('a ranking lists the unreported districts last, without a rank, marked as not reported, and says how many reported', async () => {
+    const month = '2021-03';
+    const districts = (await system.sql('industry', "select code from region where parent_code = '411000' order by code")).map((r) => String(r.code));
+    const reporting = districts.slice(0, 3);
+    const values = [300, 100, 200];
+    const rows = reporting.map((code, i) => ({ ...electricity(values[i]), subjectCode: code }));
+    expect((await submit('energy', month, rows)).errors).toBeUndefined();
+    const result = await system.query(`{ region(code: "411000") { energy(month: "${month}") { ranking(indicator: "EN_ELECTRICITY", by: CURRENT_MONTH) { rank regionCode value reported rankedCount reportedCount observation { value } region { code } } } } }`, undefined, undefined, {
+      token: system.tokens.energy,
+    });
+    expect(result.errors).toBeUndefined();
+    const ranking = result.data.region.energy.ranking;
+    expect(ranking).toHaveLength(districts.length);
+    expect(ranking.slice(0, 3).map((r: { rank: number; regionCode: string; value: number }) => [r.rank, r.regionCode, r.value])).toEqual([
+      [1, reporting[0], 300],
+      [2, reporting[2], 200],
+      [3, reporting[1], 100],
+    ]);
+    const unreported = ranking.slice(3);
+    expect(unreported.map((r: { regionCode: string }) => r.regionCode)).toEqual(districts.slice(3));
+    for (const r of unreported) expect(r).toMatchObject({ rank: null, value: null, reported: false, observation: null, region: { code: r.regionCode } });
+    for (const r of ranking) expect([r.rankedCount, r.reportedCount]).toEqual([3, 3]);
+  });
+
+  it('June’s growth target is the first half’s 12.5 %, July’s the year’s 13 %; time progress only for cumulative quantities', async () => {
+    const read = async (month: string) => {
+      const result = await system.query(`{ region(code: "411000") { industry(month: "${month}") { targets { target { indicator measure value period } actualValue timeProgressPct gap behind } } } }`);
+      expect(result.errors).toBeUndefined();
+      return result.data.region.industry.targets as { target: { indicator: string; measure: string; value: number; period: string }; actualValue: number | null; timeProgressPct: number | null; gap: number | null }[];
+    };
+    for (const [month, value, period] of [['2015-06', 12.5, 'H1'], ['2015-07', 13, 'YEAR']] as const) {
+      const targets = await read(month);
+      const growth = targets.filter((t) => t.target.indicator === 'IND_KEY_ENTERPRISE_OUTPUT' && t.target.measure === 'GROWTH_PCT');
+      expect(growth.map((t) => [t.target.value, t.target.period])).toEqual([[value, period]]);
+      const [row] = await system.sql('industry', "select ytd_yoy_pct from observation where indicator = 'IND_KEY_ENTERPRISE_OUTPUT' and subject_code = '411000' and month = ?", [month]);
+      expect(growth[0].actualValue).toBe(Number(row.ytd_yoy_pct));
+      expect(growth[0].gap).toBe(Number((Number(row.ytd_yoy_pct) - value).toFixed(2)));
+      expect(growth[0].timeProgressPct).toBeNull();
+      const level = targets.find((t) => t.target.indicator === 'IND_PROJECT_INVESTMENT' && t.target.measure === 'LEVEL')!;
+      expect(level.timeProgressPct).toBe(month === '2015-06' ? 50 : 58.33);
+    }
+  });
+});
