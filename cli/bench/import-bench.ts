@@ -7,7 +7,7 @@
  * DATABASE_URL or 127.0.0.1:5432) gets the register, then:
  *
  *   read      the workbook into a batch (exceljs streaming reader + the command's row mapping)
- *   validate  submitBatch with dryRun: shape, catalogue, identifiers, ranges, duplicates, register
+ *   validate  submitBatch with dryRun: every rule, in a transaction rolled back at the end
  *   write     submitBatch for real, minus its validation: 100,000 figures created
  *   revise    the same rows with new figures as FINAL over FINAL: 100,000 updates + 100,000 history rows
  *   derive    the next month with current-month values only: year-to-date and growth derived (75,000)
@@ -150,8 +150,9 @@ async function bench(definition: SubgraphDefinition, target: Target, files: { cr
 
     const [created, submitMs] = await timed(() => submitBatch(orm.em, definition.reporting, batchOf(built.observations, 'bench-create', 'FINAL')));
     if (created.created !== rows) throw new Error(`expected ${rows} created, got ${JSON.stringify({ ...created, observations: created.observations.length })}`);
-    const writeMs = Math.max(1, submitMs - validateMs);
-    console.log(`  write     ${seconds(writeMs)}  ${rate(rows, writeMs)}  (submitBatch ${seconds(submitMs)}, ${rate(rows, submitMs)}; ${created.created.toLocaleString('en-US')} created)`);
+    // A dry run goes through the whole transaction and rolls it back (plausibility needs the figures
+    // already held), so validation is no longer a part of the write to subtract.
+    console.log(`  write     ${seconds(submitMs)}  ${rate(rows, submitMs)}  (submitBatch incl. validation; ${created.created.toLocaleString('en-US')} created)`);
 
     const revisedBatch = buildBatch(await readTable(readFileSync(files.revise), 'xlsx'), catalogue);
     const [revised, reviseMs] = await timed(() => submitBatch(orm.em, definition.reporting, batchOf(revisedBatch.observations, 'bench-revise', 'FINAL')));
