@@ -244,7 +244,8 @@ export interface TargetGroup {
   /** 许政[2015]39号 … as the target's source says. */
   source: string;
   description: string;
-  timeProgressPct: number;
+  /** Null for growth targets: time progress applies to cumulative quantities only. */
+  timeProgressPct: number | null;
   rows: TargetRow[];
 }
 
@@ -634,7 +635,8 @@ function rankingOf(city: NonNullable<MeetingPackData['city']>, department: Depar
 
 function ranked(figure: Figure, ranking: RankEntry[] | null, code: string, basis: RankedFigure['rankBasis']): RankedFigure {
   const entry = ranking?.find((r) => r.regionCode === code);
-  return { ...figure, rank: entry ? entry.rank : null, rankOf: ranking?.length ?? 0, rankBasis: ranking ? basis : null };
+  // Unranked districts are listed too (not reported, or no value on the basis): "of" counts the ranked.
+  return { ...figure, rank: entry ? entry.rank : null, rankOf: ranking?.filter((r) => r.rank !== null).length ?? 0, rankBasis: ranking ? basis : null };
 }
 
 function unranked(figure: Figure): RankedFigure {

@@ -35,7 +35,8 @@ export interface CatalogueIndicator {
 }
 
 export interface RankEntry {
-  rank: number;
+  /** Null for a district listed without a rank (not reported, or no value on the basis). */
+  rank: number | null;
   regionCode: string;
   value: number | null;
 }
@@ -56,7 +57,8 @@ export interface TargetProgress {
   actual?: Pick<Observation, 'indicator' | 'status' | 'derived' | 'reportedBy' | 'reportedAt'> | null;
   actualValue: number | null;
   completionPct: number | null;
-  timeProgressPct: number;
+  /** Null for growth, share and points targets: time progress applies to cumulative quantities only. */
+  timeProgressPct: number | null;
   gap: number | null;
   behind: boolean | null;
 }

@@ -138,9 +138,15 @@ export async function documentsCommand(args: string[], io: Io): Promise<number> 
 }
 
 const CSV_COLUMNS = ['seq', 'at', 'clientId', 'department', 'role', 'requestId', 'operationName', 'documentHash', 'fields', 'indicators', 'enterprises', 'months', 'outcome', 'errorCodes', 'durationMs', 'traceId', 'prevHash', 'hash'] as const;
-const csvCell = (value: unknown) => {
-  const text = Array.isArray(value) ? value.join(' ') : value === null || value === undefined ? '' : String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+/**
+ * One CSV cell. A cell a spreadsheet would run as a formula (starting with =, +, -, @, tab or
+ * carriage return: OWASP's CSV injection list) is neutralised with a leading apostrophe, so an
+ * operation name a client chose cannot become a formula in the auditor's spreadsheet.
+ */
+export const csvCell = (value: unknown): string => {
+  let text = Array.isArray(value) ? value.join(' ') : value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
 export async function auditCommand(args: string[], io: Io): Promise<number> {

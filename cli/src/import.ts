@@ -17,6 +17,8 @@ export interface ImportOptions {
   reportedBy: string;
   key?: string;
   dryRun: boolean;
+  /** Confirms figures the plausibility checks question, with this reason (kept in their history). */
+  acceptOutliers?: string;
   skipEmpty: boolean;
   json: boolean;
   file: string;
@@ -205,7 +207,7 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
       for (;;) {
         const data = await client.request<Record<string, { pending: boolean; submission: SubmissionOutcome | null }>>(
           `mutation HuishangCommit($uploadId: String!, $parts: Int!, $batch: StagedBatchInput!, $dryRun: Boolean!) { ${names.commit}(uploadId: $uploadId, parts: $parts, batch: $batch, dryRun: $dryRun) { pending submission { ${OUTCOME_FIELDS} } } }`,
-          { uploadId, parts: parts.length, batch: { idempotencyKey, month: options.month, reportedBy: options.reportedBy, status: options.status }, dryRun },
+          { uploadId, parts: parts.length, batch: { idempotencyKey, month: options.month, reportedBy: options.reportedBy, status: options.status, ...(options.acceptOutliers !== undefined ? { acceptOutliers: { reason: options.acceptOutliers } } : {}) }, dryRun },
         );
         const answer = data[names.commit];
         if (!answer.pending && answer.submission) {

@@ -47,6 +47,9 @@ Options:
   --key <key>             idempotency key (default import:<department>:<month>:<sha256 of the file>):
                           the same key with the same content is applied once
   --dry-run               check everything, write nothing; prints "valid: N rows"
+  --accept-outliers REASON
+                          confirm figures refused as implausible (SCALE_SLIP, IMPLAUSIBLE_JUMP,
+                          GROWTH_CONTRADICTION); the reason is kept in their history
   --json                  print the outcome or the problems as JSON
 ${GATEWAY_OPTIONS}
   -h, --help              this help
@@ -109,6 +112,7 @@ const IMPORT_OPTIONS = {
   key: { type: 'string' },
   'dry-run': { type: 'boolean' },
   // Kept for old scripts: rows without figures are always left out now.
+  'accept-outliers': { type: 'string' },
   'skip-empty': { type: 'boolean' },
   json: { type: 'boolean' },
   gateway: { type: 'string' },
@@ -180,6 +184,7 @@ async function importCommand(args: string[], io: Io): Promise<number> {
       reportedBy,
       key: values.key,
       dryRun: values['dry-run'] ?? false,
+      acceptOutliers: values['accept-outliers'],
       skipEmpty: values['skip-empty'] ?? false,
       json: values.json ?? false,
       file: positionals[0],

@@ -72,3 +72,12 @@ it('two replicas appending at once extend one unbroken chain', async () => {
   expect(all.filter((r) => r.clientId === 'cl_replica1')).toHaveLength(100);
   expect(all.filter((r) => r.clientId === 'cl_replica2')).toHaveLength(100);
 });
+
+it('filters match `%` and `_` literally, not as LIKE wildcards', async () => {
+  const log = new AuditLog(orms[0]);
+  await log.append({ ...entry(3, 0), requestId: 'like-1', indicators: ['FIN_LOANS_OUTSTANDING'] });
+  await log.append({ ...entry(3, 1), requestId: 'like-2', indicators: ['FINXLOANS_OUTSTANDING'] });
+  const exact = await log.query({ indicator: 'FIN_LOANS_OUTSTANDING' }, 1000);
+  expect(exact.map((r) => r.requestId)).toEqual(['like-1']);
+  expect(await log.query({ indicator: '%' }, 1000)).toEqual([]);
+});

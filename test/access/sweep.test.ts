@@ -60,10 +60,14 @@ function figureCarrying(schema: GraphQLSchema): Set<string> {
 }
 const CARRYING = figureCarrying(apiSchema);
 
-/** Every schema coordinate that can carry a figure or a number derived from one (writes aside: SubmissionResult answers the writer's own figures). */
+/**
+ * Every schema coordinate that can carry a figure or a number derived from one (writes aside:
+ * SubmissionResult, and UploadCommit around it, answer the writer's own figures to the owner's
+ * clients only, as @Writes(OWNER) declares and test/access/writes.test.ts checks).
+ */
 const FIGURE_COORDINATES = new Set(
   [...CARRYING]
-    .filter((name) => name !== 'Mutation' && name !== 'SubmissionResult')
+    .filter((name) => name !== 'Mutation' && name !== 'SubmissionResult' && name !== 'UploadCommit')
     .flatMap((name) => {
       const type = apiSchema.getType(name) as GraphQLObjectType;
       // In a type holding figures every field counts; elsewhere the fields leading to one.

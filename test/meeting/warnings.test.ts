@@ -58,6 +58,9 @@ async function expectedTargetsBehind(sys: System, department: SubgraphName, kind
   const expected: ExpectedTargetWarning[] = [];
   for (const t of targets) {
     if (t.scope !== null) continue;
+    // June is judged against the first half's target where one is set on the same figure (许政[2015]39号: 12.5 % for H1).
+    if (t.period === 'YEAR' && targets.some((h) => h.period === 'H1' && h.region_code === t.region_code && h.indicator === t.indicator && h.measure === t.measure)) continue;
+    if (t.period !== 'YEAR' && t.period !== 'H1') continue;
     const o = observations.find((r) => r.indicator === t.indicator && r.subject_code === t.region_code);
     if (!o) continue;
     const stock = kinds.get(t.indicator) === 'STOCK';
@@ -133,7 +136,7 @@ describe('warnings(month) through the gateway', () => {
     for (const near of employmentDrop.nearMiss) expect(keyEnterprise(near).employmentDrop).toBeNull();
   });
 
-  it('LOAN_WITHDRAWAL fires above 1000万元 or above 50% of undue loans, not on the near misses', async () => {
+  it('LOAN_WITHDRAWAL fires above 1000万元 or at 50% of undue loans or more, not on the near misses', async () => {
     const codes = report.loanWithdrawals.map((w: { subjectCode: string }) => w.subjectCode).sort();
     expect(codes).toEqual([...loanWithdrawal.firesByAmount, ...loanWithdrawal.firesByShare].sort());
     for (const warning of report.loanWithdrawals) {
@@ -143,7 +146,7 @@ describe('warnings(month) through the gateway', () => {
         ['withdrawal', Number(withdrawn.value)],
         ['undue loans before the withdrawal', Number(before.value)],
       ]);
-      expect(Number(withdrawn.value) > 1000 || Number(withdrawn.value) / Number(before.value) > 0.5).toBe(true);
+      expect(Number(withdrawn.value) > 1000 || Number(withdrawn.value) / Number(before.value) >= 0.5).toBe(true);
     }
   });
 

@@ -237,10 +237,12 @@ export class AuditLog {
     if (filter.outcome) q = q.where('outcome', filter.outcome);
     if (filter.from) q = q.where('at', '>=', filter.from);
     if (filter.to) q = q.where('at', '<', filter.to);
-    // JSON arrays of quoted codes: a quoted match is an exact element match.
-    if (filter.enterprise) q = q.where('enterprises', 'like', `%${JSON.stringify(filter.enterprise)}%`);
-    if (filter.indicator) q = q.where('indicators', 'like', `%${JSON.stringify(filter.indicator)}%`);
-    if (filter.month) q = q.where('months', 'like', `%${JSON.stringify(filter.month)}%`);
+    // JSON arrays of quoted codes: a quoted match is an exact element match. `%`, `_` and the
+    // escape character in a filter value match themselves, not any text (LIKE ... ESCAPE).
+    const contains = (column: string, value: string) => q.whereRaw(`${column} like ? escape '!'`, [`%${JSON.stringify(value).replace(/[!%_]/g, (c) => `!${c}`)}%`]);
+    if (filter.enterprise) q = contains('enterprises', filter.enterprise);
+    if (filter.indicator) q = contains('indicators', filter.indicator);
+    if (filter.month) q = contains('months', filter.month);
     return ((await q) as Row[]).map(fromRow);
   }
 

@@ -49,3 +49,17 @@ export function streamSeed(seed: number, name: string): number {
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
   return h >>> 0;
 }
+
+/**
+ * How a district departs from the city's pattern for one series and month, as a factor around 1:
+ * a pace of its own for the year (±`yearly`) times a month's noise (±`monthly`). Deterministic
+ * per seed, series, district and month. Without it, figures spread over districts by their share of
+ * enterprises grow alike everywhere and complete their targets to the same decimal (issue 13).
+ */
+export function districtVariation(seed: number, series: string, regionCode: string, month: string, spread: { yearly?: number; monthly?: number } = {}): number {
+  const yearly = spread.yearly ?? 0.12;
+  const monthly = spread.monthly ?? 0.06;
+  const pace = 1 + yearly * (2 * new Random(streamSeed(seed, `${series}|${regionCode}|${month.slice(0, 4)}`)).next() - 1);
+  const noise = 1 + monthly * (2 * new Random(streamSeed(seed, `${series}|${regionCode}|${month}`)).next() - 1);
+  return pace * noise;
+}

@@ -7,7 +7,8 @@ const SOURCE = '许政[2015]39号';
 export type TargetRow = Omit<TargetRecord, 'id'>;
 
 /** The city's 2015 targets as 许政[2015]39号 states them. */
-const CITY_2015: Omit<TargetRow, 'year' | 'regionCode' | 'source'>[] = [
+const CITY_2015: (Omit<TargetRow, 'year' | 'regionCode' | 'source' | 'period'> & { period?: TargetRow['period'] })[] = [
+  { indicator: 'IND_KEY_ENTERPRISE_OUTPUT', measure: 'GROWTH_PCT', value: 12.5, unit: '%', scope: null, period: 'H1', description: '百户重点企业产值上半年增长12.5%以上' },
   { indicator: 'IND_KEY_ENTERPRISE_OUTPUT', measure: 'GROWTH_PCT', value: 13, unit: '%', scope: null, description: '百户重点企业产值增长13%以上' },
   { indicator: 'IND_KEY_ENTERPRISE_OUTPUT', measure: 'SHARE_PCT', value: 53, unit: '%', scope: null, description: '百户重点企业产值占全市规模以上工业比重达到53%以上' },
   { indicator: 'IND_NEW_PROJECT_OUTPUT', measure: 'LEVEL', value: 800_000, unit: '万元', scope: null, description: '新投产项目新增产值80亿元以上' },
@@ -34,10 +35,11 @@ export function demoTargets(city: DemoCity, catalogue: IndicatorCatalogue): Targ
 }
 
 export function allDemoTargets(city: DemoCity): TargetRow[] {
-  const rows: TargetRow[] = CITY_2015.map((t) => ({ ...t, year: 2015, regionCode: CITY_CODE, source: SOURCE }));
+  const targets = CITY_2015.map((t) => ({ ...t, period: t.period ?? 'YEAR' }));
+  const rows: TargetRow[] = targets.map((t) => ({ ...t, year: 2015, regionCode: CITY_CODE, source: SOURCE }));
   for (const district of city.districts) {
     const share = city.enterprises.filter((e) => e.regionCode === district.code).length / city.enterprises.length;
-    for (const t of CITY_2015) {
+    for (const t of targets) {
       if (t.measure === 'GROWTH_PCT' && t.scope === null) {
         rows.push({ ...t, year: 2015, regionCode: district.code, source: SOURCE, description: `${district.name}${t.description}` });
       } else if (SPLIT.has(t.indicator)) {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Constructor, DefaultLogger, LoggerOptions, LogContext, MikroORM, Options } from '@mikro-orm/core';
 import { Migration, Migrator } from '@mikro-orm/migrations';
@@ -107,6 +107,9 @@ function ormOptions(options: OpenDatabaseOptions, settings: DatabaseSettings): O
   };
   if (settings.kind === 'sqlite') {
     mkdirSync(dirname(settings.location), { recursive: true });
+    // A new database file is its owner's alone (0600; SQLite gives its -wal and -shm files the same
+    // mode): figures and the audit trail are not for other local users. An empty file is an empty database.
+    if (!existsSync(settings.location)) closeSync(openSync(settings.location, 'a', 0o600));
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { LibSqlDriver } = require('@mikro-orm/libsql') as typeof import('@mikro-orm/libsql');
     return { ...common, driver: LibSqlDriver, dbName: settings.location, pool: { afterCreate: sqliteConnectionSetup } };

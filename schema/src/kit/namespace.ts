@@ -4,7 +4,7 @@ import { REGIONS } from '../identifiers/regionCode';
 import { MonthScalar } from '../scalars';
 import type { DepartmentFigures } from '../observation/DepartmentFigures';
 import type { SubjectType } from '../observation/indicator';
-import { rankObservations, RankingBasis, RegionRank, Target, TargetProgress, targetProgress } from '../targets/graphql';
+import { rankObservations, RankingBasis, RegionRank, Target, TargetProgress, targetProgress, targetsForMonth } from '../targets/graphql';
 import type { SubgraphContext } from './context';
 import { departmentWarningResolvers } from './warnings';
 
@@ -79,7 +79,7 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
     async targets(@Root() figures: F, @Ctx() ctx: SubgraphContext): Promise<TargetProgress[]> {
       if (figures.subject.kind !== 'REGION') return [];
       const year = Number(figures.month.slice(0, 4));
-      const targets = await ctx.figures.targets(year, { region: figures.subject.code });
+      const targets = targetsForMonth(await ctx.figures.targets(year, { region: figures.subject.code }), figures.month);
       // Progress is derived from the figure: a target on an indicator the caller may not read is left out, like the figure itself.
       const progress: TargetProgress[] = [];
       for (const t of targets) {
@@ -103,8 +103,9 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
       if (!figures.catalogue.has(indicator)) throw unknownIndicator('ranking.indicator', indicator, figures.catalogue.codes());
       if (figures.subject.kind !== 'REGION') return [];
       // A rank is derived from every region's figure: the read path checks the indicator and records each region read.
-      const observations = await ctx.figures.ranking(`${namespace.field}.ranking(${indicator})`, figures.catalogue, indicator, childrenOf(figures.subject.code), figures.month, figures.subject.asOf);
-      return rankObservations(observations, figures.catalogue.get(indicator), by);
+      const children = childrenOf(figures.subject.code);
+      const observations = await ctx.figures.ranking(`${namespace.field}.ranking(${indicator})`, figures.catalogue, indicator, children, figures.month, figures.subject.asOf);
+      return rankObservations(observations, figures.catalogue.get(indicator), by, children);
     }
   }
 

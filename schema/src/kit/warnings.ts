@@ -1,7 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { findRegion } from '../identifiers/regionCode';
 import type { DepartmentFigures } from '../observation/DepartmentFigures';
-import { targetProgress } from '../targets/graphql';
+import { targetProgress, targetsForMonth } from '../targets/graphql';
 import {
   factEvidence,
   ledgerFact,
@@ -47,7 +47,7 @@ export function departmentWarningResolvers<F extends DepartmentFigures>(namespac
       const { targetGapPoints } = warningThresholds();
       const catalogue = new namespace.figures().catalogue;
       const year = Number(report.month.slice(0, 4));
-      const targets = (await ctx.figures.targets(year)).filter((t) => catalogue.has(t.indicator));
+      const targets = targetsForMonth(await ctx.figures.targets(year), report.month).filter((t) => catalogue.has(t.indicator));
       if (targets.length === 0) return [];
       const regions = [...new Set(targets.map((t) => t.regionCode))];
       // One statement for every region: the read path batches them.
@@ -63,7 +63,7 @@ export function departmentWarningResolvers<F extends DepartmentFigures>(namespac
         const name = findRegion(target.regionCode)?.name ?? target.regionCode;
         const level = target.measure === 'LEVEL';
         const judged = level
-          ? `year to date ${progress.actualValue}${target.unit} is ${progress.completionPct}% of the annual target ${target.value}${target.unit}, against time progress ${progress.timeProgressPct}%`
+          ? `year to date ${progress.actualValue}${target.unit} is ${progress.completionPct}% of the ${target.period === 'YEAR' ? 'annual' : target.period} target ${target.value}${target.unit}, against time progress ${progress.timeProgressPct}%`
           : `year-to-date growth ${progress.actualValue}% against the target of ${target.value}%`;
         warnings.push(
           warning({
@@ -81,7 +81,7 @@ export function departmentWarningResolvers<F extends DepartmentFigures>(namespac
                 ledgerFact({ ledger: 'TARGETS', entry: `${target.year} ${target.regionCode} ${target.indicator} ${target.measure}`, item: level ? 'annual target' : 'target growth', value: target.value, unit: target.unit, text: `${target.description} (${target.source})` }),
               ),
             ],
-            thresholds: thresholdList(level ? { targetGapPoints, timeProgressPct: progress.timeProgressPct } : { targetGapPoints, targetGrowthPct: target.value }),
+            thresholds: thresholdList(level ? { targetGapPoints, timeProgressPct: progress.timeProgressPct! } : { targetGapPoints, targetGrowthPct: target.value }),
           }),
         );
       }

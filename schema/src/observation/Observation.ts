@@ -78,6 +78,9 @@ export class Observation {
   @Field({ description: 'True when the year-to-date value or a growth rate was computed by the system from reported figures (推算), not reported.' })
   derived: boolean;
 
+  @Field(() => String, { nullable: true, description: 'Why this version was written when it was not simply reported (修订原因): recomputed after a month it depends on changed, or an implausible figure the submitter confirmed, with their reason.' })
+  changeReason: string | null;
+
   static from(record: ObservationRecord, definition: IndicatorDefinition): Observation {
     return Object.assign(new Observation(), {
       indicator: record.indicator,
@@ -96,6 +99,7 @@ export class Observation {
       reportedAt: record.reportedAt,
       version: record.version,
       derived: Boolean(record.derived),
+      changeReason: record.changeReason ?? null,
     });
   }
 }

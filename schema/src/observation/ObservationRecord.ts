@@ -52,6 +52,17 @@ abstract class ObservationFields {
   /** The submission that wrote this version; null for seeded demo data. */
   @Property({ type: 'integer', nullable: true })
   submissionId: number | null = null;
+
+  /**
+   * Which of value, ytdValue, yoyPct, ytdYoyPct the system computed (comma-separated), so a
+   * recomputation after a source month's revision touches those and never a reported figure.
+   */
+  @Property({ type: 'string', length: 64, nullable: true })
+  derivedFields: string | null = null;
+
+  /** Why this version was written when not simply reported: recomputed after a source month changed, or an implausible figure confirmed (acceptOutliers). */
+  @Property({ type: 'string', length: 1024, nullable: true })
+  changeReason: string | null = null;
 }
 
 /**
@@ -72,6 +83,7 @@ export class ObservationRecord extends ObservationFields {
  * or revision, and until when. Together with `observation` it answers "as it stood at time T".
  */
 @Entity({ tableName: 'observation_history' })
+@Unique({ name: 'observation_history_version_unique', properties: ['indicator', 'subjectType', 'subjectCode', 'month', 'version'] })
 @Index({ name: 'observation_history_subject_index', properties: ['month', 'subjectType', 'subjectCode'] })
 export class ObservationVersionRecord extends ObservationFields {
   @Property({ type: 'integer' })

@@ -26,6 +26,11 @@ export interface IndicatorDefinition {
   sharing: SharingCategory;
   /** Reported only: year-to-date and growth come from the department, never computed (e.g. growth at comparable prices). */
   reportedOnly?: boolean;
+  /**
+   * Published for January and February together (1–2月合并, the statistics bureau's convention):
+   * no January row, and February's row carries the 1–2月 total as its year-to-date value.
+   */
+  publishedJanFeb?: boolean;
   /** Smallest value that makes sense (no negative kWh); undefined for growth rates. */
   minimum?: number;
   /** Largest value that makes sense (a percentage share cannot pass 100). */

@@ -145,6 +145,8 @@ export class ObservationVersion {
   reportedAt: Date;
   @Field({ description: 'When the next version replaced it.' })
   supersededAt: Date;
+  @Field(() => String, { nullable: true, description: 'Why this version was written when it was not simply reported (修订原因): recomputed after a month it depends on changed, or confirmed by the submitter (acceptOutliers) with their reason.' })
+  changeReason: string | null;
 }
 
 @InputType({ description: 'One figure of a batch.' })
@@ -167,6 +169,12 @@ export class ObservationInput {
   ytdYoyPct?: number | null;
 }
 
+@InputType({ description: 'The submitter confirms figures the plausibility checks question (异常值确认): a change of scale, a jump far outside the subject’s history, a stated growth that contradicts the figures.' })
+export class OutlierConfirmationInput {
+  @Field({ description: 'Why the figures are right as submitted (3–512 characters); kept in each confirmed figure’s history as its changeReason.' })
+  reason: string;
+}
+
 export enum ReportedStatus {
   PRELIMINARY = 'PRELIMINARY',
   FINAL = 'FINAL',
@@ -185,6 +193,11 @@ export class ObservationBatchInput {
   status: ReportedStatus;
   @Field(() => [ObservationInput])
   observations: ObservationInput[];
+  @Field(() => OutlierConfirmationInput, {
+    nullable: true,
+    description: 'Confirm figures refused as implausible (problems SCALE_SLIP, IMPLAUSIBLE_JUMP, GROWTH_CONTRADICTION, marked confirmable) with a reason; without it they are refused.',
+  })
+  acceptOutliers?: OutlierConfirmationInput | null;
 }
 
 @Directive('@shareable')
@@ -206,6 +219,8 @@ export class SubmissionResult {
   revised: number;
   @Field(() => Int, { description: 'Figures identical to what was held.' })
   unchanged: number;
+  @Field(() => Int, { description: 'Derived figures of later months (year-to-date, growth) recomputed because a month they depend on changed; each has a new version saying why.' })
+  recomputed: number;
   @Field(() => [Observation], { description: 'The figures as they now stand.' })
   observations: Observation[];
 }

@@ -7,7 +7,7 @@ import { ErrorCode } from '../errors';
 import { MonthScalar } from '../scalars';
 import type { SubgraphContext } from '../kit/context';
 import { PortableMigration } from '../kit/database';
-import { batchError, ObservationInput, ReportedStatus, SubmissionResult } from './graphql';
+import { batchError, ObservationInput, OutlierConfirmationInput, ReportedStatus, SubmissionResult } from './graphql';
 import { BatchRejectedError, IdempotencyConflictError, submitBatch, type ObservationInputRow, type ReportingDepartment } from './submit';
 
 /**
@@ -114,6 +114,8 @@ export class StagedBatchInput {
   reportedBy: string;
   @Field(() => ReportedStatus, { defaultValue: ReportedStatus.PRELIMINARY })
   status: ReportedStatus;
+  @Field(() => OutlierConfirmationInput, { nullable: true, description: 'Confirms figures the plausibility checks question, with the reason kept in their history (as the one-request mutation).' })
+  acceptOutliers?: OutlierConfirmationInput | null;
 }
 
 const UPLOAD_ID = /^[\x21-\x7e]{1,128}$/;

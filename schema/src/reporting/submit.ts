@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityData, type EntityManager, type RequiredEntityData } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { IdentifierError } from '../errors';
@@ -7,7 +7,11 @@ import { addMonths, formatMonth, parseMonth } from '../identifiers/month';
 import type { IndicatorCatalogue } from '../observation/catalogue';
 import type { SubjectType } from '../observation/indicator';
 import { ObservationRecord, ObservationVersionRecord, type ObservationStatusValue } from '../observation/ObservationRecord';
+import { checkPlausibility, plausibilitySettings, type PlausibilitySettings, type Reference } from './plausibility';
 import { SubmissionRecord } from './records';
+import { CONFIRMABLE, type ProblemCode } from './rules';
+
+export type { ProblemCode } from './rules';
 
 /** One figure as a department submits it. Absent growth or year-to-date is derived where the catalogue allows. */
 export interface ObservationInputRow {
@@ -28,6 +32,11 @@ export interface BatchInput {
   reportedBy: string;
   status: 'PRELIMINARY' | 'FINAL';
   observations: ObservationInputRow[];
+  /**
+   * The submitter confirms figures the plausibility checks question (SCALE_SLIP, IMPLAUSIBLE_JUMP,
+   * GROWTH_CONTRADICTION), with a reason kept in each such figure's history (`changeReason`).
+   */
+  acceptOutliers?: { reason: string } | null;
 }
 
 /** Why one row (or the batch, `index: null`) was refused; `code` is stable, `reason` is for people. */
@@ -37,23 +46,15 @@ export interface Problem {
   value: unknown;
   code: ProblemCode;
   reason: string;
+  /** Plausibility problems: the figure of the same subject it was compared with. */
+  compared?: { month: string; field: string; value: number };
+  /** Plausibility problems: the ratio of the two values, or the growth computed from them, %. */
+  computed?: number;
+  /** Plausibility problems: what most likely went wrong (a 万/亿 slip, …). */
+  likelyCause?: string;
+  /** True when `acceptOutliers` with a reason would let the figure through. */
+  confirmable?: boolean;
 }
-
-export type ProblemCode =
-  | 'UNKNOWN_INDICATOR'
-  | 'UNIT_MISMATCH'
-  | 'BAD_IDENTIFIER'
-  | 'UNKNOWN_SUBJECT'
-  | 'SUBJECT_NOT_REPORTED'
-  | 'FUTURE_MONTH'
-  | 'BAD_MONTH'
-  | 'OUT_OF_RANGE'
-  | 'NOT_A_NUMBER'
-  | 'MISSING_VALUE'
-  | 'NOT_APPLICABLE'
-  | 'DUPLICATE_ROW'
-  | 'STATUS_REGRESSION'
-  | 'BAD_BATCH';
 
 export class BatchRejectedError extends Error {
   constructor(readonly problems: Problem[]) {
@@ -94,6 +95,8 @@ export interface SubmissionOutcome {
   updated: number;
   revised: number;
   unchanged: number;
+  /** Figures of later months recomputed because a month they are derived from changed. */
+  recomputed: number;
   /** The current version of every figure in the batch (empty for a dry run). */
   observations: ObservationRecord[];
 }
@@ -129,6 +132,9 @@ export function validateBatchShape(department: ReportingDepartment, batch: Batch
     if (batch.month > currentMonth(now)) batchProblem('month', batch.month, 'FUTURE_MONTH', `is in the future (this is ${currentMonth(now)})`);
   } catch (error) {
     batchProblem('month', batch.month, 'BAD_MONTH', error instanceof IdentifierError ? error.reason : String(error));
+  }
+  if (batch.acceptOutliers != null && (typeof batch.acceptOutliers.reason !== 'string' || batch.acceptOutliers.reason.trim().length < 3 || batch.acceptOutliers.reason.length > 512)) {
+    batchProblem('acceptOutliers.reason', batch.acceptOutliers.reason, 'BAD_BATCH', 'say why the figures are right as submitted (3 to 512 characters); it is kept in their history');
   }
   if (!Array.isArray(batch.observations) || batch.observations.length === 0) {
     batchProblem('observations', batch.observations, 'BAD_BATCH', 'must hold at least one observation');
@@ -169,6 +175,13 @@ export function validateBatchShape(department: ReportingDepartment, batch: Batch
       if (definition.minimum !== undefined && v < definition.minimum) problem(field, v, 'OUT_OF_RANGE', `must be at least ${definition.minimum} ${definition.unit}`);
       if (definition.maximum !== undefined && v > definition.maximum) problem(field, v, 'OUT_OF_RANGE', `must be at most ${definition.maximum} ${definition.unit}`);
     }
+    if (definition.publishedJanFeb && typeof batch.month === 'string') {
+      if (batch.month.endsWith('-01')) {
+        problem('month', batch.month, 'JAN_FEB_COMBINED', `${row.indicator} is published for January and February together (1–2月): report nothing for January, and the 1–2月 total as February's ytdValue`);
+      } else if (batch.month.endsWith('-02') && !given(row.ytdValue)) {
+        problem('ytdValue', row.ytdValue ?? null, 'JAN_FEB_COMBINED', `${row.indicator} is published for January and February together (1–2月): February's row carries the 1–2月 total as ytdValue`);
+      }
+    }
     const key = keyOf(row);
     if (seen.has(key)) problem('indicator', row.indicator, 'DUPLICATE_ROW', `the same indicator and subject as observations[${seen.get(key)}]`);
     else seen.set(key, index);
@@ -208,6 +221,8 @@ function payloadHash(batch: BatchInput): string {
     reportedBy: batch.reportedBy,
     status: batch.status,
     observations: batch.observations.map((r) => [r.indicator, r.subjectKind, r.subjectCode, r.unit, ...FIGURES.map((f) => r[f] ?? null)]),
+    // Only when given, so the hashes of batches without it stay what they were.
+    ...(batch.acceptOutliers ? { acceptOutliers: batch.acceptOutliers.reason } : {}),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
@@ -233,39 +248,61 @@ async function currentRows(em: EntityManager, batch: BatchInput, months: string[
   return found;
 }
 
+/** The fields the system may compute when a department leaves them out, by kind of indicator. */
+function derivable(definition: { kind: string; reportedOnly?: boolean }): readonly (keyof Figures)[] {
+  if (definition.kind === 'RATE' || definition.reportedOnly) return [];
+  return definition.kind === 'FLOW' ? ['ytdValue', 'yoyPct', 'ytdYoyPct'] : ['yoyPct'];
+}
+
+type Lookup = (month: string) => Pick<ObservationRecord, 'value' | 'ytdValue'> | undefined;
+
 /**
- * Year-to-date and growth the department left out, where the catalogue allows deriving them:
- * a flow's year-to-date adds this month to last month's; growth compares with the same month a
- * year before. Rates and reported-only indicators are never derived.
+ * Year-to-date and growth the department left out (`open`), where the catalogue allows deriving
+ * them: a flow's year-to-date adds this month to last month's; growth compares with the same month
+ * a year before. Rates and reported-only indicators are never derived; a field the department
+ * gave is never touched. `derivedFields` lists the open fields, computed or not yet computable:
+ * they are recomputed when a month they depend on changes (see followSources).
  */
-function derive(department: ReportingDepartment, row: ObservationInputRow, month: string, rows: Map<string, ObservationRecord>): Figures & { derived: boolean } {
-  const definition = department.catalogue.get(row.indicator);
-  const figures: Figures = { value: row.value ?? null, ytdValue: row.ytdValue ?? null, yoyPct: row.yoyPct ?? null, ytdYoyPct: row.ytdYoyPct ?? null };
-  if (definition.kind === 'RATE' || definition.reportedOnly) return { ...figures, derived: false };
-  let derived = false;
-  const previous = rows.get(`${keyOf(row)}|${addMonths(month, -1)}`);
-  const lastYear = rows.get(`${keyOf(row)}|${addMonths(month, -12)}`);
-  if (definition.kind === 'FLOW' && figures.ytdValue === null && figures.value !== null) {
-    if (month.endsWith('-01')) {
-      figures.ytdValue = figures.value;
-      derived = true;
-    } else if (previous?.ytdValue != null) {
-      figures.ytdValue = round(previous.ytdValue + figures.value, 4);
-      derived = true;
-    }
+function deriveFigures(definition: { kind: string; reportedOnly?: boolean }, given: Figures, open: readonly (keyof Figures)[], month: string, lookup: Lookup): Figures & { derived: boolean; derivedFields: string | null } {
+  const figures: Figures = { ...given };
+  if (open.length === 0) return { ...figures, derived: false, derivedFields: null };
+  for (const f of open) figures[f] = null;
+  const previous = lookup(addMonths(month, -1));
+  const lastYear = lookup(addMonths(month, -12));
+  if (open.includes('ytdValue') && figures.value !== null) {
+    if (month.endsWith('-01')) figures.ytdValue = figures.value;
+    else if (previous?.ytdValue != null) figures.ytdValue = round(previous.ytdValue + figures.value, 4);
   }
-  if (figures.yoyPct === null && figures.value !== null && lastYear?.value) {
+  if (open.includes('yoyPct') && figures.value !== null && lastYear?.value) {
     figures.yoyPct = round((figures.value / lastYear.value - 1) * 100, 1);
-    derived = true;
   }
-  if (definition.kind === 'FLOW' && figures.ytdYoyPct === null && figures.ytdValue !== null && lastYear?.ytdValue) {
+  if (open.includes('ytdYoyPct') && figures.ytdValue !== null && lastYear?.ytdValue) {
     figures.ytdYoyPct = round((figures.ytdValue / lastYear.ytdValue - 1) * 100, 1);
-    derived = true;
   }
-  return { ...figures, derived };
+  return { ...figures, derived: open.some((f) => figures[f] !== null), derivedFields: open.join(',') };
+}
+
+function derive(department: ReportingDepartment, row: ObservationInputRow, month: string, rows: Map<string, ObservationRecord>): Figures & { derived: boolean; derivedFields: string | null } {
+  const definition = department.catalogue.get(row.indicator);
+  const given: Figures = { value: row.value ?? null, ytdValue: row.ytdValue ?? null, yoyPct: row.yoyPct ?? null, ytdYoyPct: row.ytdYoyPct ?? null };
+  const open = derivable(definition).filter((f) => given[f] === null);
+  return deriveFigures(definition, given, open, month, (m) => rows.get(`${keyOf(row)}|${m}`));
 }
 
 const sameFigures = (a: Figures, b: Figures) => FIGURES.every((f) => (a[f] ?? null) === (b[f] ?? null));
+
+/**
+ * The time of a new version: the clock, or one millisecond after the newest version it follows
+ * when the clock is behind (another process's clock, or two commits within one millisecond).
+ */
+export function versionTime(clock: Date, current: Iterable<{ reportedAt: Date | string | number }>): Date {
+  let latest = clock.getTime();
+  for (const row of current) {
+    const at = new Date(row.reportedAt).getTime();
+    if (at >= latest) latest = at + 1;
+  }
+  return new Date(latest);
+}
 
 /** Serialises writers of one department and month: the second waits for the first to commit. */
 async function lockMonth(em: EntityManager, department: string, month: string): Promise<void> {
@@ -282,7 +319,7 @@ async function lockMonth(em: EntityManager, department: string, month: string): 
 const WRITE_CHUNK = 500;
 
 const OBSERVATION_KEY = ['indicator', 'subjectType', 'subjectCode', 'month'] as const;
-const VERSIONED_FIELDS = ['value', 'ytdValue', 'yoyPct', 'ytdYoyPct', 'status', 'reportedBy', 'reportedAt', 'version', 'derived', 'submissionId'] as const;
+const VERSIONED_FIELDS = ['value', 'ytdValue', 'yoyPct', 'ytdYoyPct', 'status', 'reportedBy', 'reportedAt', 'version', 'derived', 'submissionId', 'derivedFields', 'changeReason'] as const;
 
 /**
  * Writes new and changed figures with one multi-row statement per chunk, not one entity each
@@ -329,17 +366,17 @@ export async function submitBatch(
   base: EntityManager,
   department: ReportingDepartment,
   batch: BatchInput,
-  options: { dryRun?: boolean; now?: Date; onProgress?: ProgressListener } = {},
+  options: { dryRun?: boolean; now?: Date; onProgress?: ProgressListener; plausibility?: PlausibilitySettings } = {},
 ): Promise<SubmissionOutcome> {
-  const now = options.now ?? new Date();
+  const clock = () => options.now ?? new Date();
   const progress: ProgressListener = options.onProgress ?? (() => undefined);
-  const shapeProblems = validateBatchShape(department, batch, now);
+  const plausibility = options.plausibility ?? plausibilitySettings();
+  const shapeProblems = validateBatchShape(department, batch, clock());
   if (shapeProblems.length) throw new BatchRejectedError(shapeProblems);
   const subjectProblems = await validateSubjects(department, base.fork(), batch, progress);
   if (subjectProblems.length) throw new BatchRejectedError(subjectProblems);
   const hash = payloadHash(batch);
-  const empty = { submissionId: null, idempotencyKey: batch.idempotencyKey, created: 0, updated: 0, revised: 0, unchanged: 0, observations: [] };
-  if (options.dryRun) return { ...empty, replayed: false, dryRun: true };
+  const empty = { submissionId: null, idempotencyKey: batch.idempotencyKey, created: 0, updated: 0, revised: 0, unchanged: 0, recomputed: 0, observations: [] };
 
   const replay = async (): Promise<SubmissionOutcome | null> => {
     const existing = await base.fork().findOne(SubmissionRecord, { idempotencyKey: batch.idempotencyKey });
@@ -347,20 +384,23 @@ export async function submitBatch(
     if (existing.payloadHash !== hash) throw new IdempotencyConflictError(batch.idempotencyKey);
     const observations = [...(await currentRows(base.fork(), batch, [batch.month])).values()];
     const { id, created, updated, revised, unchanged } = existing;
-    return { submissionId: id, idempotencyKey: batch.idempotencyKey, replayed: true, dryRun: false, created, updated, revised, unchanged, observations };
+    return { submissionId: id, idempotencyKey: batch.idempotencyKey, replayed: true, dryRun: false, created, updated, revised, unchanged, recomputed: 0, observations };
   };
-  const replayed = await replay();
-  if (replayed) return replayed;
+  if (!options.dryRun) {
+    const replayed = await replay();
+    if (replayed) return replayed;
+  }
 
   try {
     return await base.fork().transactional(async (tx: EntityManager) => {
       await lockMonth(tx, department.name, batch.month);
       const submission = tx.create(SubmissionRecord, {
-        idempotencyKey: batch.idempotencyKey,
+        // A dry run goes through the same transaction and rolls it back; its own key cannot collide.
+        idempotencyKey: options.dryRun ? `dry-run ${randomUUID()}` : batch.idempotencyKey,
         month: batch.month,
         payloadHash: hash,
         reportedBy: batch.reportedBy,
-        receivedAt: now,
+        receivedAt: clock(),
         created: 0,
         updated: 0,
         revised: 0,
@@ -369,19 +409,44 @@ export async function submitBatch(
       await tx.flush();
 
       const rows = await currentRows(tx, batch, [batch.month, addMonths(batch.month, -1), addMonths(batch.month, -12)]);
+      // The version's time, taken under the month's lock (SQLite: after the first write took the
+      // database's write lock) and later than every version it supersedes: the versions of a
+      // figure have strictly increasing times in commit order, whatever the clocks of the writers.
+      const now = versionTime(clock(), rows.values());
+      submission.receivedAt = now;
       const counts = { created: 0, updated: 0, revised: 0, unchanged: 0 };
       const problems: Problem[] = [];
       const written: ObservationRecord[] = [];
       const changed: ObservationRecord[] = [];
       const superseded: EntityData<ObservationVersionRecord>[] = [];
+      const reference = (row: ObservationInputRow, month: string, label: string): Reference | undefined => {
+        const r = rows.get(`${keyOf(row)}|${month}`);
+        return r ? { month, label, value: r.value, ytdValue: r.ytdValue } : undefined;
+      };
       batch.observations.forEach((row, index) => {
-        const { derived, ...figures } = derive(department, row, batch.month, rows);
+        const { derived, derivedFields, ...figures } = derive(department, row, batch.month, rows);
         const current = rows.get(`${keyOf(row)}|${batch.month}`);
         const wasFinal = current?.status === 'FINAL' || current?.status === 'REVISED';
         if (current && wasFinal && batch.status === 'PRELIMINARY') {
           problems.push({ index, field: 'status', value: batch.status, code: 'STATUS_REGRESSION', reason: `${row.indicator} for ${row.subjectCode} is already ${current.status}; a correction is submitted as FINAL and becomes REVISED` });
           return;
         }
+        // Plausibility against the subject's own history, unless the submitter confirmed the batch.
+        const findings = checkPlausibility(
+          department.catalogue.get(row.indicator),
+          { value: row.value ?? null, ytdValue: row.ytdValue ?? null, yoyPct: row.yoyPct ?? null, ytdYoyPct: row.ytdYoyPct ?? null },
+          { previous: reference(row, addMonths(batch.month, -1), 'the previous month'), lastYear: reference(row, addMonths(batch.month, -12), 'the same month a year earlier') },
+          plausibility,
+        );
+        let changeReason: string | null = null;
+        if (findings.length && !batch.acceptOutliers) {
+          for (const f of findings) {
+            problems.push({ index, field: f.field, value: f.value, code: f.code, reason: f.reason, compared: f.compared, computed: f.computed, likelyCause: f.likelyCause, confirmable: CONFIRMABLE.has(f.code) });
+          }
+          return;
+        }
+        if (findings.length) changeReason = `confirmed by ${batch.reportedBy} (acceptOutliers): ${batch.acceptOutliers!.reason} [${findings.map((f) => `${f.code} ${f.field} ${f.value} vs ${f.compared.value} in ${f.compared.month}`).join('; ')}]`;
+        const versioned = { ...figures, derived, derivedFields, changeReason };
         if (!current) {
           counts.created++;
           const created = Object.assign(new ObservationRecord(), {
@@ -389,12 +454,11 @@ export async function submitBatch(
             subjectType: row.subjectKind,
             subjectCode: row.subjectCode,
             month: batch.month,
-            ...figures,
+            ...versioned,
             status: batch.status,
             reportedBy: batch.reportedBy,
             reportedAt: now,
             version: 1,
-            derived,
             submissionId: submission.id,
           });
           changed.push(created);
@@ -402,6 +466,7 @@ export async function submitBatch(
           return;
         }
         const status: ObservationStatusValue = wasFinal ? 'REVISED' : batch.status;
+        // The same figures again: nothing to confirm or record, whatever the batch says about outliers.
         if (sameFigures(current, figures) && (current.status === status || wasFinal)) {
           counts.unchanged++;
           written.push(current);
@@ -409,52 +474,37 @@ export async function submitBatch(
         }
         if (wasFinal) counts.revised++;
         else counts.updated++;
-        // The figure as it stood stays readable: history first, then the new version in place.
-        superseded.push({
-          indicator: current.indicator,
-          subjectType: current.subjectType,
-          subjectCode: current.subjectCode,
-          month: current.month,
-          value: current.value,
-          ytdValue: current.ytdValue,
-          yoyPct: current.yoyPct,
-          ytdYoyPct: current.ytdYoyPct,
-          status: current.status,
-          reportedBy: current.reportedBy,
-          reportedAt: current.reportedAt,
-          version: current.version,
-          derived: current.derived,
-          submissionId: current.submissionId,
-          supersededAt: now,
-        });
+        superseded.push(historyRow(current, now));
         const next = Object.assign(new ObservationRecord(), {
+          ...figureKey(current),
           id: current.id,
-          indicator: current.indicator,
-          subjectType: current.subjectType,
-          subjectCode: current.subjectCode,
-          month: current.month,
-          ...figures,
+          ...versioned,
           status,
           reportedBy: batch.reportedBy,
           reportedAt: now,
           version: current.version + 1,
-          derived,
           submissionId: submission.id,
         });
         changed.push(next);
         written.push(next);
       });
       if (problems.length) throw new BatchRejectedError(problems);
-      const total = superseded.length + changed.length;
+      // Figures of later months derived from the ones that changed follow them, in this transaction.
+      const followers = await followSources(tx, department, batch.month, changed, now, submission.id);
+      superseded.push(...followers.superseded);
+      const total = superseded.length + changed.length + followers.changed.length;
       let done = 0;
       const wrote = (n: number) => progress({ phase: 'writing', done: (done += n), total });
+      // The figure as it stood stays readable: history first, then the new version in place.
       await writeHistory(tx, superseded, wrote);
-      await writeObservations(tx, changed, wrote);
+      await writeObservations(tx, [...changed, ...followers.changed], wrote);
       Object.assign(submission, counts);
       await tx.flush();
-      return { submissionId: submission.id, idempotencyKey: batch.idempotencyKey, replayed: false, dryRun: false, ...counts, observations: written };
+      if (options.dryRun) throw new DryRunComplete();
+      return { submissionId: submission.id, idempotencyKey: batch.idempotencyKey, replayed: false, dryRun: false, ...counts, recomputed: followers.changed.length, observations: written };
     });
   } catch (error) {
+    if (error instanceof DryRunComplete) return { ...empty, replayed: false, dryRun: true };
     // Another writer committed the same key between our check and our insert: answer as a replay.
     if (error instanceof UniqueConstraintViolationException) {
       const again = await replay();
@@ -462,4 +512,117 @@ export async function submitBatch(
     }
     throw error;
   }
+}
+
+/** Thrown at the end of a dry run's transaction: everything was checked and written, and is rolled back. */
+class DryRunComplete extends Error {}
+
+const figureKey = (r: ObservationRecord) => ({ indicator: r.indicator, subjectType: r.subjectType, subjectCode: r.subjectCode, month: r.month });
+
+function historyRow(current: ObservationRecord, supersededAt: Date): EntityData<ObservationVersionRecord> {
+  return {
+    ...figureKey(current),
+    value: current.value,
+    ytdValue: current.ytdValue,
+    yoyPct: current.yoyPct,
+    ytdYoyPct: current.ytdYoyPct,
+    status: current.status,
+    reportedBy: current.reportedBy,
+    reportedAt: current.reportedAt,
+    version: current.version,
+    derived: current.derived,
+    submissionId: current.submissionId,
+    derivedFields: current.derivedFields ?? null,
+    changeReason: current.changeReason ?? null,
+    supersededAt,
+  };
+}
+
+/** The last month whose derived figures can depend on `month`: December of the following year (its growth compares with this year). */
+const lastDependentMonth = (month: string) => `${Number(month.slice(0, 4)) + 1}-12`;
+
+/**
+ * Recomputes the derived fields (year-to-date, growth) of later months that depend on figures this
+ * submission created or changed: the rest of the year (year-to-date adds up), and the same months
+ * of the next year (their growth compares with these). Walks the months in order, so a change
+ * carries through the chain. Only `derivedFields` are recomputed: a reported figure is never
+ * overwritten. Each recomputed figure gets a new version, its `changeReason` naming the source.
+ * Under the locks of every month it writes, taken in ascending order (no deadlock: every writer
+ * locks its own month first and only later months after it).
+ */
+async function followSources(
+  tx: EntityManager,
+  department: ReportingDepartment,
+  month: string,
+  changed: ObservationRecord[],
+  now: Date,
+  submissionId: number,
+): Promise<{ changed: ObservationRecord[]; superseded: EntityData<ObservationVersionRecord>[] }> {
+  const result = { changed: [] as ObservationRecord[], superseded: [] as EntityData<ObservationVersionRecord>[] };
+  const sources = changed.filter((r) => derivable(department.catalogue.get(r.indicator)).length > 0);
+  if (sources.length === 0) return result;
+  const sourceKeys = new Set(sources.map((r) => keyOf(r)));
+  const indicators = [...new Set(sources.map((r) => r.indicator))];
+  const codes = [...new Set(sources.map((r) => r.subjectCode))];
+  const last = lastDependentMonth(month);
+  const findDependents = async () => {
+    const found: ObservationRecord[] = [];
+    for (let i = 0; i < codes.length; i += 1000) {
+      const rows = await tx.find(
+        ObservationRecord,
+        { indicator: { $in: indicators }, subjectCode: { $in: codes.slice(i, i + 1000) }, month: { $gt: month, $lte: last }, derivedFields: { $ne: null } },
+        { disableIdentityMap: true },
+      );
+      found.push(...rows.filter((r) => sourceKeys.has(keyOf(r))));
+    }
+    return found;
+  };
+  let dependents = await findDependents();
+  if (dependents.length === 0) return result;
+  for (const m of [...new Set(dependents.map((r) => r.month))].sort()) await lockMonth(tx, department.name, m);
+  // Read again under the locks: another writer may have changed them meanwhile.
+  dependents = await findDependents();
+  const figures = [...new Set(dependents.map((r) => keyOf(r)))];
+  const figureCodes = [...new Set(dependents.map((r) => r.subjectCode))];
+  const figureIndicators = [...new Set(dependents.map((r) => r.indicator))];
+  const wanted = new Set(figures);
+  // Every month of those figures a recomputation can read: the year before `month` up to `last`.
+  const window = new Map<string, ObservationRecord>();
+  for (let i = 0; i < figureCodes.length; i += 1000) {
+    const rows = await tx.find(
+      ObservationRecord,
+      { indicator: { $in: figureIndicators }, subjectCode: { $in: figureCodes.slice(i, i + 1000) }, month: { $gte: `${Number(month.slice(0, 4)) - 1}-01`, $lte: last } },
+      { disableIdentityMap: true },
+    );
+    for (const r of rows) if (wanted.has(keyOf(r))) window.set(`${keyOf(r)}|${r.month}`, r);
+  }
+  for (const r of changed) window.set(`${keyOf(r)}|${r.month}`, r);
+  const byMonth = [...dependents].sort((a, b) => a.month.localeCompare(b.month) || a.id - b.id);
+  for (const dependent of byMonth) {
+    const current = window.get(`${keyOf(dependent)}|${dependent.month}`)!;
+    const definition = department.catalogue.get(current.indicator);
+    const open = (current.derivedFields ?? '').split(',').filter((f): f is keyof Figures => (FIGURES as readonly string[]).includes(f));
+    const given: Figures = { value: current.value, ytdValue: current.ytdValue, yoyPct: current.yoyPct, ytdYoyPct: current.ytdYoyPct };
+    const { derived, derivedFields, ...figures } = deriveFigures(definition, given, open, current.month, (m) => window.get(`${keyOf(current)}|${m}`));
+    if (sameFigures(current, figures)) continue;
+    const at = versionTime(now, [current]);
+    const fields = open.filter((f) => (current[f] ?? null) !== (figures[f] ?? null));
+    result.superseded.push(historyRow(current, at));
+    const next = Object.assign(new ObservationRecord(), {
+      ...figureKey(current),
+      id: current.id,
+      ...figures,
+      derived,
+      derivedFields,
+      changeReason: `recomputed ${fields.join(', ')}: ${current.indicator} for ${month} changed (submission ${submissionId})`,
+      status: current.status === 'PRELIMINARY' ? 'PRELIMINARY' : 'REVISED',
+      reportedBy: current.reportedBy,
+      reportedAt: at,
+      version: current.version + 1,
+      submissionId,
+    });
+    window.set(`${keyOf(next)}|${next.month}`, next);
+    result.changed.push(next);
+  }
+  return result;
 }

@@ -40,4 +40,13 @@ export class TargetRecord {
 
   @Property({ type: 'string', length: 64 })
   source!: string;
+
+  /**
+   * The period the target is for (目标期间): YEAR, H1/H2 (上/下半年), Q1…Q4 (季度). 许政[2015]39号
+   * item 一 sets 12.5 % for the first half and 13 % for the year on the same indicator.
+   */
+  @Property({ type: 'string', length: 8, default: 'YEAR' })
+  period: TargetPeriodValue = 'YEAR';
 }
+
+export type TargetPeriodValue = 'YEAR' | 'H1' | 'H2' | 'Q1' | 'Q2' | 'Q3' | 'Q4';

@@ -3,7 +3,56 @@ import { monthParts } from '../identifiers/month';
 import type { IndicatorDefinition } from '../observation/indicator';
 import { Observation } from '../observation/Observation';
 import { RegionCodeScalar } from '../scalars';
-import type { TargetRecord } from './TargetRecord';
+import type { TargetPeriodValue, TargetRecord } from './TargetRecord';
+
+export enum TargetPeriod {
+  YEAR = 'YEAR',
+  H1 = 'H1',
+  H2 = 'H2',
+  Q1 = 'Q1',
+  Q2 = 'Q2',
+  Q3 = 'Q3',
+  Q4 = 'Q4',
+}
+registerEnumType(TargetPeriod, {
+  name: 'TargetPeriod',
+  description: 'The period a target is set for (目标期间): the year (全年), a half year (上半年 H1, 下半年 H2) or a quarter (一季度 Q1 … Q4). 许政[2015]39号 item 一 sets 12.5 % for H1 and 13 % for the year.',
+});
+
+/** First and last month (1–12) of each period. */
+export const PERIOD_MONTHS: Record<TargetPeriodValue, [number, number]> = {
+  YEAR: [1, 12],
+  H1: [1, 6],
+  H2: [7, 12],
+  Q1: [1, 3],
+  Q2: [4, 6],
+  Q3: [7, 9],
+  Q4: [10, 12],
+};
+
+const periodLength = (p: TargetPeriodValue) => PERIOD_MONTHS[p][1] - PERIOD_MONTHS[p][0] + 1;
+const periodHolds = (p: TargetPeriodValue, month: string) => {
+  const m = monthParts(month).month;
+  return PERIOD_MONTHS[p][0] <= m && m <= PERIOD_MONTHS[p][1];
+};
+
+/**
+ * The targets a month is judged against: of the targets on one indicator, measure and scope for a
+ * region, the one of the shortest period that holds the month (June: the half year's 12.5 %, not
+ * the year's 13 %; July: the year's). Targets of periods that do not hold the month are left out.
+ */
+export function targetsForMonth<T extends Pick<TargetRecord, 'regionCode' | 'indicator' | 'measure' | 'scope'> & { period?: TargetPeriodValue | null }>(targets: readonly T[], month: string): T[] {
+  const best = new Map<string, T>();
+  for (const t of targets) {
+    const period = t.period ?? 'YEAR';
+    if (!periodHolds(period, month)) continue;
+    const key = `${t.regionCode}|${t.indicator}|${t.measure}|${t.scope ?? ''}`;
+    const held = best.get(key);
+    if (!held || periodLength(period) < periodLength(held.period ?? 'YEAR')) best.set(key, t);
+  }
+  const chosen = new Set(best.values());
+  return targets.filter((t) => chosen.has(t));
+}
 
 export enum TargetMeasure {
   LEVEL = 'LEVEL',
@@ -47,10 +96,12 @@ export class Target {
   description: string;
   @Field({ description: 'Document that set it, e.g. 许政[2015]39号.' })
   source: string;
+  @Field(() => TargetPeriod, { description: 'The period it is set for; progress in a month is judged against the target of the shortest period holding it.' })
+  period: TargetPeriod;
 
   static from(record: TargetRecord): Target {
     const { id: _id, ...fields } = record;
-    return Object.assign(new Target(), fields, { measure: record.measure as TargetMeasure });
+    return Object.assign(new Target(), fields, { measure: record.measure as TargetMeasure, period: (record.period ?? 'YEAR') as TargetPeriod });
   }
 }
 
@@ -63,10 +114,13 @@ export class TargetProgress {
   actual: Observation | null;
   @Field(() => Float, { nullable: true, description: 'What is compared with the target: the year-to-date level for a LEVEL target, year-to-date growth (%) for a GROWTH_PCT target.' })
   actualValue: number | null;
-  @Field(() => Float, { nullable: true, description: 'Year-to-date as a share of the annual target, % (完成全年目标的%); LEVEL targets only.' })
+  @Field(() => Float, { nullable: true, description: 'Year-to-date as a share of the period’s target, % (完成目标的%); LEVEL targets of a period starting in January only.' })
   completionPct: number | null;
-  @Field(() => Float, { description: 'Share of the year gone by the end of the month, % (序时进度: June is 50).' })
-  timeProgressPct: number;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Share of the target’s period gone by the end of the month, % (序时进度: June is 50 for the year, 100 for the first half). Cumulative quantities (LEVEL targets) only: null for growth rates, shares and points, where it means nothing.',
+  })
+  timeProgressPct: number | null;
   @Field(() => Float, { nullable: true, description: 'LEVEL: completion minus time progress, points; GROWTH_PCT: growth minus the target, points. Negative is behind.' })
   gap: number | null;
   @Field(() => Boolean, { nullable: true, description: 'Behind time progress (落后序时进度); null when the department’s figures cannot tell (shares, points, targets on one cluster).' })
@@ -74,23 +128,31 @@ export class TargetProgress {
 }
 
 @Directive('@shareable')
-@ObjectType({ description: 'A district’s place in the monthly ranking of an indicator (排名通报).' })
+@ObjectType({ description: 'A district’s place in the monthly ranking of an indicator (排名通报). Every district is listed: those without a figure to rank on come last, without a rank.' })
 export class RegionRank {
-  @Field(() => Int, { description: '1 is first; equal values share a rank.' })
-  rank: number;
+  @Field(() => Int, { nullable: true, description: '1 is first; equal values share a rank. Null when the district has no figure to rank on (not reported, or its value for this basis is not published).' })
+  rank: number | null;
   @Field(() => RegionCodeScalar)
   regionCode: string;
   @Field(() => Float, { nullable: true, description: 'The value ranked on.' })
   value: number | null;
-  @Field(() => Observation)
-  observation: Observation;
+  @Field({ description: 'The district reported the indicator for the month (已报送); false: not reported (未报送), listed last.' })
+  reported: boolean;
+  @Field(() => Int, { description: 'How many of the listed districts have a rank (参与排名数).' })
+  rankedCount: number;
+  @Field(() => Int, { description: 'How many of the listed districts reported the indicator for the month (已报送数).' })
+  reportedCount: number;
+  @Field(() => Observation, { nullable: true, description: 'The district’s figure; null when it has not reported.' })
+  observation: Observation | null;
 }
 
 const round = (v: number, decimals = 1) => Number(v.toFixed(decimals));
 
-/** Time progress at the end of a month: by end of June, 50%. */
-export function timeProgressPct(month: string): number {
-  return round((monthParts(month).month / 12) * 100, 2);
+/** Time progress at the end of a month, for a period (the year by default): by end of June, 50 % of the year, 100 % of H1. */
+export function timeProgressPct(month: string, period: TargetPeriodValue = 'YEAR'): number {
+  const [first] = PERIOD_MONTHS[period];
+  const gone = Math.min(Math.max(monthParts(month).month - first + 1, 0), periodLength(period));
+  return round((gone / periodLength(period)) * 100, 2);
 }
 
 /** Progress of a target given the department's observation for that region and month. */
@@ -100,7 +162,8 @@ export function targetProgress(target: TargetRecord, definition: IndicatorDefini
     actual,
     actualValue: null,
     completionPct: null,
-    timeProgressPct: timeProgressPct(month),
+    // 序时进度 is for cumulative quantities: a growth rate is not "half done" in June.
+    timeProgressPct: target.measure === 'LEVEL' ? timeProgressPct(month, target.period ?? 'YEAR') : null,
     gap: null,
     behind: null,
   } as TargetProgress);
@@ -108,10 +171,11 @@ export function targetProgress(target: TargetRecord, definition: IndicatorDefini
   if (!actual || target.scope) return progress;
   const level = definition.kind === 'STOCK' ? actual.value : actual.ytdValue;
   const growth = definition.kind === 'STOCK' ? actual.yoyPct : actual.ytdYoyPct;
-  if (target.measure === 'LEVEL' && level !== null) {
+  // The year to date measures a period that starts in January (the year, H1, Q1) only.
+  if (target.measure === 'LEVEL' && level !== null && PERIOD_MONTHS[target.period ?? 'YEAR'][0] === 1) {
     progress.actualValue = level;
     progress.completionPct = round((level / target.value) * 100, 2);
-    progress.gap = round(progress.completionPct - progress.timeProgressPct, 2);
+    progress.gap = round(progress.completionPct - progress.timeProgressPct!, 2);
     progress.behind = progress.gap < 0;
   } else if (target.measure === 'GROWTH_PCT' && growth !== null) {
     progress.actualValue = growth;
@@ -121,8 +185,13 @@ export function targetProgress(target: TargetRecord, definition: IndicatorDefini
   return progress;
 }
 
-/** Ranks observations by a basis, largest first; equal values share a rank, missing values come last unranked. */
-export function rankObservations(observations: Observation[], definition: IndicatorDefinition, basis: RankingBasis): RegionRank[] {
+/**
+ * Ranks observations by a basis, largest first; equal values share a rank. With `regionCodes` (the
+ * districts to rank), every one is listed: those whose figure has no value on the basis come
+ * after the ranked ones, then those that did not report, each without a rank (许政[2015]39号 item 二:
+ * the ranking bulletin names every district).
+ */
+export function rankObservations(observations: Observation[], definition: IndicatorDefinition, basis: RankingBasis, regionCodes?: readonly string[]): RegionRank[] {
   const pick = (o: Observation): number | null => {
     if (basis === RankingBasis.CURRENT_MONTH) return o.value;
     if (basis === RankingBasis.GROWTH) return definition.kind === 'RATE' ? o.ytdValue : definition.kind === 'STOCK' ? o.yoyPct : o.ytdYoyPct;
@@ -130,8 +199,13 @@ export function rankObservations(observations: Observation[], definition: Indica
   };
   const valued = observations.map((o) => ({ o, v: pick(o) })).filter((x): x is { o: Observation; v: number } => x.v !== null);
   valued.sort((a, b) => b.v - a.v || a.o.subjectCode.localeCompare(b.o.subjectCode));
-  return valued.map((x, i) => {
-    const rank = valued.findIndex((y) => y.v === x.v) + 1;
-    return Object.assign(new RegionRank(), { rank: i === 0 ? 1 : rank, regionCode: x.o.subjectCode, value: x.v, observation: x.o });
-  });
+  const reported = new Map(observations.map((o) => [o.subjectCode, o]));
+  const unvalued = observations.filter((o) => pick(o) === null).sort((a, b) => a.subjectCode.localeCompare(b.subjectCode));
+  const missing = [...new Set(regionCodes ?? [])].filter((code) => !reported.has(code)).sort();
+  const counts = { rankedCount: valued.length, reportedCount: observations.length };
+  return [
+    ...valued.map((x) => Object.assign(new RegionRank(), { rank: valued.findIndex((y) => y.v === x.v) + 1, regionCode: x.o.subjectCode, value: x.v, reported: true, observation: x.o, ...counts })),
+    ...unvalued.map((o) => Object.assign(new RegionRank(), { rank: null, regionCode: o.subjectCode, value: null, reported: true, observation: o, ...counts })),
+    ...missing.map((code) => Object.assign(new RegionRank(), { rank: null, regionCode: code, value: null, reported: false, observation: null, ...counts })),
+  ];
 }

@@ -3,9 +3,9 @@
  * by an environment variable, and every warning states the thresholds it was judged with.
  */
 export interface WarningThresholds {
-  /** 抽贷 above this amount, 万元, must be reported (许政[2015]39号 item 十五: 1000万元). */
+  /** 抽贷 of more than this amount, 万元 (strictly more: 超过), must be reported (许政[2015]39号 item 十五: 1000万元). */
   loanWithdrawalAmount: number;
-  /** … or above this share of the enterprise's undue loans, % (item 十五: 50%). */
+  /** … or of this share of the enterprise's undue loans or more, % (inclusive: 以上; item 十五: 50%). */
   loanWithdrawalSharePct: number;
   /** A key enterprise's electricity falling by at least this much year on year, %… */
   powerDropPct: number;
@@ -49,4 +49,18 @@ export function warningThresholds(env: NodeJS.ProcessEnv = process.env): Warning
     thresholds[name] = value;
   }
   return thresholds;
+}
+
+/**
+ * A value for a message about a threshold, never rounded across it: 49.96 against 50 is printed
+ * "49.96", not "50.0", and 1000.004 against 1000 "1000.004", not "1000". Starts with `decimals`
+ * places and adds places until the printed number compares with the threshold as the value does.
+ */
+export function formatBeside(value: number, threshold: number, decimals = 1): string {
+  const side = Math.sign(value - threshold);
+  for (let d = decimals; d <= 10; d++) {
+    const printed = value.toFixed(d);
+    if (Math.sign(Number(printed) - threshold) === side) return printed.includes('.') ? printed.replace(/\.?0+$/, '') || '0' : printed;
+  }
+  return String(value);
 }

@@ -44,7 +44,7 @@ export const financeIndicators = new IndicatorCatalogue('finance', [
     subjects: ['ENTERPRISE', 'REGION'],
     sharing: 'CONDITIONAL',
     minimum: 0,
-    description: 'Loans called in before they fall due (抽贷); above 1000万元 or 50% of undue loans it must be reported (许政[2015]39号 item 十五).',
+    description: 'Loans called in before they fall due (抽贷); more than 1000万元 (超过, strict), or 50% of undue loans or more (以上, inclusive), must be reported (许政[2015]39号 item 十五).',
   },
   {
     code: 'FIN_INDUSTRIAL_VAT',

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { demoCity, demoTargets, seedObservations, seedTargets, seriesRows, type DemoCity, type ObservationRow } from '@huishang/schema';
+import { demoCity, demoTargets, districtVariation, seedObservations, seedTargets, seriesRows, type DemoCity, type ObservationRow } from '@huishang/schema';
 import { Enterprise } from './entities/Enterprise';
 import { Region, RegionLevel } from './entities/Region';
 import { industryIndicators } from './indicators';
@@ -17,16 +17,16 @@ export function industryRows(city: DemoCity): ObservationRow[] {
   // 2015: ≥ 300亿元 in key projects and ≥ 80亿元 of new output (许政[2015]39号); earlier years lower.
   const yearly = { projects: { 2012: 2_100_000, 2013: 2_450_000, 2014: 2_800_000, 2015: 3_150_000 }, newOutput: { 2012: 520_000, 2013: 610_000, 2014: 700_000, 2015: 820_000 } };
   const phase = [0.04, 0.05, 0.08, 0.09, 0.09, 0.1, 0.08, 0.08, 0.09, 0.09, 0.1, 0.11];
-  const monthly = (totals: Record<number, number>) => (regionCode: string, month: string) => {
+  // Each district keeps its own pace and month-to-month noise (districtVariation), as real ones do.
+  const monthly = (totals: Record<number, number>, series: string) => (regionCode: string, month: string) => {
     const year = Number(month.slice(0, 4));
     const m = Number(month.slice(5, 7));
-    const wobble = 1 + (((regionCode.charCodeAt(5) * 7 + m * 13 + year) % 11) - 5) / 100;
-    return totals[year] * phase[m - 1] * districtShare(city, regionCode) * wobble;
+    return totals[year] * phase[m - 1] * districtShare(city, regionCode) * districtVariation(city.seed, series, regionCode, month);
   };
   return [
     ...seriesRows(city, { indicator: 'IND_KEY_ENTERPRISE_OUTPUT', kind: 'FLOW', enterprise: { include: (e) => e.key, value: (m) => m.output }, region: 'sum' }, REPORTED_BY),
-    ...seriesRows(city, { indicator: 'IND_PROJECT_INVESTMENT', kind: 'FLOW', region: monthly(yearly.projects) }, REPORTED_BY),
-    ...seriesRows(city, { indicator: 'IND_NEW_PROJECT_OUTPUT', kind: 'FLOW', region: monthly(yearly.newOutput) }, REPORTED_BY),
+    ...seriesRows(city, { indicator: 'IND_PROJECT_INVESTMENT', kind: 'FLOW', region: monthly(yearly.projects, 'IND_PROJECT_INVESTMENT') }, REPORTED_BY),
+    ...seriesRows(city, { indicator: 'IND_NEW_PROJECT_OUTPUT', kind: 'FLOW', region: monthly(yearly.newOutput, 'IND_NEW_PROJECT_OUTPUT') }, REPORTED_BY),
   ];
 }
 

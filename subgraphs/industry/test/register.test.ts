@@ -101,11 +101,13 @@ describe('industry subgraph: its 2015 targets from 许政[2015]39号', () => {
   afterAll(async () => bed?.close());
 
   it('holds the city targets on its own indicators, as the document states them', async () => {
-    const result: any = await bed.execute('{ indicatorCatalogue { industry { code targets(year: 2015) { regionCode region { name } measure value unit source } } } }');
+    const result: any = await bed.execute('{ indicatorCatalogue { industry { code targets(year: 2015) { regionCode region { name } measure value unit source period } } } }');
     expect(result.errors).toBeUndefined();
     const targets = result.data.indicatorCatalogue.industry.flatMap((i: any) => i.targets.map((t: any) => ({ ...t, indicator: i.code })));
-    const city = (indicator: string, measure: string) => targets.find((t: any) => t.indicator === indicator && t.measure === measure && t.regionCode === '411000');
+    const city = (indicator: string, measure: string, period = 'YEAR') => targets.find((t: any) => t.indicator === indicator && t.measure === measure && t.regionCode === '411000' && t.period === period);
+    // Item 一: 13 % for the year, 12.5 % for the first half.
     expect(city('IND_KEY_ENTERPRISE_OUTPUT', 'GROWTH_PCT').value).toBe(13);
+    expect(city('IND_KEY_ENTERPRISE_OUTPUT', 'GROWTH_PCT', 'H1').value).toBe(12.5);
     expect(city('IND_PROJECT_INVESTMENT', 'LEVEL')).toMatchObject({ value: 3_000_000, unit: '万元', region: { name: '许昌市' } });
     expect(city('IND_NEW_PROJECT_OUTPUT', 'LEVEL').value).toBe(800_000);
     expect(targets.every((t: any) => t.source === '许政[2015]39号')).toBe(true);

@@ -4,6 +4,7 @@ import { IndicatorCatalogue } from '@huishang/schema';
 export const statisticsIndicators = new IndicatorCatalogue('statistics', [
   {
     code: 'STAT_VALUE_ADDED_GROWTH',
+    publishedJanFeb: true,
     name: '规模以上工业增加值增速',
     nameEn: 'Growth of value-added of industry above designated size',
     unit: '%',
@@ -15,6 +16,7 @@ export const statisticsIndicators = new IndicatorCatalogue('statistics', [
   },
   {
     code: 'STAT_GROSS_OUTPUT',
+    publishedJanFeb: true,
     name: '规模以上工业总产值',
     nameEn: 'Gross output of industry above designated size',
     unit: '万元',
@@ -26,6 +28,7 @@ export const statisticsIndicators = new IndicatorCatalogue('statistics', [
   },
   {
     code: 'STAT_MAIN_REVENUE',
+    publishedJanFeb: true,
     name: '主营业务收入',
     nameEn: 'Main-business revenue',
     unit: '万元',
@@ -37,6 +40,7 @@ export const statisticsIndicators = new IndicatorCatalogue('statistics', [
   },
   {
     code: 'STAT_TOTAL_PROFIT',
+    publishedJanFeb: true,
     name: '利润总额',
     nameEn: 'Total profit',
     unit: '万元',
@@ -47,6 +51,7 @@ export const statisticsIndicators = new IndicatorCatalogue('statistics', [
   },
   {
     code: 'STAT_SALES_RATIO',
+    publishedJanFeb: true,
     name: '产品销售率',
     nameEn: 'Sales-to-output ratio',
     unit: '%',
@@ -59,6 +64,7 @@ export const statisticsIndicators = new IndicatorCatalogue('statistics', [
   },
   {
     code: 'STAT_INDUSTRIAL_INVESTMENT',
+    publishedJanFeb: true,
     name: '工业投资',
     nameEn: 'Industrial fixed-asset investment',
     unit: '万元',

@@ -1,5 +1,6 @@
 import {
   CITY_CODE,
+  districtVariation,
   monthsToDate,
   rateRows,
   seriesRows,
@@ -30,12 +31,14 @@ export function statisticsRows(city: DemoCity): ObservationRow[] {
   const investment = (regionCode: string, month: string) => {
     const year = Number(month.slice(0, 4));
     const share = city.enterprises.filter((e) => e.regionCode === regionCode).length / city.enterprises.length;
-    return 9_000_000 * Math.pow(1.15, year - 2015) * share * (Number(month.slice(5, 7)) === 12 ? 0.14 : 0.078);
+    // Each district invests at its own pace (±15 % a year) and month to month (±10 %).
+    const variation = districtVariation(city.seed, 'STAT_INDUSTRIAL_INVESTMENT', regionCode, month, { yearly: 0.15, monthly: 0.1 });
+    return 9_000_000 * Math.pow(1.15, year - 2015) * share * (Number(month.slice(5, 7)) === 12 ? 0.14 : 0.078) * variation;
   };
   const newlyRegistered = (regionCode: string, month: string) => {
-    // Entries happen mostly at quarter ends, when the register is updated.
+    // Entries happen mostly at quarter ends, when the register is updated: 0 to 4 a district.
     const quarterEnd = Number(month.slice(5, 7)) % 3 === 0;
-    return quarterEnd ? (regionCode.charCodeAt(5) + Number(month.slice(2, 4)) + Number(month.slice(5, 7))) % 4 : 0;
+    return quarterEnd ? Math.floor(districtVariation(city.seed, 'STAT_NEW_ABOVE_SIZE_ENTERPRISES', regionCode, month, { yearly: 0.5, monthly: 0.5 }) * 2.2) : 0;
   };
   return [
     ...rateRows(

@@ -1,0 +1,180 @@
+/**
+ * Every rule a submission is checked against (SUBMISSION_RULES, issue 13): one refused and one
+ * accepted example per problem code, through `submitBatch` (the only way figures come in), on the
+ * energy and statistics subgraphs' own databases (SQLite; PostgreSQL with DATABASE_URL). The sweep
+ * fails when a rule has no example, so a new rule cannot come without its test. Then the bounds of
+ * the plausibility thresholds, both sides.
+ */
+import { BatchRejectedError, completeCreditCode, DEFAULT_PLAUSIBILITY, SUBMISSION_RULES, submitBatch, type BatchInput, type ObservationInputRow, type ProblemCode, type SubgraphDefinition } from '@huishang/schema';
+import { openTestbed, type Testbed } from '@huishang/schema/testing';
+import { energy } from '../../subgraphs/energy/src/subgraph';
+import { finance } from '../../subgraphs/finance/src/subgraph';
+import { statistics } from '../../subgraphs/statistics/src/subgraph';
+
+process.env.HUISHANG_DEMO_ENTERPRISES ??= '40';
+
+type Department = 'energy' | 'statistics' | 'finance';
+let beds: Record<Department, Testbed>;
+let enterprise: string;
+let counter = 0;
+const REGION = '411024';
+
+beforeAll(async () => {
+  beds = { energy: await openTestbed(energy), statistics: await openTestbed(statistics), finance: await openTestbed(finance) };
+  [{ credit_code: enterprise }] = await beds.energy.sql<{ credit_code: string }>('select credit_code from enterprise_register order by credit_code limit 1');
+});
+afterAll(async () => {
+  await beds?.energy.close();
+  await beds?.statistics.close();
+  await beds?.finance.close();
+});
+
+const definitions: Record<Department, SubgraphDefinition> = { energy, statistics, finance };
+/** A valid credit code no register holds. */
+const STRANGER = completeCreditCode('91411002MA0000000');
+const power = (value: number | null, more: Partial<ObservationInputRow> = {}): ObservationInputRow => ({ indicator: 'EN_ELECTRICITY', subjectKind: 'REGION', subjectCode: REGION, unit: '万千瓦时', value, ...more });
+
+interface Example {
+  department: Department;
+  month: string;
+  batch?: Partial<BatchInput>;
+  rows: ObservationInputRow[];
+  /** Figures put in first, as FINAL, with their months. */
+  before?: { month: string; rows: ObservationInputRow[] }[];
+}
+
+function submit(e: Pick<Example, 'department' | 'month' | 'batch' | 'rows'>, status: 'PRELIMINARY' | 'FINAL' = 'FINAL') {
+  const batch: BatchInput = { idempotencyKey: `rules-${counter++}`, month: e.month, reportedBy: '测试员', status, observations: e.rows, ...e.batch };
+  return submitBatch(beds[e.department].orm.em, definitions[e.department].reporting, batch);
+}
+
+async function refusal(e: Example): Promise<ProblemCode[]> {
+  for (const b of e.before ?? []) await submit({ department: e.department, month: b.month, rows: b.rows });
+  try {
+    await submit(e, e.batch?.status ?? 'FINAL');
+  } catch (error) {
+    if (error instanceof BatchRejectedError) return error.problems.map((p) => p.code);
+    throw error;
+  }
+  return [];
+}
+
+/** Per code: a batch that breaks only that rule, and the same batch put right. */
+const EXAMPLES: Record<ProblemCode, { bad: Example; good: Example }> = {
+  BAD_BATCH: { bad: { department: 'energy', month: '2020-01', batch: { reportedBy: ' ' }, rows: [power(10)] }, good: { department: 'energy', month: '2020-01', rows: [power(10)] } },
+  BAD_MONTH: { bad: { department: 'energy', month: '2016-13', rows: [power(10)] }, good: { department: 'energy', month: '2020-12', rows: [power(10)] } },
+  FUTURE_MONTH: { bad: { department: 'energy', month: `${new Date().getFullYear() + 1}-01`, rows: [power(10)] }, good: { department: 'energy', month: '2017-01', rows: [power(10)] } },
+  UNKNOWN_INDICATOR: { bad: { department: 'energy', month: '2017-02', rows: [power(10, { indicator: 'EN_NOPE' })] }, good: { department: 'energy', month: '2017-02', rows: [power(10)] } },
+  UNIT_MISMATCH: { bad: { department: 'energy', month: '2017-03', rows: [power(10, { unit: '亿千瓦时' })] }, good: { department: 'energy', month: '2017-03', rows: [power(10)] } },
+  SUBJECT_NOT_REPORTED: {
+    bad: { department: 'statistics', month: '2017-04', rows: [{ indicator: 'STAT_INDUSTRIAL_INVESTMENT', subjectKind: 'ENTERPRISE', subjectCode: STRANGER, unit: '万元', value: 1 }] },
+    good: { department: 'statistics', month: '2017-04', rows: [{ indicator: 'STAT_INDUSTRIAL_INVESTMENT', subjectKind: 'REGION', subjectCode: REGION, unit: '万元', value: 1 }] },
+  },
+  BAD_IDENTIFIER: { bad: { department: 'energy', month: '2017-05', rows: [power(10, { subjectCode: '419999' })] }, good: { department: 'energy', month: '2017-05', rows: [power(10)] } },
+  NOT_A_NUMBER: { bad: { department: 'energy', month: '2017-06', rows: [power(10, { yoyPct: Number.NaN })] }, good: { department: 'energy', month: '2017-06', rows: [power(10)] } },
+  MISSING_VALUE: { bad: { department: 'energy', month: '2017-07', rows: [power(null)] }, good: { department: 'energy', month: '2017-07', rows: [power(null, { ytdValue: 70 })] } },
+  NOT_APPLICABLE: {
+    bad: { department: 'finance', month: '2017-08', rows: [{ indicator: 'FIN_LOANS_OUTSTANDING', subjectKind: 'REGION', subjectCode: REGION, unit: '万元', value: 3000, ytdValue: 3000 }] },
+    good: { department: 'finance', month: '2017-08', rows: [{ indicator: 'FIN_LOANS_OUTSTANDING', subjectKind: 'REGION', subjectCode: REGION, unit: '万元', value: 3000 }] },
+  },
+  OUT_OF_RANGE: { bad: { department: 'energy', month: '2017-09', rows: [power(-1)] }, good: { department: 'energy', month: '2017-09', rows: [power(0)] } },
+  DUPLICATE_ROW: { bad: { department: 'energy', month: '2017-10', rows: [power(10), power(11)] }, good: { department: 'energy', month: '2017-10', rows: [power(11)] } },
+  JAN_FEB_COMBINED: {
+    bad: { department: 'statistics', month: '2017-01', rows: [{ indicator: 'STAT_GROSS_OUTPUT', subjectKind: 'REGION', subjectCode: REGION, unit: '万元', value: 5000 }] },
+    good: { department: 'statistics', month: '2017-02', rows: [{ indicator: 'STAT_GROSS_OUTPUT', subjectKind: 'REGION', subjectCode: REGION, unit: '万元', value: null, ytdValue: 9000 }] },
+  },
+  UNKNOWN_SUBJECT: { bad: { department: 'energy', month: '2017-11', rows: [power(10, { subjectKind: 'ENTERPRISE', subjectCode: STRANGER })] }, good: { department: 'energy', month: '2017-11', rows: [power(10)] } },
+  STATUS_REGRESSION: {
+    bad: { department: 'energy', month: '2017-12', batch: { status: 'PRELIMINARY' }, rows: [power(12)], before: [{ month: '2017-12', rows: [power(10)] }] },
+    good: { department: 'energy', month: '2017-12', batch: { status: 'FINAL' }, rows: [power(12)] },
+  },
+  SCALE_SLIP: {
+    bad: { department: 'energy', month: '2018-06', rows: [power(0.0012)], before: [{ month: '2018-05', rows: [power(12)] }] },
+    good: { department: 'energy', month: '2018-06', rows: [power(12.5)] },
+  },
+  IMPLAUSIBLE_JUMP: {
+    bad: { department: 'energy', month: '2018-08', rows: [power(1300)], before: [{ month: '2018-07', rows: [power(100)] }] },
+    good: { department: 'energy', month: '2018-08', rows: [power(130)] },
+  },
+  GROWTH_CONTRADICTION: {
+    bad: { department: 'energy', month: '2019-09', rows: [power(110, { yoyPct: 1 })], before: [{ month: '2018-09', rows: [power(100)] }] },
+    good: { department: 'energy', month: '2019-09', rows: [power(110, { yoyPct: 10 })] },
+  },
+};
+
+describe('every submission rule refuses what breaks it, with its code, and lets the corrected batch through', () => {
+  it('has an example for every rule, and no example without a rule', () => {
+    expect(Object.keys(EXAMPLES).sort()).toEqual(Object.keys(SUBMISSION_RULES).sort());
+  });
+
+  it.each(Object.keys(SUBMISSION_RULES) as ProblemCode[])('%s', async (code) => {
+    const { bad, good } = EXAMPLES[code];
+    expect(await refusal(bad)).toEqual([code]);
+    expect(await refusal(good)).toEqual([]);
+  });
+});
+
+/** Months for one comparison each: last year's figure, then this year's; no two adjacent, none near another test's. */
+const SLOTS = [2022, 2025].flatMap((year) => ['01', '03', '05', '07', '09', '11'].map((mm) => ({ before: `${year}-${mm}`, month: `${year + 1}-${mm}` })));
+let slot = 0;
+const nextSlot = () => SLOTS[slot++];
+
+describe('plausibility thresholds at their bounds (defaults; settings HUISHANG_PLAUSIBILITY_*)', () => {
+  const { jumpRatio, scaleRatio, growthPoints } = DEFAULT_PLAUSIBILITY;
+  // Each case: last year's value, then this year's; refused (true) or not.
+  const ratioCases: [string, number, ProblemCode[]][] = [
+    ['just under the jump ratio', jumpRatio * 0.999, []],
+    ['at the jump ratio', jumpRatio, ['IMPLAUSIBLE_JUMP']],
+    ['just under the scale ratio', scaleRatio * 0.999, ['IMPLAUSIBLE_JUMP']],
+    ['at the scale ratio', scaleRatio, ['SCALE_SLIP']],
+    ['÷ the jump ratio', 1 / jumpRatio, ['IMPLAUSIBLE_JUMP']],
+    ['just above ÷ the jump ratio', 1.001 / jumpRatio, []],
+    ['÷ 10,000 (the 万/亿 slip)', 1e-4, ['SCALE_SLIP']],
+  ];
+  it.each(ratioCases)('a value %s times last year’s', async (_label, ratio, expected) => {
+    const { before, month } = nextSlot();
+    const codes = await refusal({ department: 'energy', month, rows: [power(1000 * ratio)], before: [{ month: before, rows: [power(1000)] }] });
+    expect(codes).toEqual(expected);
+  });
+
+  const growthCases: [string, number, ProblemCode[]][] = [
+    ['exactly at the tolerance', 10 + growthPoints, []],
+    ['just beyond the tolerance', 10 + growthPoints + 0.01, ['GROWTH_CONTRADICTION']],
+    ['just beyond the tolerance below', 10 - growthPoints - 0.01, ['GROWTH_CONTRADICTION']],
+  ];
+  it.each(growthCases)('a stated growth %s of the computed 10 %%', async (_label, stated, expected) => {
+    const { before, month } = nextSlot();
+    const codes = await refusal({ department: 'energy', month, rows: [power(1100, { yoyPct: stated })], before: [{ month: before, rows: [power(1000)] }] });
+    expect(codes).toEqual(expected);
+  });
+
+  it('growth at comparable prices (reported only) is not compared with nominal values', async () => {
+    const rate = (value: number, ytd: number) => ({ indicator: 'STAT_VALUE_ADDED_GROWTH', subjectKind: 'REGION' as const, subjectCode: REGION, unit: '%', value, ytdValue: ytd });
+    expect(await refusal({ department: 'statistics', month: '2023-05', rows: [rate(80, 8)], before: [{ month: '2022-05', rows: [rate(2, 2)] }] })).toEqual([]);
+  });
+
+  it('a confirmed outlier goes in, its reason kept with the figure and in its history after a later revision', async () => {
+    const { before, month } = nextSlot();
+    const e: Example = { department: 'energy', month, rows: [power(0.1)], before: [{ month: before, rows: [power(1000)] }] };
+    expect(await refusal(e)).toEqual(['SCALE_SLIP']);
+    await submit({ ...e, batch: { acceptOutliers: { reason: '企业停产检修' } } });
+    await submit({ ...e, rows: [power(900)] });
+    const [history] = await beds.energy.sql<{ change_reason: string; value: number }>("select change_reason, value from observation_history where month = ? and indicator = 'EN_ELECTRICITY'", [month]);
+    expect(Number(history.value)).toBe(0.1);
+    expect(history.change_reason).toBe(`confirmed by 测试员 (acceptOutliers): 企业停产检修 [SCALE_SLIP value 0.1 vs 1000 in ${before}]`);
+  });
+});
+
+describe('the demo data follows the 1–2月 convention it enforces', () => {
+  it('no January row, and a year-to-date value in every February row, for each indicator published as 1–2月', async () => {
+    const combined = statistics.reporting.catalogue.definitions.filter((d) => d.publishedJanFeb).map((d) => d.code);
+    expect(combined.length).toBeGreaterThan(0);
+    for (const code of combined) {
+      const january = await beds.statistics.sql<{ n: unknown }>("select count(*) as n from observation where indicator = ? and month like '%-01'", [code]);
+      expect(Number(january[0].n)).toBe(0);
+      const february = await beds.statistics.sql<{ ytd_value: unknown }>("select ytd_value from observation where indicator = ? and month like '%-02'", [code]);
+      expect(february.length).toBeGreaterThan(0);
+      expect(february.every((r) => r.ytd_value !== null)).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,138 @@
+import type { IndicatorDefinition } from '../observation/indicator';
+
+/**
+ * How far a submitted figure may stray from the same subject's history before it is refused as
+ * implausible (domain.md, Plausibility). Settings, each an environment variable:
+ * - `HUISHANG_PLAUSIBILITY_SCALE_RATIO` (1000): a value at least this many times larger or smaller
+ *   than the previous month or the same month a year earlier is a change of scale (SCALE_SLIP;
+ *   the 万/亿 slip is 10,000);
+ * - `HUISHANG_PLAUSIBILITY_JUMP_RATIO` (10): at least this many times, but less than a change of
+ *   scale, is a jump far outside the subject's history (IMPLAUSIBLE_JUMP);
+ * - `HUISHANG_PLAUSIBILITY_GROWTH_POINTS` (1): a stated growth differing by more than this many
+ *   percentage points from the growth computed from last year's figure contradicts it
+ *   (GROWTH_CONTRADICTION). Stated growth is rounded to 0.1, so 1 point leaves room for rounding.
+ */
+export interface PlausibilitySettings {
+  scaleRatio: number;
+  jumpRatio: number;
+  growthPoints: number;
+}
+
+export const DEFAULT_PLAUSIBILITY: PlausibilitySettings = { scaleRatio: 1000, jumpRatio: 10, growthPoints: 1 };
+
+const VARIABLES: Record<keyof PlausibilitySettings, string> = {
+  scaleRatio: 'HUISHANG_PLAUSIBILITY_SCALE_RATIO',
+  jumpRatio: 'HUISHANG_PLAUSIBILITY_JUMP_RATIO',
+  growthPoints: 'HUISHANG_PLAUSIBILITY_GROWTH_POINTS',
+};
+
+export function plausibilitySettings(env: NodeJS.ProcessEnv = process.env): PlausibilitySettings {
+  const settings = { ...DEFAULT_PLAUSIBILITY };
+  for (const [name, variable] of Object.entries(VARIABLES) as [keyof PlausibilitySettings, string][]) {
+    const raw = env[variable];
+    if (raw === undefined || raw === '') continue;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`${variable} must be a positive number, got ${JSON.stringify(raw)}`);
+    settings[name] = value;
+  }
+  if (settings.jumpRatio > settings.scaleRatio) throw new Error(`${VARIABLES.jumpRatio} (${settings.jumpRatio}) must not exceed ${VARIABLES.scaleRatio} (${settings.scaleRatio})`);
+  return settings;
+}
+
+/** A figure of the same subject to compare with. */
+export interface Reference {
+  month: string;
+  /** "the previous month" or "the same month a year earlier". */
+  label: string;
+  value: number | null;
+  ytdValue: number | null;
+}
+
+export interface PlausibilityFinding {
+  field: 'value' | 'ytdValue' | 'yoyPct' | 'ytdYoyPct';
+  code: 'SCALE_SLIP' | 'IMPLAUSIBLE_JUMP' | 'GROWTH_CONTRADICTION';
+  value: number;
+  /** The figure it was compared with. */
+  compared: { month: string; field: 'value' | 'ytdValue'; value: number };
+  /** SCALE_SLIP, IMPLAUSIBLE_JUMP: value ÷ compared; GROWTH_CONTRADICTION: the growth computed from the values, %. */
+  computed: number;
+  likelyCause: string;
+  reason: string;
+}
+
+const format = (v: number) => (Math.abs(v) >= 1 ? Number(v.toPrecision(8)).toLocaleString('en-US', { maximumFractionDigits: 6 }) : String(Number(v.toPrecision(6))));
+
+/** What a power of ten between a figure and its history most likely means, given the unit. */
+function scaleCause(unit: string, value: number, exponent: number): string {
+  const base = unit.replace(/^[万亿]/, '');
+  const asIs = (factor: number, from: string) => `${format(value)}${from} = ${format(value * factor)}${unit}`;
+  if (exponent === -4 && unit.startsWith('万')) return `typed in 亿${base} where the unit is ${unit} (${asIs(1e4, `亿${base}`)})`;
+  if (exponent === 4 && unit.startsWith('万')) return `typed in ${base || 'units'} where the unit is ${unit} (${asIs(1e-4, base)})`;
+  if (exponent === 4 && unit.startsWith('亿')) return `typed in 万${base} where the unit is ${unit} (${asIs(1e-4, `万${base}`)})`;
+  if (exponent === -4 && !/^[万亿]/.test(unit)) return `typed in 万${unit} where the unit is ${unit} (${asIs(1e4, `万${unit}`)})`;
+  return `a slip of units or decimal places (a factor of 10^${exponent})`;
+}
+
+/**
+ * Compares one submitted row with the subject's previous month and the same month a year earlier.
+ * Rates are not compared (a percentage has no scale to slip); reported-only growth (at comparable
+ * prices) is not compared with nominal values. Only positive values are compared by ratio.
+ */
+export function checkPlausibility(
+  definition: IndicatorDefinition,
+  row: { value: number | null; ytdValue: number | null; yoyPct: number | null; ytdYoyPct: number | null },
+  references: { previous?: Reference; lastYear?: Reference },
+  settings: PlausibilitySettings,
+): PlausibilityFinding[] {
+  if (definition.kind === 'RATE') return [];
+  const findings: PlausibilityFinding[] = [];
+  const unit = definition.unit;
+  const ratioCheck = (field: 'value' | 'ytdValue', reference: Reference | undefined): boolean => {
+    const v = row[field];
+    const c = reference?.[field];
+    if (!reference || v === null || c === null || c === undefined || !(v > 0) || !(c > 0)) return false;
+    const ratio = v / c;
+    const far = Math.max(ratio, 1 / ratio);
+    if (far < settings.jumpRatio) return false;
+    const exponent = Math.round(Math.log10(ratio));
+    const scale = far >= settings.scaleRatio;
+    const likelyCause = scale ? scaleCause(unit, v, exponent) : `a jump far outside the subject’s history, or a typing error`;
+    const times = ratio >= 1 ? `${format(ratio)} times` : `1/${format(1 / ratio)} of`;
+    findings.push({
+      field,
+      code: scale ? 'SCALE_SLIP' : 'IMPLAUSIBLE_JUMP',
+      value: v,
+      compared: { month: reference.month, field, value: c },
+      computed: Number(ratio.toPrecision(6)),
+      likelyCause,
+      reason: `${format(v)} ${unit} is ${times} ${format(c)} ${unit} in ${reference.month} (${reference.label}): likely ${likelyCause}. Check the figure, or confirm it with acceptOutliers and a reason`,
+    });
+    return true;
+  };
+  const suspect = {
+    value: ratioCheck('value', references.lastYear) || ratioCheck('value', references.previous),
+    ytdValue: definition.kind === 'FLOW' && (ratioCheck('ytdValue', references.lastYear) || ratioCheck('ytdValue', references.previous)),
+  };
+  if (definition.reportedOnly) return findings;
+  const growthCheck = (field: 'yoyPct' | 'ytdYoyPct', of: 'value' | 'ytdValue') => {
+    const stated = row[field];
+    const v = row[of];
+    const last = references.lastYear?.[of];
+    // A value already suspect explains the contradiction: one problem, its likely cause.
+    if (suspect[of] || stated === null || v === null || last === null || last === undefined || !(last > 0)) return;
+    const computed = (v / last - 1) * 100;
+    if (Math.abs(stated - computed) <= settings.growthPoints) return;
+    findings.push({
+      field,
+      code: 'GROWTH_CONTRADICTION',
+      value: stated,
+      compared: { month: references.lastYear!.month, field: of, value: last },
+      computed: Number(computed.toFixed(2)),
+      likelyCause: 'a typing error in the growth or in one of the two figures',
+      reason: `stated growth ${stated} % contradicts ${format(v)} ${unit} against ${format(last)} ${unit} in ${references.lastYear!.month}, which is ${computed.toFixed(2)} %: likely a typing error in the growth or in one of the figures. Correct it, or confirm with acceptOutliers and a reason`,
+    });
+  };
+  growthCheck('yoyPct', 'value');
+  if (definition.kind === 'FLOW') growthCheck('ytdYoyPct', 'ytdValue');
+  return findings;
+}

@@ -1,0 +1,239 @@
+/**
+ * Figures that stay true (issue 13), through the gateway: a 万/亿 slip is refused with both numbers
+ * and its likely cause unless confirmed; a derived year-to-date follows a revision of a month it
+ * depends on and says why; statistics' 1–2月 indicators refuse a January row.
+ */
+import { startSystem, type GraphQLResult, type SubgraphName, type System } from '../support/system';
+
+let system: System;
+let counter = 0;
+const COUNTY = '411024'; // 鄢陵县
+
+interface Row {
+  indicator: string;
+  subjectKind: 'REGION' | 'ENTERPRISE';
+  subjectCode: string;
+  unit: string;
+  value?: number | null;
+  ytdValue?: number | null;
+  yoyPct?: number | null;
+  ytdYoyPct?: number | null;
+}
+
+const SUBMIT = (department: string) => `submit${department[0].toUpperCase()}${department.slice(1)}Observations`;
+
+function submit(department: SubgraphName, month: string, observations: Row[], extra: Record<string, unknown> = {}): Promise<GraphQLResult> {
+  return system.query(
+    `mutation($batch: ObservationBatchInput!) { result: ${SUBMIT(department)}(batch: $batch) { submissionId created updated revised unchanged recomputed } }`,
+    { batch: { idempotencyKey: `figures-${Date.now()}-${counter++}`, reportedBy: '测试员', status: 'FINAL', month, observations, ...extra } },
+    undefined,
+    { token: system.tokens[department] },
+  );
+}
+
+const electricity = (value: number, more: Partial<Row> = {}): Row => ({ indicator: 'EN_ELECTRICITY', subjectKind: 'REGION', subjectCode: COUNTY, unit: '万千瓦时', value, ...more });
+
+function problems(result: GraphQLResult): Record<string, unknown>[] {
+  expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  return result.errors![0].extensions!.problems as never;
+}
+
+beforeAll(async () => {
+  system = await startSystem({ enterprises: 60 });
+}, 600_000); // six processes starting on a shared machine
+afterAll(async () => {
+  await system?.stop();
+});
+
+describe('a county’s electricity typed in 亿 where the unit is 万', () => {
+  // The issue's example: 9,904.11万千瓦时 a year earlier, then 1.17406 with the stated growth of 7.7 %.
+  beforeAll(async () => {
+    const base = await submit('energy', '2019-05', [electricity(9904.11)]);
+    expect(base.errors).toBeUndefined();
+  });
+
+  it('is refused with SCALE_SLIP, showing both numbers and the likely cause; nothing is written', async () => {
+    const before = await system.sql('energy', "select count(*) as n from observation where month = '2020-05'");
+    const result = await submit('energy', '2020-05', [electricity(1.17406, { yoyPct: 7.7 })]);
+    const [problem, ...others] = problems(result);
+    expect(others).toEqual([]);
+    expect(problem).toMatchObject({
+      index: 0,
+      field: 'value',
+      code: 'SCALE_SLIP',
+      value: 1.17406,
+      compared: { month: '2019-05', field: 'value', value: 9904.11 },
+      confirmable: true,
+    });
+    expect(problem.computed).toBeCloseTo(1.17406 / 9904.11, 8);
+    expect(problem.likelyCause).toContain('typed in 亿千瓦时 where the unit is 万千瓦时');
+    expect(problem.likelyCause).toContain('1.17406亿千瓦时 = 11,740.6万千瓦时');
+    expect(problem.reason).toContain('9,904.11');
+    expect(await system.sql('energy', "select count(*) as n from observation where month = '2020-05'")).toEqual(before);
+  });
+
+  it('goes in when the submitter confirms it with a reason, which the figure keeps', async () => {
+    const result = await submit('energy', '2020-05', [electricity(1.17406, { yoyPct: 7.7 })], { acceptOutliers: { reason: '县供电公司核实: 新口径' } });
+    expect(result.errors).toBeUndefined();
+    const read = await system.query(`{ region(code: "${COUNTY}") { energy(month: "2020-05") { electricity { value yoyPct changeReason } } } }`, undefined, undefined, { token: system.tokens.energy });
+    expect(read.errors).toBeUndefined();
+    const figure = read.data.region.energy.electricity;
+    expect(figure).toMatchObject({ value: 1.17406, yoyPct: 7.7 });
+    expect(figure.changeReason).toContain('县供电公司核实: 新口径');
+    expect(figure.changeReason).toContain('SCALE_SLIP');
+  });
+
+  it('a stated growth that contradicts the figures is refused with GROWTH_CONTRADICTION and the computed growth', async () => {
+    // 10,666.72 against 9,904.11 is +7.70 %; the stated 17.7 % contradicts it, 7.7 % does not.
+    const [problem] = problems(await submit('energy', '2020-05', [electricity(10666.72, { yoyPct: 17.7 })]));
+    expect(problem).toMatchObject({ field: 'yoyPct', code: 'GROWTH_CONTRADICTION', value: 17.7, compared: { month: '2019-05', value: 9904.11 }, computed: 7.7 });
+    const accepted = await submit('energy', '2020-05', [electricity(10666.72, { yoyPct: 7.7 })]);
+    expect(accepted.errors).toBeUndefined();
+  });
+});
+
+describe('a derived year-to-date follows a revision of an earlier month', () => {
+  const read = async (month: string) =>
+    (
+      await system.query(
+        `{ region(code: "${COUNTY}") { energy(month: "${month}") { electricity { value ytdValue ytdYoyPct derived version status changeReason history { version ytdValue changeReason } } } } }`,
+        undefined,
+        undefined,
+        { token: system.tokens.energy },
+      )
+    ).data.region.energy.electricity;
+
+  it('March is recomputed when February is revised, its history says why, and the year to date never falls', async () => {
+    for (const [month, value] of [['2018-01', 1000], ['2018-02', 900], ['2018-03', 1100]] as const) {
+      const r = await submit('energy', month, [electricity(value)]);
+      expect(r.errors).toBeUndefined();
+    }
+    expect(await read('2018-03')).toMatchObject({ ytdValue: 3000, derived: true, version: 1 });
+    // February revised from 900 to 950: February's and March's year to date follow.
+    const revision = await submit('energy', '2018-02', [electricity(950)]);
+    expect(revision.errors).toBeUndefined();
+    expect(revision.data.result).toMatchObject({ revised: 1, recomputed: 1 });
+    const march = await read('2018-03');
+    expect(march).toMatchObject({ value: 1100, ytdValue: 3050, derived: true, version: 2, status: 'REVISED' });
+    expect(march.changeReason).toBe(`recomputed ytdValue: EN_ELECTRICITY for 2018-02 changed (submission ${revision.data.result.submissionId})`);
+    expect(march.history).toEqual([{ version: 1, ytdValue: 3000, changeReason: null }]);
+    const ytd = await Promise.all(['2018-01', '2018-02', '2018-03'].map(async (m) => (await read(m)).ytdValue));
+    expect(ytd).toEqual([1000, 1950, 3050]);
+  });
+
+  it('a year-to-date the department reported is never overwritten by a derivation', async () => {
+    const april = await submit('energy', '2018-04', [electricity(1000, { ytdValue: 4100 })]);
+    expect(april.errors).toBeUndefined();
+    const revision = await submit('energy', '2018-03', [electricity(1200)]);
+    expect(revision.data.result).toMatchObject({ revised: 1, recomputed: 0 });
+    expect(await read('2018-04')).toMatchObject({ ytdValue: 4100, derived: false, version: 1 });
+  });
+
+  it('the same month a year later follows too: its derived growth is recomputed', async () => {
+    const next = await submit('energy', '2019-03', [electricity(1320)]);
+    expect(next.errors).toBeUndefined();
+    // 2019-03's year to date is not derivable (no 2019-01, 2019-02), its growth is: 1320 / 1200 − 1 = 10 %.
+    const before = await system.query(`{ region(code: "${COUNTY}") { energy(month: "2019-03") { electricity { yoyPct } } } }`, undefined, undefined, { token: system.tokens.energy });
+    expect(before.data.region.energy.electricity.yoyPct).toBe(10);
+    const revision = await submit('energy', '2018-03', [electricity(1250)]);
+    expect(revision.data.result.recomputed).toBe(1);
+    const after = await system.query(`{ region(code: "${COUNTY}") { energy(month: "2019-03") { electricity { yoyPct changeReason } } } }`, undefined, undefined, { token: system.tokens.energy });
+    expect(after.data.region.energy.electricity.yoyPct).toBe(5.6);
+    expect(after.data.region.energy.electricity.changeReason).toContain('yoyPct');
+  });
+});
+
+describe('the 1–2月 convention at the door', () => {
+  it('statistics refuses a January row of gross output with JAN_FEB_COMBINED, naming the convention', async () => {
+    const row = { indicator: 'STAT_GROSS_OUTPUT', subjectKind: 'REGION' as const, subjectCode: COUNTY, unit: '万元', value: 120000 };
+    const [problem] = problems(await submit('statistics', '2016-01', [row]));
+    expect(problem).toMatchObject({ index: 0, field: 'month', code: 'JAN_FEB_COMBINED' });
+    expect(problem.reason).toContain('1–2月');
+    const [february] = problems(await submit('statistics', '2016-02', [row]));
+    expect(february).toMatchObject({ field: 'ytdValue', code: 'JAN_FEB_COMBINED' });
+  });
+});
+
+describe('抽贷 exactly as 许政[2015]39号 item 十五 words it', () => {
+  // more than 1000万元 (超过: strict), or 50 % of undue loans or more (以上: inclusive); balances of the month before.
+  const CASES = [
+    { balance: 10000, withdrawal: 1000, fires: false, label: 'exactly 1000万元, 10 %' },
+    { balance: 10000, withdrawal: 1000.01, fires: true, label: 'just over 1000万元' },
+    { balance: 1000, withdrawal: 500, fires: true, label: 'exactly 50 %' },
+    { balance: 1000, withdrawal: 499.9, fires: false, label: '49.99 %' },
+    { balance: 2401.92, withdrawal: 1200, fires: true, label: 'over 1000万元 at 49.96 %' },
+  ];
+  let codes: string[];
+  let warnings: { subjectCode: string; message: string }[];
+
+  beforeAll(async () => {
+    codes = (await system.sql('finance', 'select credit_code from enterprise_register order by credit_code limit 5')).map((r) => String(r.credit_code));
+    const confirm = { acceptOutliers: { reason: 'bounds of the 抽贷 rule' } };
+    const loans = (indicator: string, pick: (c: (typeof CASES)[number]) => number) =>
+      CASES.map((c, i) => ({ indicator, subjectKind: 'ENTERPRISE' as const, subjectCode: codes[i], unit: '万元', value: pick(c) }));
+    expect((await submit('finance', '2016-06', loans('FIN_LOANS_OUTSTANDING', (c) => c.balance), confirm)).errors).toBeUndefined();
+    expect((await submit('finance', '2016-07', loans('FIN_LOAN_WITHDRAWAL', (c) => c.withdrawal), confirm)).errors).toBeUndefined();
+    const result = await system.query('{ warnings(month: "2016-07") { loanWithdrawals { subjectCode message } } }');
+    expect(result.errors).toBeUndefined();
+    warnings = result.data.warnings.loanWithdrawals;
+  });
+
+  it.each(CASES.map((c, i) => [c.label, i, c.fires] as const))('%s: fires %s', (_label, i, fires) => {
+    expect(warnings.some((w) => w.subjectCode === codes[i])).toBe(fires);
+  });
+
+  it('says 50 % or more at exactly half, and never rounds 49.96 % up to the threshold', () => {
+    const half = warnings.find((w) => w.subjectCode === codes[2])!;
+    expect(half.message).toContain('50% of undue loans is 50% or more (以上)');
+    const under = warnings.find((w) => w.subjectCode === codes[4])!;
+    expect(under.message).toContain('1200万元 is more than 1000万元 (超过)');
+    expect(under.message).toContain('49.96% of undue loans is under 50%');
+    expect(under.message).not.toMatch(/50\.0%/);
+    expect(warnings.find((w) => w.subjectCode === codes[1])!.message).toContain('1000.01万元 is more than 1000万元');
+  });
+});
+
+describe('rankings list every district; targets are judged against their period', () => {
+  it('a ranking lists the unreported districts last, without a rank, marked as not reported, and says how many reported', async () => {
+    const month = '2021-03';
+    const districts = (await system.sql('industry', "select code from region where parent_code = '411000' order by code")).map((r) => String(r.code));
+    const reporting = districts.slice(0, 3);
+    const values = [300, 100, 200];
+    const rows = reporting.map((code, i) => ({ ...electricity(values[i]), subjectCode: code }));
+    expect((await submit('energy', month, rows)).errors).toBeUndefined();
+    const result = await system.query(`{ region(code: "411000") { energy(month: "${month}") { ranking(indicator: "EN_ELECTRICITY", by: CURRENT_MONTH) { rank regionCode value reported rankedCount reportedCount observation { value } region { code } } } } }`, undefined, undefined, {
+      token: system.tokens.energy,
+    });
+    expect(result.errors).toBeUndefined();
+    const ranking = result.data.region.energy.ranking;
+    expect(ranking).toHaveLength(districts.length);
+    expect(ranking.slice(0, 3).map((r: { rank: number; regionCode: string; value: number }) => [r.rank, r.regionCode, r.value])).toEqual([
+      [1, reporting[0], 300],
+      [2, reporting[2], 200],
+      [3, reporting[1], 100],
+    ]);
+    const unreported = ranking.slice(3);
+    expect(unreported.map((r: { regionCode: string }) => r.regionCode)).toEqual(districts.slice(3));
+    for (const r of unreported) expect(r).toMatchObject({ rank: null, value: null, reported: false, observation: null, region: { code: r.regionCode } });
+    for (const r of ranking) expect([r.rankedCount, r.reportedCount]).toEqual([3, 3]);
+  });
+
+  it('June’s growth target is the first half’s 12.5 %, July’s the year’s 13 %; time progress only for cumulative quantities', async () => {
+    const read = async (month: string) => {
+      const result = await system.query(`{ region(code: "411000") { industry(month: "${month}") { targets { target { indicator measure value period } actualValue timeProgressPct gap behind } } } }`);
+      expect(result.errors).toBeUndefined();
+      return result.data.region.industry.targets as { target: { indicator: string; measure: string; value: number; period: string }; actualValue: number | null; timeProgressPct: number | null; gap: number | null }[];
+    };
+    for (const [month, value, period] of [['2015-06', 12.5, 'H1'], ['2015-07', 13, 'YEAR']] as const) {
+      const targets = await read(month);
+      const growth = targets.filter((t) => t.target.indicator === 'IND_KEY_ENTERPRISE_OUTPUT' && t.target.measure === 'GROWTH_PCT');
+      expect(growth.map((t) => [t.target.value, t.target.period])).toEqual([[value, period]]);
+      const [row] = await system.sql('industry', "select ytd_yoy_pct from observation where indicator = 'IND_KEY_ENTERPRISE_OUTPUT' and subject_code = '411000' and month = ?", [month]);
+      expect(growth[0].actualValue).toBe(Number(row.ytd_yoy_pct));
+      expect(growth[0].gap).toBe(Number((Number(row.ytd_yoy_pct) - value).toFixed(2)));
+      expect(growth[0].timeProgressPct).toBeNull();
+      const level = targets.find((t) => t.target.indicator === 'IND_PROJECT_INVESTMENT' && t.target.measure === 'LEVEL')!;
+      expect(level.timeProgressPct).toBe(month === '2015-06' ? 50 : 58.33);
+    }
+  });
+});
