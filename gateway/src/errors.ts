@@ -30,6 +30,7 @@ const CLIENT_ERROR_CODES = new Set([
   'SUBGRAPH_TIMEOUT',
   'SUBGRAPH_BAD_RESPONSE',
   'ALIAS_SHADOWS_KEY',
+  'ALIAS_SHADOWS_FIELD',
 ]);
 
 /**
@@ -43,7 +44,7 @@ export function withoutAddresses(message: string): string {
 }
 
 /** Codes of the gateway's own validation rules, restored under Apollo's GRAPHQL_VALIDATION_FAILED. */
-const GATEWAY_RULE_CODES = new Set(['ALIAS_SHADOWS_KEY']);
+const GATEWAY_RULE_CODES = new Set(['ALIAS_SHADOWS_KEY', 'ALIAS_SHADOWS_FIELD']);
 
 function gatewayCodeOf(error: unknown): { code: string; extensions: Record<string, unknown> } | null {
   let cause: unknown = error;

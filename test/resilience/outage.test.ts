@@ -141,6 +141,20 @@ describe('the alias-shadows-key pattern (apollographql/federation#3036) is refus
     expect(result.errors![0].message).toMatch(/Rename the alias/);
   });
 
+  it('refuses an alias named like a field another department @requires (powerDrop): ALIAS_SHADOWS_FIELD, never a warning computed from swapped values', async () => {
+    const query = `{ warnings(month: "${MONTH}") { keyEnterprises { creditCode keyEnterpriseOutput { value: yoyPct yoyPct: value ytdValue: month } powerDrop { message } } } }`;
+    const result = await system.query(query);
+    expect(result.data ?? null).toBeNull();
+    const codes = result.errors!.map((e) => e.extensions?.code);
+    expect(new Set(codes)).toEqual(new Set(['ALIAS_SHADOWS_FIELD']));
+    const aliases = result.errors!.map((e) => e.extensions?.alias).sort();
+    expect(aliases).toEqual(['value', 'yoyPct', 'ytdValue']);
+    for (const error of result.errors!) expect(error.message).toMatch(/Rename the alias/);
+    // The same selection without shadowing aliases is served.
+    const plain = await system.query(`{ warnings(month: "${MONTH}") { keyEnterprises { creditCode keyEnterpriseOutput { growth: yoyPct amount: value } powerDrop { message } } } }`);
+    expect(plain.errors).toBeUndefined();
+  });
+
   it('serves the same query with another alias correctly, and an alias that is the key itself', async () => {
     const result = await system.query(`{ enterprise(creditCode: "${creditCode}") { enterpriseName: name creditCode: creditCode energy(month: "${MONTH}") { month } } }`);
     expect(result.errors).toBeUndefined();
