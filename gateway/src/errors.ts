@@ -39,6 +39,9 @@ const CLIENT_ERROR_CODES = new Set([
  */
 const INTERNAL_ADDRESS = /\b(?:[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]+|(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?|\[[0-9a-f:.]+\](?::\d+)?|localhost:\d+|::1(?::\d+)?)/gi;
 
+/** Code of a subgraph's own GraphQL error that carried none (README, "When a department fails"). */
+export const SUBGRAPH_INTERNAL_ERROR = 'SUBGRAPH_INTERNAL_ERROR';
+
 export function withoutAddresses(message: string): string {
   return message.replace(INTERNAL_ADDRESS, '<internal address>');
 }
@@ -66,7 +69,10 @@ export function createFormatError(options: { stacktraces: boolean; production?: 
     INTERNAL_ADDRESS.lastIndex = 0;
     // Production: anything that is not about the request (a subgraph's SQL error, a crash) is masked.
     if (options.production && !CLIENT_ERROR_CODES.has(String(result.extensions?.code ?? ''))) {
-      return { message: 'Internal server error: quote the x-request-id to the operators', path: result.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      // Which department failed, and the code of a subgraph's own error, are kept: neither says anything inside.
+      const code = result.extensions?.code === SUBGRAPH_INTERNAL_ERROR ? SUBGRAPH_INTERNAL_ERROR : 'INTERNAL_SERVER_ERROR';
+      const subgraph = result.extensions?.subgraph;
+      return { message: 'Internal server error: quote the x-request-id to the operators', path: result.path, extensions: { code, ...(subgraph !== undefined ? { subgraph } : {}) } };
     }
     // A department's stack (file paths of its service) never reaches a client, in any mode.
     const fromSubgraph = result.extensions?.serviceName !== undefined || String(result.extensions?.code ?? '').startsWith('SUBGRAPH_');
