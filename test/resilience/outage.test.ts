@@ -39,7 +39,9 @@ beforeAll(async () => {
     env: {
       // Short enough for the hung-subgraph test, long enough for the meeting pack on a busy machine.
       SUBGRAPH_TIMEOUT_MS: '8000',
-      SUBGRAPH_BREAKER_VOLUME: '4',
+      // Above what one client at a time puts in a window: a hung subgraph must open the breaker by
+      // failures in a row (SUBGRAPH_BREAKER_CONSECUTIVE_FAILURES), which the SIGSTOP test checks.
+      SUBGRAPH_BREAKER_VOLUME: '20',
       SUBGRAPH_BREAKER_WINDOW_MS: '10000',
       SUBGRAPH_BREAKER_RESET_MS: '1000',
       SHUTDOWN_DELAY_MS: '500',
@@ -252,10 +254,10 @@ describe('a hung department (SIGSTOP)', () => {
 
   it('costs at most the timeout, then nothing while the breaker is open; it is served again once it runs', async () => {
     system.signal('hr', 'SIGSTOP');
-    // Two workers: fewer requests in flight than SUBGRAPH_BREAKER_VOLUME (4), so opossum's rolling
-    // window alone never holds enough of them while each waits the whole timeout; the breaker must
-    // open on failures in a row (SUBGRAPH_BREAKER_CONSECUTIVE_FAILURES, default 3).
-    const answers = await load(2, (a) => a.length >= 16);
+    // One client at a time, as a user clicking: fewer requests in flight than SUBGRAPH_BREAKER_VOLUME
+    // (20), so opossum's rolling window alone never holds enough of them while each waits the whole
+    // timeout; the breaker must open on failures in a row (SUBGRAPH_BREAKER_CONSECUTIVE_FAILURES, 3).
+    const answers = await load(1, (a) => a.length >= 12);
     // Open, or half-open probing; never closed while hr is stopped. Read before SIGCONT.
     expect(await metrics()).toMatch(/huishang_subgraph_breaker_state\{subgraph="hr"\} [12]\b/);
     expect(system.logs('gateway')).toMatch(/circuit breaker of subgraph hr is now open/);
@@ -267,7 +269,7 @@ describe('a hung department (SIGSTOP)', () => {
     const timedOut = answers.filter((_, i) => codes[i] === 'SUBGRAPH_TIMEOUT');
     const open = answers.filter((_, i) => codes[i] === 'BREAKER_OPEN');
     const median = (list: Answer[]) => list.map((a) => a.ms).sort((x, y) => x - y)[Math.floor(list.length / 2)];
-    record.push(`hr hung (SIGSTOP), 2 workers: ${timedOut.length} answers with SUBGRAPH_TIMEOUT (median ${median(timedOut)} ms, timeout 8000 ms), then ${open.length} with the breaker open (median ${median(open)} ms)`);
+    record.push(`hr hung (SIGSTOP), 1 client: ${timedOut.length} answers with SUBGRAPH_TIMEOUT (median ${median(timedOut)} ms, timeout 8000 ms), then ${open.length} with the breaker open (median ${median(open)} ms)`);
 
     system.signal('hr', 'SIGCONT');
     const resumed = Date.now();
