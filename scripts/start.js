@@ -43,6 +43,14 @@ const START_TIMEOUT_MS = milliseconds('HUISHANG_START_TIMEOUT_MS', 0);
 const STATUS_EVERY_MS = milliseconds('HUISHANG_START_STATUS_MS', 15_000);
 /** HUISHANG_STOP_TIMEOUT_MS, default 10 000: after SIGTERM, how long a service may take before SIGKILL. */
 const KILL_AFTER_MS = milliseconds('HUISHANG_STOP_TIMEOUT_MS', 10_000);
+/**
+ * HUISHANG_RESTART_DELAY_MS, default 1 000: after every service was ready once, a subgraph that dies
+ * is restarted after this delay, doubled at each death in a row up to HUISHANG_RESTART_MAX_DELAY_MS
+ * (default 30 000); one that then ran that long starts again from the first delay. The gateway and
+ * the other departments keep running: one department's outage costs only its figures.
+ */
+const RESTART_DELAY_MS = milliseconds('HUISHANG_RESTART_DELAY_MS', 1_000);
+const RESTART_MAX_DELAY_MS = milliseconds('HUISHANG_RESTART_MAX_DELAY_MS', 30_000);
 const COLOURS = [36, 32, 33, 35, 34, 96]; // cyan, green, yellow, magenta, blue, bright cyan (then again)
 const WIDTH = Math.max(...[...SUBGRAPHS, 'gateway'].map((name) => name.length));
 
@@ -129,6 +137,8 @@ async function preflight() {
 // Children
 
 let shuttingDown = false;
+/** Set once every service was ready: from then on a dying subgraph is restarted, not fatal. */
+let allReady = false;
 
 function prefix(service, stream) {
   return paint(stream, service.colour, `${service.name.padEnd(WIDTH)} |`) + ' ';
@@ -191,15 +201,32 @@ function startChild(service) {
   const child = spawn(process.execPath, [service.entry], { env: childEnvironment(service), stdio: ['ignore', 'pipe', 'pipe'] });
   service.child = child;
   service.lastProgress = Date.now();
+  const spawnedAt = Date.now();
   service.exited = new Promise((resolve) => {
     child.once('exit', (code, signal) => {
       service.child = null;
       resolve({ code, signal });
-      if (!shuttingDown) {
-        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-        process.stderr.write(paint(process.stderr, 31, `The ${service.label} ${how}; stopping the others.`) + '\n');
-        void shutdown(1);
+      if (shuttingDown) return;
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      // During start-up a dying service stops everything (the start failed); once all were ready,
+      // a dying subgraph is restarted and costs only its own department (README, "npm start").
+      if (allReady && service !== gateway) {
+        if (Date.now() - spawnedAt >= RESTART_MAX_DELAY_MS) service.restarts = 0;
+        const delay = Math.min(RESTART_DELAY_MS * 2 ** (service.restarts ?? 0), RESTART_MAX_DELAY_MS);
+        service.restarts = (service.restarts ?? 0) + 1;
+        service.state = 'restarting';
+        process.stderr.write(
+          paint(process.stderr, 31, `The ${service.label} ${how}; restarting it in ${delay / 1000} s (restart ${service.restarts}; HUISHANG_RESTART_DELAY_MS). The gateway and the other departments keep running.`) + '\n',
+        );
+        setTimeout(() => {
+          if (shuttingDown) return;
+          startChild(service);
+          void announceReadyAgain(service);
+        }, delay);
+        return;
       }
+      process.stderr.write(paint(process.stderr, 31, `The ${service.label} ${how}; stopping the others.`) + '\n');
+      void shutdown(1);
     });
   });
   child.once('error', (error) => {
@@ -319,6 +346,20 @@ async function waitReady(service) {
   await shutdownPromise; // never returns: the process exits
 }
 
+/** After a restart: says when the subgraph answers /ready again (no stall limit: it is restarted if it dies). */
+async function announceReadyAgain(service) {
+  const child = service.child;
+  const url = `http://${probeHost}:${service.port}/ready`;
+  while (!shuttingDown && service.child === child && child) {
+    if ((await getReady(url)).status === 200) {
+      service.state = 'ready';
+      console.log(`The ${service.label} is ready again.`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 /** Every STATUS_EVERY_MS while waiting: one line saying who is still starting and at what. */
 function statusTicker(group) {
   if (STATUS_EVERY_MS <= 0) return () => undefined;
@@ -418,6 +459,7 @@ async function main() {
   stopTicker = statusTicker([gateway]);
   await waitReady(gateway);
   stopTicker();
+  allReady = true;
   banner(((Date.now() - startedAt) / 1000).toFixed(1));
 }
 

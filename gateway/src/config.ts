@@ -76,6 +76,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, port?: n
       volumeThreshold: positiveInteger(env, 'SUBGRAPH_BREAKER_VOLUME', 5),
       rollingCountTimeout: positiveInteger(env, 'SUBGRAPH_BREAKER_WINDOW_MS', 10_000),
       resetTimeout: positiveInteger(env, 'SUBGRAPH_BREAKER_RESET_MS', 3_000),
+      consecutiveFailures: positiveInteger(env, 'SUBGRAPH_BREAKER_CONSECUTIVE_FAILURES', 3),
     },
     shutdownDelayMs: nonNegativeInteger(env, 'SHUTDOWN_DELAY_MS', 1_000),
     shutdownGraceMs: positiveInteger(env, 'SHUTDOWN_GRACE_MS', 10_000),

@@ -30,6 +30,7 @@ const CLIENT_ERROR_CODES = new Set([
   'SUBGRAPH_TIMEOUT',
   'SUBGRAPH_BAD_RESPONSE',
   'ALIAS_SHADOWS_KEY',
+  'ALIAS_SHADOWS_FIELD',
 ]);
 
 /**
@@ -38,12 +39,15 @@ const CLIENT_ERROR_CODES = new Set([
  */
 const INTERNAL_ADDRESS = /\b(?:[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]+|(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?|\[[0-9a-f:.]+\](?::\d+)?|localhost:\d+|::1(?::\d+)?)/gi;
 
+/** Code of a subgraph's own GraphQL error that carried none (README, "When a department fails"). */
+export const SUBGRAPH_INTERNAL_ERROR = 'SUBGRAPH_INTERNAL_ERROR';
+
 export function withoutAddresses(message: string): string {
   return message.replace(INTERNAL_ADDRESS, '<internal address>');
 }
 
 /** Codes of the gateway's own validation rules, restored under Apollo's GRAPHQL_VALIDATION_FAILED. */
-const GATEWAY_RULE_CODES = new Set(['ALIAS_SHADOWS_KEY']);
+const GATEWAY_RULE_CODES = new Set(['ALIAS_SHADOWS_KEY', 'ALIAS_SHADOWS_FIELD']);
 
 function gatewayCodeOf(error: unknown): { code: string; extensions: Record<string, unknown> } | null {
   let cause: unknown = error;
@@ -65,7 +69,10 @@ export function createFormatError(options: { stacktraces: boolean; production?: 
     INTERNAL_ADDRESS.lastIndex = 0;
     // Production: anything that is not about the request (a subgraph's SQL error, a crash) is masked.
     if (options.production && !CLIENT_ERROR_CODES.has(String(result.extensions?.code ?? ''))) {
-      return { message: 'Internal server error: quote the x-request-id to the operators', path: result.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      // Which department failed, and the code of a subgraph's own error, are kept: neither says anything inside.
+      const code = result.extensions?.code === SUBGRAPH_INTERNAL_ERROR ? SUBGRAPH_INTERNAL_ERROR : 'INTERNAL_SERVER_ERROR';
+      const subgraph = result.extensions?.subgraph;
+      return { message: 'Internal server error: quote the x-request-id to the operators', path: result.path, extensions: { code, ...(subgraph !== undefined ? { subgraph } : {}) } };
     }
     // A department's stack (file paths of its service) never reaches a client, in any mode.
     const fromSubgraph = result.extensions?.serviceName !== undefined || String(result.extensions?.code ?? '').startsWith('SUBGRAPH_');

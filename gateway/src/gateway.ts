@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { createHttpServer, createLogger, gatewaySigner, HttpRefusal, productionMode, listen, logRequest, portVariable, startTracing } from '@huishang/schema';
 import { gracefulDrain } from './drain';
 import { AuditLog } from './access/audit';
-import { aliasShadowsKeyRule, entityKeyFields } from './aliasKeys';
+import { aliasShadowsKeyRule, entityKeyFields, requiresSelections } from './aliasKeys';
 import { AUDIT_SUBGRAPH_NAME, auditSubgraphSchema } from './access/auditSubgraph';
 import { AuthenticationError, ClientStore, demoClientsFile, DocumentStore, ensureDemoClients, openAccessDatabase, type AuthenticatedClient } from './access/clients';
 import { accessPlugin, auditEntry } from './access/plugin';
@@ -121,7 +121,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     formatError: createFormatError({ stacktraces: config.stacktraces && !production, production }),
     validationRules: [
       // Before planning: a query the planner would answer wrongly is refused (aliasKeys.ts).
-      aliasShadowsKeyRule(entityKeyFields(supergraphSdl)),
+      aliasShadowsKeyRule(entityKeyFields(supergraphSdl), requiresSelections(supergraphSdl)),
       identifierArgumentsRule,
       depthLimitRule(config.maxQueryDepth),
       aliasLimitRule(protection.maxAliases),

@@ -91,6 +91,15 @@ export interface BreakerSettings {
   rollingCountTimeout: number;
   /** SUBGRAPH_BREAKER_RESET_MS, default 3 000: how long an open breaker refuses before letting one probe request through (half-open). */
   resetTimeout: number;
+  /**
+   * SUBGRAPH_BREAKER_CONSECUTIVE_FAILURES, default 3: failed requests in a row that open the breaker
+   * whatever the window holds. Why beside opossum's window: opossum counts a request in the window
+   * when it is sent and its failure when it ends, so with a hung subgraph each request takes the
+   * whole SUBGRAPH_TIMEOUT_MS and (identical requests deduplicated) fewer than
+   * `volumeThreshold` requests are ever in a window of a few timeouts: the breaker never opened on
+   * timeouts, only on refused connections. Optional: old settings objects keep the window alone.
+   */
+  consecutiveFailures?: number;
 }
 
 export type BreakerState = 'closed' | 'open' | 'halfOpen';
@@ -116,6 +125,18 @@ export class SubgraphBreaker {
       // A 4xx is the subgraph refusing this request, not the subgraph failing.
       errorFilter: (error: unknown) => error instanceof SubgraphFailure && !error.countsAsFailure,
     });
+    // Failures in a row open the breaker (see BreakerSettings.consecutiveFailures); opossum emits
+    // 'failure' only for a counted failure (not a 4xx, not a refusal while open) and 'success' otherwise.
+    let inARow = 0;
+    const limit = settings.consecutiveFailures;
+    if (limit) {
+      this.breaker.on('success', () => (inARow = 0));
+      this.breaker.on('failure', () => {
+        inARow++;
+        if (inARow >= limit && this.breaker.closed) this.breaker.open();
+      });
+      this.breaker.on('open', () => (inARow = 0));
+    }
     this.breaker.on('open', () => onState('open'));
     this.breaker.on('halfOpen', () => onState('halfOpen'));
     this.breaker.on('close', () => onState('closed'));

@@ -3,6 +3,7 @@ import { GraphQLError, parse } from 'graphql';
 import { currentTraceparent, IDENTITY_HEADER, SUBGRAPH_NAMES, subgraphUrl, type IdentitySigner, type SubgraphName } from '@huishang/schema';
 import { REQUEST_ID_HEADER, type GatewayContext } from './context';
 import type { GatewayMetrics } from './metrics';
+import { SUBGRAPH_INTERNAL_ERROR, withoutAddresses } from './errors';
 import { classifyFailure, failureOfStatus, SubgraphBreaker, SubgraphErrorCode, SubgraphFailure, unservedPaths } from './resilience';
 import type { SubgraphClient, SubgraphHttpResponse } from './subgraphClient';
 
@@ -154,7 +155,35 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
     }
     restrictCachePolicy(options, response);
     collectReads(options, parsed as GatewayGraphQLResponse);
+    this.ownErrors(options, parsed as GatewayGraphQLResponse);
     return parsed as GatewayGraphQLResponse;
+  }
+
+  /**
+   * The subgraph's own GraphQL errors say where they come from: `extensions.subgraph`, a stable code
+   * when the subgraph gave none (SUBGRAPH_INTERNAL_ERROR, e.g. its database refused a connection),
+   * no internal address in the message, and, when nothing was served (`data` null) and the error
+   * has no path, the paths of the fields the fetch would have filled.
+   */
+  private ownErrors(options: Options, response: GatewayGraphQLResponse): void {
+    if (!Array.isArray(response.errors) || response.errors.length === 0) return;
+    const subgraph = this.name || 'subgraph';
+    let unserved: (string | number)[][] | undefined;
+    const pathsOf = () => {
+      try {
+        return options.kind === 'incoming operation' ? unservedPaths(options.document ?? parse(options.request.query ?? ''), options.request.variables?.representations) : [];
+      } catch {
+        return [];
+      }
+    };
+    response.errors = response.errors.flatMap((error) => {
+      const extensions: Record<string, unknown> = { ...(error.extensions ?? {}), subgraph };
+      if (typeof extensions.code !== 'string') extensions.code = SUBGRAPH_INTERNAL_ERROR;
+      const message = withoutAddresses(String(error.message ?? ''));
+      if (error.path || response.data != null) return [new GraphQLError(message, { path: error.path, extensions })];
+      unserved ??= pathsOf();
+      return (unserved.length ? unserved : [undefined]).map((path) => new GraphQLError(message, { path, extensions }));
+    }) as GatewayGraphQLResponse['errors'];
   }
 
   /** Duration and outcome of one request that went out, for /metrics. */

@@ -5,6 +5,7 @@ import { EXAMPLE_QUERIES } from '../src/examples';
 import { supergraphPath } from '../src/supergraph';
 import { DEFAULT_MAX_QUERY_DEPTH } from '../src/config';
 import { depthLimitRule, identifierArgumentsRule } from '../src/validation';
+import { aliasShadowsKeyRule, entityKeyFields, requiresSelections } from '../src/aliasKeys';
 
 const operations = (query: string) => parse(query).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
 
@@ -34,10 +35,11 @@ describe('example queries', () => {
 
   // The committed supergraph is composed from the subgraphs; until it exists there is nothing to check against.
   const path = supergraphPath();
-  (existsSync(path) ? it : it.skip)('validate against the committed supergraph, within the depth limit', () => {
-    const schema = Supergraph.build(readFileSync(path, 'utf8')).apiSchema().toGraphQLJSSchema();
+  (existsSync(path) ? it : it.skip)('validate against the committed supergraph, within the depth limit, without shadowing aliases', () => {
+    const sdl = readFileSync(path, 'utf8');
+    const schema = Supergraph.build(sdl).apiSchema().toGraphQLJSSchema();
     for (const example of EXAMPLE_QUERIES) {
-      const errors = validate(schema, parse(example.query), [...specifiedRules, identifierArgumentsRule, depthLimitRule(DEFAULT_MAX_QUERY_DEPTH)]);
+      const errors = validate(schema, parse(example.query), [...specifiedRules, aliasShadowsKeyRule(entityKeyFields(sdl), requiresSelections(sdl)), identifierArgumentsRule, depthLimitRule(DEFAULT_MAX_QUERY_DEPTH)]);
       expect({ example: example.title, errors: errors.map((e) => e.message) }).toEqual({ example: example.title, errors: [] });
     }
   });

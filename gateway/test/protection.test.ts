@@ -4,6 +4,7 @@ import { Supergraph } from '@apollo/federation-internals';
 import { ApolloServer } from '@apollo/server';
 import { parse, specifiedRules, validate, type GraphQLError, type GraphQLSchema, type ParseOptions } from 'graphql';
 import { EXAMPLE_QUERIES } from '../src/examples';
+import { aliasShadowsKeyRule, entityKeyFields, requiresSelections } from '../src/aliasKeys';
 import { readSupergraph, repositoryRoot } from '../src/supergraph';
 import {
   DEFAULT_LIST_SIZE,
@@ -208,7 +209,7 @@ describe("the gateway's own documents at the defaults", () => {
 
   it("the briefing tool's persisted meeting pack passes, with room to spare", () => {
     const document = parse(BRIEFING_DOCUMENT, tokenLimitParseOptions(DEFAULT_MAX_QUERY_TOKENS));
-    expect(validate(schema, document, [...specifiedRules, ...DEFAULT_RULES]).map((e) => e.message)).toEqual([]);
+    expect(validate(schema, document, [...specifiedRules, ...DEFAULT_RULES, aliasShadowsKeyRule(entityKeyFields(readSupergraph({}).sdl), requiresSelections(readSupergraph({}).sdl))]).map((e) => e.message)).toEqual([]);
     const [measure] = measureDocument(schema, document);
     expect(measure.operation).toBe('MeetingPack');
     // These limits must not come close to refusing the briefing tool: keep it under 80% of each.

@@ -132,6 +132,19 @@ describe('SubgraphDataSource', () => {
     expect(result.errors).toMatchObject([{ path: ['_entities', 0, 'code'], extensions: { code: 'SUBGRAPH_BAD_RESPONSE', subgraph: 'energy' } }]);
   });
 
+  it("gives a subgraph's own uncoded error a stable code, its subgraph and the unserved paths, without the address", async () => {
+    answer = () => ({ body: { data: null, errors: [{ message: 'connect ECONNREFUSED 10.1.2.3:5432 while reading' }, { message: 'denied', path: ['_entities', 0, 'code'], extensions: { code: 'FORBIDDEN' } }] } });
+    const source = new SubgraphDataSource({ name: 'energy', url, client });
+    const representations = [{ __typename: 'Region', code: '411002' }, { __typename: 'Region', code: '411023' }];
+    const result = await fetchOf(source, QUERY, { representations }, 'own-error');
+    expect(result.errors!.map((e) => ({ path: e.path, extensions: e.extensions }))).toEqual([
+      { path: ['_entities', 0, 'code'], extensions: { code: 'SUBGRAPH_INTERNAL_ERROR', subgraph: 'energy' } },
+      { path: ['_entities', 1, 'code'], extensions: { code: 'SUBGRAPH_INTERNAL_ERROR', subgraph: 'energy' } },
+      { path: ['_entities', 0, 'code'], extensions: { code: 'FORBIDDEN', subgraph: 'energy' } },
+    ]);
+    expect(JSON.stringify(result)).not.toMatch(/10\.1\.2\.3|5432/);
+  });
+
   it("lets the subgraph's Cache-Control restrict the response's cache policy", async () => {
     answer = () => ({ body: { data: {} }, headers: { 'cache-control': 'max-age=60, public' } });
     const source = new SubgraphDataSource({ url, client });

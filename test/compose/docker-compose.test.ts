@@ -4,7 +4,7 @@
  * name, every environment variable set is one the code reads, and every SERVICE has an entry.
  * Also: `scripts/start.js` refuses a port in use with one sentence and exit code 2.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -296,6 +296,54 @@ describe('scripts/start.js', () => {
     const { code, output } = await runStart({ ...process.env, HUISHANG_DATA_DIR: dataDir, HUISHANG_START_STALL_MS: 'two minutes' });
     expect(output).toContain('HUISHANG_START_STALL_MS must be a whole number of milliseconds (0 or more), got "two minutes".');
     expect(code).toBe(2);
+  });
+
+  test('after start-up, a subgraph that dies is restarted while the gateway and the others keep running', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'huishang-restart-'));
+    const ports = await freePorts(SERVICES.length);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HUISHANG_DATA_DIR: join(dir, 'data'),
+      HUISHANG_KEYS_DIR: join(dir, 'keys'),
+      HUISHANG_DEMO_CLIENTS_FILE: join(dir, 'demo-clients.json'),
+      HUISHANG_DEMO_ENTERPRISES: '60',
+      HUISHANG_RESTART_DELAY_MS: '200',
+      NO_COLOR: '1',
+    };
+    delete env.HOST;
+    delete env.DATABASE_URL;
+    SERVICES.forEach((service, i) => (env[portVariable(service)] = String(ports[i])));
+    const start = spawn(process.execPath, [join(ROOT, 'scripts', 'start.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    start.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    start.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((done) => start.once('exit', (code) => done(code)));
+    const until = async (pattern: RegExp, what: string) => {
+      for (let waited = 0; !pattern.test(output); waited += 250) {
+        if (start.exitCode !== null) throw new Error(`start.js exited (${start.exitCode}) before ${what}:\n${output.slice(-3000)}`);
+        if (waited > 480_000) throw new Error(`no ${what} within 480 s:\n${output.slice(-3000)}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    try {
+      await until(/Huishang is running/, 'start-up');
+      // The industry subgraph's process, a child of start.js, killed as a crash would.
+      const children = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(start.pid)], { encoding: 'utf8' });
+      const industry = children.split('\n').find((line) => /subgraphs\/industry\/dist\/src\/index\.js/.test(line));
+      expect(industry).toBeDefined();
+      process.kill(Number(industry!.trim().split(/\s+/)[0]), 'SIGKILL');
+      await until(/The industry subgraph was killed by SIGKILL; restarting it in 0\.2 s/, 'the restart notice');
+      // Meanwhile the gateway still answers /ready (it does not depend on every department).
+      expect((await fetch(`http://127.0.0.1:${ports[SERVICES.indexOf('gateway')]}/ready`)).status).toBe(200);
+      await until(/The industry subgraph is ready again\./, 'the restarted subgraph');
+      expect(start.exitCode).toBeNull();
+      expect(output).not.toMatch(/stopping the others/);
+      expect((await fetch(`http://127.0.0.1:${ports[SERVICES.indexOf('industry')]}/ready`)).status).toBe(200);
+    } finally {
+      if (start.exitCode === null) start.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('stops every service and exits 1 when one shows no progress for HUISHANG_START_STALL_MS, naming it and the setting', async () => {

@@ -39,7 +39,9 @@ beforeAll(async () => {
     env: {
       // Short enough for the hung-subgraph test, long enough for the meeting pack on a busy machine.
       SUBGRAPH_TIMEOUT_MS: '8000',
-      SUBGRAPH_BREAKER_VOLUME: '4',
+      // Above what one client at a time puts in a window: a hung subgraph must open the breaker by
+      // failures in a row (SUBGRAPH_BREAKER_CONSECUTIVE_FAILURES), which the SIGSTOP test checks.
+      SUBGRAPH_BREAKER_VOLUME: '20',
       SUBGRAPH_BREAKER_WINDOW_MS: '10000',
       SUBGRAPH_BREAKER_RESET_MS: '1000',
       SHUTDOWN_DELAY_MS: '500',
@@ -141,6 +143,20 @@ describe('the alias-shadows-key pattern (apollographql/federation#3036) is refus
     expect(result.errors![0].message).toMatch(/Rename the alias/);
   });
 
+  it('refuses an alias named like a field another department @requires (powerDrop): ALIAS_SHADOWS_FIELD, never a warning computed from swapped values', async () => {
+    const query = `{ warnings(month: "${MONTH}") { keyEnterprises { creditCode keyEnterpriseOutput { value: yoyPct yoyPct: value ytdValue: month } powerDrop { message } } } }`;
+    const result = await system.query(query);
+    expect(result.data ?? null).toBeNull();
+    const codes = result.errors!.map((e) => e.extensions?.code);
+    expect(new Set(codes)).toEqual(new Set(['ALIAS_SHADOWS_FIELD']));
+    const aliases = result.errors!.map((e) => e.extensions?.alias).sort();
+    expect(aliases).toEqual(['value', 'yoyPct', 'ytdValue']);
+    for (const error of result.errors!) expect(error.message).toMatch(/Rename the alias/);
+    // The same selection without shadowing aliases is served.
+    const plain = await system.query(`{ warnings(month: "${MONTH}") { keyEnterprises { creditCode keyEnterpriseOutput { growth: yoyPct amount: value } powerDrop { message } } } }`);
+    expect(plain.errors).toBeUndefined();
+  });
+
   it('serves the same query with another alias correctly, and an alias that is the key itself', async () => {
     const result = await system.query(`{ enterprise(creditCode: "${creditCode}") { enterpriseName: name creditCode: creditCode energy(month: "${MONTH}") { month } } }`);
     expect(result.errors).toBeUndefined();
@@ -238,7 +254,13 @@ describe('a hung department (SIGSTOP)', () => {
 
   it('costs at most the timeout, then nothing while the breaker is open; it is served again once it runs', async () => {
     system.signal('hr', 'SIGSTOP');
-    const answers = await load(4, (a) => a.length >= 24);
+    // One client at a time, as a user clicking: fewer requests in flight than SUBGRAPH_BREAKER_VOLUME
+    // (20), so opossum's rolling window alone never holds enough of them while each waits the whole
+    // timeout; the breaker must open on failures in a row (SUBGRAPH_BREAKER_CONSECUTIVE_FAILURES, 3).
+    const answers = await load(1, (a) => a.length >= 12);
+    // Open, or half-open probing; never closed while hr is stopped. Read before SIGCONT.
+    expect(await metrics()).toMatch(/huishang_subgraph_breaker_state\{subgraph="hr"\} [12]\b/);
+    expect(system.logs('gateway')).toMatch(/circuit breaker of subgraph hr is now open/);
     const outcomes = answers.map((a) => checkDegraded(a, 'hr'));
     expect(outcomes.every((o) => o === 'null')).toBe(true);
     const codes = answers.map((a) => (/circuit breaker open/.test(a.result.errors![0].message) ? 'BREAKER_OPEN' : a.result.errors![0].extensions!.code));
@@ -247,7 +269,7 @@ describe('a hung department (SIGSTOP)', () => {
     const timedOut = answers.filter((_, i) => codes[i] === 'SUBGRAPH_TIMEOUT');
     const open = answers.filter((_, i) => codes[i] === 'BREAKER_OPEN');
     const median = (list: Answer[]) => list.map((a) => a.ms).sort((x, y) => x - y)[Math.floor(list.length / 2)];
-    record.push(`hr hung (SIGSTOP), 4 workers: ${timedOut.length} answers with SUBGRAPH_TIMEOUT (median ${median(timedOut)} ms, timeout 8000 ms), then ${open.length} with the breaker open (median ${median(open)} ms)`);
+    record.push(`hr hung (SIGSTOP), 1 client: ${timedOut.length} answers with SUBGRAPH_TIMEOUT (median ${median(timedOut)} ms, timeout 8000 ms), then ${open.length} with the breaker open (median ${median(open)} ms)`);
 
     system.signal('hr', 'SIGCONT');
     const resumed = Date.now();

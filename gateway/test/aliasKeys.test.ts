@@ -1,0 +1,30 @@
+import { Supergraph } from '@apollo/federation-internals';
+import { parse, validate } from 'graphql';
+import { ALIAS_SHADOWS_FIELD, ALIAS_SHADOWS_KEY, aliasShadowsKeyRule, entityKeyFields, requiresSelections } from '../src/aliasKeys';
+import { readSupergraph } from '../src/supergraph';
+
+/** The committed supergraph: its keys and @requires are what the planner joins on. */
+const sdl = readSupergraph({}).sdl;
+const schema = Supergraph.build(sdl).apiSchema().toGraphQLJSSchema();
+const rule = aliasShadowsKeyRule(entityKeyFields(sdl), requiresSelections(sdl));
+const refusals = (query: string) => validate(schema, parse(query), [rule]).map((e) => e.extensions);
+
+describe('aliasShadowsKeyRule (apollographql/federation#3036)', () => {
+  it('refuses aliases named like fields that powerDrop @requires (upstream: a warning computed from swapped values)', () => {
+    expect(refusals('{ warnings(month: "2015-06") { keyEnterprises { creditCode keyEnterpriseOutput { value: yoyPct yoyPct: value ytdValue: month } powerDrop { message } } } }')).toEqual([
+      expect.objectContaining({ code: ALIAS_SHADOWS_FIELD, alias: 'value', field: 'yoyPct' }),
+      expect.objectContaining({ code: ALIAS_SHADOWS_FIELD, alias: 'yoyPct', field: 'value' }),
+      expect.objectContaining({ code: ALIAS_SHADOWS_FIELD, alias: 'ytdValue', field: 'month' }),
+    ]);
+  });
+
+  it('keeps ALIAS_SHADOWS_KEY for key fields, in fragments too', () => {
+    expect(refusals('{ region(code: "411002") { ...R } } fragment R on Region { code: name }')).toEqual([
+      expect.objectContaining({ code: ALIAS_SHADOWS_KEY, alias: 'code', field: 'name', keyField: 'code' }),
+    ]);
+  });
+
+  it('allows aliases named like no key or required field (the meeting pack\'s rankings), and an alias that is the field itself', () => {
+    expect(refusals('{ region(code: "411002") { code: code regionName: name districts: children { code } statistics(month: "2015-06") { valueAddedGrowth: ranking(indicator: "STAT_VALUE_ADDED_GROWTH", by: GROWTH) { rank } } } }')).toEqual([]);
+  });
+});
