@@ -71,6 +71,9 @@ export class GraphQLRequestError extends Error {
   }
 }
 
+/** The gateway's codes for a department that did not answer in time or could not be reached: worth asking again. */
+const TRANSIENT_CODES = new Set(['SUBGRAPH_TIMEOUT', 'SUBGRAPH_UNAVAILABLE']);
+
 /** How long one request may take: a 100,000-row commit is one request. HUISHANG_GATEWAY_TIMEOUT_MS, default 120 000. */
 const timeoutMs = (env: NodeJS.ProcessEnv) => Number(env.HUISHANG_GATEWAY_TIMEOUT_MS) || 120_000;
 
@@ -81,8 +84,27 @@ export class GatewayClient {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
-  /** POSTs one operation; its `data`, or GraphQLRequestError with every error of the answer. */
+  /**
+   * POSTs one operation; its `data`, or GraphQLRequestError with every error of the answer. An
+   * answer whose only errors are a department timing out or being unavailable (the gateway's
+   * SUBGRAPH_TIMEOUT / SUBGRAPH_UNAVAILABLE, e.g. a busy machine, or its breaker open) is asked again
+   * after 1, 2, 4, … s, up to HUISHANG_GATEWAY_RETRIES times (default 4): every operation the CLI
+   * sends may be repeated (reads; staging a part replaces it; a commit is idempotent under its key).
+   */
   async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const retries = Number.isInteger(Number(this.env.HUISHANG_GATEWAY_RETRIES)) && this.env.HUISHANG_GATEWAY_RETRIES !== undefined ? Number(this.env.HUISHANG_GATEWAY_RETRIES) : 4;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.requestOnce<T>(query, variables);
+      } catch (error) {
+        const transient = error instanceof GraphQLRequestError && error.errors.every((e) => TRANSIENT_CODES.has(String(e.extensions?.code)));
+        if (!transient || attempt >= retries) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1_000 * 2 ** attempt));
+      }
+    }
+  }
+
+  private async requestOnce<T>(query: string, variables: Record<string, unknown>): Promise<T> {
     const body = JSON.stringify({ query, variables });
     let response: Response;
     this.requests++;
