@@ -234,7 +234,7 @@ describe('gateway over real subgraphs', () => {
     expect(result.data).toEqual({ retired: null });
     expect(result.errors).toHaveLength(1);
     expect(result.errors![0].message).toBe('Region "411023" does not exist');
-    expect(result.errors![0].extensions).toEqual({ code: 'NOT_FOUND', what: 'Region', key: '411023', serviceName: 'industry' });
+    expect(result.errors![0].extensions).toEqual({ code: 'NOT_FOUND', what: 'Region', key: '411023', serviceName: 'industry', subgraph: 'industry' });
   });
 
   it('accepts good variables', async () => {
