@@ -53,7 +53,7 @@ describe.each([
     const [resultA, resultB] = order.startsWith('a') ? [first, second] : [second, first];
     for (const r of [resultA, resultB]) {
       expect(r.stderr).not.toMatch(/SQLITE_BUSY|database is locked|deadlock|\n\s+at /);
-      expect(r.code).toBe(0);
+      expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 }); // stderr shown when it fails
     }
 
     // Whichever committed first created its 2,000; the second created 1,000 and updated the 1,000 shared.

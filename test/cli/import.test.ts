@@ -129,7 +129,7 @@ describe('huishang import', () => {
     rows[5000][3] = '万千瓦时';
     const mended = files.write('ten-thousand-mended.csv', csvText(rows));
     const ok = await dept.cli(['import', '--department', 'energy', '--month', '2016-04', mended]);
-    expect(ok.code).toBe(0);
+    expect({ code: ok.code, stderr: ok.stderr }).toMatchObject({ code: 0 }); // stderr shown when it fails
     expect(ok.stdout).toContain('created 10,000');
     expect(await dept.count('observation', 'month = ?', ['2016-04'])).toBe(10_000);
   });
