@@ -15,6 +15,12 @@ export interface GatewayConfig {
   maxQueryDepth: number;
   /** SUBGRAPH_TIMEOUT_MS, default 5 000: one subgraph request; then its fields are null with SUBGRAPH_TIMEOUT. */
   subgraphTimeoutMs: number;
+  /**
+   * SUBGRAPH_MUTATION_TIMEOUT_MS, default 60 000: one subgraph mutation. Longer than a query's: a
+   * write waits for its month's lock while another batch commits, and a write cut off by the
+   * gateway may still be applied (no verdict), so it is given time to finish.
+   */
+  subgraphMutationTimeoutMs: number;
   /** SUBGRAPH_BREAKER_*: each subgraph's circuit breaker (see resilience.ts). */
   breaker: BreakerSettings;
   /** SHUTDOWN_DELAY_MS, default 1 000: after SIGTERM the gateway still accepts (answering `Connection: close`, /ready 503) this long, so load balancers and kept-alive clients move away first. */
@@ -70,6 +76,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, port?: n
     host: env.HOST || undefined,
     maxQueryDepth: maxQueryDepth(env),
     subgraphTimeoutMs: positiveInteger(env, 'SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS),
+    subgraphMutationTimeoutMs: positiveInteger(env, 'SUBGRAPH_MUTATION_TIMEOUT_MS', 60_000),
     readyTimeoutMs: positiveInteger(env, 'READY_TIMEOUT_MS', DEFAULT_READY_TIMEOUT_MS),
     breaker: {
       errorThresholdPercentage: Math.min(100, positiveInteger(env, 'SUBGRAPH_BREAKER_ERROR_PERCENT', 50)),

@@ -106,7 +106,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         breakers.set(name, breaker);
         metrics.breakerState(name, 'closed');
       }
-      return new SubgraphDataSource({ name, signer, url: target, client, deduplicate: config.deduplicateSubgraphRequests, breaker, metrics });
+      return new SubgraphDataSource({ name, signer, url: target, client, deduplicate: config.deduplicateSubgraphRequests, mutationTimeoutMs: config.subgraphMutationTimeoutMs, breaker, metrics });
     },
   });
 

@@ -63,17 +63,17 @@ export class SubgraphClient {
    * that fails because the reused keep-alive connection had just been closed by the server is sent
    * once more, on a fresh connection, as Node's documentation advises.
    */
-  async post(url: URL, body: Buffer, headers: Record<string, string>, retryStaleConnection = false): Promise<SubgraphHttpResponse> {
+  async post(url: URL, body: Buffer, headers: Record<string, string>, retryStaleConnection = false, timeoutMs = this.timeoutMs): Promise<SubgraphHttpResponse> {
     try {
-      return await this.send(url, body, headers);
+      return await this.send(url, body, headers, timeoutMs);
     } catch (error) {
       if (!(error instanceof StaleConnectionError)) throw error;
       if (!retryStaleConnection) throw error.original;
-      return this.send(url, body, headers);
+      return this.send(url, body, headers, timeoutMs);
     }
   }
 
-  private send(url: URL, body: Buffer, headers: Record<string, string>): Promise<SubgraphHttpResponse> {
+  private send(url: URL, body: Buffer, headers: Record<string, string>, timeoutMs: number): Promise<SubgraphHttpResponse> {
     const secure = url.protocol === 'https:';
     return new Promise<SubgraphHttpResponse>((resolve, reject) => {
       let settled = false;
@@ -114,10 +114,10 @@ export class SubgraphClient {
         },
       );
       const timer = setTimeout(() => {
-        const error = new SubgraphTimeoutError(url.href, this.timeoutMs);
+        const error = new SubgraphTimeoutError(url.href, timeoutMs);
         request.destroy(error);
         fail(error);
-      }, this.timeoutMs);
+      }, timeoutMs);
       request.on('error', (error: NodeJS.ErrnoException) => {
         // Nothing of the answer arrived and the connection came from the pool: the server had closed it.
         fail(request.reusedSocket && !responded && STALE_CONNECTION.has(error.code ?? '') ? new StaleConnectionError(error) : error);

@@ -36,6 +36,8 @@ export interface SubgraphDataSourceOptions {
   client: SubgraphClient;
   /** Share one subgraph request among identical queries in flight at the same time (default true). */
   deduplicate?: boolean;
+  /** Timeout of a mutation (SUBGRAPH_MUTATION_TIMEOUT_MS); default: the client's (SUBGRAPH_TIMEOUT_MS). */
+  mutationTimeoutMs?: number;
   /** The subgraph's circuit breaker; without it every request goes out. */
   breaker?: SubgraphBreaker;
   /** Where request durations and failures are counted. */
@@ -60,6 +62,7 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
   private readonly target: URL;
   private readonly client: SubgraphClient;
   private readonly deduplicate: boolean;
+  private readonly mutationTimeoutMs?: number;
   private readonly name: string;
   private readonly signer?: IdentitySigner;
   private readonly inflight = new Map<string, Promise<SubgraphHttpResponse>>();
@@ -73,6 +76,7 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
     this.target = new URL(options.url);
     this.client = options.client;
     this.deduplicate = options.deduplicate ?? true;
+    this.mutationTimeoutMs = options.mutationTimeoutMs;
     this.name = options.name ?? '';
     this.signer = options.signer;
   }
@@ -130,7 +134,7 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
       if (traceparent) headers.traceparent = traceparent;
       if (this.signer && client) headers[IDENTITY_HEADER] = this.signer.sign(client, this.name, text, Date.now(), traceparent);
       // A query may go out twice (when a pooled connection turns out closed); a mutation never.
-      const post = () => this.client.post(this.target, Buffer.from(text), headers, query);
+      const post = () => this.client.post(this.target, Buffer.from(text), headers, query, query ? undefined : this.mutationTimeoutMs);
       pending = this.measured(this.breaker ? this.breaker.fire(post) : post());
       if (key !== undefined) {
         this.inflight.set(key, pending);
