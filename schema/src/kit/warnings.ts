@@ -12,7 +12,7 @@ import {
   WarningReportType,
   WarningSubjectKind,
 } from '../warnings/graphql';
-import { warningThresholds } from '../warnings/thresholds';
+import { targetWarningThresholds } from '../warnings/thresholds';
 import type { SubgraphContext } from './context';
 import type { DepartmentNamespace, SharedEntities } from './namespace';
 
@@ -44,7 +44,7 @@ export function departmentWarningResolvers<F extends DepartmentFigures>(namespac
       description: `Regions behind time progress (落后序时进度) on a target of the ${department} department’s indicators, by more than HUISHANG_WARN_TARGET_GAP_POINTS points (TARGET_BEHIND): one warning per region and target, the city first, then the districts in code order.`,
     })
     async targetsBehind(@Root() report: WarningReportType, @Ctx() ctx: SubgraphContext): Promise<Warning[]> {
-      const { targetGapPoints } = warningThresholds();
+      const { targetGapPoints } = targetWarningThresholds();
       const catalogue = new namespace.figures().catalogue;
       const year = Number(report.month.slice(0, 4));
       const targets = targetsForMonth(await ctx.figures.targets(year), report.month).filter((t) => catalogue.has(t.indicator));

@@ -7,9 +7,9 @@ import {
   WarningSubjectKind,
   thresholdList,
   Warning,
-  warningThresholds,
   type SubgraphContext,
 } from '@huishang/schema';
+import { warningThresholds } from './thresholds';
 import { Ctx, Directive, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
 import { energyIndicators } from './indicators';
 
