@@ -26,7 +26,7 @@ import type { SubgraphDefinition } from './kit/subgraph';
 
 /*
  * The shared entities as the departments that only extend them see them: the key alone. The
- * industry subgraph owns the rest (name, level, enterprises' register). Imported from
+ * subgraph that keeps the register owns the rest (name, level, enterprises' register). Imported from
  * `@huishang/schema/stubs`, never from the package index, so the owner's full types never meet
  * these in one schema.
  */

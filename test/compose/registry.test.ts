@@ -98,19 +98,4 @@ describe('what cannot read the registry agrees with it', () => {
   });
 });
 
-describe('the kit and npm start name no department', () => {
-  const files = (dir: string): string[] =>
-    readdirSync(join(ROOT, dir)).flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(join(ROOT, path)).isDirectory()) return files(path);
-      return /\.ts$/.test(name) ? [path] : [];
-    });
-  test.each([...files('schema/src/kit'), 'scripts/start.js', 'schema/scripts/compose.ts'])('%s', (file) => {
-    // Code, not comments: a comment may take a department as its example.
-    const text = read(file)
-      .replace(/\/\*[\s\S]*?\*\//g, '')
-      .replace(/(^|[^:])\/\/.*$/gm, '$1');
-    const named = NAMES.filter((name) => new RegExp(`['"\`]${name}['"\`]`).test(text));
-    expect(named).toEqual([]);
-  });
-});
+// That the kit and npm start name no department: kit-names.test.ts (every source file, names and indicator codes).

@@ -201,7 +201,7 @@ export class AccessPolicy {
   }
 }
 
-/** The department that chairs the meeting (the registry's `secretariat`: the industry bureau, 工信局) reads every department's enterprise figures for it. */
+/** The department that chairs the meeting (the registry's `secretariat`, 会商机制的牵头部门) reads every department's enterprise figures for it. */
 export const MEETING_SECRETARIAT = departmentRegistry().secretariat;
 
 /**

@@ -17,13 +17,13 @@ export interface DepartmentEntry {
   package: string;
   /** The package folder, relative to the repository root. */
   folder: string;
-  /** The department(s) behind the subgraph, in Chinese: 统计局. */
+  /** The department(s) behind the subgraph, in Chinese, as the municipal papers name them. */
   nameZh: string;
-  /** The same in English: statistics bureau. */
+  /** The same in English. */
   nameEn: string;
   /** The department's enterprise register table (`enterprise` where it keeps the full register, else `enterprise_register`). */
   registerTable: string;
-  /** The prefix of the indicator codes the department owns (`EN_` for EN_ELECTRICITY): its administrators' share of the audit trail. */
+  /** The prefix of the indicator codes the department owns (`XX_` for XX_OUTPUT): its administrators' share of the audit trail. */
   indicatorPrefix?: string;
 }
 

@@ -22,7 +22,7 @@ import { Migration20261130000000StagedUploads, stagingNames, stagingResolvers, U
 
 export interface SubgraphDefinition {
   name: SubgraphName;
-  /** The department(s) behind it, for logs and health: "供电公司 (power company)". */
+  /** The department(s) behind it, for logs and health: the registry's Chinese name with the English one in brackets. */
   department: string;
   schema: () => SubgraphSchemaOptions;
   database: Omit<OpenDatabaseOptions, 'subgraph'>;

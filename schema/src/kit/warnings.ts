@@ -28,7 +28,7 @@ const round = (v: number) => Number(v.toFixed(2));
  *   by more than `HUISHANG_WARN_TARGET_GAP_POINTS` points, judged exactly as `targets { behind gap }`
  *   judges it. Two statements: the year's targets, the month's region figures.
  * - `Warning.enterprise` and `Warning.region`: the subgraph's own Enterprise and Region (the owner's
- *   rows in industry, the key alone elsewhere), so the gateway can add the name from the register.
+ *   rows in the register's keeper, the key alone elsewhere), so the gateway can add the name from the register.
  */
 export function departmentWarningResolvers<F extends DepartmentFigures>(namespace: DepartmentNamespace<F>, entities: SharedEntities): Function[] {
   const regionByCode = entities.regionByCode ?? ((code: string) => ({ code }));
