@@ -127,7 +127,3 @@ export function startupServer(reporter: StartupReporter): { server: Server; hand
   };
 }
 
-/** HUISHANG_SEED_ONLY=1: migrate and seed the database, then exit 0 without serving (a database template, an init container). */
-export function seedOnly(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.HUISHANG_SEED_ONLY === '1' || env.HUISHANG_SEED_ONLY === 'true';
-}
