@@ -1,7 +1,8 @@
 /**
  * Composes the committed supergraph from the SDL of the subgraphs the registry lists (subgraphs/departments.json).
- *   node schema/dist/scripts/compose.js          write schema/subgraphs/*.graphql, schema/supergraph.graphql and
- *                                                schema/supergraph.yaml (rover's config, from the registry)
+ *   node schema/dist/scripts/compose.js          write schema/subgraphs/*.graphql, schema/supergraph.graphql,
+ *                                                schema/supergraph.yaml (rover's config) and schema/router.yaml
+ *                                                (Apollo Router's), both from the registry
  *   node schema/dist/scripts/compose.js --check  fail if composition errors or the committed files are stale
  * Each subgraph's SDL is printed in its own process: type-graphql keeps one global metadata store,
  * and five schemas with the same type names must not share it.
@@ -58,6 +59,32 @@ function roverConfig(auditUrl: string): string {
   ].join('\n');
 }
 
+/** Apollo Router's config: its listen address, the registry's subgraphs at their default ports (override per deployment), the gateway's rules. */
+function routerConfig(): string {
+  return [
+    '# Apollo Router configuration for the committed supergraph (schema/supergraph.graphql), unchanged:',
+    '#   router --supergraph schema/supergraph.graphql --config schema/router.yaml',
+    '# Written by `npm run compose` from the registry of departments (subgraphs/departments.json): the',
+    "# supergraph's routing URLs point at the registry's default ports (what `npm start` runs); in docker",
+    '# compose or Kubernetes, override them per subgraph here instead of editing the supergraph.',
+    'supergraph:',
+    `  listen: 0.0.0.0:${DEFAULT_PORTS.gateway}`,
+    '  path: /graphql',
+    "# Access control: the departments' subgraphs answer only requests carrying the gateway's signed",
+    '# identity (x-huishang-identity, see schema/src/kit/identity.ts), and the `audit` subgraph runs',
+    '# inside @huishang/gateway. Behind Apollo Router, a coprocessor must authenticate and sign the same',
+    '# way; without one, every subgraph answers 401 — the door stays shut rather than open.',
+    'override_subgraph_url:',
+    ...SUBGRAPH_NAMES.map((name) => `  ${name}: http://localhost:${DEFAULT_PORTS[name]}/graphql`),
+    'health_check:',
+    '  listen: 0.0.0.0:8088',
+    '  enabled: true',
+    'include_subgraph_errors:',
+    '  all: true',
+    '',
+  ].join('\n');
+}
+
 function main(): void {
   const check = process.argv.includes('--check');
   const files = new Map<string, string>();
@@ -77,6 +104,7 @@ function main(): void {
   }
   for (const hint of result.hints ?? []) console.warn(`hint: ${hint.definition.code}: ${hint.message}`);
   files.set(join(schemaDir, 'supergraph.yaml'), roverConfig(audit.url));
+  files.set(join(schemaDir, 'router.yaml'), routerConfig());
   files.set(join(schemaDir, 'supergraph.graphql'), result.supergraphSdl.endsWith('\n') ? result.supergraphSdl : `${result.supergraphSdl}\n`);
 
   if (check) {

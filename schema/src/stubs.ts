@@ -133,6 +133,7 @@ export function extendingSubgraph<F extends DepartmentFigures>(options: Extendin
     }),
     database: { entities: [SubmissionRecord, RegisteredEnterprise], migrations: options.migrations ?? EXTENDING_DEPARTMENT_MIGRATIONS },
     reporting,
+    namespace: options.namespace as unknown as DepartmentNamespace<DepartmentFigures>,
     seed: async (orm) => {
       const city = demoCity();
       await seedRegister(orm, city);

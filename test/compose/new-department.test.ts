@@ -91,6 +91,9 @@ test('a department is its folder plus one registry entry: built, composed, serve
   expect(supergraph).toMatch(/SAFETY @join__graph\(name: "safety"/);
   expect(supergraph).toContain('submitSafetyObservations');
   expect(readFileSync(join(work, 'schema', 'supergraph.yaml'), 'utf8')).toContain(`routing_url: http://localhost:${safetyPort}/graphql`);
+  expect(readFileSync(join(work, 'schema', 'router.yaml'), 'utf8')).toContain(`  safety: http://localhost:${safetyPort}/graphql`);
+  // The whole workspace agrees with its registry again: the checks `npm test` runs first.
+  run(['schema/dist/scripts/compose.js', '--check']);
 
   // Start the register's keeper, the new department and the gateway (the others stay down).
   const keys = generateKeyPairSync('ed25519');

@@ -18,6 +18,8 @@ import { gatewayVerifier, IDENTITY_HEADER, IdentityRejected, productionMode, Rep
 import { portVariable, servicePort, submitMutationName, type SubgraphName } from './services';
 import { setActiveStartup, StartupReporter, startupServer } from './startup';
 import type { ReportingDepartment } from '../reporting/submit';
+import type { DepartmentFigures } from '../observation/DepartmentFigures';
+import type { DepartmentNamespace } from './namespace';
 import { Migration20261130000000StagedUploads, stagingNames, stagingResolvers, UploadPartRecord } from '../reporting/staging';
 
 export interface SubgraphDefinition {
@@ -29,6 +31,8 @@ export interface SubgraphDefinition {
   loaders?: LoaderFactory;
   /** What the department reports and how its batches are checked: the mutation and the import command share it. */
   reporting: ReportingDepartment;
+  /** Its namespace field on Region and Enterprise and the figures type behind it (headline fields: the type's getters). */
+  namespace: DepartmentNamespace<DepartmentFigures>;
   /** Fills an empty database with the demo city; a no-op when data is already there. */
   seed?: (orm: MikroORM) => Promise<void>;
 }
