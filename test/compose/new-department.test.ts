@@ -92,6 +92,12 @@ test('a department is its folder plus one registry entry: built, composed, serve
   expect(supergraph).toContain('submitSafetyObservations');
   expect(readFileSync(join(work, 'schema', 'supergraph.yaml'), 'utf8')).toContain(`routing_url: http://localhost:${safetyPort}/graphql`);
   expect(readFileSync(join(work, 'schema', 'router.yaml'), 'utf8')).toContain(`  safety: http://localhost:${safetyPort}/graphql`);
+  // Its Kubernetes manifests, and the gateway's URL for it, come from the registry too.
+  const kubectl = spawnSync('kubectl', ['kustomize', join(work, 'deploy', 'kubernetes', 'base')], { encoding: 'utf8' });
+  if (kubectl.error === undefined) {
+    expect(kubectl.stdout).toMatch(/kind: Deployment\nmetadata:\n(?:.*\n)*?  name: safety\n/);
+    expect(kubectl.stdout).toContain(`value: http://safety:${safetyPort}/graphql`);
+  }
   // The whole workspace agrees with its registry again: the checks `npm test` runs first.
   run(['schema/dist/scripts/compose.js', '--check']);
 
