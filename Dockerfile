@@ -1,6 +1,6 @@
 # One image for every Huishang service; the build argument SERVICE picks which one it runs:
 #   docker build --build-arg SERVICE=energy -t huishang-energy .
-# SERVICE is gateway, industry, finance, energy, statistics or hr.
+# SERVICE is gateway or a department of subgraphs/departments.json.
 FROM node:20-bookworm-slim
 
 WORKDIR /app
@@ -8,11 +8,13 @@ WORKDIR /app
 # Dependencies first, from the manifests alone, so a source change does not reinstall them.
 COPY package.json package-lock.json ./
 COPY schema/package.json schema/
+# <<< npm run compose: manifests (each department of subgraphs/departments.json)
 COPY subgraphs/industry/package.json subgraphs/industry/
 COPY subgraphs/finance/package.json subgraphs/finance/
 COPY subgraphs/energy/package.json subgraphs/energy/
 COPY subgraphs/statistics/package.json subgraphs/statistics/
 COPY subgraphs/hr/package.json subgraphs/hr/
+# >>> npm run compose: manifests
 COPY gateway/package.json gateway/
 COPY test/package.json test/
 COPY cli/package.json cli/
@@ -24,11 +26,8 @@ RUN npx tsc -b
 
 # Everything above is the same for the six services (one cached build); only this differs.
 ARG SERVICE=gateway
-RUN case "$SERVICE" in \
-      gateway) entry=gateway/dist/src/index.js ;; \
-      industry|finance|energy|statistics|hr) entry=subgraphs/$SERVICE/dist/src/index.js ;; \
-      *) echo "SERVICE must be gateway, industry, finance, energy, statistics or hr, not '$SERVICE'" >&2; exit 1 ;; \
-    esac \
+# A department's entry is its registry folder's dist/src/index.js (scripts/service-entry.js).
+RUN entry=$(node scripts/service-entry.js "$SERVICE") \
  && test -f "$entry" \
  && ln -s "/app/$entry" /app/service.js
 

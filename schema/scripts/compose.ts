@@ -3,7 +3,8 @@
  *   node schema/dist/scripts/compose.js          write schema/subgraphs/*.graphql, schema/supergraph.graphql,
  *                                                schema/supergraph.yaml (rover's config) and schema/router.yaml
  *                                                (Apollo Router's), both from the registry, and the
- *                                                departments' Kubernetes manifests (deploy/kubernetes)
+ *                                                departments' Kubernetes manifests (deploy/kubernetes) and
+ *                                                their parts of docker-compose.yml and the Dockerfile
  *   node schema/dist/scripts/compose.js --check  fail if composition errors or the committed files are stale
  * Each subgraph's SDL is printed in its own process: type-graphql keeps one global metadata store,
  * and five schemas with the same type names must not share it.
@@ -247,6 +248,51 @@ spec:
   ]);
 }
 
+/**
+ * Rewrites the regions of a hand-written file that list the departments: the lines between
+ * `<indent># <<< npm run compose: <key>…` and `<indent># >>> npm run compose: <key>`, kept as
+ * markers. A file without a region's markers is an error naming it.
+ */
+function withRegions(path: string, regions: Record<string, string[]>): string {
+  let text = readFileSync(path, 'utf8');
+  for (const [key, lines] of Object.entries(regions)) {
+    const pattern = new RegExp(`^([ \\t]*)# <<< npm run compose: ${key}\\b.*\\n[\\s\\S]*?^[ \\t]*# >>> npm run compose: ${key}$`, 'm');
+    const found = pattern.exec(text);
+    if (!found) throw new Error(`${relative(repo, path)} has no region "${key}" (# <<< npm run compose: ${key} … # >>> npm run compose: ${key})`);
+    const indent = found[1];
+    const [open] = found[0].split('\n');
+    text = text.replace(pattern, [open, ...lines.map((l) => (l ? indent + l : l)), `${indent}# >>> npm run compose: ${key}`].join('\n'));
+  }
+  return text;
+}
+
+/** docker-compose.yml and the Dockerfile: their department regions, from the registry. */
+function containerFiles(): Map<string, string> {
+  const departments = departmentRegistry().departments;
+  const ready = (port: number) => `test: ["CMD", "node", "-e", "fetch('http://127.0.0.1:${port}/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]`;
+  const compose = withRegions(join(repo, 'docker-compose.yml'), {
+    departments: departments.flatMap(({ name, port }) => [
+      `${name}:`,
+      '  <<: *subgraph',
+      `  build: { <<: *build, args: { SERVICE: ${name} } }`,
+      `  environment: { <<: *subgraph-env, ${name.toUpperCase()}_PORT: "${port}" }`,
+      '  healthcheck:',
+      '    <<: *healthcheck',
+      `    ${ready(port)}`,
+      '',
+    ]).slice(0, -1),
+    'gateway-urls': departments.map(({ name, port }) => `${name.toUpperCase()}_URL: http://${name}:${port}/graphql`),
+    'gateway-depends': departments.map(({ name }) => `${name}: { condition: service_healthy }`),
+  });
+  const dockerfile = withRegions(join(repo, 'Dockerfile'), {
+    manifests: departments.map(({ folder }) => `COPY ${folder}/package.json ${folder}/`),
+  });
+  return new Map([
+    [join(repo, 'docker-compose.yml'), compose],
+    [join(repo, 'Dockerfile'), dockerfile],
+  ]);
+}
+
 function main(): void {
   const check = process.argv.includes('--check');
   const files = new Map<string, string>();
@@ -267,7 +313,7 @@ function main(): void {
   for (const hint of result.hints ?? []) console.warn(`hint: ${hint.definition.code}: ${hint.message}`);
   files.set(join(schemaDir, 'supergraph.yaml'), roverConfig(audit.url));
   files.set(join(schemaDir, 'router.yaml'), routerConfig());
-  for (const [path, text] of kubernetesFiles()) files.set(path, text);
+  for (const [path, text] of [...kubernetesFiles(), ...containerFiles()]) files.set(path, text);
   files.set(join(schemaDir, 'supergraph.graphql'), result.supergraphSdl.endsWith('\n') ? result.supergraphSdl : `${result.supergraphSdl}\n`);
 
   if (check) {

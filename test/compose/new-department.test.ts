@@ -4,8 +4,10 @@
  * `subgraphs/safety/` plus one registry entry — nothing else is edited — then the workspace is
  * linked (what `npm install` does for a workspace package: a link in node_modules/@huishang; the
  * other packages are links to this checkout's), built (`npm run build`), composed (`npm run
- * compose`), and the new department is started with the register's keeper and the gateway only,
- * and its figures are read through the gateway and checked against its demo rows.
+ * compose`: the supergraph, and the registry's parts of router.yaml, docker-compose.yml, the
+ * Dockerfile and the Kubernetes manifests), and the new department is started with the register's
+ * keeper and the gateway only, and its figures are read through the gateway and checked against
+ * its demo rows.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -92,6 +94,12 @@ test('a department is its folder plus one registry entry: built, composed, serve
   expect(supergraph).toContain('submitSafetyObservations');
   expect(readFileSync(join(work, 'schema', 'supergraph.yaml'), 'utf8')).toContain(`routing_url: http://localhost:${safetyPort}/graphql`);
   expect(readFileSync(join(work, 'schema', 'router.yaml'), 'utf8')).toContain(`  safety: http://localhost:${safetyPort}/graphql`);
+  // Its container: the Dockerfile copies its manifest and runs it as SERVICE=safety; docker compose has its service.
+  expect(readFileSync(join(work, 'Dockerfile'), 'utf8')).toContain('COPY subgraphs/safety/package.json subgraphs/safety/');
+  expect(run(['scripts/service-entry.js', 'safety']).trim()).toBe('subgraphs/safety/dist/src/index.js');
+  const dockerCompose = readFileSync(join(work, 'docker-compose.yml'), 'utf8');
+  expect(dockerCompose).toContain(`  safety:\n    <<: *subgraph\n    build: { <<: *build, args: { SERVICE: safety } }`);
+  expect(dockerCompose).toContain(`      SAFETY_URL: http://safety:${safetyPort}/graphql`);
   // Its Kubernetes manifests, and the gateway's URL for it, come from the registry too.
   const kubectl = spawnSync('kubectl', ['kustomize', join(work, 'deploy', 'kubernetes', 'base')], { encoding: 'utf8' });
   if (kubectl.error === undefined) {
