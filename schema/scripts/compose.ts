@@ -61,30 +61,11 @@ function roverConfig(auditUrl: string): string {
   ].join('\n');
 }
 
-/** Apollo Router's config: its listen address, the registry's subgraphs at their default ports (override per deployment), the gateway's rules. */
+/** Apollo Router's config (schema/router.yaml, hand-written): its region of subgraph URLs, the registry's at their default ports. */
 function routerConfig(): string {
-  return [
-    '# Apollo Router configuration for the committed supergraph (schema/supergraph.graphql), unchanged:',
-    '#   router --supergraph schema/supergraph.graphql --config schema/router.yaml',
-    '# Written by `npm run compose` from the registry of departments (subgraphs/departments.json): the',
-    "# supergraph's routing URLs point at the registry's default ports (what `npm start` runs); in docker",
-    '# compose or Kubernetes, override them per subgraph here instead of editing the supergraph.',
-    'supergraph:',
-    `  listen: 0.0.0.0:${DEFAULT_PORTS.gateway}`,
-    '  path: /graphql',
-    "# Access control: the departments' subgraphs answer only requests carrying the gateway's signed",
-    '# identity (x-huishang-identity, see schema/src/kit/identity.ts), and the `audit` subgraph runs',
-    '# inside @huishang/gateway. Behind Apollo Router, a coprocessor must authenticate and sign the same',
-    '# way; without one, every subgraph answers 401 — the door stays shut rather than open.',
-    'override_subgraph_url:',
-    ...SUBGRAPH_NAMES.map((name) => `  ${name}: http://localhost:${DEFAULT_PORTS[name]}/graphql`),
-    'health_check:',
-    '  listen: 0.0.0.0:8088',
-    '  enabled: true',
-    'include_subgraph_errors:',
-    '  all: true',
-    '',
-  ].join('\n');
+  return withRegions(join(schemaDir, 'router.yaml'), {
+    'subgraph-urls': SUBGRAPH_NAMES.map((name) => `${name}: http://localhost:${DEFAULT_PORTS[name]}/graphql`),
+  });
 }
 
 /** A header for the files `npm run compose` writes into deploy/. */
