@@ -10,7 +10,7 @@ import { ExitCode, UsageError, type Io } from './io';
 import { catalogueNames, catalogueOf, describeTarget, GatewayClient, GatewayUnavailable, GraphQLRequestError, mutationNames, type GatewayTarget } from './gateway';
 
 export interface ImportOptions {
-  /** The department whose figures the file holds: industry, finance, energy, statistics or hr. */
+  /** The department whose figures the file holds: a subgraph name of the registry of departments. */
   department: string;
   month: string;
   status: 'PRELIMINARY' | 'FINAL';

@@ -15,7 +15,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
-import { departmentDemos, departmentRegistry, type IndicatorCatalogue } from '@huishang/schema';
+import { chineseNameParts, departmentDemos, departmentRegistry, type IndicatorCatalogue } from '@huishang/schema';
 
 const ROOT = resolve(__dirname, '../..');
 const KIT = ['schema/src', 'schema/scripts', 'scripts/start.js'];
@@ -62,7 +62,7 @@ const catalogues = registry.departments.map((d) => {
 interface Term { what: string; pattern: RegExp; everywhere: boolean }
 const TERMS: Term[] = registry.departments.flatMap((d) => [
   { what: `department ${d.name}`, pattern: new RegExp(`(?<![\\w-])${escape(d.name)}(?![\\w-])(?!\\s+(?:code|class|classes|classification|cluster)s?\\b)`), everywhere: false },
-  ...d.nameZh.split(/[、,，/;；\s]+/).filter(Boolean).map((part) => ({ what: `${d.name}'s Chinese name ${part}`, pattern: new RegExp(escape(part)), everywhere: false })),
+  ...[...chineseNameParts(d), ...(d.ownerName ? [d.ownerName] : []), ...(d.aliases ?? [])].map((part) => ({ what: `${d.name}'s Chinese name ${part}`, pattern: new RegExp(escape(part)), everywhere: false })),
   ...d.nameEn.split(/;\s*/).filter(Boolean).map((part) => ({ what: `${d.name}'s English name "${part}"`, pattern: new RegExp(`\\b${escape(part)}\\b`, 'i'), everywhere: false })),
   ...(d.indicatorPrefix ? [{ what: `${d.name}'s indicator prefix ${d.indicatorPrefix}`, pattern: new RegExp(`\\b${escape(d.indicatorPrefix)}[A-Z0-9]`), everywhere: true }] : []),
 ]).concat(

@@ -62,6 +62,8 @@ describe('the registry', () => {
     expect(variant((r) => r.departments.push({ ...first }))).toThrow(`(${first.name}).name is listed twice`);
     expect(variant((r) => (r.departments[0].nameZh = ''))).toThrow(`departments[0] (${first.name}).nameZh must be a non-empty string`);
     expect(variant((r) => (r.departments[0].name = 'Tax-Bureau'))).toThrow('departments[0] (Tax-Bureau).name must be lower-case letters and digits');
+    expect(variant((r) => Object.assign(r.departments[0], { aliases: ['ok', ''] }))).toThrow(`departments[0] (${first.name}).aliases must be a list of non-empty strings`);
+    expect(variant((r) => Object.assign(r.departments[0], { ownerName: 7 }))).toThrow(`departments[0] (${first.name}).ownerName must be a non-empty string`);
     expect(variant((r) => (r.secretariat = 'nobody'))).toThrow('secretariat must name one of the departments, got "nobody"');
     expect(() => parseRegistry(read('subgraphs/departments.json'))).not.toThrow();
   });
