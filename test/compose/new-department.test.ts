@@ -10,7 +10,7 @@
  * its demo rows.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,10 @@ const ENTERPRISES = 40;
 const registry = JSON.parse(readFileSync(join(ROOT, 'subgraphs', 'departments.json'), 'utf8')) as { secretariat: string; departments: { name: string; folder: string; package: string }[] };
 
 let work: string;
+/** With DATABASE_URL=postgres://…: the base of this test's own databases (`<base>_<service>`), dropped afterwards. */
+const PARENT_URL = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL! : undefined;
+const PG_BASE = `${PARENT_URL ? new URL(PARENT_URL).pathname.slice(1) || 'huishang' : 'huishang'}_newdept_${randomBytes(4).toString('hex')}`;
+const withDatabase = (url: string, database: string) => Object.assign(new URL(url), { pathname: `/${database}` }).toString();
 /** The workspace packages, as `npm install` linked them in this checkout: package → folder. */
 const WORKSPACE: Record<string, string> = Object.fromEntries(
   readdirSync(join(ROOT, 'node_modules', '@huishang')).map((name) => [`@huishang/${name}`, relative(ROOT, resolve(ROOT, 'node_modules', '@huishang', readlinkSync(join(ROOT, 'node_modules', '@huishang', name))))]),
@@ -69,10 +73,29 @@ beforeAll(() => {
   copyWorkspace();
 });
 
+/** One statement on the server's `postgres` database. pg has no types installed here: typed where used (as test/support/system.ts does). */
+async function adminQuery<R>(url: string, sql: string, values: unknown[] = []): Promise<R[]> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Client } = require('pg') as { Client: new (options: { connectionString: string }) => { connect(): Promise<void>; query(sql: string, values?: unknown[]): Promise<{ rows: R[] }>; end(): Promise<void> } };
+  const client = new Client({ connectionString: withDatabase(url, 'postgres') });
+  await client.connect();
+  try {
+    return (await client.query(sql, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** This test's databases on the PostgreSQL server. */
+const ownDatabases = async () => (await adminQuery<{ datname: string }>(PARENT_URL!, 'SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY datname', [`${PG_BASE}_%`])).map((r) => r.datname);
+
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
   if (work) rmSync(work, { recursive: true, force: true });
+  if (PARENT_URL) {
+    for (const datname of await ownDatabases()) await adminQuery(PARENT_URL, `DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  }
 });
 
 test('a department is its folder plus one registry entry: built, composed, served and queried through the gateway', async () => {
@@ -127,6 +150,8 @@ test('a department is its folder plus one registry entry: built, composed, serve
     [`${registry.secretariat.toUpperCase()}_PORT`]: String(keeperPort),
     SAFETY_PORT: String(safetyPort),
     LOG_LEVEL: 'warn',
+    // PostgreSQL when the run is on it: each service creates and migrates its own `<base>_<service>`.
+    ...(PARENT_URL ? { DATABASE_URL: withDatabase(PARENT_URL, PG_BASE) } : {}),
   };
   const keeper = registry.departments.find((d) => d.name === registry.secretariat)!;
   let output = '';
@@ -163,5 +188,6 @@ test('a department is its folder plus one registry entry: built, composed, serve
   const rows = safetyRows(demoCity({ seed: 2015, enterprises: ENTERPRISES }));
   const row = (indicator: string) => rows.find((r) => r.indicator === indicator && r.subjectType === 'REGION' && r.subjectCode === '411002' && r.month === '2015-06')!;
   expect(body.data!.region!.safety!.hazardsFound).toEqual({ indicator: 'SAFE_HAZARDS_FOUND', value: row('SAFE_HAZARDS_FOUND').value, ytdValue: row('SAFE_HAZARDS_FOUND').ytdValue });
+  if (PARENT_URL) expect(await ownDatabases()).toEqual(expect.arrayContaining([`${PG_BASE}_safety`, `${PG_BASE}_${registry.secretariat}`]));
   expect(body.data!.region!.safety!.indicators).toEqual([{ indicator: 'SAFE_INSPECTED_ENTERPRISES', value: row('SAFE_INSPECTED_ENTERPRISES').value }]);
 });
