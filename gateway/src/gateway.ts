@@ -16,6 +16,7 @@ import { readGatewayConfig } from './config';
 import { createGatewayContext, emptyReads, REQUEST_ID_HEADER, requestIdOf, type GatewayContext } from './context';
 import { createFormatError, responseIntegrityPlugin } from './errors';
 import { graphiqlRoutes } from './graphiql';
+import { reportPageRoutes } from './reportPage';
 import { healthRoutes } from './health';
 import { GatewayMetrics } from './metrics';
 import { requestLogPlugin } from './logging';
@@ -198,6 +199,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     maxBodyBytes: Number(env.MAX_REQUEST_BYTES ?? 256_000),
     routes: {
       ...graphiqlRoutes(undefined, demoHeaders),
+      ...reportPageRoutes(),
       ...healthRoutes({
         service: SERVICE,
         schemaLoaded: () => schemaLoaded,
