@@ -336,14 +336,13 @@ function start(): void {
   $('template').addEventListener('click', () => void downloadTemplate());
   $('check').addEventListener('click', () => void check());
   $('confirm').addEventListener('click', () => void confirmSubmission());
-  $('file').addEventListener('change', () => {
-    checked = null;
-    $<HTMLButtonElement>('confirm').hidden = true;
-  });
-  $('month').addEventListener('change', () => {
-    checked = null;
-    $<HTMLButtonElement>('confirm').hidden = true;
-  });
+  // Confirming sends exactly what was checked: any change of the file or the batch's header asks for a new check.
+  for (const id of ['file', 'month', 'status', 'reported-by', 'accept-outliers', 'department']) {
+    $(id).addEventListener('change', () => {
+      checked = null;
+      $<HTMLButtonElement>('confirm').hidden = true;
+    });
+  }
   document.body.dataset.ready = 'true';
 }
 
