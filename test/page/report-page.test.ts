@@ -144,6 +144,7 @@ describeWithBrowser('the reporting page in a real browser', () => {
     expect(Buffer.from(csv).equals(readFileSync(corrected))).toBe(false); // really not UTF-8
     await upload(page, corrected);
     expect(await page.textContent('#upload-message')).toContain('检查通过');
+    expect(await page.isVisible('#confirm')).toBe(true);
     expect(await page.isHidden('#problems-section')).toBe(true);
     const notes = await page.textContent('#notes');
     expect(notes).toContain('GB18030');
