@@ -25,7 +25,7 @@ export const PROBLEMS_HELP = `huishang problems — the consultation meeting's p
 Usage:
   huishang problems list [--owner <department>] [--status OPEN|IN_PROGRESS|RESOLVED] [--region CODE] [--overdue-on YYYY-MM-DD]
   huishang problems raise --owner <department> --category <category> --description TEXT
-                          --raised-on YYYY-MM-DD --deadline YYYY-MM-DD [--enterprise CREDIT_CODE] [--region CODE]
+                          --deadline YYYY-MM-DD [--raised-on YYYY-MM-DD] [--enterprise CREDIT_CODE] [--region CODE]
                           [--correction-reason TEXT]
   huishang problems update CODE --status OPEN|IN_PROGRESS|RESOLVED [--note TEXT]
   huishang problems <command> --help
@@ -38,9 +38,9 @@ Options of every command:
 ${GATEWAY_OPTIONS}
 
 Example:
-  npx huishang problems raise --owner energy --category ENERGY_SUPPLY --raised-on 2016-03-10 \\
-    --deadline 2016-04-30 --enterprise 91411000MA3X4T1Q2L --description "新增变压器容量未批复"
-  npx huishang problems update WT2016-001 --status IN_PROGRESS --note "已协调供电公司" --as energy
+  npx huishang problems raise --as energy --owner energy --category ENERGY_SUPPLY --region 411002 \\
+    --deadline 2030-06-30 --description "园区新增变压器容量未批复"
+  npx huishang problems update <code it printed> --status IN_PROGRESS --note "已协调供电公司" --as energy
 `;
 
 const LIST_HELP = `huishang problems list — the problems on the list, in code order
@@ -59,13 +59,14 @@ ${GATEWAY_OPTIONS}
 const RAISE_HELP = `huishang problems raise — put a new problem on the list (open); the code is assigned (WT<year>-<n>)
 
 Usage:
-  huishang problems raise --owner <department> --category <category> --description TEXT --raised-on YYYY-MM-DD --deadline YYYY-MM-DD [options]
+  huishang problems raise --owner <department> --category <category> --description TEXT --deadline YYYY-MM-DD [options]
 
 Options:
   --owner <department>    the department to resolve it (${DEPARTMENTS.join(', ')}, or its Chinese name) (required)
   --category <category>   ${CATEGORIES.join(', ')} (required)
   --description TEXT      the problem (问题描述), at most 512 characters (required)
-  --raised-on YYYY-MM-DD  the day it was raised, not after today (UTC+8) (required)
+  --raised-on YYYY-MM-DD  the day it was raised (default today in China Standard Time, UTC+8); not after
+                          today, and not before the current month without an administrator's --correction-reason
   --deadline YYYY-MM-DD   the day by which it is to be resolved, not before --raised-on (required)
   --enterprise CODE       the enterprise concerned (unified social credit code, in the register)
   --region CODE           the region concerned (default the enterprise's; required without --enterprise)
@@ -156,6 +157,11 @@ function day(command: string, option: string, value: string | undefined): string
   return value;
 }
 
+/** Today in China Standard Time (UTC+8), the day the problem list's rules count in. */
+function todayInChina(): string {
+  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
 function line(p: ProblemView): string {
   const subject = p.enterprise ? `${p.enterprise.name} ${p.enterprise.creditCode}` : `${p.region.name} ${p.region.code}`;
   return `${p.code}  ${p.status.padEnd(11)} ${p.category.padEnd(13)} owner ${p.owner} (${p.ownerName}), deadline ${p.deadline}, raised ${p.raisedOn} by ${p.raisedBy}\n    ${subject}: ${p.description}`;
@@ -236,7 +242,7 @@ async function raise(args: string[], io: Io): Promise<number> {
     owner: required(command, 'owner', values.owner, `the department to resolve it: ${DEPARTMENTS.join(', ')}`),
     category: oneOf(command, 'category', values.category, CATEGORIES, true),
     description: required(command, 'description', values.description, 'the problem, at most 512 characters'),
-    raisedOn: day(command, 'raised-on', required(command, 'raised-on', values['raised-on'], 'the day it was raised, YYYY-MM-DD')),
+    raisedOn: day(command, 'raised-on', values['raised-on']) ?? todayInChina(),
     deadline: day(command, 'deadline', required(command, 'deadline', values.deadline, 'the day by which it is to be resolved, YYYY-MM-DD')),
     ...(values.enterprise ? { enterprise: values.enterprise } : {}),
     ...(values.region ? { region: values.region } : {}),

@@ -63,7 +63,7 @@ describe('huishang problems', () => {
 
   it('raises a problem as the energy department and puts it in progress; finance is refused; all in the audit trail', async () => {
     const before = Number((await system.sql('access', 'select max(seq) as n from audit_record'))[0].n);
-    const raised = await cli(['raise', '--as', 'energy', '--owner', 'energy', '--category', 'energy-supply', '--enterprise', enterprise.code, '--raised-on', today(), '--deadline', '2099-12-31', '--description', '新增变压器容量未批复']);
+    const raised = await cli(['raise', '--as', 'energy', '--owner', 'energy', '--category', 'energy-supply', '--enterprise', enterprise.code, '--deadline', '2099-12-31', '--description', '新增变压器容量未批复']);
     expect(raised.stderr).not.toMatch(/Error|at .*\.js/);
     expect(raised.code).toBe(0);
     const code = /^raised (WT\d{4}-\d{3,})$/m.exec(raised.stdout)?.[1];
@@ -71,6 +71,7 @@ describe('huishang problems', () => {
     expect(raised.stdout).toContain(enterprise.name);
     const [row] = await system.sql('industry', 'select owner, status, category, description from problem where code = ?', [code]);
     expect(row).toMatchObject({ owner: 'energy', status: 'OPEN', category: 'ENERGY_SUPPLY', description: '新增变压器容量未批复' });
+    expect(raised.stdout).toContain(`raised ${today()} by `); // --raised-on's default: today, UTC+8
 
     const changes = await count('problem_status_change');
     const refused = await cli(['update', code!, '--status', 'RESOLVED', '--as', 'finance']);
