@@ -204,6 +204,17 @@ describe('the departments judge the identity Hive Gateway signed', () => {
     expect(recorded.map((r) => decode(r.headers['x-huishang-identity']).dep)).toEqual(['energy']);
   });
 
+  it('identical queries of two departments in flight together are each answered for their own caller (no shared subgraph request)', async () => {
+    // Hive Gateway's HTTP executor shares identical subgraph requests in flight unless told not to
+    // (huishangTransportEntries turns it off): the second caller would get the first caller's answer.
+    const body = { query: notShared };
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => post(body, as(i % 2 ? system.tokens.finance : system.tokens.energy))));
+    results.forEach((result, i) => {
+      if (i % 2) expect(result.data.region.finance.indicators).toEqual([{ indicator: 'FIN_NON_PERFORMING_LOANS', value: expect.any(Number) }]);
+      else expect(result.data.region.finance.indicators).toBeNull();
+    });
+  });
+
   it('a signature Hive Gateway sent is good once: replayed → 401 (already used); altered → 401 (not the gateway’s); sent to another department → 401', async () => {
     recorded.length = 0;
     expect((await post({ query: notShared }, as(system.tokens.finance))).errors).toBeUndefined();

@@ -66,12 +66,17 @@ interface Resources {
 }
 
 /**
- * Where Hive Gateway sends each department's requests: `INDUSTRY_URL` & co. (default
- * http://localhost:<port>/graphql), as our gateway reads them, instead of the routing URLs baked
- * into the committed supergraph. The `audit` subgraph is executed in process by the plugin.
+ * How Hive Gateway reaches each department — required beside the plugin:
+ * - at `INDUSTRY_URL` & co. (default http://localhost:<port>/graphql), as our gateway reads them,
+ *   instead of the routing URLs baked into the committed supergraph;
+ * - with `deduplicateInflightRequests: false`: Hive Gateway's HTTP executor otherwise shares
+ *   identical subgraph requests in flight by URL and body alone, before `onFetch` signs them, so
+ *   a caller could be answered with another department's figures (test/scale/hive-gateway.test.ts
+ *   shows it). Our gateway shares them per client only (gateway/src/subgraphs.ts).
+ * The `audit` subgraph is executed in process by the plugin.
  */
-export function huishangTransportEntries(env: NodeJS.ProcessEnv = process.env): Record<string, { location: string }> {
-  return Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, { location: subgraphUrl(name, env) }]));
+export function huishangTransportEntries(env: NodeJS.ProcessEnv = process.env): Record<string, { location: string; options: { deduplicateInflightRequests: false } }> {
+  return Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, { location: subgraphUrl(name, env), options: { deduplicateInflightRequests: false } }]));
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
