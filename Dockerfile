@@ -1,6 +1,9 @@
 # One image for every Huishang service; the build argument SERVICE picks which one it runs:
 #   docker build --build-arg SERVICE=energy -t huishang-energy .
 # SERVICE is gateway, industry, finance, energy, statistics or hr.
+# Beside them, SERVICE=router-coprocessor builds the Apollo Router sidecar (README, "Other
+# gateways"); Hive Gateway with the Huishang plugin runs from the gateway's image:
+#   node node_modules/@graphql-hive/gateway/dist/bin.js supergraph schema/supergraph.graphql --config-path plugins/hive-access/gateway.config.cjs
 FROM node:20-bookworm-slim
 
 WORKDIR /app
@@ -14,6 +17,8 @@ COPY subgraphs/energy/package.json subgraphs/energy/
 COPY subgraphs/statistics/package.json subgraphs/statistics/
 COPY subgraphs/hr/package.json subgraphs/hr/
 COPY gateway/package.json gateway/
+COPY plugins/hive-access/package.json plugins/hive-access/
+COPY plugins/router-coprocessor/package.json plugins/router-coprocessor/
 COPY test/package.json test/
 COPY cli/package.json cli/
 COPY briefing/package.json briefing/
@@ -27,7 +32,8 @@ ARG SERVICE=gateway
 RUN case "$SERVICE" in \
       gateway) entry=gateway/dist/src/index.js ;; \
       industry|finance|energy|statistics|hr) entry=subgraphs/$SERVICE/dist/src/index.js ;; \
-      *) echo "SERVICE must be gateway, industry, finance, energy, statistics or hr, not '$SERVICE'" >&2; exit 1 ;; \
+      router-coprocessor) entry=plugins/router-coprocessor/dist/src/main.js ;; \
+      *) echo "SERVICE must be gateway, industry, finance, energy, statistics, hr or router-coprocessor, not '$SERVICE'" >&2; exit 1 ;; \
     esac \
  && test -f "$entry" \
  && ln -s "/app/$entry" /app/service.js
