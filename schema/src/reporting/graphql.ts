@@ -223,7 +223,7 @@ export class SubmissionResult {
   idempotencyKey: string;
   @Field({ description: 'The batch had been applied before under this key: nothing changed.' })
   replayed: boolean;
-  @Field({ description: 'Validated only; nothing written.' })
+  @Field({ description: 'Validated only; nothing written. The counts and figures are what a real run would have done at that moment (a dry run takes no lock: a real run checks everything again).' })
   dryRun: boolean;
   @Field(() => Int, { description: 'Figures reported for the first time.' })
   created: number;
@@ -235,7 +235,7 @@ export class SubmissionResult {
   unchanged: number;
   @Field(() => Int, { description: 'Derived figures of later months (year-to-date, growth) recomputed because a month they depend on changed; each has a new version saying why.' })
   recomputed: number;
-  @Field(() => [Observation], { description: 'The figures as they now stand.' })
+  @Field(() => [Observation], { description: 'The figures as they now stand (for a dry run: as they would stand).' })
   observations: Observation[];
 }
 
