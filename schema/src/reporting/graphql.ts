@@ -331,7 +331,9 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
     /** The reporting page's "recent submissions": the ledger is the owner's business, so only its own clients read it. */
     @Query(() => [SubmissionSummary], {
       name: `${department.name}Submissions`,
-      description: `The ${department.name} department’s accepted batches (报送记录), newest first: its own clients only (FORBIDDEN for another department’s). \`first\`: 1–100.`,
+      // Nullable like every root field a department serves (README, "When a department fails").
+      nullable: true,
+      description: `The ${department.name} department’s accepted batches (报送记录), newest first: its own clients only (FORBIDDEN for another department’s). \`first\`: 1–100; null (with an error naming the department) when it cannot answer.`,
     })
     async submissions(
       @Arg('first', () => Int, { defaultValue: 20 }) first: number,
