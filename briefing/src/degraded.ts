@@ -55,3 +55,54 @@ export function fillUnavailable(data: MeetingPackData, departments: readonly Dep
   };
   return fill(data, null, null) as MeetingPackData;
 }
+
+/** A region as `withoutRegister` answers it: its name and level from the division table. */
+interface DivisionRegion {
+  code: string;
+  division?: { name: string; level: string; locallyAssigned: boolean } | null;
+  [field: string]: unknown;
+}
+
+/** The answer to queries/meeting-pack-without-register.graphql (only what is reshaped here). */
+export interface WithoutRegisterData {
+  withoutRegister: {
+    catalogue: Record<string, unknown> | null;
+    city: (DivisionRegion & { districts?: DivisionRegion[] | null; previousQuarter?: DivisionRegion[] | null }) | null;
+    warnings: Record<string, unknown> | null;
+    [month: `m${string}`]: Record<string, unknown> | null;
+  } | null;
+}
+
+/**
+ * True when the answer has no city although only departments' services failed: the register's
+ * department (whose root fields every query starts from) is down, and the pack can only come from
+ * the register-free entry points (queries/meeting-pack-without-register.graphql).
+ */
+export function registerUnavailable(data: MeetingPackData | null | undefined, unavailable: readonly Department[]): boolean {
+  return unavailable.length > 0 && !data?.city;
+}
+
+/**
+ * The pack's data from the register-free answer, in the shape of the first document's answer: the
+ * region names and levels from the division table, the departments that did not answer left null
+ * (`fillUnavailable` then marks them 暂缺), and the register's own parts — key enterprises, key
+ * projects, problem list, its warnings — null, so the pack says they are not available rather
+ * than showing an empty list. Null when the fallback had no city either.
+ */
+export function fromWithoutRegister(fallback: WithoutRegisterData | null | undefined, unavailable: readonly Department[]): MeetingPackData | null {
+  const entry = fallback?.withoutRegister;
+  if (!entry?.city) return null;
+  const missing = Object.fromEntries(unavailable.map((d) => [d, null]));
+  const region = ({ division, ...rest }: DivisionRegion) => ({ ...rest, ...missing, name: division?.name ?? rest.code, level: division?.level ?? 'DISTRICT', locallyAssigned: division?.locallyAssigned ?? false });
+  const { districts, previousQuarter, ...city } = entry.city;
+  const data: Record<string, unknown> = {
+    catalogue: entry.catalogue ? { ...entry.catalogue, ...missing } : null,
+    city: { ...region(city), districts: (districts ?? []).map(region), ...(previousQuarter ? { previousQuarter: previousQuarter.map((d) => ({ ...d, ...missing })) } : {}) },
+    warnings: entry.warnings ? { ...entry.warnings, keyEnterprises: null, projectsBehindSchedule: null, overdueProblems: null } : null,
+    keyEnterprises: null,
+    keyProjects: null,
+    problems: null,
+  };
+  for (const [key, value] of Object.entries(entry)) if (/^m\d\d$/.test(key)) data[key] = value ? { ...value, ...missing } : null;
+  return fillUnavailable(data as unknown as MeetingPackData, unavailable);
+}

@@ -14,9 +14,10 @@ import { join, relative, resolve } from 'node:path';
 import { buildPack, PackDataError } from './model';
 import { isMonth, isQuarterEnd, parseMonth } from './months';
 import { printPdf } from './pdf';
-import { BriefingError, DEFAULT_CITY, DOCUMENT_FILE, fetchPack, loadDocument, packVariables, recordedSha256, resolveToken } from './query';
+import { BriefingError, DEFAULT_CITY, DOCUMENT_FILE, fetchPack, loadDocument, packVariables, recordedSha256, resolveToken, WITHOUT_REGISTER_FILE, WITHOUT_REGISTER_OPERATION } from './query';
 import { renderHtml } from './render';
-import { EXIT_DEGRADED } from './degraded';
+import { EXIT_DEGRADED, fromWithoutRegister, registerUnavailable, type WithoutRegisterData } from './degraded';
+import { DEPARTMENTS } from './types';
 import { DEPARTMENT_LABELS } from './labels';
 
 export const DEFAULT_GATEWAY = 'http://localhost:4000/graphql';
@@ -129,7 +130,22 @@ export async function run(argv: string[], now: () => Date = () => new Date()): P
   const variables = packVariables(options.month, { city: options.city, quarterly: options.quarterly, asOf: options.asOf });
   const token = resolveToken();
   if (!token) process.stderr.write('注意：未找到访问令牌（HUISHANG_TOKEN 或 .huishang/demo-clients.json），网关将拒绝请求。\n');
-  const response = await fetchPack(options.gateway, document, variables, { token });
+  let response = await fetchPack(options.gateway, document, variables, { token });
+  let requests = 1;
+  let used = { document, file: DOCUMENT_FILE };
+  if (registerUnavailable(response.data, response.unavailable)) {
+    // The register's department is down: no query can start from its root fields. A second request
+    // reads the other departments through the register-free entry points (README, "When a department fails").
+    const fallback = loadDocument(undefined, WITHOUT_REGISTER_FILE, WITHOUT_REGISTER_OPERATION);
+    const { year: _year, monthEnd: _monthEnd, ...fallbackVariables } = variables;
+    const second = await fetchPack(options.gateway, fallback, fallbackVariables as typeof variables, { token });
+    requests++;
+    used = { document: fallback, file: WITHOUT_REGISTER_FILE };
+    const unavailable = DEPARTMENTS.filter((d) => response.unavailable.includes(d) || second.unavailable.includes(d));
+    const data = fromWithoutRegister(second.data as unknown as WithoutRegisterData, unavailable);
+    if (!data) throw new BriefingError(`错误：${unavailable.map((d) => DEPARTMENT_LABELS[d]).join('、')}数据服务不可用，不经企业名录的查询也没有取得城市 ${options.city} 的数据，未生成会商材料。`);
+    response = { data, requestId: second.requestId ?? response.requestId, elapsedMs: response.elapsedMs + second.elapsedMs, unavailable };
+  }
   let model;
   try {
     model = buildPack(response.data, {
@@ -137,8 +153,8 @@ export async function run(argv: string[], now: () => Date = () => new Date()): P
       quarterly: options.quarterly,
       gateway: options.gateway,
       generatedAt: now().toISOString(),
-      documentSha256: document.sha256,
-      documentName: `briefing/${DOCUMENT_FILE}`,
+      documentSha256: used.document.sha256,
+      documentName: `briefing/${used.file}`,
       requestId: response.requestId,
       asOf: options.asOf,
       unavailable: response.unavailable,
@@ -157,8 +173,8 @@ export async function run(argv: string[], now: () => Date = () => new Date()): P
   const lines = [
     `会商材料已生成：${shown(`${base}.html`)}（${Math.round(statSync(`${base}.html`).size / 1024)} KB）`,
     `  ${model.meta.title}`,
-    `  网关 ${options.gateway}：1 次 GraphQL 请求，${(response.elapsedMs / 1000).toFixed(1)} s${response.requestId ? `，请求编号 ${response.requestId}` : ''}`,
-    `  查询文档 briefing/${DOCUMENT_FILE}  sha256 ${document.sha256}`,
+    `  网关 ${options.gateway}：${requests} 次 GraphQL 请求，${(response.elapsedMs / 1000).toFixed(1)} s${response.requestId ? `，请求编号 ${response.requestId}` : ''}`,
+    `  查询文档 briefing/${used.file}  sha256 ${used.document.sha256}`,
   ];
   if (options.pdf) {
     const pdf = await printPdf(html, model.meta.title);

@@ -12,6 +12,9 @@ import type { Department, MeetingPackData } from './types';
 
 export const DOCUMENT_FILE = 'queries/meeting-pack.graphql';
 export const OPERATION_NAME = 'MeetingPack';
+/** Sent only when the first answer has no city because the register's department is down (degraded.ts). */
+export const WITHOUT_REGISTER_FILE = 'queries/meeting-pack-without-register.graphql';
+export const WITHOUT_REGISTER_OPERATION = 'MeetingPackWithoutRegister';
 export const DEFAULT_CITY = '411000';
 
 /** An error to print as it is and exit 1. */
@@ -36,6 +39,8 @@ export function packageRoot(start = __dirname): string {
 
 export interface PersistedDocument {
   path: string;
+  /** The operation to run (MeetingPack unless told). */
+  operationName?: string;
   text: string;
   /** sha256 of the file's bytes, hex: what a safelist records. */
   sha256: string;
@@ -45,15 +50,15 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-export function loadDocument(root = packageRoot()): PersistedDocument {
-  const path = join(root, DOCUMENT_FILE);
+export function loadDocument(root = packageRoot(), file = DOCUMENT_FILE, operationName = OPERATION_NAME): PersistedDocument {
+  const path = join(root, file);
   const text = readFileSync(path, 'utf8');
-  return { path, text, sha256: sha256(text) };
+  return { path, operationName, text, sha256: sha256(text) };
 }
 
-/** The hash recorded next to the document (queries/meeting-pack.graphql.sha256). */
-export function recordedSha256(root = packageRoot()): string {
-  return readFileSync(join(root, `${DOCUMENT_FILE}.sha256`), 'utf8').trim().split(/\s+/)[0];
+/** The hash recorded next to a document (queries/meeting-pack.graphql.sha256). */
+export function recordedSha256(root = packageRoot(), file = DOCUMENT_FILE): string {
+  return readFileSync(join(root, `${file}.sha256`), 'utf8').trim().split(/\s+/)[0];
 }
 
 export interface PackVariables {
@@ -144,7 +149,7 @@ export async function fetchPack(gateway: string, document: PersistedDocument, va
         'apollographql-client-name': 'huishang-briefing',
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       },
-      body: JSON.stringify({ operationName: OPERATION_NAME, query: document.text, variables }),
+      body: JSON.stringify({ operationName: document.operationName ?? OPERATION_NAME, query: document.text, variables }),
       signal: AbortSignal.timeout(options.timeoutMs ?? 120_000),
     });
   } catch (error) {

@@ -1,6 +1,6 @@
 import { buildPack, allFigures } from '../src/model';
 import { renderHtml } from '../src/render';
-import { fillUnavailable, unavailableDepartments } from '../src/degraded';
+import { fillUnavailable, fromWithoutRegister, registerUnavailable, unavailableDepartments, type WithoutRegisterData } from '../src/degraded';
 import { DEPARTMENTS, type MeetingPackData } from '../src/types';
 import { fixture, meta } from './fixture';
 
@@ -41,3 +41,52 @@ describe('a pack with a department down', () => {
     expect(renderHtml(buildPack(fillUnavailable(fixture(), []), meta()))).not.toContain('暂缺（数据服务不可用）');
   });
 });
+
+/**
+ * What `withoutRegister` answers with industry down, made from the fixture: the other departments'
+ * figures, the regions' names in `division`, no register field at all.
+ */
+function withoutRegisterAnswer(data: MeetingPackData): WithoutRegisterData {
+  const others = <T extends Record<string, unknown>>(o: T | null) => (o ? Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'industry')) : null);
+  const division = (r: { code: string; name: string; level: string; locallyAssigned: boolean }) => ({ name: r.name, level: r.level, locallyAssigned: r.locallyAssigned });
+  const { districts, previousQuarter: _pq, name: _n, level: _l, locallyAssigned: _la, ...city } = data.city as unknown as Record<string, unknown> & { districts: { code: string; name: string; level: string; locallyAssigned: boolean }[] };
+  const months = Object.fromEntries(Object.entries(data).filter(([k]) => /^m\d\d$/.test(k)).map(([k, v]) => [k, others(v as Record<string, unknown>)]));
+  const warnings = data.warnings as unknown as Record<string, unknown>;
+  return {
+    withoutRegister: {
+      catalogue: others(data.catalogue as unknown as Record<string, unknown>),
+      city: { ...others(city), code: data.city!.code, division: division(data.city as never), districts: districts.map((d) => ({ ...others(d), division: division(d), code: d.code })) } as never,
+      warnings: { month: warnings.month, loanWithdrawals: warnings.loanWithdrawals, statisticsTargetsBehind: warnings.statisticsTargetsBehind, energyTargetsBehind: warnings.energyTargetsBehind, financeTargetsBehind: warnings.financeTargetsBehind, hrTargetsBehind: warnings.hrTargetsBehind },
+      ...months,
+    } as never,
+  };
+}
+
+describe('a pack with the register’s department (industry) down', () => {
+  it('is detected from an answer without the city', () => {
+    expect(registerUnavailable({ ...fixture(), city: null } as never, ['industry'])).toBe(true);
+    expect(registerUnavailable(fixture(), ['finance'])).toBe(false);
+    expect(registerUnavailable({ ...fixture(), city: null } as never, [])).toBe(false);
+  });
+
+  it('is built from the register-free answer: districts named from the division table, industry 暂缺, the others shown', () => {
+    const data = fromWithoutRegister(withoutRegisterAnswer(fixture()), ['industry'])!;
+    expect(data.city!.districts.map((d) => d.name)).toEqual(fixture().city!.districts.map((d) => d.name));
+    const model = buildPack(data, meta({ unavailable: ['industry'] }));
+    const figures = allFigures(model);
+    const byDepartment = (d: string) => figures.filter((f) => f.department === d && f.value !== null).length;
+    expect(byDepartment('industry')).toBe(0);
+    for (const d of DEPARTMENTS.filter((d) => d !== 'industry')) expect(byDepartment(d)).toBeGreaterThan(0);
+    // The register's ledgers are not available, never shown as empty.
+    expect(model.keyProjects).toBeNull();
+    expect(model.problems).toBeNull();
+    const html = renderHtml(model);
+    const sections = html.match(/<section id="sec-(?!appendix)[^"]+">/g)!;
+    expect(html.match(/本节工信委数据暂缺（数据服务不可用）/g)).toHaveLength(sections.length);
+  });
+
+  it('gives no pack when the register-free answer has no city either', () => {
+    expect(fromWithoutRegister({ withoutRegister: null }, ['industry'])).toBeNull();
+  });
+});
+

@@ -1,13 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { Problem } from '@huishang/schema';
-import { buildBatch, rowProblems, type BuiltBatch, type RowProblem } from './batch';
+import { buildBatch, type BuiltBatch, type RowProblem } from './batch';
 import { formatOf, FileError, readTable } from './read';
 import { formatCount, Progress } from './progress';
 import { problemReport } from './report';
 import { ExitCode, UsageError, type Io } from './io';
-import { catalogueNames, catalogueOf, describeTarget, GatewayClient, GatewayUnavailable, GraphQLRequestError, mutationNames, type GatewayTarget } from './gateway';
+import { catalogueNames, catalogueOf, describeTarget, GatewayClient, GatewayUnavailable, GraphQLRequestError, type GatewayTarget } from './gateway';
+import { CommitUnknown, uploadBatch, type SubmissionOutcome, type UploadVerdict } from './upload';
+
+export { splitParts } from './upload';
 
 export interface ImportOptions {
   /** The department whose figures the file holds: a subgraph name of the registry of departments. */
@@ -23,18 +25,6 @@ export interface ImportOptions {
   json: boolean;
   file: string;
   gateway: GatewayTarget;
-}
-
-/** What a commit answers (SubmissionResult without the figures). */
-interface SubmissionOutcome {
-  submissionId: number | null;
-  idempotencyKey: string;
-  replayed: boolean;
-  dryRun: boolean;
-  created: number;
-  updated: number;
-  revised: number;
-  unchanged: number;
 }
 
 /** `import:energy:2015-06:<sha256 of the file>`: the same file imported again is recognised and changes nothing. */
@@ -109,27 +99,6 @@ const partBytes = (env: NodeJS.ProcessEnv) => Number(env.HUISHANG_UPLOAD_PART_BY
 /** Parts sent at the same time: HUISHANG_UPLOAD_CONCURRENCY, default 3. */
 const uploadConcurrency = (env: NodeJS.ProcessEnv) => Math.max(1, Number(env.HUISHANG_UPLOAD_CONCURRENCY) || 3);
 
-/** The observations in parts of at most `limit` bytes of JSON each, in file order. */
-export function splitParts<T>(rows: T[], limit: number): T[][] {
-  const parts: T[][] = [];
-  let current: T[] = [];
-  let size = 0;
-  for (const row of rows) {
-    const bytes = Buffer.byteLength(JSON.stringify(row)) + 1;
-    if (current.length && size + bytes > limit) {
-      parts.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(row);
-    size += bytes;
-  }
-  if (current.length) parts.push(current);
-  return parts;
-}
-
-const OUTCOME_FIELDS = 'submissionId idempotencyKey replayed dryRun created updated revised unchanged';
-
 /**
  * Imports a file through the gateway: reads it, fetches the department's catalogue from the graph,
  * stages the rows in parts (`stage<Dept>Observations`) and commits them as one batch
@@ -160,79 +129,41 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
     if (!options.json) for (const note of built.notes) io.stderr.write(`${note}\n`);
     if (built.headerProblems.length) return printRefusal(io, options, { problems: built.headerProblems, rows: built.observations.length, notes: built.notes });
 
-    const names = mutationNames(options.department);
     const idempotencyKey = options.key ?? defaultKey(options.department, options.month, content);
-    // A fresh upload id per run: parts of an earlier, interrupted run are never mixed in. The batch's key makes the import idempotent.
-    const uploadId = `upload:${randomBytes(12).toString('hex')}`;
-    // Cells that are not numbers are refused here (the reason says why); the rest of the file is still
-    // checked by the subgraph, as a dry run, so one refusal lists every problem.
-    const cellProblems: Problem[] = [...built.notANumber.keys()].map((key) => {
-      const [index, field] = key.split('|');
-      return { index: Number(index), field, value: (built.observations[Number(index)] as unknown as Record<string, unknown>)[field], code: 'NOT_A_NUMBER', reason: 'not a number' };
-    });
-    const observations = cellProblems.length
-      ? built.observations.map((o, index) => {
-          const copy = { ...o };
-          for (const field of ['value', 'ytdValue', 'yoyPct', 'ytdYoyPct'] as const) if (built.notANumber.has(`${index}|${field}`)) copy[field] = null;
-          return copy;
-        })
-      : built.observations;
-    const dryRun = options.dryRun || cellProblems.length > 0;
-    const parts = splitParts(observations, partBytes(io.env));
     const rows = built.observations.length;
     let begun = Date.now();
+    let parts = 0;
+    let dryRun = options.dryRun;
     progress.start(`uploading ${plural(rows, 'row')}`, { total: rows, unit: 'rows' });
-    let sent = 0;
-    let next = 0;
-    // A few parts in flight at once: the gateway, the subgraph and the database each work while the others wait.
-    const stageParts = async () => {
-      while (next < parts.length) {
-        const i = next++;
-        await client.request(`mutation HuishangStage($uploadId: String!, $part: Int!, $observations: [ObservationInput!]!) { ${names.stage}(uploadId: $uploadId, part: $part, observations: $observations) { stagedRows } }`, {
-          uploadId,
-          part: i + 1,
-          observations: parts[i],
-        });
-        sent += parts[i].length;
-        progress.update(sent, sent / rows, rows);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(uploadConcurrency(io.env), parts.length) }, stageParts));
-    progress.finish(`uploaded ${plural(rows, 'row')} in ${parts.length} part${parts.length === 1 ? '' : 's'} in ${((Date.now() - begun) / 1000).toFixed(1)}s`);
-    begun = Date.now();
-    progress.start(dryRun ? `checking ${plural(rows, 'row')}` : `checking and writing ${plural(rows, 'row')}`, { unit: 'rows' });
-    let outcome!: SubmissionOutcome;
+    let verdict: UploadVerdict;
     try {
-      // A large batch answers `pending` while the subgraph is still at it: ask again (it is applied once) until it answers.
-      for (;;) {
-        const data = await client.request<Record<string, { pending: boolean; submission: SubmissionOutcome | null }>>(
-          `mutation HuishangCommit($uploadId: String!, $parts: Int!, $batch: StagedBatchInput!, $dryRun: Boolean!) { ${names.commit}(uploadId: $uploadId, parts: $parts, batch: $batch, dryRun: $dryRun) { pending submission { ${OUTCOME_FIELDS} } } }`,
-          { uploadId, parts: parts.length, batch: { idempotencyKey, month: options.month, reportedBy: options.reportedBy, status: options.status, ...(options.acceptOutliers !== undefined ? { acceptOutliers: { reason: options.acceptOutliers } } : {}) }, dryRun },
-        );
-        const answer = data[names.commit];
-        if (!answer.pending && answer.submission) {
-          outcome = answer.submission;
-          break;
-        }
-      }
-      if (cellProblems.length) {
-        progress.finish();
-        return printRefusal(io, options, { problems: rowProblems(cellProblems, built), rows, notes: built.notes });
-      }
+      verdict = await uploadBatch(
+        client,
+        options.department,
+        built,
+        { idempotencyKey, month: options.month, reportedBy: options.reportedBy, status: options.status, ...(options.acceptOutliers !== undefined ? { acceptOutliers: { reason: options.acceptOutliers } } : {}) },
+        {
+          dryRun: options.dryRun,
+          partBytes: partBytes(io.env),
+          concurrency: uploadConcurrency(io.env),
+          // A fresh upload id per run: parts of an earlier, interrupted run are never mixed in. The batch's key makes the import idempotent.
+          uploadId: `upload:${randomBytes(12).toString('hex')}`,
+          onStaged: (sent) => {
+            parts++;
+            progress.update(sent, sent / rows, rows);
+          },
+          onCommitting: (checkOnly) => {
+            dryRun = checkOnly;
+            progress.finish(`uploaded ${plural(rows, 'row')} in ${parts} part${parts === 1 ? '' : 's'} in ${((Date.now() - begun) / 1000).toFixed(1)}s`);
+            begun = Date.now();
+            progress.start(checkOnly ? `checking ${plural(rows, 'row')}` : `checking and writing ${plural(rows, 'row')}`, { unit: 'rows' });
+          },
+        },
+      );
     } catch (error) {
       progress.finish();
-      if (error instanceof GraphQLRequestError && error.code === 'BAD_USER_INPUT' && Array.isArray(error.errors[0].extensions?.problems)) {
-        const problems = rowProblems([...cellProblems, ...(error.errors[0].extensions!.problems as Problem[])], built);
-        return printRefusal(io, options, { problems, rows, notes: built.notes });
-      }
-      if (error instanceof GraphQLRequestError && error.code === 'IDEMPOTENCY_CONFLICT') {
-        const reason = options.key
-          ? 'was used before for a different batch; choose a new --key for new content'
-          : 'this file was imported before with other options (--status or --reported-by); to apply it again with these, give it its own --key';
-        return printRefusal(io, options, { problems: [{ row: null, column: '--key', value: idempotencyKey, code: 'IDEMPOTENCY_CONFLICT', reason }], rows, notes: built.notes });
-      }
-      // Anything else after the parts went up (a timeout, a lost connection): the batch may or may not have been applied.
-      if (error instanceof GatewayUnavailable || error instanceof GraphQLRequestError) {
+      // After the parts went up (a timeout, a lost connection): the batch may or may not have been applied.
+      if (error instanceof CommitUnknown) {
         io.stderr.write(
           `huishang import: the commit of ${plural(rows, 'row')} got no verdict (${error.message}).\n` +
             `Whether it was applied is not known: run the same command again — under the same key (${idempotencyKey}) the batch is applied at most once, and it says "already imported" if it was.\n`,
@@ -241,6 +172,18 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
       }
       throw error;
     }
+    if (verdict.kind === 'refused') {
+      progress.finish();
+      return printRefusal(io, options, { problems: verdict.problems, rows, notes: built.notes });
+    }
+    if (verdict.kind === 'conflict') {
+      progress.finish();
+      const reason = options.key
+        ? 'was used before for a different batch; choose a new --key for new content'
+        : 'this file was imported before with other options (--status or --reported-by); to apply it again with these, give it its own --key';
+      return printRefusal(io, options, { problems: [{ row: null, column: '--key', value: idempotencyKey, code: 'IDEMPOTENCY_CONFLICT', reason }], rows, notes: built.notes });
+    }
+    const outcome = verdict.outcome;
     progress.finish(`${dryRun ? 'checked' : 'checked and wrote'} ${plural(rows, 'row')} in ${((Date.now() - begun) / 1000).toFixed(1)}s`);
     printOutcome(io, options, built, outcome);
     return ExitCode.Ok;

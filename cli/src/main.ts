@@ -12,14 +12,15 @@ const HELP = `huishang — report a department's monthly figures (会商 reporti
 Usage:
   huishang import --department <name> --month YYYY-MM [options] FILE.csv|FILE.xlsx
   huishang template --department <name> [--month YYYY-MM] [--format xlsx|csv] [--output FILE] > FILE
+  huishang problems list|raise|update …          the meeting's problem list (问题清单), through the gateway
   huishang clients add|list|revoke|update …     who may call the gateway
   huishang documents add|list …                 persisted documents for safelisted clients
   huishang audit verify|export …                the tamper-evident audit trail
-  huishang help [import|template|clients|documents|audit]
+  huishang help [import|template|problems|clients|documents|audit]
 
 Departments: ${DEPARTMENTS.join(', ')}
 
-import and template talk GraphQL over HTTP to the gateway with the department's token, so every
+import, template and problems talk GraphQL over HTTP to the gateway with the department's token, so every
 write is authenticated, authorised by the department's own service and in the audit trail:
   --gateway URL   or HUISHANG_GATEWAY (default http://localhost:$GATEWAY_PORT/graphql, port 4000)
   --token TOKEN   or HUISHANG_TOKEN (default the department's demo token in .huishang/demo-clients.json,
@@ -231,12 +232,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
           io.stdout.write((require('./access') as typeof import('./access')).ACCESS_HELP);
           return ExitCode.Ok;
         }
+        if (rest[0] === 'problems') {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          io.stdout.write((require('./problems') as typeof import('./problems')).PROBLEMS_HELP);
+          return ExitCode.Ok;
+        }
         io.stdout.write(rest[0] === 'import' ? IMPORT_HELP : rest[0] === 'template' ? TEMPLATE_HELP : HELP);
         return ExitCode.Ok;
       case 'import':
         return await importCommand(rest, io);
       case 'template':
         return await templateCommand(rest, io);
+      case 'problems':
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        return await (require('./problems') as typeof import('./problems')).problemsCommand(rest, io);
       case 'clients':
       case 'documents':
       case 'audit': {
@@ -245,7 +254,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await (command === 'clients' ? access.clientsCommand : command === 'documents' ? access.documentsCommand : access.auditCommand)(rest, io);
       }
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}: import, template, clients, documents, audit or help`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}: import, template, problems, clients, documents, audit or help`);
     }
   } catch (error) {
     if (error instanceof UsageError) {

@@ -43,7 +43,9 @@ export function formatOf(file: string): FileFormat | null {
 export type ReadNotes = string[];
 
 export async function readTable(content: Buffer, format: FileFormat, progress?: ReadProgress, notes?: ReadNotes): Promise<SheetRow[]> {
-  return format === 'csv' ? readCsv(content, progress, notes) : readXlsx(content, progress);
+  if (format === 'csv') return readCsv(content, progress, notes);
+  // exceljs's browser bundle (the reporting page) has no streaming reader.
+  return typeof excel().stream?.xlsx?.WorkbookReader === 'function' ? readXlsx(content, progress) : readXlsxWhole(content, progress);
 }
 
 export type TextEncoding = 'UTF-8' | 'GB18030';
@@ -219,6 +221,38 @@ function firstSheetNumber(reader: unknown): string | null {
   return match ? match[1] : null;
 }
 
+/** The cells of a row as the importer sees them. */
+function rowCells(row: ExcelJS.Row): RawCell[] {
+  const cells: RawCell[] = [];
+  for (let c = 1; c <= row.cellCount; c++) {
+    const cell = row.getCell(c);
+    cells.push(rawCell(cell.value, cell.numFmt));
+  }
+  return cells;
+}
+
+/**
+ * The first tab of a workbook loaded whole: in a browser, where exceljs's bundle has no streaming
+ * reader (the reporting page, which reads the file before sending its rows through the gateway).
+ * The same cells, rows and errors as `readXlsx`.
+ */
+export async function readXlsxWhole(content: Buffer, progress?: ReadProgress): Promise<SheetRow[]> {
+  const workbook = new (excel().Workbook)();
+  try {
+    await workbook.xlsx.load(content as unknown as ArrayBuffer);
+  } catch (error) {
+    throw new FileError(`not a readable .xlsx workbook (${(error as Error).message})`);
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet) throw new FileError('the workbook has no sheet');
+  const rows: SheetRow[] = [];
+  sheet.eachRow({ includeEmpty: false }, (row) => {
+    rows.push({ rowNumber: row.number, cells: rowCells(row) });
+  });
+  progress?.(rows.length, 1);
+  return rows;
+}
+
 /** The first sheet of a workbook, streamed row by row (100,000 rows in about a second, little memory). */
 export async function readXlsx(content: Buffer, progress?: ReadProgress): Promise<SheetRow[]> {
   const reader = new (excel().stream.xlsx.WorkbookReader)(Readable.from([content]), {
@@ -241,13 +275,7 @@ export async function readXlsx(content: Buffer, progress?: ReadProgress): Promis
       }
       found = true;
       for await (const row of sheet) {
-        const cells: RawCell[] = [];
-        const count = (row as ExcelJS.Row).cellCount;
-        for (let c = 1; c <= count; c++) {
-          const cell = (row as ExcelJS.Row).getCell(c);
-          cells.push(rawCell(cell.value, cell.numFmt));
-        }
-        rows.push({ rowNumber: (row as ExcelJS.Row).number, cells });
+        rows.push({ rowNumber: (row as ExcelJS.Row).number, cells: rowCells(row as ExcelJS.Row) });
         if (progress && rows.length % 5000 === 0) progress(rows.length, null);
       }
     }

@@ -38,7 +38,7 @@ const PAGE = 500;
  * graph (the industry bureau keeps the register): every department reports on the register's
  * enterprises; the industry bureau reports key-enterprise output for its 百户重点企业 only.
  */
-async function subjects(client: GatewayClient, department: string, needEnterprises: boolean): Promise<{ regions: Subject[]; enterprises: Subject[] }> {
+export async function subjects(client: GatewayClient, department: string, needEnterprises: boolean): Promise<{ regions: Subject[]; enterprises: Subject[] }> {
   const { regions } = await client.request<{ regions: Subject[] }>('query HuishangRegions { regions { code name } }');
   const enterprises: Subject[] = [];
   if (!needEnterprises) return { regions, enterprises };

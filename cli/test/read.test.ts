@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { energyIndicators } from '../../subgraphs/energy/src/indicators';
 import { buildBatch, rowProblems } from '../src/batch';
 import { columnLetter, columnOf } from '../src/columns';
-import { FileError, parseCsv, readCsv, readXlsx, type SheetRow } from '../src/read';
+import { FileError, parseCsv, readCsv, readXlsx, readXlsxWhole, type SheetRow } from '../src/read';
 import { problemReport } from '../src/report';
 
 const csvRows = (text: string) => parseCsv(text).map((r) => r.cells);
@@ -131,6 +131,26 @@ describe('cells', () => {
 
   it('refuse a file that is not a workbook', async () => {
     await expect(readXlsx(Buffer.from('indicator,unit\n'))).rejects.toThrow(FileError);
+    await expect(readXlsxWhole(Buffer.from('indicator,unit\n'))).rejects.toThrow(FileError);
+  });
+
+  it('read the same rows and cells loaded whole (the reporting page in a browser) as streamed (the command)', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('报送 Report');
+    workbook.addWorksheet('other').addRow(['not', 'this']);
+    sheet.addRow(['许昌市2016年1月工业用电量报表']);
+    sheet.addRow([]);
+    sheet.addRow(['indicator', 'subject_kind', 'subject_code', 'unit', 'value', 'ytd_value', 'yoy_pct', 'ytd_yoy_pct']);
+    sheet.addRow(['EN_GAS', 'REGION', '411002', '万立方米', 12.5, { formula: 'E4*2', result: 25 }, '３．５', null]);
+    const styled = sheet.addRow(['EN_GAS', 'REGION', '411023', '万立方米', 1234567, null, 0.125, new Date(Date.UTC(2015, 5, 1))]);
+    styled.getCell(5).numFmt = '#,##0,,';
+    styled.getCell(7).numFmt = '0.0%';
+    const content = Buffer.from(await workbook.xlsx.writeBuffer());
+    const streamed = await readXlsx(content);
+    const whole = await readXlsxWhole(content);
+    expect(whole).toEqual(streamed);
+    expect(whole.map((r) => r.rowNumber)).toEqual([1, 3, 4, 5]);
+    expect(whole[3].cells.slice(4, 8)).toEqual([{ scaled: 1234567, numFmt: '#,##0,,', divisor: 1_000_000 }, null, { percent: 0.125 }, { other: 'a date (2015-06-01)' }]);
   });
 });
 

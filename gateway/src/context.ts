@@ -19,13 +19,32 @@ export interface GatewayContext {
   startedAt: number;
 }
 
+/**
+ * Moves what a subgraph says it served (`extensions.huishangReads` of its answer) into `seen`, the
+ * request's audit record, and out of the answer: the client never sees it. Also used by the Hive
+ * Gateway plugin (plugins/hive-access).
+ */
+export function takeReads(response: { extensions?: unknown }, seen: ReadsSeen | undefined): void {
+  const reads = (response.extensions as { huishangReads?: { indicators?: string[]; enterprises?: string[]; months?: string[] } } | undefined)?.huishangReads;
+  if (!reads) return;
+  delete (response.extensions as Record<string, unknown>).huishangReads;
+  if (!seen) return;
+  for (const code of reads.indicators ?? []) seen.indicators.add(code);
+  for (const code of reads.enterprises ?? []) seen.enterprises.add(code);
+  for (const month of reads.months ?? []) seen.months.add(month);
+}
+
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 /** A caller's request id is kept when it looks like one; anything else is replaced, never echoed. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function requestIdOf(req: IncomingMessage): string {
-  const given = req.headers[REQUEST_ID_HEADER];
+  return requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+}
+
+/** The request id for a caller's `x-request-id` header value (or null/undefined when absent). */
+export function requestIdFrom(given: string | string[] | null | undefined): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 

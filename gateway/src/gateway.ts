@@ -7,8 +7,9 @@ import { gracefulDrain } from './drain';
 import { AuditLog } from './access/audit';
 import { aliasShadowsKeyRule, entityKeyFields, requiresSelections } from './aliasKeys';
 import { AUDIT_SUBGRAPH_NAME, auditSubgraphSchema } from './access/auditSubgraph';
-import { AuthenticationError, ClientStore, demoClientsFile, DocumentStore, ensureDemoClients, openAccessDatabase, type AuthenticatedClient } from './access/clients';
+import { ClientStore, demoClientsFile, DocumentStore, ensureDemoClients, openAccessDatabase, type AuthenticatedClient } from './access/clients';
 import { accessPlugin, auditEntry } from './access/plugin';
+import { authenticateBearer } from './access/edge';
 import { RateLimiter } from './access/rateLimit';
 import { registerDemoDocuments } from './access/demo';
 import { aliasLimitRule, costLimitRule, readProtectionConfig, rootFieldLimitRule, tokenLimitParseOptions } from './protection';
@@ -16,6 +17,7 @@ import { readGatewayConfig } from './config';
 import { createGatewayContext, emptyReads, REQUEST_ID_HEADER, requestIdOf, type GatewayContext } from './context';
 import { createFormatError, responseIntegrityPlugin } from './errors';
 import { graphiqlRoutes } from './graphiql';
+import { reportPageRoutes } from './reportPage';
 import { healthRoutes } from './health';
 import { GatewayMetrics } from './metrics';
 import { requestLogPlugin } from './logging';
@@ -168,22 +170,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       await audit!.append(auditEntry(context, code, [code])).catch(() => undefined);
       throw new HttpRefusal(status, code, message, { [REQUEST_ID_HEADER]: context.requestId, ...headers });
     };
-    const header = req.headers.authorization;
-    const token = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : '';
-    if (!token) {
-      return refuse(401, 'UNAUTHENTICATED', 'authentication required: send "Authorization: Bearer <token>" (demo tokens are in .huishang/demo-clients.json; clients are issued with `npx huishang clients add`)', null, { 'www-authenticate': 'Bearer realm="huishang"' });
+    const decision = await authenticateBearer(req.headers.authorization, clients!, limiter, startedAt);
+    if ('refusal' in decision) {
+      const { status, code, message, client, headers } = decision.refusal;
+      return refuse(status, code, message, client, headers);
     }
-    let client: AuthenticatedClient;
-    try {
-      client = await clients!.authenticate(token);
-    } catch (error) {
-      if (!(error instanceof AuthenticationError)) throw error;
-      return refuse(401, 'UNAUTHENTICATED', error.message, null, { 'www-authenticate': 'Bearer realm="huishang", error="invalid_token"' });
-    }
-    const retryAfter = await limiter.take(client.clientId, client.rateLimit, startedAt);
-    if (retryAfter !== null) {
-      return refuse(429, 'RATE_LIMITED', `client ${client.clientId} is over its rate limit of ${limiter.limitOf(client.rateLimit)} requests a minute; retry in ${retryAfter} s`, client, { 'retry-after': String(retryAfter) });
-    }
+    const client = decision.client;
     return { client, startedAt };
   };
 
@@ -198,6 +190,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     maxBodyBytes: Number(env.MAX_REQUEST_BYTES ?? 256_000),
     routes: {
       ...graphiqlRoutes(undefined, demoHeaders),
+      ...reportPageRoutes(),
       ...healthRoutes({
         service: SERVICE,
         schemaLoaded: () => schemaLoaded,

@@ -1,7 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError, parse } from 'graphql';
 import { currentTraceparent, IDENTITY_HEADER, SUBGRAPH_NAMES, subgraphUrl, type IdentitySigner, type SubgraphName } from '@huishang/schema';
-import { REQUEST_ID_HEADER, type GatewayContext } from './context';
+import { REQUEST_ID_HEADER, takeReads, type GatewayContext } from './context';
 import type { GatewayMetrics } from './metrics';
 import { SUBGRAPH_INTERNAL_ERROR, withoutAddresses } from './errors';
 import { classifyFailure, failureOfStatus, SubgraphBreaker, SubgraphErrorCode, SubgraphFailure, unservedPaths } from './resilience';
@@ -205,14 +205,7 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
 
 /** What the subgraph says it served goes into the request's audit record, not to the client. */
 function collectReads(options: Options, response: GatewayGraphQLResponse): void {
-  const reads = (response.extensions as { huishangReads?: { indicators?: string[]; enterprises?: string[]; months?: string[] } } | undefined)?.huishangReads;
-  if (!reads) return;
-  delete (response.extensions as Record<string, unknown>).huishangReads;
-  const seen = options.context?.reads;
-  if (!seen) return;
-  for (const code of reads.indicators ?? []) seen.indicators.add(code);
-  for (const code of reads.enterprises ?? []) seen.enterprises.add(code);
-  for (const month of reads.months ?? []) seen.months.add(month);
+  takeReads(response, options.context?.reads);
 }
 
 /** The query planner writes fetches as `query Name__subgraph__0(…){…}` or `{…}`; mutations start with `mutation`. */

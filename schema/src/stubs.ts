@@ -17,6 +17,7 @@ import { RegisteredEnterprise, SubmissionRecord } from './reporting/records';
 import { registeredEnterprises, seedRegister } from './reporting/register';
 import { submitMutationName } from './kit/services';
 import { namespaceResolvers, type DepartmentNamespace } from './kit/namespace';
+import { withoutRegisterResolvers } from './kit/withoutRegister';
 import { EXTENDING_DEPARTMENT_MIGRATIONS } from './kit/standardMigrations';
 import { seedObservations, seedTargets } from './kit/seed';
 import { demoTargets } from './demo/targets';
@@ -119,6 +120,8 @@ export function extendingSubgraph<F extends DepartmentFigures>(options: Extendin
     schema: () => ({
       resolvers: [
         ...namespaceResolvers(options.namespace, { Region, Enterprise }),
+        // The regions, warnings and catalogue without the register, for when its department is down.
+        ...withoutRegisterResolvers(Region),
         ...reportingResolvers({ department: reporting, mutationName: submitMutationName(options.name) }),
         ...(options.extra?.resolvers ?? []),
       ] as [Function, ...Function[]],

@@ -9,9 +9,16 @@ import { Kind, parse, type FieldDefinitionNode, type ObjectTypeDefinitionNode } 
  *   KeyEnterpriseMonth.powerDrop, …) is nullable: that subgraph may be down while the entity's
  *   owner answers;
  * - in a department's figures type every figure is nullable (a figure can be denied by the sharing
- *   rules or missing), only `month` — known before any row is read — is not.
+ *   rules or missing), only `month` — known before any row is read — is not;
+ * - every root Query field a department's subgraph serves is nullable: a department that is down
+ *   nulls its own root fields, never the whole answer (`data: null` would cost `viewer` and every
+ *   other department's root fields of the same request). Only the gateway's own subgraph (audit,
+ *   executed in the gateway's process) may declare non-null root fields.
  */
 const sdl = readFileSync(join(__dirname, '..', 'supergraph.graphql'), 'utf8');
+const registry = JSON.parse(readFileSync(join(__dirname, '..', '..', 'subgraphs', 'departments.json'), 'utf8')) as { departments: { name: string }[] };
+/** The supergraph's graph names (join__Graph values) of the departments: INDUSTRY, FINANCE, … */
+const DEPARTMENT_GRAPHS = new Set(registry.departments.map((d) => d.name.toUpperCase()));
 const types = parse(sdl).definitions.filter((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION);
 
 const argument = (directive: { arguments?: readonly { name: { value: string }; value: { kind: string; value?: unknown } }[] }, name: string) =>
@@ -40,6 +47,14 @@ function ownerOf(type: ObjectTypeDefinitionNode): string {
   const count = new Map<string, number>();
   for (const field of type.fields ?? []) for (const graph of graphsOf(field)) count.set(graph, (count.get(graph) ?? 0) + 1);
   return [...count].sort((a, b) => b[1] - a[1])[0][0];
+}
+
+/** Root Query fields a department serves that are declared non-null, as `Query.field (GRAPH)`. */
+function nonNullDepartmentRootFields(supergraph: string): string[] {
+  const root = parse(supergraph).definitions.find((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === 'Query')!;
+  return (root.fields ?? [])
+    .filter((f) => f.type.kind === Kind.NON_NULL_TYPE && graphsOf(f).some((g) => DEPARTMENT_GRAPHS.has(g)))
+    .map((f) => `Query.${f.name.value} (${graphsOf(f).join(', ')})`);
 }
 
 describe('nullability designed for failure (swept over the supergraph)', () => {
@@ -72,5 +87,20 @@ describe('nullability designed for failure (swept over the supergraph)', () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it('makes every root Query field a department serves nullable (its outage nulls that field, not the answer)', () => {
+    const departmentRoots = query.fields!.filter((f) => graphsOf(f).some((g) => DEPARTMENT_GRAPHS.has(g)));
+    // The sweep sees the register's, the grants' of every department and the register-free entry points.
+    expect(departmentRoots.map((f) => f.name.value)).toEqual(expect.arrayContaining(['region', 'regions', 'enterprises', 'warnings', 'indicatorCatalogue', 'financeGrants', 'withoutRegister']));
+    expect(nonNullDepartmentRootFields(sdl)).toEqual([]);
+  });
+
+  it('would catch a department root field declared non-null (the sweep is not vacuous)', () => {
+    const tampered = sdl.replace(/^(\s*regions\(level: RegionLevel\): \[Region!\])( @join__field\(graph: INDUSTRY\))/m, '$1!$2');
+    expect(tampered).not.toBe(sdl);
+    expect(nonNullDepartmentRootFields(tampered)).toEqual(['Query.regions (INDUSTRY)']);
+    // The gateway's own subgraph (audit) keeps its non-null root fields: they fail only with the gateway.
+    expect(query.fields!.find((f) => f.name.value === 'viewer')!.type.kind).toBe(Kind.NON_NULL_TYPE);
   });
 });

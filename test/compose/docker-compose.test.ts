@@ -192,10 +192,10 @@ describe('Dockerfile', () => {
   /** The image's entry for a SERVICE, as the Dockerfile picks it (scripts/service-entry.js). */
   const entryOf = (service: string) => execFileSync(process.execPath, [join(ROOT, 'scripts', 'service-entry.js'), service], { encoding: 'utf8' }).trim();
 
-  test('is node:20-bookworm-slim, installs with npm install, builds with tsc -b and binds all interfaces', () => {
+  test('is node:20-bookworm-slim, installs with npm install, builds with npm run build\'s script and binds all interfaces', () => {
     expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim\b/m);
     expect(dockerfile).toMatch(/^RUN npm install\b/m);
-    expect(dockerfile).toMatch(/^RUN npx tsc -b\b/m);
+    expect(dockerfile).toMatch(/^RUN node scripts\/build\.js\b/m);
     expect(dockerfile).toMatch(/^ARG SERVICE\b/m);
     expect(dockerfile).toMatch(/^ENV HOST=0\.0\.0\.0\b/m);
     expect(dockerfile).toMatch(/^CMD \["node", /m);
@@ -210,7 +210,9 @@ describe('Dockerfile', () => {
       const source = entry.replace('/dist/', '/').replace(/\.js$/, '.ts');
       expect(existsSync(join(ROOT, source))).toBe(true);
     }
-    expect(() => execFileSync(process.execPath, [join(ROOT, 'scripts', 'service-entry.js'), 'nobody'], { stdio: 'pipe' })).toThrow(/SERVICE must be gateway or a department of subgraphs\/departments\.json \(.+\), not "nobody"/);
+    expect(() => execFileSync(process.execPath, [join(ROOT, 'scripts', 'service-entry.js'), 'nobody'], { stdio: 'pipe' })).toThrow(/SERVICE must be gateway, router-coprocessor or a department of subgraphs\/departments\.json \(.+\), not "nobody"/);
+    expect(entryOf('router-coprocessor')).toBe('plugins/router-coprocessor/dist/src/main.js');
+    expect(existsSync(join(ROOT, 'plugins', 'router-coprocessor', 'src', 'main.ts'))).toBe(true);
   });
 
   test('copies every workspace manifest before npm install, so the lockfile installs', () => {

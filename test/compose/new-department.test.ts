@@ -63,8 +63,12 @@ function copyWorkspace(): void {
   const link = (pkg: string, folder: string) => symlinkSync(existsSync(join(work, folder)) ? join(work, folder) : join(ROOT, folder), join(work, 'node_modules', pkg));
   for (const [pkg, folder] of Object.entries(WORKSPACE)) link(pkg, folder);
   // A package's own node_modules (a dependency it needs in another version than the root's).
-  for (const folder of ['schema', 'gateway', 'cli', 'briefing', 'bench', 'test', ...registry.departments.map((d) => d.folder)]) {
-    if (existsSync(join(ROOT, folder, 'node_modules'))) symlinkSync(join(ROOT, folder, 'node_modules'), join(work, folder, 'node_modules'));
+  const packageFolders = (dir: string, depth: number): string[] =>
+    readdirSync(join(ROOT, dir), { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !['node_modules', '.git', 'dist'].includes(e.name))
+      .flatMap((e) => [join(dir, e.name), ...(depth > 1 ? packageFolders(join(dir, e.name), depth - 1) : [])]);
+  for (const folder of packageFolders('.', 2)) {
+    if (existsSync(join(ROOT, folder, 'node_modules')) && existsSync(join(work, folder))) symlinkSync(join(ROOT, folder, 'node_modules'), join(work, folder, 'node_modules'));
   }
 }
 

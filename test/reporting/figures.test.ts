@@ -236,4 +236,32 @@ describe('rankings list every district; targets are judged against their period'
       expect(level.timeProgressPct).toBe(month === '2015-06' ? 50 : 58.33);
     }
   });
+
+  it('a Q3 target is judged over July and August in August, not the year to date; time progress only for the level', async () => {
+    // June 6000 year to date (+10 %), July 7100, August 8400 (+12 %): Q3 to date 2400, last year's 7500 − 6000/1.1.
+    const month = (m: string, value: number, ytdValue: number, ytdYoyPct: number | null) => submit('energy', m, [electricity(value, { ytdValue, ytdYoyPct })]);
+    for (const result of [await month('2023-06', 1000, 6000, 10), await month('2023-07', 1100, 7100, null), await month('2023-08', 1300, 8400, 12)]) expect(result.errors).toBeUndefined();
+    for (const [measure, value, unit] of [['LEVEL', 3000, '万千瓦时'], ['GROWTH_PCT', 15, '%']] as const) {
+      await system.sql(
+        'energy',
+        "insert into target (year, region_code, indicator, measure, value, unit, description, source, period) values (2023, ?, 'EN_ELECTRICITY', ?, ?, ?, 'Q3 test target', 'test', 'Q3')",
+        [COUNTY, measure, value, unit],
+      );
+    }
+    const read = async (m: string) => {
+      const result = await system.query(
+        `{ region(code: "${COUNTY}") { energy(month: "${m}") { targets { target { measure period value } actualValue completionPct timeProgressPct gap behind } } } }`,
+        undefined,
+        undefined,
+        { token: system.tokens.energy },
+      );
+      expect(result.errors).toBeUndefined();
+      return (result.data.region.energy.targets as { target: { period: string; measure: string } }[]).filter((t) => t.target.period === 'Q3');
+    };
+    const august = await read('2023-08');
+    expect(august.find((t) => t.target.measure === 'LEVEL')).toEqual({ target: { measure: 'LEVEL', period: 'Q3', value: 3000 }, actualValue: 2400, completionPct: 80, timeProgressPct: 66.67, gap: 13.33, behind: false });
+    expect(august.find((t) => t.target.measure === 'GROWTH_PCT')).toEqual({ target: { measure: 'GROWTH_PCT', period: 'Q3', value: 15 }, actualValue: 17.33, completionPct: null, timeProgressPct: null, gap: 2.33, behind: false });
+    // June is not in Q3: the Q3 targets are not judged then.
+    expect(await read('2023-06')).toEqual([]);
+  });
 });

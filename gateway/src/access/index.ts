@@ -1,9 +1,15 @@
 /**
  * `@huishang/gateway/access`: what other packages use of the gateway's access control without
  * starting a gateway (the package's main runs one): the client and document stores and the audit
- * trail (the `huishang clients|documents|audit` commands), and the gateway's own `audit` subgraph
- * SDL (composition).
+ * trail (the `huishang clients|documents|audit` commands), the gateway's own `audit` subgraph
+ * (SDL for composition, schema to execute it), and the edge's rules — bearer authentication and
+ * rate limits, operation checks, the audit record — for another gateway serving the same graph
+ * (the Hive Gateway plugin, plugins/hive-access).
  */
 export { AuditLog, type AuditEntry, type AuditFilter, type AuditRecord, type IntegrityReport } from './audit';
-export { AUDIT_ROUTING_URL, AUDIT_SDL, AUDIT_SUBGRAPH_NAME } from './auditSubgraph';
-export { ClientStore, DocumentStore, openAccessDatabase, type ClientView } from './clients';
+export { AUDIT_ROUTING_URL, AUDIT_SDL, AUDIT_SUBGRAPH_NAME, auditSubgraphSchema } from './auditSubgraph';
+export { AuthenticationError, ClientStore, DocumentStore, openAccessDatabase, type AuthenticatedClient, type ClientView } from './clients';
+export { authenticateBearer, type EdgeRefusal } from './edge';
+export { auditEntry, checkOperation, fieldCoordinates, outcomeOf } from './plugin';
+export { RateLimiter } from './rateLimit';
+export { emptyReads, REQUEST_ID_HEADER, requestIdFrom, takeReads, type GatewayContext, type ReadsSeen } from '../context';

@@ -3,7 +3,7 @@ import { GraphQLError, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, ty
 import { currentTraceId } from '@huishang/schema';
 import type { GatewayContext } from '../context';
 import type { AuditEntry, AuditLog } from './audit';
-import type { DocumentStore } from './clients';
+import type { AuthenticatedClient, DocumentStore } from './clients';
 
 /** Roles that may introspect in production mode: people exploring the graph, not machines. */
 const INTROSPECTING_ROLES = new Set(['ANALYST', 'ADMINISTRATOR']);
@@ -72,6 +72,30 @@ export function auditEntry(context: GatewayContext, outcome: string, errorCodes:
 }
 
 /**
+ * The edge's rules on an operation once it is parsed and validated: a safelisted client runs only
+ * registered documents (`hash`: SHA-256 hex of the document text, as `huishang documents add`
+ * registers it; PERSISTED_QUERY_NOT_ALLOWED, 403), and in production only analysts and
+ * administrators introspect (FORBIDDEN, 403). Throws the GraphQLError to answer; shared by our
+ * gateway and the Hive Gateway plugin (plugins/hive-access).
+ */
+export async function checkOperation(options: Pick<AccessPluginOptions, 'documents' | 'production'>, client: AuthenticatedClient | null, document: DocumentNode, hash: string): Promise<void> {
+  if (client?.safelist && (await options.documents.get(hash)) === undefined) {
+    throw new GraphQLError(`client ${client.clientId} is in safelist mode: only registered persisted documents run, and this document (sha256 ${hash}) is not registered`, {
+      extensions: { code: 'PERSISTED_QUERY_NOT_ALLOWED', http: { status: 403 } },
+    });
+  }
+  if (options.production && selectsIntrospection(document) && !INTROSPECTING_ROLES.has(client?.role ?? '')) {
+    throw new GraphQLError('introspection is for analysts and administrators in production mode', { extensions: { code: 'FORBIDDEN', field: '__schema', http: { status: 403 } } });
+  }
+}
+
+/** How a GraphQL answer ended, as the audit trail records it: OK, PARTIAL (data with errors) or ERROR, and the error codes. */
+export function outcomeOf(result: { data?: unknown; errors?: readonly { extensions?: { code?: unknown } | Record<string, unknown> }[] }): { outcome: string; codes: string[] } {
+  const codes = (result.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+  return { outcome: !result.errors?.length ? 'OK' : result.data ? 'PARTIAL' : 'ERROR', codes };
+}
+
+/**
  * At the edge, per request: production's introspection rule, safelist mode, and the audit record
  * written before the answer leaves. If the record cannot be written the answer is withheld.
  */
@@ -87,22 +111,12 @@ export function accessPlugin(options: AccessPluginOptions): ApolloServerPlugin<G
           // Apollo Server's SHA-256 of the document, the same hash `huishang documents add` registers.
           hash = queryHash;
           fields = fieldCoordinates(schema, document, hash);
-          const client = contextValue.client;
-          if (client?.safelist && (await options.documents.get(hash)) === undefined) {
-            throw new GraphQLError(`client ${client.clientId} is in safelist mode: only registered persisted documents run, and this document (sha256 ${hash}) is not registered`, {
-              extensions: { code: 'PERSISTED_QUERY_NOT_ALLOWED', http: { status: 403 } },
-            });
-          }
-          if (options.production && selectsIntrospection(document) && !INTROSPECTING_ROLES.has(client?.role ?? '')) {
-            throw new GraphQLError('introspection is for analysts and administrators in production mode', { extensions: { code: 'FORBIDDEN', field: '__schema', http: { status: 403 } } });
-          }
+          await checkOperation(options, contextValue.client, document, hash);
         },
         async willSendResponse(requestContext: GraphQLRequestContextWillSendResponse<GatewayContext>) {
           const { response, contextValue } = requestContext;
           if (response.body.kind !== 'single') return;
-          const result = response.body.singleResult;
-          const codes = (result.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
-          const outcome = !result.errors?.length ? 'OK' : result.data ? 'PARTIAL' : 'ERROR';
+          const { outcome, codes } = outcomeOf(response.body.singleResult);
           try {
             await options.audit.append(auditEntry(contextValue, outcome, codes, { operationName, documentHash: hash, fields }));
           } catch (error) {

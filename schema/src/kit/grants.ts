@@ -74,7 +74,8 @@ export function grantResolvers(owner: string, catalogue: IndicatorCatalogue): Fu
 
   @Resolver()
   class GrantResolver {
-    @Query(() => [AccessGrant], { name: `${owner}Grants`, description: `Grants of the ${owner} department’s conditionally shared data (授权登记): all of them for its own clients, those made to the caller’s department for others.` })
+    // Nullable like every root field a department serves: its outage nulls this field, not the whole answer (README, "When a department fails").
+    @Query(() => [AccessGrant], { name: `${owner}Grants`, nullable: true, description: `Grants of the ${owner} department’s conditionally shared data (授权登记): all of them for its own clients, those made to the caller’s department for others; null (with an error naming the department) when it cannot answer.` })
     async grants(
       @Arg('includeInactive', { defaultValue: false, description: 'Also revoked and expired grants.' }) includeInactive: boolean,
       @Ctx() ctx: SubgraphContext,

@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import canonicalize from 'canonicalize';
 import { MemoryNonceStore, nonceStore, type NonceStore } from './sharedState';
 
 /**
@@ -40,12 +41,25 @@ interface SignedPayload {
   jti: string;
   /** SHA-256 of the request body: the signature cannot be moved to another query. */
   bh: string;
+  /**
+   * 1: `bh` is over the body's RFC 8785 canonical JSON (JCS), not its bytes. For a signer that does
+   * not write the bytes itself (an Apollo Router coprocessor: the router serialises the subgraph
+   * request after the coprocessor signs it, and may write `12.0` where JavaScript writes `12`).
+   */
+  bc?: 1;
   /** W3C traceparent of the gateway's span for this request (when tracing): the subgraph continues that trace and no other. */
   tp?: string;
 }
 
 export function bodyHash(body: string | Buffer): string {
   return createHash('sha256').update(body).digest('base64url');
+}
+
+/** SHA-256 of a JSON value's RFC 8785 canonical form (keys sorted, ECMAScript number formatting): the same for any serialisation of it. */
+export function canonicalBodyHash(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new Error('the body is not a JSON value');
+  return bodyHash(text);
 }
 
 /** Signs identities for subgraph requests (the gateway holds the private key). */
@@ -66,8 +80,44 @@ export class IdentitySigner {
       bh: bodyHash(body),
       ...(traceparent ? { tp: traceparent } : {}),
     };
+    return this.seal(payload);
+  }
+
+  /**
+   * Like `sign`, for a signer that holds the request body as a JSON value and does not write the
+   * bytes sent (an Apollo Router coprocessor at the SubgraphRequest stage): the signature covers
+   * the body's canonical JSON (`bc: 1`), so any serialisation of the same value verifies.
+   */
+  signCanonical(identity: Identity, audience: string, body: unknown, now = Date.now(), traceparent?: string): string {
+    const payload: SignedPayload = {
+      v: 1,
+      sub: identity.clientId,
+      dep: identity.department,
+      role: identity.role,
+      aud: audience,
+      iat: now,
+      exp: now + IDENTITY_TTL_MS,
+      jti: randomBytes(12).toString('base64url'),
+      bh: canonicalBodyHash(body),
+      bc: 1,
+      ...(traceparent ? { tp: traceparent } : {}),
+    };
+    return this.seal(payload);
+  }
+
+  private seal(payload: SignedPayload): string {
     const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
     return `${encoded}.${sign(null, Buffer.from(encoded), this.key).toString('base64url')}`;
+  }
+}
+
+/** The hash a payload's `bh` must equal for this body: of its bytes, or (`bc: 1`) of its canonical JSON. */
+function signedBodyHash(payload: SignedPayload, body: string | Buffer): string | null {
+  if (payload.bc !== 1) return bodyHash(body);
+  try {
+    return canonicalBodyHash(JSON.parse(body.toString()));
+  } catch {
+    return null;
   }
 }
 
@@ -108,7 +158,8 @@ export class IdentityVerifier {
     if (payload.aud !== this.audience) throw new IdentityRejected(`the signature is for the ${payload.aud} service, not ${this.audience}`);
     if (payload.exp <= now) throw new IdentityRejected('the signature has expired');
     if (payload.iat > now + CLOCK_SKEW_MS) throw new IdentityRejected('the signature is dated in the future');
-    if (payload.bh !== bodyHash(body)) throw new IdentityRejected('the signature was made for another request body');
+    if (payload.bc !== undefined && payload.bc !== 1) throw new IdentityRejected(`unsupported ${IDENTITY_HEADER} body form`);
+    if (payload.bh !== signedBodyHash(payload, body)) throw new IdentityRejected('the signature was made for another request body');
     let first: boolean;
     try {
       first = await this.nonces.claim(payload.jti, payload.exp, now);

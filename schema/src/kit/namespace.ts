@@ -4,7 +4,7 @@ import { REGIONS } from '../identifiers/regionCode';
 import { MonthScalar } from '../scalars';
 import type { DepartmentFigures } from '../observation/DepartmentFigures';
 import type { SubjectType } from '../observation/indicator';
-import { rankObservations, RankingBasis, RegionRank, Target, TargetProgress, targetProgress, targetsForMonth } from '../targets/graphql';
+import { periodBaseMonth, rankObservations, RankingBasis, RegionRank, Target, TargetProgress, targetProgress, targetsForMonth } from '../targets/graphql';
 import type { SubgraphContext } from './context';
 import { departmentWarningResolvers } from './warnings';
 
@@ -85,7 +85,11 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
       for (const t of targets) {
         if (!figures.catalogue.has(t.indicator)) continue;
         const actual = figures.readable(t.indicator);
-        if (actual !== undefined) progress.push(targetProgress(t, figures.catalogue.get(t.indicator), figures.month, actual));
+        if (actual === undefined) continue;
+        // A period not starting in January (Q2, H2, Q3, Q4) is judged from the month before it: read through the same path.
+        const baseMonth = periodBaseMonth(figures.month, t.period ?? 'YEAR');
+        const base = baseMonth ? (await ctx.figures.subject(figures.catalogue, figures.subject, baseMonth)).tryGet(t.indicator) ?? null : null;
+        progress.push(targetProgress(t, figures.catalogue.get(t.indicator), figures.month, actual, base));
       }
       return progress;
     }

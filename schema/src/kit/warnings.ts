@@ -1,7 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { findRegion } from '../identifiers/regionCode';
 import type { DepartmentFigures } from '../observation/DepartmentFigures';
-import { targetProgress, targetsForMonth } from '../targets/graphql';
+import { periodBaseMonth, targetProgress, targetsForMonth } from '../targets/graphql';
 import {
   factEvidence,
   ledgerFact,
@@ -58,13 +58,15 @@ export function departmentWarningResolvers<F extends DepartmentFigures>(namespac
         // A warning quotes the figure: one the caller may not read is left out, like the figure itself.
         const actual = figures.get(target.regionCode)!.tryGet(target.indicator);
         if (actual === undefined) continue;
-        const progress = targetProgress(target, catalogue.get(target.indicator), report.month, actual);
+        const baseMonth = periodBaseMonth(report.month, target.period ?? 'YEAR');
+        const base = baseMonth ? (await ctx.figures.subject(catalogue, { kind: 'REGION', code: target.regionCode }, baseMonth)).tryGet(target.indicator) ?? null : null;
+        const progress = targetProgress(target, catalogue.get(target.indicator), report.month, actual, base);
         if (progress.behind !== true || progress.gap === null || !(progress.gap < -targetGapPoints)) continue;
         const name = findRegion(target.regionCode)?.name ?? target.regionCode;
         const level = target.measure === 'LEVEL';
         const judged = level
-          ? `year to date ${progress.actualValue}${target.unit} is ${progress.completionPct}% of the ${target.period === 'YEAR' ? 'annual' : target.period} target ${target.value}${target.unit}, against time progress ${progress.timeProgressPct}%`
-          : `year-to-date growth ${progress.actualValue}% against the target of ${target.value}%`;
+          ? `${baseMonth ? `${target.period} to date` : 'year to date'} ${progress.actualValue}${target.unit} is ${progress.completionPct}% of the ${target.period === 'YEAR' ? 'annual' : target.period} target ${target.value}${target.unit}, against time progress ${progress.timeProgressPct}%`
+          : `${baseMonth ? `${target.period} to date` : 'year-to-date'} growth ${progress.actualValue}% against the target of ${target.value}%`;
         warnings.push(
           warning({
             rule: 'TARGET_BEHIND',
@@ -75,6 +77,8 @@ export function departmentWarningResolvers<F extends DepartmentFigures>(namespac
             month: report.month,
             evidence: [
               observationEvidence(department, level ? 'year to date' : 'year-to-date growth', actual!),
+              // A period not starting in January is judged from the month before it: that figure is evidence too.
+              ...(base ? [observationEvidence(department, 'year to date before the period', base)] : []),
               factEvidence(
                 department,
                 'target',

@@ -6,10 +6,12 @@ import {
   Field,
   FieldResolver,
   Float,
+  GraphQLISODateTime,
   InputType,
   Int,
   Mutation,
   ObjectType,
+  Query,
   registerEnumType,
   Resolver,
   Root,
@@ -22,6 +24,8 @@ import { Observation, ObservationStatus, SubjectKind } from '../observation/Obse
 import { Target } from '../targets/graphql';
 import { BatchRejectedError, IdempotencyConflictError, submitBatch, type ReportingDepartment } from './submit';
 import { Writes, WriteRule } from '../kit/authorization';
+import { forbidden } from '../kit/access';
+import { SubmissionRecord } from './records';
 
 export enum IndicatorKindValue {
   FLOW = 'FLOW',
@@ -181,9 +185,15 @@ export enum ReportedStatus {
 }
 registerEnumType(ReportedStatus, { name: 'ReportedStatus', description: 'Status a department reports: preliminary (初步) or final (最终). A change to a final figure becomes REVISED.' });
 
-@InputType({ description: 'A department’s figures for one month (报送批次): applied all together or not at all.' })
-export class ObservationBatchInput {
-  @Field({ description: 'Client-chosen key (1–128 characters): re-sending the same batch with the same key changes nothing.' })
+/**
+ * A batch's header: everything but its figures. The one-request mutation's `ObservationBatchInput`
+ * adds the figures; a staged upload's commit takes the header alone (its figures are the staged
+ * parts). One declaration for both, so the two cannot drift; two GraphQL types, so clients that
+ * name either type in their variables keep working.
+ */
+@InputType({ description: 'The batch a staged upload commits: everything but the observations, which are the staged parts in order (the header of ObservationBatchInput).' })
+export class StagedBatchInput {
+  @Field({ description: 'Client-chosen key (1–128 characters): the same batch again under the same key changes nothing.' })
   idempotencyKey: string;
   @Field(() => MonthScalar)
   month: string;
@@ -191,13 +201,17 @@ export class ObservationBatchInput {
   reportedBy: string;
   @Field(() => ReportedStatus, { defaultValue: ReportedStatus.PRELIMINARY })
   status: ReportedStatus;
-  @Field(() => [ObservationInput])
-  observations: ObservationInput[];
   @Field(() => OutlierConfirmationInput, {
     nullable: true,
     description: 'Confirm figures refused as implausible (problems SCALE_SLIP, IMPLAUSIBLE_JUMP, GROWTH_CONTRADICTION, marked confirmable) with a reason; without it they are refused.',
   })
   acceptOutliers?: OutlierConfirmationInput | null;
+}
+
+@InputType({ description: 'A department’s figures for one month (报送批次): applied all together or not at all.' })
+export class ObservationBatchInput extends StagedBatchInput {
+  @Field(() => [ObservationInput])
+  observations: ObservationInput[];
 }
 
 @Directive('@shareable')
@@ -209,7 +223,7 @@ export class SubmissionResult {
   idempotencyKey: string;
   @Field({ description: 'The batch had been applied before under this key: nothing changed.' })
   replayed: boolean;
-  @Field({ description: 'Validated only; nothing written.' })
+  @Field({ description: 'Validated only; nothing written. The counts and figures are what a real run would have done at that moment (a dry run takes no lock: a real run checks everything again).' })
   dryRun: boolean;
   @Field(() => Int, { description: 'Figures reported for the first time.' })
   created: number;
@@ -221,8 +235,36 @@ export class SubmissionResult {
   unchanged: number;
   @Field(() => Int, { description: 'Derived figures of later months (year-to-date, growth) recomputed because a month they depend on changed; each has a new version saying why.' })
   recomputed: number;
-  @Field(() => [Observation], { description: 'The figures as they now stand.' })
+  @Field(() => [Observation], { description: 'The figures as they now stand (for a dry run: as they would stand).' })
   observations: Observation[];
+}
+
+@Directive('@shareable')
+@ObjectType({ description: 'An accepted batch in the department’s ledger (报送记录): who reported which month, when, and what it changed.' })
+export class SubmissionSummary {
+  @Field(() => Int, { description: 'Ledger number of the batch (as SubmissionResult.submissionId).' })
+  submissionId: number;
+  @Field()
+  idempotencyKey: string;
+  @Field(() => MonthScalar)
+  month: string;
+  @Field({ description: 'Who reported (报送单位/人), as the batch said.' })
+  reportedBy: string;
+  @Field(() => GraphQLISODateTime, { description: 'When the department’s service accepted the batch (UTC).' })
+  receivedAt: Date;
+  @Field(() => Int)
+  created: number;
+  @Field(() => Int)
+  updated: number;
+  @Field(() => Int)
+  revised: number;
+  @Field(() => Int)
+  unchanged: number;
+
+  static from(record: SubmissionRecord): SubmissionSummary {
+    const { id, idempotencyKey, month, reportedBy, receivedAt, created, updated, revised, unchanged } = record;
+    return Object.assign(new SubmissionSummary(), { submissionId: id, idempotencyKey, month, reportedBy, receivedAt: new Date(receivedAt), created, updated, revised, unchanged });
+  }
 }
 
 /** A refused batch as a GraphQL error: every problem listed, each with its own stable code. */
@@ -284,6 +326,33 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
     }
   }
 
+  @Resolver()
+  class SubmissionsResolver {
+    /** The reporting page's "recent submissions": the ledger is the owner's business, so only its own clients read it. */
+    @Query(() => [SubmissionSummary], {
+      name: `${department.name}Submissions`,
+      // Nullable like every root field a department serves (README, "When a department fails").
+      nullable: true,
+      description: `The ${department.name} department’s accepted batches (报送记录), newest first: its own clients only (FORBIDDEN for another department’s). \`first\`: 1–100; null (with an error naming the department) when it cannot answer.`,
+    })
+    async submissions(
+      @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+      @Arg('month', () => MonthScalar, { nullable: true, description: 'Only batches of this month.' }) month: string | null | undefined,
+      @Ctx() ctx: SubgraphContext,
+    ): Promise<SubmissionSummary[]> {
+      const field = `${department.name}Submissions`;
+      const identity = ctx.access.identity;
+      if (identity && identity.department !== department.name) {
+        throw forbidden(field, `the submissions ledger belongs to the ${department.name} department; a ${identity.department} client may not read it`);
+      }
+      if (!Number.isInteger(first) || first < 1 || first > 100) {
+        throw new GraphQLError(`first must be 1 to 100, got ${first}`, { extensions: { code: ErrorCode.BadUserInput, field: 'first' } });
+      }
+      const rows = await ctx.em.find(SubmissionRecord, month ? { month } : {}, { orderBy: { id: 'desc' }, limit: first });
+      return rows.map((row) => SubmissionSummary.from(row));
+    }
+  }
+
   @Resolver(() => Observation)
   class HistoryResolver {
     @FieldResolver(() => [ObservationVersion], { description: 'Earlier versions of this figure, newest first (修订历史).' })
@@ -300,6 +369,6 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
     }
   }
 
-  return [CatalogueResolver, SubmitResolver, HistoryResolver, IndicatorTargetsResolver];
+  return [CatalogueResolver, SubmitResolver, SubmissionsResolver, HistoryResolver, IndicatorTargetsResolver];
 }
 

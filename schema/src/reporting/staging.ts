@@ -2,12 +2,11 @@ import { Entity, Index, PrimaryKey, Property, Unique, type EntityManager } from 
 import type { Knex } from '@mikro-orm/knex';
 import { GraphQLError } from 'graphql';
 import { Writes, WriteRule } from '../kit/authorization';
-import { Arg, Ctx, Directive, Field, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { Arg, Ctx, Directive, Field, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { ErrorCode } from '../errors';
-import { MonthScalar } from '../scalars';
 import type { SubgraphContext } from '../kit/context';
 import { PortableMigration } from '../kit/database';
-import { batchError, ObservationInput, OutlierConfirmationInput, ReportedStatus, SubmissionResult } from './graphql';
+import { batchError, ObservationInput, StagedBatchInput, SubmissionResult } from './graphql';
 import { BatchRejectedError, IdempotencyConflictError, submitBatch, type ObservationInputRow, type ReportingDepartment } from './submit';
 
 /**
@@ -103,20 +102,6 @@ export class UploadCommit {
  * half-answered — the client asks again and gets the same batch's outcome.
  */
 const commitWaitMs = () => Number(process.env.HUISHANG_COMMIT_WAIT_MS) || 3_000;
-
-@InputType({ description: 'The batch a staged upload commits: everything but the observations, which are the staged parts in order.' })
-export class StagedBatchInput {
-  @Field({ description: 'Client-chosen key (1–128 characters): committing the same rows under the same key again changes nothing.' })
-  idempotencyKey: string;
-  @Field(() => MonthScalar)
-  month: string;
-  @Field({ description: 'Who reports (报送单位/人).' })
-  reportedBy: string;
-  @Field(() => ReportedStatus, { defaultValue: ReportedStatus.PRELIMINARY })
-  status: ReportedStatus;
-  @Field(() => OutlierConfirmationInput, { nullable: true, description: 'Confirms figures the plausibility checks question, with the reason kept in their history (as the one-request mutation).' })
-  acceptOutliers?: OutlierConfirmationInput | null;
-}
 
 const UPLOAD_ID = /^[\x21-\x7e]{1,128}$/;
 

@@ -97,7 +97,7 @@ export interface SubmissionOutcome {
   unchanged: number;
   /** Figures of later months recomputed because a month they are derived from changed. */
   recomputed: number;
-  /** The current version of every figure in the batch (empty for a dry run). */
+  /** The current version of every figure in the batch (for a dry run: as it would stand; nothing is written). */
   observations: ObservationRecord[];
 }
 
@@ -393,10 +393,21 @@ export async function submitBatch(
 
   try {
     return await base.fork().transactional(async (tx: EntityManager) => {
-      await lockMonth(tx, department.name, batch.month);
-      const submission = tx.create(SubmissionRecord, {
-        // A dry run goes through the same transaction and rolls it back; its own key cannot collide.
-        idempotencyKey: options.dryRun ? `dry-run ${randomUUID()}` : batch.idempotencyKey,
+      /*
+       * A dry run takes no lock and writes nothing (decision for issue 13): it reads the figures it
+       * is checked against in its own transaction and runs every check and count a real run makes
+       * (shape, subjects, status, plausibility, derivation, the months that would be recomputed),
+       * then stops before the first write. Taking the month's lock (and, on SQLite, the database's
+       * write lock with the ledger row) would make a validation of 100,000 rows block every real
+       * writer of the department for its whole length, for an answer that is advisory anyway: a
+       * real run checks everything again under the lock, so a dry run that raced a commit can only
+       * be out of date, never let anything wrong in. What it cannot rehearse is a constraint that
+       * only a race trips (two writers of one figure), which the lock settles for real runs.
+       * Tested in test/reporting/dryRun.test.ts (a dry run answers while a writer holds the month).
+       */
+      if (!options.dryRun) await lockMonth(tx, department.name, batch.month);
+      const fields = {
+        idempotencyKey: batch.idempotencyKey,
         month: batch.month,
         payloadHash: hash,
         reportedBy: batch.reportedBy,
@@ -405,8 +416,10 @@ export async function submitBatch(
         updated: 0,
         revised: 0,
         unchanged: 0,
-      });
-      await tx.flush();
+      };
+      // A dry run's ledger row is never persisted (nor flushed: MikroORM would write it before a query).
+      const submission = options.dryRun ? Object.assign(new SubmissionRecord(), fields) : tx.create(SubmissionRecord, fields);
+      if (!options.dryRun) await tx.flush();
 
       const rows = await currentRows(tx, batch, [batch.month, addMonths(batch.month, -1), addMonths(batch.month, -12)]);
       // The version's time, taken under the month's lock (SQLite: after the first write took the
@@ -491,6 +504,8 @@ export async function submitBatch(
       if (problems.length) throw new BatchRejectedError(problems);
       // Figures of later months derived from the ones that changed follow them, in this transaction.
       const followers = await followSources(tx, department, batch.month, changed, now, submission.id);
+      // A dry run reports what a real run would have done, and stops before writing anything.
+      if (options.dryRun) throw new DryRunComplete({ ...counts, recomputed: followers.changed.length, observations: written });
       superseded.push(...followers.superseded);
       const total = superseded.length + changed.length + followers.changed.length;
       let done = 0;
@@ -500,11 +515,10 @@ export async function submitBatch(
       await writeObservations(tx, [...changed, ...followers.changed], wrote);
       Object.assign(submission, counts);
       await tx.flush();
-      if (options.dryRun) throw new DryRunComplete();
       return { submissionId: submission.id, idempotencyKey: batch.idempotencyKey, replayed: false, dryRun: false, ...counts, recomputed: followers.changed.length, observations: written };
     });
   } catch (error) {
-    if (error instanceof DryRunComplete) return { ...empty, replayed: false, dryRun: true };
+    if (error instanceof DryRunComplete) return { ...empty, ...error.outcome, replayed: false, dryRun: true };
     // Another writer committed the same key between our check and our insert: answer as a replay.
     if (error instanceof UniqueConstraintViolationException) {
       const again = await replay();
@@ -514,8 +528,12 @@ export async function submitBatch(
   }
 }
 
-/** Thrown at the end of a dry run's transaction: everything was checked and written, and is rolled back. */
-class DryRunComplete extends Error {}
+/** Thrown when a dry run has checked and counted everything, before any write: its transaction rolls back. */
+class DryRunComplete extends Error {
+  constructor(readonly outcome: Pick<SubmissionOutcome, 'created' | 'updated' | 'revised' | 'unchanged' | 'recomputed' | 'observations'>) {
+    super('dry run complete');
+  }
+}
 
 const figureKey = (r: ObservationRecord) => ({ indicator: r.indicator, subjectType: r.subjectType, subjectCode: r.subjectCode, month: r.month });
 

@@ -112,9 +112,9 @@ export class TargetProgress {
   target: Target;
   @Field(() => Observation, { nullable: true, description: 'The department’s figure the target is measured on, for the month.' })
   actual: Observation | null;
-  @Field(() => Float, { nullable: true, description: 'What is compared with the target: the year-to-date level for a LEVEL target, year-to-date growth (%) for a GROWTH_PCT target.' })
+  @Field(() => Float, { nullable: true, description: 'What is compared with the target, over the target’s period: the level to date for a LEVEL target, the growth to date (%) for a GROWTH_PCT target (year to date for a period starting in January; for another period computed from the month before it, see completionPct).' })
   actualValue: number | null;
-  @Field(() => Float, { nullable: true, description: 'Year-to-date as a share of the period’s target, % (完成目标的%); LEVEL targets of a period starting in January only.' })
+  @Field(() => Float, { nullable: true, description: 'The period’s level to date as a share of the period’s target, % (完成目标的%), LEVEL targets: the year to date for a period starting in January, the year to date less the month before the period’s otherwise (Q3 in August: July and August); a stock’s level at month end.' })
   completionPct: number | null;
   @Field(() => Float, {
     nullable: true,
@@ -155,24 +155,62 @@ export function timeProgressPct(month: string, period: TargetPeriodValue = 'YEAR
   return round((gone / periodLength(period)) * 100, 2);
 }
 
-/** Progress of a target given the department's observation for that region and month. */
-export function targetProgress(target: TargetRecord, definition: IndicatorDefinition, month: string, actual: Observation | null): TargetProgress {
+/**
+ * The month whose year-to-date a period's figures start from: the month before the period, when
+ * the period does not start in January (Q2: March; H2 and Q3: June); null for the year, H1 and Q1,
+ * whose year to date is the period's own.
+ */
+export function periodBaseMonth(month: string, period: TargetPeriodValue = 'YEAR'): string | null {
+  const [first] = PERIOD_MONTHS[period];
+  if (first === 1) return null;
+  return `${monthParts(month).year}-${String(first - 1).padStart(2, '0')}`;
+}
+
+/**
+ * What a target is compared with over its own period, from the month's figure and, for a period
+ * not starting in January, the figure of the month before the period (`base`):
+ * - level: a flow's period-to-date (year to date minus the base month's year to date; Q3 in August
+ *   is July + August), a stock's level at the month's end;
+ * - growth (%): a flow's period-to-date growth, from both years' period-to-date values (last year's
+ *   year to date is this year's over 1 + its year-to-date growth); a stock's growth at the month's
+ *   end; a rate's year-to-date value for a period starting in January only (a reported growth at
+ *   comparable prices cannot be split into months).
+ * Null where the figures cannot tell (base month missing, a value not published).
+ */
+export function periodActuals(definition: IndicatorDefinition, period: TargetPeriodValue, actual: Observation, base: Observation | null): { level: number | null; growth: number | null } {
+  const fromJanuary = PERIOD_MONTHS[period][0] === 1;
+  if (definition.kind === 'STOCK') return { level: actual.value, growth: actual.yoyPct };
+  if (fromJanuary) return { level: actual.ytdValue, growth: definition.kind === 'RATE' ? actual.ytdValue : actual.ytdYoyPct };
+  if (definition.kind === 'RATE' || !base || actual.ytdValue === null || base.ytdValue === null) return { level: null, growth: null };
+  // Computed, so rounded: 4 decimals for a level (the units' precision), 2 for a growth.
+  const level = round(actual.ytdValue - base.ytdValue, 4);
+  if (actual.ytdYoyPct === null || base.ytdYoyPct === null) return { level, growth: null };
+  const lastYear = actual.ytdValue / (1 + actual.ytdYoyPct / 100) - base.ytdValue / (1 + base.ytdYoyPct / 100);
+  return { level, growth: lastYear > 0 ? round(((actual.ytdValue - base.ytdValue) / lastYear - 1) * 100, 2) : null };
+}
+
+/**
+ * Progress of a target given the department's observation for that region and month, judged over
+ * the target's own period: `base` is the observation of `periodBaseMonth` (null or omitted for
+ * periods starting in January). Completion is the period-to-date level over the target; time
+ * progress (序时进度) is the share of the period gone, for LEVEL targets only.
+ */
+export function targetProgress(target: TargetRecord, definition: IndicatorDefinition, month: string, actual: Observation | null, base: Observation | null = null): TargetProgress {
+  const period = target.period ?? 'YEAR';
   const progress = Object.assign(new TargetProgress(), {
     target: Target.from(target),
     actual,
     actualValue: null,
     completionPct: null,
     // 序时进度 is for cumulative quantities: a growth rate is not "half done" in June.
-    timeProgressPct: target.measure === 'LEVEL' ? timeProgressPct(month, target.period ?? 'YEAR') : null,
+    timeProgressPct: target.measure === 'LEVEL' ? timeProgressPct(month, period) : null,
     gap: null,
     behind: null,
   } as TargetProgress);
   // A cluster's target cannot be judged from a region-wide figure.
   if (!actual || target.scope) return progress;
-  const level = definition.kind === 'STOCK' ? actual.value : actual.ytdValue;
-  const growth = definition.kind === 'STOCK' ? actual.yoyPct : actual.ytdYoyPct;
-  // The year to date measures a period that starts in January (the year, H1, Q1) only.
-  if (target.measure === 'LEVEL' && level !== null && PERIOD_MONTHS[target.period ?? 'YEAR'][0] === 1) {
+  const { level, growth } = periodActuals(definition, period, actual, base);
+  if (target.measure === 'LEVEL' && level !== null) {
     progress.actualValue = level;
     progress.completionPct = round((level / target.value) * 100, 2);
     progress.gap = round(progress.completionPct - progress.timeProgressPct!, 2);

@@ -62,7 +62,7 @@ export class EnterpriseResolver {
     return ctx.loaders.enterprises.load(creditCode) as Promise<Enterprise | null>;
   }
 
-  @Query(() => EnterpriseConnection, { description: 'Enterprises of the register (企业名录), a page at a time, ordered by credit code.' })
+  @Query(() => EnterpriseConnection, { nullable: true, description: 'Enterprises of the register (企业名录), a page at a time, ordered by credit code; null (with an error naming the department) when the industry department cannot answer.' })
   async enterprises(
     @Ctx() ctx: SubgraphContext,
     @Info() info: GraphQLResolveInfo,

@@ -44,7 +44,7 @@ function checkYear(year: number): void {
 
 @Resolver(() => KeyProject)
 export class KeyProjectResolver {
-  @Query(() => [KeyProject], { description: 'The key-project ledger (重点项目) for a year, in code order, optionally filtered.' })
+  @Query(() => [KeyProject], { nullable: true, description: 'The key-project ledger (重点项目) for a year, in code order, optionally filtered; null (with an error naming the department) when the industry department cannot answer.' })
   async keyProjects(
     @Arg('year', () => Int, { description: 'Year of the list, e.g. 2015.' }) year: number,
     @Ctx() ctx: SubgraphContext,

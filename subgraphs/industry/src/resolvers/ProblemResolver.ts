@@ -90,7 +90,7 @@ function backDating(ctx: SubgraphContext, field: string, day: string, reason: st
 
 @Resolver(() => Problem)
 export class ProblemResolver {
-  @Query(() => [Problem], { description: 'The meeting’s problem list (问题清单), in code order, optionally filtered (all filters apply together).' })
+  @Query(() => [Problem], { nullable: true, description: 'The meeting’s problem list (问题清单), in code order, optionally filtered (all filters apply together); null (with an error naming the department) when the industry department cannot answer.' })
   async problems(
     @Ctx() ctx: SubgraphContext,
     @Arg('status', () => ProblemStatus, { nullable: true, description: 'Only problems with this status now.' }) status?: ProblemStatus | null,

@@ -9,7 +9,7 @@ export class RegionResolver {
     return ctx.loaders.regions.load(code) as Promise<Region | null>;
   }
 
-  @Query(() => [Region], { description: 'The regions of the city, optionally of one level, in code order.' })
+  @Query(() => [Region], { nullable: true, description: 'The regions of the city, optionally of one level, in code order; null (with an error naming the department) when the industry department cannot answer.' })
   regions(@Arg('level', () => RegionLevel, { nullable: true }) level: RegionLevel | null, @Ctx() ctx: SubgraphContext): Promise<Region[]> {
     return ctx.em.find(Region, level ? { level } : {}, { orderBy: { code: 'asc' } });
   }

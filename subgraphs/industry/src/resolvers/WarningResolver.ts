@@ -29,7 +29,7 @@ const loaders = (ctx: SubgraphContext) => ctx.loaders as unknown as SecretariatL
 /** The secretariat opens the month's warning report; every department adds the rules it can judge. */
 @Resolver(() => WarningReportType)
 export class WarningReportResolver {
-  @Query(() => WarningReportType, { description: 'The warnings of a month (预警预报): each department adds the rules it can judge from its figures.' })
+  @Query(() => WarningReportType, { nullable: true, description: 'The warnings of a month (预警预报): each department adds the rules it can judge from its figures; null (with an error naming the department) when the industry department cannot answer.' })
   warnings(@Arg('month', () => MonthScalar) month: string): WarningReportType {
     return Object.assign(new WarningReportType(), { month });
   }

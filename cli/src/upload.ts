@@ -1,0 +1,142 @@
+import type { Problem } from '@huishang/schema';
+import { rowProblems, type BuiltBatch, type RowProblem } from './batch';
+import { GatewayUnavailable, GraphQLRequestError, mutationNames, type GatewayClient } from './gateway';
+
+/**
+ * A read batch sent through the gateway as a staged upload: the rows in parts
+ * (`stage<Dept>Observations`), then one commit (`commit<Dept>Upload`) that the department's
+ * subgraph checks and applies all together or not at all. Shared by `huishang import` and the
+ * reporting page (bundled for the browser: no Node module here, only what the page has too).
+ */
+
+/** The batch's header (StagedBatchInput): everything but the rows. */
+export interface BatchHeader {
+  idempotencyKey: string;
+  month: string;
+  reportedBy: string;
+  status: 'PRELIMINARY' | 'FINAL';
+  acceptOutliers?: { reason: string };
+}
+
+/** What a commit answers (SubmissionResult without the figures). */
+export interface SubmissionOutcome {
+  submissionId: number | null;
+  idempotencyKey: string;
+  replayed: boolean;
+  dryRun: boolean;
+  created: number;
+  updated: number;
+  revised: number;
+  unchanged: number;
+}
+
+export const OUTCOME_FIELDS = 'submissionId idempotencyKey replayed dryRun created updated revised unchanged';
+
+export interface UploadOptions {
+  /** Check only: the subgraph validates every row and writes nothing. */
+  dryRun: boolean;
+  /** At most this many bytes of JSON rows a part (the gateway's body limit is MAX_REQUEST_BYTES, 256 000). */
+  partBytes: number;
+  /** Parts in flight at once. */
+  concurrency: number;
+  /** A fresh id per upload: parts of an earlier, interrupted upload are never mixed in. */
+  uploadId: string;
+  onStaged?: (sentRows: number, totalRows: number) => void;
+  onCommitting?: (dryRun: boolean) => void;
+}
+
+export type UploadVerdict =
+  | { kind: 'done'; outcome: SubmissionOutcome }
+  /** Every problem of the file, in its terms (row, column, value, reason, code); nothing was written. */
+  | { kind: 'refused'; problems: RowProblem[] }
+  /** The key was used before for other content. */
+  | { kind: 'conflict'; idempotencyKey: string };
+
+/** The parts went up but the commit got no verdict (a timeout, a lost connection): it may or may not have been applied. */
+export class CommitUnknown extends Error {
+  constructor(readonly cause: Error, readonly idempotencyKey: string) {
+    super(cause.message);
+    this.name = 'CommitUnknown';
+  }
+}
+
+/** The observations in parts of at most `limit` bytes of JSON each, in file order. */
+export function splitParts<T>(rows: T[], limit: number): T[][] {
+  const parts: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const row of rows) {
+    const bytes = Buffer.byteLength(JSON.stringify(row)) + 1;
+    if (current.length && size + bytes > limit) {
+      parts.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(row);
+    size += bytes;
+  }
+  if (current.length) parts.push(current);
+  return parts;
+}
+
+/**
+ * Stages and commits `built` for `department`. Cells that are not numbers are refused here (the
+ * reason says why), and the rest of the file is still checked by the subgraph as a dry run, so one
+ * refusal lists every problem. Throws GatewayUnavailable / GraphQLRequestError for refusals of the
+ * request itself (token, rights, limits), CommitUnknown when the commit got no verdict.
+ */
+export async function uploadBatch(client: GatewayClient, department: string, built: BuiltBatch, header: BatchHeader, options: UploadOptions): Promise<UploadVerdict> {
+  const names = mutationNames(department);
+  const cellProblems: Problem[] = [...built.notANumber.keys()].map((key) => {
+    const [index, field] = key.split('|');
+    return { index: Number(index), field, value: (built.observations[Number(index)] as unknown as Record<string, unknown>)[field], code: 'NOT_A_NUMBER', reason: 'not a number' };
+  });
+  const observations = cellProblems.length
+    ? built.observations.map((o, index) => {
+        const copy = { ...o };
+        for (const field of ['value', 'ytdValue', 'yoyPct', 'ytdYoyPct'] as const) if (built.notANumber.has(`${index}|${field}`)) copy[field] = null;
+        return copy;
+      })
+    : built.observations;
+  const dryRun = options.dryRun || cellProblems.length > 0;
+  const parts = splitParts(observations, options.partBytes);
+  const rows = built.observations.length;
+  let sent = 0;
+  let next = 0;
+  // A few parts in flight at once: the gateway, the subgraph and the database each work while the others wait.
+  const stageParts = async () => {
+    while (next < parts.length) {
+      const i = next++;
+      await client.request(`mutation HuishangStage($uploadId: String!, $part: Int!, $observations: [ObservationInput!]!) { ${names.stage}(uploadId: $uploadId, part: $part, observations: $observations) { stagedRows } }`, {
+        uploadId: options.uploadId,
+        part: i + 1,
+        observations: parts[i],
+      });
+      sent += parts[i].length;
+      options.onStaged?.(sent, rows);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, parts.length) }, stageParts));
+  options.onCommitting?.(dryRun);
+  try {
+    // A large batch answers `pending` while the subgraph is still at it: ask again (it is applied once) until it answers.
+    for (;;) {
+      const data = await client.request<Record<string, { pending: boolean; submission: SubmissionOutcome | null }>>(
+        `mutation HuishangCommit($uploadId: String!, $parts: Int!, $batch: StagedBatchInput!, $dryRun: Boolean!) { ${names.commit}(uploadId: $uploadId, parts: $parts, batch: $batch, dryRun: $dryRun) { pending submission { ${OUTCOME_FIELDS} } } }`,
+        { uploadId: options.uploadId, parts: parts.length, batch: header, dryRun },
+      );
+      const answer = data[names.commit];
+      if (!answer.pending && answer.submission) {
+        if (cellProblems.length) return { kind: 'refused', problems: rowProblems(cellProblems, built) };
+        return { kind: 'done', outcome: answer.submission };
+      }
+    }
+  } catch (error) {
+    if (error instanceof GraphQLRequestError && error.code === 'BAD_USER_INPUT' && Array.isArray(error.errors[0].extensions?.problems)) {
+      return { kind: 'refused', problems: rowProblems([...cellProblems, ...(error.errors[0].extensions!.problems as Problem[])], built) };
+    }
+    if (error instanceof GraphQLRequestError && error.code === 'IDEMPOTENCY_CONFLICT') return { kind: 'conflict', idempotencyKey: header.idempotencyKey };
+    if (error instanceof GatewayUnavailable || error instanceof GraphQLRequestError) throw new CommitUnknown(error, header.idempotencyKey);
+    throw error;
+  }
+}

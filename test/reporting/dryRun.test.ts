@@ -1,0 +1,113 @@
+/**
+ * A dry run takes no lock and writes nothing, yet reports what a real run would (issue 13; the
+ * decision is written beside `submitBatch` in schema/src/reporting/submit.ts). Through the gateway:
+ * while another writer holds the month (on SQLite the database's write lock, on PostgreSQL the
+ * month's advisory lock, held here by the test's own connection), a dry run of a batch answers with
+ * its counts; the real run of the same batch (on PostgreSQL already waiting for the holder) then
+ * reports the same counts.
+ */
+import { join } from 'node:path';
+import Database from 'libsql';
+import { startSystem, type GraphQLResult, type System } from '../support/system';
+
+let system: System;
+const REGION = '411024'; // 鄢陵县
+const MONTH = '2018-09';
+
+beforeAll(async () => {
+  system = await startSystem({ enterprises: 60 });
+}, 600_000);
+afterAll(async () => {
+  await system?.stop();
+});
+
+const COUNTS = 'submissionId dryRun created updated revised unchanged recomputed observations { indicator subjectCode value version status }';
+function submit(idempotencyKey: string, value: number, dryRun: boolean): Promise<GraphQLResult> {
+  return system.query(
+    `mutation($batch: ObservationBatchInput!, $dryRun: Boolean!) { result: submitEnergyObservations(batch: $batch, dryRun: $dryRun) { ${COUNTS} } }`,
+    {
+      batch: {
+        idempotencyKey,
+        month: MONTH,
+        reportedBy: '测试员',
+        status: 'FINAL',
+        acceptOutliers: { reason: 'test figures' },
+        observations: [{ indicator: 'EN_ELECTRICITY', subjectKind: 'REGION', subjectCode: REGION, unit: '万千瓦时', value }],
+      },
+      dryRun,
+    },
+    undefined,
+    { token: system.tokens.energy },
+  );
+}
+
+/** Holds what a real writer of the month takes, from a connection of the test's own, until released. */
+async function holdMonth(): Promise<() => Promise<void>> {
+  if (system.database.kind === 'sqlite') {
+    const db = new Database(join(system.database.dataDir, 'energy.sqlite'), { timeout: 5_000 });
+    // RESERVED: every other writer of the database waits (busy timeout); readers go on.
+    db.exec('BEGIN IMMEDIATE');
+    return async () => {
+      db.exec('ROLLBACK');
+      db.close();
+    };
+  }
+  // `pg` ships no types (as in the harness): the little of it used here.
+  type PgClient = { connect(): Promise<void>; query(text: string, params?: unknown[]): Promise<unknown>; end(): Promise<void> };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Client } = require('pg') as { Client: new (config: { connectionString: string }) => PgClient };
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${system.database.databases.energy}`;
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  await client.query('begin');
+  await client.query('select pg_advisory_xact_lock(hashtext($1))', [`huishang:energy:${MONTH}`]);
+  return async () => {
+    await client.query('rollback');
+    await client.end();
+  };
+}
+
+describe('a dry run while another writer holds the month', () => {
+  it('answers at once with what a real run would do; the real run waits for the holder and does exactly that', async () => {
+    const first = await submit('dry-run-base', 4000, false);
+    expect(first.errors).toBeUndefined();
+
+    const release = await holdMonth();
+    let realSettled = false;
+    let real: Promise<GraphQLResult> | undefined;
+    try {
+      // On PostgreSQL the real run goes first and queues on the month's lock. (A SQLite subgraph has
+      // one connection, which a waiting writer's transaction keeps: there it is sent after the release.)
+      if (system.database.kind === 'postgresql') real = submit('dry-run-real', 4100, false).finally(() => (realSettled = true));
+      // Had the dry run taken the lock, it would wait for the holder: SQLITE_BUSY after the busy timeout, or the gateway's mutation timeout.
+      const dry = await submit('dry-run-dry', 4100, true);
+      expect(dry.errors).toBeUndefined();
+      expect(realSettled).toBe(false);
+      expect(dry.data.result).toEqual({
+        submissionId: null,
+        dryRun: true,
+        created: 0,
+        updated: 0,
+        revised: 1,
+        unchanged: 0,
+        recomputed: 0,
+        observations: [{ indicator: 'EN_ELECTRICITY', subjectCode: REGION, value: 4100, version: 2, status: 'REVISED' }],
+      });
+    } finally {
+      await release();
+    }
+    real ??= submit('dry-run-real', 4100, false);
+    const done = await real;
+    expect(done.errors).toBeUndefined();
+    const { submissionId, dryRun, ...counts } = done.data.result;
+    expect(submissionId).toEqual(expect.any(Number));
+    expect(dryRun).toBe(false);
+    expect(counts).toEqual({ created: 0, updated: 0, revised: 1, unchanged: 0, recomputed: 0, observations: [{ indicator: 'EN_ELECTRICITY', subjectCode: REGION, value: 4100, version: 2, status: 'REVISED' }] });
+    // The dry run left no trace: one ledger row per real run, two versions of the figure.
+    const ledger = await system.sql('energy', 'select count(*) as n from submission where month = ?', [MONTH]);
+    expect(Number(ledger[0].n)).toBe(2);
+    const history = await system.sql('energy', 'select count(*) as n from observation_history where month = ?', [MONTH]);
+    expect(Number(history[0].n)).toBe(1);
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * Issue 11's "done when", for every department in turn (the registry's list, not a chosen one): a
+ * system started without that department's subgraph (`startSystem({ services })`: its URL has
+ * nothing listening, as when it is down)
+ * - answers every other root field — `viewer`, the other departments' grants, the register — with
+ *   only that department's root fields null, each with a coded error and its path (root fields a
+ *   department serves are nullable: schema/test/nullability.test.ts);
+ * - still makes the meeting pack: `npm run brief` exits 3, says which department on stderr, marks
+ *   its figures 暂缺 in every section and shows the other departments' figures. With the register's
+ *   department (industry) down, the pack comes from the register-free entry points
+ *   (`withoutRegister`, briefing/queries/meeting-pack-without-register.graphql).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { departmentRegistry } from '@huishang/schema';
+import { REPO_ROOT, startSystem, type SubgraphName, type System } from '../support/system';
+
+const MONTH = '2015-06';
+const DEPARTMENTS = departmentRegistry().departments.map((d) => d.name) as SubgraphName[];
+const LABELS: Record<string, string> = { industry: '工信委', statistics: '统计局', energy: '供电公司', finance: '金融办', hr: '人社局' };
+const LEAK = /127\.0\.0\.1|localhost|ECONNREFUSED|\n\s+at /;
+const record: string[] = [];
+
+afterAll(() => {
+  if (record.length) console.log(`one department down (${process.env.DATABASE_URL ? 'postgresql' : 'sqlite'}):\n  ${record.join('\n  ')}`);
+});
+
+describe.each(DEPARTMENTS)('with %s not started', (down) => {
+  let system: System;
+  const others = DEPARTMENTS.filter((d) => d !== down);
+
+  beforeAll(async () => {
+    system = await startSystem({ enterprises: 60, services: others, env: { SUBGRAPH_TIMEOUT_MS: '15000' } });
+  }, 600_000);
+  afterAll(async () => {
+    await system?.stop();
+  }, 60_000);
+
+  it('every other root field answers; only its own are null, each with a coded error and its path', async () => {
+    const grants = DEPARTMENTS.map((d) => `${d}Grants { id owner }`).join('\n');
+    const result = await system.query(`{
+      viewer { department role }
+      ${grants}
+      regions { code name }
+      enterprises(first: 2) { edges { node { creditCode } } }
+      withoutRegister { region(code: "411002") { code division { name } } }
+    }`);
+    expect(result.status).toBe(200);
+    expect(result.data).not.toBeNull();
+    expect(result.data!.viewer).toEqual({ department: 'industry', role: expect.any(String) });
+    for (const d of others) expect(result.data![`${d}Grants`]).toEqual(expect.any(Array));
+    const ownRoots = [`${down}Grants`, ...(down === 'industry' ? ['regions', 'enterprises'] : [])];
+    for (const field of ownRoots) expect({ field, value: result.data![field] }).toEqual({ field, value: null });
+    if (down !== 'industry') {
+      expect(result.data!.regions).toEqual(expect.arrayContaining([{ code: '411002', name: '魏都区' }]));
+      expect(result.data!.enterprises.edges).toHaveLength(2);
+    } else {
+      // The register-free entry point answers from another department, names from the division table.
+      expect(result.data!.withoutRegister).toEqual({ region: { code: '411002', division: { name: '魏都区' } } });
+    }
+    // withoutRegister is shared by the departments that extend the register: when the one the planner
+    // chose is the one down, it is null like any of that department's fields.
+    const nulled = [...ownRoots, ...(result.data!.withoutRegister === null ? ['withoutRegister'] : [])];
+    expect(result.errors!.map((e) => e.path?.[0]).sort()).toEqual(nulled.sort());
+    for (const error of result.errors!) expect(error.extensions).toMatchObject({ code: expect.stringMatching(/^SUBGRAPH_(UNAVAILABLE|TIMEOUT)$/), subgraph: down });
+    expect(JSON.stringify(result)).not.toMatch(LEAK);
+  });
+
+  it('npm run brief writes the pack with its figures marked 暂缺, says so on stderr and exits 3', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'huishang-pack-'));
+    try {
+      const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, [join(REPO_ROOT, 'briefing', 'dist', 'src', 'main.js'), '--month', MONTH, '--out', out, '--gateway', system.gatewayUrl], {
+          cwd: REPO_ROOT,
+          env: { ...system.env, HUISHANG_TOKEN: system.tokens.industry },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+      expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 3 });
+      expect(run.stderr).toContain(`${LABELS[down]}（${down}）数据服务不可用`);
+      const file = join(out, `briefing-${MONTH}.html`);
+      expect(existsSync(file)).toBe(true);
+      const html = readFileSync(file, 'utf8');
+      expect(html).toContain('数据服务本次不可用');
+      const sections = html.match(/<section id="sec-(?!appendix)[^"]+">/g)!;
+      expect(html.split(`本节${LABELS[down]}数据暂缺（数据服务不可用）`).length - 1).toBe(sections.length);
+      for (const d of others) expect(html).not.toContain(`本节${LABELS[d]}数据暂缺`);
+      // Exactly that department's figures are gone: every other department shows numbers.
+      const valued = (d: string) => (html.match(new RegExp(`data-department="${d}"[^>]*data-value="-?\\d`, 'g')) ?? []).length;
+      expect(valued(down)).toBe(0);
+      for (const d of others) expect({ department: d, figures: valued(d) }).toEqual({ department: d, figures: expect.any(Number) });
+      for (const d of others) expect(valued(d)).toBeGreaterThan(0);
+      // The districts are named even without the register.
+      expect(html).toContain('魏都区');
+      const requests = /(\d) 次 GraphQL 请求/.exec(run.stdout)?.[1];
+      expect(requests).toBe(down === 'industry' ? '2' : '1');
+      record.push(`${down} down: pack written (exit ${run.code}, ${Math.round(html.length / 1024)} KB, ${requests} request(s)); figures shown: ${others.map((d) => `${d} ${valued(d)}`).join(', ')}; ${down} 0`);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
