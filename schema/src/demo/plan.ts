@@ -69,8 +69,10 @@ export function departmentDemos(): readonly { department: string; demo: Departme
     const target = manifest.exports?.['./demo'];
     const file = typeof target === 'string' ? target : (target as { default?: string } | undefined)?.default;
     if (!file) return [];
+    const path = join(root, entry.folder, file);
+    if (!existsSync(path)) throw new Error(`${entry.folder}/${file} (the ${entry.name} department's ./demo export) is missing: build it first (npm run build)`);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const module = require(join(root, entry.folder, file)) as { demo?: DepartmentDemo };
+    const module = require(path) as { demo?: DepartmentDemo };
     if (!module.demo) throw new Error(`${entry.folder}/${file} must export \`demo\` (a DepartmentDemo)`);
     return [{ department: entry.name, demo: module.demo }];
   });
