@@ -73,6 +73,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const documents = accessOrm ? new DocumentStore(accessOrm) : null;
   const audit = accessOrm ? new AuditLog(accessOrm) : null;
   const limiter = RateLimiter.fromEnvironment(Number(env.HUISHANG_RATE_LIMIT_PER_MINUTE ?? 1_200), env);
+  /** Requests without a valid token per source address per minute before 429 (0: unlimited). */
+  const unauthenticatedPerMinute = Number(env.HUISHANG_UNAUTHENTICATED_PER_MINUTE ?? 30);
   let demoHeaders: string | undefined;
   if (clients && documents && !production && env.HUISHANG_DEMO_CLIENTS !== 'off') {
     const demo = await ensureDemoClients(clients, demoClientsFile(env));
@@ -164,8 +166,23 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     const startedAt = Date.now();
     const refuse = async (status: number, code: string, message: string, client: AuthenticatedClient | null, headers: Record<string, string> = {}): Promise<never> => {
       const context = { requestId: requestIdOf(req), client, reads: emptyReads(), startedAt };
+      let audited = true;
+      if (!client) {
+        // No identity: counted per source address. Over the limit the answer is 429; and only the
+        // first refusal of an address in each minute is audited (the log line has every one), so
+        // a stream of bad tokens cannot fill the audit trail.
+        const address = req.socket.remoteAddress ?? 'unknown';
+        const { count, retryAfter } = await limiter.refusal(address, unauthenticatedPerMinute, startedAt);
+        audited = count === 1;
+        if (retryAfter !== null) {
+          status = 429;
+          code = 'RATE_LIMITED';
+          message = `too many unauthenticated requests from ${address}: at most ${unauthenticatedPerMinute} a minute (HUISHANG_UNAUTHENTICATED_PER_MINUTE); retry in ${retryAfter} s with a valid token`;
+          headers = { ...headers, 'retry-after': String(retryAfter) };
+        }
+      }
       logRequest(logger, { requestId: context.requestId, clientId: client?.clientId ?? null, department: client?.department ?? null, role: client?.role ?? null, operationName: null, outcome: code, errorCodes: [code], durationMs: Date.now() - startedAt });
-      await audit!.append(auditEntry(context, code, [code])).catch(() => undefined);
+      if (audited) await audit!.append(auditEntry(context, code, [code])).catch(() => undefined);
       throw new HttpRefusal(status, code, message, { [REQUEST_ID_HEADER]: context.requestId, ...headers });
     };
     const header = req.headers.authorization;

@@ -5,6 +5,7 @@ import {
   loadAll,
   MonthScalar,
   Observation,
+  RuleFigure,
   thresholdList,
   warning,
   Warning,
@@ -12,7 +13,7 @@ import {
   WarningSubjectKind,
   type SubgraphContext,
 } from '@huishang/schema';
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { daysBetween, formatDate, lastDayOf } from '../days';
 import { ownerName } from '../departments';
 import { Enterprise } from '../entities/Enterprise';
@@ -128,5 +129,17 @@ export class KeyEnterpriseMonthResolver {
   async keyEnterpriseOutput(@Root() subject: KeyEnterpriseMonthType, @Ctx() ctx: SubgraphContext): Promise<Observation | null> {
     const figures = await ctx.figures.subject(industryIndicators, { kind: 'ENTERPRISE', code: subject.creditCode }, subject.month);
     return figures.get('keyEnterpriseOutput', 'IND_KEY_ENTERPRISE_OUTPUT');
+  }
+
+  /**
+   * The same figure for the energy department's POWER_DROP rule, which `@requires` it: served under
+   * the bureau's grant to that rule (registry `ruleGrants`), not the caller's reading rights;
+   * inaccessible, so only the query planner asks for it and nothing here lands at a field the
+   * caller did not select.
+   */
+  @Directive('@inaccessible')
+  @FieldResolver(() => RuleFigure, { description: 'Key enterprise output for the energy department’s POWER_DROP rule, under a grant to that rule.' })
+  powerDropOutput(@Root() subject: KeyEnterpriseMonthType, @Ctx() ctx: SubgraphContext): Promise<RuleFigure> {
+    return ctx.figures.forRule(industryIndicators, { grantee: 'energy', rule: 'POWER_DROP' }, 'IND_KEY_ENTERPRISE_OUTPUT', { kind: 'ENTERPRISE', code: subject.creditCode }, subject.month);
   }
 }
