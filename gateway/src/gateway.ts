@@ -11,7 +11,7 @@ import { AuthenticationError, ClientStore, demoClientsFile, DocumentStore, ensur
 import { accessPlugin, auditEntry } from './access/plugin';
 import { RateLimiter } from './access/rateLimit';
 import { registerDemoDocuments } from './access/demo';
-import { aliasLimitRule, costLimitRule, readProtectionConfig, rootFieldLimitRule, tokenLimitParseOptions } from './protection';
+import { aliasLimitRule, costDirectives, costLimitPlugin, readProtectionConfig, rootFieldLimitRule, tokenLimitParseOptions } from './protection';
 import { readGatewayConfig } from './config';
 import { createGatewayContext, emptyReads, REQUEST_ID_HEADER, requestIdOf, type GatewayContext } from './context';
 import { createFormatError, responseIntegrityPlugin } from './errors';
@@ -128,7 +128,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       depthLimitRule(config.maxQueryDepth),
       aliasLimitRule(protection.maxAliases),
       rootFieldLimitRule(protection.maxRootFields),
-      costLimitRule(protection.maxCost),
     ],
     parseOptions: tokenLimitParseOptions(protection.maxTokens),
     // GraphiQL's docs and completion run on introspection; in production mode the access plugin
@@ -146,6 +145,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       // errors are in the response before the metrics count them.
       responseIntegrityPlugin(),
       metrics.plugin(),
+      // The cost limit needs the request's variables, so it runs after validation (protection.ts).
+      costLimitPlugin(protection.maxCost, costDirectives(supergraphSdl)),
       requestLogPlugin(logger),
       ...(audit && documents ? [accessPlugin({ audit, documents, production })] : []),
       {

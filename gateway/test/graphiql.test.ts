@@ -131,7 +131,7 @@ describe('the demo token in GraphiQL', () => {
 
   it('only to a script of the gateway’s own origin (Fetch Metadata), never cached, with CORP same-origin', () => {
     expect(serve('127.0.0.1').headers).toMatchObject({ 'cross-origin-resource-policy': 'same-origin', 'cache-control': 'no-store' });
-    for (const requestHeaders of [{}, { 'sec-fetch-site': 'same-site', 'sec-fetch-dest': 'script' }, { 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'script' }, { 'sec-fetch-site': 'same-origin', 'sec-fetch-dest': 'empty' }]) {
+    for (const requestHeaders of [{} as Record<string, string>, { 'sec-fetch-site': 'same-site', 'sec-fetch-dest': 'script' }, { 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'script' }, { 'sec-fetch-site': 'same-origin', 'sec-fetch-dest': 'empty' }]) {
       expect({ requestHeaders, body: serve('127.0.0.1', requestHeaders).body }).toEqual({ requestHeaders, body: 'window.HUISHANG_DEMO_HEADERS = null;\n' });
     }
   });

@@ -322,3 +322,22 @@ describe('the demo token stays with the GraphiQL page', () => {
     expect((await fetch(new URL('/health', system.gatewayUrl))).status).toBe(200);
   });
 });
+
+describe('cost limits from the operation with its variables and the declared list sizes', () => {
+  const PAGE = 'query Page($first: Int!) { enterprises(first: $first) { totalCount edges { node { name creditCode } } } }';
+
+  it('the same operation is served with a small page and refused with a huge one, naming the estimate and the limit; nothing executed', async () => {
+    const small = await system.query(PAGE, { first: 20 });
+    expect(small.errors).toBeUndefined();
+    expect(small.data.enterprises.edges).toHaveLength(20);
+    const before = await system.sqlStatements('industry');
+    const huge = await system.query(PAGE, { first: 1_000_000 });
+    expect(huge.status).toBe(400);
+    expect(huge.data ?? undefined).toBeUndefined();
+    expect(codes(huge)).toEqual(['QUERY_TOO_COMPLEX']);
+    // enterprises + totalCount + edges + 1 000 000 × (node + name + creditCode), @listSize(slicingArguments: ["first"], sizedFields: ["edges"])
+    expect(huge.errors![0].extensions).toMatchObject({ limit: 'cost', actual: 3 + 1_000_000 * 3, max: 300_000, operation: 'Page' });
+    expect(huge.errors![0].message).toBe(`query "Page" has an estimated cost of ${3 + 1_000_000 * 3}; at most 300000 is allowed (MAX_QUERY_COST)`);
+    expect(await system.sqlStatements('industry')).toBe(before);
+  });
+});

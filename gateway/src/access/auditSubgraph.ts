@@ -12,7 +12,7 @@ import type { AuditLog } from './audit';
 export const AUDIT_SUBGRAPH_NAME = 'audit';
 export const AUDIT_ROUTING_URL = 'http://localhost:4000/audit/graphql';
 
-export const AUDIT_SDL = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])
+export const AUDIT_SDL = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@listSize"])
 
 """The caller as the gateway authenticated it (调用方身份)."""
 type Viewer {
@@ -82,7 +82,7 @@ type AuditIntegrity {
   lastSeq: Int!
   """Hash of the last record: note it down to detect a later truncation."""
   lastHash: String!
-  problems: [AuditProblem!]!
+  problems: [AuditProblem!]! @listSize(assumedSize: 100)
 }
 
 type AuditProblem {
@@ -98,7 +98,7 @@ type Query {
   administrators see the records of their own department's clients and of reads of their own
   department's indicators; an AUDITOR (审计) sees every department's. Others: FORBIDDEN.
   """
-  auditTrail(filter: AuditFilter, first: Int! = 100, after: Int! = 0): [AuditRecord!]!
+  auditTrail(filter: AuditFilter, first: Int! = 100, after: Int! = 0): [AuditRecord!]! @listSize(slicingArguments: ["first"])
   """Walks the audit trail's hash chain and says whether any record was edited or deleted (administrators and auditors; it shows sequence numbers and hashes, no record's content)."""
   auditTrailIntegrity: AuditIntegrity!
 }

@@ -79,6 +79,7 @@ export function grantResolvers(owner: string, catalogue: IndicatorCatalogue): Fu
 
   @Resolver()
   class GrantResolver {
+    @Directive('@listSize(assumedSize: 50)')
     @Query(() => [AccessGrant], { name: `${owner}Grants`, description: `Grants of the ${owner} department’s conditionally shared data (授权登记): all of them for its own clients, those made to the caller’s department for others.` })
     async grants(
       @Arg('includeInactive', { defaultValue: false, description: 'Also revoked and expired grants.' }) includeInactive: boolean,

@@ -221,6 +221,7 @@ export class SubmissionResult {
   unchanged: number;
   @Field(() => Int, { description: 'Derived figures of later months (year-to-date, growth) recomputed because a month they depend on changed; each has a new version saying why.' })
   recomputed: number;
+  @Directive('@listSize(assumedSize: 1000)')
   @Field(() => [Observation], { description: 'The figures as they now stand.' })
   observations: Observation[];
 }
@@ -254,6 +255,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
   @Resolver(() => IndicatorCatalogueType)
   class CatalogueResolver {
     // Nullable: each department adds its list to the register's catalogue; down, it nulls only its list.
+    @Directive('@listSize(assumedSize: 20)')
     @FieldResolver(() => [Indicator], { name: department.name, nullable: true, description: `Indicators the ${department.name} department publishes; null when the department cannot answer.` })
     indicators(): Indicator[] {
       return department.catalogue.definitions.map((d) => Indicator.from(department.name, d));
@@ -286,6 +288,9 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
 
   @Resolver(() => Observation)
   class HistoryResolver {
+    // Revisions of one figure: a handful; reading them is one more statement per figure.
+    @Directive('@listSize(assumedSize: 10)')
+    @Directive('@cost(weight: 2)')
     @FieldResolver(() => [ObservationVersion], { description: 'Earlier versions of this figure, newest first (修订历史).' })
     history(@Root() observation: Observation, @Ctx() ctx: SubgraphContext): Promise<ObservationVersion[]> {
       return ctx.figures.history(`${department.name}.history`, department.catalogue, observation) as unknown as Promise<ObservationVersion[]>;
@@ -294,6 +299,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
 
   @Resolver(() => Indicator)
   class IndicatorTargetsResolver {
+    @Directive('@listSize(assumedSize: 12)')
     @FieldResolver(() => [Target], { description: 'Annual targets on this indicator for a year: the city’s and each district’s share (分解目标).' })
     async targets(@Root() indicator: Indicator, @Arg('year', () => Int) year: number, @Ctx() ctx: SubgraphContext): Promise<Target[]> {
       return (await ctx.figures.targets(year, { indicator: indicator.code })).map((t) => Target.from(t));

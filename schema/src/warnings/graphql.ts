@@ -83,8 +83,10 @@ export class Warning {
   subjectCode: string;
   @Field(() => MonthScalar)
   month: string;
+  @Directive('@listSize(assumedSize: 4)')
   @Field(() => [Evidence])
   evidence: Evidence[];
+  @Directive('@listSize(assumedSize: 4)')
   @Field(() => [ThresholdSetting])
   thresholds: ThresholdSetting[];
   // `enterprise` and `region` are added by each subgraph's `warningSubjectResolvers`, on its own

@@ -35,12 +35,15 @@ export class WarningReportResolver {
     return Object.assign(new WarningReportType(), { month });
   }
 
+  // The hundred key enterprises (百户重点企业).
+  @Directive('@listSize(assumedSize: 100)')
   @FieldResolver(() => [KeyEnterpriseMonthType], { description: 'The key enterprises (百户重点企业) in this month: the cross-department rules are judged on each.' })
   async keyEnterprises(@Root() report: WarningReportType, @Ctx() ctx: SubgraphContext): Promise<KeyEnterpriseMonthType[]> {
     const key = await ctx.em.find(Enterprise, { keyEnterprise: true }, { orderBy: { creditCode: 'asc' }, fields: ['creditCode'] });
     return key.map((e) => Object.assign(new KeyEnterpriseMonthType(), { creditCode: e.creditCode, month: report.month }));
   }
 
+  @Directive('@listSize(assumedSize: 100)')
   @FieldResolver(() => [Warning], {
     description:
       'Key projects of the month’s year behind their investment schedule at the month’s end (重点项目投资滞后, PROJECT_BEHIND_SCHEDULE): completed less than HUISHANG_PROJECT_LAG_PCT (default 85) % of what was planned to date, as `KeyProject.progress` judges it; in code order.',
@@ -78,6 +81,7 @@ export class WarningReportResolver {
     return warnings;
   }
 
+  @Directive('@listSize(assumedSize: 50)')
   @FieldResolver(() => [Warning], {
     description:
       'Problems on the list overdue at the end of the month’s last day (问题逾期未办结, PROBLEM_OVERDUE): still open or in progress then, by their history, and past their deadline, as `Problem.overdue(on:)` judges it; in code order.',
