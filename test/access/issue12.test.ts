@@ -47,6 +47,21 @@ describe('reads', () => {
     expect((await auditOf('issue12-ranking-leak')).indicators).not.toContain('FIN_NON_PERFORMING_LOANS');
   });
 
+  it('the refused attempt is findable in the audit trail by the indicator (refusedIndicators), by the owner’s administrators and an auditor', async () => {
+    const [row] = await system.sql('access', 'select refused_indicators from audit_record where request_id = ?', ['issue12-ranking-leak']);
+    expect(JSON.parse(row.refused_indicators)).toEqual(['FIN_NON_PERFORMING_LOANS']);
+    const find = '{ auditTrail(filter: { indicator: "FIN_NON_PERFORMING_LOANS" }, first: 1000) { requestId department indicators refusedIndicators outcome errorCodes } }';
+    for (const client of [await system.addClient({ department: 'finance', role: 'ADMINISTRATOR' }), await system.addClient({ department: 'statistics', role: 'AUDITOR' })]) {
+      const result = await system.query(find, undefined, undefined, { token: client.token });
+      expect(result.errors).toBeUndefined();
+      const attempt = result.data.auditTrail.find((r: { requestId: string }) => r.requestId === 'issue12-ranking-leak');
+      expect(attempt).toEqual({ requestId: 'issue12-ranking-leak', department: 'energy', indicators: [], refusedIndicators: ['FIN_NON_PERFORMING_LOANS'], outcome: 'PARTIAL', errorCodes: ['FORBIDDEN'] });
+    }
+    // The chain still verifies with the new column.
+    const auditor = await system.addClient({ department: 'statistics', role: 'AUDITOR' });
+    expect((await system.query('{ auditTrailIntegrity { ok problems { seq problem } } }', undefined, undefined, { token: auditor.token })).data.auditTrailIntegrity).toEqual({ ok: true, problems: [] });
+  });
+
   it('the owner ranks it, and the audit record lists the indicator it ranked', async () => {
     const result = await system.query(ranking('FIN_NON_PERFORMING_LOANS'), undefined, undefined, { token: system.tokens.finance, headers: { 'x-request-id': 'issue12-ranking-owner' } });
     expect(result.errors).toBeUndefined();

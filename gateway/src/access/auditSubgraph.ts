@@ -48,6 +48,8 @@ type AuditRecord {
   enterprises: [String!]!
   """Months of the figures served."""
   months: [String!]!
+  """Indicator codes whose figures the caller asked for and was refused (FORBIDDEN naming the indicator): attempts are findable too."""
+  refusedIndicators: [String!]!
   """OK, PARTIAL, ERROR, or why it was refused: UNAUTHENTICATED, RATE_LIMITED, …"""
   outcome: String!
   errorCodes: [String!]!
@@ -63,7 +65,7 @@ input AuditFilter {
   department: String
   """Requests that read this enterprise's figures (credit code)."""
   enterprise: String
-  """Requests that read this indicator."""
+  """Requests that read this indicator, or were refused it."""
   indicator: String
   """Requests that read figures of this month (YYYY-MM)."""
   month: String

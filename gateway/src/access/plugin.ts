@@ -102,9 +102,13 @@ export function accessPlugin(options: AccessPluginOptions): ApolloServerPlugin<G
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const codes = (result.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+          // A refused read names its indicator (the kit's `forbidden`): kept so attempts are findable by indicator.
+          const refusedIndicators = [
+            ...new Set((result.errors ?? []).filter((e) => e.extensions?.code === 'FORBIDDEN' && typeof e.extensions?.indicator === 'string').map((e) => String(e.extensions!.indicator))),
+          ].sort();
           const outcome = !result.errors?.length ? 'OK' : result.data ? 'PARTIAL' : 'ERROR';
           try {
-            await options.audit.append(auditEntry(contextValue, outcome, codes, { operationName, documentHash: hash, fields }));
+            await options.audit.append(auditEntry(contextValue, outcome, codes, { operationName, documentHash: hash, fields, refusedIndicators }));
           } catch (error) {
             console.error(`gateway: audit trail not written, answer withheld (request ${contextValue.requestId}): ${(error as Error).message}`);
             response.http.status = 503;

@@ -16,7 +16,7 @@ import {
 } from 'type-graphql';
 import { ErrorCode } from '../errors';
 import { RegionCodeScalar, MonthScalar } from '../scalars';
-import type { SubgraphContext } from '../kit/context';
+import { kitEntityManager, type SubgraphContext } from '../kit/context';
 import type { IndicatorDefinition } from '../observation/indicator';
 import { Observation, ObservationStatus, SubjectKind } from '../observation/Observation';
 import { Target } from '../targets/graphql';
@@ -275,7 +275,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
       @Ctx() ctx: SubgraphContext,
     ): Promise<SubmissionResult> {
       try {
-        const outcome = await submitBatch(ctx.em, department, batch, { dryRun });
+        const outcome = await submitBatch(kitEntityManager(ctx.em), department, batch, { dryRun });
         return Object.assign(new SubmissionResult(), {
           ...outcome,
           observations: department.catalogue.toObservations(outcome.observations),

@@ -5,7 +5,7 @@ import { Writes, WriteRule } from '../kit/authorization';
 import { Arg, Ctx, Directive, Field, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { ErrorCode } from '../errors';
 import { MonthScalar } from '../scalars';
-import type { SubgraphContext } from '../kit/context';
+import { kitEntityManager, type SubgraphContext } from '../kit/context';
 import { PortableMigration } from '../kit/database';
 import { batchError, ObservationInput, OutlierConfirmationInput, ReportedStatus, SubmissionResult } from './graphql';
 import { BatchRejectedError, IdempotencyConflictError, submitBatch, type ObservationInputRow, type ReportingDepartment } from './submit';
@@ -254,7 +254,7 @@ export function stagingResolvers(options: StagingOptions): Function[] {
     // Once the batch has a verdict (applied, checked, refused), the parts have served: a new attempt stages again.
     const done = () => ctx.em.fork().nativeDelete(UploadPartRecord, { uploadId });
     try {
-      const outcome = await submitBatch(ctx.em, department, { ...batch, observations }, { dryRun });
+      const outcome = await submitBatch(kitEntityManager(ctx.em), department, { ...batch, observations }, { dryRun });
       await done();
       const { observations: records, ...counts } = outcome;
       const result = Object.assign(new SubmissionResult(), counts);
