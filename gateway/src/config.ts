@@ -1,4 +1,4 @@
-import { servicePort } from '@huishang/schema';
+import { listenHost, servicePort } from '@huishang/schema';
 import type { BreakerSettings } from './resilience';
 
 /**
@@ -9,7 +9,7 @@ import type { BreakerSettings } from './resilience';
 export interface GatewayConfig {
   /** GATEWAY_PORT, default 4000; 0 picks a free port. */
   port: number;
-  /** HOST to listen on; default all interfaces. */
+  /** HOST to listen on; default 127.0.0.1 for the demo, all interfaces in production mode (listenHost). */
   host: string | undefined;
   /** MAX_QUERY_DEPTH, default 12. */
   maxQueryDepth: number;
@@ -73,7 +73,7 @@ export function maxQueryDepth(env: NodeJS.ProcessEnv = process.env): number {
 export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, port?: number): GatewayConfig {
   return {
     port: port ?? servicePort('gateway', env),
-    host: env.HOST || undefined,
+    host: listenHost(env),
     maxQueryDepth: maxQueryDepth(env),
     subgraphTimeoutMs: positiveInteger(env, 'SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS),
     subgraphMutationTimeoutMs: positiveInteger(env, 'SUBGRAPH_MUTATION_TIMEOUT_MS', 60_000),

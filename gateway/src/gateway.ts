@@ -12,7 +12,7 @@ import { accessPlugin, auditEntry } from './access/plugin';
 import { authenticateBearer } from './access/edge';
 import { RateLimiter } from './access/rateLimit';
 import { registerDemoDocuments } from './access/demo';
-import { aliasLimitRule, costLimitRule, readProtectionConfig, rootFieldLimitRule, tokenLimitParseOptions } from './protection';
+import { aliasLimitRule, costDirectives, costLimitPlugin, readProtectionConfig, rootFieldLimitRule, tokenLimitParseOptions } from './protection';
 import { readGatewayConfig } from './config';
 import { createGatewayContext, emptyReads, REQUEST_ID_HEADER, requestIdOf, type GatewayContext } from './context';
 import { createFormatError, responseIntegrityPlugin } from './errors';
@@ -75,6 +75,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const documents = accessOrm ? new DocumentStore(accessOrm) : null;
   const audit = accessOrm ? new AuditLog(accessOrm) : null;
   const limiter = RateLimiter.fromEnvironment(Number(env.HUISHANG_RATE_LIMIT_PER_MINUTE ?? 1_200), env);
+  /** Requests without a valid token per source address per minute before 429 (0: unlimited). */
+  const unauthenticatedPerMinute = Number(env.HUISHANG_UNAUTHENTICATED_PER_MINUTE ?? 30);
   let demoHeaders: string | undefined;
   if (clients && documents && !production && env.HUISHANG_DEMO_CLIENTS !== 'off') {
     const demo = await ensureDemoClients(clients, demoClientsFile(env));
@@ -128,7 +130,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       depthLimitRule(config.maxQueryDepth),
       aliasLimitRule(protection.maxAliases),
       rootFieldLimitRule(protection.maxRootFields),
-      costLimitRule(protection.maxCost),
     ],
     parseOptions: tokenLimitParseOptions(protection.maxTokens),
     // GraphiQL's docs and completion run on introspection; in production mode the access plugin
@@ -146,6 +147,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       // errors are in the response before the metrics count them.
       responseIntegrityPlugin(),
       metrics.plugin(),
+      // The cost limit needs the request's variables, so it runs after validation (protection.ts).
+      costLimitPlugin(protection.maxCost, costDirectives(supergraphSdl)),
       requestLogPlugin(logger),
       ...(audit && documents ? [accessPlugin({ audit, documents, production })] : []),
       {
@@ -166,8 +169,23 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     const startedAt = Date.now();
     const refuse = async (status: number, code: string, message: string, client: AuthenticatedClient | null, headers: Record<string, string> = {}): Promise<never> => {
       const context = { requestId: requestIdOf(req), client, reads: emptyReads(), startedAt };
+      let audited = true;
+      if (!client) {
+        // No identity: counted per source address. Over the limit the answer is 429; and only the
+        // first refusal of an address in each minute is audited (the log line has every one), so
+        // a stream of bad tokens cannot fill the audit trail.
+        const address = req.socket.remoteAddress ?? 'unknown';
+        const { count, retryAfter } = await limiter.refusal(address, unauthenticatedPerMinute, startedAt);
+        audited = count === 1;
+        if (retryAfter !== null) {
+          status = 429;
+          code = 'RATE_LIMITED';
+          message = `too many unauthenticated requests from ${address}: at most ${unauthenticatedPerMinute} a minute (HUISHANG_UNAUTHENTICATED_PER_MINUTE); retry in ${retryAfter} s with a valid token`;
+          headers = { ...headers, 'retry-after': String(retryAfter) };
+        }
+      }
       logRequest(logger, { requestId: context.requestId, clientId: client?.clientId ?? null, department: client?.department ?? null, role: client?.role ?? null, operationName: null, outcome: code, errorCodes: [code], durationMs: Date.now() - startedAt });
-      await audit!.append(auditEntry(context, code, [code])).catch(() => undefined);
+      if (audited) await audit!.append(auditEntry(context, code, [code])).catch(() => undefined);
       throw new HttpRefusal(status, code, message, { [REQUEST_ID_HEADER]: context.requestId, ...headers });
     };
     const decision = await authenticateBearer(req.headers.authorization, clients!, limiter, startedAt);

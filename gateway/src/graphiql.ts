@@ -145,6 +145,18 @@ export const DEMO_HEADERS_PATH = '/assets/huishang/demo-headers.js';
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
 /**
+ * The demo token goes only to GraphiQL's own page: a browser on this machine (loopback address)
+ * loading the script from a page of the gateway's own origin, as its Fetch Metadata says
+ * (`Sec-Fetch-Site: same-origin`, `Sec-Fetch-Dest: script`). A script tag on another local page
+ * (another port is another origin: `same-site`), a cross-origin fetch, or a client that sends no
+ * Fetch Metadata (curl, an old browser) gets `null`; CORP `same-origin` stops the browser handing
+ * the script to another origin even if a proxy dropped these headers.
+ */
+export function demoTokenAllowed(req: IncomingMessage): boolean {
+  return LOOPBACK.test(req.socket.remoteAddress ?? '') && req.headers['sec-fetch-site'] === 'same-origin' && req.headers['sec-fetch-dest'] === 'script';
+}
+
+/**
  * `defaultHeaders` (the embedded default only): GraphiQL's headers pane starts with a demo
  * client's token, so the demo page works at once — for a browser on the gateway's own machine
  * only; anyone else gets the page without a token. Never set in production mode.
@@ -208,9 +220,16 @@ export function graphiqlRoutes(examples: readonly ExampleQuery[] = EXAMPLE_QUERI
 
   const demo: Route = (req, res) => {
     if (refuseMethod(req, res)) return;
-    const local = LOOPBACK.test(req.socket.remoteAddress ?? '');
-    const body = Buffer.from(`window.HUISHANG_DEMO_HEADERS = ${defaultHeaders && local ? JSON.stringify(defaultHeaders) : 'null'};\n`);
-    res.writeHead(200, { 'content-type': JS, 'content-length': body.length, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    const body = Buffer.from(`window.HUISHANG_DEMO_HEADERS = ${defaultHeaders && demoTokenAllowed(req) ? JSON.stringify(defaultHeaders) : 'null'};\n`);
+    res.writeHead(200, {
+      'content-type': JS,
+      'content-length': body.length,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      // A browser refuses this script to any page of another origin (another local port included).
+      'cross-origin-resource-policy': 'same-origin',
+      vary: 'Sec-Fetch-Site, Sec-Fetch-Dest',
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
   };
 

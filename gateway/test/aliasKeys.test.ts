@@ -10,12 +10,12 @@ const rule = aliasShadowsKeyRule(entityKeyFields(sdl), requiresSelections(sdl));
 const refusals = (query: string) => validate(schema, parse(query), [rule]).map((e) => e.extensions);
 
 describe('aliasShadowsKeyRule (apollographql/federation#3036)', () => {
-  it('refuses aliases named like fields that powerDrop @requires (upstream: a warning computed from swapped values)', () => {
-    expect(refusals('{ warnings(month: "2015-06") { keyEnterprises { creditCode keyEnterpriseOutput { value: yoyPct yoyPct: value ytdValue: month } powerDrop { message } } } }')).toEqual([
-      expect.objectContaining({ code: ALIAS_SHADOWS_FIELD, alias: 'value', field: 'yoyPct' }),
-      expect.objectContaining({ code: ALIAS_SHADOWS_FIELD, alias: 'yoyPct', field: 'value' }),
-      expect.objectContaining({ code: ALIAS_SHADOWS_FIELD, alias: 'ytdValue', field: 'month' }),
+  it('refuses an alias named like the field powerDrop @requires (upstream: a warning computed from another field\'s values)', () => {
+    expect(refusals('{ warnings(month: "2015-06") { keyEnterprises { creditCode powerDropOutput: keyEnterpriseOutput { value } powerDrop { message } } } }')).toEqual([
+      expect.objectContaining({ code: ALIAS_SHADOWS_FIELD, alias: 'powerDropOutput', field: 'keyEnterpriseOutput' }),
     ]);
+    // The required field is inaccessible (issue 12: the output under a grant to the rule), so aliases inside the public output are harmless.
+    expect(refusals('{ warnings(month: "2015-06") { keyEnterprises { creditCode keyEnterpriseOutput { value: yoyPct yoyPct: value } powerDrop { message } } } }')).toEqual([]);
   });
 
   it('keeps ALIAS_SHADOWS_KEY for key fields, in fragments too', () => {

@@ -111,20 +111,29 @@ describe('GraphiQL routes', () => {
 
 describe('the demo token in GraphiQL', () => {
   const headers = JSON.stringify({ Authorization: 'Bearer hs_demo' });
-  const serve = (remoteAddress: string): string => {
+  const SAME_ORIGIN_SCRIPT = { 'sec-fetch-site': 'same-origin', 'sec-fetch-dest': 'script' };
+  const serve = (remoteAddress: string, requestHeaders: Record<string, string> = SAME_ORIGIN_SCRIPT): { body: string; headers: Record<string, unknown> } => {
     const route = graphiqlRoutes(undefined, headers)[DEMO_HEADERS_PATH];
     let body = '';
-    const res = { writeHead: () => res, end: (chunk?: Buffer) => void (body = chunk ? chunk.toString('utf8') : '') };
-    void route({ method: 'GET', headers: {}, socket: { remoteAddress } } as never, res as never);
-    return body;
+    let sent: Record<string, unknown> = {};
+    const res = { writeHead: (_status: number, h: Record<string, unknown>) => ((sent = h), res), end: (chunk?: Buffer) => void (body = chunk ? chunk.toString('utf8') : '') };
+    void route({ method: 'GET', headers: requestHeaders, socket: { remoteAddress } } as never, res as never);
+    return { body, headers: sent };
   };
 
   it('is handed to a browser on the gateway’s own machine only', () => {
-    expect(serve('127.0.0.1')).toBe(`window.HUISHANG_DEMO_HEADERS = ${JSON.stringify(headers)};\n`);
-    expect(serve('::1')).toContain('hs_demo');
-    expect(serve('::ffff:127.0.0.1')).toContain('hs_demo');
-    expect(serve('10.0.0.5')).toBe('window.HUISHANG_DEMO_HEADERS = null;\n');
-    expect(serve('192.168.1.20')).not.toContain('hs_demo');
+    expect(serve('127.0.0.1').body).toBe(`window.HUISHANG_DEMO_HEADERS = ${JSON.stringify(headers)};\n`);
+    expect(serve('::1').body).toContain('hs_demo');
+    expect(serve('::ffff:127.0.0.1').body).toContain('hs_demo');
+    expect(serve('10.0.0.5').body).toBe('window.HUISHANG_DEMO_HEADERS = null;\n');
+    expect(serve('192.168.1.20').body).not.toContain('hs_demo');
+  });
+
+  it('only to a script of the gateway’s own origin (Fetch Metadata), never cached, with CORP same-origin', () => {
+    expect(serve('127.0.0.1').headers).toMatchObject({ 'cross-origin-resource-policy': 'same-origin', 'cache-control': 'no-store' });
+    for (const requestHeaders of [{} as Record<string, string>, { 'sec-fetch-site': 'same-site', 'sec-fetch-dest': 'script' }, { 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'script' }, { 'sec-fetch-site': 'same-origin', 'sec-fetch-dest': 'empty' }]) {
+      expect({ requestHeaders, body: serve('127.0.0.1', requestHeaders).body }).toEqual({ requestHeaders, body: 'window.HUISHANG_DEMO_HEADERS = null;\n' });
+    }
   });
 
   it('fills every tab’s headers and the default headers when present', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import { ApolloServer } from '@apollo/server';
-import { parse, specifiedRules, validate, type GraphQLError, type GraphQLSchema, type ParseOptions } from 'graphql';
+import { getNamedType, getNullableType, isCompositeType, isListType, isObjectType, parse, specifiedRules, validate, type GraphQLError, type GraphQLObjectType, type GraphQLSchema, type ParseOptions } from 'graphql';
 import { EXAMPLE_QUERIES } from '../src/examples';
 import { aliasShadowsKeyRule, entityKeyFields, requiresSelections } from '../src/aliasKeys';
 import { readSupergraph, repositoryRoot } from '../src/supergraph';
@@ -13,7 +13,8 @@ import {
   DEFAULT_MAX_QUERY_TOKENS,
   DEFAULT_MAX_ROOT_FIELDS,
   aliasLimitRule,
-  costLimitRule,
+  costDirectives,
+  costLimitPlugin,
   countTokens,
   measureDocument,
   readProtectionConfig,
@@ -29,16 +30,30 @@ const BRIEFING_DOCUMENT = readFileSync(join(repositoryRoot(), 'briefing', 'queri
 const DEFAULT_RULES = [
   aliasLimitRule(DEFAULT_MAX_QUERY_ALIASES),
   rootFieldLimitRule(DEFAULT_MAX_ROOT_FIELDS),
-  costLimitRule(DEFAULT_MAX_QUERY_COST),
 ];
+
+/** The committed supergraph's @cost and @listSize. */
+const directives = costDirectives(readSupergraph({}).sdl);
 
 function errors(query: string, rule: ReturnType<typeof aliasLimitRule>): readonly GraphQLError[] {
   return validate(schema, parse(query), [rule]);
 }
 
-function cost(query: string): number {
-  const [measure] = measureDocument(schema, parse(query));
+function cost(query: string, variables?: Record<string, unknown>): number {
+  const [measure] = measureDocument(schema, parse(query), directives, variables);
   return measure.cost;
+}
+
+/** Runs `query` through an Apollo Server with the cost plugin at `max`: the errors it answers. */
+async function costRefusals(query: string, variables: Record<string, unknown> | undefined, max: number) {
+  const server = new ApolloServer({ schema, plugins: [costLimitPlugin(max, directives)] });
+  await server.start();
+  try {
+    const response = await server.executeOperation({ query, variables });
+    return response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+  } finally {
+    await server.stop();
+  }
 }
 
 /** `n` aliased fields under one region: `a1: code a2: code …`. */
@@ -152,53 +167,74 @@ describe('rootFieldLimitRule', () => {
   });
 });
 
-describe('costLimitRule', () => {
-  it('costs 1 a field, times the sizes of the lists above it', () => {
+describe('the cost limit (@listSize / @cost, with the request’s variables)', () => {
+  it('costs 1 a field, times the declared sizes of the lists above it', () => {
     expect(cost(`{ region(code: "411002") { code name } }`)).toBe(3);
-    // regions: a list without a size argument holds DEFAULT_LIST_SIZE
-    expect(DEFAULT_LIST_SIZE).toBe(10);
-    expect(cost(`{ regions { code name } }`)).toBe(1 + 10 * 2);
-    expect(cost(`{ regions { code children { code name } } }`)).toBe(1 + 10 * (1 + 1 + 10 * 2));
+    // Query.regions and Region.children: @listSize(assumedSize: 12), the city and its 9 districts with room
+    expect(directives.listSizes.get('Query.regions')).toEqual({ assumedSize: 12, slicingArguments: undefined, sizedFields: undefined });
+    expect(cost(`{ regions { code name } }`)).toBe(1 + 12 * 2);
+    expect(cost(`{ regions { code children { code name } } }`)).toBe(1 + 12 * (1 + 1 + 12 * 2));
     expect(cost(`{ region(code: "411002") { __typename } }`)).toBe(2);
   });
 
-  it("sizes a connection's edges and nodes by its first argument: literal, variable default, schema default", () => {
+  it('weighs a field by its @cost: a ranking reads every region’s figure', () => {
+    expect(directives.weights.get('FinanceFigures.ranking')).toBe(12);
+    expect(cost(`{ region(code: "411000") { finance(month: "2015-06") { ranking(indicator: "FIN_LOANS_OUTSTANDING") { rank } } } }`)).toBe(1 + 1 + 12 + 12 * 1);
+  });
+
+  it("sizes a connection's edges by its first argument as the request gives it: literal, the variable's actual value, its default, the schema's default", () => {
     const page = (args: string, variables = '') => `query Page${variables} { enterprises(${args}) { totalCount pageInfo { hasNextPage } edges { cursor node { name } } } }`;
     // enterprises + totalCount + pageInfo + hasNextPage + edges + n × (cursor + node + name)
     expect(cost(page('first: 5'))).toBe(5 + 5 * 3);
+    expect(cost(page('first: $first', '($first: Int!)'), { first: 7 })).toBe(5 + 7 * 3);
+    expect(cost(page('first: $first', '($first: Int!)'), { first: 100_000 })).toBe(5 + 100_000 * 3);
     expect(cost(page('first: $first', '($first: Int = 20)'))).toBe(5 + 20 * 3);
-    // a variable without a default, or no argument: the schema's `first: Int! = 50`
-    expect(cost(page('first: $first', '($first: Int!)'))).toBe(5 + 50 * 3);
+    expect(cost(page('first: $first', '($first: Int = 20)'), { first: 2 })).toBe(5 + 2 * 3);
+    // no argument: the schema's `first: Int! = 50`
     expect(cost(page('keyOnly: true'))).toBe(5 + 50 * 3);
   });
 
-  it('accepts a query at the limit and refuses one over it, naming the limit', () => {
-    const query = `query Page { enterprises(first: 100) { edges { node { name creditCode } } } }`;
-    const actual = cost(query);
-    expect(actual).toBe(2 + 100 * 3);
-    expect(errors(query, costLimitRule(actual))).toEqual([]);
-    const [error, ...rest] = errors(query, costLimitRule(actual - 1));
-    expect(rest).toEqual([]);
-    expect(error.message).toBe(`query "Page" has an estimated cost of ${actual}; at most ${actual - 1} is allowed (MAX_QUERY_COST)`);
-    expect(error.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'cost', max: actual - 1, actual, operation: 'Page' });
+  it('every list of objects in the composed supergraph declares its size (@listSize), or is sized by its connection', () => {
+    const sizedByConnection = new Set([...directives.listSizes.entries()].flatMap(([coordinate, size]) => {
+      const [typeName, fieldName] = coordinate.split('.');
+      const type = schema.getType(typeName) as GraphQLObjectType | undefined;
+      const target = type ? getNamedType(type.getFields()[fieldName]?.type) : undefined;
+      return (size.sizedFields ?? []).map((f) => `${target?.name}.${f}`);
+    }));
+    const undeclared = Object.values(schema.getTypeMap())
+      .filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'))
+      .flatMap((t) => Object.values(t.getFields()).filter((f) => isListType(getNullableType(f.type)) && isCompositeType(getNamedType(f.type))).map((f) => `${t.name}.${f.name}`))
+      .filter((coordinate) => !directives.listSizes.has(coordinate) && !sizedByConnection.has(coordinate));
+    expect(undeclared).toEqual([]);
   });
 
-  it('refuses lists nested in lists at the default limit', () => {
+  it('the same operation passes with small variables and is refused with huge ones, naming the estimate and the limit', async () => {
+    const query = `query Page($first: Int!) { enterprises(first: $first) { edges { node { name creditCode } } } }`;
+    expect(cost(query, { first: 100 })).toBe(2 + 100 * 3);
+    // Served (no resolvers here: only the cost plugin's refusal matters).
+    expect((await costRefusals(query, { first: 100 }, 302)).filter((e) => e.extensions?.code === 'QUERY_TOO_COMPLEX')).toEqual([]);
+    const [error, ...rest] = await costRefusals(query, { first: 101 }, 302);
+    expect(rest).toEqual([]);
+    expect(error.message).toBe('query "Page" has an estimated cost of 305; at most 302 is allowed (MAX_QUERY_COST)');
+    expect(error.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost', max: 302, actual: 305, operation: 'Page' });
+  });
+
+  it('refuses lists nested in lists and huge pages at the default limit', () => {
     const nested = `{ regions { children { children { children { children { code name level } } } } } }`;
-    expect(errors(nested, costLimitRule(DEFAULT_MAX_QUERY_COST))).toHaveLength(1);
-    expect(errors(`{ enterprises(first: 100000) { edges { node { name } } } }`, costLimitRule(DEFAULT_MAX_QUERY_COST))).toHaveLength(1);
+    expect(cost(nested)).toBeGreaterThan(DEFAULT_MAX_QUERY_COST);
+    expect(cost(`{ enterprises(first: 1000000) { edges { node { name } } } }`)).toBeGreaterThan(DEFAULT_MAX_QUERY_COST);
   });
 
   it('counts fragments where spread and leaves introspection free', () => {
     const query = `{ regions { ...R } region(code: "411002") { ...R } } fragment R on Region { code name }`;
-    expect(cost(query)).toBe(1 + 10 * 2 + 1 + 2);
+    expect(cost(query)).toBe(1 + 12 * 2 + 1 + 2);
     const introspection = `{ __schema { types { name fields { name args { name type { name ofType { name ofType { name } } } } } } } }`;
     expect(cost(introspection)).toBe(0);
   });
 
   it('survives fragment cycles and doubling fragments', () => {
-    expect(errors(CYCLE, costLimitRule(DEFAULT_MAX_QUERY_COST))).toHaveLength(0);
-    expect(errors(doubling(40), costLimitRule(DEFAULT_MAX_QUERY_COST))).toHaveLength(1);
+    expect(cost(CYCLE)).toBeLessThan(DEFAULT_MAX_QUERY_COST);
+    expect(cost(doubling(40))).toBeGreaterThan(DEFAULT_MAX_QUERY_COST);
   });
 });
 
@@ -210,7 +246,7 @@ describe("the gateway's own documents at the defaults", () => {
   it("the briefing tool's persisted meeting pack passes, with room to spare", () => {
     const document = parse(BRIEFING_DOCUMENT, tokenLimitParseOptions(DEFAULT_MAX_QUERY_TOKENS));
     expect(validate(schema, document, [...specifiedRules, ...DEFAULT_RULES, aliasShadowsKeyRule(entityKeyFields(readSupergraph({}).sdl), requiresSelections(readSupergraph({}).sdl))]).map((e) => e.message)).toEqual([]);
-    const [measure] = measureDocument(schema, document);
+    const [measure] = measureDocument(schema, document, directives);
     expect(measure.operation).toBe('MeetingPack');
     // These limits must not come close to refusing the briefing tool: keep it under 80% of each.
     expect(measure.aliases).toBeLessThanOrEqual(0.8 * DEFAULT_MAX_QUERY_ALIASES);

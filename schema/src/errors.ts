@@ -11,6 +11,10 @@ export const ErrorCode = {
   QueryTooComplex: 'QUERY_TOO_COMPLEX',
   IdempotencyConflict: 'IDEMPOTENCY_CONFLICT',
   Forbidden: 'FORBIDDEN',
+  /** A rule that uses another department's figures has no live grant for that rule (issue 12): names the grant. */
+  RuleGrantRequired: 'RULE_GRANT_REQUIRED',
+  /** A rule's input from another department could not be fetched: the rule was not judged. */
+  RuleInputUnavailable: 'RULE_INPUT_UNAVAILABLE',
   Unauthenticated: 'UNAUTHENTICATED',
   InternalServerError: 'INTERNAL_SERVER_ERROR',
 } as const;

@@ -3,7 +3,7 @@ import { Directive, Field, ObjectType } from 'type-graphql';
 import { badUserInput, IdentifierError } from './errors';
 import { parseCreditCode } from './identifiers/creditCode';
 import { findRegion } from './identifiers/regionCode';
-import type { SubgraphContext } from './kit/context';
+import { kitEntityManager, type SubgraphContext } from './kit/context';
 import type { Constructor } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
 import { CreditCodeScalar, RegionCodeScalar } from './scalars';
@@ -52,7 +52,7 @@ function inRegister(ctx: SubgraphContext, creditCode: string): Promise<boolean> 
   let loader = registerLoaders.get(ctx);
   if (!loader) {
     loader = new DataLoader<string, boolean>(async (codes) => {
-      const known = await registeredEnterprises(ctx.em, [...codes]);
+      const known = await registeredEnterprises(kitEntityManager(ctx.em), [...codes]);
       return codes.map((code) => known.has(code));
     });
     registerLoaders.set(ctx, loader);

@@ -276,7 +276,7 @@ describe('query protection', () => {
       ['depth', `{ region(code: "411002") { ${nest(14)} } }`],
       ['aliases', `{ ${Array.from({ length: 61 }, (_, i) => `a${i}: __typename`).join(' ')} }`],
       ['rootFields', `{ ${Array.from({ length: 26 }, (_, i) => `r${i}: region(code: "411002") { code }`).join(' ')} }`],
-      ['cost', `{ enterprises(first: 500) { edges { node { ${SUBGRAPHS.map((d) => `${d}(month: "${MONTH}") { indicators { history { value month } } }`).join(' ')} } } } }`],
+      ['cost', `{ enterprises(first: 500) { edges { node { ${SUBGRAPHS.map((d) => `${d}(month: "${MONTH}") { indicators { history { value version } } }`).join(' ')} } } } }`],
     ];
     for (const [limit, query] of cases) {
       attack();

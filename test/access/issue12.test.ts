@@ -1,17 +1,24 @@
 /**
  * The issue's examples (issue 12), each as a named test through the real gateway: the ranking
- * leak with the energy token, the problem list written by whom it may be, back-dated problems.
- * The kinds behind them are swept in sweep.test.ts (reads) and writes.test.ts (writes).
+ * leak with the energy token, the problem list written by whom it may be, back-dated problems,
+ * the power-drop rule under a grant to it, unauthenticated floods, the demo token kept from other
+ * origins. The kinds behind them are swept in sweep.test.ts (reads) and writes.test.ts (writes).
  */
+import { networkInterfaces } from 'node:os';
+import { connect } from 'node:net';
+import { demoCity } from '@huishang/schema';
 import { startSystem, type GraphQLResult, type System } from '../support/system';
 
 jest.setTimeout(300_000);
 
 let system: System;
 const MONTH = '2015-06';
+const ENTERPRISES = 40;
+/** Unauthenticated requests per source address per minute, low enough to reach in a test. */
+const UNAUTHENTICATED_PER_MINUTE = 5;
 
 beforeAll(async () => {
-  system = await startSystem({ enterprises: 40 });
+  system = await startSystem({ enterprises: ENTERPRISES, env: { HUISHANG_UNAUTHENTICATED_PER_MINUTE: String(UNAUTHENTICATED_PER_MINUTE) } });
 });
 
 afterAll(async () => {
@@ -38,6 +45,21 @@ describe('reads', () => {
     expect(JSON.stringify(result.data ?? null)).not.toMatch(/"value"/);
     // Nothing served, so nothing of it is in the audit record.
     expect((await auditOf('issue12-ranking-leak')).indicators).not.toContain('FIN_NON_PERFORMING_LOANS');
+  });
+
+  it('the refused attempt is findable in the audit trail by the indicator (refusedIndicators), by the owner’s administrators and an auditor', async () => {
+    const [row] = await system.sql('access', 'select refused_indicators from audit_record where request_id = ?', ['issue12-ranking-leak']);
+    expect(JSON.parse(row.refused_indicators)).toEqual(['FIN_NON_PERFORMING_LOANS']);
+    const find = '{ auditTrail(filter: { indicator: "FIN_NON_PERFORMING_LOANS" }, first: 1000) { requestId department indicators refusedIndicators outcome errorCodes } }';
+    for (const client of [await system.addClient({ department: 'finance', role: 'ADMINISTRATOR' }), await system.addClient({ department: 'statistics', role: 'AUDITOR' })]) {
+      const result = await system.query(find, undefined, undefined, { token: client.token });
+      expect(result.errors).toBeUndefined();
+      const attempt = result.data.auditTrail.find((r: { requestId: string }) => r.requestId === 'issue12-ranking-leak');
+      expect(attempt).toEqual({ requestId: 'issue12-ranking-leak', department: 'energy', indicators: [], refusedIndicators: ['FIN_NON_PERFORMING_LOANS'], outcome: 'PARTIAL', errorCodes: ['FORBIDDEN'] });
+    }
+    // The chain still verifies with the new column.
+    const auditor = await system.addClient({ department: 'statistics', role: 'AUDITOR' });
+    expect((await system.query('{ auditTrailIntegrity { ok problems { seq problem } } }', undefined, undefined, { token: auditor.token })).data.auditTrailIntegrity).toEqual({ ok: true, problems: [] });
   });
 
   it('the owner ranks it, and the audit record lists the indicator it ranked', async () => {
@@ -165,5 +187,172 @@ describe('the audit trail by department', () => {
     // The auditor checks the chain too; an analyst does neither.
     expect((await system.query('{ auditTrailIntegrity { ok } }', undefined, undefined, { token: auditor.token })).data.auditTrailIntegrity.ok).toBe(true);
     expect(codes(await trail(system.tokens.energy))).toEqual(['FORBIDDEN']);
+  });
+});
+
+describe('a rule that uses another department’s figures runs under a grant to that rule (POWER_DROP)', () => {
+  const city = demoCity({ seed: 2015, enterprises: ENTERPRISES });
+  const QUERY = `{ warnings(month: "${MONTH}") { keyEnterprises { creditCode powerDrop { rule message evidence { department role observation { indicator subjectCode value yoyPct } fact { ledger entry item text } } } } } }`;
+  type Key = { creditCode: string; powerDrop: null | { rule: string; message: string; evidence: { department: string; observation: { indicator: string } | null; fact: { ledger: string; entry: string } | null }[] } };
+  const firing = (result: GraphQLResult) => (result.data.warnings.keyEnterprises as Key[]).filter((k) => k.powerDrop).map((k) => k.creditCode).sort();
+  const industryAdmin = () => system.addClient({ department: 'industry', role: 'ADMINISTRATOR' });
+  const grants = async (token: string) => (await system.query('{ industryGrants { id grantee rule indicators active } }', undefined, undefined, { token })).data.industryGrants as { id: number; grantee: string; rule: string | null; indicators: string[] }[];
+
+  it('the demo city holds the grant: an energy analyst (no reading grant for the output) gets the rule judged, the output used but not shown, the read audited', async () => {
+    expect(city.scenarios.powerDrop.fires.length).toBeGreaterThan(0);
+    const result = await system.query(QUERY, undefined, undefined, { token: system.tokens.energy, headers: { 'x-request-id': 'issue12-power-drop-granted' } });
+    expect(result.errors).toBeUndefined();
+    expect(firing(result)).toEqual([...city.scenarios.powerDrop.fires].sort());
+    for (const key of result.data.warnings.keyEnterprises as Key[]) {
+      if (!key.powerDrop) continue;
+      // Energy may not read industry's enterprise output: the evidence names the grant, not the value.
+      expect(key.powerDrop.evidence.map((e) => e.observation?.indicator ?? e.fact?.ledger)).toEqual(['EN_ELECTRICITY', 'GRANTS']);
+      expect(key.powerDrop.message).toMatch(/output held .*industry grant #\d+/);
+    }
+    // The rule's read of the output is in the audit record of the request.
+    expect((await auditOf('issue12-power-drop-granted')).indicators).toEqual(expect.arrayContaining(['EN_ELECTRICITY', 'IND_KEY_ENTERPRISE_OUTPUT']));
+    // The secretariat may read the output itself: it sees it as evidence.
+    const industry = await system.query(QUERY, undefined, undefined, { token: system.tokens.industry });
+    expect(industry.errors).toBeUndefined();
+    const shown = (industry.data.warnings.keyEnterprises as Key[]).find((k) => k.powerDrop)!;
+    expect(shown.powerDrop!.evidence.map((e) => e.observation?.indicator)).toEqual(['EN_ELECTRICITY', 'IND_KEY_ENTERPRISE_OUTPUT']);
+  });
+
+  it('without the grant to the rule: RULE_GRANT_REQUIRED at each powerDrop, naming the grant; nothing at fields not selected; a reading grant does not stand in for it', async () => {
+    const admin = await industryAdmin();
+    const ruleGrant = (await grants(admin.token)).find((g) => g.rule === 'POWER_DROP' && g.grantee === 'energy');
+    expect(ruleGrant).toBeDefined();
+    const revoked = await system.query(`mutation { revokeIndustryGrant(id: ${ruleGrant!.id}) { id active rule } }`, undefined, undefined, { token: admin.token });
+    expect(revoked.errors).toBeUndefined();
+    // A reading grant of the same indicator to energy: the caller's rights, not the rule's.
+    const reading = await system.query(
+      `mutation($input: AccessGrantInput!) { grantIndustryAccess(input: $input) { id rule } }`,
+      { input: { grantee: 'energy', indicators: ['IND_KEY_ENTERPRISE_OUTPUT'], purpose: 'energy analysts follow key enterprise output', expiresAt: new Date(Date.now() + 3_600_000).toISOString() } },
+      undefined,
+      { token: admin.token },
+    );
+    expect(reading.errors).toBeUndefined();
+    expect(reading.data.grantIndustryAccess.rule).toBeNull();
+    try {
+      const result = await system.query(QUERY, undefined, undefined, { token: system.tokens.energy });
+      const keys = result.data.warnings.keyEnterprises as Key[];
+      expect(keys.length).toBeGreaterThan(0);
+      expect(keys.every((k) => k.powerDrop === null)).toBe(true);
+      // One error per key enterprise, each at its own powerDrop, none elsewhere.
+      expect(result.errors).toHaveLength(keys.length);
+      for (const error of result.errors!) {
+        expect(error.extensions?.code).toBe('RULE_GRANT_REQUIRED');
+        expect(error.path).toEqual(['warnings', 'keyEnterprises', expect.any(Number), 'powerDrop']);
+        expect(error.extensions).toMatchObject({ field: 'powerDrop', missingGrant: { owner: 'industry', grantee: 'energy', rule: 'POWER_DROP', indicators: ['IND_KEY_ENTERPRISE_OUTPUT'] } });
+        expect(error.message).toContain('grantIndustryAccess(input: { grantee: "energy", rule: "POWER_DROP"');
+      }
+      // Not selecting the rule: no error at all.
+      const other = await system.query(`{ warnings(month: "${MONTH}") { keyEnterprises { creditCode enterprise { name } } } }`, undefined, undefined, { token: system.tokens.energy });
+      expect(other.errors).toBeUndefined();
+    } finally {
+      await system.query(`mutation { revokeIndustryGrant(id: ${reading.data.grantIndustryAccess.id}) { id } }`, undefined, undefined, { token: admin.token });
+    }
+    // The bureau grants the rule again: it is judged again.
+    const again = await system.query(
+      `mutation($input: AccessGrantInput!) { grantIndustryAccess(input: $input) { id rule active } }`,
+      { input: { grantee: 'energy', rule: 'POWER_DROP', indicators: ['IND_KEY_ENTERPRISE_OUTPUT'], purpose: 'POWER_DROP warning for the meeting', expiresAt: new Date(Date.now() + 3_600_000).toISOString() } },
+      undefined,
+      { token: admin.token },
+    );
+    expect(again.errors).toBeUndefined();
+    expect(again.data.grantIndustryAccess).toMatchObject({ rule: 'POWER_DROP', active: true });
+    const judged = await system.query(QUERY, undefined, undefined, { token: system.tokens.energy });
+    expect(judged.errors).toBeUndefined();
+    expect(firing(judged)).toEqual([...city.scenarios.powerDrop.fires].sort());
+  });
+});
+
+describe('unauthenticated requests', () => {
+  const post = (token: string) =>
+    fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ viewer { department } }' }) });
+  const refusals = async () => Number((await system.sql('access', "select count(*) as n from audit_record where outcome in ('UNAUTHENTICATED', 'RATE_LIMITED') and client_id is null"))[0].n);
+
+  it('are limited per source address (429 RATE_LIMITED) and audited once per address and minute, not once each', async () => {
+    // The count is per one-minute window: start at the beginning of one, so all requests fall in it.
+    const left = 60_000 - (Date.now() % 60_000);
+    if (left < 15_000) await new Promise((resolve) => setTimeout(resolve, left + 100));
+    const before = await refusals();
+    const statuses: number[] = [];
+    for (let i = 0; i < UNAUTHENTICATED_PER_MINUTE + 3; i++) {
+      const response = await post(`hs_cl_bogus_${i}`);
+      statuses.push(response.status);
+      if (response.status === 429) {
+        const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+        expect(body.errors[0].extensions.code).toBe('RATE_LIMITED');
+        expect(body.errors[0].message).toMatch(/HUISHANG_UNAUTHENTICATED_PER_MINUTE/);
+        expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+      } else await response.text();
+    }
+    expect(statuses).toEqual([...Array(UNAUTHENTICATED_PER_MINUTE).fill(401), 429, 429, 429]);
+    // Eight refusals, one audit record.
+    expect((await refusals()) - before).toBe(1);
+    // A client with a valid token from the same address is not held back.
+    const ok = await system.query('{ viewer { department } }', undefined, undefined, { token: system.tokens.energy });
+    expect(ok.errors).toBeUndefined();
+  });
+});
+
+describe('the demo token stays with the GraphiQL page', () => {
+  const demoHeaders = (headers: Record<string, string>) => fetch(new URL('/assets/huishang/demo-headers.js', system.gatewayUrl), { headers });
+
+  it('given to a same-origin script (Fetch Metadata), with CORP same-origin', async () => {
+    const response = await demoHeaders({ 'sec-fetch-site': 'same-origin', 'sec-fetch-dest': 'script', 'sec-fetch-mode': 'no-cors' });
+    expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    expect(await response.text()).toContain(system.tokens.industry);
+  });
+
+  it('not to another origin’s script tag (another local port is same-site), a cross-site fetch, or a request without Fetch Metadata', async () => {
+    for (const headers of [
+      { 'sec-fetch-site': 'same-site', 'sec-fetch-dest': 'script', 'sec-fetch-mode': 'no-cors', origin: 'http://localhost:8080' },
+      { 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'script', 'sec-fetch-mode': 'no-cors' },
+      { 'sec-fetch-site': 'same-origin', 'sec-fetch-dest': 'empty', 'sec-fetch-mode': 'cors' },
+      {} as Record<string, string>,
+    ]) {
+      const response = await demoHeaders(headers);
+      expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      const body = await response.text();
+      expect({ headers, body }).toEqual({ headers, body: 'window.HUISHANG_DEMO_HEADERS = null;\n' });
+    }
+  });
+
+  it('the demo listens on 127.0.0.1 only (HOST unset): not on the machine’s other addresses', async () => {
+    const port = Number(new URL(system.gatewayUrl).port);
+    const others = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => a!.address);
+    for (const address of others) {
+      const outcome = await new Promise<string>((resolve) => {
+        const socket = connect({ host: address, port }, () => {
+          socket.destroy();
+          resolve('connected');
+        });
+        socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+      });
+      expect({ address, outcome }).toEqual({ address, outcome: 'ECONNREFUSED' });
+    }
+    // And it does answer on loopback.
+    expect((await fetch(new URL('/health', system.gatewayUrl))).status).toBe(200);
+  });
+});
+
+describe('cost limits from the operation with its variables and the declared list sizes', () => {
+  const PAGE = 'query Page($first: Int!) { enterprises(first: $first) { totalCount edges { node { name creditCode } } } }';
+
+  it('the same operation is served with a small page and refused with a huge one, naming the estimate and the limit; nothing executed', async () => {
+    const small = await system.query(PAGE, { first: 20 });
+    expect(small.errors).toBeUndefined();
+    expect(small.data.enterprises.edges).toHaveLength(20);
+    const before = await system.sqlStatements('industry');
+    const huge = await system.query(PAGE, { first: 1_000_000 });
+    expect(huge.status).toBe(400);
+    expect(huge.data ?? undefined).toBeUndefined();
+    expect(codes(huge)).toEqual(['QUERY_TOO_COMPLEX']);
+    // enterprises + totalCount + edges + 1 000 000 × (node + name + creditCode), @listSize(slicingArguments: ["first"], sizedFields: ["edges"])
+    expect(huge.errors![0].extensions).toMatchObject({ limit: 'cost', actual: 3 + 1_000_000 * 3, max: 300_000, operation: 'Page' });
+    expect(huge.errors![0].message).toBe(`query "Page" has an estimated cost of ${3 + 1_000_000 * 3}; at most 300000 is allowed (MAX_QUERY_COST)`);
+    expect(await system.sqlStatements('industry')).toBe(before);
   });
 });

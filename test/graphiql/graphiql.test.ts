@@ -4,6 +4,8 @@
  * Skipped, saying why, on a machine without Debian's chromium (.ci/run installs it).
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { REPO_ROOT, startSystem, type System } from '../support/system';
@@ -27,6 +29,35 @@ describeWithBrowser('GraphiQL in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await system?.stop();
+  });
+
+  it('gives the demo token to its own page, not to a script tag on another local page (another port)', async () => {
+    const token = system.tokens.industry;
+    const own = await browser.newPage();
+    await own.goto(system.gatewayUrl, { waitUntil: 'networkidle' });
+    expect(await own.evaluate('window.HUISHANG_DEMO_HEADERS')).toContain(token);
+    await own.close();
+
+    // Another local page (127.0.0.1, another port: same site, another origin) tries a script tag.
+    const script = new URL('/assets/huishang/demo-headers.js', system.gatewayUrl).href;
+    const html = `<!doctype html><script src="${script}"></script><script>document.title = 'seen:' + JSON.stringify(window.HUISHANG_DEMO_HEADERS === undefined ? 'no script' : window.HUISHANG_DEMO_HEADERS);</script>`;
+    const evil: Server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+    try {
+      const page = await browser.newPage();
+      const served: string[] = [];
+      page.on('response', async (response) => {
+        if (response.url().startsWith(script)) served.push(await response.text().catch(() => '(blocked)'));
+      });
+      await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`, { waitUntil: 'networkidle' });
+      const title = await page.title();
+      expect(title.startsWith('seen:')).toBe(true);
+      expect(title).not.toContain(token);
+      expect(served.join(' ')).not.toContain(token);
+      await page.close();
+    } finally {
+      await new Promise((resolve) => evil.close(resolve));
+    }
   });
 
   it('loads offline from the gateway, preloads the examples and runs one', async () => {

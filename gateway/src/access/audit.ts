@@ -19,6 +19,8 @@ export interface AuditEntry {
   enterprises: string[];
   /** Months of the figures served. */
   months: string[];
+  /** Indicator codes the caller was refused (FORBIDDEN naming an indicator); none: []. */
+  refusedIndicators?: string[];
   /** OK, PARTIAL (data with errors), ERROR, or the refusal: UNAUTHENTICATED, RATE_LIMITED, … */
   outcome: string;
   errorCodes: string[];
@@ -55,6 +57,8 @@ export function chainHash(prevHash: string, seq: number, entry: AuditEntry): str
     entry.durationMs,
     // Chained only when present, so records written before trace ids existed verify unchanged.
     ...(entry.traceId ? [entry.traceId] : []),
+    // Likewise for refused indicators (issue 12): chained only when there are some.
+    ...(entry.refusedIndicators?.length ? [{ refused: entry.refusedIndicators }] : []),
   ]);
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
@@ -76,6 +80,7 @@ interface Row {
   error_codes: string;
   duration_ms: number | string;
   trace_id?: string | null;
+  refused_indicators?: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -98,6 +103,7 @@ function fromRow(row: Row): AuditRecord {
     errorCodes: JSON.parse(row.error_codes),
     durationMs: Number(row.duration_ms),
     traceId: row.trace_id ?? null,
+    refusedIndicators: row.refused_indicators ? JSON.parse(row.refused_indicators) : [],
     prevHash: row.prev_hash,
     hash: row.hash,
   };
@@ -196,6 +202,7 @@ export class AuditLog {
           error_codes: JSON.stringify(entry.errorCodes),
           duration_ms: entry.durationMs,
           trace_id: entry.traceId ?? null,
+          refused_indicators: entry.refusedIndicators?.length ? JSON.stringify(entry.refusedIndicators) : null,
           prev_hash: prevHash,
           hash,
         };
@@ -229,7 +236,10 @@ export class AuditLog {
       q = q.where((own) => {
         own.where('department', scope.department);
         // The JSON array holds quoted codes: `"EN_` starts an element; `_` and `%` escaped for LIKE.
-        if (scope.indicatorPrefix) own.orWhereRaw(`indicators like ? escape '\\'`, [`%"${scope.indicatorPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`]);
+        if (scope.indicatorPrefix) {
+          const prefix = `%"${scope.indicatorPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+          own.orWhereRaw(`indicators like ? escape '\\'`, [prefix]).orWhereRaw(`refused_indicators like ? escape '\\'`, [prefix]);
+        }
       });
     }
     if (filter.clientId) q = q.where('client_id', filter.clientId);
@@ -241,7 +251,11 @@ export class AuditLog {
     // escape character in a filter value match themselves, not any text (LIKE ... ESCAPE).
     const contains = (column: string, value: string) => q.whereRaw(`${column} like ? escape '!'`, [`%${JSON.stringify(value).replace(/[!%_]/g, (c) => `!${c}`)}%`]);
     if (filter.enterprise) q = contains('enterprises', filter.enterprise);
-    if (filter.indicator) q = contains('indicators', filter.indicator);
+    if (filter.indicator) {
+      // Read, or refused: an attempt on a figure is findable by its indicator too.
+      const pattern = `%${JSON.stringify(filter.indicator).replace(/[!%_]/g, (c) => `!${c}`)}%`;
+      q = q.where((either) => either.whereRaw(`indicators like ? escape '!'`, [pattern]).orWhereRaw(`refused_indicators like ? escape '!'`, [pattern]));
+    }
     if (filter.month) q = contains('months', filter.month);
     return ((await q) as Row[]).map(fromRow);
   }

@@ -12,7 +12,7 @@ import type { AuditLog } from './audit';
 export const AUDIT_SUBGRAPH_NAME = 'audit';
 export const AUDIT_ROUTING_URL = 'http://localhost:4000/audit/graphql';
 
-export const AUDIT_SDL = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])
+export const AUDIT_SDL = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@listSize"])
 
 """The caller as the gateway authenticated it (调用方身份)."""
 type Viewer {
@@ -48,6 +48,8 @@ type AuditRecord {
   enterprises: [String!]!
   """Months of the figures served."""
   months: [String!]!
+  """Indicator codes whose figures the caller asked for and was refused (FORBIDDEN naming the indicator): attempts are findable too."""
+  refusedIndicators: [String!]!
   """OK, PARTIAL, ERROR, or why it was refused: UNAUTHENTICATED, RATE_LIMITED, …"""
   outcome: String!
   errorCodes: [String!]!
@@ -63,7 +65,7 @@ input AuditFilter {
   department: String
   """Requests that read this enterprise's figures (credit code)."""
   enterprise: String
-  """Requests that read this indicator."""
+  """Requests that read this indicator, or were refused it."""
   indicator: String
   """Requests that read figures of this month (YYYY-MM)."""
   month: String
@@ -82,7 +84,7 @@ type AuditIntegrity {
   lastSeq: Int!
   """Hash of the last record: note it down to detect a later truncation."""
   lastHash: String!
-  problems: [AuditProblem!]!
+  problems: [AuditProblem!]! @listSize(assumedSize: 100)
 }
 
 type AuditProblem {
@@ -98,7 +100,7 @@ type Query {
   administrators see the records of their own department's clients and of reads of their own
   department's indicators; an AUDITOR (审计) sees every department's. Others: FORBIDDEN.
   """
-  auditTrail(filter: AuditFilter, first: Int! = 100, after: Int! = 0): [AuditRecord!]!
+  auditTrail(filter: AuditFilter, first: Int! = 100, after: Int! = 0): [AuditRecord!]! @listSize(slicingArguments: ["first"])
   """Walks the audit trail's hash chain and says whether any record was edited or deleted (administrators and auditors; it shows sequence numbers and hashes, no record's content)."""
   auditTrailIntegrity: AuditIntegrity!
 }

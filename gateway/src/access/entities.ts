@@ -128,4 +128,15 @@ export class Migration20261130000000AuditTraceId extends PortableMigration {
  * in bulk by AuditLog (access/audit.ts), whose `Row` type is its one description in code.
  */
 export const ACCESS_ENTITIES = [ClientRecord, PersistedDocumentRecord];
-export const ACCESS_MIGRATIONS = [Migration20261125000000Access, Migration20261130000000AuditTraceId];
+/** Indicators a request was refused (issue 12): findable in the trail by indicator; null when none. */
+export class Migration20261130200000AuditRefused extends PortableMigration {
+  override async up(): Promise<void> {
+    this.schema((s) =>
+      s.alterTable('audit_record', (t) => {
+        t.text('refused_indicators').nullable();
+      }),
+    );
+  }
+}
+
+export const ACCESS_MIGRATIONS = [Migration20261125000000Access, Migration20261130000000AuditTraceId, Migration20261130200000AuditRefused];

@@ -89,10 +89,22 @@ export async function checkOperation(options: Pick<AccessPluginOptions, 'documen
   }
 }
 
-/** How a GraphQL answer ended, as the audit trail records it: OK, PARTIAL (data with errors) or ERROR, and the error codes. */
-export function outcomeOf(result: { data?: unknown; errors?: readonly { extensions?: { code?: unknown } | Record<string, unknown> }[] }): { outcome: string; codes: string[] } {
-  const codes = (result.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
-  return { outcome: !result.errors?.length ? 'OK' : result.data ? 'PARTIAL' : 'ERROR', codes };
+/**
+ * How a GraphQL answer ended, as the audit trail records it: OK, PARTIAL (data with errors) or
+ * ERROR, the error codes, and the indicators of refused reads (the kit's `forbidden` names its
+ * indicator), kept so that attempts are findable by indicator.
+ */
+export function outcomeOf(result: { data?: unknown; errors?: readonly { extensions?: { code?: unknown } | Record<string, unknown> }[] }): {
+  outcome: string;
+  codes: string[];
+  refusedIndicators: string[];
+} {
+  const errors = result.errors ?? [];
+  const codes = errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+  const refusedIndicators = [
+    ...new Set(errors.filter((e) => e.extensions?.code === 'FORBIDDEN' && typeof (e.extensions as Record<string, unknown> | undefined)?.indicator === 'string').map((e) => String((e.extensions as Record<string, unknown>).indicator))),
+  ].sort();
+  return { outcome: !errors.length ? 'OK' : result.data ? 'PARTIAL' : 'ERROR', codes, refusedIndicators };
 }
 
 /**
@@ -116,9 +128,9 @@ export function accessPlugin(options: AccessPluginOptions): ApolloServerPlugin<G
         async willSendResponse(requestContext: GraphQLRequestContextWillSendResponse<GatewayContext>) {
           const { response, contextValue } = requestContext;
           if (response.body.kind !== 'single') return;
-          const { outcome, codes } = outcomeOf(response.body.singleResult);
+          const { outcome, codes, refusedIndicators } = outcomeOf(response.body.singleResult);
           try {
-            await options.audit.append(auditEntry(contextValue, outcome, codes, { operationName, documentHash: hash, fields }));
+            await options.audit.append(auditEntry(contextValue, outcome, codes, { operationName, documentHash: hash, fields, refusedIndicators }));
           } catch (error) {
             console.error(`gateway: audit trail not written, answer withheld (request ${contextValue.requestId}): ${(error as Error).message}`);
             response.http.status = 503;

@@ -46,6 +46,23 @@ export class RateLimiter {
     return null;
   }
 
+  /**
+   * Counts one unauthenticated refusal from a source address (key `unauthenticated:<address>`):
+   * its count in the current minute, and the seconds until the window resets when over `perMinute`
+   * (0: never limited). If the shared counter is unavailable the count is 1 (fail open, as `take`).
+   */
+  async refusal(address: string, perMinute: number, now = Date.now()): Promise<{ count: number; retryAfter: number | null }> {
+    const start = now - (now % WINDOW_MS);
+    let count = 1;
+    try {
+      count = await this.counter.increment(`unauthenticated:${address}`, start, WINDOW_MS);
+    } catch {
+      return { count, retryAfter: null };
+    }
+    const over = perMinute > 0 && count > perMinute;
+    return { count, retryAfter: over ? Math.max(1, Math.ceil((start + WINDOW_MS - now) / 1000)) : null };
+  }
+
   close(): Promise<void> {
     return this.counter.close();
   }

@@ -216,9 +216,9 @@ export function useHuishangAccess(options: HuishangAccessOptions = {}): GatewayP
       const state = states.get(request);
       if (!state || Array.isArray(result) || Symbol.asyncIterator in (result as object)) return;
       const resources = await opening;
-      const { outcome, codes } = outcomeOf(result as ExecutionResult);
+      const { outcome, codes, refusedIndicators } = outcomeOf(result as ExecutionResult);
       try {
-        await resources.audit.append(auditEntry(state, outcome, codes, { operationName: state.operationName, documentHash: state.documentHash, fields: state.fields }));
+        await resources.audit.append(auditEntry(state, outcome, codes, { operationName: state.operationName, documentHash: state.documentHash, fields: state.fields, refusedIndicators }));
       } catch (error) {
         console.error(`hive-access: audit trail not written, answer withheld (request ${state.requestId}): ${(error as Error).message}`);
         setResult({

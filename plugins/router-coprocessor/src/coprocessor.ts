@@ -268,11 +268,11 @@ export class Coprocessor {
     } catch {
       result = { errors: [{ extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
     }
-    const { outcome, codes } = outcomeOf(result);
+    const { outcome, codes, refusedIndicators } = outcomeOf(result);
     const context: GatewayContext = { requestId: request.requestId, client, reads, startedAt: request.startedAt };
     const headers = { ...(payload.headers ?? {}), [REQUEST_ID_HEADER]: [request.requestId] };
     try {
-      await this.audit.append(auditEntry(context, outcome, codes, operation));
+      await this.audit.append(auditEntry(context, outcome, codes, { ...operation, refusedIndicators }));
     } catch (error) {
       console.error(`router-coprocessor: audit trail not written, answer withheld (request ${request.requestId}): ${(error as Error).message}`);
       return {

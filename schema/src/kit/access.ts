@@ -43,6 +43,13 @@ export class GrantRecord {
 
   @Property({ type: 'string', length: 64, nullable: true })
   revokedBy: string | null = null;
+
+  /**
+   * A grant for a rule (用途授权): the grantee's rule of this code (POWER_DROP) may use the figures,
+   * and only it; the grantee's clients read nothing more by it. Null: a reading grant.
+   */
+  @Property({ type: 'string', length: 64, nullable: true })
+  rule: string | null = null;
 }
 
 /** The `access_grant` table; every subgraph's migration list ends with the kit's AccessGrants migration. */
@@ -61,11 +68,20 @@ export function createGrantTable(schema: Knex.SchemaBuilder): Knex.SchemaBuilder
   });
 }
 
+/** Grants for a rule (issue 12): the `rule` column of `access_grant`; null for reading grants. */
+export function addGrantRuleColumn(schema: Knex.SchemaBuilder): Knex.SchemaBuilder {
+  return schema.alterTable('access_grant', (t) => {
+    t.string('rule', 64).nullable();
+  });
+}
+
 export interface ActiveGrant {
   id: number;
   grantee: string;
   indicators: ReadonlySet<string> | '*';
   expiresAt: number;
+  /** Null for a reading grant; the rule's code for a grant to a rule. */
+  rule: string | null;
 }
 
 /** Statements the logger must not count as a request's: the grants refresh runs beside requests. */
@@ -104,12 +120,18 @@ export class GrantCache {
       grantee: row.grantee,
       indicators: row.indicators === '*' ? '*' : new Set(row.indicators.split(',')),
       expiresAt: new Date(row.expiresAt).getTime(),
+      rule: row.rule ?? null,
     }));
   }
 
-  /** The grant letting `department` read `indicator` now, if any. */
+  /** The reading grant letting `department` read `indicator` now, if any (a grant to a rule never does). */
   find(department: string, indicator: string, now = Date.now()): ActiveGrant | undefined {
-    return this.grants.find((g) => g.grantee === department && g.expiresAt > now && (g.indicators === '*' || g.indicators.has(indicator)));
+    return this.grants.find((g) => g.rule === null && g.grantee === department && g.expiresAt > now && (g.indicators === '*' || g.indicators.has(indicator)));
+  }
+
+  /** The grant letting `department`'s rule `rule` use `indicator` now, if any (reading grants do not). */
+  findForRule(department: string, rule: string, indicator: string, now = Date.now()): ActiveGrant | undefined {
+    return this.grants.find((g) => g.rule === rule && g.grantee === department && g.expiresAt > now && (g.indicators === '*' || g.indicators.has(indicator)));
   }
 }
 
@@ -164,6 +186,11 @@ export class AccessPolicy {
     return `${definition.code} (${definition.name}) of an enterprise is ${CATEGORY_NAMES[category]}: the ${identity.department} department holds no live grant from ${this.owner}`;
   }
 
+  /** The live grant letting `grantee`'s rule `rule` use `indicator` of this owner (not the caller's reading rights). */
+  ruleGrant(grantee: string, rule: string, indicator: string): ActiveGrant | undefined {
+    return this.grants?.findForRule(grantee, rule, indicator);
+  }
+
   /** Throws FORBIDDEN naming the field when the caller may not read this indicator for this kind of subject. */
   require(field: string, definition: IndicatorDefinition, kind: SubjectType): void {
     const denial = this.denial(definition, kind);
@@ -206,24 +233,35 @@ export const MEETING_SECRETARIAT = departmentRegistry().secretariat;
 
 /**
  * The demo city's standing grants: every other department lets the secretariat read its
- * conditionally shared enterprise figures for the monthly meeting, for two years from the seeding.
- * Nothing is granted when the register already has rows (a restart, or real grants).
+ * conditionally shared enterprise figures for the monthly meeting, and grants each rule the
+ * registry says needs its figures (`ruleGrants`: a rule of one department that uses another's
+ * figures), both for two years from the seeding. Nothing is granted when the register
+ * already has rows (a restart, or real grants).
  */
 export async function seedDemoGrants(orm: MikroORM, owner: string): Promise<void> {
   // Production mode grants nothing by itself: grants there are the owners' decisions (`huishang grants`).
-  if (owner === MEETING_SECRETARIAT || productionMode()) return;
+  if (productionMode()) return;
   const em = orm.em.fork();
   if ((await em.count(GrantRecord, {})) > 0) return;
   const now = new Date();
-  em.create(GrantRecord, {
-    grantee: MEETING_SECRETARIAT,
-    indicators: '*',
-    purpose: '工业经济运行会商 (the monthly industrial-economy consultation meeting): the secretariat follows key enterprises',
-    grantedBy: 'demo-seed',
-    grantedAt: now,
-    expiresAt: new Date(now.getTime() + 2 * 365 * 24 * 3600 * 1000),
-    revokedAt: null,
-    revokedBy: null,
-  });
+  const expiresAt = new Date(now.getTime() + 2 * 365 * 24 * 3600 * 1000);
+  const base = { grantedBy: 'demo-seed', grantedAt: now, expiresAt, revokedAt: null, revokedBy: null };
+  if (owner !== MEETING_SECRETARIAT) {
+    em.create(GrantRecord, {
+      ...base,
+      grantee: MEETING_SECRETARIAT,
+      indicators: '*',
+      purpose: '工业经济运行会商 (the monthly industrial-economy consultation meeting): the secretariat follows key enterprises',
+      rule: null,
+    });
+  }
+  for (const need of ruleGrantsFrom(owner)) {
+    em.create(GrantRecord, { ...base, grantee: need.grantee, indicators: need.indicators.join(','), purpose: need.purpose, rule: need.rule });
+  }
   await em.flush();
+}
+
+/** What the registry says other departments' rules need from `owner` (their `ruleGrants`). */
+export function ruleGrantsFrom(owner: string): { grantee: string; rule: string; indicators: string[]; purpose: string }[] {
+  return departmentRegistry().departments.flatMap((d) => (d.ruleGrants ?? []).filter((g) => g.owner === owner).map((g) => ({ grantee: d.name, rule: g.rule, indicators: g.indicators, purpose: g.purpose })));
 }

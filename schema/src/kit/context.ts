@@ -134,10 +134,65 @@ export function historyLoader(em: EntityManager): DataLoader<HistoryKey, Observa
   );
 }
 
+/** Methods that run SQL or reach the driver: not on a resolver's entity manager. */
+const SQL_METHODS = new Set(['getConnection', 'execute', 'getKnex', 'createQueryBuilder', 'qb', 'getDriver', 'getRepository', 'getTransactionContext', 'setTransactionContext']);
+
+/** Entities only the kit's read path (FigureReader) and reporting touch. */
+const FIGURE_ENTITY_NAMES = new Set([ObservationRecord.name, ObservationVersionRecord.name, TargetRecord.name, 'observation', 'observation_history', 'target']);
+
+/** The entity manager behind a guarded one: the kit's own modules only (not exported from the package). */
+const RAW = new WeakMap<object, EntityManager>();
+
+function entityName(entity: unknown): string | undefined {
+  if (typeof entity === 'string') return entity;
+  if (typeof entity === 'function') return (entity as { name?: string }).name;
+  if (entity && typeof entity === 'object') return (entity as object).constructor?.name;
+  return undefined;
+}
+
+function refusal(what: string): Error {
+  return new Error(`ctx.em ${what}: a resolver reads figures through ctx.figures (the one read path, issue 12) and runs no SQL of its own; use its entities (registers, ledgers) with find/findOne/create/flush`);
+}
+
+/**
+ * A resolver's entity manager (`ctx.em`): its department's own entities only. It runs no SQL
+ * (getConnection, execute, createQueryBuilder, … throw) and refuses the figure entities
+ * (observation rows, their versions, targets) by class or by name, wherever it is reached (a fork,
+ * a transaction's manager), so the rows are read through `ctx.figures` or not at all. The kit's
+ * own modules reach the manager behind it with `kitEntityManager`, which the package does not export.
+ */
+export type RegisterEntityManager = Omit<EntityManager, 'getConnection' | 'execute' | 'getDriver' | 'getRepository' | 'getTransactionContext' | 'setTransactionContext'>;
+
+export function guardEntityManager(em: EntityManager): RegisterEntityManager {
+  const guarded: EntityManager = new Proxy(em, {
+    get(target, prop, receiver) {
+      if (typeof prop === 'string' && SQL_METHODS.has(prop)) return () => { throw refusal(`does not run SQL (${prop})`); };
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      if (prop === 'fork') return (...args: unknown[]) => guardEntityManager((value as Function).apply(target, args));
+      if (prop === 'transactional') {
+        return (callback: (em: EntityManager) => unknown, ...rest: unknown[]) => (value as Function).call(target, (inner: EntityManager) => callback(guardEntityManager(inner) as EntityManager), ...rest);
+      }
+      return (...args: unknown[]) => {
+        const name = entityName(args[0]);
+        if (name && FIGURE_ENTITY_NAMES.has(name)) throw refusal(`refuses ${name}`);
+        return (value as Function).apply(target, args);
+      };
+    },
+  });
+  RAW.set(guarded, em);
+  return guarded;
+}
+
+/** The manager behind `ctx.em`, for the kit's reporting and read path (not exported from the package). */
+export function kitEntityManager(em: RegisterEntityManager): EntityManager {
+  return RAW.get(em) ?? (em as EntityManager);
+}
+
 /** Per-request state: a fresh identity map and fresh DataLoaders, so nothing leaks between requests. */
 export interface SubgraphContext {
-  /** The subgraph's own entities (registers, ledgers). Figures are not read here: see `figures`. */
-  em: EntityManager;
+  /** The subgraph's own entities (registers, ledgers): no SQL, no figure entities (`guardEntityManager`). Figures: see `figures`. */
+  em: RegisterEntityManager;
   /** The one read path for figures: sharing rules applied, reads recorded (see FigureReader). */
   figures: FigureReader;
   /** Loaders a subgraph adds for its own entities. */
@@ -148,12 +203,14 @@ export interface SubgraphContext {
   grants?: GrantCache;
 }
 
+/** A department's loaders over its own entities; the manager they get is guarded like `ctx.em` (at run time: typed wider so loader code stays as it was). */
 export type LoaderFactory = (em: EntityManager) => Record<string, DataLoader<any, any, any>>;
 
 /** `access` defaults to an in-process caller (a subgraph's own tests): every HTTP request brings the gateway's identity. */
 export function createContext(orm: MikroORM, extraLoaders?: LoaderFactory, access: AccessPolicy = new AccessPolicy('', null, null), grants?: GrantCache): SubgraphContext {
   const em = orm.em.fork();
-  return { em, figures: new FigureReader(em, access), loaders: extraLoaders ? extraLoaders(em) : {}, access, grants };
+  const guarded = guardEntityManager(em);
+  return { em: guarded, figures: new FigureReader(em, access), loaders: extraLoaders ? extraLoaders(guarded as EntityManager) : {}, access, grants };
 }
 
 /**

@@ -4,9 +4,9 @@ import { GraphQLSchema, Kind, parse, type GraphQLResolveInfo, type SelectionNode
 import { buildSchema, createResolversMap, type BuildSchemaOptions, type NonEmptyArray } from 'type-graphql';
 import { authChecker, requireDeclaredWrites } from './authorization';
 
-/** Federation 2 directives the subgraphs may use. */
+/** Federation 2 directives the subgraphs may use; 2.9 brings the demand-control directives @cost and @listSize (IBM GraphQL cost spec) the gateway sizes lists by. */
 const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@tag", "@inaccessible", "@override"])';
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@tag", "@inaccessible", "@override", "@cost", "@listSize"])';
 
 /** `__resolveReference` per entity type; `GraphQLResolverMap` is not exported by @apollo/subgraph. */
 export type ReferenceResolvers = Record<string, { __resolveReference: (reference: any, context: any, info: any) => unknown }>;

@@ -5,6 +5,7 @@ import type { IndicatorDefinition, SubjectType } from '../observation/indicator'
 import type { Observation } from '../observation/Observation';
 import { ObservationRecord, type ObservationVersionRecord } from '../observation/ObservationRecord';
 import { TargetRecord } from '../targets/TargetRecord';
+import { RuleFigure } from '../warnings/graphql';
 import type { AccessPolicy } from './access';
 import { historyLoader, loadAll, observationLoader, targetLoader, type ObservationKey } from './context';
 
@@ -129,6 +130,32 @@ export class FigureReader {
     const observations = catalogue.toObservations(rows);
     for (const o of observations) this.#access.record(indicator, { kind, code: o.subjectCode }, month);
     return observations;
+  }
+
+  /**
+   * One subject's figure for another department's rule (用途授权, issue 12): served when this
+   * department holds a live grant to `rule.grantee`'s rule `rule.rule` for the indicator, whatever
+   * the caller may read itself; never an error (the rule answers at its own field: the kit's
+   * `ruleInput`). A served figure is recorded as read; `callerMayRead` says whether the caller could
+   * read it by its own rights (the rule shows it as evidence only then).
+   */
+  async forRule(catalogue: IndicatorCatalogue, rule: { grantee: string; rule: string }, indicator: string, subject: FigureSubject, month: string): Promise<RuleFigure> {
+    const definition = catalogue.get(indicator);
+    const grant = this.#access.ruleGrant(rule.grantee, rule.rule, indicator);
+    const answer: RuleFigure = Object.assign(new RuleFigure(), {
+      owner: this.#access.owner,
+      grantee: rule.grantee,
+      rule: rule.rule,
+      indicator,
+      grantId: grant?.id ?? null,
+      figure: null,
+      callerMayRead: this.#access.denial(definition, subject.kind) === null,
+    });
+    if (!grant) return answer;
+    const rows = await this.#observations.load({ subjectType: subject.kind, subjectCode: subject.code, month, asOf: subject.asOf });
+    this.#access.record(indicator, subject, month);
+    answer.figure = catalogue.toObservations(rows).find((o) => o.indicator === indicator) ?? null;
+    return answer;
   }
 
   /**

@@ -31,6 +31,8 @@ export class AccessGrant {
   revokedBy: string | null;
   @Field({ description: 'Neither revoked nor expired now.' })
   active: boolean;
+  @Field(() => String, { nullable: true, description: 'A grant to a rule (用途授权): the grantee’s warning rule of this code (POWER_DROP) may use the figures, and its clients read nothing more by it; null for a reading grant.' })
+  rule: string | null;
 
   static from(owner: string, row: GrantRecord, now = Date.now()): AccessGrant {
     return Object.assign(new AccessGrant(), {
@@ -45,6 +47,7 @@ export class AccessGrant {
       revokedAt: row.revokedAt ? new Date(row.revokedAt) : null,
       revokedBy: row.revokedBy,
       active: !row.revokedAt && new Date(row.expiresAt).getTime() > now,
+      rule: row.rule ?? null,
     });
   }
 }
@@ -59,6 +62,8 @@ export class AccessGrantInput {
   purpose: string;
   @Field(() => GraphQLISODateTime, { description: 'When the grant ends; at most five years ahead.' })
   expiresAt: Date;
+  @Field(() => String, { nullable: true, description: 'Grant to a rule of the grantee (e.g. POWER_DROP) instead of its clients: the rule may use the figures, the grantee reads nothing more. Omitted: a reading grant.' })
+  rule?: string | null;
 }
 
 const capitalised = (name: string) => name[0].toUpperCase() + name.slice(1);
@@ -75,6 +80,7 @@ export function grantResolvers(owner: string, catalogue: IndicatorCatalogue): Fu
   @Resolver()
   class GrantResolver {
     // Nullable like every root field a department serves: its outage nulls this field, not the whole answer (README, "When a department fails").
+    @Directive('@listSize(assumedSize: 50)')
     @Query(() => [AccessGrant], { name: `${owner}Grants`, nullable: true, description: `Grants of the ${owner} department’s conditionally shared data (授权登记): all of them for its own clients, those made to the caller’s department for others; null (with an error naming the department) when it cannot answer.` })
     async grants(
       @Arg('includeInactive', { defaultValue: false, description: 'Also revoked and expired grants.' }) includeInactive: boolean,
@@ -103,6 +109,8 @@ export function grantResolvers(owner: string, catalogue: IndicatorCatalogue): Fu
           throw badUserInput('input.indicators', `${code} is ${sharing === 'NOT_SHARED' ? 'not shared (不予共享): it cannot be granted' : 'unconditionally shared: it needs no grant'}; conditionally shared ones are ${conditional.join(', ')}`);
         }
       }
+      const rule = input.rule?.trim() || null;
+      if (rule !== null && !/^[A-Z][A-Z0-9_]{1,63}$/.test(rule)) throw badUserInput('input.rule', `${JSON.stringify(input.rule)} is not a rule code: upper-case letters, digits and _ (POWER_DROP)`);
       const purpose = input.purpose.trim();
       if (purpose.length < 4) throw badUserInput('input.purpose', 'state the purpose (用途) in a few words');
       const now = Date.now();
@@ -118,6 +126,7 @@ export function grantResolvers(owner: string, catalogue: IndicatorCatalogue): Fu
         expiresAt: new Date(expires),
         revokedAt: null,
         revokedBy: null,
+        rule,
       });
       await ctx.em.flush();
       await ctx.grants?.refresh();

@@ -2,6 +2,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
 import type { Logger } from './logger';
 import { contextFromTraceparent, inSpan, SpanKind, tracingEnabled } from './tracing';
+import { productionMode } from './identity';
 
 /** A route outside GraphQL: health, readiness, metrics, the GraphiQL page and its assets. */
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -159,10 +160,20 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
 }
 
 /**
+ * Where a service listens: `HOST` when set (containers set 0.0.0.0); otherwise the demo listens on
+ * 127.0.0.1 only, so a first `npm start` with its demo tokens is not reachable from the network
+ * (issue 12), and production mode on every interface (a server is meant to be reached).
+ */
+export function listenHost(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.HOST) return env.HOST;
+  return productionMode(env) ? undefined : '127.0.0.1';
+}
+
+/**
  * Listens, turning a port already in use into one clear sentence and exit code 2 rather than a
  * stack trace.
  */
-export function listen(server: Server, port: number, service: string, portVariable: string, host = process.env.HOST): Promise<number> {
+export function listen(server: Server, port: number, service: string, portVariable: string, host = listenHost()): Promise<number> {
   return new Promise((resolve) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {

@@ -2,7 +2,7 @@ export * from './registry';
 export * from './services';
 export * from './database';
 // The figure loaders and row entities stay inside the kit: resolvers read figures through `ctx.figures` only.
-export { createContext, loadAll, type SubgraphContext, type LoaderFactory, type ObservationKey } from './context';
+export { createContext, loadAll, type SubgraphContext, type LoaderFactory, type ObservationKey, type RegisterEntityManager } from './context';
 export { FigureReader, SubjectFigures, type FigureSubject, type FigureVersion } from './figures';
 export * from './federation';
 export * from './namespace';

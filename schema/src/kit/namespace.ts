@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, GraphQLISODateTime, Resolver, Root, type ClassType } from 'type-graphql';
+import { Directive, Arg, Ctx, FieldResolver, GraphQLISODateTime, Resolver, Root, type ClassType } from 'type-graphql';
 import { unknownIndicator } from '../errors';
 import { REGIONS } from '../identifiers/regionCode';
 import { MonthScalar } from '../scalars';
@@ -72,6 +72,7 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
 
   @Resolver(() => namespace.figures)
   class FiguresResolver {
+    @Directive('@listSize(assumedSize: 20)')
     @FieldResolver(() => [TargetProgress], {
       nullable: true,
       description: 'Progress towards this region’s annual targets on the department’s indicators (目标完成进度), against time progress (序时进度). Empty for enterprises.',
@@ -94,6 +95,9 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
       return progress;
     }
 
+    // One rank per region under the subject (the city has 9 districts, counties and zones); each reads every region's figure.
+    @Directive('@listSize(assumedSize: 12)')
+    @Directive('@cost(weight: 12)')
     @FieldResolver(() => [RegionRank], {
       nullable: true,
       description: 'The regions under this one (for the city: its districts, counties and zones) ranked on an indicator for the month (排名通报), highest first.',

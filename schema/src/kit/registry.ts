@@ -29,6 +29,13 @@ export interface DepartmentEntry {
   aliases?: string[];
   /** The prefix of the indicator codes the department owns (`XX_` for XX_OUTPUT): its administrators' share of the audit trail. */
   indicatorPrefix?: string;
+  /**
+   * Grants the department's warning rules need from other departments (issue 12): its rule `rule`
+   * uses `owner`'s `indicators` under a grant to that rule, not the caller's reading rights. The
+   * demo city holds them; in production the owner's administrators grant them
+   * (`grant<Owner>Access(input: { grantee, rule, indicators, … })`).
+   */
+  ruleGrants?: { rule: string; owner: string; indicators: string[]; purpose: string }[];
 }
 
 /** The parts of a department's Chinese name, split at 、 , / ; and spaces (`甲局、乙办/丙办` → 甲局, 乙办, 丙办). */
@@ -77,6 +84,16 @@ export function parseRegistry(text: string, source = REGISTRY_FILE): DepartmentR
     if (d.aliases !== undefined && (!Array.isArray(d.aliases) || d.aliases.some((a) => typeof a !== 'string' || a === ''))) problems.push(`${at}.aliases must be a list of non-empty strings`);
     if (d.indicatorPrefix !== undefined && (typeof d.indicatorPrefix !== 'string' || !/^[A-Z][A-Z0-9]*_$/.test(d.indicatorPrefix))) problems.push(`${at}.indicatorPrefix must be upper-case letters and digits ending in _`);
     if (departments.findIndex((other) => other.name === d.name) !== i) problems.push(`${at}.name is listed twice`);
+    if (d.ruleGrants !== undefined) {
+      const grants = Array.isArray(d.ruleGrants) ? (d.ruleGrants as Record<string, unknown>[]) : [];
+      if (!Array.isArray(d.ruleGrants)) problems.push(`${at}.ruleGrants must be a list`);
+      grants.forEach((g, j) => {
+        if (typeof g.rule !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(g.rule)) problems.push(`${at}.ruleGrants[${j}].rule must be a rule code like POWER_DROP`);
+        if (!departments.some((other) => other.name === g.owner && other.name !== d.name)) problems.push(`${at}.ruleGrants[${j}].owner must name another department`);
+        if (!Array.isArray(g.indicators) || g.indicators.length === 0 || !g.indicators.every((c) => typeof c === 'string')) problems.push(`${at}.ruleGrants[${j}].indicators must list indicator codes`);
+        if (typeof g.purpose !== 'string' || g.purpose.length < 4) problems.push(`${at}.ruleGrants[${j}].purpose must state the purpose`);
+      });
+    }
   });
   if (!departments.some((d) => d.name === raw.secretariat)) problems.push(`secretariat must name one of the departments, got ${JSON.stringify(raw.secretariat)}`);
   if (problems.length) throw new Error(`${source}: ${problems.join('; ')}`);

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/core';
-import { AccessPolicy, createGrantTable, GrantCache, GrantRecord, seedDemoGrants } from './access';
+import { AccessPolicy, addGrantRuleColumn, createGrantTable, GrantCache, GrantRecord, seedDemoGrants } from './access';
 import { createContext, type LoaderFactory, type SubgraphContext } from './context';
 import { DatabaseNotMigrated, migrateMode, openDatabase, PortableMigration, type OpenDatabaseOptions } from './database';
 import { countSqlStatements, SubgraphMetrics } from './metrics';
@@ -50,6 +50,13 @@ export class Migration20261125000000AccessGrants extends PortableMigration {
   }
 }
 
+/** Grants to a rule (issue 12): the `rule` column of `access_grant`. */
+export class Migration20261130200000GrantRules extends PortableMigration {
+  override async up(): Promise<void> {
+    this.schema((s) => addGrantRuleColumn(s));
+  }
+}
+
 /**
  * What every subgraph has beyond its own definition: the grant register (table, queries and
  * mutations). Added here so the five stay alike without five copies.
@@ -69,7 +76,7 @@ export function subgraphParts(definition: SubgraphDefinition): { schema: Subgrap
     database: {
       ...definition.database,
       entities: [...definition.database.entities, GrantRecord, UploadPartRecord],
-      migrations: [...definition.database.migrations, Migration20261125000000AccessGrants, Migration20261130000000StagedUploads, Migration20261130000000VersionChain],
+      migrations: [...definition.database.migrations, Migration20261125000000AccessGrants, Migration20261130000000StagedUploads, Migration20261130000000VersionChain, Migration20261130200000GrantRules],
     },
   };
 }

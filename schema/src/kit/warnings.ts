@@ -1,4 +1,4 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Directive, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { findRegion } from '../identifiers/regionCode';
 import type { DepartmentFigures } from '../observation/DepartmentFigures';
 import { periodBaseMonth, targetProgress, targetsForMonth } from '../targets/graphql';
@@ -37,6 +37,8 @@ export function departmentWarningResolvers<F extends DepartmentFigures>(namespac
 
   @Resolver(() => WarningReportType)
   class TargetsBehindResolver {
+    // One per region (10) and target: at most a few targets each.
+    @Directive('@listSize(assumedSize: 50)')
     @FieldResolver(() => [Warning], {
       name: `${department}TargetsBehind`,
       // Another department's list on the register's report: null when that department cannot answer.

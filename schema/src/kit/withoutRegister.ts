@@ -85,6 +85,8 @@ export function withoutRegisterResolvers(Region: ClassType): Function[] {
     }
 
     @Directive('@shareable')
+    // A city's districts, counties and zones: about a dozen (the cost limit's list size).
+    @Directive('@listSize(assumedSize: 12)')
     @FieldResolver(() => [Region], { nullable: true, description: 'The regions directly under this one in the division table (下辖地区), in code order (key only), without the register.' })
     subdivisions(@Root() region: { code: string }): unknown[] {
       return REGIONS.filter((r) => r.parentCode === region.code)

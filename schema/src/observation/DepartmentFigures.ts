@@ -1,4 +1,4 @@
-import { Arg, Field, ObjectType } from 'type-graphql';
+import { Directive, Arg, Field, ObjectType } from 'type-graphql';
 import { unknownIndicator } from '../errors';
 import { MonthScalar } from '../scalars';
 import { IndicatorCatalogue } from './catalogue';
@@ -42,6 +42,9 @@ export abstract class DepartmentFigures {
     return this.figures.tryGet(code);
   }
 
+  // At most the department's catalogue (≤ 20 indicators), codes or not: an unknown code is an error,
+  // and Federation takes only Int slicing arguments (LIST_SIZE_INVALID_SLICING_ARGUMENT for `codes`).
+  @Directive('@listSize(assumedSize: 20)')
   @Field(() => [Observation], {
     // Nullable: a code the caller may not read nulls this list (FORBIDDEN), not the department's figures.
     nullable: true,

@@ -18,7 +18,7 @@ import {
 } from 'type-graphql';
 import { ErrorCode } from '../errors';
 import { RegionCodeScalar, MonthScalar } from '../scalars';
-import type { SubgraphContext } from '../kit/context';
+import { kitEntityManager, type SubgraphContext } from '../kit/context';
 import type { IndicatorDefinition } from '../observation/indicator';
 import { Observation, ObservationStatus, SubjectKind } from '../observation/Observation';
 import { Target } from '../targets/graphql';
@@ -235,6 +235,7 @@ export class SubmissionResult {
   unchanged: number;
   @Field(() => Int, { description: 'Derived figures of later months (year-to-date, growth) recomputed because a month they depend on changed; each has a new version saying why.' })
   recomputed: number;
+  @Directive('@listSize(assumedSize: 1000)')
   @Field(() => [Observation], { description: 'The figures as they now stand (for a dry run: as they would stand).' })
   observations: Observation[];
 }
@@ -296,6 +297,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
   @Resolver(() => IndicatorCatalogueType)
   class CatalogueResolver {
     // Nullable: each department adds its list to the register's catalogue; down, it nulls only its list.
+    @Directive('@listSize(assumedSize: 20)')
     @FieldResolver(() => [Indicator], { name: department.name, nullable: true, description: `Indicators the ${department.name} department publishes; null when the department cannot answer.` })
     indicators(): Indicator[] {
       return department.catalogue.definitions.map((d) => Indicator.from(department.name, d));
@@ -315,7 +317,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
       @Ctx() ctx: SubgraphContext,
     ): Promise<SubmissionResult> {
       try {
-        const outcome = await submitBatch(ctx.em, department, batch, { dryRun });
+        const outcome = await submitBatch(kitEntityManager(ctx.em), department, batch, { dryRun });
         return Object.assign(new SubmissionResult(), {
           ...outcome,
           observations: department.catalogue.toObservations(outcome.observations),
@@ -329,6 +331,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
   @Resolver()
   class SubmissionsResolver {
     /** The reporting page's "recent submissions": the ledger is the owner's business, so only its own clients read it. */
+    @Directive('@listSize(slicingArguments: ["first"], requireOneSlicingArgument: false)')
     @Query(() => [SubmissionSummary], {
       name: `${department.name}Submissions`,
       // Nullable like every root field a department serves (README, "When a department fails").
@@ -355,6 +358,9 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
 
   @Resolver(() => Observation)
   class HistoryResolver {
+    // Revisions of one figure: a handful; reading them is one more statement per figure.
+    @Directive('@listSize(assumedSize: 10)')
+    @Directive('@cost(weight: 2)')
     @FieldResolver(() => [ObservationVersion], { description: 'Earlier versions of this figure, newest first (修订历史).' })
     history(@Root() observation: Observation, @Ctx() ctx: SubgraphContext): Promise<ObservationVersion[]> {
       return ctx.figures.history(`${department.name}.history`, department.catalogue, observation) as unknown as Promise<ObservationVersion[]>;
@@ -363,6 +369,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
 
   @Resolver(() => Indicator)
   class IndicatorTargetsResolver {
+    @Directive('@listSize(assumedSize: 12)')
     @FieldResolver(() => [Target], { description: 'Annual targets on this indicator for a year: the city’s and each district’s share (分解目标).' })
     async targets(@Root() indicator: Indicator, @Arg('year', () => Int) year: number, @Ctx() ctx: SubgraphContext): Promise<Target[]> {
       return (await ctx.figures.targets(year, { indicator: indicator.code })).map((t) => Target.from(t));

@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 import { Writes, WriteRule } from '../kit/authorization';
 import { Arg, Ctx, Directive, Field, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { ErrorCode } from '../errors';
-import type { SubgraphContext } from '../kit/context';
+import { kitEntityManager, type SubgraphContext } from '../kit/context';
 import { PortableMigration } from '../kit/database';
 import { batchError, ObservationInput, StagedBatchInput, SubmissionResult } from './graphql';
 import { BatchRejectedError, IdempotencyConflictError, submitBatch, type ObservationInputRow, type ReportingDepartment } from './submit';
@@ -239,7 +239,7 @@ export function stagingResolvers(options: StagingOptions): Function[] {
     // Once the batch has a verdict (applied, checked, refused), the parts have served: a new attempt stages again.
     const done = () => ctx.em.fork().nativeDelete(UploadPartRecord, { uploadId });
     try {
-      const outcome = await submitBatch(ctx.em, department, { ...batch, observations }, { dryRun });
+      const outcome = await submitBatch(kitEntityManager(ctx.em), department, { ...batch, observations }, { dryRun });
       await done();
       const { observations: records, ...counts } = outcome;
       const result = Object.assign(new SubmissionResult(), counts);

@@ -1,4 +1,6 @@
-import { Directive, Field, Float, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLError } from 'graphql';
+import { Directive, Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ErrorCode } from '../errors';
 import { CreditCodeScalar, MonthScalar } from '../scalars';
 import { Observation } from '../observation/Observation';
 
@@ -16,7 +18,7 @@ registerEnumType(WarningSubjectKind, {
 @Directive('@shareable')
 @ObjectType({ description: 'An entry of a ledger a rule used (重点项目台账, 问题清单, 目标任务): a figure or a fact that is not a reported observation.' })
 export class LedgerFact {
-  @Field({ description: 'The ledger: KEY_PROJECTS (重点项目台账), PROBLEMS (问题清单) or TARGETS (目标任务).' })
+  @Field({ description: 'The ledger: KEY_PROJECTS (重点项目台账), PROBLEMS (问题清单), TARGETS (目标任务) or GRANTS (授权登记: a figure used under a grant to the rule, not shown).' })
   ledger: string;
   @Field({ description: 'The entry: a project code (XC2015-007), a problem code (WT2015-004), a target’s indicator and region.' })
   entry: string;
@@ -81,8 +83,10 @@ export class Warning {
   subjectCode: string;
   @Field(() => MonthScalar)
   month: string;
+  @Directive('@listSize(assumedSize: 4)')
   @Field(() => [Evidence])
   evidence: Evidence[];
+  @Directive('@listSize(assumedSize: 4)')
   @Field(() => [ThresholdSetting])
   thresholds: ThresholdSetting[];
   // `enterprise` and `region` are added by each subgraph's `warningSubjectResolvers`, on its own
@@ -136,4 +140,73 @@ export const keyEnterpriseMonthReference = {
 
 export function thresholdList(values: Record<string, number>): ThresholdSetting[] {
   return Object.entries(values).map(([name, value]) => Object.assign(new ThresholdSetting(), { name, value }));
+}
+
+/**
+ * A figure another department's rule uses under a grant to that rule (用途授权, issue 12): the owner
+ * serves it to the rule's department through `@requires`, judged by the owner's grant to the rule,
+ * not by the caller's reading rights. Inaccessible: only the query planner fetches it, so a refusal
+ * never lands at a field the caller did not select; the rule turns it into its own answer or a
+ * coded error at its own path (`ruleInput`).
+ */
+@Directive('@shareable')
+@Directive('@inaccessible')
+@ObjectType('RuleFigure', { description: 'A figure a rule of another department uses under a grant to that rule (用途授权); fetched for @requires only.' })
+export class RuleFigure {
+  @Field({ description: 'Department that owns the figure and granted (or not) its use.' })
+  owner: string;
+  @Field({ description: 'Department whose rule uses it.' })
+  grantee: string;
+  @Field({ description: 'The rule: POWER_DROP.' })
+  rule: string;
+  @Field({ description: 'Indicator code of the figure.' })
+  indicator: string;
+  @Field(() => Int, { nullable: true, description: 'The live grant to the rule; null when there is none (then `figure` is null too).' })
+  grantId: number | null;
+  @Field(() => Observation, { nullable: true, description: 'The figure, when granted; null when not granted or not reported.' })
+  figure: Observation | null;
+  @Field({ description: 'Whether the caller may read the figure by its own rights: only then may the rule show it as evidence.' })
+  callerMayRead: boolean;
+}
+
+/** What a rule may use of another department's figure: the figure (null when not reported), and whether the caller may see it. */
+export interface RuleInput {
+  figure: Observation | null;
+  grantId: number;
+  callerMayRead: boolean;
+  owner: string;
+  indicator: string;
+}
+
+/**
+ * A rule's input from another department, or the coded error at the rule's own field: without a
+ * live grant to the rule, RULE_GRANT_REQUIRED naming the grant and how to make it; without an
+ * answer (the owner unreachable), RULE_INPUT_UNAVAILABLE. Never a silent "no warning".
+ */
+export function ruleInput(field: string, input: RuleFigure | null | undefined, expected: { owner: string; rule: string; indicator: string }): RuleInput {
+  // Not fetched, or not the shape asked for (an aliased field in its place): not judged.
+  if (!input || input.grantId === undefined || input.owner !== expected.owner || input.indicator !== expected.indicator) {
+    throw new GraphQLError(`"${field}" was not judged: the ${expected.owner} department’s ${expected.indicator}, which rule ${expected.rule} uses, could not be fetched; try again later`, {
+      extensions: { code: ErrorCode.RuleInputUnavailable, field, rule: expected.rule, owner: expected.owner, indicator: expected.indicator },
+    });
+  }
+  if (input.grantId === null) {
+    const owner = input.owner;
+    const mutation = `grant${owner[0].toUpperCase()}${owner.slice(1)}Access`;
+    throw new GraphQLError(
+      `"${field}" was not judged: rule ${input.rule} of the ${input.grantee} department uses the ${owner} department’s ${input.indicator} and needs a live grant from ${owner} to that rule, and there is none. An administrator of ${owner} grants it: ${mutation}(input: { grantee: "${input.grantee}", rule: "${input.rule}", indicators: ["${input.indicator}"], purpose: "…", expiresAt: "…" })`,
+      {
+        extensions: {
+          code: ErrorCode.RuleGrantRequired,
+          field,
+          rule: input.rule,
+          owner,
+          grantee: input.grantee,
+          indicators: [input.indicator],
+          missingGrant: { owner, grantee: input.grantee, rule: input.rule, indicators: [input.indicator] },
+        },
+      },
+    );
+  }
+  return { figure: input.figure, grantId: input.grantId, callerMayRead: input.callerMayRead, owner: input.owner, indicator: input.indicator };
 }

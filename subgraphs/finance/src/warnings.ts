@@ -11,7 +11,7 @@ import {
   type SubgraphContext,
 } from '@huishang/schema';
 import { warningThresholds } from './thresholds';
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Directive, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { financeIndicators } from './indicators';
 
 /**
@@ -24,6 +24,7 @@ import { financeIndicators } from './indicators';
 @Resolver(() => WarningReportType)
 export class LoanWithdrawalWarnings {
   // Nullable: finance adds it to the register's report; down or denied, it nulls this list only.
+  @Directive('@listSize(assumedSize: 100)')
   @FieldResolver(() => [Warning], { nullable: true, description: 'Loan withdrawals (抽贷) to report (许政[2015]39号 十五): more than 1000万元 (超过, strict), or 50 % or more of the enterprise’s undue loans (以上, inclusive); both thresholds are settings.' })
   async loanWithdrawals(@Root() report: WarningReportType, @Ctx() ctx: SubgraphContext): Promise<Warning[]> {
     const thresholds = warningThresholds();

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, Field, FieldResolver, Info, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Directive, Arg, Ctx, Field, FieldResolver, Info, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import {
   badUserInput,
   CITY_CODE,
@@ -62,6 +62,8 @@ export class EnterpriseResolver {
     return ctx.loaders.enterprises.load(creditCode) as Promise<Enterprise | null>;
   }
 
+  // A page holds `first` edges (default 50); totalCount is one count(*) more.
+  @Directive('@listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)')
   @Query(() => EnterpriseConnection, { nullable: true, description: 'Enterprises of the register (企业名录), a page at a time, ordered by credit code; null (with an error naming the department) when the industry department cannot answer.' })
   async enterprises(
     @Ctx() ctx: SubgraphContext,

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, FieldResolver, Float, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Directive, Arg, Ctx, Field, FieldResolver, Float, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput, CITY_CODE, MonthScalar, RegionCodeScalar, type SubgraphContext } from '@huishang/schema';
 import type { FilterQuery } from '@mikro-orm/core';
 import { Enterprise } from '../entities/Enterprise';
@@ -44,6 +44,7 @@ function checkYear(year: number): void {
 
 @Resolver(() => KeyProject)
 export class KeyProjectResolver {
+  @Directive('@listSize(assumedSize: 100)')
   @Query(() => [KeyProject], { nullable: true, description: 'The key-project ledger (重点项目) for a year, in code order, optionally filtered; null (with an error naming the department) when the industry department cannot answer.' })
   async keyProjects(
     @Arg('year', () => Int, { description: 'Year of the list, e.g. 2015.' }) year: number,
@@ -86,6 +87,7 @@ export class KeyProjectResolver {
     return project.enterpriseCode ? (ctx.loaders.enterprises.load(project.enterpriseCode) as Promise<Enterprise | null>) : null;
   }
 
+  @Directive('@listSize(assumedSize: 12)')
   @FieldResolver(() => [KeyProjectMonth], { description: 'The monthly schedule of the ledger year, in month order.' })
   schedule(@Root() project: KeyProject, @Ctx() ctx: SubgraphContext): Promise<KeyProjectMonth[]> {
     return schedule(ctx, project);
@@ -104,6 +106,7 @@ export class KeyProjectResolver {
 
 @Resolver(() => Region)
 export class RegionKeyProjectsResolver {
+  @Directive('@listSize(assumedSize: 100)')
   @FieldResolver(() => [KeyProject], { description: 'Key projects (重点项目) of this region on the year’s list, in code order; for the city, all of them.' })
   keyProjects(@Root() region: Region, @Arg('year', () => Int) year: number, @Ctx() ctx: SubgraphContext): Promise<KeyProject[]> {
     checkYear(year);

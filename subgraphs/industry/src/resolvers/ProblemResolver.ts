@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Directive, Arg, Ctx, Field, FieldResolver, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput, CITY_CODE, CreditCodeScalar, DateScalar, RegionCodeScalar, requireProblemWriter, Writes, WriteRule, type SubgraphContext } from '@huishang/schema';
 import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
 import { ownerName, resolveOwner } from '../departments';
@@ -90,6 +90,7 @@ function backDating(ctx: SubgraphContext, field: string, day: string, reason: st
 
 @Resolver(() => Problem)
 export class ProblemResolver {
+  @Directive('@listSize(assumedSize: 50)')
   @Query(() => [Problem], { nullable: true, description: 'The meeting’s problem list (问题清单), in code order, optionally filtered (all filters apply together); null (with an error naming the department) when the industry department cannot answer.' })
   async problems(
     @Ctx() ctx: SubgraphContext,
@@ -131,6 +132,7 @@ export class ProblemResolver {
     return ownerName(problem.owner);
   }
 
+  @Directive('@listSize(assumedSize: 10)')
   @FieldResolver(() => [ProblemStatusChange], { description: 'Every status change, oldest first, starting with the raising (append-only).' })
   history(@Root() problem: Problem, @Ctx() ctx: SubgraphContext): Promise<ProblemStatusChange[]> {
     return loaders(ctx).problemHistory.load(problem.code);

@@ -5,6 +5,7 @@ import {
   loadAll,
   MonthScalar,
   Observation,
+  RuleFigure,
   thresholdList,
   warning,
   Warning,
@@ -12,7 +13,7 @@ import {
   WarningSubjectKind,
   type SubgraphContext,
 } from '@huishang/schema';
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { daysBetween, formatDate, lastDayOf } from '../days';
 import { ownerName } from '../departments';
 import { Enterprise } from '../entities/Enterprise';
@@ -34,12 +35,15 @@ export class WarningReportResolver {
     return Object.assign(new WarningReportType(), { month });
   }
 
+  // The hundred key enterprises (百户重点企业).
+  @Directive('@listSize(assumedSize: 100)')
   @FieldResolver(() => [KeyEnterpriseMonthType], { description: 'The key enterprises (百户重点企业) in this month: the cross-department rules are judged on each.' })
   async keyEnterprises(@Root() report: WarningReportType, @Ctx() ctx: SubgraphContext): Promise<KeyEnterpriseMonthType[]> {
     const key = await ctx.em.find(Enterprise, { keyEnterprise: true }, { orderBy: { creditCode: 'asc' }, fields: ['creditCode'] });
     return key.map((e) => Object.assign(new KeyEnterpriseMonthType(), { creditCode: e.creditCode, month: report.month }));
   }
 
+  @Directive('@listSize(assumedSize: 100)')
   @FieldResolver(() => [Warning], {
     description:
       'Key projects of the month’s year behind their investment schedule at the month’s end (重点项目投资滞后, PROJECT_BEHIND_SCHEDULE): completed less than HUISHANG_PROJECT_LAG_PCT (default 85) % of what was planned to date, as `KeyProject.progress` judges it; in code order.',
@@ -77,6 +81,7 @@ export class WarningReportResolver {
     return warnings;
   }
 
+  @Directive('@listSize(assumedSize: 50)')
   @FieldResolver(() => [Warning], {
     description:
       'Problems on the list overdue at the end of the month’s last day (问题逾期未办结, PROBLEM_OVERDUE): still open or in progress then, by their history, and past their deadline, as `Problem.overdue(on:)` judges it; in code order.',
@@ -128,5 +133,17 @@ export class KeyEnterpriseMonthResolver {
   async keyEnterpriseOutput(@Root() subject: KeyEnterpriseMonthType, @Ctx() ctx: SubgraphContext): Promise<Observation | null> {
     const figures = await ctx.figures.subject(industryIndicators, { kind: 'ENTERPRISE', code: subject.creditCode }, subject.month);
     return figures.get('keyEnterpriseOutput', 'IND_KEY_ENTERPRISE_OUTPUT');
+  }
+
+  /**
+   * The same figure for the energy department's POWER_DROP rule, which `@requires` it: served under
+   * the bureau's grant to that rule (registry `ruleGrants`), not the caller's reading rights;
+   * inaccessible, so only the query planner asks for it and nothing here lands at a field the
+   * caller did not select.
+   */
+  @Directive('@inaccessible')
+  @FieldResolver(() => RuleFigure, { description: 'Key enterprise output for the energy department’s POWER_DROP rule, under a grant to that rule.' })
+  powerDropOutput(@Root() subject: KeyEnterpriseMonthType, @Ctx() ctx: SubgraphContext): Promise<RuleFigure> {
+    return ctx.figures.forRule(industryIndicators, { grantee: 'energy', rule: 'POWER_DROP' }, 'IND_KEY_ENTERPRISE_OUTPUT', { kind: 'ENTERPRISE', code: subject.creditCode }, subject.month);
   }
 }
