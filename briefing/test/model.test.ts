@@ -242,7 +242,10 @@ describe('warnings from the ledgers and the targets', () => {
     expect(target).toMatchObject({ subjectName: '魏都区', regionName: null });
     expect(target.evidence[0].value.value).toBe(400);
     expect(target.summary).toContain('完成全年目标的40.0%，序时进度50.0%');
-    expect(renderHtml(model)).toContain('data-rule="TARGET_BEHIND"');
+    // Told once, in the targets table: counted in the warnings section, not repeated as a card.
+    const html = renderHtml(model);
+    expect(html).toContain('data-rule-summary="TARGET_BEHIND" data-count="1"');
+    expect(html).not.toContain('data-rule="TARGET_BEHIND"');
   });
 });
 
