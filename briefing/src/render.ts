@@ -8,7 +8,7 @@ import { targetChartSvg, trendChartSvg } from './charts';
 import { formatNumber, formatPct, formatValue, growthWords, rawValue } from './format';
 import { ABSENCE_LABELS } from './absence';
 import { DEPARTMENT_BODIES, DEPARTMENT_LABELS, STATUS_LABELS, STATUS_MARKS } from './labels';
-import type { DistrictTable, Figure, PackModel, RankedFigure, TrendChart } from './model';
+import type { DistrictTable, Figure, PackModel, RankedFigure, TrendChart, WarningView } from './model';
 import { axisMonthLabel, monthLabel } from './months';
 import { DEPARTMENTS, type Department, type ObservationStatus } from './types';
 
@@ -546,23 +546,40 @@ ${rows}
 <p class="note">来源：工信委重点项目台账（keyProjects，${k.year}年；进度为${escapeHtml(model.meta.monthLabel.replace(/^\d+年/, ''))}末年度计划累计与完成累计，是否滞后以台账判定为准）。列入条件：进度滞后，或已到计划开工月份仍处前期阶段。</p>`;
 }
 
-/** Rules whose every warning is already a row of a table in the pack: told there, counted here. */
-const TABULATED_RULES: Record<string, { where: string }> = {
-  TARGET_BEHIND: { where: '“目标任务完成情况”表（红色标“落后”）' },
+/**
+ * Rules whose warnings are rows of a table of the pack (the same department's judgement): told
+ * there, counted here, not repeated as near-identical cards. A warning whose subject is not in its
+ * table keeps its card.
+ */
+const TABULATED_RULES: Record<string, { where: string; inTable: (w: WarningView, model: PackModel) => boolean }> = {
+  TARGET_BEHIND: {
+    where: '“三、目标任务完成情况”表（红色标“落后”）',
+    inTable: (w, model) => model.targets.groups.some((g) => g.indicator === w.evidence[0]?.value.indicator && g.rows.some((r) => r.code === w.subjectCode && r.behind === true)),
+  },
+  PROJECT_BEHIND_SCHEDULE: {
+    where: '“重点项目”表（标“滞后”）',
+    inTable: (w, model) => !!model.keyProjects?.attention.some((p) => p.code === w.subjectCode && p.behindSchedule === true),
+  },
+  PROBLEM_OVERDUE: {
+    where: '“问题清单”表（标“逾期”）',
+    inTable: (w, model) => !!model.problems?.open.some((p) => p.code === w.subjectCode && p.overdue),
+  },
 };
+
+const tabulated = (w: WarningView, model: PackModel) => !!TABULATED_RULES[w.rule]?.inTable(w, model);
 
 function warningsSection(model: PackModel): string {
   if (!model.warnings.length) return '<p class="lead">本月各部门预警规则均未触发。</p>';
-  const tabulated = Object.entries(TABULATED_RULES)
+  const summaries = Object.entries(TABULATED_RULES)
     .map(([rule, { where }]) => {
-      const ws = model.warnings.filter((w) => w.rule === rule);
+      const ws = model.warnings.filter((w) => w.rule === rule && tabulated(w, model));
       if (!ws.length) return '';
-      const regions = [...new Set(ws.map((w) => w.subjectName ?? w.subjectCode))];
-      return `<p class="lead" data-rule-summary="${rule}" data-count="${ws.length}"><span class="rule-name">【${escapeHtml(ws[0].title)}】</span>${ws.length}条，涉及${regions.length}个地区（${escapeHtml(regions.join('、'))}），明细见${escapeHtml(where)}，此处不再逐条列示。${ws[0].action ? escapeHtml(ws[0].action) : ''}</p>`;
+      const subjects = [...new Set(ws.map((w) => w.subjectName ?? w.subjectCode))];
+      return `<p class="lead tabulated" data-rule-summary="${rule}" data-count="${ws.length}"><span class="rule-name">【${escapeHtml(ws[0].title)}】</span>${ws.length}条（${escapeHtml(subjects.join('、'))}），明细见${escapeHtml(where)}，此处不再逐条列示。${ws[0].action ? escapeHtml(ws[0].action) : ''}</p>`;
     })
     .join('\n');
   const cards = model.warnings
-    .filter((w) => !TABULATED_RULES[w.rule])
+    .filter((w) => !tabulated(w, model))
     .map((w) => {
       const rows = w.evidence
         .map(
@@ -581,7 +598,7 @@ ${thresholds.length ? `<p class="thresholds">判定条件：${escapeHtml(thresho
 </div>`;
     })
     .join('\n');
-  return `${tabulated}\n${cards}`;
+  return `${summaries}\n${cards}`;
 }
 
 function dayLabel(day: string): string {
