@@ -227,7 +227,7 @@ sup.st-revised { color: #7030a0; }
 sup.dv { font-size: 6.5pt; color: #7f7f7f; margin-left: 1px; }
 .na { color: #a6a6a6; }
 .note { font-size: 7.5pt; color: #7f7f7f; margin: 2px 0 8px; line-height: 1.4; }
-.lead { margin: 4px 0 6px; }
+.lead { margin: 4px 0 6px; orphans: 3; widows: 3; }
 figure { margin: 6px 0 10px; break-inside: avoid; page-break-inside: avoid; }
 figure svg.chart { width: 100%; height: auto; display: block; }
 figcaption { font-size: 9.5pt; font-weight: 700; color: #1f3864; margin-bottom: 2px; }
