@@ -248,7 +248,8 @@ table.trend-data th, table.trend-data td { padding: 1px 2px; }
 .quarter { border: 1.5px solid #2f5597; padding: 4px 10px 8px; background: #f7f9fc; }
 .reasons { font-size: 8pt; }
 .reasons .w { color: #c00000; font-weight: 700; }
-dl.colophon { display: grid; grid-template-columns: 7.5em 1fr; gap: 1px 8px; font-size: 8.5pt; margin: 4px 0; }
+table + .note { break-before: avoid; page-break-before: avoid; }
+dl.colophon { break-inside: avoid; page-break-inside: avoid; display: grid; grid-template-columns: 7.5em 1fr; gap: 1px 8px; font-size: 8.5pt; margin: 4px 0; }
 dl.colophon dt { color: #595959; }
 dl.colophon dd { margin: 0; word-break: break-all; }
 .appendix table { font-size: 7.5pt; }
