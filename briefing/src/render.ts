@@ -208,14 +208,14 @@ tr.overdue .subj { color: #c00000; }
 td .ind { font-size: 7pt; color: #7f7f7f; }
 tr.city td { font-weight: 700; background: #f2f5fa; }
 tr.behind td.name { color: #c00000; font-weight: 700; }
-table.targets td.behind, table.targets tbody tr:nth-child(even) td.behind { background: #fde9e9; color: #c00000; }
+table.targets td.behind, table.targets tbody tr[data-stripe] td.behind { background: #fde9e9; color: #c00000; }
 .absent { color: #a6a6a6; font-size: 0.92em; }
 .rule-name { color: #c00000; font-weight: 700; }
 /* No table starts with one row at a page's foot: the heading, the header and the first rows go together. */
-table tbody.lead-rows { break-inside: avoid; page-break-inside: avoid; }
+table tbody.lead-rows, table tbody.tail-rows { break-inside: avoid; page-break-inside: avoid; }
 .keep { break-inside: avoid; page-break-inside: avoid; }
-tbody tr:nth-child(even) td { background: #fafafa; }
-tbody tr.city:nth-child(even) td { background: #f2f5fa; }
+tbody tr[data-stripe] td { background: #fafafa; }
+tbody tr.city[data-stripe] td { background: #f2f5fa; }
 .rk { display: inline-block; min-width: 14px; margin-left: 3px; padding: 0 2px; font-size: 7pt; line-height: 12px; text-align: center; color: #595959; border: 1px solid #bfbfbf; border-radius: 7px; font-weight: 400; }
 .rk-first { color: #fff; background: #2f5597; border-color: #2f5597; }
 .rk-last { color: #fff; background: #c00000; border-color: #c00000; }
@@ -657,22 +657,32 @@ ${rows}
 </div>`;
 }
 
-/** Rows kept with a table's header (and the heading before it) on one page. */
+/** Rows kept with a table's header (and the heading before it) on one page, and rows kept together at its end. */
 export const LEAD_ROWS = 2;
+export const TAIL_ROWS = 2;
 
 /**
- * Every table body split in two: its first LEAD_ROWS rows in a `tbody.lead-rows` that does not
- * break, the rest after it; so a table never starts with one row at a page's foot, whichever
- * section it is in (headings already keep with what follows).
+ * Every table body split in up to three: its first LEAD_ROWS rows in a `tbody.lead-rows` that
+ * does not break, its last TAIL_ROWS in a `tbody.tail-rows` that does not either, the rest
+ * between; so a table never starts with one row at a page's foot nor ends with one row (and its
+ * note) at the next page's head, whichever section it is in. Striping is by attribute (`tr[data-stripe]`), as
+ * `:nth-child` would restart in each body.
  */
 export function keepLeadRows(html: string): string {
   return html.replace(/<tbody>([\s\S]*?)<\/tbody>/g, (whole, inner: string) => {
-    const rows = inner.match(/<tr\b[\s\S]*?<\/tr>/g) ?? [];
+    const rows = (inner.match(/<tr\b[\s\S]*?<\/tr>/g) ?? []).map((row, i) => (i % 2 === 1 ? stripe(row) : row));
     if (!rows.length) return whole;
+    if (rows.length <= LEAD_ROWS + TAIL_ROWS) return `<tbody class="lead-rows">\n${rows.join('\n')}\n</tbody>`;
     const lead = rows.slice(0, LEAD_ROWS).join('\n');
-    const rest = rows.slice(LEAD_ROWS).join('\n');
-    return `<tbody class="lead-rows">\n${lead}\n</tbody>${rest ? `<tbody>\n${rest}\n</tbody>` : ''}`;
+    const middle = rows.slice(LEAD_ROWS, rows.length - TAIL_ROWS).join('\n');
+    const tail = rows.slice(rows.length - TAIL_ROWS).join('\n');
+    return `<tbody class="lead-rows">\n${lead}\n</tbody>${middle ? `<tbody>\n${middle}\n</tbody>` : ''}<tbody class="tail-rows">\n${tail}\n</tbody>`;
   });
+}
+
+/** Marks an even row for the striping (an attribute last in the tag: the row's class and data stay as they are). */
+function stripe(row: string): string {
+  return row.replace(/^<tr\b([^>]*)>/, '<tr$1 data-stripe>');
 }
 
 export function renderHtml(model: PackModel): string {

@@ -5,7 +5,7 @@
  */
 import { Absences, ABSENCE_LABELS, forbiddenAbsence, withheldFrom } from '../src/absence';
 import { buildPack } from '../src/model';
-import { missingText, renderHtml } from '../src/render';
+import { keepLeadRows, LEAD_ROWS, missingText, renderHtml, TAIL_ROWS } from '../src/render';
 import { fixture, meta } from './fixture';
 
 describe('telling the absences apart', () => {
@@ -90,5 +90,25 @@ describe('in the pack', () => {
     const weiduRow = row.slice(row.indexOf('data-region="411002"'), row.indexOf('</tr>', row.indexOf('data-region="411002"')));
     expect(weiduRow).toMatch(/data-indicator="EN_ELECTRICITY"[^>]*data-field="ytdValue"[^>]*data-absence="NOT_REPORTED"[^>]*>未报送<\/span>/);
     expect(weiduRow).toMatch(/data-indicator="EN_ELECTRICITY"[^>]*data-field="ytdYoyPct"[^>]*>—<\/span>/);
+  });
+});
+
+describe('tables on paper', () => {
+  it('keep their header with the first two rows and their last two rows together, striped across the bodies', () => {
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => `<tr class="r" data-i="${i}"><td>${i}</td></tr>`).join('\n');
+    const seven = keepLeadRows(`<table><thead><tr><th>h</th></tr></thead><tbody>\n${rows(7)}\n</tbody></table>`);
+    const bodies = [...seven.matchAll(/<tbody( class="([\w-]+)")?>([\s\S]*?)<\/tbody>/g)].map((m) => [m[2] ?? '', (m[3].match(/<tr\b/g) ?? []).length]);
+    expect(bodies).toEqual([['lead-rows', LEAD_ROWS], ['', 7 - LEAD_ROWS - TAIL_ROWS], ['tail-rows', TAIL_ROWS]]);
+    // Every other row striped, counted over the whole table.
+    expect([...seven.matchAll(/data-i="(\d)"( data-stripe)?/g)].map((m) => !!m[2])).toEqual([false, true, false, true, false, true, false]);
+    // A short table does not break at all; a thead's row is not a body row.
+    expect(keepLeadRows(`<tbody>${rows(4)}</tbody>`)).toMatch(/^<tbody class="lead-rows">[\s\S]*<\/tbody>$/);
+    expect(keepLeadRows('<thead><tr><th>h</th></tr></thead>')).toBe('<thead><tr><th>h</th></tr></thead>');
+  });
+
+  it('is how the whole pack prints: no body without its lead', () => {
+    const html = renderHtml(buildPack(fixture(), meta()));
+    expect(html).not.toMatch(/<\/thead>\s*<tbody>/);
+    expect((html.match(/<tbody class="lead-rows">/g) ?? []).length).toBeGreaterThanOrEqual(8);
   });
 });

@@ -75,7 +75,7 @@ describe('district table: ranks carried from the departments’ rankings', () =>
 
   it('prints the rank next to the value in the HTML', () => {
     const html = renderHtml(model);
-    const row = html.slice(html.indexOf('<tr class="" data-region="411024">'), html.indexOf('</tr>', html.indexOf('<tr class="" data-region="411024">')));
+    const row = html.slice(html.indexOf('<tr class="" data-region="411024"'), html.indexOf('</tr>', html.indexOf('<tr class="" data-region="411024"')));
     expect(row).toMatch(/data-indicator="STAT_GROSS_OUTPUT"[^>]*data-field="ytdYoyPct"[^>]*data-value="19.2"[^>]*>19\.2<\/span><span class="rk[^"]*" data-rank="2"/);
   });
 });
@@ -108,10 +108,10 @@ describe('targets against time progress (序时进度)', () => {
 
   it('marks behind districts in the HTML', () => {
     const html = renderHtml(model);
-    const row = html.slice(html.indexOf('<tr class="behind" data-region="411002">'));
+    const row = html.slice(html.indexOf('<tr class="behind" data-region="411002"'));
     expect(row.slice(0, row.indexOf('</tr>'))).toContain('<span class="flag" data-behind="true">落后</span>');
     expect(html).toContain('data-behind-region="411002"');
-    expect(html).not.toContain('<tr class="behind" data-region="411024">');
+    expect(html).not.toContain('<tr class="behind" data-region="411024"');
   });
 });
 

@@ -185,7 +185,7 @@ describe(`the ${MONTH} pack through the gateway`, () => {
   it('flags exactly the districts behind time progress on a level target', async () => {
     const table = part(html, 'targets', '</table>');
     let judged = 0;
-    for (const row of table.matchAll(/<tr class="[^"]*" data-region="(\d{6})">([\s\S]*?)<\/tr>/g)) {
+    for (const row of table.matchAll(/<tr class="[^"]*" data-region="(\d{6})"[^>]*>([\s\S]*?)<\/tr>/g)) {
       const [, region, cells] = row;
       for (const cell of cells.matchAll(/data-target="target-([a-z-]+)-level" data-behind="(true|false)">[\s\S]*?data-department="(\w+)"/g)) {
         const indicator = cell[1].toUpperCase().replace(/-/g, '_');
