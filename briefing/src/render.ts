@@ -645,7 +645,7 @@ ${rows}
 </tbody></table>
 <h3>数据说明</h3>
 <dl class="colophon">
-<dt>数据来源</dt><dd>${DEPARTMENTS.map((d) => `${DEPARTMENT_LABELS[d]}（${DEPARTMENT_BODIES[d]}，${d}子图${(model.meta.unavailable ?? []).includes(d) ? '；本次不可用，数据暂缺' : ''}）`).join('；')}，经会商数据网关一次查询取得。</dd>
+<dt>数据来源</dt><dd>${DEPARTMENTS.map((d) => `${DEPARTMENT_LABELS[d]}（${DEPARTMENT_BODIES[d]}${(model.meta.unavailable ?? []).includes(d) ? '；数据服务本次不可用，数据暂缺' : ''}）`).join('；')}，各部门数据服务经会商数据网关一次查询取得。</dd>
 <dt>生成时间</dt><dd data-generated-at="${escapeHtml(m.generatedAt)}">${escapeHtml(beijingTime(m.generatedAt))}（北京时间）</dd>
 <dt>网关</dt><dd data-gateway>${escapeHtml(m.gateway)}</dd>
 <dt>查询文档</dt><dd>${escapeHtml(m.documentName)}（操作 MeetingPack），sha256 <code data-document-sha256>${escapeHtml(m.documentSha256)}</code></dd>
