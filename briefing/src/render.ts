@@ -6,9 +6,9 @@
  */
 import { targetChartSvg, trendChartSvg } from './charts';
 import { formatNumber, formatPct, formatValue, growthWords, rawValue } from './format';
-import { ABSENCE_LABELS } from './absence';
+import { ABSENCE_LABELS, forbiddenAbsence } from './absence';
 import { DEPARTMENT_BODIES, DEPARTMENT_LABELS, STATUS_LABELS, STATUS_MARKS } from './labels';
-import type { DistrictTable, Figure, PackModel, RankedFigure, TrendChart, WarningView } from './model';
+import { departmentOfIndicator, type DistrictTable, type Figure, type PackModel, type RankedFigure, type TrendChart, type WarningView } from './model';
 import { axisMonthLabel, monthLabel } from './months';
 import { DEPARTMENTS, type Department, type ObservationStatus } from './types';
 
@@ -291,6 +291,8 @@ function summary(model: PackModel): string {
         : `序时进度${formatNumber(model.targets.timeProgressPct, 1, true)}%，各地区目标任务均未落后于序时进度。`,
     );
   }
+  const withheld = withheldWarnings(model);
+  if (withheld.length) items.push(`${withheld.map((w) => w.rule).join('、')}预警所用数据${[...new Set(withheld.map((w) => w.label))].join('或')}，本材料未能判断。`);
   const warnings = model.warnings.length;
   const rules = [...new Set(model.warnings.map((w) => w.title))];
   items.push(warnings ? `本月预警${warnings}条（${rules.join('、')}），需关注重点企业${model.keyEnterprises.attention.length}家。` : `本月无预警；需关注重点企业${model.keyEnterprises.attention.length}家。`);
@@ -569,8 +571,40 @@ const TABULATED_RULES: Record<string, { where: string; inTable: (w: WarningView,
 
 const tabulated = (w: WarningView, model: PackModel) => !!TABULATED_RULES[w.rule]?.inTable(w, model);
 
+/** The warning a withheld field of `warnings` belongs to (the rule's field, or a figure it `@requires`). */
+const WITHHELD_WARNINGS: Record<string, string> = {
+  loanWithdrawals: '抽贷报告',
+  powerDrop: '重点企业用电量大幅下降而产值未降',
+  keyEnterpriseOutput: '重点企业用电量大幅下降而产值未降',
+  employmentDrop: '重点企业用工大幅减少',
+  projectsBehindSchedule: '重点项目投资进度滞后',
+  overdueProblems: '问题逾期未办结',
+};
+
+/**
+ * The warnings the caller's department may not see (FORBIDDEN under `warnings`): named, with why
+ * and whose figures, so that a missing card never reads as "no warning".
+ */
+export function withheldWarnings(model: PackModel): { rule: string; label: string; owner: string | null }[] {
+  const out = new Map<string, { rule: string; label: string; owner: string | null }>();
+  for (const w of model.meta.withheld ?? []) {
+    if (!w.path.startsWith('warnings.')) continue;
+    const field = w.path.split('.').filter((p) => !/^\d+$/.test(p)).pop()!;
+    const rule = WITHHELD_WARNINGS[field] ?? (field.endsWith('TargetsBehind') ? '目标任务落后序时进度' : field);
+    const owner = w.indicator ? DEPARTMENT_LABELS[departmentOfIndicator(w.indicator)] : null;
+    out.set(`${rule}|${w.sharing}`, { rule, label: ABSENCE_LABELS[forbiddenAbsence(w.sharing)], owner });
+  }
+  return [...out.values()];
+}
+
 function warningsSection(model: PackModel): string {
-  if (!model.warnings.length) return '<p class="lead">本月各部门预警规则均未触发。</p>';
+  const withheld = withheldWarnings(model);
+  const notice = withheld.length
+    ? `<p class="lead withheld" data-withheld-warnings="${withheld.length}"><strong>未能判断的预警：</strong>${withheld
+        .map((w) => `【${escapeHtml(w.rule)}】${escapeHtml(w.label)}${w.owner ? `（需${escapeHtml(w.owner)}数据）` : ''}`)
+        .join('、')}。本部门无权读取其所用数据，本材料不列示这些预警，并非未触发。</p>\n`
+    : '';
+  if (!model.warnings.length) return `${notice}<p class="lead">${withheld.length ? '其余预警规则本月均未触发。' : '本月各部门预警规则均未触发。'}</p>`;
   const summaries = Object.entries(TABULATED_RULES)
     .map(([rule, { where }]) => {
       const ws = model.warnings.filter((w) => w.rule === rule && tabulated(w, model));
@@ -599,7 +633,7 @@ ${thresholds.length ? `<p class="thresholds">判定条件：${escapeHtml(thresho
 </div>`;
     })
     .join('\n');
-  return `${summaries}\n${cards}`;
+  return `${notice}${summaries}\n${cards}`;
 }
 
 function dayLabel(day: string): string {

@@ -93,6 +93,24 @@ describe('in the pack', () => {
   });
 });
 
+describe('warnings the caller may not see', () => {
+  it('are named with why (未获授权 / 不予共享) and whose data, never left out silently', () => {
+    const data = fixture();
+    (data.warnings as { loanWithdrawals: unknown }).loanWithdrawals = null;
+    const withheld = [
+      { path: 'warnings.loanWithdrawals', sharing: 'CONDITIONAL', indicator: 'FIN_LOAN_WITHDRAWAL' },
+      { path: 'warnings.keyEnterprises.0.employmentDrop', sharing: 'CONDITIONAL', indicator: 'HR_EMPLOYEES' },
+      { path: 'warnings.keyEnterprises.1.employmentDrop', sharing: 'CONDITIONAL', indicator: 'HR_EMPLOYEES' },
+    ];
+    const model = buildPack(data, meta({ withheld }));
+    const html = renderHtml(model);
+    expect(html).toContain('data-withheld-warnings="2"');
+    expect(html).toContain('【抽贷报告】未获授权（需金融办数据）、【重点企业用工大幅减少】未获授权（需人社局数据）。本部门无权读取其所用数据，本材料不列示这些预警，并非未触发。');
+    expect(html).toContain('抽贷报告、重点企业用工大幅减少预警所用数据未获授权，本材料未能判断。');
+    expect(renderHtml(buildPack(fixture(), meta()))).not.toContain('data-withheld-warnings');
+  });
+});
+
 describe('tables on paper', () => {
   it('keep their header with the first two rows and their last two rows together, striped across the bodies', () => {
     const rows = (n: number) => Array.from({ length: n }, (_, i) => `<tr class="r" data-i="${i}"><td>${i}</td></tr>`).join('\n');
