@@ -1095,7 +1095,7 @@ function warnings(data: MeetingPackData, month: string, regionNames: Map<string,
 
 export const ATTENTION_CRITERIA = '列入条件：触发预警，或百户重点企业产值当月、累计同比下降，或用电量、用工人数当月同比下降。';
 
-function keyEnterprises(data: MeetingPackData, month: string, absences: Absences): PackModel['keyEnterprises'] {
+function keyEnterprises(data: MeetingPackData, month: string, absences: Absences, catalogue: Catalogue): PackModel['keyEnterprises'] {
   const warned = new Map<string, string[]>();
   for (const k of data.warnings?.keyEnterprises ?? []) {
     const titles = [k.powerDrop?.title, k.employmentDrop?.title].filter((t): t is string => !!t);
@@ -1108,7 +1108,8 @@ function keyEnterprises(data: MeetingPackData, month: string, absences: Absences
     // Asked for by name: a withheld figure is a FORBIDDEN error at its path (absence.ts).
     const field: Record<string, string> = { IND_KEY_ENTERPRISE_OUTPUT: 'industry.keyEnterpriseOutput', EN_ELECTRICITY: 'energy.electricity', HR_EMPLOYEES: 'hr.employees', FIN_LOANS_OUTSTANDING: 'finance.loansOutstanding' };
     const base = (indicator: string, o: Observation | null) => ({
-      indicator, name: o?.name, unit: o?.unit, subjectCode: n.creditCode, month,
+      // A withheld figure still has its Chinese name and unit, from the catalogue.
+      indicator, name: o?.name ?? catalogue.name(indicator), unit: o?.unit ?? catalogue.unit(indicator), subjectCode: n.creditCode, month,
       absence: absences.of(departmentOfIndicator(indicator), indicator, `keyEnterprises.edges.${index}.node.${field[indicator]}`),
     });
     const output = n.industry?.keyEnterpriseOutput ?? null;
@@ -1269,7 +1270,7 @@ export function buildPack(data: MeetingPackData, meta: PackMeta): PackModel {
     targets: targets(data, catalogue, month),
     trends: trends(data, catalogue, month, meta.quarterly),
     quarter: meta.quarterly ? quarter(data, catalogue, month) : null,
-    keyEnterprises: keyEnterprises(data, month, absences),
+    keyEnterprises: keyEnterprises(data, month, absences, catalogue),
     warnings: warnings(data, month, regionNames),
     keyProjects: keyProjects(data, month),
     problems: problems(data, month),
