@@ -293,6 +293,24 @@ function expectSections(pages: string[], sections: [string, string[]][]): void {
 
 const hasPoppler = existsSync('/usr/bin/pdftotext') && existsSync('/usr/bin/pdfinfo');
 
+describe('the pack for a department without the grants (energy’s demo analyst)', () => {
+  it('is written, with the withheld figures marked 未获授权 / 不予共享 and the warnings it may not see named', async () => {
+    const clients = JSON.parse(readFileSync(system.env.HUISHANG_DEMO_CLIENTS_FILE!, 'utf8')) as Record<string, { token: string }>;
+    const dir = join(out, 'energy');
+    const run = await runCli(['--month', MONTH, '--gateway', system.gatewayUrl, '--out', dir], { HUISHANG_TOKEN: clients.energy.token });
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    const html = readFileSync(join(dir, `briefing-${MONTH}.html`), 'utf8');
+    const attention = part(html, 'attention-enterprises', '</table>');
+    // An enterprise's loans (finance, conditionally shared) without finance's grant: 未获授权, never a number or 未报送.
+    expect(attention).toMatch(/data-indicator="FIN_LOANS_OUTSTANDING"[^>]*data-field="value"[^>]*data-absence="NOT_GRANTED"[^>]*>未获授权</);
+    expect(attention).not.toMatch(/data-indicator="FIN_LOANS_OUTSTANDING"[^>]*data-value="\d/);
+    // Its own electricity is there.
+    expect(attention).toMatch(/data-indicator="EN_ELECTRICITY"[^>]*data-value="-?\d/);
+    expect(html).toMatch(/data-withheld-warnings="\d+"[^>]*>.*【抽贷报告】未获授权（需金融办数据）/);
+    expect(part(html, 'sources', '</table>')).toMatch(/FIN_NON_PERFORMING_LOANS[\s\S]*?data-absence="NOT_SHARED">不予共享</);
+  });
+});
+
 describe('the printed pack (PDF), page by page', () => {
   (hasChromium && hasPoppler ? it : it.skip)(`the ${MONTH} pack: its pages, and each section’s text`, async () => {
     const dir = join(out, 'pdf-monthly');
