@@ -1,5 +1,5 @@
 import type { ObservationInputRow, Problem, SubjectType } from '@huishang/schema';
-import { acceptedColumns, columnByKey, columnLetter, columnOf, FIGURES, nearColumn, REQUIRED, type Column, type ColumnKey, type FigureKey } from './columns';
+import { acceptedColumns, columnByKey, columnLetter, columnOf, FIGURES, figureColumnLike, nearColumn, REQUIRED, type Column, type ColumnKey, type FigureKey } from './columns';
 import type { RawCell, SheetRow } from './read';
 
 /** A problem as the command reports it: where in the file, what was there, why, and a stable code. */
@@ -174,8 +174,19 @@ function readHeader(rows: SheetRow[], at: number): HeaderReading {
     if (!column) {
       if (text === null) continue;
       const near = nearColumn(text);
+      const figureLike = near ? undefined : figureColumnLike(text);
       if (near) {
         problem(row, index, text, 'UNKNOWN_COLUMN', `not a column of the report; did you mean ${near.header} (${near.zh})? The columns are ${acceptedColumns()}`);
+      } else if (figureLike) {
+        problem(
+          row,
+          index,
+          text,
+          'UNKNOWN_COLUMN',
+          /上年|去年|同期/.test(text) && !/同比|增长|增速|增幅|增减/.test(text)
+            ? `looks like a figure column (last year's figure?) but is not one the report knows: the graph has last year's figures already, so delete the column, or rename it if it holds this year's figures — did you mean ${figureLike.header} (${figureLike.zh})? The columns are ${acceptedColumns()}`
+            : `looks like a figure column but is not one the report knows, so its figures would be lost: rename it — did you mean ${figureLike.header} (${figureLike.zh})? The columns are ${acceptedColumns()}`,
+        );
       } else {
         unused.push({ index, header: text });
       }
