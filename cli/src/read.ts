@@ -233,7 +233,21 @@ export function rawCell(value: ExcelValue, numFmt?: string): RawCell {
 export function formatDivisor(numFmt: string): number {
   const section = numFmt.replace(/"[^"]*"/g, '').replace(/\\./g, '').replace(/\[[^\]]*\]/g, '').split(';')[0];
   const match = /[0#?](,+)(?![0#?,])/.exec(section);
-  return match ? 1000 ** match[1].length : 1;
+  return (match ? 1000 ** match[1].length : 1) * literalPointDivisor(numFmt);
+}
+
+/**
+ * The Chinese "show in 万" formats: a literal point between digit placeholders (`0!.0000`,
+ * `0\.0000`, `0"."0000`) shows 2964500 as 296.4500 — the number divided by 10 to the power of the
+ * digits after it — while the real decimal point is not there. 1 when the format has none, or has
+ * a real decimal point before it.
+ */
+function literalPointDivisor(numFmt: string): number {
+  const section = numFmt.replace(/\[[^\]]*\]/g, '').split(';')[0];
+  const literal = /[0#?](?:"\."|\\\.|!\.)([0#?]+)/.exec(section);
+  if (!literal) return 1;
+  const before = section.slice(0, literal.index).replace(/"[^"]*"/g, '').replace(/[\\!]./g, '');
+  return before.includes('.') ? 1 : 10 ** literal[1].length;
 }
 
 /** The sheet number (xl/worksheets/sheet<N>.xml) of the workbook's first tab, when the reader has seen the workbook's parts. */

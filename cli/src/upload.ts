@@ -144,11 +144,10 @@ async function stageAndCommit(client: GatewayClient, department: string, built: 
   const stageParts = async () => {
     while (next < parts.length) {
       const i = next++;
-      await client.request(`mutation HuishangStage($uploadId: String!, $part: Int!, $observations: [ObservationInput!]!) { ${names.stage}(uploadId: $uploadId, part: $part, observations: $observations) { stagedRows } }`, {
-        uploadId: options.uploadId,
-        part: i + 1,
-        observations: parts[i],
-      });
+      await client.request(
+        `mutation HuishangStage($uploadId: String!, $part: Int!, $month: String, $observations: [ObservationInput!]!) { ${names.stage}(uploadId: $uploadId, part: $part, month: $month, observations: $observations) { stagedRows } }`,
+        { uploadId: options.uploadId, part: i + 1, month: header.month, observations: parts[i] },
+      );
       sent += parts[i].length;
       options.onStaged?.(sent, rows);
     }

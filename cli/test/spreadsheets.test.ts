@@ -172,6 +172,27 @@ describe('number formats that scale what a cell shows', () => {
     expect(formatDivisor('#,##0,,;[Red]-#,##0,,')).toBe(1e6);
   });
 
+  it('formatDivisor reads the Chinese "show in 万" formats, a literal point between digits (finding 9)', () => {
+    expect(formatDivisor('0!.0000')).toBe(1e4);
+    expect(formatDivisor('0"."0000')).toBe(1e4);
+    expect(formatDivisor('0\\.0000')).toBe(1e4);
+    expect(formatDivisor('#,##0!.00')).toBe(100);
+    expect(formatDivisor('0!.0,')).toBe(1e4);
+    expect(formatDivisor('0.00"."')).toBe(1);
+    expect(formatDivisor('0.0000')).toBe(1);
+  });
+
+  it('a cell of 2964500 shown as 296.4500 by 0!.0000 is imported as stored, with the scaled-format warning', async () => {
+    for (const numFmt of ['0!.0000', '0"."0000']) {
+      const built = await fromWorkbook((sheet) => {
+        sheet.addRow(HEADER);
+        sheet.addRow(['EN_GAS', 'REGION', '411002', '万立方米', 2964500]).getCell(5).numFmt = numFmt;
+      });
+      expect(built.observations[0].value).toBe(2964500);
+      expect(built.notes.join('\n')).toMatch(/divided by 10,000 \(about 296\.45\)/);
+    }
+  });
+
   it('a #,##0,, cell is imported as stored, with a warning naming the row, the column and both numbers', async () => {
     const built = await fromWorkbook((sheet) => {
       sheet.addRow(HEADER);

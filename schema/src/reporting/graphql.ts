@@ -92,6 +92,8 @@ export class Indicator {
   minimum: number | null;
   @Field(() => Float, { nullable: true, description: 'Largest value accepted.' })
   maximum: number | null;
+  @Field({ description: 'Published for January and February together (1–2月合并): no January figure; February carries the 1–2月 total as its year-to-date.' })
+  publishedJanFeb: boolean;
   @Field()
   description: string;
 
@@ -107,6 +109,7 @@ export class Indicator {
       derivation: d.kind === 'RATE' || d.reportedOnly ? DerivationValue.REPORTED_ONLY : DerivationValue.DERIVED_ALLOWED,
       minimum: d.minimum ?? null,
       maximum: d.maximum ?? null,
+      publishedJanFeb: d.publishedJanFeb ?? false,
     });
   }
 }
