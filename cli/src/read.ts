@@ -116,21 +116,18 @@ export function decodeUtf8(content: Buffer): string {
  * record, as a spreadsheet shows them.
  */
 export function parseCsv(text: string, progress?: ReadProgress): SheetRows {
+  /*
+   * Fields are cut from the text with slice(), not built a character at a time: a 50 MB file with a
+   * long notes column made the per-character concatenation hold 1.86 GB (finding 13). A quoted field
+   * is its pieces between doubled quotes, joined once.
+   */
   const rows: SheetRows = [];
-  let field = '';
   let cells: RawCell[] = [];
-  let quoted = false;
-  let wasQuoted = false;
   let i = 0;
   const n = text.length;
   let lastReport = 0;
-  const endField = () => {
-    cells.push(field === '' && !wasQuoted ? null : field);
-    field = '';
-    wasQuoted = false;
-  };
+  let ended = true;
   const endRecord = () => {
-    endField();
     rows.push({ rowNumber: rows.length + 1, cells });
     cells = [];
     if (progress && rows.length - lastReport >= 5000) {
@@ -139,45 +136,55 @@ export function parseCsv(text: string, progress?: ReadProgress): SheetRows {
     }
   };
   while (i < n) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
+    ended = false;
+    if (text.charCodeAt(i) === 34 /* " */) {
+      // A quoted field: up to the closing quote, a doubled quote standing for one.
+      let piece = i + 1;
+      let value = '';
+      for (;;) {
+        const close = text.indexOf('"', piece);
+        if (close < 0) throw new FileError(`CSV row ${rows.length + 1}: a quoted field is never closed`);
+        if (text.charCodeAt(close + 1) === 34) {
+          value += text.slice(piece, close + 1);
+          piece = close + 2;
           continue;
         }
-        quoted = false;
-        i++;
-        // Only a separator or the end of the record may follow a closing quote.
-        const next = text[i];
-        if (i < n && next !== ',' && next !== '\n' && next !== '\r') {
-          throw new FileError(`CSV row ${rows.length + 1}: text after a closing quote (${JSON.stringify(text.slice(i, i + 10))}); a quote inside a quoted field is written twice ("")`);
-        }
-        continue;
+        value += text.slice(piece, close);
+        i = close + 1;
+        break;
       }
-      field += c;
+      cells.push(value);
+      // Only a separator or the end of the record may follow a closing quote.
+      const next = text[i];
+      if (i < n && next !== ',' && next !== '\n' && next !== '\r') {
+        throw new FileError(`CSV row ${rows.length + 1}: text after a closing quote (${JSON.stringify(text.slice(i, i + 10))}); a quote inside a quoted field is written twice ("")`);
+      }
+    } else {
+      // An unquoted field: up to the next comma or line break; a quote inside it is refused.
+      let end = i;
+      while (end < n) {
+        const c = text.charCodeAt(end);
+        if (c === 44 /* , */ || c === 10 || c === 13) break;
+        if (c === 34) throw new FileError(`CSV row ${rows.length + 1}: a quote in the middle of an unquoted field (${JSON.stringify(text.slice(i, end + 1))}); quote the whole field`);
+        end++;
+      }
+      cells.push(end === i ? null : text.slice(i, end));
+      i = end;
+    }
+    if (i >= n) break;
+    const c = text[i];
+    if (c === ',') {
       i++;
+      // A comma at the very end: one more empty field.
+      if (i >= n) cells.push(null);
       continue;
     }
-    if (c === '"') {
-      if (field !== '') throw new FileError(`CSV row ${rows.length + 1}: a quote in the middle of an unquoted field (${JSON.stringify(field + c)}); quote the whole field`);
-      quoted = true;
-      wasQuoted = true;
-      i++;
-    } else if (c === ',') {
-      endField();
-      i++;
-    } else if (c === '\r' || c === '\n') {
-      endRecord();
-      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-    } else {
-      field += c;
-      i++;
-    }
+    // A line break ends the record.
+    i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
+    endRecord();
+    ended = true;
   }
-  if (quoted) throw new FileError(`CSV row ${rows.length + 1}: a quoted field is never closed`);
-  if (field !== '' || wasQuoted || cells.length > 0) endRecord();
+  if (!ended) endRecord();
   progress?.(rows.length, 1);
   return rows;
 }

@@ -80,7 +80,7 @@ export function splitParts<T>(rows: T[], limit: number): T[][] {
 }
 
 /** Problems that come only from the second stage of the subgraph's checks (history, plausibility), after the shape of every row passed. */
-const lateProblem = (p: Problem) => p.code === 'STATUS_REGRESSION' || p.confirmable !== undefined;
+const lateProblem = (p: Problem) => p.code === 'STATUS_REGRESSION' || p.confirmable === true;
 
 /**
  * Stages and commits `built` for `department`. Rows with a cell problem found while reading (an

@@ -319,8 +319,11 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
       @Arg('dryRun', () => Boolean, { defaultValue: false, description: 'Validate only; write nothing.' }) dryRun: boolean,
       @Ctx() ctx: SubgraphContext,
     ): Promise<SubmissionResult> {
+      // The write's audit record: its month, and below the submission it made.
+      if (typeof batch.month === 'string' && /^\d{4}-\d{2}$/.test(batch.month)) ctx.access.reads.months.add(batch.month);
       try {
         const outcome = await submitBatch(kitEntityManager(ctx.em), department, batch, { dryRun });
+        if (outcome.submissionId != null && !outcome.dryRun) ctx.access.reads.submissions.add(outcome.submissionId);
         return Object.assign(new SubmissionResult(), {
           ...outcome,
           observations: department.catalogue.toObservations(outcome.observations),

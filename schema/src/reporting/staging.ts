@@ -248,6 +248,8 @@ export function stagingResolvers(options: StagingOptions): Function[] {
       if (waited === 'pending') return Object.assign(new UploadCommit(), { pending: true, submission: null });
       inFlight.delete(key);
       if ('error' in waited) throw batchError(waited.error);
+      // The commit's audit record names the submission it made (or replayed).
+      if (waited.submission.submissionId != null && !waited.submission.dryRun) ctx.access.reads.submissions.add(waited.submission.submissionId);
       return Object.assign(new UploadCommit(), { pending: false, submission: waited.submission });
     }
   }
