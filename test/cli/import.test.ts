@@ -416,7 +416,8 @@ describe('tester’s findings on issue 14, through the command and the gateway',
       ['EN_GAS', 'REGION', '411025', '万立方米', 4, null, null, null],
     ];
     const before = await dept.checksum();
-    const result = await dept.cli(['import', '--department', 'energy', '--month', '2016-01', files.write('two-rounds.csv', csvText(rows))]);
+    // cliStrict: without the harness's --accept-outliers, so the history checks apply.
+    const result = await dept.cliStrict(['import', '--department', 'energy', '--month', '2016-01', files.write('two-rounds.csv', csvText(rows))]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/row 2, column unit \(D\).*\[UNIT_MISMATCH\]/);
     expect(result.stdout).toMatch(/row 3, column value \(E\).*\[SCALE_SLIP\]/);
