@@ -130,7 +130,8 @@ function showProblems(problems: RowProblem[], rows: number): void {
 
 function showNotes(notes: string[]): void {
   const list = $('notes');
-  list.replaceChildren(...notes.map((n) => text('li', n, n.startsWith('warning') ? 'warning' : 'note')));
+  // The reader's notes are in English (shared with the command): each is marked in Chinese too.
+  list.replaceChildren(...notes.map((n) => (n.startsWith('warning') ? text('li', `注意 ${n}`, 'warning') : text('li', `说明 ${n}`, 'note'))));
   list.hidden = notes.length === 0;
 }
 
