@@ -9,7 +9,7 @@
 import { buildBatch, type BuiltBatch, type RowProblem } from '../src/batch';
 import { catalogueNames, catalogueOf, GatewayClient, GatewayUnavailable, GraphQLRequestError, type CatalogueEntry, type Viewer } from '../src/gateway';
 import { formatOf, FileError, readTable } from '../src/read';
-import { subjects, templateRows, templateWorkbook } from '../src/template';
+import { leftOutNote, subjects, templateRows, templateWorkbook } from '../src/template';
 import { CommitUnknown, uploadBatch, type BatchHeader, type SubmissionOutcome } from '../src/upload';
 
 const DEPARTMENTS: Record<string, string> = { industry: '工信局 industry', finance: '金融办 finance', energy: '供电公司 energy', statistics: '统计局 statistics', hr: '人社局 hr' };
@@ -36,6 +36,10 @@ const FIXES: Record<string, string> = {
   BAD_FILE: '另存为 .xlsx 或 “CSV (逗号分隔)” 后再上传 Save as .xlsx or CSV and upload again',
   FUTURE_MONTH: '选择已结束的月份 Choose a month that has ended',
   FORBIDDEN: '使用本部门的令牌 Use your own department’s token',
+  YTD_INCONSISTENT: '核对累计值与当月值（1月累计=当月；累计≥当月；累计=上月累计+当月） Check the year-to-date against the month',
+  BAD_SUBJECT_KIND: '主体类型填“地区”或“企业” Write 地区 (REGION) or 企业 (ENTERPRISE)',
+  MERGED_FIGURE: '取消合并单元格，逐行填写数值 Unmerge the cell and write each row’s figure',
+  JAN_FEB_COMBINED: '1–2月合并发布：1月不报，2月填1–2月累计 Report January and February together in February',
   UNAUTHENTICATED: '检查令牌 Check the token',
 };
 
@@ -89,10 +93,14 @@ function cellValue(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** Rows of the problem table at most: a file refused whole for one column would otherwise build a table of every row (298,920 rows, two minutes). The count by code covers the rest. */
+const SHOWN_PROBLEMS = 200;
+const count = (n: number) => n.toLocaleString('en-US');
+
 function showProblems(problems: RowProblem[], rows: number): void {
   const body = $('problems-body');
   body.replaceChildren();
-  for (const p of problems) {
+  for (const p of problems.slice(0, SHOWN_PROBLEMS)) {
     const tr = document.createElement('tr');
     tr.dataset.code = p.code;
     tr.append(
@@ -106,14 +114,24 @@ function showProblems(problems: RowProblem[], rows: number): void {
     body.append(tr);
   }
   $('problems-section').hidden = problems.length === 0;
+  const byCode = new Map<string, number>();
+  for (const p of problems) byCode.set(p.code, (byCode.get(p.code) ?? 0) + 1);
+  const more =
+    problems.length > SHOWN_PROBLEMS
+      ? ` 仅列出前 ${SHOWN_PROBLEMS} 个 First ${SHOWN_PROBLEMS} shown; 按代码 by code: ${[...byCode].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${count(n)}`).join(', ')}.`
+      : '';
+  const inRows = rows > 0 ? `，${count(rows)} 行数据` : '';
+  const inRowsEn = rows > 0 ? ` in ${count(rows)} row${rows === 1 ? '' : 's'}` : '';
   $('problems-count').textContent = problems.length
-    ? `共 ${problems.length} 个问题，${rows} 行数据；未写入任何数据。修改后请重新上传。 ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${rows} row${rows === 1 ? '' : 's'}; nothing was written. Correct the file and upload it again.`
+    ? `共 ${count(problems.length)} 个问题${inRows}；未写入任何数据。修改后请重新上传。 ${count(problems.length)} problem${problems.length === 1 ? '' : 's'}${inRowsEn}; nothing was written. Correct the file and upload it again.${more}`
     : '';
+  $('problems-count').dataset.total = String(problems.length);
 }
 
 function showNotes(notes: string[]): void {
   const list = $('notes');
-  list.replaceChildren(...notes.map((n) => text('li', n, n.startsWith('warning') ? 'warning' : 'note')));
+  // The reader's notes are in English (shared with the command): each is marked in Chinese too.
+  list.replaceChildren(...notes.map((n) => (n.startsWith('warning') ? text('li', `注意 ${n}`, 'warning') : text('li', `说明 ${n}`, 'note'))));
   list.hidden = notes.length === 0;
 }
 
@@ -136,7 +154,7 @@ async function loadSubmissions(): Promise<void> {
   const body = $('submissions-body');
   try {
     const data = await session.client.request<Record<string, { submissionId: number; month: string; reportedBy: string; receivedAt: string; created: number; updated: number; revised: number; unchanged: number }[]>>(
-      `query HuishangPageSubmissions { ${field}(first: 10) { submissionId month reportedBy receivedAt created updated revised unchanged } }`,
+      `query HuishangPageSubmissions { ${field}(first: 20) { submissionId month reportedBy receivedAt created updated revised unchanged } }`,
     );
     body.replaceChildren(
       ...data[field].map((s) => {
@@ -195,7 +213,8 @@ async function downloadTemplate(): Promise<void> {
   setMessage('template-message', '正在生成模板… Preparing the template…');
   try {
     const found = await subjects(session.client, session.department, session.catalogue.some((d) => d.subjects.includes('ENTERPRISE')));
-    const rows = templateRows(session.catalogue, found.regions, found.enterprises);
+    const rows = templateRows(session.catalogue, found.regions, found.enterprises, month || undefined);
+    const leftOut = leftOutNote(session.catalogue, month || undefined);
     const workbook = await templateWorkbook(session.department, session.catalogue, rows, month || undefined);
     const url = URL.createObjectURL(new Blob([new Uint8Array(workbook)], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
     const link = document.createElement('a');
@@ -205,7 +224,11 @@ async function downloadTemplate(): Promise<void> {
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    setMessage('template-message', `模板已下载 Template downloaded: ${rows.length} 行 rows (${found.enterprises.length} 家企业 enterprises, 名称已填 names filled)`, 'ok');
+    setMessage(
+      'template-message',
+      `模板已下载 Template downloaded: ${count(rows.length)} 行 rows (${count(found.enterprises.length)} 家企业 enterprises, 名称已填 names filled)${leftOut ? `；1–2月合并发布的指标不在1月模板中 ${leftOut.replace(/^note: /, '')}` : ''}`,
+      'ok',
+    );
   } catch (error) {
     setMessage('template-message', errorMessage(error), 'error');
   }
@@ -255,7 +278,10 @@ async function check(): Promise<void> {
   if (!month) return setMessage('upload-message', '请选择报送月份 Choose the month', 'error');
   if (!file) return setMessage('upload-message', '请选择文件 Choose a file (.xlsx or .csv)', 'error');
   const format = formatOf(file.name);
-  if (!format) return setMessage('upload-message', `${file.name}: 只接受 .xlsx 或 .csv 文件 The file must be .xlsx or .csv`, 'error');
+  if (!format) {
+    const old = /\.(xls|et|wps)$/i.test(file.name) ? '（旧版 Excel 格式：请在 Excel 中“另存为” .xlsx）(an old Excel format: use Save As .xlsx) ' : '';
+    return setMessage('upload-message', `${file.name}: 只接受 .xlsx 或 .csv 文件 ${old}The file must be .xlsx or .csv`, 'error');
+  }
   setBusy(true);
   setMessage('upload-message', `正在读取 Reading ${file.name}…`);
   try {
@@ -267,7 +293,8 @@ async function check(): Promise<void> {
       built.notes.unshift(...notes);
     } catch (error) {
       if (!(error instanceof FileError)) throw error;
-      showProblems([{ row: null, column: 'file', value: file.name, code: 'BAD_FILE', reason: error.message }], 0);
+      // A library's own wording (JSZip's "see https://…") is not for a clerk: its URL is left out.
+      showProblems([{ row: null, column: 'file', value: file.name, code: 'BAD_FILE', reason: error.message.replace(/[,;]?\s*see https?:\/\/\S+/g, '').replace(/https?:\/\/\S+/g, '') }], 0);
       return setMessage('upload-message', '文件无法读取 The file cannot be read', 'error');
     }
     showNotes(built.notes);
@@ -277,10 +304,12 @@ async function check(): Promise<void> {
     }
     const status = $<HTMLSelectElement>('status').value as BatchHeader['status'];
     const reason = $<HTMLInputElement>('accept-outliers').value.trim();
+    const reportedBy = $<HTMLInputElement>('reported-by').value.trim() || session.viewer.clientId;
     const header: BatchHeader = {
-      idempotencyKey: `page:${session.department}:${month}:${await sha256(content)}`.slice(0, 128),
+      // The options are part of the key: the same file sent again as FINAL after PRELIMINARY (or by someone else) is a new batch, not a conflict.
+      idempotencyKey: `page:${session.department}:${month}:${await sha256(Buffer.concat([content, Buffer.from(`\n${status}\n${reportedBy}\n${reason}`)]))}`.slice(0, 128),
       month,
-      reportedBy: $<HTMLInputElement>('reported-by').value.trim() || session.viewer.clientId,
+      reportedBy,
       status,
       ...(reason ? { acceptOutliers: { reason } } : {}),
     };
@@ -293,7 +322,8 @@ async function check(): Promise<void> {
     if (verdict.kind === 'conflict') return setMessage('upload-message', '此文件以前用其他选项报送过 This file was submitted before with other options (status or reported by)', 'error');
     checked = { built, header, name: file.name };
     const skipped = built.skipped ? `，${built.skipped} 行无数据已略过 (${built.skipped} rows without figures left out)` : '';
-    setMessage('upload-message', `检查通过：${built.observations.length} 行${skipped}。尚未写入，请确认报送。 Checked: ${built.observations.length} rows valid; nothing written yet — confirm to submit.`, 'ok');
+    const n = built.observations.length;
+    setMessage('upload-message', `检查通过：${count(n)} 行${skipped}。尚未写入，请确认报送。 Checked: ${count(n)} row${n === 1 ? '' : 's'} valid; nothing written yet — confirm to submit.`, 'ok');
     $<HTMLButtonElement>('confirm').hidden = false;
   } catch (error) {
     setMessage('upload-message', errorMessage(error), 'error');
@@ -336,13 +366,22 @@ function start(): void {
   $('template').addEventListener('click', () => void downloadTemplate());
   $('check').addEventListener('click', () => void check());
   $('confirm').addEventListener('click', () => void confirmSubmission());
-  // Confirming sends exactly what was checked: any change of the file or the batch's header asks for a new check.
-  for (const id of ['file', 'month', 'status', 'reported-by', 'accept-outliers', 'department']) {
-    $(id).addEventListener('change', () => {
-      checked = null;
-      $<HTMLButtonElement>('confirm').hidden = true;
-    });
+  // Confirming sends exactly what was checked: any change of the file or the batch's header asks for a new check, and says so.
+  const changed = () => {
+    if (!checked) return;
+    checked = null;
+    $<HTMLButtonElement>('confirm').hidden = true;
+    setMessage('upload-message', '内容已修改，请重新检查后再报送 Changed since the check: press Check again before submitting', 'info');
+  };
+  for (const id of ['file', 'month', 'status', 'reported-by', 'accept-outliers']) {
+    $(id).addEventListener('change', changed);
+    $(id).addEventListener('input', changed);
   }
+  // Another reporting department: the session (catalogue, submissions) follows at once, not at the next Connect.
+  $('department').addEventListener('change', () => {
+    changed();
+    if (session) void connect();
+  });
   document.body.dataset.ready = 'true';
 }
 

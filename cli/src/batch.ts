@@ -1,6 +1,6 @@
 import type { ObservationInputRow, Problem, SubjectType } from '@huishang/schema';
-import { acceptedColumns, columnByKey, columnLetter, columnOf, FIGURES, nearColumn, REQUIRED, type Column, type ColumnKey, type FigureKey } from './columns';
-import type { RawCell, SheetRow } from './read';
+import { acceptedColumns, columnByKey, columnLetter, columnOf, FIGURES, figureColumnLike, nearColumn, REQUIRED, type Column, type ColumnKey, type FigureKey } from './columns';
+import type { MergedRange, RawCell, SheetRow, SheetRows } from './read';
 
 /** A problem as the command reports it: where in the file, what was there, why, and a stable code. */
 export interface RowProblem {
@@ -33,6 +33,14 @@ export interface BuiltBatch {
   headerProblems: RowProblem[];
   /** What the person should know about how the file was read: `warning: …` and `note: …` lines. */
   notes: string[];
+  /**
+   * Problems of single cells found while reading (an empty or unknown required cell, a figure merged
+   * over rows), in the file's terms. Their rows are never sent: the rest are still checked by the
+   * department's subgraph, and one refusal lists both.
+   */
+  cellProblems: RowProblem[];
+  /** Indices (into `observations`) of the rows with a cell problem: not sent. */
+  blocked: Set<number>;
 }
 
 /** The catalogue as the reader needs it: codes, and the names a sheet may use instead of them. */
@@ -174,8 +182,19 @@ function readHeader(rows: SheetRow[], at: number): HeaderReading {
     if (!column) {
       if (text === null) continue;
       const near = nearColumn(text);
+      const figureLike = near ? undefined : figureColumnLike(text);
       if (near) {
         problem(row, index, text, 'UNKNOWN_COLUMN', `not a column of the report; did you mean ${near.header} (${near.zh})? The columns are ${acceptedColumns()}`);
+      } else if (figureLike) {
+        problem(
+          row,
+          index,
+          text,
+          'UNKNOWN_COLUMN',
+          /上年|去年|同期/.test(text) && !/同比|增长|增速|增幅|增减/.test(text)
+            ? `looks like a figure column (last year's figure?) but is not one the report knows: the graph has last year's figures already, so delete the column, or rename it if it holds this year's figures — did you mean ${figureLike.header} (${figureLike.zh})? The columns are ${acceptedColumns()}`
+            : `looks like a figure column but is not one the report knows, so its figures would be lost: rename it — did you mean ${figureLike.header} (${figureLike.zh})? The columns are ${acceptedColumns()}`,
+        );
       } else {
         unused.push({ index, header: text });
       }
@@ -245,11 +264,11 @@ const shortText = (text: string) => (text.length > 40 ? `${text.slice(0, 39)}…
  * (NOT_A_NUMBER) together with every other problem of the file. Rows without any figure (a
  * template row nobody filled in) are left out and counted.
  */
-export function buildBatch(rows: SheetRow[], catalogue: CatalogueNames, _options: { skipEmpty?: boolean } = {}): BuiltBatch {
-  const built: BuiltBatch = { observations: [], rowNumbers: [], columns: new Map(), notANumber: new Map(), skipped: 0, headerProblems: [], notes: [] };
+export function buildBatch(rows: SheetRows, catalogue: CatalogueNames, _options: { skipEmpty?: boolean } = {}): BuiltBatch {
+  const built: BuiltBatch = { observations: [], rowNumbers: [], columns: new Map(), notANumber: new Map(), skipped: 0, headerProblems: [], notes: [], cellProblems: [], blocked: new Set() };
   const found = findHeader(rows);
   if (!found) {
-    built.headerProblems.push({ row: null, column: 'file', value: null, code: 'EMPTY_FILE', reason: 'the file holds no header row and no data' });
+    built.headerProblems.push({ row: null, column: 'file', value: null, code: 'EMPTY_FILE', reason: emptyFileReason(rows) });
     return built;
   }
   const { at, reading } = found;
@@ -270,6 +289,7 @@ export function buildBatch(rows: SheetRow[], catalogue: CatalogueNames, _options
   }
   const columns = reading.columns;
   const start = at + reading.height;
+  const mergedFigures = fillMerges(rows, start, columns);
 
   const at_ = (row: SheetRow, key: ColumnKey): RawCell => {
     const place = columns.get(key);
@@ -301,6 +321,25 @@ export function buildBatch(rows: SheetRow[], catalogue: CatalogueNames, _options
       subjectCode: cellText(at_(row, 'subjectCode')),
       unit: cellText(at_(row, 'unit')),
     };
+    // A required cell left empty, or a subject kind the graph has no name for, cannot even be sent
+    // (the GraphQL input types refuse it without a row number): said here, by row and column.
+    const cellProblem = (key: ColumnKey, value: unknown, code: string, reason: string) => {
+      const place = columns.get(key)!;
+      built.cellProblems.push({ row: row.rowNumber, column: `${place.column.header}${place.header !== place.column.header ? ` "${place.header}"` : ''} (${columnLetter(place.index)})`, value, code, reason });
+      built.blocked.add(index);
+    };
+    for (const key of REQUIRED) {
+      if (cellText(at_(row, key)) === '') {
+        const c = columnByKey(key);
+        cellProblem(key, null, 'MISSING_VALUE', `the ${c.header} (${c.zh}) cell is empty: fill it in (a merged cell must cover this row to apply to it)`);
+      }
+    }
+    if (kindText !== '' && !SUBJECT_KINDS[kindText.toUpperCase()]) {
+      cellProblem('subjectKind', kindText, 'BAD_SUBJECT_KIND', 'not a subject kind: write REGION (地区) or ENTERPRISE (企业)');
+    }
+    for (const merge of mergedFigures.get(row.rowNumber) ?? []) {
+      cellProblem(merge.key, cellText(at_(row, merge.key)) || null, 'MERGED_FIGURE', `the cell is merged over rows ${merge.range.top}–${merge.range.bottom}: one figure cannot be read for several rows; unmerge it and write each row's figure`);
+    }
     FIGURES.forEach((field: FigureKey, i) => {
       const figure = figures[i];
       if ('bad' in figure) {
@@ -347,6 +386,72 @@ export function buildBatch(rows: SheetRow[], catalogue: CatalogueNames, _options
     });
   }
   return built;
+}
+
+/**
+ * Merged cells in the data area, read as Chinese sheets mean them: an indicator, subject kind or
+ * unit merged down over rows applies to each row of the merge (its value is copied into the other
+ * cells). A figure merged over rows is not spread (that would be guessing numbers): the rows it
+ * covers are returned, to be refused. Merges above the data (titles, grouped headers) are left as
+ * they are.
+ */
+function fillMerges(rows: SheetRows, start: number, columns: Map<ColumnKey, ColumnPlace>): Map<number, { key: FigureKey; range: MergedRange }[]> {
+  const figures = new Map<number, { key: FigureKey; range: MergedRange }[]>();
+  const merges = rows.merges ?? [];
+  if (!merges.length || start >= rows.length) return figures;
+  const firstData = rows[start].rowNumber;
+  const byNumber = new Map(rows.slice(start).map((r) => [r.rowNumber, r]));
+  const keyAt = new Map([...columns.values()].map((p) => [p.index, p.column.key]));
+  for (const range of merges) {
+    if (range.top < firstData) continue;
+    const master = byNumber.get(range.top)?.cells[range.left] ?? null;
+    for (let c = range.left; c <= range.right; c++) {
+      const key = keyAt.get(c);
+      if (key && (FIGURES as readonly string[]).includes(key)) {
+        if (range.bottom > range.top && !isBlank(c === range.left ? master : null)) {
+          for (let n = range.top; n <= range.bottom; n++) {
+            const list = figures.get(n) ?? [];
+            list.push({ key: key as FigureKey, range });
+            figures.set(n, list);
+          }
+        }
+        continue;
+      }
+      for (let n = range.top; n <= range.bottom; n++) {
+        const row = byNumber.get(n);
+        if (!row || (n === range.top && c === range.left)) continue;
+        while (row.cells.length <= c) row.cells.push(null);
+        row.cells[c] = master;
+      }
+    }
+  }
+  return figures;
+}
+
+/**
+ * Why no header was found: a file of one column whose text holds semicolons or tabs is a CSV with
+ * another separator; a workbook whose first tab holds no header may have its data on another tab.
+ */
+function emptyFileReason(rows: SheetRows): string {
+  const filled = rows.filter((r) => !r.cells.every(isBlank));
+  if (!filled.length) return rows.sheetName ? `the first sheet ("${rows.sheetName}") is empty${otherSheets(rows)}` : 'the file is empty';
+  const first = filled.slice(0, HEADER_SEARCH_ROWS);
+  const oneColumn = first.every((r) => r.cells.filter((c) => !isBlank(c)).length <= 1);
+  const text = first.map((r) => cellText(r.cells.find((c) => !isBlank(c)) ?? null)).join('\n');
+  if (oneColumn && /;/.test(text) && text.split(';').some((t) => columnOf(t) !== undefined)) {
+    return 'the columns are separated by semicolons (;): save the file from Excel as "CSV (逗号分隔)" (comma-separated), or as .xlsx';
+  }
+  if (oneColumn && /\t/.test(text)) {
+    return 'the columns are separated by tabs (Excel\'s "Text (制表符分隔)"): save the file as "CSV (逗号分隔)" (comma-separated), or as .xlsx';
+  }
+  return `no header row found in the first ${HEADER_SEARCH_ROWS} filled rows${rows.sheetName ? ` of the first sheet ("${rows.sheetName}")` : ''}: the header names the columns ${acceptedColumns()}${otherSheets(rows)}`;
+}
+
+function otherSheets(rows: SheetRows): string {
+  const others = (rows.sheetNames ?? []).slice(1);
+  return others.length
+    ? `; only the first sheet is read — if the figures are on ${others.map((n) => `"${n}"`).join(', ')}, move that sheet to the front (drag its tab to the left) or save it alone`
+    : '';
 }
 
 const OPTION_OF_FIELD: Record<string, string> = {

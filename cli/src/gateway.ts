@@ -151,6 +151,8 @@ export interface CatalogueEntry {
   derivation: string;
   minimum: number | null;
   maximum: number | null;
+  /** Published as 1–2月: no January row (JAN_FEB_COMBINED). */
+  publishedJanFeb?: boolean;
   description: string;
 }
 
@@ -163,7 +165,7 @@ export interface Viewer {
 /** The department's catalogue and who the token is, in one request. */
 export async function catalogueOf(client: GatewayClient, department: string): Promise<{ viewer: Viewer; catalogue: CatalogueEntry[] }> {
   const data = await client.request<{ viewer: Viewer; indicatorCatalogue: Record<string, CatalogueEntry[]> }>(
-    `query HuishangCatalogue { viewer { clientId department role } indicatorCatalogue { ${department} { code name nameEn unit kind subjects derivation minimum maximum description } } }`,
+    `query HuishangCatalogue { viewer { clientId department role } indicatorCatalogue { ${department} { code name nameEn unit kind subjects derivation minimum maximum publishedJanFeb description } } }`,
   );
   return { viewer: data.viewer, catalogue: data.indicatorCatalogue[department] };
 }

@@ -36,7 +36,10 @@ export function defaultKey(department: string, month: string, content: Buffer): 
 
 function readInput(file: string): Buffer {
   const format = formatOf(file);
-  if (!format) throw new UsageError(`${file}: the file must be .csv or .xlsx`, 'import');
+  if (!format) {
+    const old = /\.(xls|et|wps)$/i.test(file) ? ' (an old Excel or WPS format: open it and "Save As" Excel Workbook (.xlsx) or "CSV (逗号分隔)")' : '';
+    throw new UsageError(`${file}: the file must be .csv or .xlsx${old}`, 'import');
+  }
   try {
     if (!statSync(file).isFile()) throw new UsageError(`${file} is not a file`, 'import');
     return readFileSync(file);
@@ -200,6 +203,8 @@ function gatewayFailure(io: Io, options: ImportOptions, error: unknown): number 
     return ExitCode.Failed;
   }
   if (error instanceof GraphQLRequestError) {
+    // The token was refused before the viewer was known: still say which gateway answered.
+    if (error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) describeTarget(io, options.gateway, null);
     const problems: RowProblem[] = error.errors.map((e) => ({
       row: null,
       column: e.extensions?.code === 'UNAUTHENTICATED' || e.extensions?.code === 'FORBIDDEN' ? '--token' : 'gateway',

@@ -56,10 +56,25 @@ export async function subjects(client: GatewayClient, department: string, needEn
   return { regions, enterprises };
 }
 
-/** One row per indicator and subject the department reports: every region of the city, every enterprise of the register, names filled. */
-export function templateRows(catalogue: CatalogueEntry[], regions: Subject[], enterprises: Subject[]): TemplateRow[] {
+/** The indicators a month's template leaves out: in January those published as 1–2月 (JAN_FEB_COMBINED refuses any January row of them). */
+export function leftOutOf(catalogue: CatalogueEntry[], month?: string): CatalogueEntry[] {
+  return month?.endsWith('-01') ? catalogue.filter((d) => d.publishedJanFeb) : [];
+}
+
+/** What the template says of the indicators it leaves out, or null. */
+export function leftOutNote(catalogue: CatalogueEntry[], month?: string): string | null {
+  const left = leftOutOf(catalogue, month);
+  return left.length
+    ? `note: ${left.map((d) => `${d.code} (${d.name})`).join(', ')} ${left.length === 1 ? 'is' : 'are'} published for January and February together (1–2月): not in January's template; report ${left.length === 1 ? 'it' : 'them'} in February, with the 1–2月 total as ytd_value`
+    : null;
+}
+
+/** One row per indicator and subject the department reports: every region of the city, every enterprise of the register, names filled; for January without the 1–2月 indicators. */
+export function templateRows(catalogue: CatalogueEntry[], regions: Subject[], enterprises: Subject[], month?: string): TemplateRow[] {
   const rows: TemplateRow[] = [];
+  const left = new Set(leftOutOf(catalogue, month).map((d) => d.code));
   for (const d of catalogue) {
+    if (left.has(d.code)) continue;
     if (d.subjects.includes('REGION')) {
       for (const r of regions) rows.push({ indicator: d.code, subjectKind: 'REGION', subjectCode: r.code, subjectName: r.name, unit: d.unit });
     }
@@ -164,7 +179,9 @@ export async function runTemplate(options: TemplateOptions, io: Io): Promise<num
       if (options.month) {
         const found = await subjects(client, options.department, catalogue.some((d) => d.subjects.includes('ENTERPRISE')));
         enterprises = found.enterprises.length;
-        rows = templateRows(catalogue, found.regions, found.enterprises);
+        rows = templateRows(catalogue, found.regions, found.enterprises, options.month);
+        const note = leftOutNote(catalogue, options.month);
+        if (note) io.stderr.write(`${note}\n`);
       }
       data = options.format === 'xlsx' ? await templateWorkbook(options.department, catalogue, rows, options.month) : templateCsv(rows);
     } catch (error) {

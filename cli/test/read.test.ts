@@ -168,4 +168,11 @@ describe('the report', () => {
     expect(text).toContain('… and 10 more');
     expect(text).toContain('by code: UNIT_MISMATCH 60');
   });
+
+  it('a refusal of the file or the token counts no rows and shows no empty value; float noise is shown as the number meant (finding 17)', () => {
+    const text = problemReport([{ row: null, column: '--token', value: null, code: 'FORBIDDEN', reason: 'not yours' }], 0);
+    expect(text).toContain('refused: 1 problem; nothing was written');
+    expect(text).toContain('  --token: not yours [FORBIDDEN]');
+    expect(problemReport([{ row: 2, column: 'value (E)', value: 168461.69999999998, code: 'SCALE_SLIP', reason: 'r' }], 1)).toContain('row 2, column value (E), 168461.7: r');
+  });
 });

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { energyIndicators } from '../../subgraphs/energy/src/indicators';
 import { buildBatch, numberOf, type BuiltBatch } from '../src/batch';
-import { FileError, formatDivisor, readTable } from '../src/read';
+import { FileError, formatDivisor, readTable, readXlsx, readXlsxWhole } from '../src/read';
 
 const HEADER = ['indicator', 'subject_kind', 'subject_code', 'unit', 'value', 'ytd_value', 'yoy_pct', 'ytd_yoy_pct'];
 
@@ -172,6 +172,27 @@ describe('number formats that scale what a cell shows', () => {
     expect(formatDivisor('#,##0,,;[Red]-#,##0,,')).toBe(1e6);
   });
 
+  it('formatDivisor reads the Chinese "show in 万" formats, a literal point between digits (finding 9)', () => {
+    expect(formatDivisor('0!.0000')).toBe(1e4);
+    expect(formatDivisor('0"."0000')).toBe(1e4);
+    expect(formatDivisor('0\\.0000')).toBe(1e4);
+    expect(formatDivisor('#,##0!.00')).toBe(100);
+    expect(formatDivisor('0!.0,')).toBe(1e4);
+    expect(formatDivisor('0.00"."')).toBe(1);
+    expect(formatDivisor('0.0000')).toBe(1);
+  });
+
+  it('a cell of 2964500 shown as 296.4500 by 0!.0000 is imported as stored, with the scaled-format warning', async () => {
+    for (const numFmt of ['0!.0000', '0"."0000']) {
+      const built = await fromWorkbook((sheet) => {
+        sheet.addRow(HEADER);
+        sheet.addRow(['EN_GAS', 'REGION', '411002', '万立方米', 2964500]).getCell(5).numFmt = numFmt;
+      });
+      expect(built.observations[0].value).toBe(2964500);
+      expect(built.notes.join('\n')).toMatch(/divided by 10,000 \(about 296\.45\)/);
+    }
+  });
+
   it('a #,##0,, cell is imported as stored, with a warning naming the row, the column and both numbers', async () => {
     const built = await fromWorkbook((sheet) => {
       sheet.addRow(HEADER);
@@ -180,5 +201,125 @@ describe('number formats that scale what a cell shows', () => {
     });
     expect(built.observations[0].value).toBe(1234567);
     expect(built.notes.join('\n')).toMatch(/warning: 1 cell of value is displayed scaled by its number format: row 2, value \(E\) holds 1234567 but its format "#,##0,," shows it divided by 1,000,000 \(about 1\.23457\)/);
+  });
+});
+
+describe('the headings Chinese reports use for figures (finding 2): recognised, or refused — never dropped', () => {
+  const read = (header: string) => fromCsv(Buffer.from(`指标代码,主体类型,主体代码,计量单位,${header}\nEN_GAS,地区,411002,万立方米,300,900,-20.5,3.1\n`, 'utf8'));
+
+  it.each([
+    ['本月,本年累计,同比增长(%),累计增长(%)'],
+    ['当月,累计,同比增速(%),累计增速(%)'],
+    ['本月数,1-本月累计,比上年同月增长(%),比上年同期增长(%)'],
+    ['当月值,本年累计数,同比增长率(%),累计增长率(%)'],
+    ['value,ytd,yoy,ytd yoy'],
+  ])('%s → value, ytd_value, yoy_pct, ytd_yoy_pct', async (header) => {
+    const built = await read(header);
+    expect(built.headerProblems).toEqual([]);
+    expect(built.notes.filter((n) => n.startsWith('warning'))).toEqual([]);
+    expect(built.observations[0]).toMatchObject({ value: 300, ytdValue: 900, yoyPct: -20.5, ytdYoyPct: 3.1 });
+  });
+
+  it.each([
+    ['本月完成数(万)', 'value'],
+    ['本年累计完成额', 'ytd_value'],
+    ['较去年同比增长', 'yoy_pct'],
+    ['累计同比增幅', 'ytd_yoy_pct'],
+    ['values (万元)', 'value'],
+    ['ytd total', 'ytd_value'],
+  ])('an unknown heading that looks like a figure column, %s, is refused with "did you mean %s"', async (heading, meant) => {
+    const built = await fromCsv(Buffer.from(`指标代码,主体类型,主体代码,计量单位,当月值,${heading}\nEN_GAS,地区,411002,万立方米,300,1\n`, 'utf8'));
+    expect(built.headerProblems).toHaveLength(1);
+    expect(built.headerProblems[0]).toMatchObject({ code: 'UNKNOWN_COLUMN', column: 'F', value: heading });
+    expect(built.headerProblems[0].reason).toContain(`did you mean ${meant} `);
+    expect(built.observations).toEqual([]);
+  });
+
+  it('a notes column (备注, 填报人, 联系电话) is still ignored with a warning', async () => {
+    const built = await fromCsv(Buffer.from('指标代码,主体类型,主体代码,计量单位,当月值,备注,填报人,联系电话\nEN_GAS,地区,411002,万立方米,300,已核对,张三,123\n', 'utf8'));
+    expect(built.headerProblems).toEqual([]);
+    expect(built.notes.join('\n')).toMatch(/3 columns the report does not use were ignored: "备注" \(F\), "填报人" \(G\), "联系电话" \(H\)/);
+  });
+});
+
+describe('required cells and merged cells (finding 4): the same rows from both workbook readers, a row and column for what is missing', () => {
+  /** A sheet as Chinese departments lay it out: indicator, kind and unit merged down over their subjects. */
+  async function vmerged(figureMerge = false): Promise<Buffer> {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('报表');
+    workbook.addWorksheet('填报说明').addRow(['说明']);
+    sheet.addRow(['许昌市2016年1月燃气用量报表']);
+    sheet.mergeCells('A1:F1');
+    sheet.addRow(['指标代码', '主体类型', '主体代码', '计量单位', '当月值', '累计值']);
+    const codes = ['411002', '411023', '411024', '411025'];
+    codes.forEach((code, i) => sheet.addRow([i === 0 ? 'EN_GAS' : null, i === 0 ? '地区' : null, code, i === 0 ? '万立方米' : null, 100 + i, i === 0 || !figureMerge ? 100 + i : null]));
+    sheet.mergeCells('A3:A6');
+    sheet.mergeCells('B3:B6');
+    sheet.mergeCells('D3:D5'); // one row short: row 6 has no unit
+    if (figureMerge) sheet.mergeCells('F3:F6');
+    return Buffer.from(await workbook.xlsx.writeBuffer());
+  }
+
+  it('the streaming reader (command) and the whole-workbook reader (page) read the same rows, cells and merges', async () => {
+    for (const figureMerge of [false, true]) {
+      const content = await vmerged(figureMerge);
+      const streamed = await readXlsx(content);
+      const whole = await readXlsxWhole(content);
+      expect(whole).toEqual(streamed);
+      expect({ merges: whole.merges, name: whole.sheetName }).toEqual({ merges: streamed.merges, name: streamed.sheetName });
+      expect(streamed.merges).toContainEqual({ top: 3, left: 0, bottom: 6, right: 0 });
+      expect(buildBatch(whole, energyIndicators)).toEqual(buildBatch(streamed, energyIndicators));
+    }
+  });
+
+  it('a label merged down applies to each row; an empty required cell is a problem of its row and column; the title is noted once', async () => {
+    const built = buildBatch(await readXlsx(await vmerged()), energyIndicators);
+    expect(built.observations.map((o) => [o.indicator, o.subjectKind, o.subjectCode, o.unit])).toEqual([
+      ['EN_GAS', 'REGION', '411002', '万立方米'],
+      ['EN_GAS', 'REGION', '411023', '万立方米'],
+      ['EN_GAS', 'REGION', '411024', '万立方米'],
+      ['EN_GAS', 'REGION', '411025', ''],
+    ]);
+    expect(built.cellProblems).toEqual([{ row: 6, column: 'unit "计量单位" (D)', value: null, code: 'MISSING_VALUE', reason: expect.stringContaining('the unit (计量单位) cell is empty') }]);
+    expect([...built.blocked]).toEqual([3]);
+    expect(built.notes.filter((n) => n.includes('title'))).toEqual(['note: row 1 above the header taken as a title and left out: "许昌市2016年1月燃气用量报表"']);
+  });
+
+  it('a figure merged over rows is refused on each row it covers, not spread', async () => {
+    const built = buildBatch(await readXlsxWhole(await vmerged(true)), energyIndicators);
+    expect(built.cellProblems.filter((p) => p.code === 'MERGED_FIGURE').map((p) => p.row)).toEqual([3, 4, 5, 6]);
+    expect(built.cellProblems[0].reason).toMatch(/merged over rows 3–6/);
+  });
+
+  it('a CSV with empty kind, unit or indicator cells, or an unknown kind: row and column, nothing guessed', async () => {
+    const built = await fromCsv(Buffer.from('indicator,subject_kind,subject_code,unit,value\nEN_GAS,,411002,万立方米,296\nEN_GAS,REGION,411023,,130\n,REGION,411024,万立方米,130\nEN_GAS,县,411025,万立方米,1\nEN_GAS,REGION,411081,万立方米,2\n', 'utf8'));
+    expect(built.cellProblems.map((p) => [p.row, p.column, p.code])).toEqual([
+      [2, 'subject_kind (B)', 'MISSING_VALUE'],
+      [3, 'unit (D)', 'MISSING_VALUE'],
+      [4, 'indicator (A)', 'MISSING_VALUE'],
+      [5, 'subject_kind (B)', 'BAD_SUBJECT_KIND'],
+    ]);
+    expect([...built.blocked]).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('files that hold no table where it is looked for (finding 14): the message says what was found', () => {
+  it('a semicolon- or tab-separated file says so and how to save it', async () => {
+    const semi = await fromCsv(Buffer.from('indicator;subject_kind;subject_code;unit;value\nEN_GAS;REGION;411002;万立方米;3\n', 'utf8'));
+    expect(semi.headerProblems[0]).toMatchObject({ code: 'EMPTY_FILE', reason: expect.stringMatching(/separated by semicolons.*CSV \(逗号分隔\)/) });
+    const tab = await fromCsv(Buffer.from('indicator\tsubject_kind\tsubject_code\tunit\tvalue\nEN_GAS\tREGION\t411002\t万立方米\t3\n', 'utf8'));
+    expect(tab.headerProblems[0]).toMatchObject({ code: 'EMPTY_FILE', reason: expect.stringMatching(/separated by tabs/) });
+  });
+
+  it('a workbook whose first sheet is 填报说明 names the sheet it read and the others', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('填报说明').addRows([['本表由各县区填报'], ['数据请填写在第二页']]);
+    workbook.addWorksheet('数据').addRows([HEADER, ['EN_GAS', 'REGION', '411002', '万立方米', 1]]);
+    const content = Buffer.from(await workbook.xlsx.writeBuffer());
+    for (const rows of [await readXlsx(content), await readXlsxWhole(content)]) {
+      const built = buildBatch(rows, energyIndicators);
+      expect(built.headerProblems[0].code).toBe('EMPTY_FILE');
+      expect(built.headerProblems[0].reason).toMatch(/first sheet \("填报说明"\).*"数据".*move that sheet to the front/);
+    }
   });
 });

@@ -7,6 +7,8 @@ export interface ReadsSeen {
   indicators: Set<string>;
   enterprises: Set<string>;
   months: Set<string>;
+  /** Submission numbers the request's writes made (the reporting commits). */
+  submissions: Set<number>;
 }
 
 /** Per-request state of the gateway. Only the request id and the signed identity travel on to the subgraphs. */
@@ -25,13 +27,14 @@ export interface GatewayContext {
  * Gateway plugin (plugins/hive-access).
  */
 export function takeReads(response: { extensions?: unknown }, seen: ReadsSeen | undefined): void {
-  const reads = (response.extensions as { huishangReads?: { indicators?: string[]; enterprises?: string[]; months?: string[] } } | undefined)?.huishangReads;
+  const reads = (response.extensions as { huishangReads?: { indicators?: string[]; enterprises?: string[]; months?: string[]; submissions?: number[] } } | undefined)?.huishangReads;
   if (!reads) return;
   delete (response.extensions as Record<string, unknown>).huishangReads;
   if (!seen) return;
   for (const code of reads.indicators ?? []) seen.indicators.add(code);
   for (const code of reads.enterprises ?? []) seen.enterprises.add(code);
   for (const month of reads.months ?? []) seen.months.add(month);
+  for (const id of reads.submissions ?? []) if (Number.isInteger(id)) seen.submissions.add(id);
 }
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -49,7 +52,7 @@ export function requestIdFrom(given: string | string[] | null | undefined): stri
 }
 
 export function emptyReads(): ReadsSeen {
-  return { indicators: new Set(), enterprises: new Set(), months: new Set() };
+  return { indicators: new Set(), enterprises: new Set(), months: new Set(), submissions: new Set() };
 }
 
 export async function createGatewayContext(req: IncomingMessage, auth?: unknown): Promise<GatewayContext> {

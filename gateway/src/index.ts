@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const gateway = await startGateway({ env: process.env });
   createLogger('gateway').info(
     { url: gateway.url, startMs: Date.now() - started, subgraphs: Object.fromEntries(gateway.subgraphs) },
-    `ready at ${gateway.url} in ${Date.now() - started} ms (GraphiQL at ${gateway.url.replace(/\/graphql$/, '/')})`,
+    `ready at ${gateway.url} in ${Date.now() - started} ms (GraphiQL at ${gateway.url.replace(/\/graphql$/, '/')}, reporting page 报送页面 at ${gateway.url.replace(/\/graphql$/, '/report')})`,
   );
 }
 

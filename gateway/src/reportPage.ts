@@ -72,6 +72,8 @@ const HTML = `<!doctype html>
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>会商 · 月度数据报送 Huishang — Monthly reporting</title>
   <link rel="stylesheet" href="${STYLE_PATH}">
+  <!-- No favicon: an empty one, so the browser does not ask for /favicon.ico (a 404 in the console). -->
+  <link rel="icon" href="data:,">
 </head>
 <body>
   <header>

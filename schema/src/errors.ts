@@ -15,6 +15,8 @@ export const ErrorCode = {
   RuleGrantRequired: 'RULE_GRANT_REQUIRED',
   /** A rule's input from another department could not be fetched: the rule was not judged. */
   RuleInputUnavailable: 'RULE_INPUT_UNAVAILABLE',
+  /** A client holds as many staged upload parts (or characters of them) as its quota allows: commit or wait for them to expire. */
+  UploadQuotaExceeded: 'UPLOAD_QUOTA_EXCEEDED',
   Unauthenticated: 'UNAUTHENTICATED',
   InternalServerError: 'INTERNAL_SERVER_ERROR',
 } as const;

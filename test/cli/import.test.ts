@@ -19,7 +19,8 @@ let files: ReturnType<typeof workDir>;
 let enterprises: string[];
 
 beforeAll(async () => {
-  system = await startSystem({ enterprises: 60 });
+  // A small quota of staged parts per client (finding 12), above what any import here stages at once.
+  system = await startSystem({ enterprises: 60, env: { HUISHANG_UPLOAD_QUOTA_PARTS: '10' } });
   dept = department(system, 'energy');
   files = workDir();
   enterprises = (await dept.sql<{ credit_code: string }>('select credit_code from enterprise_register order by credit_code')).map((r) => r.credit_code);
@@ -272,13 +273,19 @@ describe('writes go through the gateway, as the token’s client', () => {
     const file = files.write('audited.csv', csvText([electricity(enterprises[50], 9.5)]));
     const result = await dept.cli(['import', '--department', 'energy', '--month', '2016-08', file]);
     expect(result.code).toBe(0);
-    const records = await system.sql('access', 'select client_id, department, operation_name, fields, outcome from audit_record where seq > ? order by seq', [before]);
+    const records = await system.sql('access', 'select client_id, department, operation_name, fields, outcome, months, indicators from audit_record where seq > ? order by seq', [before]);
     const writes = records.filter((r) => /HuishangStage|HuishangCommit/.test(String(r.operation_name)));
     expect(writes.map((r) => [r.operation_name, r.department, r.outcome])).toEqual([
       ['HuishangStage', 'energy', 'OK'],
       ['HuishangCommit', 'energy', 'OK'],
     ]);
     expect(String(writes[1].fields)).toContain('Mutation.commitEnergyUpload');
+    // Finding 16: both carry the month (audit export --month finds the import), the part its indicators.
+    expect(writes.map((r) => JSON.parse(String(r.months)))).toEqual([['2016-08'], ['2016-08']]);
+    expect(JSON.parse(String(writes[0].indicators))).toEqual(['EN_ELECTRICITY']);
+    // …and the commit its submission number, as the command printed it.
+    const [submitted] = await system.sql('access', 'select submissions from audit_record where seq > ? and operation_name = ? order by seq', [before, 'HuishangCommit']);
+    expect(JSON.parse(String(submitted.submissions))).toEqual([Number(result.stdout.match(/submission (\d+)/)![1])]);
     const clients = await system.sql('access', 'select id from client where department = ?', ['energy']);
     expect(clients.map((c) => c.id)).toContain(writes[0].client_id);
     expect((await observation('2016-08', 'EN_ELECTRICITY', enterprises[50])).value).toBe(9.5);
@@ -343,5 +350,115 @@ describe('spreadsheets as people make them, through the command', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/row 3, column value \(E\), "１２３，４": not a number: .*write 123\.4 if it is a decimal point, or 1234 if not \[NOT_A_NUMBER\]/);
     expect(await dept.checksum()).toBe(before);
+  });
+});
+
+describe('tester’s findings on issue 14, through the command and the gateway', () => {
+  it('finding 2: 本月, 本年累计, 同比增长(%), 累计增长(%) are read as the figures they are — the stated growth is kept, not derived', async () => {
+    const csv = ['指标代码,主体类型,主体代码,计量单位,本月,本年累计,同比增长(%),累计增长(%)', 'EN_GAS,地区,411002,万立方米,300,,-20.5,'].join('\r\n') + '\r\n';
+    const result = await dept.cli(['import', '--department', 'energy', '--month', '2016-11', files.write('headings.csv', iconv.encode(csv, 'gb18030'))]);
+    expect(result.stderr).not.toMatch(/ignored/);
+    expect(result.code).toBe(0);
+    expect(await observation('2016-11', 'EN_GAS', '411002')).toMatchObject({ value: 300, yoy_pct: -20.5 });
+  });
+
+  it('finding 2: an unknown heading that looks like a figure column is refused with a did-you-mean, nothing written', async () => {
+    const before = await dept.checksum();
+    const csv = ['指标代码,主体类型,主体代码,计量单位,当月值,年度累计额度', 'EN_GAS,地区,411002,万立方米,300,900'].join('\r\n') + '\r\n';
+    const result = await dept.cli(['import', '--department', 'energy', '--month', '2016-11', files.write('figure-like.csv', csv)]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/column F, "年度累计额度": looks like a figure column .*did you mean ytd_value \(累计值\)\? .*\[UNKNOWN_COLUMN\]/);
+    expect(await dept.checksum()).toBe(before);
+  });
+
+  it('finding 3: a year-to-date that contradicts the month’s own value is refused with YTD_INCONSISTENT', async () => {
+    const before = await dept.checksum();
+    const january = await dept.cli(['import', '--department', 'energy', '--month', '2016-01', files.write('janytd.csv', csvText([['EN_GAS', 'REGION', '411023', '万立方米', 300, 900, null, null]]))]);
+    expect(january.code).toBe(1);
+    expect(january.stdout).toMatch(/row 2, column ytd_value \(F\), 900: January's year-to-date must equal its month value 300.*\[YTD_INCONSISTENT\]/);
+    const below = await dept.cli(['import', '--department', 'energy', '--month', '2016-02', files.write('ytdsmall.csv', csvText([['EN_GAS', 'REGION', '411023', '万立方米', 300, 100, null, null]]))]);
+    expect(below.code).toBe(1);
+    expect(below.stdout).toMatch(/ytd_value \(F\), 100: the year-to-date 100 is below the month's own value 300.*\[YTD_INCONSISTENT\]/);
+    expect(await dept.checksum()).toBe(before);
+  });
+
+  it('finding 4: labels merged down over rows import as one per row; an empty required cell is a row/column problem, never a GraphQL variable error', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('报表');
+    sheet.addRow(['指标代码', '主体类型', '主体代码', '计量单位', '当月值']);
+    const codes = ['411002', '411023', '411024'];
+    codes.forEach((code, i) => sheet.addRow([i === 0 ? 'EN_ELECTRICITY' : null, i === 0 ? '地区' : null, code, i === 0 ? '万千瓦时' : null, 5000 + i]));
+    for (const range of ['A2:A4', 'B2:B4', 'D2:D4']) sheet.mergeCells(range);
+    const merged = await dept.cli(['import', '--department', 'energy', '--month', '2016-12', '--dry-run', files.write('vmerge.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()))]);
+    expect(merged.stdout).not.toMatch(/Variable|SubjectKind/);
+    expect(merged.code).toBe(0);
+    expect(merged.stdout).toMatch(/valid: 3 rows; dry run/);
+
+    const before = await dept.checksum();
+    const file = files.write('emptykind.csv', csvText([['EN_GAS', '', '411002', '万立方米', 296], ['EN_GAS', 'REGION', '411023', '万立方米', 130]]));
+    const empty = await dept.cli(['import', '--department', 'energy', '--month', '2016-12', file]);
+    expect(empty.code).toBe(1);
+    expect(empty.stdout).not.toMatch(/Variable|enum/);
+    expect(empty.stdout).toMatch(/row 2, column subject_kind \(B\), \(empty\): the subject_kind \(主体类型\) cell is empty.*\[MISSING_VALUE\]/);
+    expect(await dept.checksum()).toBe(before);
+  });
+
+  it('findings 8 and 10: a shape problem in one row and a scale slip in another come in one refusal; a duplicate names the spreadsheet row', async () => {
+    // The district with the most electricity in December 2015 (with a small demo city some districts have none).
+    const [{ subject_code: district, value: last }] = await dept.sql<{ subject_code: string; value: number }>(
+      "select subject_code, value from observation where month = '2015-12' and indicator = 'EN_ELECTRICITY' and subject_type = 'REGION' and subject_code <> '411000' order by value desc limit 1",
+    );
+    expect(Number(last)).toBeGreaterThan(0);
+    const rows: Cells[] = [
+      ['EN_GAS', 'REGION', '411002', '亿立方米', 3, null, null, null],
+      ['EN_ELECTRICITY', 'REGION', district, '万千瓦时', Number((Number(last) / 10000).toPrecision(4)), null, null, null],
+      ['EN_GAS', 'REGION', '411025', '万立方米', 3, null, null, null],
+      ['EN_GAS', 'REGION', '411025', '万立方米', 4, null, null, null],
+    ];
+    const before = await dept.checksum();
+    // cliStrict: without the harness's --accept-outliers, so the history checks apply.
+    const result = await dept.cliStrict(['import', '--department', 'energy', '--month', '2016-01', files.write('two-rounds.csv', csvText(rows))]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/row 2, column unit \(D\).*\[UNIT_MISMATCH\]/);
+    expect(result.stdout).toMatch(/row 3, column value \(E\).*\[SCALE_SLIP\]/);
+    expect(result.stdout).toMatch(/row 5, column indicator \(A\).*the same indicator and subject as row 4 \[DUPLICATE_ROW\]/);
+    expect(await dept.checksum()).toBe(before);
+  });
+});
+
+describe('staged parts have a quota per client (finding 12)', () => {
+  it('a part beyond HUISHANG_UPLOAD_QUOTA_PARTS is refused with UPLOAD_QUOTA_EXCEEDED; a commit frees its parts', async () => {
+    const row = { indicator: 'EN_GAS', subjectKind: 'REGION', subjectCode: '411002', unit: '万立方米', value: 1 };
+    const stage = (uploadId: string) =>
+      system.query('mutation($u: String!, $o: [ObservationInput!]!) { stageEnergyObservations(uploadId: $u, part: 1, observations: $o) { stagedParts } }', { u: uploadId, o: [row] }, undefined, { token: system.tokens.energy });
+    const commit = (uploadId: string) =>
+      system.query(
+        'mutation($u: String!, $b: StagedBatchInput!) { commitEnergyUpload(uploadId: $u, parts: 1, batch: $b, dryRun: true) { pending } }',
+        { u: uploadId, b: { idempotencyKey: `quota-${uploadId}`, month: '2016-05', reportedBy: '测试员', status: 'PRELIMINARY' } },
+        undefined,
+        { token: system.tokens.energy },
+      );
+    for (let i = 1; i <= 10; i++) expect((await stage(`quota-${i}`)).errors).toBeUndefined();
+    const refused = await stage('quota-11');
+    expect(refused.errors?.[0].extensions?.code).toBe('UPLOAD_QUOTA_EXCEEDED');
+    expect(refused.errors?.[0].message).toMatch(/already holds 10 staged parts .* quota of 10 parts .*HUISHANG_UPLOAD_QUOTA_PARTS/);
+    expect(await dept.count('upload_part')).toBe(10);
+    expect((await commit('quota-1')).errors).toBeUndefined();
+    expect((await stage('quota-11')).errors).toBeUndefined();
+    for (let i = 2; i <= 11; i++) expect((await commit(`quota-${i}`)).errors).toBeUndefined();
+    expect(await dept.count('upload_part')).toBe(0);
+  });
+});
+
+describe('the template for January (finding 15)', () => {
+  it('leaves out the indicators published as 1–2月, and says so', async () => {
+    const january = await dept.cli(['template', '--department', 'statistics', '--month', '2016-01', '--format', 'csv', '--token', system.tokens.statistics, '--output', files.path('stat-01.csv')]);
+    expect(january.code).toBe(0);
+    expect(january.stderr).toMatch(/note: .*STAT_GROSS_OUTPUT.* published for January and February together \(1–2月\): not in January's template/);
+    const february = await dept.cli(['template', '--department', 'statistics', '--month', '2016-02', '--format', 'csv', '--token', system.tokens.statistics, '--output', files.path('stat-02.csv')]);
+    expect(february.code).toBe(0);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(files.path('stat-01.csv'), 'utf8')).not.toContain('STAT_GROSS_OUTPUT');
+    expect(readFileSync(files.path('stat-02.csv'), 'utf8')).toContain('STAT_GROSS_OUTPUT');
   });
 });

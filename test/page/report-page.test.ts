@@ -67,6 +67,10 @@ describeWithBrowser('the reporting page in a real browser', () => {
       if (!url.startsWith(origin()) && !url.startsWith('data:') && !url.startsWith('blob:')) foreign.push(url);
     });
     page.on('pageerror', (error) => errors.push(error.message));
+    // Every request the page makes is answered (no favicon 404 in the console).
+    page.on('response', (response) => {
+      if (response.status() >= 400 && !response.url().endsWith('/graphql')) errors.push(`${response.status()} ${response.url()}`);
+    });
     await page.goto(`${origin()}/report`, { waitUntil: 'networkidle' });
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
     await page.fill('#token', token);
@@ -176,14 +180,62 @@ describeWithBrowser('the reporting page in a real browser', () => {
     // The writes went through the one door: staged parts and the commit, by the energy client, in the audit trail.
     const audited = await system.sql('access', "select operation_name, outcome from audit_record where operation_name in ('HuishangStage', 'HuishangCommit') and department = 'energy' order by seq");
     const commits = audited.filter((r) => r.operation_name === 'HuishangCommit').map((r) => r.outcome);
-    // The refused check, the passed check, the submission.
-    expect(commits).toHaveLength(3);
+    // The refused check, the check of its well-formed row against its history (so every problem comes in one table), the passed check, the submission.
+    expect(commits).toHaveLength(4);
     expect(commits[0]).not.toBe('OK');
-    expect(commits.slice(1)).toEqual(['OK', 'OK']);
-    expect(audited.filter((r) => r.operation_name === 'HuishangStage' && r.outcome === 'OK')).toHaveLength(3);
+    expect(commits.slice(1)).toEqual(['OK', 'OK', 'OK']);
+    expect(audited.filter((r) => r.operation_name === 'HuishangStage' && r.outcome === 'OK')).toHaveLength(4);
 
     expect(errors).toEqual([]);
     expect(foreign).toEqual([]);
+  });
+
+  it('after a check: an edit asks for a new check; the same file goes again as FINAL; another department follows at once; a long problem list is capped', async () => {
+    const month = '2016-04';
+    const { page, errors } = await openPage(system.tokens.energy);
+    await page.fill('#month', month);
+    const file = files.write('final-after-preliminary.csv', `indicator,subject_kind,subject_code,unit,value\r\nEN_ELECTRICITY,ENTERPRISE,${subjects[0].code},万千瓦时,${near(subjects[0].december, 1.02)}\r\n`);
+    await upload(page, file);
+    expect(await page.textContent('#upload-message')).toContain('Checked: 1 row valid');
+
+    // Finding 6: an edit of the header after the check hides Confirm and says why.
+    await page.fill('#reported-by', '供电公司 李四');
+    expect(await page.isHidden('#confirm')).toBe(true);
+    expect(await page.textContent('#upload-message')).toContain('请重新检查');
+    await page.screenshot({ path: join(ARTIFACTS, 'report-page-changed.png'), fullPage: true });
+
+    await page.click('#check');
+    await page.locator('#confirm:not([hidden])').waitFor({ timeout: 120_000 });
+    await page.click('#confirm');
+    await page.waitForSelector('#outcome:not([hidden])', { timeout: 120_000 });
+    expect(await page.textContent('#outcome')).toContain('新增 created 1');
+
+    // Finding 5: the same file as FINAL after PRELIMINARY is a new batch (the options are part of its key), not a conflict.
+    await page.selectOption('#status', 'FINAL');
+    await page.click('#check');
+    await page.locator('#confirm:not([hidden])').waitFor({ timeout: 120_000 });
+    await page.click('#confirm');
+    await page.locator('#outcome h3', { hasText: '报送成功' }).waitFor({ timeout: 120_000 });
+    expect(await page.textContent('#outcome')).toContain('更新 updated 1');
+    const [row] = await energy.sql<{ status: string }>("select status from observation where indicator = 'EN_ELECTRICITY' and subject_code = ? and month = ?", [subjects[0].code, month]);
+    expect(row.status).toBe('FINAL');
+
+    // Finding 11: 300 refused rows, the table shows the first 200 and counts the rest by code.
+    const many = files.write('many-problems.csv', ['indicator,subject_kind,subject_code,unit,value', ...Array.from({ length: 300 }, () => `EN_ELECTRICITY,ENTERPRISE,${subjects[1].code},千瓦时,1`)].join('\r\n'));
+    await upload(page, many);
+    await page.waitForSelector('#problems-section:not([hidden])');
+    expect(await page.locator('#problems-body tr').count()).toBe(200);
+    const counted = await page.textContent('#problems-count');
+    expect(counted).toContain('共 599 个问题'); // 300 units, 299 duplicates
+    expect(counted).toContain('First 200 shown');
+    expect(counted).toMatch(/UNIT_MISMATCH 300/);
+    await page.screenshot({ path: join(ARTIFACTS, 'report-page-capped.png'), fullPage: false });
+
+    // Finding 7: choosing another department takes effect at once (here refused: the token is energy's).
+    await page.selectOption('#department', 'industry');
+    await page.locator('#connect-message', { hasText: 'industry' }).waitFor({ timeout: 60_000 });
+    expect(await page.textContent('#connect-message')).toContain('reporting for 工信局 industry');
+    expect(errors).toEqual([]);
   });
 
   it('another department’s token is refused: nothing is written, and the ledger is not shown to it', async () => {

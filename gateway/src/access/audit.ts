@@ -19,6 +19,8 @@ export interface AuditEntry {
   enterprises: string[];
   /** Months of the figures served. */
   months: string[];
+  /** Submission numbers the request's writes made (a reporting commit); none: []. */
+  submissions?: number[];
   /** Indicator codes the caller was refused (FORBIDDEN naming an indicator); none: []. */
   refusedIndicators?: string[];
   /** OK, PARTIAL (data with errors), ERROR, or the refusal: UNAUTHENTICATED, RATE_LIMITED, … */
@@ -59,6 +61,8 @@ export function chainHash(prevHash: string, seq: number, entry: AuditEntry): str
     ...(entry.traceId ? [entry.traceId] : []),
     // Likewise for refused indicators (issue 12): chained only when there are some.
     ...(entry.refusedIndicators?.length ? [{ refused: entry.refusedIndicators }] : []),
+    // Likewise for the submissions a write made (issue 14, finding 16).
+    ...(entry.submissions?.length ? [{ submissions: entry.submissions }] : []),
   ]);
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
@@ -81,6 +85,7 @@ interface Row {
   duration_ms: number | string;
   trace_id?: string | null;
   refused_indicators?: string | null;
+  submissions?: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -104,6 +109,7 @@ function fromRow(row: Row): AuditRecord {
     durationMs: Number(row.duration_ms),
     traceId: row.trace_id ?? null,
     refusedIndicators: row.refused_indicators ? JSON.parse(row.refused_indicators) : [],
+    submissions: row.submissions ? JSON.parse(row.submissions) : [],
     prevHash: row.prev_hash,
     hash: row.hash,
   };
@@ -203,6 +209,7 @@ export class AuditLog {
           duration_ms: entry.durationMs,
           trace_id: entry.traceId ?? null,
           refused_indicators: entry.refusedIndicators?.length ? JSON.stringify(entry.refusedIndicators) : null,
+          submissions: entry.submissions?.length ? JSON.stringify(entry.submissions) : null,
           prev_hash: prevHash,
           hash,
         };

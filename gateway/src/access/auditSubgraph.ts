@@ -48,6 +48,8 @@ type AuditRecord {
   enterprises: [String!]!
   """Months of the figures served."""
   months: [String!]!
+  """Submission numbers the request's writes made (报送批次号: a reporting commit names its submission); none: []."""
+  submissions: [Int!]!
   """Indicator codes whose figures the caller asked for and was refused (FORBIDDEN naming the indicator): attempts are findable too."""
   refusedIndicators: [String!]!
   """OK, PARTIAL, ERROR, or why it was refused: UNAUTHENTICATED, RATE_LIMITED, …"""

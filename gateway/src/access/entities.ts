@@ -139,4 +139,15 @@ export class Migration20261130200000AuditRefused extends PortableMigration {
   }
 }
 
-export const ACCESS_MIGRATIONS = [Migration20261125000000Access, Migration20261130000000AuditTraceId, Migration20261130200000AuditRefused];
+/** Submission numbers a write made (issue 14, finding 16): the import's record names its submission; null when none. */
+export class Migration20261130300000AuditSubmissions extends PortableMigration {
+  override async up(): Promise<void> {
+    this.schema((s) =>
+      s.alterTable('audit_record', (t) => {
+        t.text('submissions').nullable();
+      }),
+    );
+  }
+}
+
+export const ACCESS_MIGRATIONS = [Migration20261125000000Access, Migration20261130000000AuditTraceId, Migration20261130200000AuditRefused, Migration20261130300000AuditSubmissions];

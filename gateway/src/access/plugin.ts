@@ -63,6 +63,7 @@ export function auditEntry(context: GatewayContext, outcome: string, errorCodes:
     indicators: [...reads.indicators].sort(),
     enterprises: [...reads.enterprises].sort(),
     months: [...reads.months].sort(),
+    submissions: [...(reads.submissions ?? [])].sort((a, b) => a - b),
     outcome,
     errorCodes: [...new Set(errorCodes)].sort(),
     durationMs: Date.now() - context.startedAt,

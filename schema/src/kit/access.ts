@@ -140,9 +140,17 @@ export class ReadLog {
   readonly indicators = new Set<string>();
   readonly enterprises = new Set<string>();
   readonly months = new Set<string>();
+  /** Submission numbers a write created (报送批次号): the gateway keeps them in the write's audit record. */
+  readonly submissions = new Set<number>();
 
-  toJSON(): { indicators: string[]; enterprises: string[]; months: string[] } {
-    return { indicators: [...this.indicators].sort(), enterprises: [...this.enterprises].sort(), months: [...this.months].sort() };
+  toJSON(): { indicators: string[]; enterprises: string[]; months: string[]; submissions?: number[] } {
+    return {
+      indicators: [...this.indicators].sort(),
+      enterprises: [...this.enterprises].sort(),
+      months: [...this.months].sort(),
+      // Only when a write made one, so the answers of reads are as before.
+      ...(this.submissions.size ? { submissions: [...this.submissions].sort((a, b) => a - b) } : {}),
+    };
   }
 }
 

@@ -92,6 +92,8 @@ export class Indicator {
   minimum: number | null;
   @Field(() => Float, { nullable: true, description: 'Largest value accepted.' })
   maximum: number | null;
+  @Field({ description: 'Published for January and February together (1–2月合并): no January figure; February carries the 1–2月 total as its year-to-date.' })
+  publishedJanFeb: boolean;
   @Field()
   description: string;
 
@@ -107,6 +109,7 @@ export class Indicator {
       derivation: d.kind === 'RATE' || d.reportedOnly ? DerivationValue.REPORTED_ONLY : DerivationValue.DERIVED_ALLOWED,
       minimum: d.minimum ?? null,
       maximum: d.maximum ?? null,
+      publishedJanFeb: d.publishedJanFeb ?? false,
     });
   }
 }
@@ -316,8 +319,11 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
       @Arg('dryRun', () => Boolean, { defaultValue: false, description: 'Validate only; write nothing.' }) dryRun: boolean,
       @Ctx() ctx: SubgraphContext,
     ): Promise<SubmissionResult> {
+      // The write's audit record: its month, and below the submission it made.
+      if (typeof batch.month === 'string' && /^\d{4}-\d{2}$/.test(batch.month)) ctx.access.reads.months.add(batch.month);
       try {
         const outcome = await submitBatch(kitEntityManager(ctx.em), department, batch, { dryRun });
+        if (outcome.submissionId != null && !outcome.dryRun) ctx.access.reads.submissions.add(outcome.submissionId);
         return Object.assign(new SubmissionResult(), {
           ...outcome,
           observations: department.catalogue.toObservations(outcome.observations),

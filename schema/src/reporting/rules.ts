@@ -23,6 +23,12 @@ export const SUBMISSION_RULES = {
     source: 'domain.md: Month (January and February are published together as 1–2月)',
     rule: 'An indicator published as 1–2月 has no January row, and its February row carries the 1–2月 total as the year-to-date value.',
   },
+  YTD_INCONSISTENT: {
+    kind: 'consistency',
+    source: 'domain.md: current-month and year-to-date values (a flow\'s year-to-date sums its months from January)',
+    rule:
+      'For a flow, the year-to-date value agrees with the month\'s own value, within the rounding of the figures as written: January\'s year-to-date equals its value; the year-to-date is not below the month\'s value when the indicator cannot be negative; and when the previous month is on record, the year-to-date equals the previous year-to-date plus this month\'s value (this last check may be confirmed with acceptOutliers, for a revision of earlier months carried in the year-to-date, 口径调整).',
+  },
   UNKNOWN_SUBJECT: { kind: 'register', source: 'domain.md: Enterprise', rule: 'An enterprise is one the department’s register holds.' },
   STATUS_REGRESSION: { kind: 'history', source: 'domain.md: a revision never overwrites history', rule: 'A final figure is corrected as FINAL (it becomes REVISED), never back to PRELIMINARY.' },
   SCALE_SLIP: {

@@ -1,5 +1,5 @@
 import { Entity, Index, PrimaryKey, Property, Unique, type EntityManager } from '@mikro-orm/core';
-import type { Knex } from '@mikro-orm/knex';
+import { raw, type Knex, type SqlEntityManager } from '@mikro-orm/knex';
 import { GraphQLError } from 'graphql';
 import { Writes, WriteRule } from '../kit/authorization';
 import { Arg, Ctx, Directive, Field, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
@@ -48,6 +48,21 @@ export class UploadPartRecord {
 }
 
 export const UPLOAD_PART_TTL_HOURS = 24;
+
+/**
+ * What one client may hold staged and not yet committed, over all its uploads (settings):
+ * HUISHANG_UPLOAD_QUOTA_PARTS parts (default 1,000) and HUISHANG_UPLOAD_QUOTA_CHARS characters of
+ * rows (default 50,000,000; a 100,000-row import stages about 11,500,000 in 58 parts). Without
+ * it a client could fill the department's database with parts it never commits, within its rate
+ * limit, for a day. A part beyond it is refused with UPLOAD_QUOTA_EXCEEDED.
+ */
+export function uploadQuota(env: NodeJS.ProcessEnv = process.env): { parts: number; chars: number } {
+  const setting = (name: string, fallback: number) => {
+    const v = Number(env[name]);
+    return Number.isFinite(v) && v > 0 ? v : fallback;
+  };
+  return { parts: setting('HUISHANG_UPLOAD_QUOTA_PARTS', 1_000), chars: setting('HUISHANG_UPLOAD_QUOTA_CHARS', 50_000_000) };
+}
 
 /** The `upload_part` table (UploadPartRecord). */
 export function createUploadPartTable(schema: Knex.SchemaBuilder): Knex.SchemaBuilder {
@@ -104,6 +119,7 @@ export class UploadCommit {
 const commitWaitMs = () => Number(process.env.HUISHANG_COMMIT_WAIT_MS) || 3_000;
 
 const UPLOAD_ID = /^[\x21-\x7e]{1,128}$/;
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 function badUpload(field: string, message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BadUserInput, field } });
@@ -152,16 +168,36 @@ export function stagingResolvers(options: StagingOptions): Function[] {
       @Arg('part', () => Int, { description: 'Part number, 1, 2, …' }) part: number,
       @Arg('observations', () => [ObservationInput]) observations: ObservationInput[],
       @Ctx() ctx: SubgraphContext,
+      @Arg('month', () => String, { nullable: true, description: 'The month (YYYY-MM) the upload is for, as the commit will name it: kept in the audit trail of the part (optional; the commit checks the month).' })
+      month?: string | null,
     ): Promise<StagedPart> {
       checkUploadId(uploadId);
+      // The audit trail of the part: its month and indicators (not its enterprises: a part holds up to a thousand).
+      if (month && MONTH.test(month)) ctx.access.reads.months.add(month);
+      for (const o of observations) if (typeof o.indicator === 'string' && o.indicator.length <= 64) ctx.access.reads.indicators.add(o.indicator);
       if (!Number.isInteger(part) || part < 1 || part > 100_000) throw badUpload('part', `part must be a whole number from 1 to 100000, got ${part}`);
       const clientId = clientOf(ctx);
       const now = new Date();
-      return ctx.em.fork().transactional(async (tx) => {
+      // The kit's own handle: the quota below is one SQL aggregate over the staged parts (not figures).
+      return kitEntityManager(ctx.em).fork().transactional(async (tx) => {
         await ownParts(tx, uploadId, clientId);
         await tx.nativeDelete(UploadPartRecord, { stagedAt: { $lt: new Date(now.getTime() - UPLOAD_PART_TTL_HOURS * 3_600_000) } });
         await tx.nativeDelete(UploadPartRecord, { uploadId, part });
-        await tx.insert(UploadPartRecord, { uploadId, part, clientId, rowCount: observations.length, rows: JSON.stringify(observations), stagedAt: now });
+        const rows = JSON.stringify(observations);
+        const quota = uploadQuota();
+        const [held] = await (tx as SqlEntityManager)
+          .createQueryBuilder(UploadPartRecord)
+          .select([raw('count(*) as parts'), raw('coalesce(sum(length("rows")), 0) as chars')])
+          .where({ clientId })
+          .execute<{ parts: unknown; chars: unknown }[]>('all');
+        const [parts, chars] = [Number(held.parts), Number(held.chars)];
+        if (parts + 1 > quota.parts || chars + rows.length > quota.chars) {
+          throw new GraphQLError(
+            `client ${clientId} already holds ${parts.toLocaleString('en-US')} staged parts (${chars.toLocaleString('en-US')} characters) not yet committed; this part would pass its quota of ${quota.parts.toLocaleString('en-US')} parts and ${quota.chars.toLocaleString('en-US')} characters (HUISHANG_UPLOAD_QUOTA_PARTS, HUISHANG_UPLOAD_QUOTA_CHARS): commit the uploads it has begun (a commit, even a refused one, removes their parts), or wait ${UPLOAD_PART_TTL_HOURS} h for abandoned parts to expire`,
+            { extensions: { code: ErrorCode.UploadQuotaExceeded, field: 'observations', stagedParts: parts, stagedChars: chars, quotaParts: quota.parts, quotaChars: quota.chars } },
+          );
+        }
+        await tx.insert(UploadPartRecord, { uploadId, part, clientId, rowCount: observations.length, rows, stagedAt: now });
         const staged = await tx.find(UploadPartRecord, { uploadId }, { fields: ['rowCount'], disableIdentityMap: true });
         return Object.assign(new StagedPart(), {
           uploadId,
@@ -186,6 +222,8 @@ export function stagingResolvers(options: StagingOptions): Function[] {
       @Ctx() ctx: SubgraphContext,
     ): Promise<UploadCommit> {
       checkUploadId(uploadId);
+      // The audit trail of the commit carries the batch's month (huishang audit export --month finds imports).
+      if (MONTH.test(batch.month)) ctx.access.reads.months.add(batch.month);
       const clientId = clientOf(ctx);
       const key = `${clientId}|${uploadId}|${batch.idempotencyKey}|${dryRun}`;
       let running = inFlight.get(key);
@@ -210,6 +248,8 @@ export function stagingResolvers(options: StagingOptions): Function[] {
       if (waited === 'pending') return Object.assign(new UploadCommit(), { pending: true, submission: null });
       inFlight.delete(key);
       if ('error' in waited) throw batchError(waited.error);
+      // The commit's audit record names the submission it made (or replayed).
+      if (waited.submission.submissionId != null && !waited.submission.dryRun) ctx.access.reads.submissions.add(waited.submission.submissionId);
       return Object.assign(new UploadCommit(), { pending: false, submission: waited.submission });
     }
   }

@@ -175,6 +175,14 @@ export function validateBatchShape(department: ReportingDepartment, batch: Batch
       if (definition.minimum !== undefined && v < definition.minimum) problem(field, v, 'OUT_OF_RANGE', `must be at least ${definition.minimum} ${definition.unit}`);
       if (definition.maximum !== undefined && v > definition.maximum) problem(field, v, 'OUT_OF_RANGE', `must be at most ${definition.maximum} ${definition.unit}`);
     }
+    if (definition.kind === 'FLOW' && given(row.value) && given(row.ytdValue) && typeof batch.month === 'string') {
+      const slack = roundingSlack(row.value, row.ytdValue);
+      if (batch.month.endsWith('-01') && Math.abs(row.ytdValue - row.value) > slack) {
+        problem('ytdValue', row.ytdValue, 'YTD_INCONSISTENT', `January's year-to-date must equal its month value ${row.value} (it is ${row.ytdValue}): correct one of them`);
+      } else if (definition.minimum !== undefined && definition.minimum >= 0 && row.value >= 0 && row.ytdValue < row.value - slack) {
+        problem('ytdValue', row.ytdValue, 'YTD_INCONSISTENT', `the year-to-date ${row.ytdValue} is below the month's own value ${row.value}: a year-to-date includes the month; correct one of them`);
+      }
+    }
     if (definition.publishedJanFeb && typeof batch.month === 'string') {
       if (batch.month.endsWith('-01')) {
         problem('month', batch.month, 'JAN_FEB_COMBINED', `${row.indicator} is published for January and February together (1–2月): report nothing for January, and the 1–2月 total as February's ytdValue`);
@@ -187,6 +195,21 @@ export function validateBatchShape(department: ReportingDepartment, batch: Batch
     else seen.set(key, index);
   });
   return problems;
+}
+
+/** Digits after the decimal point of a number as written (0 for 300, 2 for 296.28). */
+function decimalsOf(v: number): number {
+  const text = String(v);
+  if (/e/i.test(text)) return 12;
+  return (text.split('.')[1] ?? '').length;
+}
+
+/**
+ * How far figures may disagree through their rounding alone: half a unit in the last written
+ * place of each (300 may be 299.5–300.5), plus floating-point noise. Used by YTD_INCONSISTENT.
+ */
+export function roundingSlack(...figures: number[]): number {
+  return figures.reduce((sum, v) => sum + 0.5 * 10 ** -decimalsOf(v), 0) + 1e-9 * Math.max(...figures.map(Math.abs), 1);
 }
 
 /**
@@ -444,6 +467,35 @@ export async function submitBatch(
           problems.push({ index, field: 'status', value: batch.status, code: 'STATUS_REGRESSION', reason: `${row.indicator} for ${row.subjectCode} is already ${current.status}; a correction is submitted as FINAL and becomes REVISED` });
           return;
         }
+        // A flow's year-to-date adds this month to the previous month's year-to-date (YTD_INCONSISTENT).
+        const definitionOf = department.catalogue.get(row.indicator);
+        const before = rows.get(`${keyOf(row)}|${addMonths(batch.month, -1)}`);
+        let chainFinding: string | null = null;
+        if (
+          definitionOf.kind === 'FLOW' &&
+          !batch.month.endsWith('-01') &&
+          typeof row.value === 'number' &&
+          typeof row.ytdValue === 'number' &&
+          before?.ytdValue != null
+        ) {
+          const expected = before.ytdValue + row.value;
+          if (Math.abs(row.ytdValue - expected) > roundingSlack(before.ytdValue, row.value, row.ytdValue)) {
+            if (!batch.acceptOutliers) {
+              problems.push({
+                index,
+                field: 'ytdValue',
+                value: row.ytdValue,
+                code: 'YTD_INCONSISTENT',
+                reason: `the year-to-date ${row.ytdValue} does not equal ${before.month}'s year-to-date ${before.ytdValue} plus this month's value ${row.value} (= ${+expected.toFixed(6)}): correct one of them, or confirm with a reason if earlier months were revised (口径调整)`,
+                compared: { month: before.month, field: 'ytdValue', value: before.ytdValue },
+                computed: +expected.toFixed(6),
+                confirmable: true,
+              });
+              return;
+            }
+            chainFinding = `YTD_INCONSISTENT ytdValue ${row.ytdValue} vs ${before.month} ytdValue ${before.ytdValue} + value ${row.value}`;
+          }
+        }
         // Plausibility against the subject's own history, unless the submitter confirmed the batch.
         const findings = checkPlausibility(
           department.catalogue.get(row.indicator),
@@ -452,13 +504,18 @@ export async function submitBatch(
           plausibility,
         );
         let changeReason: string | null = null;
+        if (chainFinding && !findings.length) changeReason = `confirmed by ${batch.reportedBy} (acceptOutliers): ${batch.acceptOutliers!.reason} [${chainFinding}]`;
         if (findings.length && !batch.acceptOutliers) {
           for (const f of findings) {
             problems.push({ index, field: f.field, value: f.value, code: f.code, reason: f.reason, compared: f.compared, computed: f.computed, likelyCause: f.likelyCause, confirmable: CONFIRMABLE.has(f.code) });
           }
           return;
         }
-        if (findings.length) changeReason = `confirmed by ${batch.reportedBy} (acceptOutliers): ${batch.acceptOutliers!.reason} [${findings.map((f) => `${f.code} ${f.field} ${f.value} vs ${f.compared.value} in ${f.compared.month}`).join('; ')}]`;
+        if (findings.length) {
+          const found = findings.map((f) => `${f.code} ${f.field} ${f.value} vs ${f.compared.value} in ${f.compared.month}`);
+          if (chainFinding) found.push(chainFinding);
+          changeReason = `confirmed by ${batch.reportedBy} (acceptOutliers): ${batch.acceptOutliers!.reason} [${found.join('; ')}]`;
+        }
         const versioned = { ...figures, derived, derivedFields, changeReason };
         if (!current) {
           counts.created++;
