@@ -5,6 +5,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { composeServices } from '@apollo/composition';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { getIntrospectionQuery, parse } from 'graphql';
+import { GraphQLISODateTime } from 'type-graphql';
 import { createHttpServer, findRegion, listen, MonthScalar, notFound, RegionCodeScalar, sendJson } from '@huishang/schema';
 import { startGateway, type RunningGateway } from '../src/gateway';
 
@@ -36,9 +37,10 @@ const energyTypeDefs = parse(`
   ${FEDERATION}
   scalar RegionCode
   scalar Month
+  scalar DateTimeISO
   type Region @key(fields: "code") {
     code: RegionCode!
-    energy(month: Month!): EnergyFigures
+    energy(month: Month!, asOf: DateTimeISO): EnergyFigures
   }
   type EnergyFigures {
     month: Month!
@@ -123,6 +125,7 @@ beforeAll(async () => {
       resolvers: {
         RegionCode: RegionCodeScalar,
         Month: MonthScalar,
+        DateTimeISO: GraphQLISODateTime,
         Region: {
           __resolveReference: (ref: RegionRef) => ref,
           energy: (ref: RegionRef, args: { month: string }) => ({ month: args.month, electricity: ref.code === '411002' ? 12345.6 : 0 }),
@@ -227,6 +230,27 @@ describe('gateway over real subgraphs', () => {
     expect(code.errors![0].message).toMatch(/^Variable "\$code" got invalid value "110101"; .* is not a region of 许昌市/);
     expect(code.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', variable: 'code' });
     expect(subgraphCalls()).toBe(calls);
+  });
+
+  it('refuses a malformed asOf (a literal or a variable) with BAD_USER_INPUT naming it, without calling a subgraph; a good one passes', async () => {
+    const calls = subgraphCalls();
+    for (const bad of ['2015-07-20', 'yesterday', '2015-13-01T00:00:00Z', '2015-07-20T25:00:00Z']) {
+      const literal = await graphql(`{ region(code: "411002") { energy(month: "2015-06", asOf: "${bad}") { electricity } } }`);
+      expect(literal.status).toBe(400);
+      expect(literal.errors).toHaveLength(1);
+      expect(literal.errors![0].message).toMatch(new RegExp(`^Invalid value for argument "asOf" of field "Region.energy": "${bad}" is not a valid date and time`));
+      expect(literal.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'Region.energy', argument: 'asOf', scalar: 'DateTimeISO' });
+      const variable = await graphql(`query ($asOf: DateTimeISO) { region(code: "411002") { energy(month: "2015-06", asOf: $asOf) { electricity } } }`, { asOf: bad });
+      expect(variable.errors).toHaveLength(1);
+      expect(variable.errors![0].message).toMatch(/^Variable "\$asOf" got invalid value/);
+      expect(variable.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', variable: 'asOf' });
+    }
+    expect(subgraphCalls()).toBe(calls);
+    for (const good of ['2015-07-20T00:00:00Z', '2015-07-20T08:00:00+08:00', '2015-07-20T08:00:00.123Z']) {
+      const result = await graphql(`query ($asOf: DateTimeISO) { region(code: "411002") { energy(month: "2015-06", asOf: $asOf) { electricity } } }`, { asOf: good });
+      expect(result.errors).toBeUndefined();
+      expect(result.data).toEqual({ region: { energy: { electricity: 12345.6 } } });
+    }
   });
 
   it("passes a subgraph's error on with its code, without the subgraph's stack trace", async () => {

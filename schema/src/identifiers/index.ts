@@ -3,3 +3,4 @@ export * from './month';
 export * from './industryCode';
 export * from './regionCode';
 export * from './date';
+export * from './dateTime';
