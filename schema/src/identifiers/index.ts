@@ -4,3 +4,4 @@ export * from './industryCode';
 export * from './regionCode';
 export * from './date';
 export * from './dateTime';
+export * from './cityTime';
