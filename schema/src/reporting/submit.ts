@@ -435,7 +435,8 @@ export async function submitBatch(
       const superseded: EntityData<ObservationVersionRecord>[] = [];
       const reference = (row: ObservationInputRow, month: string, label: string): Reference | undefined => {
         const r = rows.get(`${keyOf(row)}|${month}`);
-        return r ? { month, label, value: r.value, ytdValue: r.ytdValue } : undefined;
+        // A figure that went in only with acceptOutliers says so in its changeReason (below): plausibility then trusts it less.
+        return r ? { month, label, value: r.value, ytdValue: r.ytdValue, confirmedOutlier: r.changeReason?.includes('(acceptOutliers)') ? r.changeReason : null } : undefined;
       };
       batch.observations.forEach((row, index) => {
         const { derived, derivedFields, ...figures } = derive(department, row, batch.month, rows);
