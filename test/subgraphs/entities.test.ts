@@ -62,9 +62,14 @@ describe.each(SUBGRAPHS.map((s) => [s]))('%s', (subgraph) => {
     noStack(result);
   });
 
-  it('an enterprise not in the register is null without an error; a known one answers', async () => {
-    const result = await entities(subgraph, [{ __typename: 'Enterprise', creditCode: completeCreditCode('91411002000000000') }, { __typename: 'Enterprise', creditCode: known }]);
+  it('an enterprise not in the register or a region not of the city (well formed) is null without an error; known ones answer', async () => {
+    const result = await entities(subgraph, [
+      { __typename: 'Enterprise', creditCode: completeCreditCode('91411002000000000') },
+      { __typename: 'Enterprise', creditCode: known },
+      { __typename: 'Region', code: '411099' },
+      { __typename: 'Region', code: '411002' },
+    ]);
     expect(result.errors).toBeUndefined();
-    expect(result.data._entities).toEqual([null, { __typename: 'Enterprise', creditCode: known }]);
+    expect(result.data._entities).toEqual([null, { __typename: 'Enterprise', creditCode: known }, null, { __typename: 'Region', code: '411002' }]);
   });
 });

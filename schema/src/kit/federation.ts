@@ -102,8 +102,8 @@ function keysOf(type: GraphQLObjectType): EntityKey[] {
 /**
  * What is wrong with a representation, or null: an object, with the `__typename` of one of this
  * service's entities (an own property: `__proto__` is no type), and the fields of one of its keys,
- * each valid for its scalar (the shared scalars' own `parseValue`: a region code, a credit code, a
- * month), a nullable one possibly null.
+ * each of its scalar's JSON kind (a nullable one possibly null). The key's format is checked by the
+ * entity's reference resolver (BAD_USER_INPUT, caught per item below).
  */
 function representationProblem(representation: unknown, entities: ReadonlyMap<string, EntityKey[]>): string | null {
   if (representation === null || typeof representation !== 'object' || Array.isArray(representation)) return 'must be an object with `__typename` and the key fields';
@@ -129,11 +129,11 @@ function keyProblem(representation: Record<string, unknown>, typename: string, k
     }
     const named = getNamedType(type);
     if (!isScalarType(named)) continue;
-    try {
-      named.parseValue(value);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return `a ${typename} representation must carry its key "${key.map((k) => k.name).join(' ')}": ${reason}`;
+    // The JSON kind only: whether a well-formed key is known (a region of the city, an enterprise of
+    // the register) is the reference resolver's to say, with null for an unknown one.
+    const number = named.name === 'Int' || named.name === 'Float';
+    if (number ? typeof value !== 'number' : typeof value !== 'string') {
+      return `a ${typename} representation must carry its key "${key.map((k) => k.name).join(' ')}": "${name}" must be a ${number ? 'number' : 'string'}, got ${JSON.stringify(value)?.slice(0, 60)}`;
     }
   }
   return null;
