@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kind, parse, type FieldDefinitionNode, type ObjectTypeDefinitionNode } from 'graphql';
+import { readdirSync } from 'node:fs';
+import { Kind, parse, visit, type FieldDefinitionNode, type ObjectTypeDefinitionNode } from 'graphql';
 
 /**
  * "As the meeting saw it" (issue 13), swept over the whole committed supergraph rather than listed
@@ -56,5 +57,28 @@ describe('an entity keyed by a month carries the moment in its key', () => {
       const fields = String((key as { value: string }).value).split(/\s+/);
       if (fields.includes('month')) expect(fields).toContain('asOf');
     }
+  });
+});
+
+describe('the meeting pack asks every month-reading field as of its $asOf', () => {
+  // The pack made with --as-of showed warnings as they are now because `warnings(month: $month)` had no asOf.
+  const dir = join(__dirname, '..', '..', 'briefing', 'queries');
+  const documents = readdirSync(dir).filter((f) => f.endsWith('.graphql'));
+  const exempt = new Set([...EXCEPTIONS].map((name) => name.split('.')[1]));
+
+  it.each(documents.map((f) => [f]))('%s', (file) => {
+    const missing: string[] = [];
+    let checked = 0;
+    visit(parse(readFileSync(join(dir, file), 'utf8')), {
+      Field(node) {
+        const names = (node.arguments ?? []).map((a) => a.name.value);
+        if (!names.includes('month') || exempt.has(node.name.value)) return;
+        checked++;
+        const asOf = node.arguments!.find((a) => a.name.value === 'asOf');
+        if (asOf?.value.kind !== Kind.VARIABLE || asOf.value.name.value !== 'asOf') missing.push(`${node.alias?.value ?? node.name.value} (line ${node.loc?.startToken.line})`);
+      },
+    });
+    expect(checked).toBeGreaterThan(0);
+    expect(missing).toEqual([]);
   });
 });
