@@ -128,6 +128,14 @@ describe('rankings and targets’ progress as of T', () => {
     ]);
   });
 
+  it('a figure read at T has as history only the versions superseded by T, not the correction made later', async () => {
+    const q = `query($asOf: DateTimeISO) { region(code: "${districts[1]}") { energy(month: "${MONTH}", asOf: $asOf) { electricity { value version history { value version } } } } }`;
+    expect((await read('energy', q, T)).region.energy.electricity).toMatchObject({ value: 100, history: [] });
+    const now = (await read('energy', q, null)).region.energy.electricity;
+    expect(now.value).toBe(400);
+    expect(now.history.map((v: { value: number }) => v.value)).toEqual([100]);
+  });
+
   it('a target’s progress is judged on the figure valid at T', async () => {
     const q = `query($asOf: DateTimeISO) { region(code: "${districts[0]}") { energy(month: "${MONTH}", asOf: $asOf) { targets { target { description } actualValue behind } } } }`;
     const mine = (data: GraphQLResult['data']) => data.region.energy.targets.find((t: { target: { description: string } }) => t.target.description === 'as-of test target');

@@ -29,6 +29,17 @@ function momentString(at: FigureMoment): string | undefined {
   return typeof at === 'string' ? new Date(at).toISOString() : at.toISOString();
 }
 
+/**
+ * The moment a figure was read at, for figures read "as of" one: its `history` then lists only the
+ * versions already superseded at that moment (a later correction is not history yet).
+ */
+const READ_AT = new WeakMap<object, string>();
+
+function stamp<T extends object>(observations: T[], asOf: string | undefined): T[] {
+  if (asOf !== undefined) for (const o of observations) READ_AT.set(o, asOf);
+  return observations;
+}
+
 /** The entities behind the read path. The kit registers them in every subgraph's ORM; they are not exported from the package. */
 export const FIGURE_ENTITIES = [ObservationRecord, TargetRecord] as const;
 
@@ -50,7 +61,7 @@ export class SubjectFigures {
     observations: readonly Observation[],
     access: AccessPolicy,
   ) {
-    this.#observations = observations;
+    this.#observations = stamp([...observations], subject.asOf);
     this.#access = access;
   }
 
@@ -176,7 +187,7 @@ export class FigureReader {
       ]);
       const sorted = [...codes].sort();
       const rows = await loadAll(this.#observations, sorted.map((code) => ({ subjectType: kind, subjectCode: code, month, asOf: this.asOf })));
-      observations = rows.flatMap((r) => catalogue.toObservations(r)).filter((o) => o.indicator === indicator && o.value !== null && o.value > 0);
+      observations = stamp(rows.flatMap((r) => catalogue.toObservations(r)).filter((o) => o.indicator === indicator && o.value !== null && o.value > 0), this.asOf);
     }
     for (const o of observations) this.#access.record(indicator, { kind, code: o.subjectCode }, month);
     return observations;
@@ -205,7 +216,7 @@ export class FigureReader {
     subject = this.#at(subject);
     const rows = await this.#observations.load({ subjectType: subject.kind, subjectCode: subject.code, month, asOf: subject.asOf });
     this.#access.record(indicator, subject, month);
-    answer.figure = catalogue.toObservations(rows).find((o) => o.indicator === indicator) ?? null;
+    answer.figure = stamp(catalogue.toObservations(rows), subject.asOf).find((o) => o.indicator === indicator) ?? null;
     return answer;
   }
 
@@ -218,8 +229,9 @@ export class FigureReader {
     if (!catalogue.has(of.indicator)) return [];
     this.#access.check(field, catalogue.get(of.indicator), { kind: of.subjectKind, code: of.subjectCode }, of.month);
     const versions = await this.#history.load({ indicator: of.indicator, subjectType: of.subjectKind, subjectCode: of.subjectCode, month: of.month });
-    if (this.asOf === undefined) return versions;
-    const at = new Date(this.asOf).getTime();
+    const asOf = this.asOf ?? READ_AT.get(of);
+    if (asOf === undefined) return versions;
+    const at = new Date(asOf).getTime();
     return versions.filter((v) => new Date(v.supersededAt as unknown as string | Date).getTime() <= at);
   }
 
