@@ -1,4 +1,5 @@
 import { withoutAddresses } from '../src/errors';
+import { readGatewayConfig } from '../src/config';
 
 // The address filter runs on every message in every mode: it must take out what locates a machine
 // and nothing else. Each kind of bracketed or dotted thing a message can hold, on both sides.
@@ -30,5 +31,13 @@ describe('withoutAddresses', () => {
   ];
   it.each(kept)('leaves %j as it is', (message) => {
     expect(withoutAddresses(message)).toBe(message);
+  });
+});
+
+describe('stack traces', () => {
+  it('are never in the gateway’s answers, whatever NODE_ENV says (issue 11: in any mode)', () => {
+    for (const NODE_ENV of ['development', 'test', 'production', undefined]) {
+      expect(readGatewayConfig({ NODE_ENV }).stacktraces).toBe(false);
+    }
   });
 });
