@@ -1,6 +1,6 @@
 # One image for every Huishang service; the build argument SERVICE picks which one it runs:
 #   docker build --build-arg SERVICE=energy -t huishang-energy .
-# SERVICE is gateway, industry, finance, energy, statistics or hr.
+# SERVICE is gateway or a department of subgraphs/departments.json.
 # Beside them, SERVICE=router-coprocessor builds the Apollo Router sidecar (README, "Other
 # gateways"); Hive Gateway with the Huishang plugin runs from the gateway's image:
 #   node node_modules/@graphql-hive/gateway/dist/bin.js supergraph schema/supergraph.graphql --config-path plugins/hive-access/gateway.config.cjs
@@ -11,11 +11,13 @@ WORKDIR /app
 # Dependencies first, from the manifests alone, so a source change does not reinstall them.
 COPY package.json package-lock.json ./
 COPY schema/package.json schema/
+# <<< npm run compose: manifests (each department of subgraphs/departments.json)
 COPY subgraphs/industry/package.json subgraphs/industry/
 COPY subgraphs/finance/package.json subgraphs/finance/
 COPY subgraphs/energy/package.json subgraphs/energy/
 COPY subgraphs/statistics/package.json subgraphs/statistics/
 COPY subgraphs/hr/package.json subgraphs/hr/
+# >>> npm run compose: manifests
 COPY gateway/package.json gateway/
 COPY plugins/hive-access/package.json plugins/hive-access/
 COPY plugins/router-coprocessor/package.json plugins/router-coprocessor/
@@ -25,16 +27,13 @@ COPY briefing/package.json briefing/
 RUN npm install --no-audit --no-fund
 
 COPY . .
-RUN npx tsc -b
+# npm run build: the root tsconfig.json and every department of the registry.
+RUN node scripts/build.js
 
 # Everything above is the same for the six services (one cached build); only this differs.
 ARG SERVICE=gateway
-RUN case "$SERVICE" in \
-      gateway) entry=gateway/dist/src/index.js ;; \
-      industry|finance|energy|statistics|hr) entry=subgraphs/$SERVICE/dist/src/index.js ;; \
-      router-coprocessor) entry=plugins/router-coprocessor/dist/src/main.js ;; \
-      *) echo "SERVICE must be gateway, industry, finance, energy, statistics, hr or router-coprocessor, not '$SERVICE'" >&2; exit 1 ;; \
-    esac \
+# A department's entry is its registry folder's dist/src/index.js (scripts/service-entry.js).
+RUN entry=$(node scripts/service-entry.js "$SERVICE") \
  && test -f "$entry" \
  && ln -s "/app/$entry" /app/service.js
 

@@ -175,7 +175,7 @@ function pipeLines(service, from, to) {
   lines.on('line', (line) => {
     service.lastProgress = Date.now(); // a line printed is a sign of life
     const shown = readable(line, to);
-    // `industry subgraph: starting: seeding observation rows 3000 of 27000` (schema/src/kit/startup.ts):
+    // `<name> subgraph: starting: seeding observation rows 3000 of 27000` (schema/src/kit/startup.ts):
     // what the summary shows while the process is too busy to answer /ready.
     const said = /: starting: (.+)$/.exec(shown);
     if (said && service.state !== 'ready') service.state = said[1];
@@ -428,8 +428,8 @@ function banner(seconds) {
     ...moreDb.map((line) => `             ${line}`),
     '',
     `  Tokens:    ${path.resolve(env.HUISHANG_DEMO_CLIENTS_FILE ?? '.huishang/demo-clients.json')} (a demo analyst per department;`,
-    `             GraphiQL starts with the industry one). Send "Authorization: Bearer <token>".`,
-    `             An administrator: npx huishang clients add --department industry --role ADMINISTRATOR`,
+    `             GraphiQL starts with the ${REGISTRY.secretariat} one). Send "Authorization: Bearer <token>".`,
+    `             An administrator: npx huishang clients add --department ${REGISTRY.secretariat} --role ADMINISTRATOR`,
     '',
     `  ${bold('Ctrl-C stops everything.')}`,
     rule,

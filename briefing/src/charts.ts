@@ -125,7 +125,9 @@ function formatAxis(value: number): string {
 /**
  * Target progress of the districts on one target: bars for completion (or growth, for a growth
  * target), a dashed line for time progress (or the target growth); bars behind in red. Behind is
- * as the department judged it.
+ * as the department judged it. The values are printed as a column of labels right of the plot
+ * (a second category axis), so no label sits on a bar's end where the dashed line may cross it;
+ * the line's own label sits above the plot (`start`: the category axis runs downwards); the value axis has at most five ticks.
  */
 export function targetChartSvg(group: TargetGroup, size?: ChartSize): string {
   const rows = [...group.rows].sort((a, b) => {
@@ -134,29 +136,39 @@ export function targetChartSvg(group: TargetGroup, size?: ChartSize): string {
   });
   const level = group.measure === 'LEVEL';
   const reference = level ? group.timeProgressPct : (group.rows[0]?.targetValue.value ?? null);
-  const height = size?.height ?? 44 + rows.length * 21;
+  const height = size?.height ?? 48 + rows.length * 20;
   const width = size?.width ?? 340;
+  const values = rows.map(value).filter((v): v is number => v !== null);
+  const step = tickStep(Math.max(...values, reference ?? 0, 0) - Math.min(...values, 0));
+  const max = Math.ceil(Math.max(...values, reference ?? 0, step) / step) * step;
+  const min = Math.min(0, Math.floor(Math.min(...values, 0) / step) * step);
+  const colour = (r: TargetGroup['rows'][number]) => (r.behind ? COLORS.behind : r.isCity ? COLORS.city : COLORS.ahead);
+  const valueLabels = rows.map((r) => {
+    const v = value(r);
+    return v === null ? '—' : `${v.toFixed(1)}%`;
+  });
   return renderSvg(
     {
-      grid: { left: 118, right: 46, top: 24, bottom: 22 },
-      xAxis: { type: 'value', min: 0, max: (extent: { max: number }) => Math.ceil(Math.max(extent.max, reference ?? 0) / 10) * 10 + 10, splitLine: { lineStyle: { color: COLORS.grid } }, axisLabel: { fontSize: 9, formatter: '{value}%' } },
-      yAxis: { type: 'category', inverse: true, data: rows.map((r) => (r.isCity ? `${r.name}（全市）` : r.name)), axisLabel: { fontSize: 10, interval: 0 }, axisTick: { show: false } },
+      grid: { left: 112, right: 50, top: 26, bottom: 22 },
+      xAxis: { type: 'value', min, max, interval: step, splitLine: { lineStyle: { color: COLORS.grid } }, axisLabel: { fontSize: 9, formatter: '{value}%' } },
+      yAxis: [
+        { type: 'category', inverse: true, data: rows.map((r) => (r.isCity ? `${r.name}（全市）` : r.name)), axisLabel: { fontSize: 10, interval: 0 }, axisTick: { show: false } },
+        {
+          type: 'category',
+          inverse: true,
+          position: 'right',
+          data: valueLabels,
+          axisLine: { show: false },
+          axisTick: { show: false },
+          axisLabel: { fontSize: 9, interval: 0, margin: 6, color: (_v: string, i: number) => colour(rows[i]) },
+        },
+      ],
       series: [
         {
           name: level ? '完成全年目标' : '累计增速',
           type: 'bar',
-          barMaxWidth: 13,
-          data: rows.map((r) => {
-            const v = value(r);
-            // Long bars carry their label inside (clear of the dashed line), short ones beside.
-            const inside = v !== null && v >= 20;
-            return {
-              value: v,
-              itemStyle: { color: r.behind ? COLORS.behind : r.isCity ? COLORS.city : COLORS.ahead },
-              label: inside ? { position: 'insideRight', color: '#ffffff' } : { position: 'right', color: COLORS.text },
-            };
-          }),
-          label: { show: true, fontSize: 9, formatter: (p: { value: number | null }) => (p.value === null ? '—' : `${p.value.toFixed(1)}%`) },
+          barMaxWidth: 12,
+          data: rows.map((r) => ({ value: value(r), itemStyle: { color: colour(r) } })),
           markLine:
             reference === null
               ? undefined
@@ -164,7 +176,7 @@ export function targetChartSvg(group: TargetGroup, size?: ChartSize): string {
                   silent: true,
                   symbol: 'none',
                   lineStyle: { type: 'dashed', color: COLORS.mark, width: 1.5 },
-                  label: { show: true, position: 'start', fontSize: 9, color: '#404040', formatter: level ? `序时进度${reference}%` : `目标${reference}%` },
+                  label: { show: true, position: 'start', distance: 3, fontSize: 9, color: '#404040', formatter: level ? `序时进度${reference}%` : `目标${reference}%` },
                   data: [{ xAxis: reference }],
                 },
         },
@@ -176,6 +188,107 @@ export function targetChartSvg(group: TargetGroup, size?: ChartSize): string {
   );
 }
 
+/** A round tick step giving at most five intervals over `span` (10, 20, 25, 50 …). */
+function tickStep(span: number): number {
+  const raw = Math.max(span, 1) / 5;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const nice = [1, 2, 2.5, 5, 10].find((f) => f * magnitude >= raw) ?? 10;
+  return nice * magnitude;
+}
+
 function value(row: TargetGroup['rows'][number]): number | null {
   return row.completion ? row.completion.value : row.actual.value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Label boxes: where each text of a rendered chart lies, to check that none overlaps another or a line.
+
+export interface LabelBox {
+  text: string;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/**
+ * Advance width of a text in ems, as the CJK fonts the pack names draw it: ideographs and
+ * full-width punctuation one em, digits and Latin letters about 0.6, a few narrow or wide marks
+ * apart. Deliberately on the wide side, so a check with it errs towards "overlaps".
+ */
+export function textEms(text: string): number {
+  let ems = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code >= 0x2e80 || (code >= 0xff00 && code <= 0xffef)) ems += 1;
+    else if ('.,:;\'|!il'.includes(ch)) ems += 0.32;
+    else if (ch === '%' || ch === 'M' || ch === 'W' || ch === 'm' || ch === 'w') ems += 0.9;
+    else if (ch === ' ') ems += 0.3;
+    else ems += 0.62;
+  }
+  return ems;
+}
+
+/** The box of every <text> of an SVG rendered by ECharts (translate/matrix transforms, x/y, anchor, baseline, font size). */
+export function labelBoxes(svg: string): LabelBox[] {
+  const boxes: LabelBox[] = [];
+  for (const m of svg.matchAll(/<text\b([^>]*)>([^<]*)<\/text>/g)) {
+    const attrs = m[1];
+    const text = m[2].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+    if (!text.trim()) continue;
+    const attr = (name: string) => new RegExp(`(?:^|\\s)${name}="([^"]*)"`).exec(attrs)?.[1] ?? null;
+    const size = Number(/font-size:\s*([\d.]+)px/.exec(attrs)?.[1] ?? /font:[^;"]*?([\d.]+)px/.exec(attrs)?.[1] ?? 12);
+    let tx = 0;
+    let ty = 0;
+    const transform = attr('transform');
+    if (transform) {
+      const t = /translate\(([-\d.e]+)[ ,]+([-\d.e]+)\)/.exec(transform);
+      const mx = /matrix\(([-\d.e]+)[ ,]+([-\d.e]+)[ ,]+([-\d.e]+)[ ,]+([-\d.e]+)[ ,]+([-\d.e]+)[ ,]+([-\d.e]+)\)/.exec(transform);
+      if (t) [tx, ty] = [Number(t[1]), Number(t[2])];
+      else if (mx) [tx, ty] = [Number(mx[5]), Number(mx[6])];
+    }
+    const x = tx + Number(attr('x') ?? 0);
+    const y = ty + Number(attr('y') ?? 0);
+    const width = textEms(text) * size;
+    const anchor = attr('text-anchor') ?? 'start';
+    const baseline = attr('dominant-baseline') ?? 'alphabetic';
+    const x0 = anchor === 'middle' ? x - width / 2 : anchor === 'end' ? x - width : x;
+    const y0 = baseline === 'central' || baseline === 'middle' ? y - size / 2 : baseline === 'hanging' || baseline === 'text-before-edge' ? y : y - 0.88 * size;
+    boxes.push({ text, x0, y0, x1: x0 + width, y1: y0 + size });
+  }
+  return boxes;
+}
+
+/** The dashed lines of a chart (a target's reference line) as boxes one pixel wide. */
+export function dashedLines(svg: string): LabelBox[] {
+  const lines: LabelBox[] = [];
+  for (const m of svg.matchAll(/<path\b([^>]*)>/g)) {
+    if (!/stroke-dasharray="[^"]*\d/.test(m[1])) continue;
+    const d = /\sd="M([-\d.]+) ([-\d.]+)L([-\d.]+) ([-\d.]+)"/.exec(m[1]);
+    if (!d) continue;
+    const [x0, y0, x1, y1] = d.slice(1).map(Number);
+    lines.push({ text: 'dashed line', x0: Math.min(x0, x1) - 0.5, y0: Math.min(y0, y1), x1: Math.max(x0, x1) + 0.5, y1: Math.max(y0, y1) });
+  }
+  return lines;
+}
+
+function intersect(a: LabelBox, b: LabelBox): boolean {
+  return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+}
+
+/**
+ * What is wrong with a chart's labels: two labels overlapping, a label crossed by a dashed line,
+ * a label outside the drawing. Empty when every label can be read.
+ */
+export function labelProblems(svg: string): string[] {
+  const boxes = labelBoxes(svg);
+  const [width, height] = (/viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg)?.slice(1) ?? ['0', '0']).map(Number);
+  const problems: string[] = [];
+  for (let i = 0; i < boxes.length; i++) {
+    const a = boxes[i];
+    if (a.x0 < -0.5 || a.y0 < -0.5 || a.x1 > width + 0.5 || a.y1 > height + 0.5) problems.push(`"${a.text}" lies outside the ${width}×${height} drawing`);
+    for (let j = i + 1; j < boxes.length; j++) if (intersect(a, boxes[j])) problems.push(`"${a.text}" overlaps "${boxes[j].text}"`);
+    for (const line of dashedLines(svg)) if (intersect(a, line)) problems.push(`"${a.text}" is crossed by the dashed line`);
+  }
+  return problems;
 }

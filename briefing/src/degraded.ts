@@ -65,6 +65,7 @@ interface DivisionRegion {
 
 /** The answer to queries/meeting-pack-without-register.graphql (only what is reshaped here). */
 export interface WithoutRegisterData {
+  viewer?: { department: string } | null;
   withoutRegister: {
     catalogue: Record<string, unknown> | null;
     city: (DivisionRegion & { districts?: DivisionRegion[] | null; previousQuarter?: DivisionRegion[] | null }) | null;
@@ -96,6 +97,7 @@ export function fromWithoutRegister(fallback: WithoutRegisterData | null | undef
   const region = ({ division, ...rest }: DivisionRegion) => ({ ...rest, ...missing, name: division?.name ?? rest.code, level: division?.level ?? 'DISTRICT', locallyAssigned: division?.locallyAssigned ?? false });
   const { districts, previousQuarter, ...city } = entry.city;
   const data: Record<string, unknown> = {
+    viewer: fallback?.viewer ?? null,
     catalogue: entry.catalogue ? { ...entry.catalogue, ...missing } : null,
     city: { ...region(city), districts: (districts ?? []).map(region), ...(previousQuarter ? { previousQuarter: previousQuarter.map((d) => ({ ...d, ...missing })) } : {}) },
     warnings: entry.warnings ? { ...entry.warnings, keyEnterprises: null, projectsBehindSchedule: null, overdueProblems: null } : null,

@@ -144,7 +144,7 @@ export async function run(argv: string[], now: () => Date = () => new Date()): P
     const unavailable = DEPARTMENTS.filter((d) => response.unavailable.includes(d) || second.unavailable.includes(d));
     const data = fromWithoutRegister(second.data as unknown as WithoutRegisterData, unavailable);
     if (!data) throw new BriefingError(`错误：${unavailable.map((d) => DEPARTMENT_LABELS[d]).join('、')}数据服务不可用，不经企业名录的查询也没有取得城市 ${options.city} 的数据，未生成会商材料。`);
-    response = { data, requestId: second.requestId ?? response.requestId, elapsedMs: response.elapsedMs + second.elapsedMs, unavailable };
+    response = { data, requestId: second.requestId ?? response.requestId, elapsedMs: response.elapsedMs + second.elapsedMs, unavailable, withheld: second.withheld };
   }
   let model;
   try {
@@ -158,6 +158,7 @@ export async function run(argv: string[], now: () => Date = () => new Date()): P
       requestId: response.requestId,
       asOf: options.asOf,
       unavailable: response.unavailable,
+      withheld: response.withheld,
     });
   } catch (error) {
     if (error instanceof PackDataError) throw new BriefingError(`错误：网关的回答不完整：${error.message}（城市代码 ${options.city}）。`);

@@ -16,6 +16,7 @@ import {
   STAGE_LABELS,
   THRESHOLD_LABELS,
 } from './labels';
+import { Absences, type Absence, type Withheld } from './absence';
 import { displayUnit, formatNumber, formatPct, formatValue, growthWords, type Scale } from './format';
 import { addMonths, lastDay, monthLabel, parseMonth, qtdLabel, quarterLabel, quarterOf, trailingMonths, ytdLabel } from './months';
 import {
@@ -73,6 +74,8 @@ export interface Figure {
   reportedAt: string | null;
   /** How a derived figure was computed, or another remark for the footnote. */
   note?: string;
+  /** Why there is no observation behind the figure (不予共享, 未获授权, 未报送, 暂缺; absence.ts); null when there is one. */
+  absence?: Absence | null;
 }
 
 export interface RankedFigure extends Figure {
@@ -85,6 +88,12 @@ export interface RankedFigure extends Figure {
 
 const PCT_FIELDS = new Set<FigureField>(['yoyPct', 'ytdYoyPct', 'completionPct', 'gap', 'timeProgressPct', 'qtdYoyPct']);
 
+/** The department that owns an indicator, by its code's prefix (IND_, STAT_, EN_, FIN_, HR_). */
+export function departmentOfIndicator(code: string): Department {
+  const prefix: Record<string, Department> = { IND: 'industry', STAT: 'statistics', EN: 'energy', FIN: 'finance', HR: 'hr' };
+  return prefix[code.split('_')[0]] ?? 'industry';
+}
+
 function isDepartment(name: string): name is Department {
   return (DEPARTMENTS as readonly string[]).includes(name);
 }
@@ -94,7 +103,7 @@ export function observationFigure(
   department: Department,
   observation: Observation | null | undefined,
   field: 'value' | 'ytdValue' | 'yoyPct' | 'ytdYoyPct',
-  fallback: { indicator: string; name?: string; unit?: string; subjectCode: string; month: string },
+  fallback: { indicator: string; name?: string; unit?: string; subjectCode: string; month: string; absence?: Absence },
   scale: Scale = 'region',
 ): Figure {
   const unit = observation?.unit ?? fallback.unit ?? '';
@@ -116,6 +125,7 @@ export function observationFigure(
     derived: observation?.derived ?? false,
     reportedBy: observation?.reportedBy ?? null,
     reportedAt: observation?.reportedAt ?? null,
+    absence: observation ? null : (fallback.absence ?? 'NOT_REPORTED'),
   };
 }
 
@@ -171,6 +181,8 @@ export interface PackMeta {
   asOf: string | null;
   /** Departments whose service could not answer: their figures are marked 暂缺 (degraded.ts). */
   unavailable?: Department[];
+  /** The answer's FORBIDDEN errors: figures their owners withheld (不予共享 / 未获授权; absence.ts). */
+  withheld?: Withheld[];
 }
 
 export interface HeadlineFigure {
@@ -408,6 +420,8 @@ export interface SourceRow {
   unit: string;
   kind: string;
   figure: Observation | null;
+  /** Why `figure` is null. */
+  absence: Absence | null;
 }
 
 export interface PackModel {
@@ -646,14 +660,14 @@ function unranked(figure: Figure): RankedFigure {
 // ---------------------------------------------------------------------------------------------
 // Sections
 
-function headline(data: MeetingPackData, catalogue: Catalogue, month: string): HeadlineFigure[] {
+function headline(data: MeetingPackData, catalogue: Catalogue, month: string, absences: Absences): HeadlineFigure[] {
   const city = data.city!;
   const out: HeadlineFigure[] = [];
   const m = parseMonth(month).month;
   for (const spec of HEADLINES) {
     const observation = find(city[spec.department], spec.indicator);
     const kind = catalogue.kind(spec.indicator, observation);
-    const base = { indicator: spec.indicator, name: catalogue.name(spec.indicator, observation), unit: catalogue.unit(spec.indicator, observation), subjectCode: city.code, month };
+    const base = { indicator: spec.indicator, name: catalogue.name(spec.indicator, observation), unit: catalogue.unit(spec.indicator, observation), subjectCode: city.code, month, absence: absences.of(spec.department, spec.indicator) };
     const fig = (field: 'value' | 'ytdValue' | 'yoyPct' | 'ytdYoyPct') => observationFigure(spec.department, observation, field, base);
     if (kind === 'RATE') {
       out.push({
@@ -681,7 +695,7 @@ function headline(data: MeetingPackData, catalogue: Catalogue, month: string): H
   return out;
 }
 
-function districtTables(data: MeetingPackData, catalogue: Catalogue, month: string): DistrictTable[] {
+function districtTables(data: MeetingPackData, catalogue: Catalogue, month: string, absences: Absences): DistrictTable[] {
   const city = data.city!;
   const districts = city.districts ?? [];
   return DISTRICT_TABLES.map((spec) => {
@@ -707,7 +721,7 @@ function districtTables(data: MeetingPackData, catalogue: Catalogue, month: stri
       cells: spec.columns.map((c, i) => {
         const observation = find(region[c.department], c.indicator);
         const kind = columns[i].kind;
-        const base = { indicator: c.indicator, name: catalogue.name(c.indicator, observation), unit: catalogue.unit(c.indicator, observation), subjectCode: region.code, month };
+        const base = { indicator: c.indicator, name: catalogue.name(c.indicator, observation), unit: catalogue.unit(c.indicator, observation), subjectCode: region.code, month, absence: absences.of(c.department, c.indicator) };
         const level = observationFigure(c.department, observation, levelField(kind), base);
         const g = growthField(kind);
         const growth = g ? observationFigure(c.department, observation, g, base) : null;
@@ -968,14 +982,28 @@ function regionFromCreditCode(code: string, regions: Map<string, string>): strin
 /** Year-to-date roles (a district's target) show the year-to-date value and growth, others the month's. */
 const YTD_ROLES = new Set(['year to date', 'year-to-date growth']);
 
-function evidenceView(e: Warning['evidence'][number], month: string, subjectCode: string): EvidenceView {
+/** The ledgers a rule's facts come from, as the meeting names them, and who keeps them. */
+export const LEDGER_LABELS: Record<string, { name: string; keeper: string }> = {
+  KEY_PROJECTS: { name: '重点项目台账', keeper: '市发改委、工信委' },
+  PROBLEMS: { name: '问题清单', keeper: '会商办公室（市工信委）' },
+  TARGETS: { name: '目标任务', keeper: '市政府（许政[2015]39号）' },
+};
+
+/**
+ * One warning's evidence in one unit scale (a card never mixes 亿元 and 万元): a region's figures
+ * and the ledger amounts beside them at city scale (亿元), an enterprise's or a project's in 万元.
+ */
+function evidenceView(e: Warning['evidence'][number], month: string, subjectCode: string, scale: Scale): EvidenceView {
   const department: Department = isDepartment(e.department) ? e.department : 'industry';
   const head = { department: e.department, departmentLabel: departmentLabel(e.department), role: e.role, roleLabel: ROLE_LABELS[e.role] ?? e.role };
   if (!e.observation) {
     // A ledger entry (key projects, problem list, targets): a value or a text, no growth.
     const fact = e.fact ?? { ledger: '', entry: subjectCode, item: e.role, month: null, value: null, text: null, unit: null };
-    const figure = (field: 'value' | 'yoyPct', value: number | null) =>
-      plainFigure({ value, unit: field === 'yoyPct' ? '%' : (fact.unit ?? ''), indicator: fact.item, indicatorName: head.roleLabel, department, field, subjectCode: fact.entry, month: fact.month ?? month, scale: 'enterprise' });
+    const ledger = LEDGER_LABELS[fact.ledger];
+    const figure = (field: 'value' | 'yoyPct', value: number | null) => ({
+      ...plainFigure({ value, unit: field === 'yoyPct' ? '%' : (fact.unit ?? ''), indicator: fact.item, indicatorName: ledger?.name ?? head.roleLabel, department, field, subjectCode: fact.entry, month: fact.month ?? month, scale }),
+      reportedBy: ledger?.keeper ?? departmentLabel(e.department),
+    });
     const value = figure('value', fact.value);
     if (fact.value === null) Object.assign(value, { text: PROBLEM_STATUS_LABELS[fact.text ?? ''] ?? fact.text ?? '—', displayUnit: '' });
     else if (fact.unit === '天') Object.assign(value, { text: formatNumber(fact.value, 0), displayUnit: '天' });
@@ -985,8 +1013,8 @@ function evidenceView(e: Warning['evidence'][number], month: string, subjectCode
   const ytd = YTD_ROLES.has(e.role);
   return {
     ...head,
-    value: observationFigure(department, e.observation, ytd ? 'ytdValue' : 'value', base, ytd ? 'region' : 'enterprise'),
-    growth: observationFigure(department, e.observation, ytd ? 'ytdYoyPct' : 'yoyPct', base, ytd ? 'region' : 'enterprise'),
+    value: observationFigure(department, e.observation, ytd ? 'ytdValue' : 'value', base, scale),
+    growth: observationFigure(department, e.observation, ytd ? 'ytdYoyPct' : 'yoyPct', base, scale),
   };
 }
 
@@ -1044,7 +1072,8 @@ function warnings(data: MeetingPackData, month: string, regionNames: Map<string,
   all.push(...(data.warnings?.projectsBehindSchedule ?? []), ...(data.warnings?.overdueProblems ?? []));
   for (const department of DEPARTMENTS) all.push(...(data.warnings?.[`${department}TargetsBehind`] ?? []));
   return all.map((w) => {
-    const evidence = w.evidence.map((e) => evidenceView(e, month, w.subjectCode));
+    const scale: Scale = w.subjectKind === 'REGION' ? 'region' : 'enterprise';
+    const evidence = w.evidence.map((e) => evidenceView(e, month, w.subjectCode, scale));
     const subject = subjects.get(w.subjectCode);
     return {
       rule: w.rule,
@@ -1066,7 +1095,7 @@ function warnings(data: MeetingPackData, month: string, regionNames: Map<string,
 
 export const ATTENTION_CRITERIA = '列入条件：触发预警，或百户重点企业产值当月、累计同比下降，或用电量、用工人数当月同比下降。';
 
-function keyEnterprises(data: MeetingPackData, month: string): PackModel['keyEnterprises'] {
+function keyEnterprises(data: MeetingPackData, month: string, absences: Absences, catalogue: Catalogue): PackModel['keyEnterprises'] {
   const warned = new Map<string, string[]>();
   for (const k of data.warnings?.keyEnterprises ?? []) {
     const titles = [k.powerDrop?.title, k.employmentDrop?.title].filter((t): t is string => !!t);
@@ -1075,8 +1104,14 @@ function keyEnterprises(data: MeetingPackData, month: string): PackModel['keyEnt
   for (const w of data.warnings?.loanWithdrawals ?? []) warned.set(w.subjectCode, [...(warned.get(w.subjectCode) ?? []), w.title]);
   const nodes: KeyEnterpriseNode[] = (data.keyEnterprises?.edges ?? []).map((e) => e.node);
   const attention: AttentionEnterprise[] = [];
-  for (const n of nodes) {
-    const base = (indicator: string, o: Observation | null) => ({ indicator, name: o?.name, unit: o?.unit, subjectCode: n.creditCode, month });
+  for (const [index, n] of nodes.entries()) {
+    // Asked for by name: a withheld figure is a FORBIDDEN error at its path (absence.ts).
+    const field: Record<string, string> = { IND_KEY_ENTERPRISE_OUTPUT: 'industry.keyEnterpriseOutput', EN_ELECTRICITY: 'energy.electricity', HR_EMPLOYEES: 'hr.employees', FIN_LOANS_OUTSTANDING: 'finance.loansOutstanding' };
+    const base = (indicator: string, o: Observation | null) => ({
+      // A withheld figure still has its Chinese name and unit, from the catalogue.
+      indicator, name: o?.name ?? catalogue.name(indicator), unit: o?.unit ?? catalogue.unit(indicator), subjectCode: n.creditCode, month,
+      absence: absences.of(departmentOfIndicator(indicator), indicator, `keyEnterprises.edges.${index}.node.${field[indicator]}`),
+    });
     const output = n.industry?.keyEnterpriseOutput ?? null;
     const electricity = n.energy?.electricity ?? null;
     const employees = n.hr?.employees ?? null;
@@ -1188,7 +1223,7 @@ function beijingDay(iso: string): string {
   return Number.isNaN(t) ? iso : new Date(t + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }
 
-function sources(data: MeetingPackData, catalogue: Catalogue): SourceRow[] {
+function sources(data: MeetingPackData, catalogue: Catalogue, absences: Absences): SourceRow[] {
   const city = data.city!;
   const rows: SourceRow[] = [];
   for (const department of DEPARTMENTS) {
@@ -1198,7 +1233,8 @@ function sources(data: MeetingPackData, catalogue: Catalogue): SourceRow[] {
     for (const e of entries) {
       if (seen.has(e.code)) continue;
       seen.add(e.code);
-      rows.push({ department, departmentLabel: DEPARTMENT_LABELS[department], code: e.code, name: e.name, unit: e.unit, kind: e.kind, figure: find(city[department], e.code) });
+      const figure = find(city[department], e.code);
+      rows.push({ department, departmentLabel: DEPARTMENT_LABELS[department], code: e.code, name: e.name, unit: e.unit, kind: e.kind, figure, absence: figure ? null : absences.of(department, e.code) });
     }
   }
   return rows;
@@ -1226,17 +1262,19 @@ export function buildPack(data: MeetingPackData, meta: PackMeta): PackModel {
   const catalogue = new Catalogue(data.catalogue);
   const month = meta.month;
   const regionNames = new Map<string, string>([[data.city.code, data.city.name], ...(data.city.districts ?? []).map((d) => [d.code, d.name] as [string, string])]);
+  const sharing = new Map(catalogue.all().filter((c) => c.sharing).map((c) => [c.code, c.sharing!] as [string, string]));
+  const absences = new Absences(meta.withheld ?? [], sharing, data.viewer?.department ?? null, meta.unavailable ?? []);
   const body = {
-    headline: headline(data, catalogue, month),
-    districtTables: districtTables(data, catalogue, month),
+    headline: headline(data, catalogue, month, absences),
+    districtTables: districtTables(data, catalogue, month, absences),
     targets: targets(data, catalogue, month),
     trends: trends(data, catalogue, month, meta.quarterly),
     quarter: meta.quarterly ? quarter(data, catalogue, month) : null,
-    keyEnterprises: keyEnterprises(data, month),
+    keyEnterprises: keyEnterprises(data, month, absences, catalogue),
     warnings: warnings(data, month, regionNames),
     keyProjects: keyProjects(data, month),
     problems: problems(data, month),
-    sources: sources(data, catalogue),
+    sources: sources(data, catalogue, absences),
   };
   const statusCounts: Record<ObservationStatus, number> = { PRELIMINARY: 0, FINAL: 0, REVISED: 0 };
   for (const f of allFigures(body)) if (f.status && f.value !== null) statusCounts[f.status]++;

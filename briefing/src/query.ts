@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { addMonths, lastDay, parseMonth } from './months';
 import { fillUnavailable, unavailableDepartments } from './degraded';
+import { withheldFrom, type Withheld } from './absence';
 import type { Department, MeetingPackData } from './types';
 
 export const DOCUMENT_FILE = 'queries/meeting-pack.graphql';
@@ -93,6 +94,8 @@ export interface PackResponse {
   elapsedMs: number;
   /** Departments whose service could not answer (their figures are null; degraded.ts). */
   unavailable: Department[];
+  /** Figures their owners withheld from the caller (FORBIDDEN errors; absence.ts): printed 不予共享 / 未获授权. */
+  withheld: Withheld[];
 }
 
 interface GraphQLErrorBody {
@@ -163,18 +166,20 @@ export async function fetchPack(gateway: string, document: PersistedDocument, va
   } catch {
     throw new BriefingError(`错误：网关 ${gateway} 返回 HTTP ${response.status}，内容不是 GraphQL 响应：${text.slice(0, 200).replace(/\s+/g, ' ')}`);
   }
+  // A figure its owner withholds (FORBIDDEN at its path) is a marked gap in the pack, not a failure.
+  const { withheld, others } = body.data ? withheldFrom(body.errors ?? []) : { withheld: [], others: body.errors ?? [] };
   // A department down costs its own figures: the rest of the answer makes the pack, marked 暂缺.
-  const unavailable = body.data && body.errors?.length ? unavailableDepartments(body.errors) : [];
+  const unavailable = body.data && others.length ? unavailableDepartments(others) : [];
   if (body.data && unavailable && unavailable.length) {
-    return { data: fillUnavailable(body.data, unavailable), requestId, elapsedMs: Date.now() - started, unavailable };
+    return { data: fillUnavailable(body.data, unavailable), requestId, elapsedMs: Date.now() - started, unavailable, withheld };
   }
-  if (body.errors?.length) {
-    const lines = body.errors.map(describeError);
+  if (others.length) {
+    const lines = body.errors!.map(describeError);
     throw new BriefingError(
-      `错误：网关返回 ${body.errors.length} 个 GraphQL 错误（HTTP ${response.status}${requestId ? `，请求编号 ${requestId}` : ''}），未生成会商材料：`,
+      `错误：网关返回 ${body.errors!.length} 个 GraphQL 错误（HTTP ${response.status}${requestId ? `，请求编号 ${requestId}` : ''}），未生成会商材料：`,
       lines,
     );
   }
   if (!response.ok || !body.data) throw new BriefingError(`错误：网关 ${gateway} 返回 HTTP ${response.status}，没有数据。`);
-  return { data: body.data, requestId, elapsedMs: Date.now() - started, unavailable: [] };
+  return { data: body.data, requestId, elapsedMs: Date.now() - started, unavailable: [], withheld };
 }

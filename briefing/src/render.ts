@@ -6,8 +6,9 @@
  */
 import { targetChartSvg, trendChartSvg } from './charts';
 import { formatNumber, formatPct, formatValue, growthWords, rawValue } from './format';
+import { ABSENCE_LABELS, forbiddenAbsence } from './absence';
 import { DEPARTMENT_BODIES, DEPARTMENT_LABELS, STATUS_LABELS, STATUS_MARKS } from './labels';
-import type { DistrictTable, Figure, PackModel, RankedFigure, TrendChart } from './model';
+import { departmentOfIndicator, type DistrictTable, type Figure, type PackModel, type RankedFigure, type TrendChart, type WarningView } from './model';
 import { axisMonthLabel, monthLabel } from './months';
 import { DEPARTMENTS, type Department, type ObservationStatus } from './types';
 
@@ -45,7 +46,7 @@ export function figureTitle(f: Figure): string {
   if (f.status) parts.push(`状态：${STATUS_LABELS[f.status]}`);
   if (f.reportedBy) parts.push(`报送：${f.reportedBy}${f.reportedAt ? ` ${beijingTime(f.reportedAt)}` : ''}`);
   if (f.derived) parts.push('系统推算');
-  parts.push(`原值：${f.value === null ? '无' : `${f.value} ${f.unit}`}`);
+  parts.push(`原值：${f.value === null ? (f.absence ? ABSENCE_LABELS[f.absence] : '无') : `${f.value} ${f.unit}`}`);
   if (f.note) parts.push(f.note);
   return parts.join(' | ');
 }
@@ -62,6 +63,17 @@ interface FigOptions {
   signed?: boolean;
   /** Extra class. */
   cls?: string;
+  /** Print "—" rather than why the figure is missing (dense tables whose note says why). */
+  dash?: boolean;
+}
+
+/** Fields printed with the reason a figure is missing (不予共享 / 未获授权 / 未报送); a growth beside it prints "—". */
+const LEVEL_FIELDS = new Set<Figure['field']>(['value', 'ytdValue', 'actualValue', 'qtdValue']);
+
+/** What a figure with no value prints: the reason it is missing where the data tells it, else "—". */
+export function missingText(f: Pick<Figure, 'value' | 'absence' | 'field' | 'text'>, dash = false): string {
+  if (f.value !== null) return f.text;
+  return !dash && f.absence && LEVEL_FIELDS.has(f.field) ? ABSENCE_LABELS[f.absence] : f.text;
 }
 
 /** A figure as printed: the text in a span that carries its provenance. */
@@ -81,10 +93,13 @@ export function fig(f: Figure | null | undefined, options: FigOptions = {}): str
     `data-value="${escapeHtml(rawValue(f.value))}"`,
     `data-unit="${escapeHtml(f.unit)}"`,
     f.status ? `data-status="${f.status}"` : '',
+    f.value === null && f.absence ? `data-absence="${f.absence}"` : '',
     `title="${escapeHtml(figureTitle(f))}"`,
   ].filter(Boolean);
+  if (f.value === null && f.absence && missingText(f, options.dash) !== f.text) classes.push('absent');
+  attributes[0] = `class="${classes.join(' ')}"`;
   const unit = options.unit && f.value !== null ? `<span class="u">${escapeHtml(f.displayUnit)}</span>` : '';
-  return `<span ${attributes.join(' ')}>${escapeHtml(f.text)}</span>${unit}${statusMark(f.status)}${f.derived ? '<sup class="dv">推</sup>' : ''}`;
+  return `<span ${attributes.join(' ')}>${escapeHtml(missingText(f, options.dash))}</span>${unit}${statusMark(f.status)}${f.derived ? '<sup class="dv">推</sup>' : ''}`;
 }
 
 function rank(f: RankedFigure): string {
@@ -108,13 +123,13 @@ export function sourceNote(figures: Figure[]): string {
     if (f.derived && f.value !== null) derived++;
   }
   const sources = DEPARTMENTS.filter((d) => byDepartment.has(d))
-    .map((d) => `${DEPARTMENT_LABELS[d]} ${[...byDepartment.get(d)!].map(([code, name]) => `${code}（${name}）`).join('、')}`)
+    .map((d) => `${DEPARTMENT_LABELS[d]}（${[...new Set(byDepartment.get(d)!.values())].join('、')}）`)
     .join('；');
   const status = (Object.keys(statuses) as ObservationStatus[])
     .filter((s) => statuses[s])
     .map((s) => `${STATUS_LABELS[s]}${statuses[s]}项`)
     .join('，');
-  return `来源：${sources}。数据状态：${status || '无数据'}${derived ? `；系统推算${derived}项（标“推”）` : ''}。`;
+  return `来源：${sources}。数据状态：${status || '均未报送'}${derived ? `；系统推算${derived}项（标“推”）` : ''}。`;
 }
 
 function collect(value: unknown, out: Figure[] = []): Figure[] {
@@ -192,9 +207,15 @@ td.desc { min-width: 16em; }
 tr.overdue .subj { color: #c00000; }
 td .ind { font-size: 7pt; color: #7f7f7f; }
 tr.city td { font-weight: 700; background: #f2f5fa; }
-tr.behind td.name { color: #c00000; }
-tbody tr:nth-child(even) td { background: #fafafa; }
-tbody tr.city:nth-child(even) td { background: #f2f5fa; }
+tr.behind td.name { color: #c00000; font-weight: 700; }
+table.targets td.behind, table.targets tbody tr[data-stripe] td.behind { background: #fde9e9; color: #c00000; }
+.absent { color: #a6a6a6; font-size: 0.92em; }
+.rule-name { color: #c00000; font-weight: 700; }
+/* No table starts with one row at a page's foot: the heading, the header and the first rows go together. */
+table tbody.lead-rows, table tbody.tail-rows { break-inside: avoid; page-break-inside: avoid; }
+.keep { break-inside: avoid; page-break-inside: avoid; }
+tbody tr[data-stripe] td { background: #fafafa; }
+tbody tr.city[data-stripe] td { background: #f2f5fa; }
 .rk { display: inline-block; min-width: 14px; margin-left: 3px; padding: 0 2px; font-size: 7pt; line-height: 12px; text-align: center; color: #595959; border: 1px solid #bfbfbf; border-radius: 7px; font-weight: 400; }
 .rk-first { color: #fff; background: #2f5597; border-color: #2f5597; }
 .rk-last { color: #fff; background: #c00000; border-color: #c00000; }
@@ -206,7 +227,7 @@ sup.st-revised { color: #7030a0; }
 sup.dv { font-size: 6.5pt; color: #7f7f7f; margin-left: 1px; }
 .na { color: #a6a6a6; }
 .note { font-size: 7.5pt; color: #7f7f7f; margin: 2px 0 8px; line-height: 1.4; }
-.lead { margin: 4px 0 6px; }
+.lead { margin: 4px 0 6px; orphans: 3; widows: 3; }
 figure { margin: 6px 0 10px; break-inside: avoid; page-break-inside: avoid; }
 figure svg.chart { width: 100%; height: auto; display: block; }
 figcaption { font-size: 9.5pt; font-weight: 700; color: #1f3864; margin-bottom: 2px; }
@@ -227,7 +248,8 @@ table.trend-data th, table.trend-data td { padding: 1px 2px; }
 .quarter { border: 1.5px solid #2f5597; padding: 4px 10px 8px; background: #f7f9fc; }
 .reasons { font-size: 8pt; }
 .reasons .w { color: #c00000; font-weight: 700; }
-dl.colophon { display: grid; grid-template-columns: 7.5em 1fr; gap: 1px 8px; font-size: 8.5pt; margin: 4px 0; }
+table + .note { break-before: avoid; page-break-before: avoid; }
+dl.colophon { break-inside: avoid; page-break-inside: avoid; display: grid; grid-template-columns: 7.5em 1fr; gap: 1px 8px; font-size: 8.5pt; margin: 4px 0; }
 dl.colophon dt { color: #595959; }
 dl.colophon dd { margin: 0; word-break: break-all; }
 .appendix table { font-size: 7.5pt; }
@@ -269,6 +291,8 @@ function summary(model: PackModel): string {
         : `序时进度${formatNumber(model.targets.timeProgressPct, 1, true)}%，各地区目标任务均未落后于序时进度。`,
     );
   }
+  const withheld = withheldWarnings(model);
+  if (withheld.length) items.push(`${withheld.map((w) => w.rule).join('、')}预警所用数据${[...new Set(withheld.map((w) => w.label))].join('或')}，本材料未能判断。`);
   const warnings = model.warnings.length;
   const rules = [...new Set(model.warnings.map((w) => w.title))];
   items.push(warnings ? `本月预警${warnings}条（${rules.join('、')}），需关注重点企业${model.keyEnterprises.attention.length}家。` : `本月无预警；需关注重点企业${model.keyEnterprises.attention.length}家。`);
@@ -282,7 +306,7 @@ function summary(model: PackModel): string {
 
 /** Why a department has no figure for the month. */
 function missingNote(department: Department, month: string): string {
-  return department === 'statistics' && month.endsWith('-01') ? '统计局1—2月数据合并发布，1月无数据' : `${DEPARTMENT_LABELS[department]}本月无数据`;
+  return department === 'statistics' && month.endsWith('-01') ? '统计局1—2月数据合并发布，1月无数据' : `${DEPARTMENT_LABELS[department]}本月未报送`;
 }
 
 function headlineSection(model: PackModel): string {
@@ -290,8 +314,10 @@ function headlineSection(model: PackModel): string {
     .map((h) => {
       const pct = (f: Figure) => `${fig(f, { signed: true })}${f.value === null ? '' : '%'}`;
       const missing = h.primary.value === null;
+      // Why it is missing, as the data tells it (absence.ts); statistics' merged January is its own case.
+      const why = h.primary.absence && h.primary.absence !== 'NOT_REPORTED' ? `${DEPARTMENT_LABELS[h.department]}数据${ABSENCE_LABELS[h.primary.absence]}` : missingNote(h.department, model.meta.month);
       const growth = missing
-        ? `<div class="growth na">${escapeHtml(missingNote(h.department, model.meta.month))}</div>`
+        ? `<div class="growth na">${escapeHtml(why)}</div>`
         : h.growth
           ? `<div class="growth">${escapeHtml(h.growthLabel ?? '')} ${pct(h.growth)}</div>`
           : '<div class="growth">&nbsp;</div>';
@@ -299,14 +325,14 @@ function headlineSection(model: PackModel): string {
         h.month && !(missing && h.month.value === null)
           ? `<div class="month">${escapeHtml(h.monthLabel)} ${fig(h.month, { unit: true })}${h.monthGrowth ? `，同比 ${pct(h.monthGrowth)}` : ''}</div>`
           : '<div class="month">&nbsp;</div>';
-      const status = h.primary.status ? STATUS_LABELS[h.primary.status] : '无数据';
+      const status = h.primary.status ? STATUS_LABELS[h.primary.status] : ABSENCE_LABELS[h.primary.absence ?? 'NOT_REPORTED'];
       return `<div class="card" data-headline="${h.indicator}">
   <div class="label">${escapeHtml(h.label)}</div>
   <div class="period">${escapeHtml(h.primaryLabel)}</div>
   <div class="value">${fig(h.primary, { unit: true, signed: h.kind === 'RATE' })}</div>
   ${growth}
   ${monthLine}
-  <div class="src">${DEPARTMENT_LABELS[h.department]} · ${status}<br><span class="c">${h.indicator}</span></div>
+  <div class="src">${DEPARTMENT_LABELS[h.department]} · ${status}</div>
 </div>`;
     })
     .join('\n');
@@ -371,7 +397,7 @@ function targetsSection(model: PackModel): string {
           const shown = row.completion ?? row.actual;
           const flag = row.behind === true ? '<span class="flag" data-behind="true">落后</span>' : row.behind === false ? '' : '';
           const target = g.measure === 'GROWTH_PCT' ? `<span class="na">/</span>${fig(row.targetValue)}` : '';
-          return `<td class="num" data-target="${g.id}" data-behind="${row.behind}">${fig(shown, { signed: g.measure === 'GROWTH_PCT' })}${target}${flag}</td>`;
+          return `<td class="num${row.behind === true ? ' behind' : ''}" data-target="${g.id}" data-behind="${row.behind}">${fig(shown, { signed: g.measure === 'GROWTH_PCT' })}${target}${flag}</td>`;
         })
         .join('');
       const cls = [region.isCity ? 'city' : '', behindCodes.has(region.code) ? 'behind' : ''].filter(Boolean).join(' ');
@@ -411,7 +437,7 @@ function trendTable(chart: TrendChart): string {
   const rows = chart.series
     .map((s) => {
       const unit = s.axis === 1 || s.field === 'yoyPct' || s.field === 'ytdYoyPct' ? '%' : chart.units[0];
-      return `<tr><td class="name">${escapeHtml(s.name)}<span class="u">（${escapeHtml(unit)}）</span></td>${s.points.map((p) => `<td class="num">${fig(p, { signed: unit === '%' })}</td>`).join('')}</tr>`;
+      return `<tr><td class="name">${escapeHtml(s.name)}<span class="u">（${escapeHtml(unit)}）</span></td>${s.points.map((p) => `<td class="num">${fig(p, { signed: unit === '%', dash: true })}</td>`).join('')}</tr>`;
     })
     .join('');
   return `<table class="trend-data"><thead><tr><th>月份</th>${head}</tr></thead><tbody>${rows}</tbody></table>`;
@@ -523,25 +549,91 @@ ${rows}
 <p class="note">来源：工信委重点项目台账（keyProjects，${k.year}年；进度为${escapeHtml(model.meta.monthLabel.replace(/^\d+年/, ''))}末年度计划累计与完成累计，是否滞后以台账判定为准）。列入条件：进度滞后，或已到计划开工月份仍处前期阶段。</p>`;
 }
 
+/**
+ * Rules whose warnings are rows of a table of the pack (the same department's judgement): told
+ * there, counted here, not repeated as near-identical cards. A warning whose subject is not in its
+ * table keeps its card.
+ */
+const TABULATED_RULES: Record<string, { where: string; inTable: (w: WarningView, model: PackModel) => boolean }> = {
+  TARGET_BEHIND: {
+    where: '“三、目标任务完成情况”表（红色标“落后”）',
+    inTable: (w, model) => model.targets.groups.some((g) => g.indicator === w.evidence[0]?.value.indicator && g.rows.some((r) => r.code === w.subjectCode && r.behind === true)),
+  },
+  PROJECT_BEHIND_SCHEDULE: {
+    where: '“重点项目”表（标“滞后”）',
+    inTable: (w, model) => !!model.keyProjects?.attention.some((p) => p.code === w.subjectCode && p.behindSchedule === true),
+  },
+  PROBLEM_OVERDUE: {
+    where: '“问题清单”表（标“逾期”）',
+    inTable: (w, model) => !!model.problems?.open.some((p) => p.code === w.subjectCode && p.overdue),
+  },
+};
+
+const tabulated = (w: WarningView, model: PackModel) => !!TABULATED_RULES[w.rule]?.inTable(w, model);
+
+/** The warning a withheld field of `warnings` belongs to (the rule's field, or a figure it `@requires`). */
+const WITHHELD_WARNINGS: Record<string, string> = {
+  loanWithdrawals: '抽贷报告',
+  powerDrop: '重点企业用电量大幅下降而产值未降',
+  keyEnterpriseOutput: '重点企业用电量大幅下降而产值未降',
+  employmentDrop: '重点企业用工大幅减少',
+  projectsBehindSchedule: '重点项目投资进度滞后',
+  overdueProblems: '问题逾期未办结',
+};
+
+/**
+ * The warnings the caller's department may not see (FORBIDDEN under `warnings`): named, with why
+ * and whose figures, so that a missing card never reads as "no warning".
+ */
+export function withheldWarnings(model: PackModel): { rule: string; label: string; owner: string | null }[] {
+  const out = new Map<string, { rule: string; label: string; owner: string | null }>();
+  for (const w of model.meta.withheld ?? []) {
+    if (!w.path.startsWith('warnings.')) continue;
+    const field = w.path.split('.').filter((p) => !/^\d+$/.test(p)).pop()!;
+    const rule = WITHHELD_WARNINGS[field] ?? (field.endsWith('TargetsBehind') ? '目标任务落后序时进度' : field);
+    const owner = w.indicator ? DEPARTMENT_LABELS[departmentOfIndicator(w.indicator)] : null;
+    out.set(`${rule}|${w.sharing}`, { rule, label: ABSENCE_LABELS[forbiddenAbsence(w.sharing)], owner });
+  }
+  return [...out.values()];
+}
+
 function warningsSection(model: PackModel): string {
-  if (!model.warnings.length) return '<p class="lead">本月各部门预警规则均未触发。</p>';
-  return model.warnings
+  const withheld = withheldWarnings(model);
+  const notice = withheld.length
+    ? `<p class="lead withheld" data-withheld-warnings="${withheld.length}"><strong>未能判断的预警：</strong>${withheld
+        .map((w) => `【${escapeHtml(w.rule)}】${escapeHtml(w.label)}${w.owner ? `（需${escapeHtml(w.owner)}数据）` : ''}`)
+        .join('、')}。本部门无权读取其所用数据，本材料不列示这些预警，并非未触发。</p>\n`
+    : '';
+  if (!model.warnings.length) return `${notice}<p class="lead">${withheld.length ? '其余预警规则本月均未触发。' : '本月各部门预警规则均未触发。'}</p>`;
+  const summaries = Object.entries(TABULATED_RULES)
+    .map(([rule, { where }]) => {
+      const ws = model.warnings.filter((w) => w.rule === rule && tabulated(w, model));
+      if (!ws.length) return '';
+      const subjects = [...new Set(ws.map((w) => w.subjectName ?? w.subjectCode))];
+      return `<p class="lead tabulated" data-rule-summary="${rule}" data-count="${ws.length}"><span class="rule-name">【${escapeHtml(ws[0].title)}】</span>${ws.length}条（${escapeHtml(subjects.join('、'))}），明细见${escapeHtml(where)}，此处不再逐条列示。${ws[0].action ? escapeHtml(ws[0].action) : ''}</p>`;
+    })
+    .join('\n');
+  const cards = model.warnings
+    .filter((w) => !tabulated(w, model))
     .map((w) => {
       const rows = w.evidence
         .map(
-          (e) => `<tr><td class="center">${escapeHtml(e.departmentLabel)}</td><td>${escapeHtml(e.roleLabel)}</td><td><span class="code">${escapeHtml(e.value.indicator)}</span></td><td class="center">${escapeHtml(e.value.month)}</td><td class="num">${fig(e.value, { unit: true })}</td><td class="num">${fig(e.growth, { signed: true })}</td><td class="center">${e.value.status ? STATUS_LABELS[e.value.status] : '—'}</td><td class="center">${escapeHtml(e.value.reportedBy ?? '')}</td></tr>`,
+          (e) => `<tr><td class="center">${escapeHtml(e.departmentLabel)}</td><td>${escapeHtml(e.roleLabel)}</td><td>${escapeHtml(e.value.indicatorName)}</td><td class="center">${escapeHtml(monthLabel(e.value.month))}</td><td class="num">${fig(e.value, { unit: true })}</td><td class="num">${fig(e.growth, { signed: true })}</td><td class="center">${e.value.status ? STATUS_LABELS[e.value.status] : '台账'}</td><td class="center">${escapeHtml(e.value.reportedBy ?? DEPARTMENT_LABELS[e.value.department])}</td></tr>`,
         )
         .join('');
       const subject = w.subjectName ? `${w.subjectName}${w.regionName ? `（${w.regionName}）` : ''}` : `${w.regionName ? `${w.regionName}企业` : '企业'}（名称未随预警返回）`;
+      // A rule with no threshold (a deadline passed) says nothing rather than an empty 判定条件.
+      const thresholds = w.thresholds.filter((t) => t.trim());
       return `<div class="warning" data-rule="${escapeHtml(w.rule)}" data-subject="${escapeHtml(w.subjectCode)}">
-<div class="head" title="${escapeHtml(w.message)}"><span class="rule">【${escapeHtml(w.title)}】</span>${escapeHtml(subject)}<span class="code">${escapeHtml(w.subjectCode)} · ${escapeHtml(w.rule)}</span></div>
+<div class="head" title="${escapeHtml(`${w.rule}：${w.message}`)}"><span class="rule">【${escapeHtml(w.title)}】</span>${escapeHtml(subject)}<span class="code">${escapeHtml(w.subjectCode)}</span></div>
 <p>${escapeHtml(w.summary)}</p>
 ${w.action ? `<p class="action">${escapeHtml(w.action)}</p>` : ''}
-<table><thead><tr><th>报送部门</th><th>数据项</th><th>指标代码</th><th>月份</th><th>数值</th><th>同比 %</th><th>状态</th><th>报送单位</th></tr></thead><tbody>${rows}</tbody></table>
-<p class="thresholds">判定条件：${escapeHtml(w.thresholds.join('；'))}。</p>
+<table><thead><tr><th>部门</th><th>数据项</th><th>指标</th><th>月份</th><th>数值</th><th>同比 %</th><th>状态</th><th>报送单位</th></tr></thead><tbody>${rows}</tbody></table>
+${thresholds.length ? `<p class="thresholds">判定条件：${escapeHtml(thresholds.join('；'))}。</p>` : ''}
 </div>`;
     })
     .join('\n');
+  return `${notice}${summaries}\n${cards}`;
 }
 
 function dayLabel(day: string): string {
@@ -576,7 +668,7 @@ function appendix(model: PackModel): string {
         const text = field === 'yoyPct' || field === 'ytdYoyPct' ? formatPct(v) : formatValue(v, o.unit, 'enterprise');
         return `<span class="fig" data-indicator="${escapeHtml(o.indicator)}" data-department="${s.department}" data-subject="${escapeHtml(o.subjectCode)}" data-month="${o.month}" data-field="${field}" data-value="${escapeHtml(rawValue(v))}" data-status="${o.status}">${escapeHtml(text)}</span>`;
       };
-      return `<tr><td class="center">${s.departmentLabel}</td><td>${escapeHtml(s.name)}<br><span class="code">${escapeHtml(s.code)}</span></td><td class="center">${escapeHtml(s.unit)}</td><td class="num">${f('value')}</td><td class="num">${f('ytdValue')}</td><td class="num">${f('yoyPct')}</td><td class="num">${f('ytdYoyPct')}</td><td class="center">${o ? STATUS_LABELS[o.status] + (o.derived ? '·推算' : '') : '无数据'}</td><td class="by">${o ? escapeHtml(o.reportedBy) : ''}</td><td class="center" title="${o ? escapeHtml(beijingTime(o.reportedAt)) : ''}">${o ? escapeHtml(beijingTime(o.reportedAt).slice(0, 10)) : ''}</td></tr>`;
+      return `<tr><td class="center">${s.departmentLabel}</td><td>${escapeHtml(s.name)}<br><span class="code">${escapeHtml(s.code)}</span></td><td class="center">${escapeHtml(s.unit)}</td><td class="num">${f('value')}</td><td class="num">${f('ytdValue')}</td><td class="num">${f('yoyPct')}</td><td class="num">${f('ytdYoyPct')}</td><td class="center${o ? '' : ' absent'}"${s.absence ? ` data-absence="${s.absence}"` : ''}>${o ? STATUS_LABELS[o.status] + (o.derived ? '·推算' : '') : ABSENCE_LABELS[s.absence ?? 'NOT_REPORTED']}</td><td class="by">${o ? escapeHtml(o.reportedBy) : ''}</td><td class="center" title="${o ? escapeHtml(beijingTime(o.reportedAt)) : ''}">${o ? escapeHtml(beijingTime(o.reportedAt).slice(0, 10)) : ''}</td></tr>`;
     })
     .join('\n');
   const m = model.meta;
@@ -587,7 +679,7 @@ ${rows}
 </tbody></table>
 <h3>数据说明</h3>
 <dl class="colophon">
-<dt>数据来源</dt><dd>${DEPARTMENTS.map((d) => `${DEPARTMENT_LABELS[d]}（${DEPARTMENT_BODIES[d]}，${d}子图${(model.meta.unavailable ?? []).includes(d) ? '；本次不可用，数据暂缺' : ''}）`).join('；')}，经会商数据网关一次查询取得。</dd>
+<dt>数据来源</dt><dd>${DEPARTMENTS.map((d) => `${DEPARTMENT_LABELS[d]}（${DEPARTMENT_BODIES[d]}${(model.meta.unavailable ?? []).includes(d) ? '；数据服务本次不可用，数据暂缺' : ''}）`).join('；')}，各部门数据服务经会商数据网关一次查询取得。</dd>
 <dt>生成时间</dt><dd data-generated-at="${escapeHtml(m.generatedAt)}">${escapeHtml(beijingTime(m.generatedAt))}（北京时间）</dd>
 <dt>网关</dt><dd data-gateway>${escapeHtml(m.gateway)}</dd>
 <dt>查询文档</dt><dd>${escapeHtml(m.documentName)}（操作 MeetingPack），sha256 <code data-document-sha256>${escapeHtml(m.documentSha256)}</code></dd>
@@ -599,7 +691,39 @@ ${rows}
 </div>`;
 }
 
+/** Rows kept with a table's header (and the heading before it) on one page, and rows kept together at its end. */
+export const LEAD_ROWS = 2;
+export const TAIL_ROWS = 2;
+
+/**
+ * Every table body split in up to three: its first LEAD_ROWS rows in a `tbody.lead-rows` that
+ * does not break, its last TAIL_ROWS in a `tbody.tail-rows` that does not either, the rest
+ * between; so a table never starts with one row at a page's foot nor ends with one row (and its
+ * note) at the next page's head, whichever section it is in. Striping is by attribute (`tr[data-stripe]`), as
+ * `:nth-child` would restart in each body.
+ */
+export function keepLeadRows(html: string): string {
+  return html.replace(/<tbody>([\s\S]*?)<\/tbody>/g, (whole, inner: string) => {
+    const rows = (inner.match(/<tr\b[\s\S]*?<\/tr>/g) ?? []).map((row, i) => (i % 2 === 1 ? stripe(row) : row));
+    if (!rows.length) return whole;
+    if (rows.length <= LEAD_ROWS + TAIL_ROWS) return `<tbody class="lead-rows">\n${rows.join('\n')}\n</tbody>`;
+    const lead = rows.slice(0, LEAD_ROWS).join('\n');
+    const middle = rows.slice(LEAD_ROWS, rows.length - TAIL_ROWS).join('\n');
+    const tail = rows.slice(rows.length - TAIL_ROWS).join('\n');
+    return `<tbody class="lead-rows">\n${lead}\n</tbody>${middle ? `<tbody>\n${middle}\n</tbody>` : ''}<tbody class="tail-rows">\n${tail}\n</tbody>`;
+  });
+}
+
+/** Marks an even row for the striping (an attribute last in the tag: the row's class and data stay as they are). */
+function stripe(row: string): string {
+  return row.replace(/^<tr\b([^>]*)>/, '<tr$1 data-stripe>');
+}
+
 export function renderHtml(model: PackModel): string {
+  return keepLeadRows(renderDocument(model));
+}
+
+function renderDocument(model: PackModel): string {
   const m = model.meta;
   const sections: { id: string; title: string; html: string }[] = [];
   if (model.quarter) sections.push({ id: 'sec-quarter', title: `${model.quarter.label}运行情况（季调度）`, html: quarterSection(model) });

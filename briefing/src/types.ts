@@ -32,6 +32,8 @@ export interface CatalogueIndicator {
   department: string;
   kind: 'FLOW' | 'STOCK' | 'RATE';
   derivation: 'DERIVED_ALLOWED' | 'REPORTED_ONLY';
+  /** Sharing category (共享类型): UNCONDITIONAL, CONDITIONAL, NOT_SHARED (absent in older documents). */
+  sharing?: 'UNCONDITIONAL' | 'CONDITIONAL' | 'NOT_SHARED';
 }
 
 export interface RankEntry {
@@ -189,6 +191,8 @@ export interface ProblemEntry {
 }
 
 export interface MeetingPackData {
+  /** Who asks: a figure the caller's department does not own and may not read is left out of `indicators` lists. */
+  viewer?: { department: string } | null;
   catalogue: Record<Department, CatalogueIndicator[]>;
   city: {
     code: string;

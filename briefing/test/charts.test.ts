@@ -1,4 +1,4 @@
-import { COLORS, inlineSvg, targetChartSvg, trendChartSvg } from '../src/charts';
+import { COLORS, inlineSvg, labelBoxes, labelProblems, targetChartSvg, trendChartSvg } from '../src/charts';
 import { buildPack } from '../src/model';
 import { fixture, meta } from './fixture';
 
@@ -43,7 +43,7 @@ describe('target charts', () => {
     const svg = targetChartSvg(level);
     for (const row of level.rows) expect(svg).toContain(row.isCity ? `${row.name}（全市）` : `>${row.name}<`);
     expect(svg).toContain('序时进度50%');
-    const red = svg.match(new RegExp(`fill="${COLORS.behind}"`, 'g')) ?? [];
+    const red = svg.match(new RegExp(`<path d="M[^"]+" fill="${COLORS.behind}"`, 'g')) ?? [];
     expect(red.length).toBe(level.rows.filter((r) => r.behind).length);
     expect(paths(svg)).toBeGreaterThan(level.rows.length);
     expect(svg).toContain('40.0%'); // 魏都区's completion label
@@ -53,6 +53,35 @@ describe('target charts', () => {
     const svg = targetChartSvg(growth);
     expect(svg).toContain('目标13%');
     expect(svg).toContain('0.9%');
+  });
+});
+
+describe('labels never overlap (boxes measured on the SVG)', () => {
+  const quarterly = buildPack(fixture({ quarterly: true }), meta({ quarterly: true }));
+  const charts: [string, string][] = [
+    ...model.trends.map((t) => [t.id, trendChartSvg(t)] as [string, string]),
+    ...quarterly.trends.map((t) => [`${t.id} (quarterly)`, trendChartSvg(t)] as [string, string]),
+    ...model.targets.groups.map((g) => [g.id, targetChartSvg(g)] as [string, string]),
+  ];
+
+  it.each(charts)('%s: no label overlaps another, is crossed by the dashed line or leaves the drawing', (_id, svg) => {
+    expect(labelBoxes(svg).length).toBeGreaterThan(5);
+    expect(labelProblems(svg)).toEqual([]);
+  });
+
+  it('holds for target charts with every value near the time-progress line, many districts and negative growth', () => {
+    const level = model.targets.groups.find((g) => g.measure === 'LEVEL')!;
+    const near = { ...level, rows: Array.from({ length: 11 }, (_, i) => ({ ...level.rows[i % level.rows.length], code: `41${i}`, name: ['城乡一体化示范区', '许昌经济技术开发区', '东城区', '禹州市'][i % 4] + i, isCity: i === 0, completion: { ...level.rows[0].completion!, value: 48 + i * 0.4 }, behind: i % 2 === 0 })) };
+    expect(labelProblems(targetChartSvg(near))).toEqual([]);
+    const growth = model.targets.groups.find((g) => g.measure === 'GROWTH_PCT')!;
+    const negative = { ...growth, rows: growth.rows.map((r, i) => ({ ...r, actual: { ...r.actual, value: [-12.5, 13.1, 99.9][i % 3] } })) };
+    expect(labelProblems(targetChartSvg(negative))).toEqual([]);
+  });
+
+  it('finds an overlap and a crossing when there is one (the check can fail)', () => {
+    const text = (x: number, y: number, t: string) => `<text dominant-baseline="central" text-anchor="middle" style="font-size:10px;" transform="translate(${x} ${y})">${t}</text>`;
+    const svg = `<svg viewBox="0 0 200 100">${text(50, 50, '序时进度50%')}${text(60, 52, '48.7%')}<path d="M100 0L100 100" stroke-dasharray="4 2"/>${text(100, 20, '47.9%')}</svg>`;
+    expect(labelProblems(svg)).toEqual(['"序时进度50%" overlaps "48.7%"', '"47.9%" is crossed by the dashed line']);
   });
 });
 

@@ -93,6 +93,19 @@ describe('the one request', () => {
     expect(error.details).toEqual(['[GRAPHQL_VALIDATION_FAILED] Cannot query field "keyProjects" on type "Query".', 'boom (at city.energy)']);
   });
 
+  it('keeps a figure withheld by its owner (FORBIDDEN at its path) as a marked gap, not a failure', async () => {
+    const data = fixture();
+    data.keyEnterprises.edges[0].node.finance.loansOutstanding = null;
+    const forbidden = { message: 'Access denied to "finance.loansOutstanding"', path: ['keyEnterprises', 'edges', 0, 'node', 'finance', 'loansOutstanding'], extensions: { code: 'FORBIDDEN', indicator: 'FIN_LOANS_OUTSTANDING', sharing: 'CONDITIONAL', owner: 'finance' } };
+    answer = () => ({ status: 200, body: JSON.stringify({ data, errors: [forbidden] }) });
+    const result = await fetchPack(url, loadDocument(), packVariables('2015-06'));
+    expect(result.withheld).toEqual([{ path: 'keyEnterprises.edges.0.node.finance.loansOutstanding', sharing: 'CONDITIONAL', indicator: 'FIN_LOANS_OUTSTANDING' }]);
+    expect(result.unavailable).toEqual([]);
+    // Any other error beside it still gives no pack.
+    answer = () => ({ status: 200, body: JSON.stringify({ data, errors: [forbidden, { message: 'boom', path: ['city'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }) });
+    await expect(fetchPack(url, loadDocument(), packVariables('2015-06'))).rejects.toThrow(/网关返回 2 个 GraphQL 错误/);
+  });
+
   it('says so when the answer is not GraphQL', async () => {
     answer = () => ({ status: 502, body: '<html>bad gateway</html>' });
     await expect(fetchPack(url, loadDocument(), packVariables('2015-06'))).rejects.toThrow('错误：网关 ' + url + ' 返回 HTTP 502，内容不是 GraphQL 响应：<html>bad gateway</html>');

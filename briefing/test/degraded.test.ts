@@ -34,7 +34,7 @@ describe('a pack with a department down', () => {
     expect(html).toContain('金融办（金融办、人行、银监、国税/地税）数据服务本次不可用');
     const sections = html.match(/<section id="sec-(?!appendix)[^"]+">/g)!;
     expect(html.match(/本节金融办数据暂缺（数据服务不可用）/g)).toHaveLength(sections.length);
-    expect(html).toContain('finance子图；本次不可用，数据暂缺');
+    expect(html).toContain('金融办（金融办、人行、银监、国税/地税；数据服务本次不可用，数据暂缺）');
   });
 
   it('is unchanged when every department answered', () => {

@@ -75,7 +75,7 @@ describe('district table: ranks carried from the departments’ rankings', () =>
 
   it('prints the rank next to the value in the HTML', () => {
     const html = renderHtml(model);
-    const row = html.slice(html.indexOf('<tr class="" data-region="411024">'), html.indexOf('</tr>', html.indexOf('<tr class="" data-region="411024">')));
+    const row = html.slice(html.indexOf('<tr class="" data-region="411024"'), html.indexOf('</tr>', html.indexOf('<tr class="" data-region="411024"')));
     expect(row).toMatch(/data-indicator="STAT_GROSS_OUTPUT"[^>]*data-field="ytdYoyPct"[^>]*data-value="19.2"[^>]*>19\.2<\/span><span class="rk[^"]*" data-rank="2"/);
   });
 });
@@ -108,10 +108,10 @@ describe('targets against time progress (序时进度)', () => {
 
   it('marks behind districts in the HTML', () => {
     const html = renderHtml(model);
-    const row = html.slice(html.indexOf('<tr class="behind" data-region="411002">'));
+    const row = html.slice(html.indexOf('<tr class="behind" data-region="411002"'));
     expect(row.slice(0, row.indexOf('</tr>'))).toContain('<span class="flag" data-behind="true">落后</span>');
     expect(html).toContain('data-behind-region="411002"');
-    expect(html).not.toContain('<tr class="behind" data-region="411024">');
+    expect(html).not.toContain('<tr class="behind" data-region="411024"');
   });
 });
 
@@ -247,7 +247,80 @@ describe('warnings from the ledgers and the targets', () => {
     expect(target).toMatchObject({ subjectName: '魏都区', regionName: null });
     expect(target.evidence[0].value.value).toBe(400);
     expect(target.summary).toContain('完成全年目标的40.0%，序时进度50.0%');
-    expect(renderHtml(model)).toContain('data-rule="TARGET_BEHIND"');
+    // Not in the targets table (no HR_HIRES target there): it keeps its card, as does the project
+    // absent from the key-project table (no ledger in this answer).
+    const html = renderHtml(model);
+    expect(html).toContain('data-rule="TARGET_BEHIND"');
+    expect(html).toContain('data-rule="PROJECT_BEHIND_SCHEDULE"');
+    expect(html).not.toContain('data-rule-summary=');
+  });
+
+  it('tells a warning once when its subject is a row of a table: counted in the warnings section, no card', () => {
+    const withTarget = fixture();
+    withTarget.warnings = { ...data.warnings };
+    withTarget.city!.districts[0].hr.targets = [
+      {
+        target: { indicator: 'HR_HIRES', measure: 'LEVEL', value: 1000, unit: '人', scope: null, description: '招工人数目标', source: '许政[2015]39号' },
+        actual: { indicator: 'HR_HIRES', status: 'FINAL', derived: false, reportedBy: '魏都区人社局', reportedAt: '2015-07-10T01:00:00.000Z' },
+        actualValue: 400, completionPct: 40, timeProgressPct: 50, gap: -10, behind: true,
+      },
+    ];
+    const html = renderHtml(buildPack(withTarget, meta()));
+    expect(html).toContain('data-rule-summary="TARGET_BEHIND" data-count="1"');
+    expect(html).toMatch(/【目标任务落后序时进度】<\/span>1条（魏都区），明细见“三、目标任务完成情况”表/);
+    expect(html).not.toContain('data-rule="TARGET_BEHIND"');
+    expect(html).toContain('data-rule="PROJECT_BEHIND_SCHEDULE"');
+  });
+});
+
+describe('a warning card reads in one unit and in Chinese', () => {
+  const data = fixture();
+  const fact = (ledger: string, entry: string, item: string, fields: object) => ({ ledger, entry, item, month: MONTH, value: null, text: null, unit: null, ...fields });
+  data.warnings.industryTargetsBehind = [
+    {
+      rule: 'TARGET_BEHIND', title: '目标任务落后序时进度', message: 'behind', subjectKind: 'REGION', subjectCode: '411024', month: MONTH,
+      enterprise: null, region: { code: '411024', name: '鄢陵县' },
+      evidence: [
+        { department: 'industry', role: 'year to date', observation: obs('IND_PROJECT_INVESTMENT', '411024', MONTH, { value: 60000, ytdValue: 369200 }), fact: null },
+        { department: 'industry', role: 'target', observation: null, fact: { ...fact('TARGETS', '2015 411024 IND_PROJECT_INVESTMENT LEVEL', 'annual target', { value: 800000, unit: '万元' }), month: null } },
+      ],
+      thresholds: [{ name: 'targetGapPoints', value: 0 }, { name: 'timeProgressPct', value: 50 }],
+    },
+  ];
+  data.warnings.overdueProblems = [
+    {
+      rule: 'PROBLEM_OVERDUE', title: '问题逾期未办结', message: 'overdue', subjectKind: 'PROBLEM', subjectCode: 'WT2015-004', month: MONTH,
+      enterprise: null, region: { code: '411024', name: '鄢陵县' },
+      evidence: [
+        { department: 'industry', role: 'deadline', observation: null, fact: fact('PROBLEMS', 'WT2015-004', 'deadline', { text: '2015-05-31' }) },
+        { department: 'industry', role: 'days past the deadline', observation: null, fact: fact('PROBLEMS', 'WT2015-004', 'daysOverdue', { value: 30, unit: '天' }) },
+      ],
+      thresholds: [],
+    },
+  ];
+  const model = buildPack(data, meta());
+  const html = renderHtml(model);
+  const card = (rule: string) => html.slice(html.indexOf(`data-rule="${rule}"`), html.indexOf('</div>\n', html.indexOf('</table>', html.indexOf(`data-rule="${rule}"`))));
+
+  it('prints a district’s year to date and its target both in 亿元 (city scale), never 亿元 beside 万元', () => {
+    const target = model.warnings.find((w) => w.rule === 'TARGET_BEHIND')!;
+    expect(target.evidence.map((e) => [e.value.text, e.value.displayUnit])).toEqual([['36.92', '亿元'], ['80.00', '亿元']]);
+    expect(target.summary).toContain('累计完成36.92亿元');
+    expect(target.summary).toContain('全年目标80.00亿元');
+    // As printed (the raw value in 万元 stays in the title and data attributes, for tracing).
+    expect(card('TARGET_BEHIND').replace(/<[^>]*>/g, '')).not.toContain('万元');
+  });
+
+  it('names the ledger and its keeper in the 指标 and 报送单位 columns, never a field name, and prints no empty 判定条件', () => {
+    const problem = card('PROBLEM_OVERDUE');
+    expect(problem).toContain('<th>部门</th><th>数据项</th><th>指标</th>');
+    for (const field of ['plannedToDate', 'deadline', 'daysOverdue', 'PROBLEM_OVERDUE']) expect(problem).not.toMatch(new RegExp(`>[^<]*${field}[^<]*<`));
+    expect(problem).toContain('<td>问题清单</td>');
+    expect(problem).toContain('会商办公室（市工信委）');
+    expect(problem).toContain('30天');
+    expect(problem).not.toContain('判定条件');
+    expect(html).not.toContain('判定条件：。');
+    expect(card('TARGET_BEHIND')).toContain('判定条件：落后超过0个百分点；序时进度50%。');
   });
 });
 

@@ -5,7 +5,7 @@
  * whole pack (the gateway's /metrics before and after), no resource from anywhere, every headline
  * and district-table number and rank equal to the rows, and the charts drawn in a real chromium.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,7 +185,7 @@ describe(`the ${MONTH} pack through the gateway`, () => {
   it('flags exactly the districts behind time progress on a level target', async () => {
     const table = part(html, 'targets', '</table>');
     let judged = 0;
-    for (const row of table.matchAll(/<tr class="[^"]*" data-region="(\d{6})">([\s\S]*?)<\/tr>/g)) {
+    for (const row of table.matchAll(/<tr class="[^"]*" data-region="(\d{6})"[^>]*>([\s\S]*?)<\/tr>/g)) {
       const [, region, cells] = row;
       for (const cell of cells.matchAll(/data-target="target-([a-z-]+)-level" data-behind="(true|false)">[\s\S]*?data-department="(\w+)"/g)) {
         const indicator = cell[1].toUpperCase().replace(/-/g, '_');
@@ -203,14 +203,19 @@ describe(`the ${MONTH} pack through the gateway`, () => {
 
   it('has the warnings with each department’s evidence, the key projects and the problem list', () => {
     const rules = [...html.matchAll(/data-rule="(\w+)"/g)].map((m) => m[1]);
-    expect(new Set(rules)).toEqual(new Set(['POWER_DROP', 'EMPLOYMENT_DROP', 'LOAN_WITHDRAWAL', 'PROJECT_BEHIND_SCHEDULE', 'PROBLEM_OVERDUE', 'TARGET_BEHIND']));
-    // The new warnings name their subject: the project, the enterprise a problem names (from the register), the district.
-    const start = html.indexOf('data-rule="PROJECT_BEHIND_SCHEDULE" data-subject="XC2015-007"');
-    const project = html.slice(start, html.indexOf('</table>', start));
-    expect(project).toContain('年度完成累计投资');
-    expect(project).not.toContain('名称未随预警返回');
-    expect(rules.filter((r) => r === 'PROBLEM_OVERDUE')).toHaveLength(7);
+    expect(new Set(rules)).toEqual(new Set(['POWER_DROP', 'EMPLOYMENT_DROP', 'LOAN_WITHDRAWAL']));
+    // The ledgers' warnings are rows of their tables: counted once in the warnings section, no card each.
+    const counted = Object.fromEntries([...html.matchAll(/data-rule-summary="(\w+)" data-count="(\d+)"/g)].map((m) => [m[1], Number(m[2])]));
+    expect(Object.keys(counted).sort()).toEqual(['PROBLEM_OVERDUE', 'PROJECT_BEHIND_SCHEDULE', 'TARGET_BEHIND']);
+    expect(counted.PROBLEM_OVERDUE).toBe(7);
+    expect(counted.PROBLEM_OVERDUE).toBe((html.match(/data-overdue="true"/g) ?? []).length);
+    expect(counted.PROJECT_BEHIND_SCHEDULE).toBe((html.match(/data-project="XC2015-\d{3}" data-behind="true"/g) ?? []).length);
+    expect(counted.TARGET_BEHIND).toBe((html.match(/<td class="num behind" data-target=/g) ?? []).length);
     expect(html.includes('名称未随预警返回')).toBe(false);
+    // The NOT_SHARED indicator the secretariat may not read is 不予共享 in the appendix, not "no data".
+    const appendix = part(html, 'sources', '</table>');
+    expect(appendix).toMatch(/FIN_NON_PERFORMING_LOANS[\s\S]*?data-absence="NOT_SHARED">不予共享</);
+    expect(appendix).not.toContain('无数据');
     const power = html.slice(html.indexOf('data-rule="POWER_DROP"'), html.indexOf('</table>', html.indexOf('data-rule="POWER_DROP"')));
     expect(/供电公司[\s\S]*?EN_ELECTRICITY[\s\S]*?工信委[\s\S]*?IND_KEY_ENTERPRISE_OUTPUT/.test(power)).toBe(true);
     expect(html.includes('data-pending=')).toBe(false);
@@ -258,6 +263,100 @@ describe(`the ${MONTH} pack through the gateway`, () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+/** The PDF's text, page by page (poppler's pdftotext). */
+function pdfPages(file: string): string[] {
+  const pages = Number(/^Pages:\s+(\d+)/m.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))![1]);
+  return Array.from({ length: pages }, (_, i) => execFileSync('pdftotext', ['-f', String(i + 1), '-l', String(i + 1), '-layout', file, '-'], { encoding: 'utf8' }));
+}
+
+/** What a reader must never see in the printed pack: field names, rule codes, an empty rule, "no data" for a withheld figure. */
+const NEVER_PRINTED = [/plannedToDate|completedToDate|daysOverdue|\bdeadline\b|TARGET_BEHIND|PROBLEM_OVERDUE|PROJECT_BEHIND_SCHEDULE/, /判定条件：。/, /不良贷款余额[^\n]*无数据/];
+
+/** Each section's heading, in order, with text that must be in it. */
+function expectSections(pages: string[], sections: [string, string[]][]): void {
+  const text = pages.join('\f');
+  let at = 0;
+  for (const [heading, contents] of sections) {
+    const start = text.indexOf(heading, at);
+    expect({ heading, found: start >= 0 }).toEqual({ heading, found: true });
+    const next = sections[sections.indexOf(sections.find(([h]) => h === heading)!) + 1]?.[0];
+    const end = next ? text.indexOf(next, start) : text.length;
+    const body = text.slice(start, end).replace(/\s+/g, '');
+    for (const c of contents) expect({ heading, contains: c, found: body.includes(c.replace(/\s+/g, '')) }).toEqual({ heading, contains: c, found: true });
+    at = start;
+  }
+  for (const pattern of NEVER_PRINTED) expect({ pattern: String(pattern), match: pattern.exec(text)?.[0] ?? null }).toEqual({ pattern: String(pattern), match: null });
+}
+
+const hasPoppler = existsSync('/usr/bin/pdftotext') && existsSync('/usr/bin/pdfinfo');
+
+describe('the pack for a department without the grants (energy’s demo analyst)', () => {
+  it('is written, with the withheld figures marked 未获授权 / 不予共享 and the warnings it may not see named', async () => {
+    const clients = JSON.parse(readFileSync(system.env.HUISHANG_DEMO_CLIENTS_FILE!, 'utf8')) as Record<string, { token: string }>;
+    const dir = join(out, 'energy');
+    const run = await runCli(['--month', MONTH, '--gateway', system.gatewayUrl, '--out', dir], { HUISHANG_TOKEN: clients.energy.token });
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    const html = readFileSync(join(dir, `briefing-${MONTH}.html`), 'utf8');
+    const attention = part(html, 'attention-enterprises', '</table>');
+    // An enterprise's loans (finance, conditionally shared) without finance's grant: 未获授权, never a number or 未报送.
+    expect(attention).toMatch(/data-indicator="FIN_LOANS_OUTSTANDING"[^>]*data-field="value"[^>]*data-absence="NOT_GRANTED"[^>]*>未获授权</);
+    expect(attention).not.toMatch(/data-indicator="FIN_LOANS_OUTSTANDING"[^>]*data-value="\d/);
+    // Its own electricity is there.
+    expect(attention).toMatch(/data-indicator="EN_ELECTRICITY"[^>]*data-value="-?\d/);
+    expect(html).toMatch(/data-withheld-warnings="\d+"[^>]*>.*【抽贷报告】未获授权（需金融办数据）/);
+    expect(part(html, 'sources', '</table>')).toMatch(/FIN_NON_PERFORMING_LOANS[\s\S]*?data-absence="NOT_SHARED">不予共享</);
+  });
+});
+
+describe('the printed pack (PDF), page by page', () => {
+  (hasChromium && hasPoppler ? it : it.skip)(`the ${MONTH} pack: its pages, and each section’s text`, async () => {
+    const dir = join(out, 'pdf-monthly');
+    const run = await runCli(['--month', MONTH, '--pdf', '--gateway', system.gatewayUrl, '--out', dir]);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    const pages = pdfPages(join(dir, `briefing-${MONTH}.pdf`));
+    // 17 pages before the target and ledger cards were folded into their tables; the demo city's
+    // 520 enterprises print on 13, this test's 120 on fewer.
+    expect(pages.length).toBeGreaterThanOrEqual(8);
+    expect(pages.length).toBeLessThanOrEqual(13);
+    pages.forEach((p, i) => expect(p).toContain(`第 ${i + 1} 页 / 共 ${pages.length} 页`));
+    expectSections(pages, [
+      ['一、全市主要指标', ['规上工业增加值增速', '规上工业总产值', '亿元', '工业用电量', '亿千瓦时', '贷款余额', '用工人数']],
+      ['二、各地区主要指标及排名', ['表1', '表2', '表3', '全市']],
+      ['三、目标任务完成情况', ['序时进度', '落后', '目标来源']],
+      ['四、近12个月走势', ['图1', '图4', '当月增速']],
+      ['五、需关注的重点企业和重点项目', ['（一）重点企业', '（二）重点项目', '滞后']],
+      ['六、预警提示', ['【目标任务落后序时进度】', '此处不再逐条列示', '【问题逾期未办结】7条', '部门', '指标', '报送单位', '判定条件：']],
+      ['七、问题清单', ['逾期', '责任单位']],
+      ['附：数据来源与说明', ['不良贷款余额', '不予共享', '查询文档']],
+    ]);
+  });
+
+  (hasChromium && hasPoppler ? it : it.skip)('the quarter-end month 2015-09, monthly and quarterly', async () => {
+    const dir = join(out, 'pdf-q3');
+    for (const args of [['--month', '2015-09'], ['--month', '2015-09', '--quarterly']]) {
+      const run = await runCli([...args, '--pdf', '--gateway', system.gatewayUrl, '--out', dir]);
+      expect({ args, code: run.code, stderr: run.stderr }).toEqual({ args, code: 0, stderr: '' });
+    }
+    const monthly = pdfPages(join(dir, 'briefing-2015-09.pdf'));
+    const quarterly = pdfPages(join(dir, 'briefing-2015-Q3.pdf'));
+    expect(monthly.length).toBeLessThanOrEqual(13);
+    expect(quarterly.length).toBeGreaterThan(monthly.length);
+    expect(quarterly.length).toBeLessThanOrEqual(monthly.length + 2);
+    expectSections(monthly, [
+      ['一、全市主要指标（1–9月）', ['规上工业总产值']],
+      ['三、目标任务完成情况', ['序时进度']],
+      ['附：数据来源与说明', ['不予共享']],
+    ]);
+    expectSections(quarterly, [
+      ['一、第三季度运行情况（季调度）', ['7–9月', '本季']],
+      ['二、全市主要指标', ['规上工业总产值']],
+      ['四、目标任务完成情况', ['序时进度']],
+      ['五、近12个月走势', ['本季度']],
+      ['附：数据来源与说明', ['不予共享']],
+    ]);
   });
 });
 

@@ -12,7 +12,7 @@ import { CommitUnknown, uploadBatch, type SubmissionOutcome, type UploadVerdict 
 export { splitParts } from './upload';
 
 export interface ImportOptions {
-  /** The department whose figures the file holds: industry, finance, energy, statistics or hr. */
+  /** The department whose figures the file holds: a subgraph name of the registry of departments. */
   department: string;
   month: string;
   status: 'PRELIMINARY' | 'FINAL';

@@ -27,7 +27,7 @@ import type { SubgraphDefinition } from './kit/subgraph';
 
 /*
  * The shared entities as the departments that only extend them see them: the key alone. The
- * industry subgraph owns the rest (name, level, enterprises' register). Imported from
+ * subgraph that keeps the register owns the rest (name, level, enterprises' register). Imported from
  * `@huishang/schema/stubs`, never from the package index, so the owner's full types never meet
  * these in one schema.
  */
@@ -136,6 +136,7 @@ export function extendingSubgraph<F extends DepartmentFigures>(options: Extendin
     }),
     database: { entities: [SubmissionRecord, RegisteredEnterprise], migrations: options.migrations ?? EXTENDING_DEPARTMENT_MIGRATIONS },
     reporting,
+    namespace: options.namespace as unknown as DepartmentNamespace<DepartmentFigures>,
     seed: async (orm) => {
       const city = demoCity();
       await seedRegister(orm, city);

@@ -1,4 +1,4 @@
-import { demoCity, DISTRICTS, isCreditCode, isIndustryCode, monthRange, seriesRows } from '../src';
+import { demoCity, departmentDemos, DISTRICTS, isCreditCode, isIndustryCode, monthRange, seriesRows } from '../src';
 
 describe('demo city (Xuchang 2013–2015)', () => {
   const city = demoCity({ seed: 2015, enterprises: 520 });
@@ -61,6 +61,18 @@ describe('demo city (Xuchang 2013–2015)', () => {
     expect(m(byAmount, '2015-06').loanWithdrawal).toBe(1200);
     const [byShare] = city.scenarios.loanWithdrawal.firesByShare;
     expect(m(byShare, '2015-06').loanWithdrawal / m(byShare, '2015-05').loansOutstanding).toBeCloseTo(0.6, 5);
+  });
+
+  it('plants each department’s cases (its demo module, in registry order) on enterprises no other case takes', () => {
+    const cases = departmentDemos().flatMap(({ demo }) => (demo.cases ?? []).map((c) => c.name));
+    expect(Object.keys(city.scenarios).sort()).toEqual([...cases].sort());
+    expect(new Set(cases).size).toBe(cases.length);
+    const codes = Object.values(city.scenarios).flatMap((rule) => Object.values(rule).flat());
+    expect(new Set(codes).size).toBe(codes.length);
+    // A city too small for every case plants none (and lists each case's roles, empty).
+    const tiny = demoCity({ seed: 2015, enterprises: 20 });
+    expect(Object.values(tiny.scenarios).flatMap((rule) => Object.values(rule).flat())).toEqual([]);
+    expect(Object.keys(tiny.scenarios).sort()).toEqual([...cases].sort());
   });
 
   it('covers 36 months, 2013-01 to 2015-12', () => {

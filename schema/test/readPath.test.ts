@@ -14,7 +14,7 @@ import { tax, taxIndicators } from './fixtures/tax';
 let bed: Testbed;
 beforeAll(async () => {
   bed = await openTestbed(tax);
-}, 120_000);
+});
 afterAll(async () => {
   await bed?.close();
 });

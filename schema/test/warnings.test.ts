@@ -1,20 +1,24 @@
-import { DEFAULT_THRESHOLDS, formatBeside, warningThresholds } from '../src/warnings/thresholds';
+import { formatBeside, TARGET_WARNING_DEFAULTS, targetWarningThresholds, thresholdsFromEnv } from '../src/warnings/thresholds';
 
 describe('warning thresholds (configuration, not code)', () => {
-  it('defaults to the rules of 许政[2015]39号 and flags every target behind time progress', () => {
-    expect(warningThresholds({})).toEqual(DEFAULT_THRESHOLDS);
-    expect(DEFAULT_THRESHOLDS.targetGapPoints).toBe(0);
+  it('flags every target behind time progress by default', () => {
+    expect(targetWarningThresholds({})).toEqual(TARGET_WARNING_DEFAULTS);
+    expect(TARGET_WARNING_DEFAULTS.targetGapPoints).toBe(0);
   });
 
-  it('reads HUISHANG_WARN_TARGET_GAP_POINTS and the others from the environment', () => {
-    expect(warningThresholds({ HUISHANG_WARN_TARGET_GAP_POINTS: '2.5' }).targetGapPoints).toBe(2.5);
-    expect(warningThresholds({ HUISHANG_WARN_TARGET_GAP_POINTS: '' }).targetGapPoints).toBe(0);
-    expect(warningThresholds({ HUISHANG_WARN_POWER_DROP_PCT: '15', HUISHANG_WARN_TARGET_GAP_POINTS: '5' })).toEqual({ ...DEFAULT_THRESHOLDS, powerDropPct: 15, targetGapPoints: 5 });
+  it('reads HUISHANG_WARN_TARGET_GAP_POINTS, and a department\'s own variables, from the environment', () => {
+    expect(targetWarningThresholds({ HUISHANG_WARN_TARGET_GAP_POINTS: '2.5' }).targetGapPoints).toBe(2.5);
+    expect(targetWarningThresholds({ HUISHANG_WARN_TARGET_GAP_POINTS: '' }).targetGapPoints).toBe(0);
+    const defaults = { dropPct: 20, steadyPct: 5 };
+    const variables = { dropPct: 'X_DROP_PCT', steadyPct: 'X_STEADY_PCT' };
+    expect(thresholdsFromEnv(defaults, variables, {})).toEqual(defaults);
+    expect(thresholdsFromEnv(defaults, variables, { X_DROP_PCT: '15' })).toEqual({ dropPct: 15, steadyPct: 5 });
+    expect(defaults).toEqual({ dropPct: 20, steadyPct: 5 });
   });
 
   it('refuses a setting that is not a non-negative number, naming the variable', () => {
-    expect(() => warningThresholds({ HUISHANG_WARN_TARGET_GAP_POINTS: '-1' })).toThrow(/HUISHANG_WARN_TARGET_GAP_POINTS must be a non-negative number/);
-    expect(() => warningThresholds({ HUISHANG_WARN_TARGET_GAP_POINTS: 'five' })).toThrow(/HUISHANG_WARN_TARGET_GAP_POINTS/);
+    expect(() => targetWarningThresholds({ HUISHANG_WARN_TARGET_GAP_POINTS: '-1' })).toThrow(/HUISHANG_WARN_TARGET_GAP_POINTS must be a non-negative number/);
+    expect(() => targetWarningThresholds({ HUISHANG_WARN_TARGET_GAP_POINTS: 'five' })).toThrow(/HUISHANG_WARN_TARGET_GAP_POINTS/);
   });
 });
 

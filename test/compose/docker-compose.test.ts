@@ -189,30 +189,30 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Dockerfile', () => {
-  /** `name|other) entry=path ;;` arms of the SERVICE case statement. */
-  const entries = new Map<string, string>();
-  for (const match of dockerfile.matchAll(/^\s*([\w|]+)\)\s*entry=(\S+)\s*;;/gm)) {
-    for (const service of match[1].split('|')) entries.set(service, match[2].replace(/\$\{?SERVICE\}?/g, service));
-  }
+  /** The image's entry for a SERVICE, as the Dockerfile picks it (scripts/service-entry.js). */
+  const entryOf = (service: string) => execFileSync(process.execPath, [join(ROOT, 'scripts', 'service-entry.js'), service], { encoding: 'utf8' }).trim();
 
-  test('is node:20-bookworm-slim, installs with npm install, builds with tsc -b and binds all interfaces', () => {
+  test('is node:20-bookworm-slim, installs with npm install, builds with npm run build\'s script and binds all interfaces', () => {
     expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim\b/m);
     expect(dockerfile).toMatch(/^RUN npm install\b/m);
-    expect(dockerfile).toMatch(/^RUN npx tsc -b\b/m);
+    expect(dockerfile).toMatch(/^RUN node scripts\/build\.js\b/m);
     expect(dockerfile).toMatch(/^ARG SERVICE\b/m);
     expect(dockerfile).toMatch(/^ENV HOST=0\.0\.0\.0\b/m);
     expect(dockerfile).toMatch(/^CMD \["node", /m);
   });
 
-  test('has an entry for every SERVICE, and each is built from a source file that exists', () => {
-    expect([...entries.keys()].sort()).toEqual([...SERVICES].sort());
+  test('has an entry for every SERVICE, and each is built from a source file that exists; another SERVICE is refused', () => {
+    expect(dockerfile).toMatch(/^RUN entry=\$\(node scripts\/service-entry\.js "\$SERVICE"\) \\\n && test -f "\$entry"/m);
     for (const service of SERVICES) {
-      const entry = entries.get(service)!;
+      const entry = entryOf(service);
       const expected = service === 'gateway' ? 'gateway/dist/src/index.js' : `subgraphs/${service}/dist/src/index.js`;
       expect(entry).toBe(expected);
       const source = entry.replace('/dist/', '/').replace(/\.js$/, '.ts');
       expect(existsSync(join(ROOT, source))).toBe(true);
     }
+    expect(() => execFileSync(process.execPath, [join(ROOT, 'scripts', 'service-entry.js'), 'nobody'], { stdio: 'pipe' })).toThrow(/SERVICE must be gateway, router-coprocessor or a department of subgraphs\/departments\.json \(.+\), not "nobody"/);
+    expect(entryOf('router-coprocessor')).toBe('plugins/router-coprocessor/dist/src/main.js');
+    expect(existsSync(join(ROOT, 'plugins', 'router-coprocessor', 'src', 'main.ts'))).toBe(true);
   });
 
   test('copies every workspace manifest before npm install, so the lockfile installs', () => {

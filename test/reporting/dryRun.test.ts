@@ -16,7 +16,7 @@ const MONTH = '2018-09';
 
 beforeAll(async () => {
   system = await startSystem({ enterprises: 60 });
-}, 600_000);
+});
 afterAll(async () => {
   await system?.stop();
 });

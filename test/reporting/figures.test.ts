@@ -40,7 +40,7 @@ function problems(result: GraphQLResult): Record<string, unknown>[] {
 
 beforeAll(async () => {
   system = await startSystem({ enterprises: 60 });
-}, 600_000); // six processes starting on a shared machine
+});
 afterAll(async () => {
   await system?.stop();
 });

@@ -47,12 +47,12 @@ beforeAll(async () => {
       SHUTDOWN_DELAY_MS: '500',
     },
   });
-}, 400_000);
+});
 
 afterAll(async () => {
   if (record.length) console.log(`resilience figures (${system?.database.kind}):\n  ${record.join('\n  ')}`);
   await system?.stop();
-}, 60_000);
+});
 
 type Answer = { result: GraphQLResult; ms: number; worker: number };
 

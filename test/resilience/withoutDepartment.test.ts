@@ -33,10 +33,10 @@ describe.each(DEPARTMENTS)('with %s not started', (down) => {
 
   beforeAll(async () => {
     system = await startSystem({ enterprises: 60, services: others, env: { SUBGRAPH_TIMEOUT_MS: '15000' } });
-  }, 600_000);
+  });
   afterAll(async () => {
     await system?.stop();
-  }, 60_000);
+  });
 
   it('every other root field answers; only its own are null, each with a coded error and its path', async () => {
     const grants = DEPARTMENTS.map((d) => `${d}Grants { id owner }`).join('\n');
@@ -50,7 +50,9 @@ describe.each(DEPARTMENTS)('with %s not started', (down) => {
     expect(result.status).toBe(200);
     expect(result.data).not.toBeNull();
     expect(result.data!.viewer).toEqual({ department: 'industry', role: expect.any(String) });
-    for (const d of others) expect(result.data![`${d}Grants`]).toEqual(expect.any(Array));
+    // Named with the answer's errors, so a failure under load says which department did not answer and why.
+    const unanswered = others.filter((d) => !Array.isArray(result.data![`${d}Grants`]));
+    expect({ unanswered, errors: unanswered.length ? result.errors : [] }).toEqual({ unanswered: [], errors: [] });
     const ownRoots = [`${down}Grants`, ...(down === 'industry' ? ['regions', 'enterprises'] : [])];
     for (const field of ownRoots) expect({ field, value: result.data![field] }).toEqual({ field, value: null });
     if (down !== 'industry') {
@@ -84,7 +86,8 @@ describe.each(DEPARTMENTS)('with %s not started', (down) => {
         child.on('error', reject);
         child.on('close', (code) => resolve({ code, stdout, stderr }));
       });
-      expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 3 });
+      // The whole stderr on failure: the exit code alone does not say which error stopped the pack.
+      if (run.code !== 3) throw new Error(`npm run brief exited ${run.code}, not 3; stderr:\n${run.stderr.slice(-4000)}`);
       expect(run.stderr).toContain(`${LABELS[down]}（${down}）数据服务不可用`);
       const file = join(out, `briefing-${MONTH}.html`);
       expect(existsSync(file)).toBe(true);

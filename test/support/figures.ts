@@ -1,44 +1,47 @@
 /**
  * What the tests need to know about the departments' figures: each namespace's headline fields
- * (from the subgraphs' `*Figures.ts`) and the indicator catalogues, loaded from the built
- * subgraphs so units and order come from the code the processes run, not from copies.
+ * (the getters of its figures type) and the indicator catalogues, read from each department's
+ * definition (its package's entry point, built), so fields, units and order come from the code
+ * the processes run, not from copies: a new department needs no entry here.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, SUBGRAPHS, type Row, type SubgraphName, type System } from './system';
 
-/** Namespace field → headline field → indicator code. */
-export const HEADLINES: Readonly<Record<SubgraphName, Readonly<Record<string, string>>>> = {
-  industry: {
-    keyEnterpriseOutput: 'IND_KEY_ENTERPRISE_OUTPUT',
-    projectInvestment: 'IND_PROJECT_INVESTMENT',
-    newProjectOutput: 'IND_NEW_PROJECT_OUTPUT',
-  },
-  finance: {
-    loansOutstanding: 'FIN_LOANS_OUTSTANDING',
-    newLoans: 'FIN_NEW_LOANS',
-    newlyFinancedEnterprises: 'FIN_NEWLY_FINANCED_ENTERPRISES',
-    industrialVat: 'FIN_INDUSTRIAL_VAT',
-  },
-  energy: {
-    electricity: 'EN_ELECTRICITY',
-    gas: 'EN_GAS',
-  },
-  statistics: {
-    valueAddedGrowth: 'STAT_VALUE_ADDED_GROWTH',
-    grossOutput: 'STAT_GROSS_OUTPUT',
-    mainRevenue: 'STAT_MAIN_REVENUE',
-    totalProfit: 'STAT_TOTAL_PROFIT',
-    salesRatio: 'STAT_SALES_RATIO',
-    industrialInvestment: 'STAT_INDUSTRIAL_INVESTMENT',
-  },
-  hr: {
-    employees: 'HR_EMPLOYEES',
-    hiringDemand: 'HR_HIRING_DEMAND',
-    jobFairs: 'HR_JOB_FAIRS',
-    hires: 'HR_HIRES',
-    trainees: 'HR_TRAINEES',
-  },
-};
+const REGISTRY = JSON.parse(readFileSync(join(REPO_ROOT, 'subgraphs', 'departments.json'), 'utf8')) as { departments: { name: string; folder: string }[] };
+
+/** What a department's package entry point exports under its name (the kit's SubgraphDefinition, the part the tests read). */
+interface DefinitionFace {
+  reporting: { catalogue: { definitions: (CatalogueEntry & Record<string, unknown>)[] } };
+  namespace: { field: string; figures: { prototype: object } };
+}
+
+/** The department's definition, from its built package (the registry's folder; what the processes run). */
+function definitionOf(name: SubgraphName): DefinitionFace {
+  const entry = REGISTRY.departments.find((d) => d.name === name);
+  if (!entry) throw new Error(`unknown department ${JSON.stringify(name)}: the registry lists ${SUBGRAPHS.join(', ')}`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const definition = (require(join(REPO_ROOT, entry.folder)) as Record<string, DefinitionFace>)[name];
+  if (!definition?.namespace) throw new Error(`${entry.folder}'s entry point exports no definition \`${name}\` with a namespace`);
+  return definition;
+}
+
+/**
+ * The headline fields of a figures type and the indicator each shows: its own getters, read on a
+ * probe whose `pick(code)` answers the code (every headline getter is `return this.pick(CODE)`).
+ */
+function headlinesOf(name: SubgraphName): Readonly<Record<string, string>> {
+  const { prototype } = definitionOf(name).namespace.figures;
+  const probe = Object.assign(Object.create(prototype) as object, { pick: (code: string) => code });
+  return Object.fromEntries(
+    Object.entries(Object.getOwnPropertyDescriptors(prototype))
+      .filter(([, descriptor]) => descriptor.get)
+      .map(([field, descriptor]) => [field, descriptor.get!.call(probe) as string]),
+  );
+}
+
+/** Namespace field → headline field → indicator code, derived from each department's figures type (no copy). */
+export const HEADLINES: Readonly<Record<SubgraphName, Readonly<Record<string, string>>>> = Object.fromEntries(SUBGRAPHS.map((name) => [name, headlinesOf(name)]));
 
 export interface CatalogueEntry {
   code: string;
@@ -48,11 +51,7 @@ export interface CatalogueEntry {
 
 /** The subgraph's indicator catalogue, in its bulletin order (as `indicators` returns them). */
 export function catalogue(name: SubgraphName): CatalogueEntry[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const module = require(join(REPO_ROOT, 'subgraphs', name, 'dist', 'src', 'indicators.js')) as Record<string, { definitions: CatalogueEntry[] }>;
-  const found = module[`${name}Indicators`];
-  if (!found) throw new Error(`subgraphs/${name}/dist/src/indicators.js exports no ${name}Indicators`);
-  return found.definitions.map(({ code, unit, sharing }) => ({ code, unit, sharing }));
+  return definitionOf(name).reporting.catalogue.definitions.map(({ code, unit, sharing }) => ({ code, unit, sharing }));
 }
 
 /** The fields every test reads of an observation. */

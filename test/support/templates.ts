@@ -7,7 +7,7 @@
  *   SQLite      the seeded `<subgraph>.sqlite` file, copied into the system's data directory;
  *   PostgreSQL  a database `<base>_tpl_<run>_<hash>_<subgraph>`, copied with CREATE DATABASE … TEMPLATE.
  *
- * The seeding itself is the subgraph's own, run with HUISHANG_SEED_ONLY=1 (migrate, seed, exit).
+ * The seeding itself is the subgraph's own, run with HUISHANG_MIGRATE=only (migrate, seed, exit).
  * Templates live in HUISHANG_E2E_TEMPLATES, a directory test/support/global-setup.js makes for the
  * run (global-teardown.js removes it and drops the template databases); without it (the harness
  * used outside jest's global setup) a directory for this process is used. Workers that need the
@@ -60,7 +60,7 @@ export function templateKey(subgraph: string, kind: 'sqlite' | 'postgresql', env
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface SeedRun {
-  /** Runs the subgraph with HUISHANG_SEED_ONLY=1 and this environment; rejects with its output when it fails. */
+  /** Runs the subgraph with HUISHANG_MIGRATE=only and this environment; rejects with its output when it fails. */
   (subgraph: string, env: NodeJS.ProcessEnv): Promise<void>;
 }
 
@@ -70,7 +70,7 @@ export function seedOnlyRunner(root: string, track: (child: ChildProcess) => () 
     new Promise((resolveRun, reject) => {
       const child = spawn(process.execPath, [join(root, folders[subgraph] ?? join('subgraphs', subgraph), 'dist', 'src', 'index.js')], {
         cwd: root,
-        env: { ...env, HUISHANG_SEED_ONLY: '1' },
+        env: { ...env, HUISHANG_MIGRATE: 'only' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const untrack = track(child);

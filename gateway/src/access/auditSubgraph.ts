@@ -19,7 +19,7 @@ type Viewer {
   """Client id (cl_…), as issued by \`huishang clients add\`."""
   clientId: String!
   name: String!
-  """Department the client belongs to: industry, finance, energy, statistics or hr."""
+  """Department the client belongs to: a subgraph name of the registry of departments."""
   department: String!
   """ANALYST, INTEGRATION, MEETING_MEMBER, ADMINISTRATOR or AUDITOR."""
   role: String!

@@ -2,6 +2,7 @@ import { completeCreditCode, CREDIT_CODE_ALPHABET } from '../identifiers/creditC
 import { addMonths, monthParts, monthRange } from '../identifiers/month';
 import { DISTRICTS, REGIONS, type RegionRecord } from '../identifiers/regionCode';
 import { DEMO_INDUSTRIES, REGION_CLUSTERS, REGION_WEIGHTS, type DemoIndustry } from './industries';
+import { departmentDemos } from './plan';
 import { Random, streamSeed } from './random';
 
 /** The months the demo data covers: three years up to the year of 许政[2015]39号. */
@@ -60,17 +61,11 @@ export interface DemoCity {
 export const WARNING_MONTH = '2015-06';
 
 /**
- * Credit codes of the planted cases. `fires` must trigger the rule with its default threshold;
- * `nearMiss` comes close and must not.
+ * Credit codes of the planted cases, per case (its `name`) and role: `fires` must trigger the rule
+ * with its default threshold, `nearMiss` comes close and must not. The cases are the departments'
+ * (their demo modules, demo/plan.ts).
  */
-export interface DemoScenarios {
-  /** Key enterprise: electricity −30%/−25% year on year while output grows 6%; near miss −17%. */
-  powerDrop: { fires: string[]; nearMiss: string[]; outputFellToo: string[] };
-  /** Employees −22% year on year; near miss −12%. */
-  employmentDrop: { fires: string[]; nearMiss: string[] };
-  /** Withdrawal of 1200万元 (fires by amount), 950万元 (near miss); 60% of the balance (fires by share), 45% (near miss). */
-  loanWithdrawal: { firesByAmount: string[]; nearMissAmount: string[]; firesByShare: string[]; nearMissShare: string[] };
-}
+export type DemoScenarios = Readonly<Record<string, Readonly<Record<string, string[]>>>>;
 
 const SEASON = [0.86, 0.72, 1.0, 1.0, 1.02, 1.08, 0.97, 0.98, 1.05, 1.03, 1.08, 1.21];
 const NAME_PREFIXES: Record<string, string> = {
@@ -165,58 +160,24 @@ export function demoCity(options: DemoOptions = demoOptionsFromEnv()): DemoCity 
 
 /**
  * Rewrites the meeting month of a few enterprises so the warning rules have cases that fire and
- * cases just under each threshold. Picked by credit-code order, so the same seed plants the same.
+ * cases just under each threshold: each department's cases (departmentDemos, registry order) take
+ * the next key and other enterprises in credit-code order, so the same seed plants the same. A
+ * city too small for all of them plants none.
  */
 function plantScenarios(enterprises: readonly DemoEnterprise[], series: Map<string, Map<string, EnterpriseMonth>>): DemoScenarios {
   const key = enterprises.filter((e) => e.key).map((e) => e.creditCode);
   const others = enterprises.filter((e) => !e.key).map((e) => e.creditCode);
-  const lastYear = addMonths(WARNING_MONTH, -12);
-  const previous = addMonths(WARNING_MONTH, -1);
-  const month = (code: string, m: string) => series.get(code)!.get(m)!;
-  const scenarios: DemoScenarios = {
-    powerDrop: { fires: [], nearMiss: [], outputFellToo: [] },
-    employmentDrop: { fires: [], nearMiss: [] },
-    loanWithdrawal: { firesByAmount: [], nearMissAmount: [], firesByShare: [], nearMissShare: [] },
-  };
-  if (key.length < 7 || others.length < 4) return scenarios;
-
-  const power = (code: string, electricityGrowth: number, outputGrowth: number) => {
-    const now = month(code, WARNING_MONTH);
-    const before = month(code, lastYear);
-    const ratio = (before.output * (1 + outputGrowth)) / now.output;
-    Object.assign(now, {
-      output: now.output * ratio,
-      revenue: now.revenue * ratio,
-      valueAdded: now.valueAdded * ratio,
-      electricity: before.electricity * (1 + electricityGrowth),
-    });
-  };
-  power(key[0], -0.3, 0.06);
-  power(key[1], -0.25, 0.06);
-  power(key[2], -0.17, 0.06);
-  power(key[3], -0.3, -0.25);
-  scenarios.powerDrop = { fires: [key[0], key[1]], nearMiss: [key[2]], outputFellToo: [key[3]] };
-
-  const employment = (code: string, growth: number) => {
-    month(code, WARNING_MONTH).employees = Math.round(month(code, lastYear).employees * (1 + growth));
-  };
-  employment(key[4], -0.22);
-  employment(key[5], -0.12);
-  scenarios.employmentDrop = { fires: [key[4]], nearMiss: [key[5]] };
-
-  // A withdrawal is measured against what was owed before it (the previous month's balance).
-  const withdraw = (code: string, balance: number | null, amount: (balance: number) => number) => {
-    const before = month(code, previous);
-    if (balance !== null) before.loansOutstanding = balance;
-    const now = month(code, WARNING_MONTH);
-    const w = amount(before.loansOutstanding);
-    Object.assign(now, { loanWithdrawal: w, newLoans: 0, loansOutstanding: before.loansOutstanding - w });
-  };
-  withdraw(others[0], 6000, () => 1200);
-  withdraw(others[1], 6000, () => 950);
-  withdraw(others[2], 1200, (b) => b * 0.6);
-  withdraw(others[3], 1200, (b) => b * 0.45);
-  scenarios.loanWithdrawal = { firesByAmount: [others[0]], nearMissAmount: [others[1]], firesByShare: [others[2]], nearMissShare: [others[3]] };
+  const cases = departmentDemos().flatMap(({ demo }) => demo.cases ?? []);
+  const scenarios: Record<string, Record<string, string[]>> = Object.fromEntries(cases.map((c) => [c.name, Object.fromEntries(c.roles.map((role) => [role, []]))]));
+  const needed = cases.reduce((n, c) => ({ key: n.key + (c.key ?? 0), others: n.others + (c.others ?? 0) }), { key: 0, others: 0 });
+  if (key.length < needed.key || others.length < needed.others) return scenarios;
+  const context = { month: (code: string, m: string) => series.get(code)!.get(m)!, warningMonth: WARNING_MONTH, lastYear: addMonths(WARNING_MONTH, -12), previous: addMonths(WARNING_MONTH, -1) };
+  let k = 0;
+  let o = 0;
+  for (const c of cases) {
+    const taken = { key: key.slice(k, (k += c.key ?? 0)), others: others.slice(o, (o += c.others ?? 0)) };
+    scenarios[c.name] = { ...scenarios[c.name], ...c.plant({ ...context, ...taken }) };
+  }
   return scenarios;
 }
 

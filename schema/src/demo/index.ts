@@ -3,3 +3,4 @@ export * from './industries';
 export * from './city';
 export * from './observations';
 export * from './targets';
+export * from './plan';

@@ -15,7 +15,7 @@ export interface RegionRecord {
 /**
  * The demo city, Xuchang 许昌市, as it stood in 2013–2015 (GB/T 2260). 许昌县 became 建安区
  * (411003) in 2016, after the period the data covers. The two zones without a national code get
- * locally assigned codes in the 71–79 range that the statistics bureau uses for development zones.
+ * locally assigned codes in the 71–79 range the national statistical zone codes use for development zones.
  */
 export const REGIONS: readonly RegionRecord[] = [
   { code: '411000', name: '许昌市', nameEn: 'Xuchang', level: 'CITY', parentCode: null, locallyAssigned: false },

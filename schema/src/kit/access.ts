@@ -228,14 +228,14 @@ export class AccessPolicy {
   }
 }
 
-/** The department that chairs the meeting (the registry's `secretariat`: the industry bureau, 工信局) reads every department's enterprise figures for it. */
+/** The department that chairs the meeting (the registry's `secretariat`, 会商机制的牵头部门) reads every department's enterprise figures for it. */
 export const MEETING_SECRETARIAT = departmentRegistry().secretariat;
 
 /**
  * The demo city's standing grants: every other department lets the secretariat read its
  * conditionally shared enterprise figures for the monthly meeting, and grants each rule the
- * registry says needs its figures (`ruleGrants`, e.g. energy's POWER_DROP uses industry's key
- * enterprise output), both for two years from the seeding. Nothing is granted when the register
+ * registry says needs its figures (`ruleGrants`: a rule of one department that uses another's
+ * figures), both for two years from the seeding. Nothing is granted when the register
  * already has rows (a restart, or real grants).
  */
 export async function seedDemoGrants(orm: MikroORM, owner: string): Promise<void> {

@@ -13,7 +13,7 @@ import type { SubgraphContext } from './context';
  * - OWNER: the department that owns the subgraph's data, its analysts, integrations and
  *   administrators (报送 is the reporting department's own act); never a meeting member.
  * - OWNER_ADMINISTRATOR: the owner's administrators only (grants of its data).
- * - PROBLEM_LIST: the meeting's problem list (问题清单): the secretariat (工信局, `industry`) and
+ * - PROBLEM_LIST: the meeting's problem list (问题清单): the secretariat (the registry's `secretariat`) and
  *   the department that owns the problem; never a meeting member. Which problem a department
  *   owns is data, so the resolver completes the check (`requireProblemWriter`).
  */
@@ -65,7 +65,7 @@ export const authChecker: AuthChecker<SubgraphContext, string> = ({ context, inf
 };
 
 /**
- * The problem-list rule's data part: the secretariat (`industry`) writes every problem; another
+ * The problem-list rule's data part: the secretariat (MEETING_SECRETARIAT) writes every problem; another
  * department only the problems it owns. Returns the caller's department (null in-process).
  */
 export function requireProblemWriter(context: SubgraphContext, field: string, problemOwner: string): string | null {

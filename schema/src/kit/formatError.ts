@@ -13,7 +13,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       const code = cause.extensions?.code;
       if (typeof code === 'string' && PUBLIC_ERROR_CODES.has(code)) {
         const extensions: Record<string, unknown> = { ...formatted.extensions, ...cause.extensions, code };
-        // A denied figure names the field asked for (`finance.loansOutstanding`), not only the indicator.
+        // A denied figure names the field asked for (`<department>.<headline field>`), not only the indicator.
         if (code === 'FORBIDDEN' && formatted.path) {
           const names = formatted.path.filter((p): p is string => typeof p === 'string' && !p.startsWith('_'));
           if (names.length) extensions.field = names.slice(-2).join('.');

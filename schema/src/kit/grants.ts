@@ -54,7 +54,7 @@ export class AccessGrant {
 
 @InputType('AccessGrantInput')
 export class AccessGrantInput {
-  @Field({ description: 'Department to grant: industry, finance, energy, statistics or hr.' })
+  @Field({ description: 'Department to grant: a subgraph name of the registry of departments.' })
   grantee: string;
   @Field(() => [String], { nullable: true, description: 'Conditionally shared indicator codes; omitted: all of them.' })
   indicators?: string[] | null;

@@ -8,7 +8,7 @@ import { productionMode } from './identity';
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 export interface HttpServerOptions<TContext extends BaseContext> {
-  /** Name used in messages: "energy subgraph", "gateway". */
+  /** Name used in messages: "<name> subgraph", "gateway". */
   service: string;
   apollo: ApolloServer<TContext>;
   context: (req: IncomingMessage, auth: unknown) => Promise<TContext>;

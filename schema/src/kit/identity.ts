@@ -11,7 +11,7 @@ import { MemoryNonceStore, nonceStore, type NonceStore } from './sharedState';
 export interface Identity {
   /** Client id (`cl_…`), as issued by `huishang clients add`. */
   clientId: string;
-  /** Department the client belongs to: industry, finance, energy, statistics or hr. */
+  /** Department the client belongs to: a subgraph name of the registry of departments. */
   department: string;
   role: ClientRole;
 }
@@ -33,7 +33,7 @@ interface SignedPayload {
   sub: string;
   dep: string;
   role: ClientRole;
-  /** The subgraph it is for: a signature for finance is no good at energy. */
+  /** The subgraph it is for: a signature for one department is no good at another. */
   aud: string;
   iat: number;
   exp: number;

@@ -9,7 +9,7 @@ import type { SubgraphContext } from './context';
 import { departmentWarningResolvers } from './warnings';
 
 export interface DepartmentNamespace<F extends DepartmentFigures> {
-  /** Field name on Region and Enterprise: `energy`, `finance`, … */
+  /** Field name on Region and Enterprise: the department's subgraph name. */
   field: string;
   /** The department's figures type. */
   figures: new () => F;

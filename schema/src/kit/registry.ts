@@ -17,13 +17,17 @@ export interface DepartmentEntry {
   package: string;
   /** The package folder, relative to the repository root. */
   folder: string;
-  /** The department(s) behind the subgraph, in Chinese: 统计局. */
+  /** The department(s) behind the subgraph, in Chinese, as the municipal papers name them. */
   nameZh: string;
-  /** The same in English: statistics bureau. */
+  /** The same in English. */
   nameEn: string;
   /** The department's enterprise register table (`enterprise` where it keeps the full register, else `enterprise_register`). */
   registerTable: string;
-  /** The prefix of the indicator codes the department owns (`EN_` for EN_ELECTRICITY): its administrators' share of the audit trail. */
+  /** How the problem list (问题清单) prints the department as a problem's owner (责任单位); default the first part of `nameZh`. */
+  ownerName?: string;
+  /** What else a person may type for the department as an owner, besides its name and the parts of `nameZh`. */
+  aliases?: string[];
+  /** The prefix of the indicator codes the department owns (`XX_` for XX_OUTPUT): its administrators' share of the audit trail. */
   indicatorPrefix?: string;
   /**
    * Grants the department's warning rules need from other departments (issue 12): its rule `rule`
@@ -32,6 +36,11 @@ export interface DepartmentEntry {
    * (`grant<Owner>Access(input: { grantee, rule, indicators, … })`).
    */
   ruleGrants?: { rule: string; owner: string; indicators: string[]; purpose: string }[];
+}
+
+/** The parts of a department's Chinese name, split at 、 , / ; and spaces (`甲局、乙办/丙办` → 甲局, 乙办, 丙办). */
+export function chineseNameParts(entry: Pick<DepartmentEntry, 'nameZh'>): string[] {
+  return entry.nameZh.split(/[、,，/;；\s]+/).filter(Boolean);
 }
 
 export interface DepartmentRegistry {
@@ -71,6 +80,8 @@ export function parseRegistry(text: string, source = REGISTRY_FILE): DepartmentR
     for (const field of ['package', 'folder', 'nameZh', 'nameEn', 'registerTable']) {
       if (typeof d[field] !== 'string' || d[field] === '') problems.push(`${at}.${field} must be a non-empty string`);
     }
+    if (d.ownerName !== undefined && (typeof d.ownerName !== 'string' || d.ownerName === '')) problems.push(`${at}.ownerName must be a non-empty string`);
+    if (d.aliases !== undefined && (!Array.isArray(d.aliases) || d.aliases.some((a) => typeof a !== 'string' || a === ''))) problems.push(`${at}.aliases must be a list of non-empty strings`);
     if (d.indicatorPrefix !== undefined && (typeof d.indicatorPrefix !== 'string' || !/^[A-Z][A-Z0-9]*_$/.test(d.indicatorPrefix))) problems.push(`${at}.indicatorPrefix must be upper-case letters and digits ending in _`);
     if (departments.findIndex((other) => other.name === d.name) !== i) problems.push(`${at}.name is listed twice`);
     if (d.ruleGrants !== undefined) {

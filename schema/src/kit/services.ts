@@ -5,7 +5,7 @@ import { departmentRegistry } from './registry';
  * from the registry of departments (subgraphs/departments.json, see registry.ts): the kit names none.
  */
 export const SUBGRAPH_NAMES: readonly string[] = Object.freeze(departmentRegistry().departments.map((d) => d.name));
-/** A department's subgraph name as the registry lists it (`energy`); check one from outside against SUBGRAPH_NAMES. */
+/** A department's subgraph name as the registry lists it; check one from outside against SUBGRAPH_NAMES. */
 export type SubgraphName = string;
 
 export const DEFAULT_PORTS: Readonly<Record<SubgraphName | 'gateway', number>> = Object.freeze({

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
  * The subgraph listens on its port from the first moment: until it is ready, `/ready` answers
  * 503 with `{ status: 'starting', service, progress }` (the shape below), `/health` 200 and
  * `/graphql` 503 `SERVICE_UNAVAILABLE`. Every change of phase is also logged as one line:
- * `industry subgraph: starting: seeding observation rows 12000 of 27300`.
+ * `<name> subgraph: starting: seeding observation rows 12000 of 27300`.
  */
 export interface StartupProgress {
   /** `opening database`, `migrating`, `seeding`, `building schema`, `ready`. */
@@ -127,7 +127,3 @@ export function startupServer(reporter: StartupReporter): { server: Server; hand
   };
 }
 
-/** HUISHANG_SEED_ONLY=1: migrate and seed the database, then exit 0 without serving (a database template, an init container). */
-export function seedOnly(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.HUISHANG_SEED_ONLY === '1' || env.HUISHANG_SEED_ONLY === 'true';
-}

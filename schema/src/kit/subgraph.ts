@@ -16,19 +16,23 @@ import { grantResolvers } from './grants';
 import { createHttpServer, HttpRefusal, listen, onShutdown, sendJson } from './http';
 import { gatewayVerifier, IDENTITY_HEADER, IdentityRejected, productionMode, ReplayCheckUnavailable, StartupRefused, type Identity } from './identity';
 import { portVariable, servicePort, submitMutationName, type SubgraphName } from './services';
-import { seedOnly, setActiveStartup, StartupReporter, startupServer } from './startup';
+import { setActiveStartup, StartupReporter, startupServer } from './startup';
 import type { ReportingDepartment } from '../reporting/submit';
+import type { DepartmentFigures } from '../observation/DepartmentFigures';
+import type { DepartmentNamespace } from './namespace';
 import { Migration20261130000000StagedUploads, stagingNames, stagingResolvers, UploadPartRecord } from '../reporting/staging';
 
 export interface SubgraphDefinition {
   name: SubgraphName;
-  /** The department(s) behind it, for logs and health: "供电公司 (power company)". */
+  /** The department(s) behind it, for logs and health: the registry's Chinese name with the English one in brackets. */
   department: string;
   schema: () => SubgraphSchemaOptions;
   database: Omit<OpenDatabaseOptions, 'subgraph'>;
   loaders?: LoaderFactory;
   /** What the department reports and how its batches are checked: the mutation and the import command share it. */
   reporting: ReportingDepartment;
+  /** Its namespace field on Region and Enterprise and the figures type behind it (headline fields: the type's getters). */
+  namespace: DepartmentNamespace<DepartmentFigures>;
   /** Fills an empty database with the demo city; a no-op when data is already there. */
   seed?: (orm: MikroORM) => Promise<void>;
 }
@@ -85,8 +89,7 @@ export async function subgraphSdl(definition: SubgraphDefinition): Promise<strin
 /**
  * Opens the database (migrating and seeding it), builds the schema and serves it. The port is
  * bound first: while the rest runs, `/ready` answers 503 with the start-up progress (see
- * startup.ts). With HUISHANG_SEED_ONLY=1 it migrates and seeds, then returns without serving
- * (`port` 0).
+ * startup.ts). To migrate and seed without serving: `HUISHANG_MIGRATE=only` (runSubgraph, migrateSubgraph).
  */
 /** The demo city and its standing grants are seeded unless `HUISHANG_SEED=off` or in production mode (which seeds nothing). */
 export function demoSeeding(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -104,10 +107,9 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   const logger = createLogger(definition.name);
   const stopCounting = countSqlStatements(metrics);
   const parts = subgraphParts(definition);
-  const onlySeed = seedOnly();
   const reporter = new StartupReporter(service);
-  const early = onlySeed ? undefined : startupServer(reporter);
-  const bound = early ? await listen(early.server, port, service, portVariable(definition.name)) : 0;
+  const early = startupServer(reporter);
+  const bound = await listen(early.server, port, service, portVariable(definition.name));
   setActiveStartup(reporter);
   let orm: MikroORM;
   try {
@@ -121,11 +123,6 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
     }
   } finally {
     setActiveStartup(undefined);
-  }
-  if (onlySeed) {
-    await orm.close();
-    console.log(`${service} (${definition.department}): database migrated and seeded in ${Date.now() - started} ms (HUISHANG_SEED_ONLY)`);
-    return { url: '', port: 0, stop: async () => undefined };
   }
   reporter.phase('building schema');
   const grants = new GrantCache(orm);
@@ -267,19 +264,29 @@ export async function missingTables(orm: MikroORM): Promise<string[]> {
 
 /**
  * Migrates the subgraph's database and seeds it (unless `HUISHANG_SEED=off`), then closes it: what
- * `HUISHANG_MIGRATE=only` runs instead of serving, e.g. as a Kubernetes Job before the Deployments.
+ * `HUISHANG_MIGRATE=only` runs instead of serving — a Kubernetes Job before the Deployments, an
+ * init container, the test harness's seeded database templates (the one way to do this; the
+ * former `HUISHANG_SEED_ONLY=1` did the same and is gone). Progress is logged as at a start.
  */
 export async function migrateSubgraph(definition: SubgraphDefinition): Promise<void> {
   const started = Date.now();
   const parts = subgraphParts(definition);
-  const orm = await openDatabase({ subgraph: definition.name, ...parts.database });
+  const reporter = new StartupReporter(`${definition.name} subgraph`);
+  setActiveStartup(reporter);
   try {
-    if (definition.seed && demoSeeding()) {
-      await definition.seed(orm);
-      await seedDemoGrants(orm, definition.name);
+    reporter.phase('opening database');
+    const orm = await openDatabase({ subgraph: definition.name, ...parts.database });
+    try {
+      if (definition.seed && demoSeeding()) {
+        reporter.phase('seeding');
+        await definition.seed(orm);
+        await seedDemoGrants(orm, definition.name);
+      }
+    } finally {
+      await orm.close();
     }
   } finally {
-    await orm.close();
+    setActiveStartup(undefined);
   }
   console.log(`${definition.name} subgraph: database migrated${definition.seed && demoSeeding() ? ' and seeded' : ''} in ${Date.now() - started} ms (HUISHANG_MIGRATE=only: not serving)`);
 }
@@ -303,9 +310,7 @@ export function runSubgraph(definition: SubgraphDefinition): void {
     );
     return;
   }
-  startSubgraph(definition).then((running) => {
-    if (running.port === 0) process.exit(0); // HUISHANG_SEED_ONLY: done
-  }, (error: Error) => {
+  startSubgraph(definition).then(() => undefined, (error: Error) => {
     console.error(`${definition.name} subgraph failed to start: ${error.message}`);
     if (!productionMode() && !(error instanceof DatabaseNotMigrated) && !(error instanceof StartupRefused)) console.error(error);
     process.exit(1);

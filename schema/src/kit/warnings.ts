@@ -12,7 +12,7 @@ import {
   WarningReportType,
   WarningSubjectKind,
 } from '../warnings/graphql';
-import { warningThresholds } from '../warnings/thresholds';
+import { targetWarningThresholds } from '../warnings/thresholds';
 import type { SubgraphContext } from './context';
 import type { DepartmentNamespace, SharedEntities } from './namespace';
 
@@ -28,7 +28,7 @@ const round = (v: number) => Number(v.toFixed(2));
  *   by more than `HUISHANG_WARN_TARGET_GAP_POINTS` points, judged exactly as `targets { behind gap }`
  *   judges it. Two statements: the year's targets, the month's region figures.
  * - `Warning.enterprise` and `Warning.region`: the subgraph's own Enterprise and Region (the owner's
- *   rows in industry, the key alone elsewhere), so the gateway can add the name from the register.
+ *   rows in the register's keeper, the key alone elsewhere), so the gateway can add the name from the register.
  */
 export function departmentWarningResolvers<F extends DepartmentFigures>(namespace: DepartmentNamespace<F>, entities: SharedEntities): Function[] {
   const regionByCode = entities.regionByCode ?? ((code: string) => ({ code }));
@@ -46,7 +46,7 @@ export function departmentWarningResolvers<F extends DepartmentFigures>(namespac
       description: `Regions behind time progress (落后序时进度) on a target of the ${department} department’s indicators, by more than HUISHANG_WARN_TARGET_GAP_POINTS points (TARGET_BEHIND): one warning per region and target, the city first, then the districts in code order.`,
     })
     async targetsBehind(@Root() report: WarningReportType, @Ctx() ctx: SubgraphContext): Promise<Warning[]> {
-      const { targetGapPoints } = warningThresholds();
+      const { targetGapPoints } = targetWarningThresholds();
       // Everything below is read at the report's moment: a figure reported later is not judged.
       const reader = ctx.figures.at(report.asOf);
       const catalogue = new namespace.figures().catalogue;

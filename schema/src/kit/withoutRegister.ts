@@ -53,7 +53,7 @@ export function withoutRegisterResolvers(Region: ClassType): Function[] {
     @Query(() => WithoutRegister, {
       nullable: true,
       description:
-        'Entry points that do not go through the register (industry): the regions, the month’s warning report and the catalogue as every other department can serve them. For clients that must go on while the register’s department is down (the meeting pack); null when the department serving it cannot answer.',
+        'Entry points that do not go through the register (its keeper, the secretariat): the regions, the month’s warning report and the catalogue as every other department can serve them. For clients that must go on while the register’s department is down (the meeting pack); null when the department serving it cannot answer.',
     })
     withoutRegister(): WithoutRegister {
       return Object.assign(new WithoutRegister(), { city: CITY_CODE });

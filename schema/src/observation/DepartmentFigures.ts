@@ -6,7 +6,7 @@ import { Observation } from './Observation';
 import type { FigureSubject, SubjectFigures } from '../kit/figures';
 
 /**
- * What a department's namespace field (`Region.energy(month)`, `Enterprise.finance(month)`, …)
+ * What a department's namespace field (`Region.<department>(month)`, `Enterprise.<department>(month)`)
  * returns. Each subgraph subclasses it with typed headline fields; `indicators` lists every figure
  * the department holds for the subject and month.
  */

@@ -30,7 +30,7 @@ registerEnumType(SubjectKind, { name: 'SubjectKind', description: 'What a figure
   simpleResolvers: true,
 })
 export class Observation {
-  @Field({ description: 'Indicator code (指标代码), e.g. "EN_ELECTRICITY".' })
+  @Field({ description: 'Indicator code (指标代码), prefixed by the department that owns the indicator.' })
   indicator: string;
 
   @Field({ description: 'Indicator name in Chinese (指标名称).' })

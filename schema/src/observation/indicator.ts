@@ -14,7 +14,7 @@ export type SharingCategory = 'UNCONDITIONAL' | 'CONDITIONAL' | 'NOT_SHARED';
 
 /** One figure a department publishes. The catalogue is code: every subgraph declares its own. */
 export interface IndicatorDefinition {
-  /** Stable code, prefixed by department: `EN_ELECTRICITY`. */
+  /** Stable code, prefixed by department (its registry `indicatorPrefix`): `XX_OUTPUT`. */
   code: string;
   name: string;
   nameEn: string;
@@ -27,7 +27,7 @@ export interface IndicatorDefinition {
   /** Reported only: year-to-date and growth come from the department, never computed (e.g. growth at comparable prices). */
   reportedOnly?: boolean;
   /**
-   * Published for January and February together (1–2月合并, the statistics bureau's convention):
+   * Published for January and February together (1–2月合并, the national statistical convention):
    * no January row, and February's row carries the 1–2月 total as its year-to-date value.
    */
   publishedJanFeb?: boolean;

@@ -66,13 +66,13 @@ export function unitMultiplier(unit: string): number {
 @Directive('@shareable')
 @ObjectType({ description: 'An indicator in a department’s catalogue (指标目录).' })
 export class Indicator {
-  @Field({ description: 'Stable code, prefixed by department: EN_ELECTRICITY.' })
+  @Field({ description: 'Stable code, prefixed by the department that owns it.' })
   code: string;
   @Field({ description: 'Name in Chinese (指标名称).' })
   name: string;
   @Field({ description: 'Name in English.' })
   nameEn: string;
-  @Field({ description: 'Department that publishes it: industry, finance, energy, statistics or hr.' })
+  @Field({ description: 'Department that publishes it: a subgraph name of the registry of departments.' })
   department: string;
   @Field({ description: 'Unit as printed (计量单位).' })
   unit: string;
@@ -112,7 +112,7 @@ export class Indicator {
 }
 
 /**
- * Every department's indicator catalogue in one object: the industry subgraph (the meeting's
+ * Every department's indicator catalogue in one object: the register's keeper (the meeting's
  * secretariat) serves `Query.indicatorCatalogue`, and each department adds its own list.
  */
 @Directive('@key(fields: "city")')

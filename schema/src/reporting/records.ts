@@ -41,7 +41,7 @@ export class SubmissionRecord {
 
 /**
  * The enterprises a department knows (its own register of reporting units): a figure for an
- * enterprise outside it is refused. The industry subgraph uses its full register instead.
+ * enterprise outside it is refused. The subgraph that keeps the register uses its full register instead.
  */
 @Entity({ tableName: 'enterprise_register' })
 @Index({ name: 'enterprise_register_region_index', properties: ['regionCode'] })

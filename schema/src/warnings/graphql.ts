@@ -41,7 +41,7 @@ export function ledgerFact(fact: Pick<LedgerFact, 'ledger' | 'entry' | 'item'> &
 @Directive('@shareable')
 @ObjectType({ description: 'A figure a warning rule used, and which department reported it.' })
 export class Evidence {
-  @Field({ description: 'Department that reported the figure: industry, finance, energy, statistics or hr.' })
+  @Field({ description: 'Department that reported the figure: a subgraph name of the registry of departments.' })
   department: string;
   @Field({ description: 'What the figure is in the rule, e.g. "withdrawal", "balance before".' })
   role: string;
@@ -90,7 +90,7 @@ export class Warning {
   @Field(() => [ThresholdSetting])
   thresholds: ThresholdSetting[];
   // `enterprise` and `region` are added by each subgraph's `warningSubjectResolvers`, on its own
-  // Enterprise and Region types (the owner's in industry, the key-only stubs elsewhere).
+  // Enterprise and Region types (the owner's in the register's keeper, the key-only stubs elsewhere).
   /** Credit code of the enterprise the warning is about, if any: `enterprise`. */
   enterpriseCode?: string | null;
   /** Region the warning is about, if any: `region`. */
@@ -107,9 +107,9 @@ export function warning(fields: Omit<Warning, 'enterpriseCode' | 'regionCode'> &
 }
 
 /**
- * The month's warnings (预警预报), one object the departments add their rules to: the industry
- * bureau (the secretariat) serves `Query.warnings(month, asOf)`. `asOf` is part of the key, so
- * every department judges its rules on the figures as they stood at that moment (or now when null).
+ * The month's warnings (预警预报), one object the departments add their rules to: the meeting's
+ * secretariat serves `Query.warnings(month, asOf)`. `asOf` is part of the key, so every department
+ * judges its rules on the figures as they stood at that moment (or now when null).
  */
 @Directive('@key(fields: "month asOf")')
 @ObjectType('WarningReport', { description: 'The warnings of a month (预警预报), each department adding the rules it can judge.' })

@@ -11,10 +11,10 @@ import {
   WarningSubjectKind,
   thresholdList,
   Warning,
-  warningThresholds,
   momentOf,
   type SubgraphContext,
 } from '@huishang/schema';
+import { warningThresholds } from './thresholds';
 import { Ctx, Directive, Field, FieldResolver, GraphQLISODateTime, ObjectType, Resolver, Root } from 'type-graphql';
 import { energyIndicators } from './indicators';
 

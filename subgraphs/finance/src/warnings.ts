@@ -6,11 +6,11 @@ import {
   Warning,
   WarningReportType,
   warningReportReference,
-  warningThresholds,
   addMonths,
   formatBeside,
   type SubgraphContext,
 } from '@huishang/schema';
+import { warningThresholds } from './thresholds';
 import { Directive, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { financeIndicators } from './indicators';
 

@@ -6,9 +6,9 @@ import {
   WarningSubjectKind,
   thresholdList,
   Warning,
-  warningThresholds,
   type SubgraphContext,
 } from '@huishang/schema';
+import { warningThresholds } from './thresholds';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { hrIndicators } from './indicators';
 

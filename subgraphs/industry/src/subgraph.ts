@@ -32,6 +32,7 @@ import { KeyEnterpriseMonthResolver, WarningReportResolver } from './resolvers/W
 import { seedIndustry } from './seed';
 
 const reporting = { name: 'industry', catalogue: industryIndicators, knownEnterprises };
+const namespace = { field: 'industry', figures: IndustryFigures, description: 'Industry bureau figures (工信委)' };
 
 export const industry: SubgraphDefinition = {
   name: 'industry',
@@ -48,7 +49,7 @@ export const industry: SubgraphDefinition = {
       WarningReportResolver,
       KeyEnterpriseMonthResolver,
       ...namespaceResolvers(
-        { field: 'industry', figures: IndustryFigures, description: 'Industry bureau figures (工信委)' },
+        namespace,
         // This subgraph owns Region: a `region` field answers with the register's row.
         {
           Region,
@@ -75,6 +76,7 @@ export const industry: SubgraphDefinition = {
       Migration20261125000000KeyProjects, Migration20261125000100Problems],
   },
   reporting,
+  namespace,
   loaders: industryLoaders,
   seed: seedIndustry,
 };

@@ -62,8 +62,8 @@ export class Problem {
   @Property({ type: 'date' })
   raisedOn: string;
 
-  /** industry, finance, energy, statistics or hr. */
-  @Field({ description: 'Owner department (责任单位) by its subgraph: industry, finance, energy, statistics or hr.' })
+  /** A subgraph name of the registry of departments. */
+  @Field({ description: 'Owner department (责任单位) by its subgraph name, as the registry of departments lists them.' })
   @Property({ type: 'string', length: 16 })
   owner: string;
 

@@ -42,7 +42,7 @@ export class RaiseProblemInput {
   @Field(() => DateScalar, { description: 'Day it was raised.' })
   raisedOn: string;
 
-  @Field({ description: 'Owner department: industry, finance, energy, statistics or hr, or its Chinese name (市金融办, 供电公司, …).' })
+  @Field({ description: 'Owner department: its subgraph name as the registry of departments lists it, or its Chinese name (市金融办, 供电公司, …).' })
   owner: string;
 
   @Field(() => DateScalar, { description: 'Day by which the owner is to resolve it; not before `raisedOn`.' })
@@ -97,7 +97,7 @@ export class ProblemResolver {
     @Arg('status', () => ProblemStatus, { nullable: true, description: 'Only problems with this status now.' }) status?: ProblemStatus | null,
     @Arg('overdueOn', () => DateScalar, { nullable: true, description: 'Only problems overdue on this day (see Problem.overdue).' }) overdueOn?: string | null,
     @Arg('region', () => RegionCodeScalar, { nullable: true, description: 'Only this region’s problems; the city code means all.' }) region?: string | null,
-    @Arg('owner', () => String, { nullable: true, description: 'Only problems this department owns: industry, finance, energy, statistics, hr, or the Chinese name.' })
+    @Arg('owner', () => String, { nullable: true, description: 'Only problems this department owns: its subgraph name as the registry of departments lists it, or its Chinese name.' })
     owner?: string | null,
   ): Promise<Problem[]> {
     const where: FilterQuery<Problem> = {};

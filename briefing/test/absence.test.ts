@@ -1,0 +1,132 @@
+/**
+ * Why a figure is missing, as the answer tells it: 不予共享 / 未获授权 from the gateway's FORBIDDEN
+ * errors (or the catalogue's sharing category for lists that leave a figure out), 未报送 where the
+ * caller may read it but nothing was reported, 暂缺 where the owner's service did not answer.
+ */
+import { Absences, ABSENCE_LABELS, forbiddenAbsence, withheldFrom } from '../src/absence';
+import { buildPack } from '../src/model';
+import { keepLeadRows, LEAD_ROWS, missingText, renderHtml, TAIL_ROWS } from '../src/render';
+import { fixture, meta } from './fixture';
+
+describe('telling the absences apart', () => {
+  const sharing = new Map([['FIN_NON_PERFORMING_LOANS', 'NOT_SHARED'], ['FIN_LOANS_OUTSTANDING', 'CONDITIONAL'], ['EN_ELECTRICITY', 'CONDITIONAL']]);
+  const path = 'keyEnterprises.edges.3.node.finance.loansOutstanding';
+
+  it('takes the FORBIDDEN errors with a path apart from every other error', () => {
+    const { withheld, others } = withheldFrom([
+      { message: 'denied', path: ['keyEnterprises', 'edges', 3, 'node', 'finance', 'loansOutstanding'], extensions: { code: 'FORBIDDEN', sharing: 'CONDITIONAL', indicator: 'FIN_LOANS_OUTSTANDING' } },
+      { message: 'denied, no path', extensions: { code: 'FORBIDDEN' } },
+      { message: 'down', path: ['city', 'energy'], extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'energy' } },
+    ]);
+    expect(withheld).toEqual([{ path, sharing: 'CONDITIONAL', indicator: 'FIN_LOANS_OUTSTANDING' }]);
+    expect(others.map((e) => e.message)).toEqual(['denied, no path', 'down']);
+  });
+
+  it('labels a FORBIDDEN figure by its sharing category: 不予共享 for NOT_SHARED, 未获授权 for a missing grant', () => {
+    expect(forbiddenAbsence('NOT_SHARED')).toBe('NOT_SHARED');
+    expect(forbiddenAbsence('CONDITIONAL')).toBe('NOT_GRANTED');
+    const conditional = new Absences([{ path, sharing: 'CONDITIONAL', indicator: 'FIN_LOANS_OUTSTANDING' }], sharing, 'energy');
+    expect(conditional.of('finance', 'FIN_LOANS_OUTSTANDING', path)).toBe('NOT_GRANTED');
+    // A withheld parent withholds what is under it; another enterprise's loans were simply not reported.
+    const parent = new Absences([{ path: 'keyEnterprises.edges.3.node.finance', sharing: 'NOT_SHARED', indicator: null }], sharing, 'energy');
+    expect(parent.of('finance', 'FIN_LOANS_OUTSTANDING', path)).toBe('NOT_SHARED');
+    expect(parent.of('finance', 'FIN_LOANS_OUTSTANDING', 'keyEnterprises.edges.4.node.finance.loansOutstanding')).toBe('NOT_REPORTED');
+  });
+
+  it('tells a NOT_SHARED figure left out of a list (不予共享) from one its owner did not report (未报送)', () => {
+    expect(new Absences([], sharing, 'industry').of('finance', 'FIN_NON_PERFORMING_LOANS')).toBe('NOT_SHARED');
+    // The owner itself reads its NOT_SHARED figures: if it has none, none was reported.
+    expect(new Absences([], sharing, 'finance').of('finance', 'FIN_NON_PERFORMING_LOANS')).toBe('NOT_REPORTED');
+    // A district's conditional figure is readable by everyone: missing means not reported.
+    expect(new Absences([], sharing, 'industry').of('energy', 'EN_ELECTRICITY')).toBe('NOT_REPORTED');
+    expect(new Absences([], sharing, 'industry', ['energy']).of('energy', 'EN_ELECTRICITY')).toBe('UNAVAILABLE');
+    expect(Object.values(ABSENCE_LABELS)).toEqual(['不予共享', '未获授权', '未报送', '暂缺']);
+  });
+
+  it('prints the reason for a missing level, "—" for a growth beside it or a field left empty', () => {
+    expect(missingText({ value: null, absence: 'NOT_SHARED', field: 'value', text: '—' })).toBe('不予共享');
+    expect(missingText({ value: null, absence: 'NOT_REPORTED', field: 'ytdValue', text: '—' })).toBe('未报送');
+    expect(missingText({ value: null, absence: 'NOT_REPORTED', field: 'ytdYoyPct', text: '—' })).toBe('—');
+    expect(missingText({ value: null, absence: null, field: 'value', text: '—' })).toBe('—');
+    expect(missingText({ value: null, absence: 'NOT_GRANTED', field: 'value', text: '—' }, true)).toBe('—');
+    expect(missingText({ value: 1, absence: null, field: 'value', text: '1.00' })).toBe('1.00');
+  });
+});
+
+describe('in the pack', () => {
+  const data = fixture();
+  data.viewer = { department: 'industry' };
+  data.catalogue.finance = [
+    { code: 'FIN_LOANS_OUTSTANDING', name: '贷款余额', unit: '万元', department: 'finance', kind: 'STOCK', derivation: 'REPORTED_ONLY', sharing: 'CONDITIONAL' },
+    { code: 'FIN_NON_PERFORMING_LOANS', name: '不良贷款余额', unit: '万元', department: 'finance', kind: 'STOCK', derivation: 'REPORTED_ONLY', sharing: 'NOT_SHARED' },
+  ];
+  // The first key enterprise's loans withheld (no grant); a district that did not report its electricity.
+  data.keyEnterprises.edges[0].node.finance.loansOutstanding = null;
+  const weidu = data.city!.districts[0];
+  weidu.energy.indicators = weidu.energy.indicators.filter((o) => o.indicator !== 'EN_ELECTRICITY');
+  const withheld = [{ path: 'keyEnterprises.edges.0.node.finance.loansOutstanding', sharing: 'CONDITIONAL', indicator: 'FIN_LOANS_OUTSTANDING' }];
+  const model = buildPack(data, meta({ withheld }));
+  const html = renderHtml(model);
+
+  it('prints 未获授权 for the enterprise’s withheld loans', () => {
+    const enterprise = model.keyEnterprises.attention.find((e) => e.creditCode === '9141100270159UP1KM')!;
+    expect(enterprise.loans).toMatchObject({ value: null, absence: 'NOT_GRANTED' });
+    expect(html).toMatch(/data-subject="9141100270159UP1KM"[^>]*data-field="value"[^>]*data-absence="NOT_GRANTED"[^>]*>未获授权<\/span>/);
+  });
+
+  it('prints 不予共享 for the NOT_SHARED indicator in the appendix, never 无数据', () => {
+    const row = model.sources.find((s) => s.code === 'FIN_NON_PERFORMING_LOANS')!;
+    expect(row).toMatchObject({ figure: null, absence: 'NOT_SHARED' });
+    expect(html).toContain('data-absence="NOT_SHARED">不予共享</td>');
+    const appendix = html.slice(html.indexOf('id="sources"'), html.indexOf('</table>', html.indexOf('id="sources"')));
+    expect(appendix).not.toContain('无数据');
+  });
+
+  it('prints 未报送 for the district that did not report, and "—" for its growth', () => {
+    const table = model.districtTables.find((t) => t.id === 'districts-industry-energy')!;
+    const cell = table.rows.find((r) => r.code === '411002')!.cells[table.columns.findIndex((c) => c.indicator === 'EN_ELECTRICITY')];
+    expect(cell.level).toMatchObject({ value: null, absence: 'NOT_REPORTED' });
+    const row = html.slice(html.indexOf('id="districts-industry-energy"'));
+    const weiduRow = row.slice(row.indexOf('data-region="411002"'), row.indexOf('</tr>', row.indexOf('data-region="411002"')));
+    expect(weiduRow).toMatch(/data-indicator="EN_ELECTRICITY"[^>]*data-field="ytdValue"[^>]*data-absence="NOT_REPORTED"[^>]*>未报送<\/span>/);
+    expect(weiduRow).toMatch(/data-indicator="EN_ELECTRICITY"[^>]*data-field="ytdYoyPct"[^>]*>—<\/span>/);
+  });
+});
+
+describe('warnings the caller may not see', () => {
+  it('are named with why (未获授权 / 不予共享) and whose data, never left out silently', () => {
+    const data = fixture();
+    (data.warnings as { loanWithdrawals: unknown }).loanWithdrawals = null;
+    const withheld = [
+      { path: 'warnings.loanWithdrawals', sharing: 'CONDITIONAL', indicator: 'FIN_LOAN_WITHDRAWAL' },
+      { path: 'warnings.keyEnterprises.0.employmentDrop', sharing: 'CONDITIONAL', indicator: 'HR_EMPLOYEES' },
+      { path: 'warnings.keyEnterprises.1.employmentDrop', sharing: 'CONDITIONAL', indicator: 'HR_EMPLOYEES' },
+    ];
+    const model = buildPack(data, meta({ withheld }));
+    const html = renderHtml(model);
+    expect(html).toContain('data-withheld-warnings="2"');
+    expect(html).toContain('【抽贷报告】未获授权（需金融办数据）、【重点企业用工大幅减少】未获授权（需人社局数据）。本部门无权读取其所用数据，本材料不列示这些预警，并非未触发。');
+    expect(html).toContain('抽贷报告、重点企业用工大幅减少预警所用数据未获授权，本材料未能判断。');
+    expect(renderHtml(buildPack(fixture(), meta()))).not.toContain('data-withheld-warnings');
+  });
+});
+
+describe('tables on paper', () => {
+  it('keep their header with the first two rows and their last two rows together, striped across the bodies', () => {
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => `<tr class="r" data-i="${i}"><td>${i}</td></tr>`).join('\n');
+    const seven = keepLeadRows(`<table><thead><tr><th>h</th></tr></thead><tbody>\n${rows(7)}\n</tbody></table>`);
+    const bodies = [...seven.matchAll(/<tbody( class="([\w-]+)")?>([\s\S]*?)<\/tbody>/g)].map((m) => [m[2] ?? '', (m[3].match(/<tr\b/g) ?? []).length]);
+    expect(bodies).toEqual([['lead-rows', LEAD_ROWS], ['', 7 - LEAD_ROWS - TAIL_ROWS], ['tail-rows', TAIL_ROWS]]);
+    // Every other row striped, counted over the whole table.
+    expect([...seven.matchAll(/data-i="(\d)"( data-stripe)?/g)].map((m) => !!m[2])).toEqual([false, true, false, true, false, true, false]);
+    // A short table does not break at all; a thead's row is not a body row.
+    expect(keepLeadRows(`<tbody>${rows(4)}</tbody>`)).toMatch(/^<tbody class="lead-rows">[\s\S]*<\/tbody>$/);
+    expect(keepLeadRows('<thead><tr><th>h</th></tr></thead>')).toBe('<thead><tr><th>h</th></tr></thead>');
+  });
+
+  it('is how the whole pack prints: no body without its lead', () => {
+    const html = renderHtml(buildPack(fixture(), meta()));
+    expect(html).not.toMatch(/<\/thead>\s*<tbody>/);
+    expect((html.match(/<tbody class="lead-rows">/g) ?? []).length).toBeGreaterThanOrEqual(8);
+  });
+});

@@ -1,0 +1,31 @@
+import type { DepartmentDemo } from '@huishang/schema';
+
+/**
+ * The financial office's planted case for LOAN_WITHDRAWAL (warnings.ts), June 2015, on enterprises
+ * off the key list: a withdrawal of 1200万元 (fires by amount), 950万元 (near miss), 60 % of the
+ * balance (fires by share), 45 % (near miss). A withdrawal is measured against what was owed before
+ * it (the previous month's balance). No runtime import of the kit (schema/src/demo/plan.ts).
+ */
+export const demo: DepartmentDemo = {
+  cases: [
+    {
+      name: 'loanWithdrawal',
+      others: 4,
+      roles: ['firesByAmount', 'nearMissAmount', 'firesByShare', 'nearMissShare'],
+      plant: ({ month, others, warningMonth, previous }) => {
+        const withdraw = (code: string, balance: number | null, amount: (balance: number) => number) => {
+          const before = month(code, previous);
+          if (balance !== null) before.loansOutstanding = balance;
+          const now = month(code, warningMonth);
+          const w = amount(before.loansOutstanding);
+          Object.assign(now, { loanWithdrawal: w, newLoans: 0, loansOutstanding: before.loansOutstanding - w });
+        };
+        withdraw(others[0], 6000, () => 1200);
+        withdraw(others[1], 6000, () => 950);
+        withdraw(others[2], 1200, (b) => b * 0.6);
+        withdraw(others[3], 1200, (b) => b * 0.45);
+        return { firesByAmount: [others[0]], nearMissAmount: [others[1]], firesByShare: [others[2]], nearMissShare: [others[3]] };
+      },
+    },
+  ],
+};
