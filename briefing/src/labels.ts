@@ -64,7 +64,7 @@ export const THRESHOLD_LABELS: Record<string, { label: string; unit: string }> =
   outputSteadyPct: { label: '同期产值降幅不超过', unit: '%' },
   employmentDropPct: { label: '用工人数同比降幅达到', unit: '%' },
   loanWithdrawalAmount: { label: '抽贷金额超过', unit: '万元' },
-  loanWithdrawalSharePct: { label: '或占未到期贷款超过', unit: '%' },
+  loanWithdrawalSharePct: { label: '或占未到期贷款', unit: '%以上' },
   projectLagPct: { label: '完成投资低于计划累计的', unit: '%' },
   targetGapPoints: { label: '落后超过', unit: '个百分点' },
   timeProgressPct: { label: '序时进度', unit: '%' },

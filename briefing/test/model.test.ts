@@ -193,6 +193,11 @@ describe('key enterprises and warnings', () => {
     expect(loan.summary).toContain('抽贷额占抽贷前未到期贷款的20.0%');
     expect(loan.evidence[1].value.month).toBe('2015-05');
   });
+
+  it('states the 抽贷 rule as 许政[2015]39号 十五 writes it: 超过 for the amount (strict), 以上 for the share (inclusive)', () => {
+    const loan = model.warnings.find((w) => w.rule === 'LOAN_WITHDRAWAL')!;
+    expect(loan.thresholds).toEqual(['抽贷金额超过1,000万元', '或占未到期贷款50%以上']);
+  });
 });
 
 describe('warnings from the ledgers and the targets', () => {

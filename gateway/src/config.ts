@@ -29,7 +29,7 @@ export interface GatewayConfig {
   shutdownGraceMs: number;
   /** READY_TIMEOUT_MS, default 2 000: one subgraph's /ready during the gateway's /ready. */
   readyTimeoutMs: number;
-  /** NODE_ENV=development: stack traces in error responses. */
+  /** Never (issue 11: no stack trace in an answer, in any mode); kept as a field so old callers compile. */
   stacktraces: boolean;
   /** SUBGRAPH_DEDUPLICATION, default on: identical subgraph queries in flight together are sent once. */
   deduplicateSubgraphRequests: boolean;
@@ -87,7 +87,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, port?: n
     },
     shutdownDelayMs: nonNegativeInteger(env, 'SHUTDOWN_DELAY_MS', 1_000),
     shutdownGraceMs: positiveInteger(env, 'SHUTDOWN_GRACE_MS', 10_000),
-    stacktraces: env.NODE_ENV === 'development',
+    stacktraces: false,
     deduplicateSubgraphRequests: onOff(env, 'SUBGRAPH_DEDUPLICATION', true),
   };
 }

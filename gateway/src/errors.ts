@@ -35,9 +35,10 @@ const CLIENT_ERROR_CODES = new Set([
 
 /**
  * An internal address in a message (`connect ECONNREFUSED 127.0.0.1:4003`, `http://energy:4003/graphql`):
- * replaced in every mode, whatever produced the message.
+ * replaced in every mode, whatever produced the message. A bracketed IPv6 address has at least two
+ * colons: `[0]`, `[12]`, `[add]`, `[a:b]` in a path or a message are not addresses and stay.
  */
-const INTERNAL_ADDRESS = /\b(?:[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]+|(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?|\[[0-9a-f:.]+\](?::\d+)?|localhost:\d+|::1(?::\d+)?)/gi;
+const INTERNAL_ADDRESS = /(?:\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]+|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?|\[[0-9a-f.]*:[0-9a-f.]*:[0-9a-f:.]*\](?::\d+)?|\blocalhost:\d+|(?<![\w:])::1(?::\d+)?)/gi;
 
 /** Code of a subgraph's own GraphQL error that carried none (README, "When a department fails"). */
 export const SUBGRAPH_INTERNAL_ERROR = 'SUBGRAPH_INTERNAL_ERROR';

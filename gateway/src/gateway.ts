@@ -1,3 +1,4 @@
+import { buildSchema } from 'graphql';
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -94,6 +95,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const metrics = new GatewayMetrics(probeSubgraphs);
   /** One circuit breaker per subgraph: a dead department costs nothing after a few failures. */
   const breakers = new Map<string, SubgraphBreaker>();
+  // The supergraph's types (@inaccessible fields included), which every subgraph answer is checked against.
+  const supergraphTypes = buildSchema(supergraphSdl, { assumeValidSDL: true });
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
@@ -110,7 +113,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         breakers.set(name, breaker);
         metrics.breakerState(name, 'closed');
       }
-      return new SubgraphDataSource({ name, signer, url: target, client, deduplicate: config.deduplicateSubgraphRequests, mutationTimeoutMs: config.subgraphMutationTimeoutMs, breaker, metrics });
+      return new SubgraphDataSource({ name, signer, url: target, client, deduplicate: config.deduplicateSubgraphRequests, mutationTimeoutMs: config.subgraphMutationTimeoutMs, breaker, metrics, schema: supergraphTypes });
     },
   });
 

@@ -1,5 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { GraphQLError, parse } from 'graphql';
+import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
+import { answerProblem } from './answerCheck';
 import { currentTraceparent, IDENTITY_HEADER, SUBGRAPH_NAMES, subgraphUrl, type IdentitySigner, type SubgraphName } from '@huishang/schema';
 import { REQUEST_ID_HEADER, takeReads, type GatewayContext } from './context';
 import type { GatewayMetrics } from './metrics';
@@ -42,6 +43,8 @@ export interface SubgraphDataSourceOptions {
   breaker?: SubgraphBreaker;
   /** Where request durations and failures are counted. */
   metrics?: GatewayMetrics;
+  /** The supergraph's types, which every answer is checked against (answerCheck.ts); without it (unit tests) answers are not checked. */
+  schema?: GraphQLSchema;
 }
 
 /**
@@ -68,8 +71,10 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
   private readonly inflight = new Map<string, Promise<SubgraphHttpResponse>>();
   private readonly breaker?: SubgraphBreaker;
   private readonly metrics?: GatewayMetrics;
+  private readonly schema?: GraphQLSchema;
 
   constructor(options: SubgraphDataSourceOptions) {
+    this.schema = options.schema;
     this.breaker = options.breaker;
     this.metrics = options.metrics;
     this.url = options.url;
@@ -156,6 +161,11 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !('data' in parsed || 'errors' in parsed)) {
       throw new SubgraphFailure(SubgraphErrorCode.BadResponse, 'the answer is not a GraphQL response (JSON object with data or errors)');
+    }
+    if (this.schema && options.kind === 'incoming operation') {
+      // A wrong answer is not served: the fetch's fields are null with SUBGRAPH_BAD_RESPONSE, the subgraph and their paths.
+      const problem = answerProblem(this.schema, options.document ?? parse(request.query), request.variables, parsed as { data?: unknown; errors?: unknown });
+      if (problem) throw new SubgraphFailure(SubgraphErrorCode.BadResponse, `the answer does not fit the schema: ${problem}`);
     }
     restrictCachePolicy(options, response);
     collectReads(options, parsed as GatewayGraphQLResponse);

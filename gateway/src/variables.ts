@@ -1,5 +1,5 @@
 import { isScalarType, type GraphQLSchema } from 'graphql';
-import { IDENTIFIER_SCALARS } from '@huishang/schema';
+import { IDENTIFIER_SCALARS, parseDateTime } from '@huishang/schema';
 
 /**
  * Gives the API schema's identifier scalars the shared `parseValue`, so ApolloGateway's own
@@ -20,6 +20,12 @@ export function installIdentifierScalars(schema: GraphQLSchema): string[] {
     if (!isScalarType(type)) continue;
     type.parseValue = shared.parseValue;
     installed.push(shared.name);
+  }
+  // A moment (`asOf`, `expiresAt`): checked as the subgraphs' DateTimeISO checks it, forwarded as written.
+  const moment = schema.getType('DateTimeISO');
+  if (isScalarType(moment)) {
+    moment.parseValue = parseDateTime;
+    installed.push(moment.name);
   }
   return installed;
 }

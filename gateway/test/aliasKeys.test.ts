@@ -18,6 +18,19 @@ describe('aliasShadowsKeyRule (apollographql/federation#3036)', () => {
     expect(refusals('{ warnings(month: "2015-06") { keyEnterprises { creditCode keyEnterpriseOutput { value: yoyPct yoyPct: value } powerDrop { message } } } }')).toEqual([]);
   });
 
+  it('allows aliases named like an Observation field on every figure outside the @requires selection (the tester’s case), in fragments too', () => {
+    // Observation is named inside powerDrop's @requires only under the inaccessible RuleFigure: no figure a client can select is on that path.
+    for (const query of [
+      '{ region(code: "411002") { hr(month: "2015-06") { employees { value: yoyPct } } } }',
+      '{ region(code: "411002") { energy(month: "2015-06") { electricity { month: indicator subjectCode: unit yoyPct: value } } } }',
+      '{ enterprise(creditCode: "91411002198HX5609R") { industry(month: "2015-06") { indicators { value: ytdValue ytdValue: value } } } }',
+      '{ region(code: "411002") { hr(month: "2015-06") { employees { ...O } } } } fragment O on Observation { value: yoyPct reportedAt: reportedBy }',
+      '{ warnings(month: "2015-06") { keyEnterprises { keyEnterpriseOutput { value: yoyPct } powerDrop { message } } } }',
+    ]) {
+      expect(refusals(query)).toEqual([]);
+    }
+  });
+
   it('keeps ALIAS_SHADOWS_KEY for key fields, in fragments too', () => {
     expect(refusals('{ region(code: "411002") { ...R } } fragment R on Region { code: name }')).toEqual([
       expect.objectContaining({ code: ALIAS_SHADOWS_KEY, alias: 'code', field: 'name', keyField: 'code' }),

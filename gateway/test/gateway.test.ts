@@ -5,6 +5,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { composeServices } from '@apollo/composition';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { getIntrospectionQuery, parse } from 'graphql';
+import { GraphQLISODateTime } from 'type-graphql';
 import { createHttpServer, findRegion, listen, MonthScalar, notFound, RegionCodeScalar, sendJson } from '@huishang/schema';
 import { startGateway, type RunningGateway } from '../src/gateway';
 
@@ -36,9 +37,10 @@ const energyTypeDefs = parse(`
   ${FEDERATION}
   scalar RegionCode
   scalar Month
+  scalar DateTimeISO
   type Region @key(fields: "code") {
     code: RegionCode!
-    energy(month: Month!): EnergyFigures
+    energy(month: Month!, asOf: DateTimeISO): EnergyFigures
   }
   type EnergyFigures {
     month: Month!
@@ -123,6 +125,7 @@ beforeAll(async () => {
       resolvers: {
         RegionCode: RegionCodeScalar,
         Month: MonthScalar,
+        DateTimeISO: GraphQLISODateTime,
         Region: {
           __resolveReference: (ref: RegionRef) => ref,
           energy: (ref: RegionRef, args: { month: string }) => ({ month: args.month, electricity: ref.code === '411002' ? 12345.6 : 0 }),
@@ -227,6 +230,27 @@ describe('gateway over real subgraphs', () => {
     expect(code.errors![0].message).toMatch(/^Variable "\$code" got invalid value "110101"; .* is not a region of 许昌市/);
     expect(code.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', variable: 'code' });
     expect(subgraphCalls()).toBe(calls);
+  });
+
+  it('refuses a malformed asOf (a literal or a variable) with BAD_USER_INPUT naming it, without calling a subgraph; a good one passes', async () => {
+    const calls = subgraphCalls();
+    for (const bad of ['2015-07-20', 'yesterday', '2015-13-01T00:00:00Z', '2015-07-20T25:00:00Z']) {
+      const literal = await graphql(`{ region(code: "411002") { energy(month: "2015-06", asOf: "${bad}") { electricity } } }`);
+      expect(literal.status).toBe(400);
+      expect(literal.errors).toHaveLength(1);
+      expect(literal.errors![0].message).toMatch(new RegExp(`^Invalid value for argument "asOf" of field "Region.energy": "${bad}" is not a valid date and time`));
+      expect(literal.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'Region.energy', argument: 'asOf', scalar: 'DateTimeISO' });
+      const variable = await graphql(`query ($asOf: DateTimeISO) { region(code: "411002") { energy(month: "2015-06", asOf: $asOf) { electricity } } }`, { asOf: bad });
+      expect(variable.errors).toHaveLength(1);
+      expect(variable.errors![0].message).toMatch(/^Variable "\$asOf" got invalid value/);
+      expect(variable.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', variable: 'asOf' });
+    }
+    expect(subgraphCalls()).toBe(calls);
+    for (const good of ['2015-07-20T00:00:00Z', '2015-07-20T08:00:00+08:00', '2015-07-20T08:00:00.123Z']) {
+      const result = await graphql(`query ($asOf: DateTimeISO) { region(code: "411002") { energy(month: "2015-06", asOf: $asOf) { electricity } } }`, { asOf: good });
+      expect(result.errors).toBeUndefined();
+      expect(result.data).toEqual({ region: { energy: { electricity: 12345.6 } } });
+    }
   });
 
   it("passes a subgraph's error on with its code, without the subgraph's stack trace", async () => {
@@ -358,34 +382,62 @@ describe('gateway over real subgraphs', () => {
   });
 });
 
-describe('a subgraph answering data the schema does not allow', () => {
-  it('gets SUBGRAPH_BAD_RESPONSE errors with paths, not only extensions.valueCompletion', async () => {
-    // A real HTTP "energy" that answers null for EnergyFigures.electricity (Float!).
-    const liar = createServer((req, res) => {
+describe('a subgraph answering what the schema does not allow', () => {
+  // A real HTTP "energy" whose answer each case sets; the fetch's fields are null with
+  // SUBGRAPH_BAD_RESPONSE naming the subgraph, at their path, and the rest of the answer stands.
+  let answer: unknown;
+  let liar: Server;
+  let second: RunningGateway;
+  const entity = (energy: unknown) => ({ __typename: 'Region', energy });
+  beforeAll(async () => {
+    liar = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ data: { _entities: [{ __typename: 'Region', energy: { month: '2015-06', electricity: null } }] } }));
+        res.end(JSON.stringify(answer));
       });
     });
     await new Promise<void>((resolve) => liar.listen(0, '127.0.0.1', resolve));
-    const second = await startGateway({
+    second = await startGateway({
       supergraphSdl,
       port: 0,
       env: { INDUSTRY_URL: industry.url, ENERGY_URL: `http://127.0.0.1:${(liar.address() as AddressInfo).port}/graphql` },
       handleSignals: false,
       access: false,
     });
-    try {
-      const response = await fetch(second.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ region(code: "411002") { name energy(month: "2015-06") { electricity } } }' }) });
-      const body = (await response.json()) as { data: unknown; errors?: { path?: unknown[]; extensions?: { code?: string } }[]; extensions?: Record<string, unknown> };
-      expect(body.data).toEqual({ region: { name: '魏都区', energy: null } });
-      expect(body.errors).toEqual([expect.objectContaining({ path: ['region', 'energy', 'electricity'], extensions: { code: 'SUBGRAPH_BAD_RESPONSE' } })]);
-      expect(body.extensions?.valueCompletion).toBeUndefined();
-    } finally {
-      await second.stop();
-      liar.closeAllConnections();
-      await new Promise<void>((resolve) => liar.close(() => resolve()));
-    }
+  });
+  afterAll(async () => {
+    await second?.stop();
+    liar?.closeAllConnections();
+    await new Promise<void>((resolve) => liar.close(() => resolve()));
+  });
+  const ask = async () => {
+    const response = await fetch(second.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ region(code: "411002") { name energy(month: "2015-06") { month electricity } } }' }) });
+    return (await response.json()) as { data: unknown; errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[]; extensions?: Record<string, unknown> };
+  };
+
+  it.each([
+    ['null where the schema has non-null', { data: { _entities: [entity({ month: '2015-06', electricity: null })] } }, /electricity is null where the schema does not allow it/],
+    ['no entity for the one representation', { data: { _entities: [] } }, /has 0 entities for the 1 representations/],
+    ['two entities for one representation', { data: { _entities: [entity({ month: '2015-06', electricity: 1 }), entity({ month: '2015-06', electricity: 2 })] } }, /has 2 entities for the 1 representations/],
+    ['data null and no error', { data: null }, /no data and no error/],
+    ['a string for a Float', { data: { _entities: [entity({ month: '2015-06', electricity: 'abc' })] } }, /electricity is "abc", not a valid Float/],
+    ['a Month out of range', { data: { _entities: [entity({ month: '2015-13', electricity: 1 })] } }, /month is "2015-13", not a valid Month/],
+    ['an object for a Float', { data: { _entities: [entity({ month: '2015-06', electricity: { value: 1 } })] } }, /not a valid Float/],
+    ['_entities that is not a list', { data: { _entities: 'x' } }, /`_entities` is not a list/],
+    ['no _entities at all', { data: {} }, /`_entities` is not a list/],
+  ])('%s: SUBGRAPH_BAD_RESPONSE with the subgraph and the path, the rest served', async (_what, sent, reason) => {
+    answer = sent;
+    const body = await ask();
+    expect(body.data).toEqual({ region: { name: '魏都区', energy: null } });
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors![0]).toMatchObject({ path: ['region', 'energy'], extensions: { code: 'SUBGRAPH_BAD_RESPONSE', subgraph: 'energy' } });
+    expect(body.errors![0].message).toMatch(reason);
+    expect(body.extensions?.valueCompletion).toBeUndefined();
+  });
+
+  it('a right answer from the same server is served (the check refuses only what is wrong)', async () => {
+    answer = { data: { _entities: [entity({ month: '2015-06', electricity: 1.5 })] } };
+    expect(await ask()).toEqual({ data: { region: { name: '魏都区', energy: { month: '2015-06', electricity: 1.5 } } } });
   });
 });

@@ -52,11 +52,14 @@ describe('a county’s electricity typed in 亿 where the unit is 万', () => {
     expect(base.errors).toBeUndefined();
   });
 
-  it('is refused with SCALE_SLIP, showing both numbers and the likely cause; nothing is written', async () => {
+  it('is refused with SCALE_SLIP and, at once, GROWTH_CONTRADICTION, showing both numbers and the likely cause; nothing is written', async () => {
     const before = await system.sql('energy', "select count(*) as n from observation where month = '2020-05'");
     const result = await submit('energy', '2020-05', [electricity(1.17406, { yoyPct: 7.7 })]);
-    const [problem, ...others] = problems(result);
+    const [problem, growth, ...others] = problems(result);
     expect(others).toEqual([]);
+    // Every problem at once: the stated 7.7 % against the −99.99 % the values give.
+    expect(growth).toMatchObject({ index: 0, field: 'yoyPct', code: 'GROWTH_CONTRADICTION', value: 7.7, compared: { month: '2019-05', value: 9904.11 } });
+    expect(growth.computed).toBeCloseTo(-99.99, 2);
     expect(problem).toMatchObject({
       index: 0,
       field: 'value',
@@ -81,6 +84,18 @@ describe('a county’s electricity typed in 亿 where the unit is 万', () => {
     expect(figure).toMatchObject({ value: 1.17406, yoyPct: 7.7 });
     expect(figure.changeReason).toContain('县供电公司核实: 新口径');
     expect(figure.changeReason).toContain('SCALE_SLIP');
+  });
+
+  it('a confirmed outlier is a reference only when there is no other, and the finding then says so', async () => {
+    // June after the confirmed May (1.17406): with no June a year earlier, May is the only reference.
+    const [alone, ...others] = problems(await submit('energy', '2020-06', [electricity(10100)]));
+    expect(others).toEqual([]);
+    expect(alone).toMatchObject({ code: 'SCALE_SLIP', compared: { month: '2020-05', value: 1.17406 } });
+    expect(alone.reason).toContain('itself a figure confirmed as an outlier');
+    expect(alone.reason).toContain('县供电公司核实: 新口径');
+    // With June a year earlier on the usual scale, the outlier is not held against the usual scale.
+    expect((await submit('energy', '2019-06', [electricity(9950)])).errors).toBeUndefined();
+    expect((await submit('energy', '2020-06', [electricity(10100, { yoyPct: 1.5 })])).errors).toBeUndefined();
   });
 
   it('a stated growth that contradicts the figures is refused with GROWTH_CONTRADICTION and the computed growth', async () => {

@@ -3,3 +3,5 @@ export * from './month';
 export * from './industryCode';
 export * from './regionCode';
 export * from './date';
+export * from './dateTime';
+export * from './cityTime';

@@ -3,17 +3,41 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { IndicatorCatalogue } from '../observation/catalogue';
 import type { IndicatorDefinition, SubjectType } from '../observation/indicator';
 import type { Observation } from '../observation/Observation';
-import { ObservationRecord, type ObservationVersionRecord } from '../observation/ObservationRecord';
+import { ObservationRecord, ObservationVersionRecord } from '../observation/ObservationRecord';
 import { TargetRecord } from '../targets/TargetRecord';
 import { RuleFigure } from '../warnings/graphql';
 import type { AccessPolicy } from './access';
 import { historyLoader, loadAll, observationLoader, targetLoader, type ObservationKey } from './context';
 
-/** Whose figures: a region or an enterprise, optionally as they stood at a time (ISO string). */
+/**
+ * Whose figures: a region or an enterprise, and the moment they are read at (ISO string; absent:
+ * now). A reader bound to a moment (`ctx.figures.at(asOf)`) sets `asOf` on every subject it reads,
+ * so a number derived from what it hands out (a rank, a warning, a target's progress) is as of the
+ * same moment.
+ */
 export interface FigureSubject {
   kind: SubjectType;
   code: string;
   asOf?: string;
+}
+
+/** A moment as the reader takes it: a Date, an ISO string, or nothing (now). */
+export type FigureMoment = Date | string | null | undefined;
+
+function momentString(at: FigureMoment): string | undefined {
+  if (at === null || at === undefined) return undefined;
+  return typeof at === 'string' ? new Date(at).toISOString() : at.toISOString();
+}
+
+/**
+ * The moment a figure was read at, for figures read "as of" one: its `history` then lists only the
+ * versions already superseded at that moment (a later correction is not history yet).
+ */
+const READ_AT = new WeakMap<object, string>();
+
+function stamp<T extends object>(observations: T[], asOf: string | undefined): T[] {
+  if (asOf !== undefined) for (const o of observations) READ_AT.set(o, asOf);
+  return observations;
 }
 
 /** The entities behind the read path. The kit registers them in every subgraph's ORM; they are not exported from the package. */
@@ -37,7 +61,7 @@ export class SubjectFigures {
     observations: readonly Observation[],
     access: AccessPolicy,
   ) {
-    this.#observations = observations;
+    this.#observations = stamp([...observations], subject.asOf);
     this.#access = access;
   }
 
@@ -86,23 +110,45 @@ export class FigureReader {
   readonly #observations: DataLoader<ObservationKey, ObservationRecord[], string>;
   readonly #history: ReturnType<typeof historyLoader>;
   readonly #targets: ReturnType<typeof targetLoader>;
+  /** The moment every read of this reader is at (ISO string); undefined: now. */
+  readonly asOf: string | undefined;
 
-  constructor(em: EntityManager, access: AccessPolicy) {
+  constructor(em: EntityManager, access: AccessPolicy, shared?: { from: FigureReader; asOf: string | undefined }) {
     this.#em = em;
     this.#access = access;
-    this.#observations = observationLoader(em);
-    this.#history = historyLoader(em);
-    this.#targets = targetLoader(em);
+    this.#observations = shared ? shared.from.#observations : observationLoader(em);
+    this.#history = shared ? shared.from.#history : historyLoader(em);
+    this.#targets = shared ? shared.from.#targets : targetLoader(em);
+    this.asOf = shared?.asOf;
   }
 
-  /** One subject's figures for a month (current, or as they stood at `subject.asOf`). */
+  /**
+   * The same read path at a moment ("as the meeting saw it"): every figure, rank, warning and
+   * target progress read through the result is the version valid at `asOf` (null/undefined: now).
+   * The loaders are shared, so batching still spans the request. Every field that takes `asOf`
+   * reads through this, and passes its moment on in the keys of the entities it returns
+   * (`WarningReport`, `KeyEnterpriseMonth`), so another department's part is read at it too.
+   */
+  at(asOf: FigureMoment): FigureReader {
+    const at = momentString(asOf);
+    if (at === this.asOf) return this;
+    return new FigureReader(this.#em, this.#access, { from: this, asOf: at });
+  }
+
+  /** A subject at this reader's moment, unless it names its own (a namespace's figures carry theirs). */
+  #at(subject: FigureSubject): FigureSubject {
+    return subject.asOf !== undefined || this.asOf === undefined ? subject : { ...subject, asOf: this.asOf };
+  }
+
+  /** One subject's figures for a month (current, or as they stood at `subject.asOf` or the reader's moment). */
   async subject(catalogue: IndicatorCatalogue, subject: FigureSubject, month: string): Promise<SubjectFigures> {
+    subject = this.#at(subject);
     const rows = await this.#observations.load({ subjectType: subject.kind, subjectCode: subject.code, month, asOf: subject.asOf });
     return new SubjectFigures(catalogue, subject, month, catalogue.toObservations(rows), this.#access);
   }
 
   /** Many subjects' figures for a month, in one statement. */
-  async subjects(catalogue: IndicatorCatalogue, kind: SubjectType, codes: readonly string[], month: string, asOf?: string): Promise<SubjectFigures[]> {
+  async subjects(catalogue: IndicatorCatalogue, kind: SubjectType, codes: readonly string[], month: string, asOf: string | undefined = this.asOf): Promise<SubjectFigures[]> {
     const rows = await loadAll(this.#observations, codes.map((code) => ({ subjectType: kind, subjectCode: code, month, asOf })));
     return codes.map((code, i) => new SubjectFigures(catalogue, { kind, code, asOf }, month, catalogue.toObservations(rows[i]), this.#access));
   }
@@ -112,7 +158,7 @@ export class FigureReader {
    * region's figure, so the caller must be allowed to read the indicator for regions (FORBIDDEN
    * naming `field` otherwise), and each region's figure counts as read.
    */
-  async ranking(field: string, catalogue: IndicatorCatalogue, indicator: string, regionCodes: readonly string[], month: string, asOf?: string): Promise<Observation[]> {
+  async ranking(field: string, catalogue: IndicatorCatalogue, indicator: string, regionCodes: readonly string[], month: string, asOf: string | undefined = this.asOf): Promise<Observation[]> {
     this.#access.require(field, catalogue.get(indicator), 'REGION');
     const all = await this.subjects(catalogue, 'REGION', regionCodes, month, asOf);
     return all.map((figures) => figures.get(field, indicator)).filter((o): o is Observation => o !== null);
@@ -121,13 +167,28 @@ export class FigureReader {
   /**
    * Enterprise figures of one indicator for a month with a positive current-month value, in credit
    * code order (a rule's candidates, e.g. the month's loan withdrawals): FORBIDDEN naming `field`
-   * unless the caller may read the indicator for enterprises; each figure served is recorded.
+   * unless the caller may read the indicator for enterprises; each figure served is recorded. At the
+   * reader's moment: the versions valid then (a figure submitted later is not a candidate).
    */
   async positive(field: string, catalogue: IndicatorCatalogue, indicator: string, kind: SubjectType, month: string): Promise<Observation[]> {
     const definition: IndicatorDefinition = catalogue.get(indicator);
     this.#access.require(field, definition, kind);
-    const rows = await this.#em.find(ObservationRecord, { indicator, subjectType: kind, month, value: { $gt: 0 } }, { orderBy: { subjectCode: 'asc' } });
-    const observations = catalogue.toObservations(rows);
+    let observations: Observation[];
+    if (this.asOf === undefined) {
+      const rows = await this.#em.find(ObservationRecord, { indicator, subjectType: kind, month, value: { $gt: 0 } }, { orderBy: { subjectCode: 'asc' } });
+      observations = catalogue.toObservations(rows);
+    } else {
+      // Candidates among current and superseded versions reported by then; the loader then picks the one valid at the moment.
+      const at = new Date(this.asOf);
+      const where = { indicator, subjectType: kind, month, reportedAt: { $lte: at } };
+      const codes = new Set([
+        ...(await this.#em.find(ObservationRecord, where, { fields: ['subjectCode'] })).map((r) => r.subjectCode),
+        ...(await this.#em.find(ObservationVersionRecord, { ...where, supersededAt: { $gt: at } }, { fields: ['subjectCode'] })).map((r) => r.subjectCode),
+      ]);
+      const sorted = [...codes].sort();
+      const rows = await loadAll(this.#observations, sorted.map((code) => ({ subjectType: kind, subjectCode: code, month, asOf: this.asOf })));
+      observations = stamp(rows.flatMap((r) => catalogue.toObservations(r)).filter((o) => o.indicator === indicator && o.value !== null && o.value > 0), this.asOf);
+    }
     for (const o of observations) this.#access.record(indicator, { kind, code: o.subjectCode }, month);
     return observations;
   }
@@ -152,21 +213,26 @@ export class FigureReader {
       callerMayRead: this.#access.denial(definition, subject.kind) === null,
     });
     if (!grant) return answer;
+    subject = this.#at(subject);
     const rows = await this.#observations.load({ subjectType: subject.kind, subjectCode: subject.code, month, asOf: subject.asOf });
     this.#access.record(indicator, subject, month);
-    answer.figure = catalogue.toObservations(rows).find((o) => o.indicator === indicator) ?? null;
+    answer.figure = stamp(catalogue.toObservations(rows), subject.asOf).find((o) => o.indicator === indicator) ?? null;
     return answer;
   }
 
   /**
    * Earlier versions of a figure, newest first: the same reading rights as the figure itself
    * (FORBIDDEN naming `field`), recorded. A figure of an indicator this department does not hold
-   * has no history here.
+   * has no history here. At the reader's moment: only the versions already superseded then.
    */
   async history(field: string, catalogue: IndicatorCatalogue, of: { indicator: string; subjectKind: SubjectType; subjectCode: string; month: string }): Promise<FigureVersion[]> {
     if (!catalogue.has(of.indicator)) return [];
     this.#access.check(field, catalogue.get(of.indicator), { kind: of.subjectKind, code: of.subjectCode }, of.month);
-    return this.#history.load({ indicator: of.indicator, subjectType: of.subjectKind, subjectCode: of.subjectCode, month: of.month });
+    const versions = await this.#history.load({ indicator: of.indicator, subjectType: of.subjectKind, subjectCode: of.subjectCode, month: of.month });
+    const asOf = this.asOf ?? READ_AT.get(of);
+    if (asOf === undefined) return versions;
+    const at = new Date(asOf).getTime();
+    return versions.filter((v) => new Date(v.supersededAt as unknown as string | Date).getTime() <= at);
   }
 
   /**

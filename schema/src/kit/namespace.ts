@@ -37,9 +37,9 @@ const childrenOf = (code: string) => REGIONS.filter((r) => r.parentCode === code
 export function namespaceResolvers<F extends DepartmentFigures>(namespace: DepartmentNamespace<F>, entities: SharedEntities): Function[] {
   const regionByCode = entities.regionByCode ?? ((code: string) => ({ code }));
   const load = async (ctx: SubgraphContext, kind: SubjectType, code: string, month: string, asOf?: Date | null): Promise<F> => {
-    const at = asOf ? asOf.toISOString() : undefined;
+    const reader = ctx.figures.at(asOf);
     const figures = new namespace.figures();
-    return figures.init(await ctx.figures.subject(figures.catalogue, { kind, code, asOf: at }, month));
+    return figures.init(await reader.subject(figures.catalogue, { kind, code }, month));
   };
   const asOfOptions = { nullable: true, description: 'Figures as they stood at this time, before later corrections (as the meeting saw them then).' };
 
@@ -80,7 +80,7 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
     async targets(@Root() figures: F, @Ctx() ctx: SubgraphContext): Promise<TargetProgress[]> {
       if (figures.subject.kind !== 'REGION') return [];
       const year = Number(figures.month.slice(0, 4));
-      const targets = targetsForMonth(await ctx.figures.targets(year, { region: figures.subject.code }), figures.month);
+      const targets = targetsForMonth(await ctx.figures.at(figures.subject.asOf).targets(year, { region: figures.subject.code }), figures.month);
       // Progress is derived from the figure: a target on an indicator the caller may not read is left out, like the figure itself.
       const progress: TargetProgress[] = [];
       for (const t of targets) {
@@ -89,7 +89,7 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
         if (actual === undefined) continue;
         // A period not starting in January (Q2, H2, Q3, Q4) is judged from the month before it: read through the same path.
         const baseMonth = periodBaseMonth(figures.month, t.period ?? 'YEAR');
-        const base = baseMonth ? (await ctx.figures.subject(figures.catalogue, figures.subject, baseMonth)).tryGet(t.indicator) ?? null : null;
+        const base = baseMonth ? (await ctx.figures.at(figures.subject.asOf).subject(figures.catalogue, figures.subject, baseMonth)).tryGet(t.indicator) ?? null : null;
         progress.push(targetProgress(t, figures.catalogue.get(t.indicator), figures.month, actual, base));
       }
       return progress;
@@ -112,7 +112,7 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
       if (figures.subject.kind !== 'REGION') return [];
       // A rank is derived from every region's figure: the read path checks the indicator and records each region read.
       const children = childrenOf(figures.subject.code);
-      const observations = await ctx.figures.ranking(`${namespace.field}.ranking(${indicator})`, figures.catalogue, indicator, children, figures.month, figures.subject.asOf);
+      const observations = await ctx.figures.at(figures.subject.asOf).ranking(`${namespace.field}.ranking(${indicator})`, figures.catalogue, indicator, children, figures.month);
       return rankObservations(observations, figures.catalogue.get(indicator), by, children);
     }
   }

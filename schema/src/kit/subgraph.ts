@@ -144,6 +144,13 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
         requestDidStart: async ({ request }) => {
           const started = Date.now();
           return {
+            // The stack of an uncoded (unexpected) error, for whoever runs the service: never in the answer.
+            didEncounterErrors: async ({ errors }) => {
+              for (const error of errors) {
+                if (error.extensions?.code && error.extensions.code !== 'INTERNAL_SERVER_ERROR') continue;
+                logger.error({ requestId: request.http?.headers.get('x-request-id') ?? undefined, path: error.path, err: error.originalError ?? error }, error.message);
+              }
+            },
             willSendResponse: async ({ response, contextValue, operationName }) => {
               const errors = response.body.kind === 'single' ? response.body.singleResult.errors : response.body.initialResult.errors;
               const hasData = response.body.kind === 'single' ? response.body.singleResult.data != null : true;
@@ -173,7 +180,9 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
         }),
       },
     ],
-    includeStacktraceInErrorResponses: process.env.NODE_ENV !== 'production',
+    // Never a stack in an answer, in any mode (issue 11): it names the service's files and says
+    // nothing a caller can use. An uncoded error's stack goes to the service's log instead.
+    includeStacktraceInErrorResponses: false,
     // Signals are handled once, by onShutdown below. Apollo's own handler would call stop() too, and
     // a second stop() during the first waits on a barrier Apollo Server 5 never resolves: the
     // process then hung until the 10 s force-exit and exited 1 instead of 0.

@@ -47,13 +47,15 @@ export function departmentWarningResolvers<F extends DepartmentFigures>(namespac
     })
     async targetsBehind(@Root() report: WarningReportType, @Ctx() ctx: SubgraphContext): Promise<Warning[]> {
       const { targetGapPoints } = targetWarningThresholds();
+      // Everything below is read at the report's moment: a figure reported later is not judged.
+      const reader = ctx.figures.at(report.asOf);
       const catalogue = new namespace.figures().catalogue;
       const year = Number(report.month.slice(0, 4));
-      const targets = targetsForMonth(await ctx.figures.targets(year), report.month).filter((t) => catalogue.has(t.indicator));
+      const targets = targetsForMonth(await reader.targets(year), report.month).filter((t) => catalogue.has(t.indicator));
       if (targets.length === 0) return [];
       const regions = [...new Set(targets.map((t) => t.regionCode))];
       // One statement for every region: the read path batches them.
-      const all = await ctx.figures.subjects(catalogue, 'REGION', regions, report.month);
+      const all = await reader.subjects(catalogue, 'REGION', regions, report.month);
       const figures = new Map(regions.map((code, i) => [code, all[i]]));
       const warnings: Warning[] = [];
       for (const target of targets) {
@@ -61,7 +63,7 @@ export function departmentWarningResolvers<F extends DepartmentFigures>(namespac
         const actual = figures.get(target.regionCode)!.tryGet(target.indicator);
         if (actual === undefined) continue;
         const baseMonth = periodBaseMonth(report.month, target.period ?? 'YEAR');
-        const base = baseMonth ? (await ctx.figures.subject(catalogue, { kind: 'REGION', code: target.regionCode }, baseMonth)).tryGet(target.indicator) ?? null : null;
+        const base = baseMonth ? (await reader.subject(catalogue, { kind: 'REGION', code: target.regionCode }, baseMonth)).tryGet(target.indicator) ?? null : null;
         const progress = targetProgress(target, catalogue.get(target.indicator), report.month, actual, base);
         if (progress.behind !== true || progress.gap === null || !(progress.gap < -targetGapPoints)) continue;
         const name = findRegion(target.regionCode)?.name ?? target.regionCode;

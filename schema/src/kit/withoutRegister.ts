@@ -1,8 +1,8 @@
-import { Arg, Directive, Field, FieldResolver, ObjectType, Query, Resolver, Root, type ClassType } from 'type-graphql';
+import { Arg, Directive, Field, FieldResolver, GraphQLISODateTime, ObjectType, Query, Resolver, Root, type ClassType } from 'type-graphql';
 import { CITY_CODE, findRegion, REGIONS } from '../identifiers/regionCode';
 import { IndicatorCatalogueType } from '../reporting/graphql';
 import { MonthScalar, RegionCodeScalar } from '../scalars';
-import { WarningReportType } from '../warnings/graphql';
+import { WarningReportType, warningReport } from '../warnings/graphql';
 
 /*
  * Entry points that do not go through the register (README, "When a department fails"): every
@@ -65,8 +65,11 @@ export function withoutRegisterResolvers(Region: ClassType): Function[] {
     }
 
     @FieldResolver(() => WarningReportType, { description: 'The month’s warning report (key only): each department adds its own rules to it, as on `Query.warnings`.' })
-    warnings(@Arg('month', () => MonthScalar) month: string): WarningReportType {
-      return Object.assign(new WarningReportType(), { month });
+    warnings(
+      @Arg('month', () => MonthScalar) month: string,
+      @Arg('asOf', () => GraphQLISODateTime, { nullable: true, description: 'Judge the warnings on the figures as they stood at this time (as the meeting saw them); null: now.' }) asOf: Date | null,
+    ): WarningReportType {
+      return warningReport(month, asOf);
     }
 
     @FieldResolver(() => IndicatorCatalogueType, { description: 'The city’s indicator catalogue (key only): each department adds its own list, as on `Query.indicatorCatalogue`.' })

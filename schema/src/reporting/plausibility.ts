@@ -46,6 +46,12 @@ export interface Reference {
   label: string;
   value: number | null;
   ytdValue: number | null;
+  /**
+   * Set when this figure went in only because its submitter confirmed it as an outlier
+   * (acceptOutliers): their reason. Such a figure is compared with only when the subject has no
+   * other reference, and a finding against it says so.
+   */
+  confirmedOutlier?: string | null;
 }
 
 export interface PlausibilityFinding {
@@ -77,6 +83,13 @@ function scaleCause(unit: string, value: number, exponent: number): string {
  * Compares one submitted row with the subject's previous month and the same month a year earlier.
  * Rates are not compared (a percentage has no scale to slip); reported-only growth (at comparable
  * prices) is not compared with nominal values. Only positive values are compared by ratio.
+ *
+ * Every problem is listed at once (issue 13: a submitter fixes the batch in one go): a change of
+ * scale and a stated growth that contradicts the values are both reported, each against the first
+ * reference that shows it. A reference that was itself a confirmed outlier (e.g. last month's
+ * 0.41958 accepted with acceptOutliers) is not used when the subject has another reference: a
+ * figure on the usual scale is not refused for disagreeing with the one figure that was not; when it
+ * is the only reference, the finding's reason says it was a confirmed outlier.
  */
 export function checkPlausibility(
   definition: IndicatorDefinition,
@@ -98,6 +111,7 @@ export function checkPlausibility(
     const scale = far >= settings.scaleRatio;
     const likelyCause = scale ? scaleCause(unit, v, exponent) : `a jump far outside the subject’s history, or a typing error`;
     const times = ratio >= 1 ? `${format(ratio)} times` : `1/${format(1 / ratio)} of`;
+    const outlier = reference.confirmedOutlier ? `, itself a figure confirmed as an outlier (${reference.confirmedOutlier.slice(0, 200)})` : '';
     findings.push({
       field,
       code: scale ? 'SCALE_SLIP' : 'IMPLAUSIBLE_JUMP',
@@ -105,21 +119,25 @@ export function checkPlausibility(
       compared: { month: reference.month, field, value: c },
       computed: Number(ratio.toPrecision(6)),
       likelyCause,
-      reason: `${format(v)} ${unit} is ${times} ${format(c)} ${unit} in ${reference.month} (${reference.label}): likely ${likelyCause}. Check the figure, or confirm it with acceptOutliers and a reason`,
+      reason: `${format(v)} ${unit} is ${times} ${format(c)} ${unit} in ${reference.month} (${reference.label}${outlier}): likely ${likelyCause}. Check the figure, or confirm it with acceptOutliers and a reason`,
     });
     return true;
   };
-  const suspect = {
-    value: ratioCheck('value', references.lastYear) || ratioCheck('value', references.previous),
-    ytdValue: definition.kind === 'FLOW' && (ratioCheck('ytdValue', references.lastYear) || ratioCheck('ytdValue', references.previous)),
-  };
+  // The references to compare with: a confirmed outlier only when there is nothing else.
+  const all = [references.lastYear, references.previous].filter((r): r is Reference => r !== undefined);
+  const trusted = all.filter((r) => !r.confirmedOutlier);
+  const compareWith = trusted.length ? trusted : all;
+  // One finding per field: against the first reference that shows it (last year first).
+  for (const r of compareWith) if (ratioCheck('value', r)) break;
+  if (definition.kind === 'FLOW') for (const r of compareWith) if (ratioCheck('ytdValue', r)) break;
   if (definition.reportedOnly) return findings;
+  const lastYearUsable = references.lastYear && compareWith.includes(references.lastYear);
   const growthCheck = (field: 'yoyPct' | 'ytdYoyPct', of: 'value' | 'ytdValue') => {
     const stated = row[field];
     const v = row[of];
-    const last = references.lastYear?.[of];
-    // A value already suspect explains the contradiction: one problem, its likely cause.
-    if (suspect[of] || stated === null || v === null || last === null || last === undefined || !(last > 0)) return;
+    const last = lastYearUsable ? references.lastYear?.[of] : undefined;
+    // Listed even when the value is already suspect: the submitter sees every problem at once.
+    if (stated === null || v === null || last === null || last === undefined || !(last > 0)) return;
     const computed = (v / last - 1) * 100;
     if (Math.abs(stated - computed) <= settings.growthPoints) return;
     findings.push({

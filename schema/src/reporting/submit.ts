@@ -2,8 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityData, type EntityManager, type RequiredEntityData } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { IdentifierError } from '../errors';
-import { parseCreditCode, parseRegionCode } from '../identifiers';
-import { addMonths, formatMonth, parseMonth } from '../identifiers/month';
+import { cityMonth, parseCreditCode, parseRegionCode } from '../identifiers';
+import { addMonths, parseMonth } from '../identifiers/month';
 import type { IndicatorCatalogue } from '../observation/catalogue';
 import type { SubjectType } from '../observation/indicator';
 import { ObservationRecord, ObservationVersionRecord, type ObservationStatusValue } from '../observation/ObservationRecord';
@@ -110,8 +110,9 @@ const keyOf = (r: { indicator: string; subjectType?: string; subjectKind?: strin
 const round = (v: number, decimals: number) => Number(v.toFixed(decimals));
 
 /** The current calendar month: figures cannot be reported for a month that has not begun. */
+/** The month now in the city (UTC+8, HUISHANG_CITY_TIME_ZONE), not the server's: see identifiers/cityTime. */
 function currentMonth(now: Date): string {
-  return formatMonth(now.getFullYear(), now.getMonth() + 1);
+  return cityMonth(now);
 }
 
 /** Checks that need no database: shape, catalogue, identifiers, ranges, duplicates. */
@@ -457,7 +458,8 @@ export async function submitBatch(
       const superseded: EntityData<ObservationVersionRecord>[] = [];
       const reference = (row: ObservationInputRow, month: string, label: string): Reference | undefined => {
         const r = rows.get(`${keyOf(row)}|${month}`);
-        return r ? { month, label, value: r.value, ytdValue: r.ytdValue } : undefined;
+        // A figure that went in only with acceptOutliers says so in its changeReason (below): plausibility then trusts it less.
+        return r ? { month, label, value: r.value, ytdValue: r.ytdValue, confirmedOutlier: r.changeReason?.includes('(acceptOutliers)') ? r.changeReason : null } : undefined;
       };
       batch.observations.forEach((row, index) => {
         const { derived, derivedFields, ...figures } = derive(department, row, batch.month, rows);

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { Directive, Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, Float, GraphQLISODateTime, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ErrorCode } from '../errors';
 import { CreditCodeScalar, MonthScalar } from '../scalars';
 import { Observation } from '../observation/Observation';
@@ -108,34 +108,49 @@ export function warning(fields: Omit<Warning, 'enterpriseCode' | 'regionCode'> &
 
 /**
  * The month's warnings (预警预报), one object the departments add their rules to: the meeting's
- * secretariat serves `Query.warnings(month)`.
+ * secretariat serves `Query.warnings(month, asOf)`. `asOf` is part of the key, so every department
+ * judges its rules on the figures as they stood at that moment (or now when null).
  */
-@Directive('@key(fields: "month")')
+@Directive('@key(fields: "month asOf")')
 @ObjectType('WarningReport', { description: 'The warnings of a month (预警预报), each department adding the rules it can judge.' })
 export class WarningReportType {
   @Field(() => MonthScalar)
   month: string;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The moment the warnings are judged at (figures as they stood then, 截至某时); null: as the figures stand now.' })
+  asOf: Date | null;
+}
+
+/** A representation's `asOf` (ISO string or null) as the entity holds it. */
+export function momentOf(asOf: unknown): Date | null {
+  return asOf === null || asOf === undefined ? null : new Date(String(asOf));
+}
+
+export function warningReport(month: string, asOf: Date | null | undefined): WarningReportType {
+  return Object.assign(new WarningReportType(), { month, asOf: asOf ?? null });
 }
 
 export const warningReportReference = {
-  __resolveReference: (reference: { month: string }) => Object.assign(new WarningReportType(), { month: reference.month }),
+  __resolveReference: (reference: { month: string; asOf?: unknown }) => warningReport(reference.month, momentOf(reference.asOf)),
 };
 
 /**
  * A key enterprise in a month (重点企业月度): the entity a cross-department rule hangs on, so one
- * department can require another's figure for the same enterprise and month.
+ * department can require another's figure for the same enterprise and month, at the report's moment.
  */
-@Directive('@key(fields: "creditCode month")')
+@Directive('@key(fields: "creditCode month asOf")')
 @ObjectType('KeyEnterpriseMonth', { description: 'A key enterprise (百户重点企业) in a month, watched by the cross-department rules.' })
 export class KeyEnterpriseMonthType {
   @Field(() => CreditCodeScalar)
   creditCode: string;
   @Field(() => MonthScalar)
   month: string;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The moment the rules are judged at (the report’s `asOf`); null: now.' })
+  asOf: Date | null;
 }
 
 export const keyEnterpriseMonthReference = {
-  __resolveReference: (reference: { creditCode: string; month: string }) => Object.assign(new KeyEnterpriseMonthType(), reference),
+  __resolveReference: (reference: { creditCode: string; month: string; asOf?: unknown }) =>
+    Object.assign(new KeyEnterpriseMonthType(), { creditCode: reference.creditCode, month: reference.month, asOf: momentOf(reference.asOf) }),
 };
 
 export function thresholdList(values: Record<string, number>): ThresholdSetting[] {

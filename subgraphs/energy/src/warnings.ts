@@ -11,19 +11,22 @@ import {
   WarningSubjectKind,
   thresholdList,
   Warning,
+  momentOf,
   type SubgraphContext,
 } from '@huishang/schema';
 import { warningThresholds } from './thresholds';
-import { Ctx, Directive, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import { Ctx, Directive, Field, FieldResolver, GraphQLISODateTime, ObjectType, Resolver, Root } from 'type-graphql';
 import { energyIndicators } from './indicators';
 
-@Directive('@key(fields: "creditCode month")')
+@Directive('@key(fields: "creditCode month asOf")')
 @ObjectType({ description: 'A key enterprise (百户重点企业) in a month, watched by the cross-department rules.' })
 export class KeyEnterpriseMonth {
   @Field(() => CreditCodeScalar)
   creditCode: string;
   @Field(() => MonthScalar)
   month: string;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The moment the rules are judged at (the report’s `asOf`); null: now.' })
+  asOf: Date | null;
   /** The industry bureau's output for this rule, under its grant to POWER_DROP: the gateway fetches it for `powerDrop` (@requires). */
   @Directive('@external')
   @Field(() => RuleFigure)
@@ -51,7 +54,7 @@ export class PowerDropWarning {
   async powerDrop(@Root() subject: KeyEnterpriseMonth, @Ctx() ctx: SubgraphContext): Promise<Warning | null> {
     const { powerDropPct, outputSteadyPct } = warningThresholds();
     // The caller's own right to the electricity first (FORBIDDEN here), then the rule's grant.
-    const figures = await ctx.figures.subject(energyIndicators, { kind: 'ENTERPRISE', code: subject.creditCode }, subject.month);
+    const figures = await ctx.figures.at(subject.asOf).subject(energyIndicators, { kind: 'ENTERPRISE', code: subject.creditCode }, subject.month);
     const electricity = figures.get('powerDrop', 'EN_ELECTRICITY');
     const input = ruleInput('powerDrop', subject.powerDropOutput, INPUT);
     const output = input.figure;
@@ -83,7 +86,7 @@ export const energyWarnings = {
   orphanedTypes: [KeyEnterpriseMonth],
   referenceResolvers: {
     // The gateway sends the required output along with the key: keep it.
-    KeyEnterpriseMonth: { __resolveReference: (reference: KeyEnterpriseMonth) => Object.assign(new KeyEnterpriseMonth(), reference) },
+    KeyEnterpriseMonth: { __resolveReference: (reference: KeyEnterpriseMonth) => Object.assign(new KeyEnterpriseMonth(), reference, { asOf: momentOf(reference.asOf) }) },
   },
 };
 

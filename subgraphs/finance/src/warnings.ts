@@ -30,9 +30,10 @@ export class LoanWithdrawalWarnings {
     const thresholds = warningThresholds();
     // Enterprise withdrawals are conditionally shared: the whole list needs the grant; the share
     // of undue loans is derived from the balances, so it reads (and needs) them too.
-    const withdrawal = new Map((await ctx.figures.positive('finance.loanWithdrawals', financeIndicators, 'FIN_LOAN_WITHDRAWAL', 'ENTERPRISE', report.month)).map((o) => [o.subjectCode, o]));
+    const reader = ctx.figures.at(report.asOf);
+    const withdrawal = new Map((await reader.positive('finance.loanWithdrawals', financeIndicators, 'FIN_LOAN_WITHDRAWAL', 'ENTERPRISE', report.month)).map((o) => [o.subjectCode, o]));
     if (withdrawal.size === 0) return [];
-    const balances = await ctx.figures.subjects(financeIndicators, 'ENTERPRISE', [...withdrawal.keys()], addMonths(report.month, -1));
+    const balances = await reader.subjects(financeIndicators, 'ENTERPRISE', [...withdrawal.keys()], addMonths(report.month, -1));
     const balance = new Map(balances.map((f) => [f.subject.code, f.get('finance.loanWithdrawals', 'FIN_LOANS_OUTSTANDING')]));
     const warnings: Warning[] = [];
     for (const [code, w] of withdrawal) {

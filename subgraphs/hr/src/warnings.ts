@@ -18,7 +18,7 @@ export class EmploymentDropWarning {
   @FieldResolver(() => Warning, { nullable: true, description: 'Employees fell by the configured share or more year on year; null when they did not.' })
   async employmentDrop(@Root() subject: KeyEnterpriseMonth, @Ctx() ctx: SubgraphContext): Promise<Warning | null> {
     const { employmentDropPct } = warningThresholds();
-    const figures = await ctx.figures.subject(hrIndicators, { kind: 'ENTERPRISE', code: subject.creditCode }, subject.month);
+    const figures = await ctx.figures.at(subject.asOf).subject(hrIndicators, { kind: 'ENTERPRISE', code: subject.creditCode }, subject.month);
     const employees = figures.get('employmentDrop', 'HR_EMPLOYEES');
     if (!employees || employees.yoyPct === null || employees.yoyPct > -employmentDropPct) return null;
     return warning({

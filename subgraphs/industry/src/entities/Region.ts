@@ -1,5 +1,5 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
-import { RegionCodeScalar } from '@huishang/schema';
+import { badUserInput, RegionCodeScalar } from '@huishang/schema';
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import type { SubgraphContext } from '@huishang/schema';
 
@@ -43,6 +43,12 @@ export class Region {
   locallyAssigned: boolean;
 }
 
+/** A reference by code: null for a well-formed code that is not in the division table, BAD_USER_INPUT for one that is not 6 digits (as the extending subgraphs answer). */
 export const regionReference = {
-  __resolveReference: (reference: { code: string }, ctx: SubgraphContext) => ctx.loaders.regions.load(reference.code),
+  __resolveReference: (reference: { code: string }, ctx: SubgraphContext) => {
+    if (typeof reference.code !== 'string' || !/^\d{6}$/.test(reference.code)) {
+      throw badUserInput('_entities.representations', `a Region representation must carry its key "code": ${JSON.stringify(reference.code)} is not 6 digits`, { argument: 'representations', typename: 'Region', keyField: 'code' });
+    }
+    return ctx.loaders.regions.load(reference.code);
+  },
 };

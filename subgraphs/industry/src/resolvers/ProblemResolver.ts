@@ -1,5 +1,5 @@
 import { Directive, Arg, Ctx, Field, FieldResolver, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { badUserInput, CITY_CODE, CreditCodeScalar, DateScalar, RegionCodeScalar, requireProblemWriter, Writes, WriteRule, type SubgraphContext } from '@huishang/schema';
+import { badUserInput, CITY_CODE, cityDay, cityMonth, CreditCodeScalar, DateScalar, RegionCodeScalar, requireProblemWriter, Writes, WriteRule, type SubgraphContext } from '@huishang/schema';
 import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
 import { ownerName, resolveOwner } from '../departments';
 import { Enterprise } from '../entities/Enterprise';
@@ -60,12 +60,12 @@ function required(value: string, field: string, max: number): string {
 
 /** The first day of the current month in China Standard Time (UTC+8, no daylight saving): the month whose meeting is next. */
 export function currentMonthStart(now = new Date()): string {
-  return `${new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 7)}-01`;
+  return `${cityMonth(now)}-01`;
 }
 
 /** Today's date in China Standard Time (UTC+8), YYYY-MM-DD. */
 export function cityToday(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  return cityDay(now);
 }
 
 /**

@@ -10,10 +10,11 @@ import {
   warning,
   Warning,
   WarningReportType,
+  warningReport,
   WarningSubjectKind,
   type SubgraphContext,
 } from '@huishang/schema';
-import { Arg, Ctx, Directive, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, GraphQLISODateTime, Query, Resolver, Root } from 'type-graphql';
 import { daysBetween, formatDate, lastDayOf } from '../days';
 import { ownerName } from '../departments';
 import { Enterprise } from '../entities/Enterprise';
@@ -31,8 +32,11 @@ const loaders = (ctx: SubgraphContext) => ctx.loaders as unknown as SecretariatL
 @Resolver(() => WarningReportType)
 export class WarningReportResolver {
   @Query(() => WarningReportType, { nullable: true, description: 'The warnings of a month (预警预报): each department adds the rules it can judge from its figures; null (with an error naming the department) when the industry department cannot answer.' })
-  warnings(@Arg('month', () => MonthScalar) month: string): WarningReportType {
-    return Object.assign(new WarningReportType(), { month });
+  warnings(
+    @Arg('month', () => MonthScalar) month: string,
+    @Arg('asOf', () => GraphQLISODateTime, { nullable: true, description: 'Judge the warnings on the figures as they stood at this time (as the meeting saw them); null: now. The key projects’ schedules and the problem list are ledgers read as they stand now.' }) asOf: Date | null,
+  ): WarningReportType {
+    return warningReport(month, asOf);
   }
 
   // The hundred key enterprises (百户重点企业).
@@ -40,7 +44,7 @@ export class WarningReportResolver {
   @FieldResolver(() => [KeyEnterpriseMonthType], { description: 'The key enterprises (百户重点企业) in this month: the cross-department rules are judged on each.' })
   async keyEnterprises(@Root() report: WarningReportType, @Ctx() ctx: SubgraphContext): Promise<KeyEnterpriseMonthType[]> {
     const key = await ctx.em.find(Enterprise, { keyEnterprise: true }, { orderBy: { creditCode: 'asc' }, fields: ['creditCode'] });
-    return key.map((e) => Object.assign(new KeyEnterpriseMonthType(), { creditCode: e.creditCode, month: report.month }));
+    return key.map((e) => Object.assign(new KeyEnterpriseMonthType(), { creditCode: e.creditCode, month: report.month, asOf: report.asOf }));
   }
 
   @Directive('@listSize(assumedSize: 100)')
@@ -131,7 +135,7 @@ export class KeyEnterpriseMonthResolver {
 
   @FieldResolver(() => Observation, { nullable: true, description: 'The key enterprise’s output that month (百户重点企业工业总产值), as the bureau monitors it.' })
   async keyEnterpriseOutput(@Root() subject: KeyEnterpriseMonthType, @Ctx() ctx: SubgraphContext): Promise<Observation | null> {
-    const figures = await ctx.figures.subject(industryIndicators, { kind: 'ENTERPRISE', code: subject.creditCode }, subject.month);
+    const figures = await ctx.figures.at(subject.asOf).subject(industryIndicators, { kind: 'ENTERPRISE', code: subject.creditCode }, subject.month);
     return figures.get('keyEnterpriseOutput', 'IND_KEY_ENTERPRISE_OUTPUT');
   }
 
@@ -144,6 +148,6 @@ export class KeyEnterpriseMonthResolver {
   @Directive('@inaccessible')
   @FieldResolver(() => RuleFigure, { description: 'Key enterprise output for the energy department’s POWER_DROP rule, under a grant to that rule.' })
   powerDropOutput(@Root() subject: KeyEnterpriseMonthType, @Ctx() ctx: SubgraphContext): Promise<RuleFigure> {
-    return ctx.figures.forRule(industryIndicators, { grantee: 'energy', rule: 'POWER_DROP' }, 'IND_KEY_ENTERPRISE_OUTPUT', { kind: 'ENTERPRISE', code: subject.creditCode }, subject.month);
+    return ctx.figures.at(subject.asOf).forRule(industryIndicators, { grantee: 'energy', rule: 'POWER_DROP' }, 'IND_KEY_ENTERPRISE_OUTPUT', { kind: 'ENTERPRISE', code: subject.creditCode }, subject.month);
   }
 }
