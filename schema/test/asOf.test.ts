@@ -23,6 +23,8 @@ const EXCEPTIONS = new Set(['Query.energySubmissions', 'Query.financeSubmissions
 
 const withMonth: { name: string; field: FieldDefinitionNode }[] = [];
 for (const type of types) {
+  // Reads only: a write's `month` names the month it reports (a staged part's, for the audit trail), and a write is always now.
+  if (type.name.value === 'Mutation') continue;
   for (const field of type.fields ?? []) {
     if (field.arguments?.some((a) => a.name.value === 'month')) withMonth.push({ name: `${type.name.value}.${field.name.value}`, field });
   }

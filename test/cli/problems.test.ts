@@ -156,7 +156,8 @@ const cases: Case[] = [
     code: 'DUPLICATE_ROW',
     row: 3,
     column: /^indicator \(A\)$/,
-    reason: /the same indicator and subject as observations\[0\]/,
+    // The first of the pair, by its spreadsheet row (the header is row 1), not by its index in the batch.
+    reason: /the same indicator and subject as row 2\b/,
   },
   {
     name: 'year-to-date on a stock indicator (loans outstanding)',
