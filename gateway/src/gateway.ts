@@ -10,7 +10,7 @@ import { aliasShadowsKeyRule, entityKeyFields, requiresSelections } from './alia
 import { AUDIT_SUBGRAPH_NAME, auditSubgraphSchema } from './access/auditSubgraph';
 import { ClientStore, demoClientsFile, DocumentStore, ensureDemoClients, openAccessDatabase, type AuthenticatedClient } from './access/clients';
 import { accessPlugin, auditEntry } from './access/plugin';
-import { authenticateBearer } from './access/edge';
+import { authenticateBearer, limitUnauthenticated, unauthenticatedPerMinute as unauthenticatedPerMinuteOf, type EdgeRefusal } from './access/edge';
 import { RateLimiter } from './access/rateLimit';
 import { registerDemoDocuments } from './access/demo';
 import { aliasLimitRule, costDirectives, costLimitPlugin, readProtectionConfig, rootFieldLimitRule, tokenLimitParseOptions } from './protection';
@@ -77,7 +77,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const audit = accessOrm ? new AuditLog(accessOrm) : null;
   const limiter = RateLimiter.fromEnvironment(Number(env.HUISHANG_RATE_LIMIT_PER_MINUTE ?? 1_200), env);
   /** Requests without a valid token per source address per minute before 429 (0: unlimited). */
-  const unauthenticatedPerMinute = Number(env.HUISHANG_UNAUTHENTICATED_PER_MINUTE ?? 30);
+  const unauthenticatedPerMinute = unauthenticatedPerMinuteOf(env);
   let demoHeaders: string | undefined;
   if (clients && documents && !production && env.HUISHANG_DEMO_CLIENTS !== 'off') {
     const demo = await ensureDemoClients(clients, demoClientsFile(env));
@@ -170,32 +170,18 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   /** Bearer token → client, then the client's rate limit; a refusal is audited too. */
   const authenticate = async (req: IncomingMessage): Promise<{ client: AuthenticatedClient; startedAt: number }> => {
     const startedAt = Date.now();
-    const refuse = async (status: number, code: string, message: string, client: AuthenticatedClient | null, headers: Record<string, string> = {}): Promise<never> => {
+    /** `refusal` is the edge's (edge.ts); without an identity it is counted per source address there. */
+    const refuse = async (decided: EdgeRefusal): Promise<never> => {
+      const { refusal, audited } = await limitUnauthenticated(decided, req.socket.remoteAddress ?? 'unknown', limiter, unauthenticatedPerMinute, startedAt);
+      const { status, code, message, client, headers } = refusal;
       const context = { requestId: requestIdOf(req), client, reads: emptyReads(), startedAt };
-      let audited = true;
-      if (!client) {
-        // No identity: counted per source address. Over the limit the answer is 429; and only the
-        // first refusal of an address in each minute is audited (the log line has every one), so
-        // a stream of bad tokens cannot fill the audit trail.
-        const address = req.socket.remoteAddress ?? 'unknown';
-        const { count, retryAfter } = await limiter.refusal(address, unauthenticatedPerMinute, startedAt);
-        audited = count === 1;
-        if (retryAfter !== null) {
-          status = 429;
-          code = 'RATE_LIMITED';
-          message = `too many unauthenticated requests from ${address}: at most ${unauthenticatedPerMinute} a minute (HUISHANG_UNAUTHENTICATED_PER_MINUTE); retry in ${retryAfter} s with a valid token`;
-          headers = { ...headers, 'retry-after': String(retryAfter) };
-        }
-      }
+      // The log line has every refusal; the audit trail the first of an address in each minute.
       logRequest(logger, { requestId: context.requestId, clientId: client?.clientId ?? null, department: client?.department ?? null, role: client?.role ?? null, operationName: null, outcome: code, errorCodes: [code], durationMs: Date.now() - startedAt });
       if (audited) await audit!.append(auditEntry(context, code, [code])).catch(() => undefined);
       throw new HttpRefusal(status, code, message, { [REQUEST_ID_HEADER]: context.requestId, ...headers });
     };
     const decision = await authenticateBearer(req.headers.authorization, clients!, limiter, startedAt);
-    if ('refusal' in decision) {
-      const { status, code, message, client, headers } = decision.refusal;
-      return refuse(status, code, message, client, headers);
-    }
+    if ('refusal' in decision) return refuse(decision.refusal);
     const client = decision.client;
     return { client, startedAt };
   };

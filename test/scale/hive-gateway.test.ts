@@ -14,7 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, REPO_ROOT, startSystem, type GraphQLResult, type System } from '../support/system';
 
@@ -75,7 +75,8 @@ beforeAll(async () => {
   const supergraph = join(workDir, 'supergraph.graphql');
   copyFileSync(join(REPO_ROOT, 'schema', 'supergraph.graphql'), supergraph);
   const env = { ...system.env, FINANCE_URL: `http://127.0.0.1:${recorderPort}/graphql` };
-  const child = spawn(process.execPath, [HIVE_BIN, 'supergraph', supergraph, '--port', String(hivePort), '--host', '127.0.0.1', '--config-path', CONFIG], { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Started as the README says, without --host (the harness passes no HOST): the shipped config's 127.0.0.1.
+  const child = spawn(process.execPath, [HIVE_BIN, 'supergraph', supergraph, '--port', String(hivePort), '--config-path', CONFIG], { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   hive = { child, output: '', url: `http://127.0.0.1:${hivePort}/graphql` };
   child.stdout!.on('data', (c: Buffer) => (hive!.output += c.toString('utf8')));
   child.stderr!.on('data', (c: Buffer) => (hive!.output += c.toString('utf8')));
@@ -281,5 +282,79 @@ describe('the audit trail', () => {
     const check = await system.cli(['audit', 'verify', '--json']);
     expect(check.code).toBe(0);
     expect(JSON.parse(check.stdout).ok).toBe(true);
+  });
+});
+
+describe('the shipped config listens on 127.0.0.1 unless HOST is set', () => {
+  it('Hive Gateway started without --host is bound to 127.0.0.1 only: not reachable on the machine’s other addresses', async () => {
+    const port = new URL(hive!.url).port;
+    expect(hive!.output).toContain(`http://127.0.0.1:${port}`);
+    expect((await post({ query: '{ regions { code } }' }, as(system.tokens.energy))).status).toBe(200);
+    const others = Object.values(networkInterfaces()).flat().filter((a) => a && !a.internal && a.family === 'IPv4').map((a) => a!.address);
+    for (const address of others) {
+      const reached = await fetch(`http://${address}:${port}/readiness`).then((r) => r.status).catch(() => 0);
+      expect({ address, reached }).toEqual({ address, reached: 0 });
+    }
+    // The wildcard's loopback neighbour: 127.0.0.2 is answered by a 0.0.0.0 listener, not by a 127.0.0.1 one (Linux routes all of 127/8 to lo).
+    expect(await fetch(`http://127.0.0.2:${port}/readiness`).then((r) => r.status).catch(() => 0)).toBe(0);
+  });
+});
+
+describe('requests without a valid token: limited per address, audited once a minute (our gateway’s limiter)', () => {
+  it('bad tokens → 401 until HUISHANG_UNAUTHENTICATED_PER_MINUTE (30), then 429 RATE_LIMITED with Retry-After; not one audit record each', async () => {
+    const statuses: number[] = [];
+    let limited: (GraphQLResult & { headers: Headers }) | undefined;
+    // A minute's window may turn during the loop: 61 + 30 requests reach the limit whatever the earlier tests sent.
+    for (let i = 0; i < 91 && !limited; i++) {
+      const result = await post({ query: '{ regions { code } }' }, as(`hs_cl_bad_${i}`, `hive-bad-token-${i}`));
+      statuses.push(result.status);
+      if (result.status === 429) limited = result;
+    }
+    expect(limited).toBeDefined();
+    expect(codes(limited!)).toEqual(['RATE_LIMITED']);
+    expect(limited!.errors![0].message).toMatch(/HUISHANG_UNAUTHENTICATED_PER_MINUTE/);
+    expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(statuses.slice(0, -1).every((s) => s === 401)).toBe(true);
+    const [{ n }] = await system.sql('access', "select count(*) as n from audit_record where request_id like 'hive-bad-token-%'");
+    // At most the first refusal of each minute the loop touched (two at most), where one each would be dozens.
+    expect(Number(n)).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('our gateway’s query limits hold through Hive Gateway (the same code, the same errors)', () => {
+  const page = 'query Page($first: Int!) { enterprises(first: $first) { edges { node { name creditCode } } } }';
+  // region → 12 × parent → code: 14 fields deep, MAX_QUERY_DEPTH is 12.
+  const deep = `{ region(code: "411002") { ${'parent { '.repeat(12)}code${' }'.repeat(12)} } }`;
+
+  it('over MAX_QUERY_COST with the request’s variables (enterprises(first: 200000)) → QUERY_TOO_COMPLEX through both, same estimate; first: 20 passes the limit in both', async () => {
+    const ours = await system.query(page, { first: 200_000 }, undefined, { token: system.tokens.industry });
+    const theirs = await post({ query: page, variables: { first: 200_000 } }, as(system.tokens.industry));
+    expect(codes(ours)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(codes(theirs)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(theirs.errors![0].message).toBe(ours.errors![0].message);
+    expect(theirs.errors![0].extensions).toMatchObject({ limit: 'cost', max: 300_000, actual: (ours.errors![0].extensions as { actual: number }).actual });
+    expect(theirs.data ?? null).toBeNull();
+    const small = await post({ query: page, variables: { first: 20 } }, as(system.tokens.industry));
+    expect(codes(small)).not.toContain('QUERY_TOO_COMPLEX');
+  });
+
+  it('nested deeper than MAX_QUERY_DEPTH → QUERY_TOO_COMPLEX through both, the same message', async () => {
+    const ours = await system.query(deep, undefined, undefined, { token: system.tokens.industry });
+    const theirs = await post({ query: deep }, as(system.tokens.industry));
+    expect(codes(ours)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(codes(theirs)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(theirs.errors![0].message).toBe(ours.errors![0].message);
+    expect(theirs.data ?? null).toBeNull();
+  });
+
+  it('too many aliases, too many root fields, too many tokens → refused through both with the same codes', async () => {
+    const aliases = `{ ${Array.from({ length: 61 }, (_, i) => `a${i}: regions { code }`).join(' ')} }`;
+    const tokens = `{ regions { ${'code '.repeat(5_001)}} }`;
+    for (const query of [aliases, tokens]) {
+      const ours = await system.query(query, undefined, undefined, { token: system.tokens.industry });
+      const theirs = await post({ query }, as(system.tokens.industry));
+      expect(codes(ours).length).toBeGreaterThan(0);
+      expect(codes(theirs)).toEqual(codes(ours));
+    }
   });
 });

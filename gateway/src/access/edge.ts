@@ -51,3 +51,32 @@ export async function authenticateBearer(authorization: string | null | undefine
   }
   return { client };
 }
+
+/** HUISHANG_UNAUTHENTICATED_PER_MINUTE: requests without a valid token per source address per minute before 429 (default 30; 0: unlimited). */
+export function unauthenticatedPerMinute(env: NodeJS.ProcessEnv = process.env): number {
+  return Number(env.HUISHANG_UNAUTHENTICATED_PER_MINUTE ?? 30);
+}
+
+/**
+ * A refusal of a request with no identity (no or a bad token), counted per source address in the
+ * limiter's counter (Redis when REDIS_URL is set, shared by every replica): over `perMinute` it
+ * becomes 429 RATE_LIMITED with Retry-After; and only the first refusal of an address in each
+ * minute is to be audited (`audited`), so a stream of bad tokens cannot fill the audit trail.
+ * A refusal with a known client (its own rate limit) is passed through and audited. Shared by our
+ * gateway and the Hive Gateway plugin.
+ */
+export async function limitUnauthenticated(refusal: EdgeRefusal, address: string, limiter: RateLimiter, perMinute: number, now = Date.now()): Promise<{ refusal: EdgeRefusal; audited: boolean }> {
+  if (refusal.client) return { refusal, audited: true };
+  const { count, retryAfter } = await limiter.refusal(address, perMinute, now);
+  if (retryAfter === null) return { refusal, audited: count === 1 };
+  return {
+    audited: count === 1,
+    refusal: {
+      status: 429,
+      code: 'RATE_LIMITED',
+      message: `too many unauthenticated requests from ${address}: at most ${perMinute} a minute (HUISHANG_UNAUTHENTICATED_PER_MINUTE); retry in ${retryAfter} s with a valid token`,
+      headers: { ...refusal.headers, 'retry-after': String(retryAfter) },
+      client: null,
+    },
+  };
+}

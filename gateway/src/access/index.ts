@@ -9,7 +9,8 @@
 export { AuditLog, type AuditEntry, type AuditFilter, type AuditRecord, type IntegrityReport } from './audit';
 export { AUDIT_ROUTING_URL, AUDIT_SDL, AUDIT_SUBGRAPH_NAME, auditSubgraphSchema } from './auditSubgraph';
 export { AuthenticationError, ClientStore, DocumentStore, openAccessDatabase, type AuthenticatedClient, type ClientView } from './clients';
-export { authenticateBearer, type EdgeRefusal } from './edge';
+export { authenticateBearer, limitUnauthenticated, unauthenticatedPerMinute, type EdgeRefusal } from './edge';
+export { operationLimits, type OperationLimits } from './limits';
 export { auditEntry, checkOperation, fieldCoordinates, outcomeOf } from './plugin';
 export { RateLimiter } from './rateLimit';
 export { emptyReads, REQUEST_ID_HEADER, requestIdFrom, takeReads, type GatewayContext, type ReadsSeen } from '../context';

@@ -4,7 +4,14 @@
  *
  * - every GraphQL request needs a client's bearer token (the access database's clients, the same
  *   ClientStore and rate limits as our gateway, through `@huishang/gateway/access`): otherwise
- *   401 UNAUTHENTICATED / 429 RATE_LIMITED before any parsing, the refusal audited;
+ *   401 UNAUTHENTICATED / 429 RATE_LIMITED before any parsing; requests without a valid token
+ *   limited per source address (HUISHANG_UNAUTHENTICATED_PER_MINUTE) and audited once per address
+ *   and minute, by the same code as ours;
+ * - our gateway's limits on an operation, by its code (`operationLimits`): MAX_QUERY_TOKENS at
+ *   parsing, MAX_QUERY_DEPTH, MAX_QUERY_ALIASES and MAX_ROOT_FIELDS at validation, MAX_QUERY_COST
+ *   (the supergraph's @listSize/@cost with the request's variables) before execution, each refused
+ *   with the same QUERY_TOO_COMPLEX error; the supergraph read for the cost is SUPERGRAPH_PATH
+ *   (default the committed one), as our gateway reads it;
  * - the operation checks of our gateway (safelist mode, production introspection);
  * - every subgraph request carries the caller's identity signed for that subgraph and that body
  *   (`@huishang/schema/identity`'s IdentitySigner, the private key from
@@ -33,12 +40,15 @@ import {
   DocumentStore,
   emptyReads,
   fieldCoordinates,
+  limitUnauthenticated,
   openAccessDatabase,
+  operationLimits,
   outcomeOf,
   RateLimiter,
   REQUEST_ID_HEADER,
   requestIdFrom,
   takeReads,
+  unauthenticatedPerMinute,
   type GatewayContext,
 } from '@huishang/gateway/access';
 import { gatewaySigner, IDENTITY_HEADER, productionMode } from '@huishang/schema/identity';
@@ -100,6 +110,8 @@ export function useHuishangAccess(options: HuishangAccessOptions = {}): GatewayP
   const production = productionMode(env);
   // Before anything opens: in production a missing key refuses the start, as in our gateway.
   const signer = gatewaySigner(env);
+  const limits = operationLimits(env);
+  const perAddress = unauthenticatedPerMinute(env);
   const opening: Promise<Resources> = (async () => {
     const orm = await openAccessDatabase();
     const audit = new AuditLog(orm);
@@ -130,19 +142,32 @@ export function useHuishangAccess(options: HuishangAccessOptions = {}): GatewayP
      * GraphQL requests only (Hive Gateway's landing page, /healthcheck and /readiness end earlier):
      * the token and the rate limit, before the body is read. A refusal is audited and answered here.
      */
-    async onRequestParse({ request, endResponse }) {
+    async onRequestParse({ request, endResponse, serverContext }) {
       const startedAt = Date.now();
       const resources = await opening;
       const requestId = requestIdFrom(request.headers.get(REQUEST_ID_HEADER));
       const decision = await authenticateBearer(request.headers.get('authorization'), resources.clients, resources.limiter, startedAt);
       if ('refusal' in decision) {
-        const { status, code, message, headers, client } = decision.refusal;
+        // Node's socket under Hive Gateway's HTTP server (serverContext.req), as our gateway counts it.
+        const address = (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress ?? 'unknown';
+        const { refusal, audited } = await limitUnauthenticated(decision.refusal, address, resources.limiter, perAddress, startedAt);
+        const { status, code, message, headers, client } = refusal;
         const context: GatewayContext = { requestId, client, reads: emptyReads(), startedAt };
-        await resources.audit.append(auditEntry(context, code, [code])).catch(() => undefined);
+        if (audited) await resources.audit.append(auditEntry(context, code, [code])).catch(() => undefined);
         endResponse(json(status, { errors: [{ message, extensions: { code } }] }, { ...headers, [REQUEST_ID_HEADER]: requestId }));
         return;
       }
       states.set(request, { requestId, client: decision.client, reads: emptyReads(), startedAt, operationName: null, documentHash: null, fields: [] });
+    },
+
+    /** MAX_QUERY_TOKENS: graphql's parser stops past it, as in our gateway (GRAPHQL_PARSE_FAILED). */
+    onParse({ parseFn, setParseFn }) {
+      setParseFn((source, parseOptions) => parseFn(source, { ...parseOptions, maxTokens: limits.maxTokens }));
+    },
+
+    /** Depth, aliases, root fields: our gateway's validation rules. */
+    onValidate({ addValidationRule }) {
+      for (const rule of limits.validationRules) addValidationRule(rule);
     },
 
     onContextBuilding({ context, extendContext }) {
@@ -162,6 +187,8 @@ export function useHuishangAccess(options: HuishangAccessOptions = {}): GatewayP
       state.documentHash = hash;
       state.fields = fieldCoordinates(args.schema, args.document as DocumentNode, hash);
       try {
+        // The cost needs the request's variables, so it is checked here rather than at validation.
+        limits.checkCost(args.schema, args.document as DocumentNode, args.operationName, args.variableValues as Record<string, unknown> | undefined);
         await checkOperation({ documents: resources.documents, production }, state.client, args.document as DocumentNode, hash);
       } catch (error) {
         if (!(error instanceof GraphQLError)) throw error;
