@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
+import { limitUnauthenticated, type EdgeRefusal } from '../src/access/edge';
 import { RateLimiter } from '../src/access/rateLimit';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -49,4 +50,26 @@ test('Redis unreachable: the request goes', async () => {
   expect(errors).toHaveBeenCalledWith(expect.stringMatching(/rate limit not checked/));
   errors.mockRestore();
   await limiter.close();
+});
+
+test('requests without a valid token, through Redis: two replicas (our gateway and a Hive Gateway with @huishang/hive-access both call limitUnauthenticated) share one count per address; audited once a minute', async () => {
+  const env = { REDIS_URL, REDIS_KEY_PREFIX: PREFIX };
+  const [ours, hive] = [RateLimiter.fromEnvironment(100, env), RateLimiter.fromEnvironment(100, env)];
+  const unauthenticated: EdgeRefusal = { status: 401, code: 'UNAUTHENTICATED', message: 'bad token', headers: { 'www-authenticate': 'Bearer' }, client: null };
+  const at = minuteStart + 2_000;
+  const results = [];
+  for (const limiter of [ours, hive, ours, hive]) results.push(await limitUnauthenticated(unauthenticated, '203.0.113.9', limiter, 3, at));
+  expect(results.map((r) => [r.refusal.status, r.refusal.code, r.audited])).toEqual([
+    [401, 'UNAUTHENTICATED', true],
+    [401, 'UNAUTHENTICATED', false],
+    [401, 'UNAUTHENTICATED', false],
+    [429, 'RATE_LIMITED', false],
+  ]);
+  expect(results[3].refusal.headers['retry-after']).toBe('58');
+  expect(results[3].refusal.message).toMatch(/203\.0\.113\.9.*HUISHANG_UNAUTHENTICATED_PER_MINUTE/);
+  // Another address has its own count; a refusal with a known client (its own rate limit) is not counted per address.
+  expect((await limitUnauthenticated(unauthenticated, '203.0.113.10', hive, 3, at)).refusal.status).toBe(401);
+  const known = { ...unauthenticated, status: 429, code: 'RATE_LIMITED' as const, client: { clientId: 'cl_a' } as never };
+  expect(await limitUnauthenticated(known, '203.0.113.9', ours, 3, at)).toEqual({ refusal: known, audited: true });
+  await Promise.all([ours.close(), hive.close()]);
 });
