@@ -115,7 +115,9 @@ export class GrantCache {
 
   async refresh(): Promise<void> {
     const rows = await this.orm.em.fork().find(GrantRecord, { revokedAt: null }, { orderBy: { id: 'asc' }, loggerContext: { label: BACKGROUND_LABEL } });
-    this.grants = rows.map((row) => ({
+    // Production over a database the demo made honours none of the demo's grants (issue 12, item 7).
+    const production = productionMode();
+    this.grants = rows.filter((row) => !(production && isDemoGrant(row))).map((row) => ({
       id: row.id,
       grantee: row.grantee,
       indicators: row.indicators === '*' ? '*' : new Set(row.indicators.split(',')),
@@ -240,6 +242,18 @@ export class AccessPolicy {
 export const MEETING_SECRETARIAT = departmentRegistry().secretariat;
 
 /**
+ * The mark of a grant the demo seeded (`grantedBy`): set at creation by `seedDemoGrants` only (a
+ * client id is never this string), checked where grants are evaluated so that production mode
+ * honours none of them, like demo clients.
+ */
+export const DEMO_GRANTOR = 'demo-seed';
+
+/** Whether the demo seeded this grant (see DEMO_GRANTOR). */
+export function isDemoGrant(row: Pick<GrantRecord, 'grantedBy'>): boolean {
+  return row.grantedBy === DEMO_GRANTOR;
+}
+
+/**
  * The demo city's standing grants: every other department lets the secretariat read its
  * conditionally shared enterprise figures for the monthly meeting, and grants each rule the
  * registry says needs its figures (`ruleGrants`: a rule of one department that uses another's
@@ -253,7 +267,7 @@ export async function seedDemoGrants(orm: MikroORM, owner: string): Promise<void
   if ((await em.count(GrantRecord, {})) > 0) return;
   const now = new Date();
   const expiresAt = new Date(now.getTime() + 2 * 365 * 24 * 3600 * 1000);
-  const base = { grantedBy: 'demo-seed', grantedAt: now, expiresAt, revokedAt: null, revokedBy: null };
+  const base = { grantedBy: DEMO_GRANTOR, grantedAt: now, expiresAt, revokedAt: null, revokedBy: null };
   if (owner !== MEETING_SECRETARIAT) {
     em.create(GrantRecord, {
       ...base,
