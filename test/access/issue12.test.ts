@@ -62,6 +62,21 @@ describe('reads', () => {
     expect((await system.query('{ auditTrailIntegrity { ok problems { seq problem } } }', undefined, undefined, { token: auditor.token })).data.auditTrailIntegrity).toEqual({ ok: true, problems: [] });
   });
 
+  it('the CSV export carries refusedIndicators, and --indicator finds refused attempts in CSV as in JSONL', async () => {
+    const csv = await system.cli(['audit', 'export', '--format', 'csv', '--indicator', 'FIN_NON_PERFORMING_LOANS']);
+    expect(csv.code).toBe(0);
+    const [header, ...rows] = csv.stdout.trim().split('\n');
+    const columns = header.split(',');
+    expect(columns).toContain('refusedIndicators');
+    const attempt = rows.map((r) => r.split(',')).find((cells) => cells[columns.indexOf('requestId')] === 'issue12-ranking-leak');
+    expect(attempt).toBeDefined();
+    expect(attempt![columns.indexOf('refusedIndicators')]).toBe('FIN_NON_PERFORMING_LOANS');
+    const jsonl = await system.cli(['audit', 'export', '--indicator', 'FIN_NON_PERFORMING_LOANS']);
+    const ids = jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l).requestId);
+    expect(ids).toContain('issue12-ranking-leak');
+    expect(rows.length).toBe(ids.length);
+  });
+
   it('the owner ranks it, and the audit record lists the indicator it ranked', async () => {
     const result = await system.query(ranking('FIN_NON_PERFORMING_LOANS'), undefined, undefined, { token: system.tokens.finance, headers: { 'x-request-id': 'issue12-ranking-owner' } });
     expect(result.errors).toBeUndefined();
@@ -209,13 +224,38 @@ describe('a rule that uses another department’s figures runs under a grant to 
       expect(key.powerDrop.evidence.map((e) => e.observation?.indicator ?? e.fact?.ledger)).toEqual(['EN_ELECTRICITY', 'GRANTS']);
       expect(key.powerDrop.message).toMatch(/output held .*industry grant #\d+/);
     }
-    // The rule's read of the output is in the audit record of the request.
-    expect((await auditOf('issue12-power-drop-granted')).indicators).toEqual(expect.arrayContaining(['EN_ELECTRICITY', 'IND_KEY_ENTERPRISE_OUTPUT']));
-    // The secretariat may read the output itself: it sees it as evidence.
-    const industry = await system.query(QUERY, undefined, undefined, { token: system.tokens.industry });
+    // The rule's read of the output is the rule's, not energy's figure read (finding t12 #4): energy neither may read nor received it.
+    const audited = (await auditOf('issue12-power-drop-granted')).indicators;
+    expect(audited).toContain('EN_ELECTRICITY');
+    expect(audited).not.toContain('IND_KEY_ENTERPRISE_OUTPUT');
+    // The secretariat may read the output itself: it sees it as evidence, and its read is its own.
+    const industry = await system.query(QUERY, undefined, undefined, { token: system.tokens.industry, headers: { 'x-request-id': 'issue12-power-drop-secretariat' } });
+    expect((await auditOf('issue12-power-drop-secretariat')).indicators).toEqual(expect.arrayContaining(['EN_ELECTRICITY', 'IND_KEY_ENTERPRISE_OUTPUT']));
     expect(industry.errors).toBeUndefined();
     const shown = (industry.data.warnings.keyEnterprises as Key[]).find((k) => k.powerDrop)!;
     expect(shown.powerDrop!.evidence.map((e) => e.observation?.indicator)).toEqual(['EN_ELECTRICITY', 'IND_KEY_ENTERPRISE_OUTPUT']);
+  });
+
+  it('a rule grant names a rule the registry lists for that owner and grantee, else BAD_USER_INPUT at rule with the allowed values', async () => {
+    const admin = await industryAdmin();
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+    const grant = (owner: string, token: string, input: Record<string, unknown>) =>
+      system.query(`mutation($input: AccessGrantInput!) { grant${owner}Access(input: $input) { id rule } }`, { input: { purpose: 'testing rule names', expiresAt, ...input } }, undefined, { token });
+    const financeAdmin = await system.addClient({ department: 'finance', role: 'ADMINISTRATOR' });
+    const count = async (dept: string) => Number((await system.sql(dept, 'select count(*) as n from access_grant'))[0].n);
+    const before = [await count('industry'), await count('finance')];
+    for (const [owner, token, input, allowed] of [
+      ['Industry', admin.token, { grantee: 'energy', rule: 'EMPLOYMENT_DROP' }, ['POWER_DROP']],
+      ['Industry', admin.token, { grantee: 'finance', rule: 'POWER_DROP' }, []],
+      ['Finance', financeAdmin.token, { grantee: 'energy', rule: 'ANYTHING_GOES' }, []],
+    ] as const) {
+      const result = await grant(owner, token, input);
+      expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+      expect(result.errors![0].extensions).toMatchObject({ field: 'input.rule', allowed });
+      expect(result.errors![0].message).toContain(allowed.length ? 'allowed: POWER_DROP' : 'omit rule');
+    }
+    // Nothing half-written.
+    expect([await count('industry'), await count('finance')]).toEqual(before);
   });
 
   it('without the grant to the rule: RULE_GRANT_REQUIRED at each powerDrop, naming the grant; nothing at fields not selected; a reading grant does not stand in for it', async () => {

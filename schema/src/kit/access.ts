@@ -144,14 +144,21 @@ export class ReadLog {
   readonly months = new Set<string>();
   /** Submission numbers a write created (报送批次号): the gateway keeps them in the write's audit record. */
   readonly submissions = new Set<number>();
+  /**
+   * Reads a rule did under a grant to it (`RULE:INDICATOR`, e.g. POWER_DROP:IND_KEY_ENTERPRISE_OUTPUT):
+   * the rule's, not the caller's, so they stay out of `indicators` (the caller neither may read nor
+   * receives them; finding t12 #4).
+   */
+  readonly ruleReads = new Set<string>();
 
-  toJSON(): { indicators: string[]; enterprises: string[]; months: string[]; submissions?: number[] } {
+  toJSON(): { indicators: string[]; enterprises: string[]; months: string[]; submissions?: number[]; ruleReads?: string[] } {
     return {
       indicators: [...this.indicators].sort(),
       enterprises: [...this.enterprises].sort(),
       months: [...this.months].sort(),
       // Only when a write made one, so the answers of reads are as before.
       ...(this.submissions.size ? { submissions: [...this.submissions].sort((a, b) => a - b) } : {}),
+      ...(this.ruleReads.size ? { ruleReads: [...this.ruleReads].sort() } : {}),
     };
   }
 }
