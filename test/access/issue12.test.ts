@@ -228,6 +228,8 @@ describe('a rule that uses another department’s figures runs under a grant to 
     const audited = (await auditOf('issue12-power-drop-granted')).indicators;
     expect(audited).toContain('EN_ELECTRICITY');
     expect(audited).not.toContain('IND_KEY_ENTERPRISE_OUTPUT');
+    const [rule] = await system.sql('access', 'select rule_reads from audit_record where request_id = ?', ['issue12-power-drop-granted']);
+    expect(JSON.parse(rule.rule_reads)).toEqual(['POWER_DROP:IND_KEY_ENTERPRISE_OUTPUT']);
     // The secretariat may read the output itself: it sees it as evidence, and its read is its own.
     const industry = await system.query(QUERY, undefined, undefined, { token: system.tokens.industry, headers: { 'x-request-id': 'issue12-power-drop-secretariat' } });
     expect((await auditOf('issue12-power-drop-secretariat')).indicators).toEqual(expect.arrayContaining(['EN_ELECTRICITY', 'IND_KEY_ENTERPRISE_OUTPUT']));

@@ -52,6 +52,8 @@ type AuditRecord {
   submissions: [Int!]!
   """Indicator codes whose figures the caller asked for and was refused (FORBIDDEN naming the indicator): attempts are findable too."""
   refusedIndicators: [String!]!
+  """Reads a department's rule did under a grant to that rule (用途授权), as RULE:INDICATOR (POWER_DROP:IND_KEY_ENTERPRISE_OUTPUT): the rule's reads, not the caller's, so not in indicators; none: []."""
+  ruleReads: [String!]!
   """OK, PARTIAL, ERROR, or why it was refused: UNAUTHENTICATED, RATE_LIMITED, …"""
   outcome: String!
   errorCodes: [String!]!

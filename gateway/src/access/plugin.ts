@@ -64,6 +64,7 @@ export function auditEntry(context: GatewayContext, outcome: string, errorCodes:
     enterprises: [...reads.enterprises].sort(),
     months: [...reads.months].sort(),
     submissions: [...(reads.submissions ?? [])].sort((a, b) => a - b),
+    ruleReads: [...(reads.ruleReads ?? [])].sort(),
     outcome,
     errorCodes: [...new Set(errorCodes)].sort(),
     durationMs: Date.now() - context.startedAt,
