@@ -91,6 +91,32 @@ describe('reads', () => {
   });
 });
 
+describe('messages and the CLI (findings t12 #8, #12)', () => {
+  it('refusals say "an" before a vowel and tell an auditor what auditors do', async () => {
+    const energyAnalyst = await system.addClient({ department: 'energy', role: 'ANALYST' });
+    const grant = await system.query('mutation { revokeIndustryGrant(id: 1) { id } }', undefined, undefined, { token: energyAnalyst.token });
+    expect(codes(grant)).toEqual(['FORBIDDEN']);
+    expect(grant.errors![0].message).toContain('the caller is an energy analyst');
+    const auditor = await system.addClient({ department: 'statistics', role: 'AUDITOR' });
+    const write = await system.query('mutation { updateProblemStatus(code: "WT2015-006", status: RESOLVED, note: "x") { code } }', undefined, undefined, { token: auditor.token });
+    expect(codes(write)).toEqual(['FORBIDDEN']);
+    expect(write.errors![0].message).toMatch(/auditors read the audit trail/);
+    expect(write.errors![0].message).not.toMatch(/meeting members read/);
+  });
+
+  it('huishang clients add refuses an expiry in the past, and issues nothing', async () => {
+    const count = async () => Number((await system.sql('access', 'select count(*) as n from client'))[0].n);
+    const before = await count();
+    const result = await system.cli(['clients', 'add', '--department', 'energy', '--role', 'ANALYST', '--expires', '2020-01-01T00:00:00Z', '--json']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr + result.stdout).toMatch(/--expires 2020-01-01T00:00:00Z: that time has passed/);
+    expect(await count()).toBe(before);
+    const future = await system.cli(['clients', 'add', '--department', 'energy', '--role', 'ANALYST', '--expires', new Date(Date.now() + 86_400_000).toISOString(), '--json']);
+    expect(future.code).toBe(0);
+    expect(await count()).toBe(before + 1);
+  });
+});
+
 describe('the problem list: the secretariat and the owning department write it', () => {
   const update = (code: string, token: string, status = 'RESOLVED') =>
     system.query(`mutation { updateProblemStatus(code: "${code}", status: ${status}, by: "市金融办", note: "办结") { code status history { to by note } } }`, undefined, undefined, { token });

@@ -1,6 +1,6 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
-import { departmentRegistry } from '@huishang/schema';
+import { departmentRegistry, withArticle } from '@huishang/schema';
 import type { GatewayContext } from '../context';
 import type { AuditLog } from './audit';
 
@@ -113,7 +113,7 @@ type Query {
 function requireAdministrator(context: GatewayContext, field: string): void {
   const role = context.client?.role;
   if (role !== 'ADMINISTRATOR' && role !== 'AUDITOR') {
-    throw new GraphQLError(`Access denied to "${field}": the audit trail is for administrators and auditors; the caller is ${role ? `a ${role.toLowerCase()}` : 'anonymous'}`, {
+    throw new GraphQLError(`Access denied to "${field}": the audit trail is for administrators and auditors; the caller is ${role ? withArticle(role.toLowerCase().replace('_', ' ')) : 'anonymous'}`, {
       extensions: { code: 'FORBIDDEN', field },
     });
   }

@@ -1,7 +1,7 @@
 import { Entity, Index, PrimaryKey, Property, type MikroORM } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../errors';
+import { ErrorCode, readingRoleReason, withArticle } from '../errors';
 import type { IndicatorDefinition, SharingCategory, SubjectType } from '../observation/indicator';
 import { productionMode, type Identity } from './identity';
 import { departmentRegistry } from './registry';
@@ -230,8 +230,8 @@ export class AccessPolicy {
   requireOwner(field: string, what: string): void {
     const identity = this.identity;
     if (!identity) return;
-    if (identity.department !== this.owner) throw forbidden(field, `${what} belong to the ${this.owner} department; a ${identity.department} client may not write them`);
-    if (identity.role === 'MEETING_MEMBER') throw forbidden(field, 'meeting members read; reporting is for the department’s analysts, integrations and administrators');
+    if (identity.department !== this.owner) throw forbidden(field, `${what} belong to the ${this.owner} department; ${withArticle(identity.department)} client may not write them`);
+    if (identity.role === 'MEETING_MEMBER') throw forbidden(field, readingRoleReason(identity.role, 'reporting is for the department’s analysts, integrations and administrators'));
   }
 
   /** Administration of the owner's grants: its administrators only. */
@@ -239,7 +239,7 @@ export class AccessPolicy {
     const identity = this.identity;
     if (!identity) return null;
     if (identity.department !== this.owner || identity.role !== 'ADMINISTRATOR') {
-      throw forbidden(field, `only an administrator of the ${this.owner} department manages its grants; the caller is a ${identity.department} ${identity.role.toLowerCase()}`);
+      throw forbidden(field, `only an administrator of the ${this.owner} department manages its grants; the caller is ${withArticle(`${identity.department} ${identity.role.toLowerCase().replace('_', ' ')}`)}`);
     }
     return identity;
   }
