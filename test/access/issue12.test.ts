@@ -104,6 +104,20 @@ describe('messages and the CLI (findings t12 #8, #12)', () => {
     expect(write.errors![0].message).not.toMatch(/meeting members read/);
   });
 
+  it('the audit record’s fields are those of the executed operation only, not of the document’s others (t12 #5)', async () => {
+    const document = 'query MultiA { viewer { role } } query MultiB { regions { code ...Named } } fragment Named on Region { name }';
+    const response = await fetch(system.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${system.tokens.energy}`, 'x-request-id': 'issue12-multi-operation' },
+      body: JSON.stringify({ query: document, operationName: 'MultiB' }),
+    });
+    expect(response.status).toBe(200);
+    const [row] = await system.sql('access', 'select fields from audit_record where request_id = ?', ['issue12-multi-operation']);
+    const fields = JSON.parse(row.fields) as string[];
+    expect(fields).toEqual(expect.arrayContaining(['Query.regions', 'Region.code', 'Region.name']));
+    expect(fields.filter((f) => f.startsWith('Viewer.') || f === 'Query.viewer')).toEqual([]);
+  });
+
   it('huishang clients add refuses an expiry in the past, and issues nothing', async () => {
     const count = async () => Number((await system.sql('access', 'select count(*) as n from client'))[0].n);
     const before = await count();
