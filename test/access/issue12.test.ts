@@ -175,7 +175,7 @@ describe('the problem list: the secretariat and the owning department write it',
     const before = await system.sql('industry', 'select count(*) as n from problem');
     const result = await raise(system.tokens.industry, `${MONTH}-15`);
     expect(codes(result)).toEqual(['BAD_USER_INPUT']);
-    expect(result.errors![0].message).toMatch(/before the current month/);
+    expect(result.errors![0].message).toMatch(/before the current month, \d{4}-\d{2} \(which starts on \d{4}-\d{2}-01\)/);
     expect(Number((await system.sql('industry', 'select count(*) as n from problem'))[0].n)).toBe(Number(before[0].n));
   });
 
