@@ -18,6 +18,8 @@ const readline = require('node:readline');
 
 const ROOT = path.resolve(__dirname, '..');
 const env = process.env;
+/** Production mode (HUISHANG_MODE=production or NODE_ENV=production): no demo, so no demo words either. */
+const PRODUCTION = env.NODE_ENV === 'production' || env.HUISHANG_MODE === 'production';
 const useColour = (stream) => Boolean(stream.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
 const paint = (stream, code, text) => (useColour(stream) ? `\x1b[${code}m${text}\x1b[0m` : text);
 // The departments, their folders and default ports: the registry (subgraphs/departments.json).
@@ -427,9 +429,17 @@ function banner(seconds) {
     `  Database:  ${firstDb}`,
     ...moreDb.map((line) => `             ${line}`),
     '',
-    `  Tokens:    ${path.resolve(env.HUISHANG_DEMO_CLIENTS_FILE ?? '.huishang/demo-clients.json')} (a demo analyst per department;`,
-    `             GraphiQL starts with the ${REGISTRY.secretariat} one). Send "Authorization: Bearer <token>".`,
-    `             An administrator: npx huishang clients add --department ${REGISTRY.secretariat} --role ADMINISTRATOR`,
+    // Production mode writes no demo tokens (issue 12): the banner names only how clients are issued.
+    ...(PRODUCTION
+      ? [
+          `  Clients:   production mode: no demo clients; issue each with npx huishang clients add --department <name> --role <role>`,
+          `             and send "Authorization: Bearer <token>".`,
+        ]
+      : [
+          `  Tokens:    ${path.resolve(env.HUISHANG_DEMO_CLIENTS_FILE ?? '.huishang/demo-clients.json')} (a demo analyst per department;`,
+          `             GraphiQL starts with the ${REGISTRY.secretariat} one). Send "Authorization: Bearer <token>".`,
+          `             An administrator: npx huishang clients add --department ${REGISTRY.secretariat} --role ADMINISTRATOR`,
+        ]),
     '',
     `  ${bold('Ctrl-C stops everything.')}`,
     rule,
@@ -449,7 +459,11 @@ async function main() {
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   startedAt = Date.now();
-  console.log(`Starting the ${subgraphs.length} subgraphs (the first run creates and seeds the demo databases; progress is shown as it goes)…`);
+  console.log(
+    PRODUCTION
+      ? `Starting the ${subgraphs.length} subgraphs in production mode (nothing is seeded; progress is shown as it goes)…`
+      : `Starting the ${subgraphs.length} subgraphs (the first run creates and seeds the demo databases; progress is shown as it goes)…`,
+  );
   for (const s of subgraphs) startChild(s);
   let stopTicker = statusTicker(subgraphs);
   await Promise.all(subgraphs.map(waitReady));

@@ -81,6 +81,8 @@ export async function clientsCommand(args: string[], io: Io): Promise<number> {
         if (values.expires) {
           expiresAt = new Date(values.expires);
           if (Number.isNaN(expiresAt.getTime())) throw new UsageError(`--expires ${values.expires}: an ISO time such as 2027-06-30T00:00:00Z`, 'clients');
+          // A client expired at birth is a mistake, not a client (finding t12 #12).
+          if (expiresAt.getTime() <= Date.now()) throw new UsageError(`--expires ${values.expires}: that time has passed; give a future time such as ${new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString().slice(0, 10)}T00:00:00Z, or omit it for a client that does not expire`, 'clients');
         }
         const { client, token } = await store.add({ name: values.name ?? `${department} ${role.toLowerCase()}`, department, role: role as ClientRole, expiresAt, safelist: values.safelist ?? false, rateLimit: rateLimit ?? null });
         if (values.json) io.stdout.write(`${JSON.stringify({ ...client, token }, null, 2)}\n`);
@@ -137,7 +139,7 @@ export async function documentsCommand(args: string[], io: Io): Promise<number> 
   }
 }
 
-const CSV_COLUMNS = ['seq', 'at', 'clientId', 'department', 'role', 'requestId', 'operationName', 'documentHash', 'fields', 'indicators', 'enterprises', 'months', 'submissions', 'outcome', 'errorCodes', 'durationMs', 'traceId', 'prevHash', 'hash'] as const;
+const CSV_COLUMNS = ['seq', 'at', 'clientId', 'department', 'role', 'requestId', 'operationName', 'documentHash', 'fields', 'indicators', 'refusedIndicators', 'enterprises', 'months', 'submissions', 'ruleReads', 'outcome', 'errorCodes', 'durationMs', 'traceId', 'prevHash', 'hash'] as const;
 /**
  * One CSV cell. A cell a spreadsheet would run as a formula (starting with =, +, -, @, tab or
  * carriage return: OWASP's CSV injection list) is neutralised with a leading apostrophe, so an

@@ -5,6 +5,8 @@ import type { AuthenticatedClient } from './access/clients';
 /** What the subgraphs reported serving, for the audit trail. */
 export interface ReadsSeen {
   indicators: Set<string>;
+  /** Reads a rule did under a grant to it (`RULE:INDICATOR`): the rule's, not the caller's. Optional for callers built before. */
+  ruleReads?: Set<string>;
   enterprises: Set<string>;
   months: Set<string>;
   /** Submission numbers the request's writes made (the reporting commits). */
@@ -27,7 +29,7 @@ export interface GatewayContext {
  * Gateway plugin (plugins/hive-access).
  */
 export function takeReads(response: { extensions?: unknown }, seen: ReadsSeen | undefined): void {
-  const reads = (response.extensions as { huishangReads?: { indicators?: string[]; enterprises?: string[]; months?: string[]; submissions?: number[] } } | undefined)?.huishangReads;
+  const reads = (response.extensions as { huishangReads?: { indicators?: string[]; enterprises?: string[]; months?: string[]; submissions?: number[]; ruleReads?: string[] } } | undefined)?.huishangReads;
   if (!reads) return;
   delete (response.extensions as Record<string, unknown>).huishangReads;
   if (!seen) return;
@@ -35,6 +37,10 @@ export function takeReads(response: { extensions?: unknown }, seen: ReadsSeen | 
   for (const code of reads.enterprises ?? []) seen.enterprises.add(code);
   for (const month of reads.months ?? []) seen.months.add(month);
   for (const id of reads.submissions ?? []) if (Number.isInteger(id)) seen.submissions.add(id);
+  if (reads.ruleReads?.length) {
+    seen.ruleReads ??= new Set();
+    for (const read of reads.ruleReads) if (typeof read === 'string') seen.ruleReads.add(read);
+  }
 }
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -52,7 +58,7 @@ export function requestIdFrom(given: string | string[] | null | undefined): stri
 }
 
 export function emptyReads(): ReadsSeen {
-  return { indicators: new Set(), enterprises: new Set(), months: new Set(), submissions: new Set() };
+  return { indicators: new Set(), enterprises: new Set(), months: new Set(), submissions: new Set(), ruleReads: new Set() };
 }
 
 export async function createGatewayContext(req: IncomingMessage, auth?: unknown): Promise<GatewayContext> {

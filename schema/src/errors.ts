@@ -64,3 +64,13 @@ export function unknownIndicator(field: string, code: string, known: readonly st
     { extensions: { code: ErrorCode.UnknownIndicator, field, indicator: code } },
   );
 }
+
+/** `word` with its indefinite article, for messages: "an energy administrator", "a finance client" (by the first letter: a vowel takes "an"). */
+export function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+}
+
+/** Why a reading role may not write, in words for a refusal: auditors read the audit trail, meeting members read figures. */
+export function readingRoleReason(role: string, writes: string): string {
+  return role === 'AUDITOR' ? `auditors read the audit trail; ${writes}` : `meeting members read; ${writes}`;
+}

@@ -62,6 +62,21 @@ describe('reads', () => {
     expect((await system.query('{ auditTrailIntegrity { ok problems { seq problem } } }', undefined, undefined, { token: auditor.token })).data.auditTrailIntegrity).toEqual({ ok: true, problems: [] });
   });
 
+  it('the CSV export carries refusedIndicators, and --indicator finds refused attempts in CSV as in JSONL', async () => {
+    const csv = await system.cli(['audit', 'export', '--format', 'csv', '--indicator', 'FIN_NON_PERFORMING_LOANS']);
+    expect(csv.code).toBe(0);
+    const [header, ...rows] = csv.stdout.trim().split('\n');
+    const columns = header.split(',');
+    expect(columns).toContain('refusedIndicators');
+    const attempt = rows.map((r) => r.split(',')).find((cells) => cells[columns.indexOf('requestId')] === 'issue12-ranking-leak');
+    expect(attempt).toBeDefined();
+    expect(attempt![columns.indexOf('refusedIndicators')]).toBe('FIN_NON_PERFORMING_LOANS');
+    const jsonl = await system.cli(['audit', 'export', '--indicator', 'FIN_NON_PERFORMING_LOANS']);
+    const ids = jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l).requestId);
+    expect(ids).toContain('issue12-ranking-leak');
+    expect(rows.length).toBe(ids.length);
+  });
+
   it('the owner ranks it, and the audit record lists the indicator it ranked', async () => {
     const result = await system.query(ranking('FIN_NON_PERFORMING_LOANS'), undefined, undefined, { token: system.tokens.finance, headers: { 'x-request-id': 'issue12-ranking-owner' } });
     expect(result.errors).toBeUndefined();
@@ -73,6 +88,46 @@ describe('reads', () => {
     const result = await system.query(ranking('FIN_LOANS_OUTSTANDING'), undefined, undefined, { token: system.tokens.energy, headers: { 'x-request-id': 'issue12-ranking-conditional' } });
     expect(result.errors).toBeUndefined();
     expect((await auditOf('issue12-ranking-conditional')).indicators).toEqual(['FIN_LOANS_OUTSTANDING']);
+  });
+});
+
+describe('messages and the CLI (findings t12 #8, #12)', () => {
+  it('refusals say "an" before a vowel and tell an auditor what auditors do', async () => {
+    const energyAnalyst = await system.addClient({ department: 'energy', role: 'ANALYST' });
+    const grant = await system.query('mutation { revokeIndustryGrant(id: 1) { id } }', undefined, undefined, { token: energyAnalyst.token });
+    expect(codes(grant)).toEqual(['FORBIDDEN']);
+    expect(grant.errors![0].message).toContain('the caller is an energy analyst');
+    const auditor = await system.addClient({ department: 'statistics', role: 'AUDITOR' });
+    const write = await system.query('mutation { updateProblemStatus(code: "WT2015-006", status: RESOLVED, note: "x") { code } }', undefined, undefined, { token: auditor.token });
+    expect(codes(write)).toEqual(['FORBIDDEN']);
+    expect(write.errors![0].message).toMatch(/auditors read the audit trail/);
+    expect(write.errors![0].message).not.toMatch(/meeting members read/);
+  });
+
+  it('the audit record’s fields are those of the executed operation only, not of the document’s others (t12 #5)', async () => {
+    const document = 'query MultiA { viewer { role } } query MultiB { regions { code ...Named } } fragment Named on Region { name }';
+    const response = await fetch(system.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${system.tokens.energy}`, 'x-request-id': 'issue12-multi-operation' },
+      body: JSON.stringify({ query: document, operationName: 'MultiB' }),
+    });
+    expect(response.status).toBe(200);
+    const [row] = await system.sql('access', 'select fields from audit_record where request_id = ?', ['issue12-multi-operation']);
+    const fields = JSON.parse(row.fields) as string[];
+    expect(fields).toEqual(expect.arrayContaining(['Query.regions', 'Region.code', 'Region.name']));
+    expect(fields.filter((f) => f.startsWith('Viewer.') || f === 'Query.viewer')).toEqual([]);
+  });
+
+  it('huishang clients add refuses an expiry in the past, and issues nothing', async () => {
+    const count = async () => Number((await system.sql('access', 'select count(*) as n from client'))[0].n);
+    const before = await count();
+    const result = await system.cli(['clients', 'add', '--department', 'energy', '--role', 'ANALYST', '--expires', '2020-01-01T00:00:00Z', '--json']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr + result.stdout).toMatch(/--expires 2020-01-01T00:00:00Z: that time has passed/);
+    expect(await count()).toBe(before);
+    const future = await system.cli(['clients', 'add', '--department', 'energy', '--role', 'ANALYST', '--expires', new Date(Date.now() + 86_400_000).toISOString(), '--json']);
+    expect(future.code).toBe(0);
+    expect(await count()).toBe(before + 1);
   });
 });
 
@@ -120,7 +175,7 @@ describe('the problem list: the secretariat and the owning department write it',
     const before = await system.sql('industry', 'select count(*) as n from problem');
     const result = await raise(system.tokens.industry, `${MONTH}-15`);
     expect(codes(result)).toEqual(['BAD_USER_INPUT']);
-    expect(result.errors![0].message).toMatch(/before the current month/);
+    expect(result.errors![0].message).toMatch(/before the current month, \d{4}-\d{2} \(which starts on \d{4}-\d{2}-01\)/);
     expect(Number((await system.sql('industry', 'select count(*) as n from problem'))[0].n)).toBe(Number(before[0].n));
   });
 
@@ -209,13 +264,40 @@ describe('a rule that uses another department’s figures runs under a grant to 
       expect(key.powerDrop.evidence.map((e) => e.observation?.indicator ?? e.fact?.ledger)).toEqual(['EN_ELECTRICITY', 'GRANTS']);
       expect(key.powerDrop.message).toMatch(/output held .*industry grant #\d+/);
     }
-    // The rule's read of the output is in the audit record of the request.
-    expect((await auditOf('issue12-power-drop-granted')).indicators).toEqual(expect.arrayContaining(['EN_ELECTRICITY', 'IND_KEY_ENTERPRISE_OUTPUT']));
-    // The secretariat may read the output itself: it sees it as evidence.
-    const industry = await system.query(QUERY, undefined, undefined, { token: system.tokens.industry });
+    // The rule's read of the output is the rule's, not energy's figure read (finding t12 #4): energy neither may read nor received it.
+    const audited = (await auditOf('issue12-power-drop-granted')).indicators;
+    expect(audited).toContain('EN_ELECTRICITY');
+    expect(audited).not.toContain('IND_KEY_ENTERPRISE_OUTPUT');
+    const [rule] = await system.sql('access', 'select rule_reads from audit_record where request_id = ?', ['issue12-power-drop-granted']);
+    expect(JSON.parse(rule.rule_reads)).toEqual(['POWER_DROP:IND_KEY_ENTERPRISE_OUTPUT']);
+    // The secretariat may read the output itself: it sees it as evidence, and its read is its own.
+    const industry = await system.query(QUERY, undefined, undefined, { token: system.tokens.industry, headers: { 'x-request-id': 'issue12-power-drop-secretariat' } });
+    expect((await auditOf('issue12-power-drop-secretariat')).indicators).toEqual(expect.arrayContaining(['EN_ELECTRICITY', 'IND_KEY_ENTERPRISE_OUTPUT']));
     expect(industry.errors).toBeUndefined();
     const shown = (industry.data.warnings.keyEnterprises as Key[]).find((k) => k.powerDrop)!;
     expect(shown.powerDrop!.evidence.map((e) => e.observation?.indicator)).toEqual(['EN_ELECTRICITY', 'IND_KEY_ENTERPRISE_OUTPUT']);
+  });
+
+  it('a rule grant names a rule the registry lists for that owner and grantee, else BAD_USER_INPUT at rule with the allowed values', async () => {
+    const admin = await industryAdmin();
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+    const grant = (owner: string, token: string, input: Record<string, unknown>) =>
+      system.query(`mutation($input: AccessGrantInput!) { grant${owner}Access(input: $input) { id rule } }`, { input: { purpose: 'testing rule names', expiresAt, ...input } }, undefined, { token });
+    const financeAdmin = await system.addClient({ department: 'finance', role: 'ADMINISTRATOR' });
+    const count = async (dept: string) => Number((await system.sql(dept, 'select count(*) as n from access_grant'))[0].n);
+    const before = [await count('industry'), await count('finance')];
+    for (const [owner, token, input, allowed] of [
+      ['Industry', admin.token, { grantee: 'energy', rule: 'EMPLOYMENT_DROP' }, ['POWER_DROP']],
+      ['Industry', admin.token, { grantee: 'finance', rule: 'POWER_DROP' }, []],
+      ['Finance', financeAdmin.token, { grantee: 'energy', rule: 'ANYTHING_GOES' }, []],
+    ] as const) {
+      const result = await grant(owner, token, input);
+      expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+      expect(result.errors![0].extensions).toMatchObject({ field: 'input.rule', allowed });
+      expect(result.errors![0].message).toContain(allowed.length ? 'allowed: POWER_DROP' : 'omit rule');
+    }
+    // Nothing half-written.
+    expect([await count('industry'), await count('finance')]).toEqual(before);
   });
 
   it('without the grant to the rule: RULE_GRANT_REQUIRED at each powerDrop, naming the grant; nothing at fields not selected; a reading grant does not stand in for it', async () => {

@@ -46,6 +46,34 @@ it('refuses the demo clients written before: 401 UNAUTHENTICATED, saying why', a
   expect((await system.query('{ regions { code } }', undefined, undefined, { token: analyst.token })).errors).toBeUndefined();
 });
 
+it('honours none of the grants the demo made: their figures FORBIDDEN, the rule grant RULE_GRANT_REQUIRED, the grants listed inactive with the reason', async () => {
+  // The secretariat (industry) held the demo's reading grants; energy's POWER_DROP rule held industry's rule grant.
+  const admin = await system.addClient({ department: 'industry', role: 'ADMINISTRATOR' });
+  const [row] = await system.sql('energy', 'select subject_code as code from observation where indicator = \'EN_ELECTRICITY\' and subject_type = \'ENTERPRISE\' limit 1');
+  expect(row).toBeDefined();
+  const read = await system.query(
+    `{ energyGrants(includeInactive: true) { id grantedBy active inactiveReason } plain: energyGrants { id } enterprise(creditCode: "${row.code}") { energy(month: "2015-06") { electricity { value } } finance(month: "2015-06") { loansOutstanding { value } } } }`,
+    undefined, undefined, { token: admin.token },
+  );
+  const demoGrants = (read.data.energyGrants as { grantedBy: string; active: boolean; inactiveReason: string | null }[]).filter((g) => g.grantedBy === 'demo-seed');
+  expect(demoGrants.length).toBeGreaterThan(0);
+  for (const grant of demoGrants) {
+    expect(grant.active).toBe(false);
+    expect(grant.inactiveReason).toMatch(/demo.*production/);
+  }
+  expect(read.data.plain).toEqual([]);
+  const refused = (read.errors ?? []).filter((e) => e.extensions?.code === 'FORBIDDEN').map((e) => e.extensions?.indicator).sort();
+  expect(refused).toEqual(['EN_ELECTRICITY', 'FIN_LOANS_OUTSTANDING']);
+  expect(JSON.stringify(read.data.enterprise)).not.toMatch(/"value":\s*-?\d/);
+
+  const energy = await system.addClient({ department: 'energy', role: 'ANALYST' });
+  const rule = await system.query('{ warnings(month: "2015-06") { keyEnterprises { creditCode powerDrop { rule } } } }', undefined, undefined, { token: energy.token });
+  const keys = rule.data.warnings.keyEnterprises as unknown[];
+  expect(keys.length).toBeGreaterThan(0);
+  expect(rule.errors).toHaveLength(keys.length);
+  expect(new Set(rule.errors!.map((e) => e.extensions?.code))).toEqual(new Set(['RULE_GRANT_REQUIRED']));
+});
+
 it('introspection: an analyst may, an integration may not', async () => {
   const analyst = await system.addClient({ department: 'energy', role: 'ANALYST' });
   const integration = await system.addClient({ department: 'energy', role: 'INTEGRATION' });

@@ -245,7 +245,7 @@ describeWithBrowser('the reporting page in a real browser', () => {
     await upload(page, corrected);
     const message = await page.textContent('#upload-message');
     expect(message).toContain('[FORBIDDEN]');
-    expect(message).toContain('a industry client may not');
+    expect(message).toContain('an industry client may not');
     expect(await page.textContent('#submissions-message')).toContain('[FORBIDDEN]');
     expect(await page.isHidden('#confirm')).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'report-page-refused.png'), fullPage: true });

@@ -23,6 +23,8 @@ export interface AuditEntry {
   submissions?: number[];
   /** Indicator codes the caller was refused (FORBIDDEN naming an indicator); none: []. */
   refusedIndicators?: string[];
+  /** Reads a rule did under a grant to it (`RULE:INDICATOR`, e.g. POWER_DROP:IND_KEY_ENTERPRISE_OUTPUT): the rule's, not in `indicators`; none: []. */
+  ruleReads?: string[];
   /** OK, PARTIAL (data with errors), ERROR, or the refusal: UNAUTHENTICATED, RATE_LIMITED, … */
   outcome: string;
   errorCodes: string[];
@@ -63,6 +65,8 @@ export function chainHash(prevHash: string, seq: number, entry: AuditEntry): str
     ...(entry.refusedIndicators?.length ? [{ refused: entry.refusedIndicators }] : []),
     // Likewise for the submissions a write made (issue 14, finding 16).
     ...(entry.submissions?.length ? [{ submissions: entry.submissions }] : []),
+    // Likewise for a rule's reads (t12 #4).
+    ...(entry.ruleReads?.length ? [{ ruleReads: entry.ruleReads }] : []),
   ]);
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
@@ -86,6 +90,7 @@ interface Row {
   trace_id?: string | null;
   refused_indicators?: string | null;
   submissions?: string | null;
+  rule_reads?: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -110,6 +115,7 @@ function fromRow(row: Row): AuditRecord {
     traceId: row.trace_id ?? null,
     refusedIndicators: row.refused_indicators ? JSON.parse(row.refused_indicators) : [],
     submissions: row.submissions ? JSON.parse(row.submissions) : [],
+    ruleReads: row.rule_reads ? JSON.parse(row.rule_reads) : [],
     prevHash: row.prev_hash,
     hash: row.hash,
   };
@@ -210,6 +216,7 @@ export class AuditLog {
           trace_id: entry.traceId ?? null,
           refused_indicators: entry.refusedIndicators?.length ? JSON.stringify(entry.refusedIndicators) : null,
           submissions: entry.submissions?.length ? JSON.stringify(entry.submissions) : null,
+          rule_reads: entry.ruleReads?.length ? JSON.stringify(entry.ruleReads) : null,
           prev_hash: prevHash,
           hash,
         };

@@ -1,6 +1,6 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
-import { departmentRegistry } from '@huishang/schema';
+import { departmentRegistry, withArticle } from '@huishang/schema';
 import type { GatewayContext } from '../context';
 import type { AuditLog } from './audit';
 
@@ -52,6 +52,8 @@ type AuditRecord {
   submissions: [Int!]!
   """Indicator codes whose figures the caller asked for and was refused (FORBIDDEN naming the indicator): attempts are findable too."""
   refusedIndicators: [String!]!
+  """Reads a department's rule did under a grant to that rule (用途授权), as RULE:INDICATOR (POWER_DROP:IND_KEY_ENTERPRISE_OUTPUT): the rule's reads, not the caller's, so not in indicators; none: []."""
+  ruleReads: [String!]!
   """OK, PARTIAL, ERROR, or why it was refused: UNAUTHENTICATED, RATE_LIMITED, …"""
   outcome: String!
   errorCodes: [String!]!
@@ -111,7 +113,7 @@ type Query {
 function requireAdministrator(context: GatewayContext, field: string): void {
   const role = context.client?.role;
   if (role !== 'ADMINISTRATOR' && role !== 'AUDITOR') {
-    throw new GraphQLError(`Access denied to "${field}": the audit trail is for administrators and auditors; the caller is ${role ? `a ${role.toLowerCase()}` : 'anonymous'}`, {
+    throw new GraphQLError(`Access denied to "${field}": the audit trail is for administrators and auditors; the caller is ${role ? withArticle(role.toLowerCase().replace('_', ' ')) : 'anonymous'}`, {
       extensions: { code: 'FORBIDDEN', field },
     });
   }

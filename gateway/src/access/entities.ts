@@ -150,4 +150,15 @@ export class Migration20261130300000AuditSubmissions extends PortableMigration {
   }
 }
 
-export const ACCESS_MIGRATIONS = [Migration20261125000000Access, Migration20261130000000AuditTraceId, Migration20261130200000AuditRefused, Migration20261130300000AuditSubmissions];
+/** Reads a rule did under a grant to it (t12 #4: the rule's, not the caller's figure reads); null when none. */
+export class Migration20261130400000AuditRuleReads extends PortableMigration {
+  override async up(): Promise<void> {
+    this.schema((s) =>
+      s.alterTable('audit_record', (t) => {
+        t.text('rule_reads').nullable();
+      }),
+    );
+  }
+}
+
+export const ACCESS_MIGRATIONS = [Migration20261125000000Access, Migration20261130000000AuditTraceId, Migration20261130200000AuditRefused, Migration20261130300000AuditSubmissions, Migration20261130400000AuditRuleReads];

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import { GraphQLError, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { currentTraceId } from '@huishang/schema';
 import type { GatewayContext } from '../context';
 import type { AuditEntry, AuditLog } from './audit';
@@ -10,13 +10,14 @@ const INTROSPECTING_ROLES = new Set(['ANALYST', 'ADMINISTRATOR']);
 
 /** `Query.enterprise`, `FinanceFigures.loansOutstanding`, … the operation selects (cached per document). */
 const coordinateCache = new Map<string, string[]>();
-export function fieldCoordinates(schema: GraphQLSchema, document: DocumentNode, key: string): string[] {
-  const cached = coordinateCache.get(key);
+export function fieldCoordinates(schema: GraphQLSchema, document: DocumentNode, key: string, operationName?: string | null): string[] {
+  const cacheKey = `${key}\u0000${operationName ?? ''}`;
+  const cached = coordinateCache.get(cacheKey);
   if (cached) return cached;
   const typeInfo = new TypeInfo(schema);
   const found = new Set<string>();
   visit(
-    document,
+    executedPart(document, operationName),
     visitWithTypeInfo(typeInfo, {
       Field() {
         const parent = typeInfo.getParentType();
@@ -27,8 +28,34 @@ export function fieldCoordinates(schema: GraphQLSchema, document: DocumentNode, 
   );
   const coordinates = [...found].sort();
   if (coordinateCache.size > 2_000) coordinateCache.clear();
-  coordinateCache.set(key, coordinates);
+  coordinateCache.set(cacheKey, coordinates);
   return coordinates;
+}
+
+/**
+ * The operation that runs (by `operationName`, or the document's only one) and the fragments it
+ * spreads, transitively: a document's other operations are not executed, so their fields are not
+ * the request's (finding t12 #5). The whole document when the operation cannot be told.
+ */
+function executedPart(document: DocumentNode, operationName?: string | null): DocumentNode {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (operations.length <= 1) return document;
+  const operation = operations.find((o) => o.name?.value === operationName);
+  if (!operation) return document;
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+  const used = new Map<string, FragmentDefinitionNode>();
+  const walk = (node: OperationDefinitionNode | FragmentDefinitionNode) =>
+    visit(node, {
+      FragmentSpread(spread) {
+        const fragment = fragments.get(spread.name.value);
+        if (fragment && !used.has(fragment.name.value)) {
+          used.set(fragment.name.value, fragment);
+          walk(fragment);
+        }
+      },
+    });
+  walk(operation);
+  return { ...document, definitions: [operation, ...used.values()] };
 }
 
 function selectsIntrospection(document: DocumentNode): boolean {
@@ -64,6 +91,7 @@ export function auditEntry(context: GatewayContext, outcome: string, errorCodes:
     enterprises: [...reads.enterprises].sort(),
     months: [...reads.months].sort(),
     submissions: [...(reads.submissions ?? [])].sort((a, b) => a - b),
+    ruleReads: [...(reads.ruleReads ?? [])].sort(),
     outcome,
     errorCodes: [...new Set(errorCodes)].sort(),
     durationMs: Date.now() - context.startedAt,
@@ -123,7 +151,7 @@ export function accessPlugin(options: AccessPluginOptions): ApolloServerPlugin<G
           operationName = name ?? null;
           // Apollo Server's SHA-256 of the document, the same hash `huishang documents add` registers.
           hash = queryHash;
-          fields = fieldCoordinates(schema, document, hash);
+          fields = fieldCoordinates(schema, document, hash, name);
           await checkOperation(options, contextValue.client, document, hash);
         },
         async willSendResponse(requestContext: GraphQLRequestContextWillSendResponse<GatewayContext>) {

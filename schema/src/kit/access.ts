@@ -1,7 +1,7 @@
 import { Entity, Index, PrimaryKey, Property, type MikroORM } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../errors';
+import { ErrorCode, readingRoleReason, withArticle } from '../errors';
 import type { IndicatorDefinition, SharingCategory, SubjectType } from '../observation/indicator';
 import { productionMode, type Identity } from './identity';
 import { departmentRegistry } from './registry';
@@ -115,7 +115,9 @@ export class GrantCache {
 
   async refresh(): Promise<void> {
     const rows = await this.orm.em.fork().find(GrantRecord, { revokedAt: null }, { orderBy: { id: 'asc' }, loggerContext: { label: BACKGROUND_LABEL } });
-    this.grants = rows.map((row) => ({
+    // Production over a database the demo made honours none of the demo's grants (issue 12, item 7).
+    const production = productionMode();
+    this.grants = rows.filter((row) => !(production && isDemoGrant(row))).map((row) => ({
       id: row.id,
       grantee: row.grantee,
       indicators: row.indicators === '*' ? '*' : new Set(row.indicators.split(',')),
@@ -142,14 +144,21 @@ export class ReadLog {
   readonly months = new Set<string>();
   /** Submission numbers a write created (报送批次号): the gateway keeps them in the write's audit record. */
   readonly submissions = new Set<number>();
+  /**
+   * Reads a rule did under a grant to it (`RULE:INDICATOR`, e.g. POWER_DROP:IND_KEY_ENTERPRISE_OUTPUT):
+   * the rule's, not the caller's, so they stay out of `indicators` (the caller neither may read nor
+   * receives them; finding t12 #4).
+   */
+  readonly ruleReads = new Set<string>();
 
-  toJSON(): { indicators: string[]; enterprises: string[]; months: string[]; submissions?: number[] } {
+  toJSON(): { indicators: string[]; enterprises: string[]; months: string[]; submissions?: number[]; ruleReads?: string[] } {
     return {
       indicators: [...this.indicators].sort(),
       enterprises: [...this.enterprises].sort(),
       months: [...this.months].sort(),
       // Only when a write made one, so the answers of reads are as before.
       ...(this.submissions.size ? { submissions: [...this.submissions].sort((a, b) => a - b) } : {}),
+      ...(this.ruleReads.size ? { ruleReads: [...this.ruleReads].sort() } : {}),
     };
   }
 }
@@ -221,8 +230,8 @@ export class AccessPolicy {
   requireOwner(field: string, what: string): void {
     const identity = this.identity;
     if (!identity) return;
-    if (identity.department !== this.owner) throw forbidden(field, `${what} belong to the ${this.owner} department; a ${identity.department} client may not write them`);
-    if (identity.role === 'MEETING_MEMBER') throw forbidden(field, 'meeting members read; reporting is for the department’s analysts, integrations and administrators');
+    if (identity.department !== this.owner) throw forbidden(field, `${what} belong to the ${this.owner} department; ${withArticle(identity.department)} client may not write them`);
+    if (identity.role === 'MEETING_MEMBER') throw forbidden(field, readingRoleReason(identity.role, 'reporting is for the department’s analysts, integrations and administrators'));
   }
 
   /** Administration of the owner's grants: its administrators only. */
@@ -230,7 +239,7 @@ export class AccessPolicy {
     const identity = this.identity;
     if (!identity) return null;
     if (identity.department !== this.owner || identity.role !== 'ADMINISTRATOR') {
-      throw forbidden(field, `only an administrator of the ${this.owner} department manages its grants; the caller is a ${identity.department} ${identity.role.toLowerCase()}`);
+      throw forbidden(field, `only an administrator of the ${this.owner} department manages its grants; the caller is ${withArticle(`${identity.department} ${identity.role.toLowerCase().replace('_', ' ')}`)}`);
     }
     return identity;
   }
@@ -238,6 +247,18 @@ export class AccessPolicy {
 
 /** The department that chairs the meeting (the registry's `secretariat`, 会商机制的牵头部门) reads every department's enterprise figures for it. */
 export const MEETING_SECRETARIAT = departmentRegistry().secretariat;
+
+/**
+ * The mark of a grant the demo seeded (`grantedBy`): set at creation by `seedDemoGrants` only (a
+ * client id is never this string), checked where grants are evaluated so that production mode
+ * honours none of them, like demo clients.
+ */
+export const DEMO_GRANTOR = 'demo-seed';
+
+/** Whether the demo seeded this grant (see DEMO_GRANTOR). */
+export function isDemoGrant(row: Pick<GrantRecord, 'grantedBy'>): boolean {
+  return row.grantedBy === DEMO_GRANTOR;
+}
 
 /**
  * The demo city's standing grants: every other department lets the secretariat read its
@@ -253,7 +274,7 @@ export async function seedDemoGrants(orm: MikroORM, owner: string): Promise<void
   if ((await em.count(GrantRecord, {})) > 0) return;
   const now = new Date();
   const expiresAt = new Date(now.getTime() + 2 * 365 * 24 * 3600 * 1000);
-  const base = { grantedBy: 'demo-seed', grantedAt: now, expiresAt, revokedAt: null, revokedBy: null };
+  const base = { grantedBy: DEMO_GRANTOR, grantedAt: now, expiresAt, revokedAt: null, revokedBy: null };
   if (owner !== MEETING_SECRETARIAT) {
     em.create(GrantRecord, {
       ...base,

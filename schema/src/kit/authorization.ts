@@ -1,6 +1,7 @@
 import { Authorized, Directive, getMetadataStorage, type AuthChecker } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
 import { forbidden, MEETING_SECRETARIAT } from './access';
+import { readingRoleReason, withArticle } from '../errors';
 import type { SubgraphContext } from './context';
 
 /**
@@ -50,13 +51,13 @@ export const authChecker: AuthChecker<SubgraphContext, string> = ({ context, inf
     const writer = writerRoles.has(identity.role);
     if (rule === WriteRule.OWNER) {
       if (identity.department === owner && writer) return true;
-      reasons.push(identity.department !== owner ? `its data belong to the ${owner} department; a ${identity.department} client may not write them` : 'meeting members read; writing is for the department’s analysts, integrations and administrators');
+      reasons.push(identity.department !== owner ? `its data belong to the ${owner} department; ${withArticle(identity.department)} client may not write them` : readingRoleReason(identity.role, 'writing is for the department’s analysts, integrations and administrators'));
     } else if (rule === WriteRule.OWNER_ADMINISTRATOR) {
       if (identity.department === owner && identity.role === 'ADMINISTRATOR') return true;
-      reasons.push(`only an administrator of the ${owner} department may; the caller is a ${identity.department} ${identity.role.toLowerCase()}`);
+      reasons.push(`only an administrator of the ${owner} department may; the caller is ${withArticle(`${identity.department} ${identity.role.toLowerCase().replace('_', ' ')}`)}`);
     } else if (rule === WriteRule.PROBLEM_LIST) {
       if (writer) return true;
-      reasons.push('meeting members read the problem list; the secretariat and the owning department’s analysts, integrations and administrators write it');
+      reasons.push(identity.role === 'AUDITOR' ? 'auditors read the audit trail; the secretariat and the owning department’s analysts, integrations and administrators write the problem list' : 'meeting members read the problem list; the secretariat and the owning department’s analysts, integrations and administrators write it');
     } else {
       reasons.push(`unknown write rule ${rule}`);
     }

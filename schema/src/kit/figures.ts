@@ -198,7 +198,8 @@ export class FigureReader {
    * department holds a live grant to `rule.grantee`'s rule `rule.rule` for the indicator, whatever
    * the caller may read itself; never an error (the rule answers at its own field: the kit's
    * `ruleInput`). A served figure is recorded as read; `callerMayRead` says whether the caller could
-   * read it by its own rights (the rule shows it as evidence only then).
+   * read it by its own rights (the rule shows it as evidence only then). Recorded as the caller's
+   * read only then; otherwise as the rule's (`ReadLog.ruleReads`), never as the caller's figure read.
    */
   async forRule(catalogue: IndicatorCatalogue, rule: { grantee: string; rule: string }, indicator: string, subject: FigureSubject, month: string): Promise<RuleFigure> {
     const definition = catalogue.get(indicator);
@@ -215,7 +216,9 @@ export class FigureReader {
     if (!grant) return answer;
     subject = this.#at(subject);
     const rows = await this.#observations.load({ subjectType: subject.kind, subjectCode: subject.code, month, asOf: subject.asOf });
-    this.#access.record(indicator, subject, month);
+    // The caller's read only when its own rights cover it (the rule then shows it as evidence); otherwise the rule's.
+    if (answer.callerMayRead) this.#access.record(indicator, subject, month);
+    else this.#access.reads.ruleReads.add(`${rule.rule}:${indicator}`);
     answer.figure = stamp(catalogue.toObservations(rows), subject.asOf).find((o) => o.indicator === indicator) ?? null;
     return answer;
   }

@@ -1,7 +1,8 @@
 import { Arg, Ctx, Directive, Field, GraphQLISODateTime, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { badUserInput, notFound } from '../errors';
 import type { IndicatorCatalogue } from '../observation/catalogue';
-import { GrantRecord } from './access';
+import { GrantRecord, isDemoGrant, ruleGrantsFrom } from './access';
+import { productionMode } from './identity';
 import type { SubgraphContext } from './context';
 import { SUBGRAPH_NAMES } from './services';
 import { Writes, WriteRule } from './authorization';
@@ -29,12 +30,21 @@ export class AccessGrant {
   revokedAt: Date | null;
   @Field(() => String, { nullable: true })
   revokedBy: string | null;
-  @Field({ description: 'Neither revoked nor expired now.' })
+  @Field({ description: 'Neither revoked nor expired now, and (in production mode) not one the demo made.' })
   active: boolean;
+  @Field(() => String, { nullable: true, description: 'Why the grant is not active (revoked, expired, or made by the demo and so not honoured in production mode); null when active.' })
+  inactiveReason: string | null;
   @Field(() => String, { nullable: true, description: 'A grant to a rule (用途授权): the grantee’s warning rule of this code (POWER_DROP) may use the figures, and its clients read nothing more by it; null for a reading grant.' })
   rule: string | null;
 
   static from(owner: string, row: GrantRecord, now = Date.now()): AccessGrant {
+    const inactiveReason = row.revokedAt
+      ? `revoked by ${row.revokedBy ?? 'an administrator'}`
+      : new Date(row.expiresAt).getTime() <= now
+        ? 'expired'
+        : productionMode() && isDemoGrant(row)
+          ? 'made by the demo (grantedBy "demo-seed"): production mode honours no demo grant; an administrator of the owner grants it anew'
+          : null;
     return Object.assign(new AccessGrant(), {
       id: row.id,
       owner,
@@ -46,7 +56,8 @@ export class AccessGrant {
       expiresAt: new Date(row.expiresAt),
       revokedAt: row.revokedAt ? new Date(row.revokedAt) : null,
       revokedBy: row.revokedBy,
-      active: !row.revokedAt && new Date(row.expiresAt).getTime() > now,
+      active: inactiveReason === null,
+      inactiveReason,
       rule: row.rule ?? null,
     });
   }
@@ -110,7 +121,13 @@ export function grantResolvers(owner: string, catalogue: IndicatorCatalogue): Fu
         }
       }
       const rule = input.rule?.trim() || null;
-      if (rule !== null && !/^[A-Z][A-Z0-9_]{1,63}$/.test(rule)) throw badUserInput('input.rule', `${JSON.stringify(input.rule)} is not a rule code: upper-case letters, digits and _ (POWER_DROP)`);
+      if (rule !== null) {
+        // Only a rule the registry lists (`ruleGrants` in subgraphs/departments.json) for this owner and grantee.
+        const allowed = ruleGrantsFrom(owner).filter((g) => g.grantee === input.grantee).map((g) => g.rule);
+        if (!allowed.includes(rule)) {
+          throw badUserInput('input.rule', `${JSON.stringify(input.rule)} is not a rule of the ${input.grantee} department that uses ${owner}'s figures; ${allowed.length ? `allowed: ${allowed.join(', ')}` : `none is listed (ruleGrants in subgraphs/departments.json): omit rule for a reading grant`}`, { allowed });
+        }
+      }
       const purpose = input.purpose.trim();
       if (purpose.length < 4) throw badUserInput('input.purpose', 'state the purpose (用途) in a few words');
       const now = Date.now();

@@ -16,7 +16,7 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { ErrorCode } from '../errors';
+import { ErrorCode, withArticle } from '../errors';
 import { RegionCodeScalar, MonthScalar } from '../scalars';
 import { kitEntityManager, type SubgraphContext } from '../kit/context';
 import type { IndicatorDefinition } from '../observation/indicator';
@@ -352,7 +352,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
       const field = `${department.name}Submissions`;
       const identity = ctx.access.identity;
       if (identity && identity.department !== department.name) {
-        throw forbidden(field, `the submissions ledger belongs to the ${department.name} department; a ${identity.department} client may not read it`);
+        throw forbidden(field, `the submissions ledger belongs to the ${department.name} department; ${withArticle(identity.department)} client may not read it`);
       }
       if (!Number.isInteger(first) || first < 1 || first > 100) {
         throw new GraphQLError(`first must be 1 to 100, got ${first}`, { extensions: { code: ErrorCode.BadUserInput, field: 'first' } });

@@ -82,9 +82,9 @@ function backDating(ctx: SubgraphContext, field: string, day: string, reason: st
   const start = currentMonthStart();
   if (day >= start) return null;
   if (identity.role !== 'ADMINISTRATOR') {
-    throw badUserInput(field, `${day} is before the current month (${start}): the month’s meeting pack is past; only an administrator may correct it, giving correctionReason`);
+    throw badUserInput(field, `${day} is before the current month, ${start.slice(0, 7)} (which starts on ${start}): the month’s meeting pack is past; only an administrator may correct it, giving correctionReason`);
   }
-  if (!reason?.trim()) throw badUserInput('input.correctionReason', `${day} is before the current month (${start}): an administrator’s correction needs a reason, which the history keeps`);
+  if (!reason?.trim()) throw badUserInput('input.correctionReason', `${day} is before the current month, ${start.slice(0, 7)} (which starts on ${start}): an administrator’s correction needs a reason, which the history keeps`);
   return `correction: ${required(reason, 'input.correctionReason', DESCRIPTION_MAX - 12)}`;
 }
 
