@@ -185,7 +185,7 @@ export function useHuishangAccess(options: HuishangAccessOptions = {}): GatewayP
       const hash = sha256(text);
       state.operationName = args.operationName ?? null;
       state.documentHash = hash;
-      state.fields = fieldCoordinates(args.schema, args.document as DocumentNode, hash);
+      state.fields = fieldCoordinates(args.schema, args.document as DocumentNode, hash, args.operationName);
       try {
         // The cost needs the request's variables, so it is checked here rather than at validation.
         limits.checkCost(args.schema, args.document as DocumentNode, args.operationName, args.variableValues as Record<string, unknown> | undefined);

@@ -204,7 +204,7 @@ export class Coprocessor {
       const status = (error.extensions.http as { status?: number } | undefined)?.status ?? 403;
       return { ...payload, control: { break: status }, body: errorBody(error.message, error.extensions) };
     }
-    const operation: OperationEntry = { operationName: body?.operationName ?? null, documentHash: hash, fields: fieldCoordinates(this.apiSchema, document, hash) };
+    const operation: OperationEntry = { operationName: body?.operationName ?? null, documentHash: hash, fields: fieldCoordinates(this.apiSchema, document, hash, body?.operationName) };
     return { ...payload, control: 'continue', context: { entries: { ...this.entries(payload), [CONTEXT_OPERATION]: operation } } };
   }
 
