@@ -65,7 +65,7 @@ export function unknownIndicator(field: string, code: string, known: readonly st
   );
 }
 
-/** `word` with its indefinite article, for messages: "an energy administrator", "a finance client" (by the first letter: a vowel takes "an"). */
+/** `word` with its indefinite article, for messages: "an administrator", "a client" (by the first letter: a vowel takes "an"). */
 export function withArticle(word: string): string {
   return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 }

@@ -145,7 +145,7 @@ export class ReadLog {
   /** Submission numbers a write created (报送批次号): the gateway keeps them in the write's audit record. */
   readonly submissions = new Set<number>();
   /**
-   * Reads a rule did under a grant to it (`RULE:INDICATOR`, e.g. POWER_DROP:IND_KEY_ENTERPRISE_OUTPUT):
+   * Reads a rule did under a grant to it (`RULE:INDICATOR`: the rule's code and the indicator it read):
    * the rule's, not the caller's, so they stay out of `indicators` (the caller neither may read nor
    * receives them; finding t12 #4).
    */
