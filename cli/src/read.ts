@@ -379,6 +379,10 @@ export async function readXlsx(content: Buffer, progress?: ReadProgress): Promis
     }
   } catch (error) {
     if (error instanceof FileError) throw error;
+    // exceljs's streaming reader needs xl/workbook.xml before the worksheets in the zip; a file
+    // written in another order (exceljs's own writer does so at times) fails with a TypeError.
+    // The whole-workbook reader (the page's, same cells and merges) reads any order.
+    if (error instanceof TypeError) return readXlsxWhole(content, progress);
     throw new FileError(`not a readable .xlsx workbook (${(error as Error).message})`);
   }
   if (!found) throw new FileError('the workbook has no sheet');

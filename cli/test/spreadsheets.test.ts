@@ -323,3 +323,35 @@ describe('files that hold no table where it is looked for (finding 14): the mess
     }
   });
 });
+
+describe('a workbook whose zip lists the worksheets before xl/workbook.xml (a flaky full run found exceljs writing one)', () => {
+  /** The same workbook, its zip entries rewritten with the worksheets before xl/workbook.xml: exceljs's streaming reader needs the workbook part first. */
+  async function sheetsFirst(content: Buffer): Promise<Buffer> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const JSZip = require('jszip') as typeof import('jszip');
+    const zip = await JSZip.loadAsync(content);
+    const names = Object.keys(zip.files).filter((name) => !zip.files[name].dir);
+    // The relationships and shared strings, then the worksheets, then the rest: the reader then parses a sheet before it has the workbook's model.
+    const early = ['xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml'].filter((n) => names.includes(n));
+    const sheets = names.filter((n) => n.startsWith('xl/worksheets/sheet'));
+    const ordered = [...early, ...sheets, ...names.filter((n) => !early.includes(n) && !sheets.includes(n))];
+    const out = new JSZip();
+    for (const name of ordered) out.file(name, await zip.file(name)!.async('uint8array'));
+    const rewritten = Buffer.from(await out.generateAsync({ type: 'uint8array' }));
+    const order = Object.keys((await JSZip.loadAsync(rewritten)).files);
+    expect(order.indexOf('xl/worksheets/sheet1.xml')).toBeLessThan(order.indexOf('xl/workbook.xml'));
+    return rewritten;
+  }
+
+  it('is read with the same rows as in the usual order, not refused as unreadable', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Sheet1');
+    sheet.addRow(HEADER);
+    sheet.addRow(['EN_GAS', 'REGION', '411002', '万立方米', 12.5, 40]);
+    const usual = Buffer.from(await workbook.xlsx.writeBuffer());
+    const reordered = await sheetsFirst(usual);
+    const expected = buildBatch(await readXlsxWhole(usual), energyIndicators).observations;
+    expect(expected).toEqual([{ indicator: 'EN_GAS', subjectKind: 'REGION', subjectCode: '411002', unit: '万立方米', value: 12.5, ytdValue: 40 }]);
+    expect(buildBatch(await readXlsx(reordered), energyIndicators).observations).toEqual(expected);
+  });
+});
