@@ -1,4 +1,4 @@
-import type { Problem } from '@huishang/schema';
+import type { Problem, SubmissionOutcome as ServerSubmissionOutcome } from '@huishang/schema';
 import { rowProblems, type BuiltBatch, type RowProblem } from './batch';
 import { GatewayUnavailable, GraphQLRequestError, mutationNames, type GatewayClient } from './gateway';
 
@@ -18,17 +18,8 @@ export interface BatchHeader {
   acceptOutliers?: { reason: string };
 }
 
-/** What a commit answers (SubmissionResult without the figures). */
-export interface SubmissionOutcome {
-  submissionId: number | null;
-  idempotencyKey: string;
-  replayed: boolean;
-  dryRun: boolean;
-  created: number;
-  updated: number;
-  revised: number;
-  unchanged: number;
-}
+/** What a commit answers: the server's outcome (`submitBatch`) as the CLI asks for it, without the figures. */
+export type SubmissionOutcome = Omit<ServerSubmissionOutcome, 'recomputed' | 'observations'>;
 
 export const OUTCOME_FIELDS = 'submissionId idempotencyKey replayed dryRun created updated revised unchanged';
 
