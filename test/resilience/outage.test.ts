@@ -6,12 +6,12 @@
  * counts are asserted; the durations are printed for the record, never asserted.
  */
 import http from 'node:http';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { completeCreditCode } from '@huishang/schema';
-import { REPO_ROOT, startSystem, type GraphQLResult, type System } from '../support/system';
+import { runBrief } from '../support/brief';
+import { startSystem, type GraphQLResult, type System } from '../support/system';
 
 const MONTH = '2015-06';
 const OTHERS = ['industry', 'finance', 'statistics', 'hr'] as const;
@@ -292,19 +292,7 @@ describe('the meeting pack with a department down', () => {
     await system.kill('finance');
     const out = mkdtempSync(join(tmpdir(), 'huishang-pack-'));
     try {
-      const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, [join(REPO_ROOT, 'briefing', 'dist', 'src', 'main.js'), '--month', MONTH, '--out', out, '--gateway', system.gatewayUrl], {
-          cwd: REPO_ROOT,
-          env: { ...system.env, HUISHANG_TOKEN: system.tokens.industry },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-        child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
+      const run = await runBrief(system, MONTH, out);
       expect(run.code).toBe(3);
       expect(run.stderr).toMatch(/金融办（finance）数据服务不可用/);
       const file = join(out, `briefing-${MONTH}.html`);

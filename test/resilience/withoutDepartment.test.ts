@@ -10,12 +10,12 @@
  *   department (industry) down, the pack comes from the register-free entry points
  *   (`withoutRegister`, briefing/queries/meeting-pack-without-register.graphql).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { departmentRegistry } from '@huishang/schema';
-import { REPO_ROOT, startSystem, type SubgraphName, type System } from '../support/system';
+import { runBrief } from '../support/brief';
+import { startSystem, type SubgraphName, type System } from '../support/system';
 
 const MONTH = '2015-06';
 const DEPARTMENTS = departmentRegistry().departments.map((d) => d.name) as SubgraphName[];
@@ -73,19 +73,7 @@ describe.each(DEPARTMENTS)('with %s not started', (down) => {
   it('npm run brief writes the pack with its figures marked 暂缺, says so on stderr and exits 3', async () => {
     const out = mkdtempSync(join(tmpdir(), 'huishang-pack-'));
     try {
-      const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, [join(REPO_ROOT, 'briefing', 'dist', 'src', 'main.js'), '--month', MONTH, '--out', out, '--gateway', system.gatewayUrl], {
-          cwd: REPO_ROOT,
-          env: { ...system.env, HUISHANG_TOKEN: system.tokens.industry },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-        child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
+      const run = await runBrief(system, MONTH, out);
       // The whole stderr on failure: the exit code alone does not say which error stopped the pack.
       if (run.code !== 3) throw new Error(`npm run brief exited ${run.code}, not 3; stderr:\n${run.stderr.slice(-4000)}`);
       expect(run.stderr).toContain(`${LABELS[down]}（${down}）数据服务不可用`);
