@@ -22,8 +22,8 @@ function newKeys() {
     publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   };
   const signer = new IdentitySigner(createPrivateKey(keys.privatePem));
-  /** Headers for one request to `subgraph` with this exact body. */
-  keys.headersFor = (subgraph, body) => ({ [IDENTITY_HEADER]: signer.sign(BENCH_IDENTITY, subgraph, body) });
+  /** Headers for one request to `subgraph` with this exact body (as `identity`: the bench's own unless given). */
+  keys.headersFor = (subgraph, body, identity = BENCH_IDENTITY) => ({ [IDENTITY_HEADER]: signer.sign(identity, subgraph, body) });
   return keys;
 }
 
