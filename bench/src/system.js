@@ -107,6 +107,9 @@ async function dropSeedCaches({ pgUrl, keep, sameSizeAs }) {
  */
 async function startSubgraphs(options) {
   const env = baseEnvironment();
+  // The demo city: seeded, and its standing grants honoured, only outside production mode
+  // (NODE_ENV=production seeds nothing and ignores demo grants, issue 12 item 7).
+  env.NODE_ENV = 'development';
   // Subgraphs check the gateway's signature on every request: this run's key pair.
   const keys = newKeys();
   env.HUISHANG_GATEWAY_PUBLIC_KEY = keys.publicPem;
