@@ -14,7 +14,7 @@ import type { IndicatorCatalogue } from './observation/catalogue';
 import { IndicatorCatalogueType, indicatorCatalogueReference, reportingResolvers } from './reporting/graphql';
 import { WarningReportType, warningReportReference } from './warnings/graphql';
 import { RegisteredEnterprise, SubmissionRecord } from './reporting/records';
-import { registeredEnterprises, seedRegister } from './reporting/register';
+import { registeredAmong, registeredEnterprises, seedRegister } from './reporting/register';
 import { submitMutationName } from './kit/services';
 import { namespaceResolvers, type DepartmentNamespace } from './kit/namespace';
 import { withoutRegisterResolvers } from './kit/withoutRegister';
@@ -52,7 +52,7 @@ function inRegister(ctx: SubgraphContext, creditCode: string): Promise<boolean> 
   let loader = registerLoaders.get(ctx);
   if (!loader) {
     loader = new DataLoader<string, boolean>(async (codes) => {
-      const known = await registeredEnterprises(kitEntityManager(ctx.em), [...codes]);
+      const known = await registeredAmong(kitEntityManager(ctx.em), codes);
       return codes.map((code) => known.has(code));
     });
     registerLoaders.set(ctx, loader);
