@@ -71,25 +71,70 @@ async function readRows<T extends object>(em: EntityManager, entity: EntityClass
 const currentRowsStatements = new WeakMap<object, Map<number, string>>();
 
 /**
+ * What marks a statement whose rows the SQLite driver hands back as arrays (the connection set-up in
+ * database.ts prepares it so, once, and keeps it): a row as an array of values costs libsql about
+ * half of what a row as an object with named properties does.
+ */
+export const ROWS_AS_ARRAYS = '/* rows as arrays */ ';
+
+/** The same statement, its columns named (in the entity's order), for rows as arrays: per number of codes. */
+const currentArrayStatements = new WeakMap<object, Map<number, { sql: string; fields: string[] }>>();
+
+/** MikroORM's connection as the read path runs a statement through it: timed and logged (so counted) like `execute`, with bindings. */
+interface LoggingConnection {
+  getKnex(): { raw(sql: string, bindings: unknown[]): Promise<unknown>; client: { driverName?: string } };
+  executeQuery<T>(query: string, run: () => Promise<T>, context: { query: string; params: unknown[] }): Promise<T>;
+  ensureConnection(): Promise<void>;
+}
+
+/**
  * The hot read of every subgraph request: a month's current figures of many subjects. The same
  * rows, in the same order and mapped by the same driver code as `readRows`, but from a statement
  * text kept per list length instead of a query builder assembled, compiled and rendered on each
  * request (about a tenth of a subgraph's CPU on the meeting query; see docs/benchmarks.md).
  * It still goes through MikroORM's connection, so it is logged and counted like any statement.
+ *
+ * On SQLite the statement is sent with its parameters bound rather than written into the text
+ * (MikroORM's `execute` renders them in, so every request was a new text for SQLite to parse and
+ * plan), is prepared once per connection, and hands its rows back as arrays, turned here into the
+ * very objects `select *` gave (same column names and values) before the driver maps them: the
+ * reading of rows was a quarter of a subgraph's CPU on a 200-enterprise page (docs/benchmarks.md,
+ * "Subgraph CPU").
  */
 async function readCurrentRows(em: EntityManager, month: string, subjectType: string, codes: string[]): Promise<ObservationRecord[]> {
   const meta = em.getMetadata().get(ObservationRecord.name);
   const platform = em.getPlatform();
+  const driver = (em as SqlEntityManager).getDriver();
+  const connection = (em as SqlEntityManager).getConnection() as unknown as LoggingConnection;
+  const column = (property: keyof ObservationRecord) => platform.quoteIdentifier(meta.properties[property].fieldNames[0]);
+  const where = (count: number) => `where ${column('month')} = ? and ${column('subjectType')} = ? and ${column('subjectCode')} in (${Array.from({ length: count }, () => '?').join(', ')}) order by ${column('id')} asc`;
+  const params = [month, subjectType, ...codes];
+  if (connection.getKnex().client.driverName === 'libsql') {
+    let statements = currentArrayStatements.get(platform);
+    if (!statements) currentArrayStatements.set(platform, (statements = new Map()));
+    let statement = statements.get(codes.length);
+    if (!statement) {
+      const fields = meta.props.filter((p) => p.fieldNames?.length === 1 && p.persist !== false).map((p) => p.fieldNames[0]);
+      statement = { fields, sql: `${ROWS_AS_ARRAYS}select ${fields.map((f) => platform.quoteIdentifier(f)).join(', ')} from ${platform.quoteIdentifier(meta.tableName)} ${where(codes.length)}` };
+      if (statements.size < 2_000) statements.set(codes.length, statement);
+    }
+    const { sql, fields } = statement;
+    await connection.ensureConnection();
+    const rows = (await connection.executeQuery(sql, () => connection.getKnex().raw(sql, params), { query: sql, params })) as unknown[][];
+    return rows.map((values) => {
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < fields.length; i++) row[fields[i]] = values[i];
+      return driver.mapResult(row, meta) as ObservationRecord;
+    });
+  }
   let statements = currentRowsStatements.get(platform);
   if (!statements) currentRowsStatements.set(platform, (statements = new Map()));
   let sql = statements.get(codes.length);
   if (!sql) {
-    const column = (property: keyof ObservationRecord) => platform.quoteIdentifier(meta.properties[property].fieldNames[0]);
-    sql = `select * from ${platform.quoteIdentifier(meta.tableName)} where ${column('month')} = ? and ${column('subjectType')} = ? and ${column('subjectCode')} in (${codes.map(() => '?').join(', ')}) order by ${column('id')} asc`;
+    sql = `select * from ${platform.quoteIdentifier(meta.tableName)} ${where(codes.length)}`;
     if (statements.size < 2_000) statements.set(codes.length, sql);
   }
-  const rows = (await (em as SqlEntityManager).getConnection().execute(sql, [month, subjectType, ...codes], 'all')) as Record<string, unknown>[];
-  const driver = (em as SqlEntityManager).getDriver();
+  const rows = (await (em as SqlEntityManager).getConnection().execute(sql, params, 'all')) as Record<string, unknown>[];
   return rows.map((row) => driver.mapResult(row, meta) as ObservationRecord);
 }
 

@@ -4,6 +4,7 @@ import { Constructor, DefaultLogger, LoggerOptions, LogContext, MikroORM, Option
 import { Migration, Migrator } from '@mikro-orm/migrations';
 import type { Knex } from '@mikro-orm/knex';
 import { FIGURE_ENTITIES } from './figures';
+import { ROWS_AS_ARRAYS } from './context';
 import { ObservationVersionRecord } from '../observation/ObservationRecord';
 import { activeStartup } from './startup';
 import { observeSqlStatement } from './metrics';
@@ -76,14 +77,42 @@ export const SQLITE_BUSY_TIMEOUT_MS = 15_000;
  * processes writing one file (a subgraph and `huishang import`, or two imports) take turns; and
  * write-ahead logging, so readers never wait for a writer nor a writer for readers.
  */
-function sqliteConnectionSetup(connection: { exec(sql: string): void }, done: (error: Error | null, connection: unknown) => void): void {
+function sqliteConnectionSetup(connection: { exec(sql: string): void; prepare(sql: string): unknown }, done: (error: Error | null, connection: unknown) => void): void {
   try {
     connection.exec(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     connection.exec('PRAGMA journal_mode = WAL');
+    keepPreparedReads(connection);
     done(null, connection);
   } catch (error) {
     done(error as Error, connection);
   }
+}
+
+/** Prepared `select` statements kept per connection (texts repeat: the read path keeps one per list length). */
+const PREPARED_READS_KEPT = 256;
+
+/**
+ * The SQLite driver (knex's better-sqlite3 dialect over libsql) prepares every statement anew, a
+ * tenth of a small request's SQL cost; a connection here keeps its prepared reads and runs them
+ * again with new parameters. Only `select`s: writes and schema changes are prepared as before. A
+ * statement runs to completion before the next one starts (the driver reads all rows at once), so
+ * sharing one is safe; SQLite re-prepares a kept statement itself if the schema changed.
+ */
+function keepPreparedReads(connection: { prepare(sql: string): unknown }): void {
+  const prepare = connection.prepare.bind(connection);
+  const kept = new Map<string, unknown>();
+  connection.prepare = (sql: string) => {
+    const found = kept.get(sql);
+    if (found) return found;
+    const statement = prepare(sql);
+    const asArrays = sql.startsWith(ROWS_AS_ARRAYS);
+    if (asArrays) (statement as { raw(on: boolean): void }).raw(true);
+    if (asArrays || /^\s*select\s/i.test(sql)) {
+      if (kept.size >= PREPARED_READS_KEPT) kept.clear();
+      kept.set(sql, statement);
+    }
+    return statement;
+  };
 }
 
 function ormOptions(options: OpenDatabaseOptions, settings: DatabaseSettings): Options {
