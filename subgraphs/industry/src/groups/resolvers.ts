@@ -1,5 +1,5 @@
 import { Arg, Ctx, Directive, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { badUserInput, INDUSTRY_SECTIONS, IndustryCodeScalar, parseIndustryCode, type SubgraphContext } from '@huishang/schema';
+import { badUserInput, EnterpriseGroupList, INDUSTRY_SECTIONS, IndustryCodeScalar, parseIndustryCode, type SubgraphContext } from '@huishang/schema';
 import { Enterprise } from '../entities/Enterprise';
 import { Cluster, Industry, IndustryLevel } from './entities';
 import { CLUSTERS, clusterCodesOf, INDUSTRY_NAMES, industryLevel, industryName, industryNameEn, industryParent, type ClusterDefinition } from './catalogue';
@@ -99,6 +99,11 @@ export class ClusterResolver {
     return clusterOf(definition, ctx);
   }
 
+  @Query(() => EnterpriseGroupList, { description: 'The city’s clusters for ranking: every department ranks them on its own indicators, e.g. `clusterRankings { statistics(month: "2015-06", indicator: "STAT_MAIN_REVENUE") { rank groupCode value } }` (产业集群排名).' })
+  clusterRankings(@Ctx() ctx: SubgraphContext): Promise<EnterpriseGroupList> {
+    return clusterList(ctx);
+  }
+
   @Directive('@listSize(assumedSize: 10)')
   @FieldResolver(() => [Industry], { description: 'The industries the cluster is made of (its `industryCodes`).' })
   async industries(@Root() cluster: Cluster, @Ctx() ctx: SubgraphContext): Promise<Industry[]> {
@@ -120,6 +125,11 @@ export class EnterpriseClustersResolver {
   }
 }
 
+async function clusterList(ctx: SubgraphContext): Promise<EnterpriseGroupList> {
+  const clusters = await Promise.all(CLUSTERS.map((c) => clusterOf(c, ctx)));
+  return Object.assign(new EnterpriseGroupList(), { typeName: 'Cluster', groups: clusters.map((c) => ({ code: c.code, members: c.members })) });
+}
+
 /** References from other subgraphs (a ranking naming a cluster): by key; null for an unknown one. */
 export const groupReferences = {
   Industry: {
@@ -132,6 +142,9 @@ export const groupReferences = {
       }
       return industryOf(code, ctx);
     },
+  },
+  EnterpriseGroupList: {
+    __resolveReference: (reference: { typeName: string }, ctx: SubgraphContext) => (reference.typeName === 'Cluster' ? clusterList(ctx) : null),
   },
   Cluster: {
     __resolveReference: (reference: { code: string }, ctx: SubgraphContext) => {
