@@ -200,7 +200,7 @@ describe('industries and clusters as things to start from', () => {
       industries(level: DIVISION, within: "C") { code name level enterpriseCount }
       industry(code: "C3435") { name level parent { code name } clusters { code } }
       cluster(code: "elevators") { name nameEn industryCodes source industries { code name } enterpriseCount }
-      enterprises(industry: "C3435", first: 1) { edges { node { creditCode clusters { code } industry { code } } } }
+      enterprises(industry: "C3435", first: 1) { edges { node { creditCode clusters { code } industryClass { code } } } }
     }`);
     expect(result.errors).toBeUndefined();
     const divisions = result.data.industries;

@@ -12,7 +12,7 @@ import type { ReferenceResolvers } from './federation';
 import type { GroupFigures } from './figures';
 
 /*
- * Enterprise groups (企业分组): an entity whose enterprises are a named set — an industry (行业, GB/T
+ * Enterprise groups (企业分组): an entity whose enterprises are a named set — an industry class (行业, GB/T
  * 4754-2017), a cluster (产业集群), a park (园区). The subgraph that keeps the register owns the group
  * entities and lists each one's `members` (credit code and region of each enterprise); every
  * department, the owner included, adds one field per group type with its own totals over those
@@ -20,6 +20,8 @@ import type { GroupFigures } from './figures';
  * call of `enterpriseGroupFields` per group type and department.
  */
 
+// Only for @requires: kept off the API schema, like the fields that return it.
+@Directive('@inaccessible')
 @Directive('@shareable')
 @ObjectType('EnterpriseGroupMember', { description: 'An enterprise of a group (行业/产业集群/园区的企业): its credit code and the region it is registered in. What the departments sum a group over (fetched for @requires).' })
 export class EnterpriseGroupMember {
@@ -103,7 +105,7 @@ function figuresType(department: GroupDepartment): ClassType<DepartmentGroupFigu
   const name = `${pascal(department.field)}GroupFigures`;
   let type = figuresTypes.get(name);
   if (!type) {
-    @ObjectType(name, { description: `${department.description}: totals over the enterprises of an industry, cluster or park (行业/产业集群/园区合计) for a month, summed by the department from its own enterprise figures.` })
+    @ObjectType(name, { description: `${department.description}: totals over the enterprises of an industry class, cluster or park (行业/产业集群/园区合计) for a month, summed by the department from its own enterprise figures.` })
     class Figures extends DepartmentGroupFigures {}
     type = Figures;
     figuresTypes.set(name, type);
@@ -253,6 +255,7 @@ export function departmentGroupFields(department: GroupDepartment, owned: Readon
 }
 
 /** One group in a department's list of groups ranked (`<department>Ranking` on `EnterpriseGroupList`). */
+@Directive('@inaccessible')
 @Directive('@shareable')
 @ObjectType('EnterpriseGroupEntry', { description: 'A group (its code and enterprises) in a list of groups: what the departments rank (fetched for @requires).' })
 export class EnterpriseGroupEntry {
