@@ -201,6 +201,46 @@ describe(`the ${MONTH} pack through the gateway`, () => {
     expect(table.includes('<span class="flag" data-behind="true">落后</span>')).toBe(true);
   });
 
+  it('has the clusters’ section: each cluster’s revenue summed from the statistics database, its target, completion, time progress and rank', async () => {
+    const section = part(html, 'sec-clusters', '</section>');
+    expect(section).toContain('产业集群主营业务收入完成情况及排名');
+    expect(section).toContain('序时进度为 <strong>50%</strong>');
+    const definitions = (await system.query('{ clusters { code name industryCodes } }')).data.clusters as { code: string; name: string; industryCodes: string[] }[];
+    const register = await system.sql('industry', 'select credit_code, industry_code from enterprise');
+    const revenue = await system.sql('statistics', "select subject_code, ytd_value from observation where indicator = 'STAT_MAIN_REVENUE' and subject_type = 'ENTERPRISE' and month = ?", [MONTH]);
+    const targets = await system.sql('statistics', "select scope, value from target where year = 2015 and region_code = ? and indicator = 'STAT_MAIN_REVENUE' and scope is not null", [CITY]);
+    const sums = definitions.map((c) => {
+      const members = new Set(register.filter((e) => c.industryCodes.some((p) => String(e.industry_code).startsWith(p))).map((e) => e.credit_code));
+      const rows = revenue.filter((r) => members.has(r.subject_code) && r.ytd_value !== null);
+      return { ...c, members: members.size, sum: rows.length ? rows.reduce((s, r) => s + Number(r.ytd_value), 0) : null, target: targets.find((t) => t.scope === c.code) };
+    });
+    const withTarget = sums.filter((c) => c.target);
+    expect(withTarget.length).toBe(11);
+    const ranked = [...sums].filter((c) => c.sum !== null).sort((a, b) => b.sum! - a.sum!);
+    for (const c of withTarget) {
+      const row = section.slice(section.indexOf(`data-cluster="${c.code}"`), section.indexOf('</tr>', section.indexOf(`data-cluster="${c.code}"`)));
+      const cells = [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1].replace(/<[^>]+>/g, ''));
+      const completion = (c.sum! / Number(c.target.value)) * 100;
+      expect({ cluster: c.code, cells }).toEqual({
+        cluster: c.code,
+        cells: [
+          String(ranked.findIndex((r) => r.code === c.code) + 1),
+          c.name,
+          String(c.members),
+          formatValue(c.sum, '万元'),
+          expect.any(String),
+          formatValue(Number(c.target.value), '万元'),
+          `${formatPct(completion)}${completion < 50 ? '落后' : ''}`,
+          expect.any(String),
+        ],
+      });
+    }
+    // Item 九: the emerging industries' growth against 18 %, in words.
+    expect(section).toMatch(/新兴产业：产值累计(增长|下降)[\d.]+%，目标增长18%以上（许政\[2015\]39号第九项）/);
+    // The targets table no longer lists the cluster targets as unjudged.
+    expect(part(html, 'sec-targets', '</section>')).not.toContain('产业集群主营业务收入超');
+  });
+
   it('has the warnings with each department’s evidence, the key projects and the problem list', () => {
     const rules = [...html.matchAll(/data-rule="(\w+)"/g)].map((m) => m[1]);
     expect(new Set(rules)).toEqual(new Set(['POWER_DROP', 'EMPLOYMENT_DROP', 'LOAN_WITHDRAWAL']));
