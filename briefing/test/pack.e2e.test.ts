@@ -220,7 +220,7 @@ describe(`the ${MONTH} pack through the gateway`, () => {
     for (const c of withTarget) {
       const row = section.slice(section.indexOf(`data-cluster="${c.code}"`), section.indexOf('</tr>', section.indexOf(`data-cluster="${c.code}"`)));
       const cells = [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1].replace(/<[^>]+>/g, ''));
-      const completion = (c.sum! / Number(c.target.value)) * 100;
+      const completion = (c.sum! / Number(c.target!.value)) * 100;
       expect({ cluster: c.code, cells }).toEqual({
         cluster: c.code,
         cells: [
@@ -229,7 +229,7 @@ describe(`the ${MONTH} pack through the gateway`, () => {
           String(c.members),
           formatValue(c.sum, '万元'),
           expect.any(String),
-          formatValue(Number(c.target.value), '万元'),
+          formatValue(Number(c.target!.value), "万元"),
           `${formatPct(completion)}${completion < 50 ? '落后' : ''}`,
           expect.any(String),
         ],
