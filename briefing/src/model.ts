@@ -1276,9 +1276,12 @@ function sources(data: MeetingPackData, catalogue: Catalogue, absences: Absences
 }
 
 /** The clusters' section: each cluster's summed revenue against its target (item 七), ranked, and the emerging industries' growth (item 九). */
-function clusters(data: MeetingPackData): ClustersModel | null {
+function clusters(data: MeetingPackData, unavailable: readonly Department[]): ClustersModel | null {
   if (!data.clusters) return null;
-  const ranks = new Map((data.clusterRankings?.statistics ?? []).map((r) => [r.groupCode, r]));
+  // The statistics bureau down: its fields come back filled as empty figures (degraded.ts), not a ranking list.
+  const ranking = data.clusterRankings?.statistics;
+  const ranks = new Map((Array.isArray(ranking) ? ranking : []).map((r) => [r.groupCode, r]));
+  const statisticsDown = unavailable.includes('statistics');
   let timeProgressPct: number | null = null;
   let source: string | null = null;
   let emerging: ClustersModel['emerging'] = null;
@@ -1315,7 +1318,7 @@ function clusters(data: MeetingPackData): ClustersModel | null {
       behind: level?.behind ?? null,
       rank: ranks.get(c.code)?.rank ?? null,
       withheld,
-      unavailable: !c.statistics,
+      unavailable: statisticsDown || !c.statistics,
     });
   }
   return { rows, emerging, timeProgressPct, source };
@@ -1355,7 +1358,7 @@ export function buildPack(data: MeetingPackData, meta: PackMeta): PackModel {
     warnings: warnings(data, month, regionNames),
     keyProjects: keyProjects(data, month),
     problems: problems(data, month),
-    clusters: clusters(data),
+    clusters: clusters(data, meta.unavailable ?? []),
     sources: sources(data, catalogue, absences),
   };
   const statusCounts: Record<ObservationStatus, number> = { PRELIMINARY: 0, FINAL: 0, REVISED: 0 };
