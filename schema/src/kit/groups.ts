@@ -87,7 +87,7 @@ export abstract class DepartmentGroupFigures {
   @Field(() => [GroupFigure], {
     nullable: true,
     description:
-      'Totals over the group’s enterprises, one per indicator some enterprise reported (in catalogue order); `codes` narrows it. Sharing: a total over 3 enterprises or more is an aggregate, served like a district’s figure (unconditional for shared indicators); a total over fewer would disclose them and is served only to whom may read those enterprises’ figures (a grant for a conditionally shared indicator). Not-shared indicators stay the owner’s. Without `codes` what the caller may not read is left out; asked for by code it is FORBIDDEN naming it.',
+      'Totals over the group’s enterprises, one per indicator some enterprise reported (in catalogue order); `codes` narrows it. Sharing: a total is read as its enterprises’ figures are (unconditionally shared: to all; conditionally shared: with a grant, at any group size, since totals of nested groups differ by single enterprises; not shared: the owner only). Without `codes` what the caller may not read is left out; asked for by code it is FORBIDDEN naming it.',
   })
   indicators(@Arg('codes', () => [String], { nullable: true, description: 'Indicator codes to return; unknown codes are an error.' }) codes?: string[] | null): GroupFigure[] {
     if (!codes) return this.figures.visible();
@@ -280,7 +280,7 @@ export class GroupRank {
   value: number | null;
   @Field(() => GroupFigure, { nullable: true, description: 'The total ranked; null when withheld or not reported.' })
   total: GroupFigure | null;
-  @Field({ description: 'True when the caller may not read this group’s total (fewer than 3 enterprises and no grant, or not shared): listed without value or rank.' })
+  @Field({ description: 'True when the caller may not read this group’s total (conditionally shared without a grant, or not shared): listed without value or rank.' })
   withheld: boolean;
 }
 
