@@ -228,7 +228,7 @@ describe('industries and clusters as things to start from', () => {
   it('lists GB/T 4754 divisions with Chinese names, a cluster’s industries, and an enterprise’s clusters', async () => {
     const result = await system.query(`{
       industries(level: DIVISION, within: "C") { code name level enterpriseCount }
-      industry(code: "C3435") { name level parent { code name } clusters { code } }
+      industry(code: "C3435") { name level parentCode }
       cluster(code: "elevators") { name nameEn industryCodes source industries { code name } enterpriseCount }
       enterprises(industry: "C3435", first: 1) { edges { node { creditCode clusters { code } industryClass { code } } } }
     }`);
@@ -236,11 +236,17 @@ describe('industries and clusters as things to start from', () => {
     const divisions = result.data.industries;
     expect(divisions).toHaveLength(31);
     expect(divisions.find((d: { code: string }) => d.code === 'C38')).toMatchObject({ name: '电气机械和器材制造业', level: 'DIVISION' });
-    expect(result.data.industry).toMatchObject({ name: '电梯、自动扶梯及升降机制造', level: 'CLASS', parent: { code: 'C343', name: '物料搬运设备制造' } });
-    expect(result.data.industry.clusters.map((c: { code: string }) => c.code).sort()).toEqual(['elevators', 'equipment']);
+    expect(result.data.industry).toMatchObject({ name: '电梯、自动扶梯及升降机制造', level: 'CLASS', parentCode: 'C343' });
     const count = await system.sql('industry', "select count(*) as n from enterprise where industry_code like 'C3435%'");
     expect(result.data.cluster).toMatchObject({ name: '电梯', industryCodes: ['C3435'], source: '许政[2015]39号 item 七', enterpriseCount: Number(count[0].n) });
     expect(result.data.enterprises.edges[0].node.clusters.map((c: { code: string }) => c.code).sort()).toEqual(['elevators', 'equipment']);
+  });
+
+  it('refuses to rank groups on a rate (not summed), naming the indicator', async () => {
+    for (const indicator of catalogue('statistics').filter((i) => ['STAT_VALUE_ADDED_GROWTH', 'STAT_SALES_RATIO'].includes(i.code)).map((i) => i.code)) {
+      const result = await system.query(`{ clusterRankings { statistics(month: "${MONTH}", indicator: "${indicator}") { rank } } }`);
+      expect({ indicator, code: result.errors?.[0].extensions?.code, argument: result.errors?.[0].extensions?.argument }).toEqual({ indicator, code: 'BAD_USER_INPUT', argument: 'indicator' });
+    }
   });
 
   it('refuses an unknown cluster and a malformed industry code with BAD_USER_INPUT', async () => {

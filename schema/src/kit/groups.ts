@@ -1,6 +1,6 @@
 import { Arg, Ctx, Directive, Field, FieldResolver, Float, GraphQLISODateTime, Int, ObjectType, Resolver, Root, type ClassType } from 'type-graphql';
 import { GraphQLString, type GraphQLScalarType } from 'graphql';
-import { unknownIndicator } from '../errors';
+import { badUserInput, unknownIndicator } from '../errors';
 import { CITY_CODE, findRegion } from '../identifiers/regionCode';
 import { CreditCodeScalar, IndustryCodeScalar, MonthScalar, RegionCodeScalar } from '../scalars';
 import type { IndicatorCatalogue } from '../observation/catalogue';
@@ -342,6 +342,10 @@ export function groupRankingFields(department: GroupDepartment, owned = false): 
     ): Promise<GroupRank[]> {
       if (!department.catalogue.has(indicator)) throw unknownIndicator('indicator', indicator, department.catalogue.codes());
       const definition = department.catalogue.get(indicator);
+      if (definition.kind === 'RATE') {
+        const summed = department.catalogue.definitions.filter((d) => d.kind !== 'RATE').map((d) => d.code);
+        throw badUserInput('indicator', `${indicator} (${definition.name}) is a rate, which is not summed over a group's enterprises, so groups cannot be ranked on it; rank on a summed indicator (${summed.join(', ')}), by GROWTH for its growth`, { argument: 'indicator', value: indicator });
+      }
       const narrowed = region === CITY_CODE ? null : region ?? null;
       const reader = ctx.figures.at(asOf);
       const rows = await Promise.all(
