@@ -237,6 +237,35 @@ export interface MeetingPackData {
   };
   /** The key-project ledger; absent (older document) leaves a marked place in the pack. */
   keyProjects?: KeyProjectEntry[] | null;
+  /** The city's clusters with the statistics bureau's totals and targets (absent in older documents). */
+  clusters?: ClusterEntry[] | null;
+  clusterRankings?: { statistics: ClusterRankEntry[] | null } | null;
   /** The problem list; absent (older document) leaves a marked place in the pack. */
   problems?: ProblemEntry[] | null;
+}
+
+/** A cluster's total of one indicator (GroupFigure). */
+export interface GroupTotal {
+  indicator: string;
+  unit: string;
+  value: number | null;
+  ytdValue: number | null;
+  yoyPct: number | null;
+  ytdYoyPct: number | null;
+  enterpriseCount: number;
+  reportedCount: number;
+}
+
+export interface ClusterEntry {
+  code: string;
+  name: string;
+  enterpriseCount: number;
+  statistics: { indicators: GroupTotal[] | null; targets: TargetProgress[] | null } | null;
+}
+
+export interface ClusterRankEntry {
+  rank: number | null;
+  groupCode: string;
+  value: number | null;
+  withheld: boolean;
 }

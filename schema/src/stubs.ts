@@ -18,6 +18,7 @@ import { registeredAmong, registeredEnterprises, seedRegister } from './reportin
 import { submitMutationName } from './kit/services';
 import { namespaceResolvers, type DepartmentNamespace } from './kit/namespace';
 import { withoutRegisterResolvers } from './kit/withoutRegister';
+import { departmentGroupFields } from './kit/groups';
 import { EXTENDING_DEPARTMENT_MIGRATIONS } from './kit/standardMigrations';
 import { seedObservations, seedTargets } from './kit/seed';
 import { demoTargets } from './demo/targets';
@@ -114,26 +115,33 @@ export interface ExtendingSubgraphOptions<F extends DepartmentFigures> {
  */
 export function extendingSubgraph<F extends DepartmentFigures>(options: ExtendingSubgraphOptions<F>): SubgraphDefinition {
   const reporting = { name: options.name, catalogue: options.catalogue, knownEnterprises: registeredEnterprises };
+  // Totals over industries, clusters and parks, from the department's own enterprise figures (kit/groups.ts).
+  const groups = () => departmentGroupFields({ field: options.namespace.field, catalogue: options.catalogue, description: options.namespace.description });
   return {
     name: options.name,
     department: options.department,
-    schema: () => ({
+    schema: () => {
+      const groupParts = groups();
+      return {
       resolvers: [
         ...namespaceResolvers(options.namespace, { Region, Enterprise }),
+        ...groupParts.resolvers,
         // The regions, warnings and catalogue without the register, for when its department is down.
         ...withoutRegisterResolvers(Region),
         ...reportingResolvers({ department: reporting, mutationName: submitMutationName(options.name) }),
         ...(options.extra?.resolvers ?? []),
       ] as [Function, ...Function[]],
       // Every department adds its targets behind time progress to the month's WarningReport.
-      orphanedTypes: [...new Set([Region, Enterprise, IndicatorCatalogueType, WarningReportType, ...(options.extra?.orphanedTypes ?? [])])],
+      orphanedTypes: [...new Set([Region, Enterprise, IndicatorCatalogueType, WarningReportType, ...groupParts.orphanedTypes, ...(options.extra?.orphanedTypes ?? [])])],
       referenceResolvers: {
         ...stubReferenceResolvers,
+        ...groupParts.referenceResolvers,
         IndicatorCatalogue: indicatorCatalogueReference,
         WarningReport: warningReportReference,
         ...options.extra?.referenceResolvers,
       },
-    }),
+      };
+    },
     database: { entities: [SubmissionRecord, RegisteredEnterprise], migrations: options.migrations ?? EXTENDING_DEPARTMENT_MIGRATIONS },
     reporting,
     namespace: options.namespace as unknown as DepartmentNamespace<DepartmentFigures>,

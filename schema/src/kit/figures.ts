@@ -6,6 +6,7 @@ import type { Observation } from '../observation/Observation';
 import { ObservationRecord, ObservationVersionRecord } from '../observation/ObservationRecord';
 import { TargetRecord } from '../targets/TargetRecord';
 import { RuleFigure } from '../warnings/graphql';
+import { groupTotal, type GroupFigure } from '../observation/GroupFigure';
 import type { AccessPolicy } from './access';
 import { historyLoader, loadAll, observationLoader, targetLoader, type ObservationKey } from './context';
 
@@ -94,6 +95,65 @@ export class SubjectFigures {
   }
 }
 
+/**
+ * A group's figures for one month (an industry class's, a cluster's, a park's): its enterprises' figures
+ * as the department holds them, handed out only as totals (`GroupFigure`). Every way out applies
+ * the group disclosure rule (`AccessPolicy.groupDenial`: a total is read as its enterprises'
+ * figures are) and records the read: the indicator, the month and each enterprise
+ * whose figure went into the total.
+ */
+export class GroupFigures {
+  readonly #figures: ReadonlyMap<string, Observation[]>;
+  readonly #access: AccessPolicy;
+
+  constructor(
+    readonly catalogue: IndicatorCatalogue,
+    /** The enterprises the totals are over (credit codes). */
+    readonly members: readonly string[],
+    readonly month: string,
+    perEnterprise: readonly Observation[][],
+    access: AccessPolicy,
+    readonly asOf: string | undefined,
+  ) {
+    const byIndicator = new Map<string, Observation[]>();
+    for (const observations of perEnterprise) for (const o of observations) byIndicator.set(o.indicator, [...(byIndicator.get(o.indicator) ?? []), o]);
+    this.#figures = byIndicator;
+    this.#access = access;
+  }
+
+  #total(code: string): { total: GroupFigure; sources: Observation[] } {
+    const sources = this.#figures.get(code) ?? [];
+    return { total: groupTotal(this.catalogue.get(code), this.month, this.members.length, sources), sources };
+  }
+
+  #record(code: string, sources: readonly Observation[]): void {
+    this.#access.reads.indicators.add(code);
+    this.#access.reads.months.add(this.month);
+    for (const o of sources) this.#access.record(code, { kind: 'ENTERPRISE', code: o.subjectCode }, this.month);
+  }
+
+  /** The total of one indicator (null when no enterprise of the group reported it); FORBIDDEN naming `field` when the caller may not read it. */
+  get(field: string, code: string): GroupFigure | null {
+    const { total, sources } = this.#total(code);
+    this.#access.requireGroup(field, this.catalogue.get(code), sources.length);
+    this.#record(code, sources);
+    return sources.length ? total : null;
+  }
+
+  /** Undefined when the caller may not read the total (nothing recorded), else the total or null (recorded). */
+  tryGet(code: string): GroupFigure | null | undefined {
+    const { total, sources } = this.#total(code);
+    if (this.#access.groupDenial(this.catalogue.get(code), sources.length)) return undefined;
+    this.#record(code, sources);
+    return sources.length ? total : null;
+  }
+
+  /** Every total the caller may read, in catalogue order, of the indicators some enterprise of the group reported. */
+  visible(): GroupFigure[] {
+    return this.catalogue.codes().filter((code) => this.#figures.has(code)).map((code) => this.tryGet(code)).filter((t): t is GroupFigure => !!t);
+  }
+}
+
 /** A superseded version of a figure, as `Observation.history` serves it. */
 export type FigureVersion = Readonly<ObservationVersionRecord>;
 
@@ -151,6 +211,16 @@ export class FigureReader {
   async subjects(catalogue: IndicatorCatalogue, kind: SubjectType, codes: readonly string[], month: string, asOf: string | undefined = this.asOf): Promise<SubjectFigures[]> {
     const rows = await loadAll(this.#observations, codes.map((code) => ({ subjectType: kind, subjectCode: code, month, asOf })));
     return codes.map((code, i) => new SubjectFigures(catalogue, { kind, code, asOf }, month, catalogue.toObservations(rows[i]), this.#access));
+  }
+
+  /**
+   * A group's figures for a month: every member enterprise's figures in one statement, handed out
+   * as totals through `GroupFigures` (the group disclosure rule, recorded reads). At the reader's
+   * moment, like every other read.
+   */
+  async group(catalogue: IndicatorCatalogue, members: readonly string[], month: string): Promise<GroupFigures> {
+    const rows = await loadAll(this.#observations, members.map((code) => ({ subjectType: 'ENTERPRISE' as const, subjectCode: code, month, asOf: this.asOf })));
+    return new GroupFigures(catalogue, members, month, rows.map((r) => stamp(catalogue.toObservations(r), this.asOf)), this.#access, this.asOf);
   }
 
   /**

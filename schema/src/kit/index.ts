@@ -3,7 +3,7 @@ export * from './services';
 export * from './database';
 // The figure loaders and row entities stay inside the kit: resolvers read figures through `ctx.figures` only.
 export { createContext, loadAll, type SubgraphContext, type LoaderFactory, type ObservationKey, type RegisterEntityManager } from './context';
-export { FigureReader, SubjectFigures, type FigureSubject, type FigureVersion } from './figures';
+export { FigureReader, SubjectFigures, GroupFigures, type FigureSubject, type FigureVersion } from './figures';
 export * from './federation';
 export * from './namespace';
 export * from './warnings';
@@ -21,3 +21,4 @@ export * from './sharedState';
 export * from './metrics';
 export * from './logger';
 export * from './tracing';
+export * from './groups';

@@ -4,3 +4,4 @@ export type { ObservationStatusValue } from './ObservationRecord';
 export * from './Observation';
 export * from './catalogue';
 export * from './DepartmentFigures';
+export * from './GroupFigure';

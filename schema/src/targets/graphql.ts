@@ -195,7 +195,7 @@ export function periodActuals(definition: IndicatorDefinition, period: TargetPer
  * periods starting in January). Completion is the period-to-date level over the target; time
  * progress (序时进度) is the share of the period gone, for LEVEL targets only.
  */
-export function targetProgress(target: TargetRecord, definition: IndicatorDefinition, month: string, actual: Observation | null, base: Observation | null = null): TargetProgress {
+export function targetProgress(target: TargetRecord, definition: IndicatorDefinition, month: string, actual: Observation | null, base: Observation | null = null, options: { group?: boolean } = {}): TargetProgress {
   const period = target.period ?? 'YEAR';
   const progress = Object.assign(new TargetProgress(), {
     target: Target.from(target),
@@ -207,8 +207,8 @@ export function targetProgress(target: TargetRecord, definition: IndicatorDefini
     gap: null,
     behind: null,
   } as TargetProgress);
-  // A cluster's target cannot be judged from a region-wide figure.
-  if (!actual || target.scope) return progress;
+  // A cluster's target cannot be judged from a region-wide figure; only from the group's own total (`options.group`).
+  if (!actual || (target.scope && !options.group)) return progress;
   const { level, growth } = periodActuals(definition, period, actual, base);
   if (target.measure === 'LEVEL' && level !== null) {
     progress.actualValue = level;

@@ -1,4 +1,5 @@
 import {
+  departmentGroupFields,
   IndicatorCatalogueType,
   indicatorCatalogueReference,
   keyEnterpriseMonthReference,
@@ -30,6 +31,8 @@ import { KeyProjectResolver, RegionKeyProjectsResolver } from './resolvers/KeyPr
 import { ProblemResolver } from './resolvers/ProblemResolver';
 import { KeyEnterpriseMonthResolver, WarningReportResolver } from './resolvers/WarningResolver';
 import { seedIndustry } from './seed';
+import { Cluster, Industry } from './groups/entities';
+import { ClusterResolver, EnterpriseClustersResolver, groupReferences, IndustryResolver } from './groups/resolvers';
 
 const reporting = { name: 'industry', catalogue: industryIndicators, knownEnterprises };
 const namespace = { field: 'industry', figures: IndustryFigures, description: 'Industry bureau figures (工信委)' };
@@ -37,8 +40,15 @@ const namespace = { field: 'industry', figures: IndustryFigures, description: 'I
 export const industry: SubgraphDefinition = {
   name: 'industry',
   department: '工信委、发改委 (industry bureau; development and reform)',
-  schema: () => ({
+  schema: () => {
+    // This subgraph owns the group entities (industries, clusters) and adds its own totals over them like every department.
+    const groups = departmentGroupFields({ field: namespace.field, catalogue: industryIndicators, description: namespace.description }, { Industry, Cluster });
+    return {
     resolvers: [
+      IndustryResolver,
+      ClusterResolver,
+      EnterpriseClustersResolver,
+      ...groups.resolvers,
       RegionResolver,
       EnterpriseResolver,
       CatalogueResolver,
@@ -60,15 +70,17 @@ export const industry: SubgraphDefinition = {
       ),
       ...reportingResolvers({ department: reporting, mutationName: submitMutationName('industry') }),
     ] as [Function, ...Function[]],
-    orphanedTypes: [IndicatorCatalogueType],
+    orphanedTypes: [IndicatorCatalogueType, ...groups.orphanedTypes],
     referenceResolvers: {
+      ...groupReferences,
       Region: regionReference,
       Enterprise: enterpriseReference,
       IndicatorCatalogue: indicatorCatalogueReference,
       WarningReport: warningReportReference,
       KeyEnterpriseMonth: keyEnterpriseMonthReference,
     },
-  }),
+    };
+  },
   database: {
     entities: [SubmissionRecord, Region, Enterprise,
       KeyProject, KeyProjectMonth, Problem, ProblemStatusChange],
