@@ -158,10 +158,10 @@ export class AnswerCache {
       store: (answer: string) => {
         if (answer.length > this.settings.maxChars) return;
         this.breaker.fire(() => this.redis.set(entry, answer, 'PX', this.settings.ttlMs)).then(
-          () => this.metrics?.answerCacheStored(subgraph),
+          () => this.metrics?.answerCacheStored(subgraph, 'stored'),
           (error: unknown) => {
             this.complain(`store failed (${(error as Error).message})`);
-            this.metrics?.answerCache(subgraph, 'error');
+            this.metrics?.answerCacheStored(subgraph, 'failed');
           },
         );
       },

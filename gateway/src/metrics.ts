@@ -13,7 +13,7 @@ import { BREAKER_STATE_VALUE, type BreakerState } from './resilience';
  *   `huishang_subgraph_request_duration_seconds` (histogram) and `huishang_subgraph_breaker_state`
  *   (0 closed, 1 half-open, 2 open);
  * - the answer cache (answerCache.ts): `huishang_answer_cache_requests_total{subgraph,outcome}`
- *   (hit, miss, bypass, error) and `huishang_answer_cache_stores_total{subgraph}`.
+ *   (hit, miss, bypass, error) and `huishang_answer_cache_stores_total{subgraph,result}` (stored, failed).
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -36,7 +36,7 @@ export class GatewayMetrics {
     labelNames: ['subgraph', 'outcome'],
     registers: [this.registry],
   });
-  private readonly cacheStores = new Counter({ name: 'huishang_answer_cache_stores_total', help: 'Subgraph answers kept in the answer cache.', labelNames: ['subgraph'], registers: [this.registry] });
+  private readonly cacheStores = new Counter({ name: 'huishang_answer_cache_stores_total', help: 'Subgraph answers sent to the answer cache, by result: stored, failed (Redis away or slow).', labelNames: ['subgraph', 'result'], registers: [this.registry] });
 
   /** `probe` answers each subgraph's readiness when /metrics is scraped. */
   constructor(probe: () => Promise<{ name: string; ready: boolean }[]> = async () => []) {
@@ -64,8 +64,8 @@ export class GatewayMetrics {
     this.cacheRequests.inc({ subgraph, outcome });
   }
 
-  answerCacheStored(subgraph: string): void {
-    this.cacheStores.inc({ subgraph });
+  answerCacheStored(subgraph: string, result: 'stored' | 'failed'): void {
+    this.cacheStores.inc({ subgraph, result });
   }
 
   breakerState(subgraph: string, state: BreakerState): void {
