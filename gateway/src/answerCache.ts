@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import Redis from 'ioredis';
 import CircuitBreaker from 'opossum';
-import { ANSWER_VERSION_KEY, sharedStateSettings } from '@huishang/schema';
+import { ANSWER_VERSION_FRESH_MS, ANSWER_VERSION_KEY, answerCacheEnvironment, sharedStateSettings } from '@huishang/schema';
 import type { GatewayMetrics } from './metrics';
 
 /**
@@ -47,7 +47,7 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
 export function answerCacheSettings(env: NodeJS.ProcessEnv = process.env): AnswerCacheSettings | null {
   const setting = (env.HUISHANG_ANSWER_CACHE ?? '').trim().toLowerCase();
   if (setting && setting !== 'on' && setting !== 'off') throw new Error(`HUISHANG_ANSWER_CACHE must be "on" or "off", got ${JSON.stringify(env.HUISHANG_ANSWER_CACHE)}`);
-  const shared = sharedStateSettings(env);
+  const shared = sharedStateSettings(answerCacheEnvironment(env));
   if (setting === 'off') return null;
   if (!shared) {
     if (setting === 'on') throw new Error('HUISHANG_ANSWER_CACHE=on needs REDIS_URL: the cache is shared by the gateway replicas and keyed on versions the departments publish there');
@@ -64,12 +64,14 @@ export function answerCacheSettings(env: NodeJS.ProcessEnv = process.env): Answe
 
 /**
  * KEYS[1]: the subgraph's version hash. ARGV[1]: the entry key without its versions (prefix and
- * digest), ARGV[2]: now (ms). Returns nil without a hash, else { entry key, cached answer or false }.
+ * digest), ARGV[2]: now (ms), ARGV[3]: how old the subgraph's last heartbeat (`at`) may be. Returns
+ * nil without a fresh hash, else { entry key, cached answer or false }.
  */
 const LOOKUP = `
-local v = redis.call('HMGET', KEYS[1], 'data', 'grants', 'expiries')
-if not v[1] or not v[2] then return nil end
+local v = redis.call('HMGET', KEYS[1], 'data', 'grants', 'expiries', 'at')
+if not v[1] or not v[2] or not v[4] then return nil end
 local now = tonumber(ARGV[2])
+if now - tonumber(v[4]) > tonumber(ARGV[3]) then return nil end
 local expired = 0
 if v[3] then
   for e in string.gmatch(v[3], '[^,]+') do
@@ -87,7 +89,7 @@ export type CacheLookup =
   /** Go to the subgraph; `store` keeps its answer under the versions read before it was asked. */
   | { kind: 'miss'; store: (body: string) => void };
 
-type RedisWithLookup = Redis & { answerLookup(key: string, base: string, now: string): Promise<[string, string | null] | null> };
+type RedisWithLookup = Redis & { answerLookup(key: string, base: string, now: string, fresh: string): Promise<[string, string | null] | null> };
 
 export class AnswerCache {
   private readonly redis: RedisWithLookup;
@@ -96,6 +98,12 @@ export class AnswerCache {
 
   constructor(
     private readonly settings: AnswerCacheSettings,
+    /**
+     * The key entries are sealed with (HMAC-SHA256 over entry key and answer), derived from the
+     * gateway's signing key, which neither Redis nor the departments hold: an entry written into
+     * Redis by anyone else is not served.
+     */
+    private readonly secret: Buffer,
     private readonly metrics?: GatewayMetrics,
     private readonly log: (message: string) => void = (message) => console.error(message),
   ) {
@@ -135,7 +143,7 @@ export class AnswerCache {
     const base = `${this.settings.prefix}answer:${subgraph}:${hash.digest('base64url')}`;
     let found: [string, string | null] | null;
     try {
-      found = (await this.breaker.fire(() => this.redis.answerLookup(`${ANSWER_VERSION_KEY}${subgraph}`, base, String(Date.now())))) as [string, string | null] | null;
+      found = (await this.breaker.fire(() => this.redis.answerLookup(`${ANSWER_VERSION_KEY}${subgraph}`, base, String(Date.now()), String(ANSWER_VERSION_FRESH_MS)))) as [string, string | null] | null;
     } catch (error) {
       this.complain(`lookup failed (${(error as Error).message}); serving without the cache`);
       this.metrics?.answerCache(subgraph, 'error');
@@ -145,19 +153,25 @@ export class AnswerCache {
       this.metrics?.answerCache(subgraph, 'bypass');
       return { kind: 'bypass' };
     }
-    const [key, body] = found;
-    if (typeof body === 'string') {
-      this.metrics?.answerCache(subgraph, 'hit');
-      return { kind: 'hit', body };
+    const [key, sealed] = found;
+    if (typeof sealed === 'string') {
+      const body = this.unseal(key, sealed);
+      if (body !== null) {
+        this.metrics?.answerCache(subgraph, 'hit');
+        return { kind: 'hit', body };
+      }
+      this.complain(`an entry of ${subgraph} is not sealed with this gateway's key: not served`);
+      this.metrics?.answerCache(subgraph, 'forged');
+    } else {
+      this.metrics?.answerCache(subgraph, 'miss');
     }
-    this.metrics?.answerCache(subgraph, 'miss');
     // The key is absolute (it carries the prefix): stored without ioredis' own prefix.
     const entry = key.slice(this.settings.prefix.length);
     return {
       kind: 'miss',
       store: (answer: string) => {
         if (answer.length > this.settings.maxChars) return;
-        this.breaker.fire(() => this.redis.set(entry, answer, 'PX', this.settings.ttlMs)).then(
+        this.breaker.fire(() => this.redis.set(entry, this.seal(key, answer), 'PX', this.settings.ttlMs)).then(
           () => this.metrics?.answerCacheStored(subgraph, 'stored'),
           (error: unknown) => {
             this.complain(`store failed (${(error as Error).message})`);
@@ -166,6 +180,23 @@ export class AnswerCache {
         );
       },
     };
+  }
+
+  private mac(key: string, body: string): Buffer {
+    return createHmac('sha256', this.secret).update(key).update('\0').update(body).digest();
+  }
+
+  private seal(key: string, body: string): string {
+    return `${this.mac(key, body).toString('base64url')}.${body}`;
+  }
+
+  private unseal(key: string, sealed: string): string | null {
+    const dot = sealed.indexOf('.');
+    if (dot !== 43) return null;
+    const body = sealed.slice(dot + 1);
+    const given = Buffer.from(sealed.slice(0, dot), 'base64url');
+    const expected = this.mac(key, body);
+    return given.length === expected.length && timingSafeEqual(given, expected) ? body : null;
   }
 
   async close(): Promise<void> {

@@ -97,8 +97,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   /** One circuit breaker per subgraph: a dead department costs nothing after a few failures. */
   const breakers = new Map<string, SubgraphBreaker>();
   // Departments' answers shared by the replicas through Redis (answerCache.ts; HUISHANG_ANSWER_CACHE).
-  const cacheSettings = withAccess ? answerCacheSettings(env) : null;
-  const cache = cacheSettings ? new AnswerCache(cacheSettings, metrics, (message) => logger.warn(message)) : undefined;
+  const cacheSettings = withAccess && signer ? answerCacheSettings(env) : null;
+  const cache = cacheSettings ? new AnswerCache(cacheSettings, signer!.derivedSecret('huishang answer cache'), metrics, (message) => logger.warn(message)) : undefined;
   if (cacheSettings) logger.info({ ttlMs: cacheSettings.ttlMs }, 'gateway: answer cache on (HUISHANG_ANSWER_CACHE, Redis)');
   // The supergraph's types (@inaccessible fields included), which every subgraph answer is checked against.
   const supergraphTypes = buildSchema(supergraphSdl, { assumeValidSDL: true });

@@ -32,7 +32,7 @@ export class GatewayMetrics {
   private readonly up: Gauge<'subgraph'>;
   private readonly cacheRequests = new Counter({
     name: 'huishang_answer_cache_requests_total',
-    help: 'Subgraph fetches that asked the answer cache, by outcome: hit, miss, bypass (the department publishes no versions), error (Redis away or slow: served without the cache).',
+    help: 'Subgraph fetches that asked the answer cache, by outcome: hit, miss, bypass (the department publishes no versions), error (Redis away or slow: served without the cache), forged (an entry not sealed with the gateway\'s key: not served).',
     labelNames: ['subgraph', 'outcome'],
     registers: [this.registry],
   });
@@ -60,7 +60,7 @@ export class GatewayMetrics {
     if (errorCode) this.subgraphErrors.inc({ subgraph, code: errorCode });
   }
 
-  answerCache(subgraph: string, outcome: 'hit' | 'miss' | 'bypass' | 'error'): void {
+  answerCache(subgraph: string, outcome: 'hit' | 'miss' | 'bypass' | 'error' | 'forged'): void {
     this.cacheRequests.inc({ subgraph, outcome });
   }
 

@@ -272,6 +272,58 @@ describe('the audit trail records hits', () => {
   });
 });
 
+describe('Redis is not trusted with the figures (findings F1–F3)', () => {
+  const query = `{ region(code: "411002") { finance(month: "2015-02") { loansOutstanding { value } } } }`;
+  const value = async (url = system.gatewayUrl) => (await ask(url, query, system.tokens.energy)).data!.region.finance.loansOutstanding.value as number;
+
+  it('an entry written into Redis by anyone but a gateway is not served, and counted', async () => {
+    const real = await value();
+    expect((await delta(system.gatewayUrl, value, 'finance')).hit).toBe(1);
+    const forged = JSON.stringify({ data: { _entities: [{ finance: { loansOutstanding: { value: 7777 } } }] }, extensions: { huishangReads: { indicators: [], enterprises: [], months: [] } } });
+    const keys = await redis.keys(`${PREFIX}answer:finance:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    // Both a bare answer and one with a made-up seal.
+    for (const [i, key] of keys.entries()) await redis.set(key, i % 2 ? forged : `${'A'.repeat(43)}.${forged}`, 'KEEPTTL');
+    const read = await delta(system.gatewayUrl, () => value(), 'finance');
+    expect(read.result).toBe(real);
+    expect(read.hit).toBe(0);
+    // (Gateway A stored the department's answer anew; B reads that one, or the department's.)
+    expect(await value(gatewayB)).toBe(real);
+    const text = await fetch(system.gatewayUrl.replace(/\/graphql$/, '/metrics')).then((r) => r.text());
+    expect(text).toMatch(/huishang_answer_cache_requests_total\{subgraph="finance",outcome="forged"\} [1-9]/);
+    // The department's answer replaced the forged entry: hits again, with the real figure.
+    const again = await delta(system.gatewayUrl, value, 'finance');
+    expect(again.hit).toBe(1);
+    expect(again.result).toBe(real);
+  });
+
+  it('an old version hash brought back (a Redis snapshot, a lagging replica) is not trusted past its heartbeat, and the subgraph re-asserts its tokens', async () => {
+    const old = await redis.hgetall(`${PREFIX}answers:version:finance`);
+    expect(Object.keys(old).sort()).toEqual(['at', 'data', 'expiries', 'grants']);
+    const before = await value();
+    const submitted = await ask(system.gatewayUrl, 'mutation($batch: ObservationBatchInput!) { submitFinanceObservations(batch: $batch) { created revised } }', system.tokens.finance, {
+      batch: { idempotencyKey: `cache-restore-${Date.now()}`, month: '2015-02', reportedBy: '测试员', status: 'FINAL', acceptOutliers: { reason: 'test figures' }, observations: [{ indicator: 'FIN_LOANS_OUTSTANDING', subjectKind: 'REGION', subjectCode: '411002', unit: '万元', value: Math.round(before + 13) }] },
+    });
+    expect(submitted.errors).toBeUndefined();
+    expect(await value()).toBe(Math.round(before + 13));
+    // The old hash comes back, its heartbeat long past: not trusted (bypass), the answer is the department's.
+    await redis.hset(`${PREFIX}answers:version:finance`, { ...old, at: String(Date.now() - 60_000) });
+    const stale = await delta(system.gatewayUrl, value, 'finance');
+    expect(stale.result).toBe(Math.round(before + 13));
+    expect(stale.hit).toBe(0);
+    // Deleted outright (Redis restarted empty): the next heartbeat (5 s) puts the subgraph's current tokens back, complete.
+    await redis.del(`${PREFIX}answers:version:finance`);
+    await new Promise((r) => setTimeout(r, 6_000));
+    const restored = await redis.hgetall(`${PREFIX}answers:version:finance`);
+    expect(Object.keys(restored).sort()).toEqual(['at', 'data', 'expiries', 'grants']);
+    expect(restored.data).not.toBe(old.data);
+    await value();
+    const warm = await delta(system.gatewayUrl, value, 'finance');
+    expect(warm.hit).toBe(1);
+    expect(warm.result).toBe(Math.round(before + 13));
+  });
+});
+
 describe('Redis away', () => {
   it('the gateway answers correctly without the cache, logs it and counts it', async () => {
     const query = `{ region(code: "411002") { finance(month: "2015-03") { loansOutstanding { value } } } }`;

@@ -23,7 +23,13 @@ import { connectRedis, sharedStateSettings } from './sharedState';
  */
 export const ANSWER_VERSION_KEY = 'answers:version:';
 export const HEARTBEAT_TTL_MS = 60_000;
-const HEARTBEAT_EVERY_MS = 15_000;
+/**
+ * Every heartbeat re-asserts the subgraph's current tokens and `at` (its clock, ms): a hash restored
+ * from an old Redis snapshot, written by someone else, or lost and recreated is put right within
+ * one beat, and a gateway trusts a hash only while `at` is younger than ANSWER_VERSION_FRESH_MS.
+ */
+const HEARTBEAT_EVERY_MS = 5_000;
+export const ANSWER_VERSION_FRESH_MS = 15_000;
 const RETRY_MS = 250;
 
 const token = () => randomBytes(9).toString('base64url');
@@ -35,6 +41,10 @@ export class AnswerVersions {
   private pendingData = false;
   private retry: NodeJS.Timeout | undefined;
   private lastGrants: string | undefined;
+  /** The current tokens, re-asserted at every heartbeat. */
+  private data = token();
+  private grants: string | undefined;
+  private expiries = '';
 
   constructor(
     private readonly redis: Redis | null,
@@ -49,16 +59,29 @@ export class AnswerVersions {
     if (!this.redis) return;
     await this.dataChanged();
     this.heartbeat = setInterval(() => {
-      this.redis!.pexpire(this.key, HEARTBEAT_TTL_MS).catch(() => undefined);
+      this.publish().catch(() => undefined);
     }, HEARTBEAT_EVERY_MS);
     this.heartbeat.unref();
+    // Reconnected (Redis restarted, failed over): whatever it holds now may be older than our data; a fresh data token.
+    let first = true;
+    this.redis.on('ready', () => {
+      if (first) return void (first = false);
+      void this.dataChanged();
+    });
+  }
+
+  private async publish(): Promise<void> {
+    const fields: (string | number)[] = ['data', this.data, 'at', Date.now()];
+    if (this.grants !== undefined) fields.push('grants', this.grants, 'expiries', this.expiries);
+    await this.redis!.multi().hset(this.key, ...fields).pexpire(this.key, HEARTBEAT_TTL_MS).exec();
   }
 
   /** The department's data changed (after its commit, before its answer). */
   async dataChanged(): Promise<void> {
     if (!this.redis) return;
+    this.data = token();
     try {
-      await this.redis.multi().hset(this.key, 'data', token()).pexpire(this.key, HEARTBEAT_TTL_MS).exec();
+      await this.publish();
       this.pendingData = false;
     } catch (error) {
       this.log(`answer versions: could not publish the data version (${(error as Error).message}); retrying`);
@@ -73,11 +96,13 @@ export class AnswerVersions {
    */
   async grantsAre(fingerprint: string, expiries: number[]): Promise<void> {
     if (!this.redis || fingerprint === this.lastGrants) return;
+    this.grants = token();
+    this.expiries = [...expiries].sort((a, b) => a - b).join(',');
+    this.lastGrants = fingerprint;
     try {
-      await this.redis.multi().hset(this.key, 'grants', token(), 'expiries', [...expiries].sort((a, b) => a - b).join(',')).pexpire(this.key, HEARTBEAT_TTL_MS).exec();
-      this.lastGrants = fingerprint;
+      await this.publish();
     } catch (error) {
-      this.log(`answer versions: could not publish the grants version (${(error as Error).message}); retrying at the next refresh`);
+      this.log(`answer versions: could not publish the grants version (${(error as Error).message}); the next heartbeat does`);
     }
   }
 
@@ -101,6 +126,16 @@ export class AnswerVersions {
 
 /** The publisher the environment asks for: Redis with `REDIS_URL` (whatever the gateway's cache setting), else none. */
 export function answerVersions(subgraph: string, env: NodeJS.ProcessEnv = process.env): AnswerVersions {
-  const settings = sharedStateSettings(env);
+  const settings = sharedStateSettings(answerCacheEnvironment(env));
   return new AnswerVersions(settings ? connectRedis(settings) : null, subgraph);
+}
+
+/**
+ * The environment with the answer cache's Redis as `REDIS_URL`: `HUISHANG_ANSWER_CACHE_REDIS_URL`
+ * when set (a Redis of its own, with `maxmemory` and an evicting policy, so answers never crowd out
+ * the nonces and rate limits), else `REDIS_URL`. Gateways and subgraphs must be given the same one.
+ */
+export function answerCacheEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const own = env.HUISHANG_ANSWER_CACHE_REDIS_URL?.trim();
+  return own ? { ...env, REDIS_URL: own } : env;
 }
