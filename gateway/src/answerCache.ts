@@ -86,8 +86,11 @@ export type CacheLookup =
   /** The department publishes no versions, or the cache could not be asked: go to the subgraph, keep nothing. */
   | { kind: 'bypass' }
   | { kind: 'hit'; body: string }
-  /** Go to the subgraph; `store` keeps its answer under the versions read before it was asked. */
-  | { kind: 'miss'; store: (body: string) => void };
+  /**
+   * Go to the subgraph; `store` keeps its answer under the versions read before it was asked, if
+   * the answer was made under the grants token read (`grants`: a replica still on older grants answers with another).
+   */
+  | { kind: 'miss'; grants: string; store: (body: string) => void };
 
 type RedisWithLookup = Redis & { answerLookup(key: string, base: string, now: string, fresh: string): Promise<[string, string | null] | null> };
 
@@ -169,6 +172,7 @@ export class AnswerCache {
     const entry = key.slice(this.settings.prefix.length);
     return {
       kind: 'miss',
+      grants: key.split(':').at(-2) ?? '',
       store: (answer: string) => {
         if (answer.length > this.settings.maxChars) return;
         this.breaker.fire(() => this.redis.set(entry, this.seal(key, answer), 'PX', this.settings.ttlMs)).then(

@@ -140,6 +140,7 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
     if (lookup?.kind === 'hit') {
       // Checked against the schema when it was kept; its reads go to this request's audit record as a live answer's do.
       const parsed = JSON.parse(lookup.body) as GatewayGraphQLResponse;
+      dropGrants(parsed);
       restrictCachePolicy(options, { status: 200, statusText: 'OK', headers: {}, body: EMPTY });
       collectReads(options, parsed);
       return parsed;
@@ -186,7 +187,8 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
       if (problem) throw new SubgraphFailure(SubgraphErrorCode.BadResponse, `the answer does not fit the schema: ${problem}`);
     }
     // Kept only when complete: data, no error, and the subgraph's record of what it served (for the audit of every hit).
-    if (lookup?.kind === 'miss' && completeAnswer(parsed as GatewayGraphQLResponse)) lookup.store(bodyText);
+    if (lookup?.kind === 'miss' && completeAnswer(parsed as GatewayGraphQLResponse) && grantsOf(parsed as GatewayGraphQLResponse) === lookup.grants) lookup.store(bodyText);
+    dropGrants(parsed as GatewayGraphQLResponse);
     restrictCachePolicy(options, response);
     collectReads(options, parsed as GatewayGraphQLResponse);
     this.ownErrors(options, parsed as GatewayGraphQLResponse);
@@ -244,6 +246,15 @@ function isQuery(operation: string): boolean {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** The grants token the subgraph answered under (`extensions.huishangGrants`): for the cache, never for the client. */
+function grantsOf(response: GatewayGraphQLResponse): unknown {
+  return (response.extensions as { huishangGrants?: unknown } | undefined)?.huishangGrants;
+}
+
+function dropGrants(response: GatewayGraphQLResponse): void {
+  if (response.extensions && 'huishangGrants' in response.extensions) delete (response.extensions as Record<string, unknown>).huishangGrants;
+}
 
 /** An answer the cache may keep: data, no errors, and the read record the audit needs. */
 function completeAnswer(response: GatewayGraphQLResponse): boolean {

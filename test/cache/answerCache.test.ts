@@ -131,6 +131,9 @@ describe('hits', () => {
     const third = await delta(gatewayB, () => ask(gatewayB, query, system.tokens.finance), 'finance');
     expect(third.hit).toBe(1);
     expect(third.result.data).toEqual(first.result.data);
+    // Nothing of the cache's bookkeeping reaches the client.
+    expect(JSON.stringify(second.result)).not.toMatch(/huishangGrants|huishangReads/);
+    expect(JSON.stringify(first.result)).not.toMatch(/huishangGrants|huishangReads/);
     // The entry is in Redis under this run's prefix.
     expect((await redis.keys(`${PREFIX}answer:finance:*`)).length).toBeGreaterThan(0);
   });

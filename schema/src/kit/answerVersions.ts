@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import { connectRedis, sharedStateSettings } from './sharedState';
 
@@ -11,8 +11,8 @@ import { connectRedis, sharedStateSettings } from './sharedState';
  *   SET) and at every start (seeding, migrations, anything written while it was down). It is
  *   replaced after the mutation's transaction committed and before its answer leaves the
  *   subgraph, so whoever saw a write's success reads the new token from any gateway;
- * - `grants`: a random token replaced whenever this replica's view of its unrevoked grants
- *   changes (a grant or revocation here, at once; one made on another replica, at its next
+ * - `grants`: a token derived from this replica's view of its unrevoked grants, published whenever
+ *   that view changes (a grant or revocation here, at once; one made on another replica, at its next
  *   refresh), and `expiries`: those grants' expiry times (ms, comma-separated), from which the
  *   gateway counts how many have passed, so an answer read under a grant is not served once the
  *   grant has expired;
@@ -24,9 +24,10 @@ import { connectRedis, sharedStateSettings } from './sharedState';
 export const ANSWER_VERSION_KEY = 'answers:version:';
 export const HEARTBEAT_TTL_MS = 60_000;
 /**
- * Every heartbeat re-asserts the subgraph's current tokens and `at` (its clock, ms): a hash restored
- * from an old Redis snapshot, written by someone else, or lost and recreated is put right within
- * one beat, and a gateway trusts a hash only while `at` is younger than ANSWER_VERSION_FRESH_MS.
+ * Every heartbeat renews `at` (the subgraph's clock, ms) and puts back tokens that are missing (a
+ * lost hash); a reconnect (Redis restarted, restored from a snapshot, failed over) publishes a fresh
+ * data token and this replica's grants over whatever Redis holds. A gateway trusts a hash only
+ * while `at` is younger than ANSWER_VERSION_FRESH_MS (no subgraph keeps it alive: not used).
  */
 const HEARTBEAT_EVERY_MS = 5_000;
 export const ANSWER_VERSION_FRESH_MS = 15_000;
@@ -59,21 +60,40 @@ export class AnswerVersions {
     if (!this.redis) return;
     await this.dataChanged();
     this.heartbeat = setInterval(() => {
-      this.publish().catch(() => undefined);
+      this.publish('beat').catch(() => undefined);
     }, HEARTBEAT_EVERY_MS);
     this.heartbeat.unref();
     // Reconnected (Redis restarted, failed over): whatever it holds now may be older than our data; a fresh data token.
     let first = true;
     this.redis.on('ready', () => {
       if (first) return void (first = false);
-      void this.dataChanged();
+      this.data = token();
+      this.publish('all').catch(() => {
+        this.pendingData = true;
+        this.scheduleRetry();
+      });
     });
   }
 
-  private async publish(): Promise<void> {
-    const fields: (string | number)[] = ['data', this.data, 'at', Date.now()];
-    if (this.grants !== undefined) fields.push('grants', this.grants, 'expiries', this.expiries);
-    await this.redis!.multi().hset(this.key, ...fields).pexpire(this.key, HEARTBEAT_TTL_MS).exec();
+  /**
+   * `beat`: puts back what is missing (a lost hash) without overwriting what another replica of the
+   * department published (replicas would otherwise flip the tokens at every beat), and renews `at`;
+   * `all`: this replica's tokens over whatever is there (a change here; a reconnect, after which
+   * Redis may hold an older state).
+   */
+  private async publish(mode: 'all' | 'data' | 'grants' | 'beat'): Promise<void> {
+    const multi = this.redis!.multi();
+    if (mode === 'data') multi.hset(this.key, 'data', this.data);
+    else if (mode === 'grants') {
+      if (this.grants !== undefined) multi.hset(this.key, 'grants', this.grants, 'expiries', this.expiries);
+    } else if (mode === 'all') {
+      multi.hset(this.key, 'data', this.data);
+      if (this.grants !== undefined) multi.hset(this.key, 'grants', this.grants, 'expiries', this.expiries);
+    } else {
+      multi.hsetnx(this.key, 'data', this.data);
+      if (this.grants !== undefined) multi.hsetnx(this.key, 'grants', this.grants).hsetnx(this.key, 'expiries', this.expiries);
+    }
+    await multi.hset(this.key, 'at', Date.now()).pexpire(this.key, HEARTBEAT_TTL_MS).exec();
   }
 
   /** The department's data changed (after its commit, before its answer). */
@@ -81,7 +101,7 @@ export class AnswerVersions {
     if (!this.redis) return;
     this.data = token();
     try {
-      await this.publish();
+      await this.publish('data');
       this.pendingData = false;
     } catch (error) {
       this.log(`answer versions: could not publish the data version (${(error as Error).message}); retrying`);
@@ -96,14 +116,22 @@ export class AnswerVersions {
    */
   async grantsAre(fingerprint: string, expiries: number[]): Promise<void> {
     if (!this.redis || fingerprint === this.lastGrants) return;
-    this.grants = token();
+    // Derived from the grants themselves: a replica still on the older view answers with another
+    // token (`grantsToken`, sent with its answers), and the gateway keeps no such answer.
+    this.grants = createHash('sha256').update(fingerprint).digest('base64url').slice(0, 16);
     this.expiries = [...expiries].sort((a, b) => a - b).join(',');
     this.lastGrants = fingerprint;
     try {
-      await this.publish();
+      await this.publish('grants');
     } catch (error) {
-      this.log(`answer versions: could not publish the grants version (${(error as Error).message}); the next heartbeat does`);
+      this.lastGrants = undefined;
+      this.log(`answer versions: could not publish the grants version (${(error as Error).message}); the next grants refresh retries`);
     }
+  }
+
+  /** The token of this replica's current view of its grants (undefined before the first refresh or without Redis). */
+  get grantsToken(): string | undefined {
+    return this.redis ? this.grants : undefined;
   }
 
   private scheduleRetry(): void {

@@ -189,7 +189,9 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
           willSendResponse: async ({ response, contextValue }) => {
             if (response.body.kind !== 'single' || !contextValue.access?.identity) return;
             const result = response.body.singleResult;
-            result.extensions = { ...result.extensions, huishangReads: contextValue.access.reads.toJSON() };
+            // With the grants token this replica answered under: the gateway's cache keeps an answer only under the same one.
+            const grants = versions.grantsToken;
+            result.extensions = { ...result.extensions, huishangReads: contextValue.access.reads.toJSON(), ...(grants ? { huishangGrants: grants } : {}) };
           },
         }),
       },
