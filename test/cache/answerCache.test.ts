@@ -30,9 +30,9 @@ let proxy: net.Server;
 const proxied = new Set<net.Socket>();
 let enterprise: string;
 
-async function startReplica(name: string, env: Record<string, string>): Promise<(typeof extra)[number]> {
+async function startReplica(name: string, env: Record<string, string>, entry = 'gateway/dist/src/index.js', portVariable = 'GATEWAY_PORT'): Promise<(typeof extra)[number]> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'gateway/dist/src/index.js')], { cwd: REPO_ROOT, env: { ...system.env, ...env, GATEWAY_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(REPO_ROOT, entry)], { cwd: REPO_ROOT, env: { ...system.env, ...env, [portVariable]: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   const replica = { name, child, output: '', url: `http://127.0.0.1:${port}/graphql` };
   child.stdout!.on('data', (c: Buffer) => (replica.output += c.toString('utf8')));
   child.stderr!.on('data', (c: Buffer) => (replica.output += c.toString('utf8')));
@@ -324,6 +324,37 @@ describe('Redis is not trusted with the figures (findings F1–F3)', () => {
     const warm = await delta(system.gatewayUrl, value, 'finance');
     expect(warm.hit).toBe(1);
     expect(warm.result).toBe(Math.round(before + 13));
+  });
+});
+
+describe('two replicas of a department (finding F5)', () => {
+  it('a replica still on older grants never fills the cache: readers through the replica that granted see the grant at once', async () => {
+    // Finance B re-reads its grants only every minute: during that minute it answers on the older view.
+    const financeB = await startReplica('finance B', { HUISHANG_GRANT_REFRESH_MS: '60000' }, 'subgraphs/finance/dist/src/index.js', 'FINANCE_PORT');
+    const gatewayD = await startReplica('gateway D (finance B)', { FINANCE_URL: financeB.url });
+    const codesVia = async (url: string) => ((await ask(url, ENTERPRISE_FIGURES(enterprise), system.tokens.energy)).data?.enterprise.finance.indicators as { indicator: string }[]).map((o) => o.indicator);
+    const admin = await system.addClient({ department: 'finance', role: 'ADMINISTRATOR' });
+    const grant = await ask(system.gatewayUrl, 'mutation($input: AccessGrantInput!) { grantFinanceAccess(input: $input) { id } }', admin.token, {
+      input: { grantee: 'energy', indicators: ['FIN_LOANS_OUTSTANDING'], purpose: '两个副本 (two replicas test)', expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
+    });
+    expect(grant.errors).toBeUndefined();
+    try {
+      // Through finance B (older grants): not yet visible there, as without the cache; and nothing kept.
+      for (let i = 0; i < 2; i++) {
+        const viaB = await delta(gatewayD.url, () => codesVia(gatewayD.url), 'finance');
+        expect(viaB.result).not.toContain('FIN_LOANS_OUTSTANDING');
+        expect(viaB.hit).toBe(0);
+      }
+      // Through finance A (which made the grant): visible at once, whatever B answered before.
+      expect(await codesVia(system.gatewayUrl)).toContain('FIN_LOANS_OUTSTANDING');
+      expect(await codesVia(gatewayB)).toContain('FIN_LOANS_OUTSTANDING');
+    } finally {
+      await ask(system.gatewayUrl, 'mutation($id: Int!) { revokeFinanceGrant(id: $id) { active } }', admin.token, { id: grant.data!.grantFinanceAccess.id });
+      for (const replica of [gatewayD, financeB]) {
+        replica.child.kill('SIGTERM');
+        if (replica.child.exitCode === null) await new Promise((resolve) => replica.child.once('exit', resolve));
+      }
+    }
   });
 });
 
