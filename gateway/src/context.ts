@@ -29,6 +29,8 @@ export interface GatewayContext {
  * Gateway plugin (plugins/hive-access).
  */
 export function takeReads(response: { extensions?: unknown }, seen: ReadsSeen | undefined): void {
+  // The grants token a department answered under is for our answer cache only (subgraphs.ts): never for a client, whichever gateway.
+  if (response.extensions && typeof response.extensions === 'object' && 'huishangGrants' in response.extensions) delete (response.extensions as Record<string, unknown>).huishangGrants;
   const reads = (response.extensions as { huishangReads?: { indicators?: string[]; enterprises?: string[]; months?: string[]; submissions?: number[]; ruleReads?: string[] } } | undefined)?.huishangReads;
   if (!reads) return;
   delete (response.extensions as Record<string, unknown>).huishangReads;

@@ -24,7 +24,8 @@ import { GatewayMetrics } from './metrics';
 import { requestLogPlugin } from './logging';
 import { SubgraphClient } from './subgraphClient';
 import { SubgraphBreaker } from './resilience';
-import { checkSubgraph, resolveSubgraphUrl, SubgraphDataSource } from './subgraphs';
+import { checkSubgraph, isSubgraphName, resolveSubgraphUrl, SubgraphDataSource } from './subgraphs';
+import { AnswerCache, answerCacheSettings } from './answerCache';
 import { installResultShaping } from './resultShaping';
 import { readSupergraph } from './supergraph';
 import { depthLimitRule, identifierArgumentsRule } from './validation';
@@ -95,6 +96,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const metrics = new GatewayMetrics(probeSubgraphs);
   /** One circuit breaker per subgraph: a dead department costs nothing after a few failures. */
   const breakers = new Map<string, SubgraphBreaker>();
+  // Departments' answers shared by the replicas through Redis (answerCache.ts; HUISHANG_ANSWER_CACHE).
+  const cacheSettings = withAccess && signer ? answerCacheSettings(env) : null;
+  const cache = cacheSettings ? new AnswerCache(cacheSettings, signer!.derivedSecret('huishang answer cache'), metrics, (message) => logger.warn(message)) : undefined;
+  if (cacheSettings) logger.info({ ttlMs: cacheSettings.ttlMs }, 'gateway: answer cache on (HUISHANG_ANSWER_CACHE, Redis)');
   // The supergraph's types (@inaccessible fields included), which every subgraph answer is checked against.
   const supergraphTypes = buildSchema(supergraphSdl, { assumeValidSDL: true });
   const gateway = new ApolloGateway({
@@ -113,7 +118,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         breakers.set(name, breaker);
         metrics.breakerState(name, 'closed');
       }
-      return new SubgraphDataSource({ name, signer, url: target, client, deduplicate: config.deduplicateSubgraphRequests, mutationTimeoutMs: config.subgraphMutationTimeoutMs, breaker, metrics, schema: supergraphTypes });
+      return new SubgraphDataSource({ name, signer, url: target, client, deduplicate: config.deduplicateSubgraphRequests, mutationTimeoutMs: config.subgraphMutationTimeoutMs, breaker, metrics, schema: supergraphTypes, cache: isSubgraphName(name) ? cache : undefined });
     },
   });
 
@@ -216,6 +221,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     await apollo.stop();
     for (const breaker of breakers.values()) breaker.shutdown();
     client.close();
+    await cache?.close();
     await limiter.close();
     await accessOrm?.close();
     await tracing.shutdown();

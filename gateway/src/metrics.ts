@@ -11,7 +11,9 @@ import { BREAKER_STATE_VALUE, type BreakerState } from './resilience';
  * - per subgraph: `huishang_subgraph_up` (its own /ready answered 200 at scrape time),
  *   `huishang_subgraph_requests_total`, `huishang_subgraph_errors_total{code}` (SUBGRAPH_TIMEOUT, …),
  *   `huishang_subgraph_request_duration_seconds` (histogram) and `huishang_subgraph_breaker_state`
- *   (0 closed, 1 half-open, 2 open).
+ *   (0 closed, 1 half-open, 2 open);
+ * - the answer cache (answerCache.ts): `huishang_answer_cache_requests_total{subgraph,outcome}`
+ *   (hit, miss, bypass, error) and `huishang_answer_cache_stores_total{subgraph,result}` (stored, failed).
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -28,6 +30,13 @@ export class GatewayMetrics {
   });
   private readonly breaker = new Gauge({ name: 'huishang_subgraph_breaker_state', help: 'Circuit breaker of each subgraph: 0 closed, 1 half-open, 2 open.', labelNames: ['subgraph'], registers: [this.registry] });
   private readonly up: Gauge<'subgraph'>;
+  private readonly cacheRequests = new Counter({
+    name: 'huishang_answer_cache_requests_total',
+    help: 'Subgraph fetches that asked the answer cache, by outcome: hit, miss, bypass (the department publishes no versions), error (Redis away or slow: served without the cache), forged (an entry not sealed with the gateway\'s key: not served).',
+    labelNames: ['subgraph', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly cacheStores = new Counter({ name: 'huishang_answer_cache_stores_total', help: 'Subgraph answers sent to the answer cache, by result: stored, failed (Redis away or slow).', labelNames: ['subgraph', 'result'], registers: [this.registry] });
 
   /** `probe` answers each subgraph's readiness when /metrics is scraped. */
   constructor(probe: () => Promise<{ name: string; ready: boolean }[]> = async () => []) {
@@ -49,6 +58,14 @@ export class GatewayMetrics {
     this.subgraphRequests.inc({ subgraph });
     this.latency.observe({ subgraph }, seconds);
     if (errorCode) this.subgraphErrors.inc({ subgraph, code: errorCode });
+  }
+
+  answerCache(subgraph: string, outcome: 'hit' | 'miss' | 'bypass' | 'error' | 'forged'): void {
+    this.cacheRequests.inc({ subgraph, outcome });
+  }
+
+  answerCacheStored(subgraph: string, result: 'stored' | 'failed'): void {
+    this.cacheStores.inc({ subgraph, result });
   }
 
   breakerState(subgraph: string, state: BreakerState): void {

@@ -7,6 +7,7 @@ import type { GatewayMetrics } from './metrics';
 import { SUBGRAPH_INTERNAL_ERROR, withoutAddresses } from './errors';
 import { classifyFailure, failureOfStatus, SubgraphBreaker, SubgraphErrorCode, SubgraphFailure, unservedPaths } from './resilience';
 import type { SubgraphClient, SubgraphHttpResponse } from './subgraphClient';
+import type { AnswerCache } from './answerCache';
 
 /**
  * Headers the gateway itself puts on a subgraph request. Everything else is dropped: a client's
@@ -45,6 +46,8 @@ export interface SubgraphDataSourceOptions {
   metrics?: GatewayMetrics;
   /** The supergraph's types, which every answer is checked against (answerCheck.ts); without it (unit tests) answers are not checked. */
   schema?: GraphQLSchema;
+  /** The shared answer cache (answerCache.ts); without it every query goes to the subgraph. */
+  cache?: AnswerCache;
 }
 
 /**
@@ -72,9 +75,11 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
   private readonly breaker?: SubgraphBreaker;
   private readonly metrics?: GatewayMetrics;
   private readonly schema?: GraphQLSchema;
+  private readonly cache?: AnswerCache;
 
   constructor(options: SubgraphDataSourceOptions) {
     this.schema = options.schema;
+    this.cache = options.cache;
     this.breaker = options.breaker;
     this.metrics = options.metrics;
     this.url = options.url;
@@ -129,6 +134,18 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
     const key = this.deduplicate && query ? `${client?.clientId ?? ''}\n${headers['apollo-federation-include-trace'] ?? ''}\n${text}` : undefined;
     if (options.context?.requestId) headers[REQUEST_ID_HEADER] = options.context.requestId;
 
+    // The shared cache: only queries, only for an authenticated caller, keyed on who asks (department
+    // and role) and on the exact body; the department's versions are read in the same round trip.
+    const lookup = this.cache && query && client ? await this.cache.lookup(this.name, [client.department, client.role, headers['apollo-federation-include-trace'] ?? '', text]) : undefined;
+    if (lookup?.kind === 'hit') {
+      // Checked against the schema when it was kept; its reads go to this request's audit record as a live answer's do.
+      const parsed = JSON.parse(lookup.body) as GatewayGraphQLResponse;
+      dropGrants(parsed);
+      restrictCachePolicy(options, { status: 200, statusText: 'OK', headers: {}, body: EMPTY });
+      collectReads(options, parsed);
+      return parsed;
+    }
+
     let pending = key === undefined ? undefined : this.inflight.get(key);
     if (!pending) {
       // The caller's identity, signed for this subgraph and this body: the subgraph answers nothing
@@ -154,8 +171,10 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
       throw errorFromResponse(response);
     }
     let parsed: unknown;
+    let bodyText: string;
     try {
-      parsed = parseBody(response);
+      bodyText = response.body.toString('utf8');
+      parsed = parseBody(response, bodyText);
     } catch {
       throw new SubgraphFailure(SubgraphErrorCode.BadResponse, 'the answer is not valid JSON');
     }
@@ -167,6 +186,9 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
       const problem = answerProblem(this.schema, options.document ?? parse(request.query), request.variables, parsed as { data?: unknown; errors?: unknown });
       if (problem) throw new SubgraphFailure(SubgraphErrorCode.BadResponse, `the answer does not fit the schema: ${problem}`);
     }
+    // Kept only when complete: data, no error, and the subgraph's record of what it served (for the audit of every hit).
+    if (lookup?.kind === 'miss' && completeAnswer(parsed as GatewayGraphQLResponse) && grantsOf(parsed as GatewayGraphQLResponse) === lookup.grants) lookup.store(bodyText);
+    dropGrants(parsed as GatewayGraphQLResponse);
     restrictCachePolicy(options, response);
     collectReads(options, parsed as GatewayGraphQLResponse);
     this.ownErrors(options, parsed as GatewayGraphQLResponse);
@@ -223,8 +245,27 @@ function isQuery(operation: string): boolean {
   return /^\s*(query\b|\{)/.test(operation);
 }
 
-function parseBody(response: SubgraphHttpResponse): unknown {
-  const text = response.body.toString('utf8');
+const EMPTY = Buffer.alloc(0);
+
+/** The grants token the subgraph answered under (`extensions.huishangGrants`): for the cache, never for the client. */
+function grantsOf(response: GatewayGraphQLResponse): unknown {
+  return (response.extensions as { huishangGrants?: unknown } | undefined)?.huishangGrants;
+}
+
+function dropGrants(response: GatewayGraphQLResponse): void {
+  if (response.extensions && 'huishangGrants' in response.extensions) delete (response.extensions as Record<string, unknown>).huishangGrants;
+}
+
+/** An answer the cache may keep: data, no errors, and the read record the audit needs. */
+function completeAnswer(response: GatewayGraphQLResponse): boolean {
+  if (response.data == null || typeof response.data !== 'object') return false;
+  if (Array.isArray(response.errors) && response.errors.length > 0) return false;
+  if ((response as { errors?: unknown }).errors !== undefined && !Array.isArray(response.errors)) return false;
+  const reads = (response.extensions as { huishangReads?: unknown } | undefined)?.huishangReads;
+  return typeof reads === 'object' && reads !== null;
+}
+
+function parseBody(response: SubgraphHttpResponse, text: string): unknown {
   const type = response.headers['content-type'] ?? '';
   return type.startsWith('application/json') || type.startsWith('application/graphql-response+json') ? JSON.parse(text) : text;
 }

@@ -5,6 +5,7 @@ import { ErrorCode, readingRoleReason, withArticle } from '../errors';
 import type { IndicatorDefinition, SharingCategory, SubjectType } from '../observation/indicator';
 import { productionMode, type Identity } from './identity';
 import { departmentRegistry } from './registry';
+import type { AnswerVersions } from './answerVersions';
 
 /**
  * A grant (授权): the owning department lets another department read its conditionally shared
@@ -98,7 +99,11 @@ export class GrantCache {
   private grants: ActiveGrant[] = [];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    /** Where a change of the grants is published for the gateway's answer cache (answerVersions.ts). */
+    private readonly versions?: AnswerVersions,
+  ) {}
 
   async start(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     await this.refresh();
@@ -124,6 +129,11 @@ export class GrantCache {
       expiresAt: new Date(row.expiresAt).getTime(),
       rule: row.rule ?? null,
     }));
+    // Before a grant or revocation answers (it awaits this refresh): the gateway's cached answers under the old grants are not served again.
+    await this.versions?.grantsAre(
+      this.grants.map((g) => `${g.id}:${g.grantee}:${g.rule ?? ''}:${g.expiresAt}:${g.indicators === '*' ? '*' : [...g.indicators].join(',')}`).join('|'),
+      this.grants.map((g) => g.expiresAt),
+    );
   }
 
   /** The reading grant letting `department` read `indicator` now, if any (a grant to a rule never does). */

@@ -105,6 +105,11 @@ export class IdentitySigner {
     return this.seal(payload);
   }
 
+  /** A secret derived from the signing key for `purpose` (e.g. sealing the answer cache's entries): only holders of the private key have it. */
+  derivedSecret(purpose: string): Buffer {
+    return createHash('sha256').update(this.key.export({ format: 'der', type: 'pkcs8' })).update('\0').update(purpose).digest();
+  }
+
   private seal(payload: SignedPayload): string {
     const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
     return `${encoded}.${sign(null, Buffer.from(encoded), this.key).toString('base64url')}`;

@@ -18,6 +18,7 @@ export * from './authorization';
 export * from './grants';
 export * from './startup';
 export * from './sharedState';
+export * from './answerVersions';
 export * from './metrics';
 export * from './logger';
 export * from './tracing';

@@ -4,6 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/core';
 import { AccessPolicy, addGrantRuleColumn, createGrantTable, GrantCache, GrantRecord, seedDemoGrants } from './access';
+import { answerVersions } from './answerVersions';
 import { createContext, type LoaderFactory, type SubgraphContext } from './context';
 import { DatabaseNotMigrated, migrateMode, openDatabase, PortableMigration, type OpenDatabaseOptions } from './database';
 import { countSqlStatements, SubgraphMetrics } from './metrics';
@@ -125,7 +126,10 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
     setActiveStartup(undefined);
   }
   reporter.phase('building schema');
-  const grants = new GrantCache(orm);
+  // The gateway's answer cache keys on these (answerVersions.ts): fresh at every start.
+  const versions = answerVersions(definition.name);
+  await versions.start();
+  const grants = new GrantCache(orm, versions);
   await grants.start();
   const { schema } = await buildFederatedSchema(parts.schema);
 
@@ -170,12 +174,24 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
         },
       },
       {
+        // A mutation changed (or may have changed) the department's data: its transaction has
+        // committed, and its answer has not left yet. The gateway caches no answer of the old data
+        // from now on, so whoever sees this answer never reads the older figures afterwards.
+        requestDidStart: async () => ({
+          willSendResponse: async ({ operation }) => {
+            if (operation?.operation === 'mutation') await versions.dataChanged();
+          },
+        }),
+      },
+      {
         // What was read goes back to the gateway, which writes it into the audit trail.
         requestDidStart: async () => ({
           willSendResponse: async ({ response, contextValue }) => {
             if (response.body.kind !== 'single' || !contextValue.access?.identity) return;
             const result = response.body.singleResult;
-            result.extensions = { ...result.extensions, huishangReads: contextValue.access.reads.toJSON() };
+            // With the grants token this replica answered under: the gateway's cache keeps an answer only under the same one.
+            const grants = versions.grantsToken;
+            result.extensions = { ...result.extensions, huishangReads: contextValue.access.reads.toJSON(), ...(grants ? { huishangGrants: grants } : {}) };
           },
         }),
       },
@@ -235,6 +251,7 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
   const stop = async () => {
     grants.stop();
     await apollo.stop();
+    await versions.close();
     await verifier.close();
     stopCounting();
     await tracing.shutdown();
