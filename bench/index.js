@@ -26,7 +26,7 @@ if (process.argv.includes('--no-build')) {
     process.exit(tsc.status ?? 1);
   }
 }
-const needed = ['@graphql-hive/gateway', 'autocannon', 'hdr-histogram-js', 'pg'];
+const needed = ['@graphql-hive/gateway', '@graphql-hive/router-runtime', 'autocannon', 'hdr-histogram-js', 'pg'];
 const missing = needed.filter((name) => !existsSync(join(here, 'node_modules', name, 'package.json')));
 if (missing.length) {
   console.log(`bench: installing its dependencies (${missing.join(', ')} missing) into bench/node_modules…`);
