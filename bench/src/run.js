@@ -426,10 +426,10 @@ async function runDatabase(kind, opts, outDir) {
               const m = await measure(c, testCase, opts, system, allPids);
               if (!r || m.otherCores < r.otherCores) r = m;
               if (m.otherCores <= opts.quietThreshold) break;
-              if (attempt < opts.quietRetries) log(`      round ${round + 1} ${c.label.padEnd(16)} other processes took ${m.otherCores.toFixed(2)} cores: measuring again`);
+              if (attempt < opts.quietRetries) log(`      round ${round + 1} ${c.label.padEnd(22)} other processes took ${m.otherCores.toFixed(2)} cores: measuring again`);
             }
             runs[c.key].push(r);
-            log(`      round ${round + 1} ${c.label.padEnd(16)} ${(r.requests / r.elapsedS).toFixed(0).padStart(6)} req/s  p50 ${(r.histogram.getValueAtPercentile(50) / 1000).toFixed(2)} ms  p99 ${(r.histogram.getValueAtPercentile(99) / 1000).toFixed(2)} ms  errors ${r.errors}  other processes ${r.otherCores.toFixed(2)} cores${r.firstError ? `  (first error: ${r.firstError})` : ''}`);
+            log(`      round ${round + 1} ${c.label.padEnd(22)} ${(r.requests / r.elapsedS).toFixed(0).padStart(6)} req/s  p50 ${(r.histogram.getValueAtPercentile(50) / 1000).toFixed(2)} ms  p99 ${(r.histogram.getValueAtPercentile(99) / 1000).toFixed(2)} ms  errors ${r.errors}  other processes ${r.otherCores.toFixed(2)} cores${r.firstError ? `  (first error: ${r.firstError})` : ''}`);
           }
         }
         // Without saturation: one request at a time, p50 is each contender's own latency, and
@@ -441,7 +441,7 @@ async function runDatabase(kind, opts, outDir) {
           for (const c of contenders) {
             const m = await measure(c, testCase, few, system, allPids);
             latency.push(combine(c.key, c.label, [m]));
-            log(`      ${opts.latencyConnections} connection${opts.latencyConnections === 1 ? '' : 's'} ${c.label.padEnd(16)} ${(m.requests / m.elapsedS).toFixed(0).padStart(6)} req/s  p50 ${(m.histogram.getValueAtPercentile(50) / 1000).toFixed(2)} ms  p99 ${(m.histogram.getValueAtPercentile(99) / 1000).toFixed(2)} ms  errors ${m.errors}`);
+            log(`      ${opts.latencyConnections} connection${opts.latencyConnections === 1 ? '' : 's'} ${c.label.padEnd(22)} ${(m.requests / m.elapsedS).toFixed(0).padStart(6)} req/s  p50 ${(m.histogram.getValueAtPercentile(50) / 1000).toFixed(2)} ms  p99 ${(m.histogram.getValueAtPercentile(99) / 1000).toFixed(2)} ms  errors ${m.errors}`);
           }
         }
         results.push({

@@ -420,4 +420,4 @@ async function sqlStatements(subgraphs) {
   return Object.fromEntries(entries);
 }
 
-module.exports = { REPO, SUBGRAPHS, startSubgraphs, startGateway, sqlStatements, getStatus, pgAdmin, withDatabase, dropSeedCaches };
+module.exports = { REPO, SUBGRAPHS, startSubgraphs, startGateway, checkRouterRuntime, sqlStatements, getStatus, pgAdmin, withDatabase, dropSeedCaches };
