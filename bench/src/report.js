@@ -35,11 +35,11 @@ function peersOf(contenders) {
   return contenders.filter((c) => PEERS.includes(c.key)).sort((x, y) => (y.rps || 0) - (x.rps || 0));
 }
 
-/** Ours, then the peers strongest first, then the floor, then other builds of ours. */
-function ordered(contenders) {
+/** Ours, then the peers strongest first (by `by`'s requests/s), then the floor, then other builds of ours. */
+function ordered(contenders, by = contenders) {
   const rank = (c) => (c.key === 'ours' ? 0 : PEERS.includes(c.key) ? 1 : c.key === 'floor' ? 2 : 3);
-  const peers = peersOf(contenders);
-  return [...contenders].sort((x, y) => rank(x) - rank(y) || (rank(x) === 1 ? peers.indexOf(x) - peers.indexOf(y) : 0));
+  const peers = peersOf(by).map((c) => c.key);
+  return [...contenders].sort((x, y) => rank(x) - rank(y) || (rank(x) === 1 ? peers.indexOf(x.key) - peers.indexOf(y.key) : 0));
 }
 
 const subgraphCpu = (c) => Object.values(c.cpu.subgraphs).reduce((a, b) => a + b, 0);
@@ -72,7 +72,7 @@ function ratios(result) {
 function render(results, subgraphNames, labels = {}) {
   const label = (key) => labels[key] ?? key;
   const headline = {
-    header: ['scenario', 'strongest peer', 'ours / strongest peer', `ours / ${label('hive-router')}`, `ours / ${label('apollo')}`, `ours / ${label('hive')}`, 'ours / floor', 'ours − floor p50 ms (low load)'],
+    header: ['scenario', 'strongest peer', 'ours / strongest peer', `ours / ${label('hive-router')}`, `ours / ${label('apollo')}`, `ours / ${label('hive')}`, 'ours / floor', `ours − floor p50 ms (${results.find((r) => r.latency)?.latencyConnections ?? 1} conn.)`],
     align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
     rows: [],
   };
@@ -128,7 +128,7 @@ function render(results, subgraphNames, labels = {}) {
   const both = (t) => ({ text: textTable(t.header, t.rows, t.align), markdown: markdownTable(t.header, t.rows, t.align) });
   const latencyRows = [];
   for (const result of results.filter((r) => r.latency)) {
-    const contenders = ordered(result.latency);
+    const contenders = ordered(result.latency, result.contenders);
     const by = Object.fromEntries(contenders.map((c) => [c.key, c]));
     contenders.forEach((c, i) =>
       latencyRows.push([i === 0 ? `(${result.id}) ${result.title}` : '', c.label, fixed(c.rps, 0), ms(c.p50), ms(c.p99), String(c.errors), c.key === 'floor' ? '—' : fixed(c.cpu.gateway, 2), fixed(subgraphCpu(c), 2)]),

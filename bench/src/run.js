@@ -33,7 +33,7 @@ const LABELS = Object.fromEntries(CONTENDER_KEYS.map((k) => [k, CONTENDERS[k].la
 const USAGE = `usage: npm run bench -- [options]        (each option also as an environment variable BENCH_<NAME>,
                                                        e.g. BENCH_DURATION=2 for --duration 2; flags win)
   --quick                       quick mode: every duration and size at its smallest that still exercises
-                                everything (1 s windows, 1 round, 1 s pre-warm, 1 s at one connection, no
+                                everything (1 s lead-in and windows, 1 round, 1 s pre-warm, 1 s at one connection, no
                                 retries); a later flag or variable overrides any of them; docs not written
   --db sqlite,postgresql        databases to run on (default: both)
   --city demo|large             the demo city (520 enterprises) or the large one (20000) (default demo)
@@ -100,7 +100,7 @@ const DEFAULTS = {
   'quiet-retries': '1',
   'quiet-threshold': '0.25',
 };
-const QUICK = { duration: '1', warmup: '0', prewarm: '1', rounds: '1', 'latency-duration': '1', 'quiet-retries': '0' };
+const QUICK = { duration: '1', warmup: '1', prewarm: '1', rounds: '1', 'latency-duration': '1', 'quiet-retries': '0' };
 const BOOLEANS = ['quick', 'plans', 'profile', 'no-build', 'seed-cache', 'drop-seed-cache', 'docs', 'no-docs'];
 
 const envName = (option) => `BENCH_${option.toUpperCase().replace(/-/g, '_')}`;
@@ -543,13 +543,13 @@ async function main() {
     const goalLines = goals(run.results);
     log(`\n${'═'.repeat(100)}\n${title} · ${settings}\n${run.seedLine}\n`);
     for (const r of run.results) log(`(${r.id}) ${r.describe}`);
-    log(`\nOurs against the strongest peer (requests/s ratios under load; ours − floor at low load):\n${tables.headline.text}\n`);
+    log(`\nOurs against the strongest peer (requests/s under load; ours − floor p50 at one connection):\n${tables.headline.text}\n`);
     log(`${tables.main.text}\n`);
     if (tables.latency) log(`${tables.latency.title}:\n${tables.latency.text}\n`);
     log(`Goals:\n${goalLines.map((l) => `  ${l}`).join('\n')}\n`);
     log(`SQL statements per request, by subgraph:\n${tables.sql.text}\n`);
     log(`CPU time per request, ms (gateway, each subgraph, PostgreSQL's server processes, the load generator itself), and the CPU other processes on the machine took meanwhile:\n${tables.cpu.text}`);
-    markdown += `\n### ${title}\n\n${run.seedLine}.\n\n${run.results.map((r) => `- (${r.id}) ${r.describe}`).join('\n')}\n\nOurs against the strongest peer (requests/s under load; ours − floor p50 at low load):\n\n${tables.headline.markdown}\n\nEvery contender (ours ÷ = ours' requests/s over this contender's):\n\n${tables.main.markdown}\n\n${tables.latency ? `${tables.latency.title}:\n\n${tables.latency.markdown}\n\n` : ''}Goals (issue 17):\n\n${goalLines.map((l) => `- ${l}`).join('\n')}\n\nSQL statements per request:\n\n${tables.sql.markdown}\n\nCPU time per request, ms:\n\n${tables.cpu.markdown}\n`;
+    markdown += `\n### ${title}\n\n${run.seedLine}.\n\n${run.results.map((r) => `- (${r.id}) ${r.describe}`).join('\n')}\n\nOurs against the strongest peer (requests/s under load; ours − floor p50 at one connection):\n\n${tables.headline.markdown}\n\nEvery contender (ours ÷ = ours' requests/s over this contender's):\n\n${tables.main.markdown}\n\n${tables.latency ? `${tables.latency.title}:\n\n${tables.latency.markdown}\n\n` : ''}Goals (issue 17):\n\n${goalLines.map((l) => `- ${l}`).join('\n')}\n\nSQL statements per request:\n\n${tables.sql.markdown}\n\nCPU time per request, ms:\n\n${tables.cpu.markdown}\n`;
     json.push({ ...run, results: run.results.map((r) => ({ ...r, ratios: ratios(r) })), goals: goalLines });
   }
   const raw = JSON.stringify({ date: new Date().toISOString(), machine, elapsedMin, options: opts, runs: json }, null, 2);
