@@ -535,7 +535,8 @@ async function main() {
   const elapsedMin = (Date.now() - startedAt) / 60_000;
 
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
-  let markdown = `## Latest results (${date} UTC, \`npm run bench\`, ${elapsedMin.toFixed(1)} min)\n\nMachine: ${machine}. Load: ${settings}. City: ${city}, month ${opts.month}. Varied requests: each request another month (a, c) or key enterprise and month (b). CPU per request is each process's user + system time over the requests sent; peak RSS is the gateway's high-water mark during its windows. Raw numbers: \`docs/benchmarks.json\`.\n`;
+  const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
+  let markdown = `## Latest results (${date} UTC, \`${command}\`, ${elapsedMin.toFixed(1)} min)\n\nMachine: ${machine}. Load: ${settings}. City: ${city}, month ${opts.month}. Varied requests: each request another month (a, c) or key enterprise and month (b). CPU per request is each process's user + system time over the requests sent; peak RSS is the gateway's high-water mark during its windows. Raw numbers: \`docs/benchmarks.json\`.\n`;
   const json = [];
   for (const run of all) {
     const title = `${run.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} · ${city}`;
