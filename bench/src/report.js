@@ -26,7 +26,6 @@ function markdownTable(header, rows, align) {
 const fixed = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 const ms = (micros) => (Number.isFinite(micros) ? (micros / 1000).toFixed(micros < 10_000 ? 2 : 1) : '—');
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '—');
-const overhead = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${a >= b ? '+' : ''}${((a / b - 1) * 100).toFixed(0)} %` : '—');
 
 const PEERS = ['hive-router', 'apollo', 'hive'];
 
