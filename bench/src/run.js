@@ -32,9 +32,10 @@ const LABELS = Object.fromEntries(CONTENDER_KEYS.map((k) => [k, CONTENDERS[k].la
 
 const USAGE = `usage: npm run bench -- [options]        (each option also as an environment variable BENCH_<NAME>,
                                                        e.g. BENCH_DURATION=2 for --duration 2; flags win)
-  --quick                       quick mode: every duration and size at its smallest that still exercises
-                                everything (1 s lead-in and windows, 1 round, 1 s pre-warm, 1 s at one connection, no
-                                retries); a later flag or variable overrides any of them; docs not written
+  --quick                       quick mode: every duration at its smallest that still exercises everything
+                                (1 s lead-in and windows, 1 round, 1 s pre-warm, 1 s at one connection, no
+                                retries; the city stays the demo one); any flag or variable overrides these;
+                                docs not written
   --db sqlite,postgresql        databases to run on (default: both)
   --city demo|large             the demo city (520 enterprises) or the large one (20000) (default demo)
   --enterprises N               size of the generated city (overrides --city)
