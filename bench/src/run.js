@@ -183,6 +183,8 @@ function options() {
   };
 }
 
+const startedAt = Date.now();
+const elapsed = () => `${((Date.now() - startedAt) / 60_000).toFixed(1)} min`;
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
 const log = (line) => process.stdout.write(`${line}\n`);
 
@@ -374,7 +376,7 @@ async function runDatabase(kind, opts, outDir) {
       const { plan, text: planText } = planFor(s.query, operationName);
       if (opts.plans) log(planText.replace(/^/gm, '      '));
       writeFileSync(join(runDir, `${name}.plan.txt`), planText);
-      log(`\n   (${s.id}) ${s.title}: ${s.describe(parameters)}`);
+      log(`\n   (${s.id}) ${s.title}: ${s.describe(parameters)} — scenario ${opts.scenarios.indexOf(name) + 1} of ${opts.scenarios.length}, ${elapsed()} since the start`);
 
       for (const workload of opts.workloads) {
         const variableSets = workload === 'same' ? [s.variables(parameters)] : s.variants(parameters);
@@ -520,7 +522,6 @@ async function main() {
     log('bench: removed every kept seed');
     if (process.argv.slice(2).filter((a) => a !== '--no-build').every((a) => a === '--drop-seed-cache')) return;
   }
-  const startedAt = Date.now();
   const outDir = join(opts.out, stamp());
   mkdirSync(outDir, { recursive: true });
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, ${process.platform}`;
