@@ -12,12 +12,18 @@ const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
 const here = __dirname;
+
+// Help first: it needs nothing built or installed.
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(require('./src/options').USAGE);
+  process.exit(0);
+}
 const root = join(here, '..');
 
 const noBuildVariable = /^(1|true|yes|on)$/i.test(process.env.BENCH_NO_BUILD ?? '');
 if (process.argv.includes('--no-build') || noBuildVariable) {
   if (process.argv.includes('--no-build')) process.argv.splice(process.argv.indexOf('--no-build'), 1);
-} else if (!process.argv.includes('--help') && !process.argv.includes('-h')) {
+} else {
   const departments = require('../subgraphs/departments.json').departments;
   const projects = ['gateway', ...departments.map((d) => d.folder), 'cli'];
   console.log(`bench: building ${projects.join(', ')} (tsc -b)…`);
