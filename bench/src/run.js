@@ -12,7 +12,7 @@ const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { cpus, totalmem } = require('node:os');
 const { join, resolve } = require('node:path');
 const { parseArgs, isDeepStrictEqual } = require('node:util');
-const { REPO, SUBGRAPHS, startSubgraphs, startGateway, sqlStatements, dropSeedCaches } = require('./system');
+const { REPO, SUBGRAPHS, startSubgraphs, abortStarting, startGateway, sqlStatements, dropSeedCaches } = require('./system');
 const { memory, resetPeak, cpuMs, machineBusyMs } = require('./processes');
 const { SCENARIOS, SCENARIO_NAMES, resolveParameters } = require('./scenarios');
 const { planFor, probe, runFloor } = require('./floor');
@@ -34,6 +34,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     if (interrupted) process.exit(130);
     interrupted = true;
     log(`\n${signal}: stopping every process and dropping the benchmark databases…`);
+    await abortStarting().catch(() => undefined);
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
     process.exit(130);
   });

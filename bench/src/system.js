@@ -172,6 +172,13 @@ async function startSubgraphs(options) {
     }
   };
 
+  // Until this returns, an interrupted run (Ctrl-C while seeding) stops these processes and drops these databases here.
+  const abort = async () => {
+    await stopAll().catch(() => undefined);
+    await dropDatabase().catch(() => undefined);
+  };
+  starting.add(abort);
+
   const key = options.seedCache ? seedCacheKey(options.enterprises, options.seed) : null;
   const cacheDir = key && join(SEED_CACHE_DIR, key);
   const cacheBase = key && options.kind === 'postgresql' ? pgCacheBase(options.pgUrl, key) : null;
@@ -269,7 +276,15 @@ async function startSubgraphs(options) {
     await stopAll().catch(() => undefined);
     await dropDatabase().catch(() => undefined);
     throw error;
+  } finally {
+    starting.delete(abort);
   }
+}
+
+/** Systems still starting (seeding): stopped and their databases dropped by abortStarting(). */
+const starting = new Set();
+async function abortStarting() {
+  for (const abort of [...starting]) await abort();
 }
 
 async function analyzeAll(pgUrl, names) {
@@ -420,4 +435,4 @@ async function sqlStatements(subgraphs) {
   return Object.fromEntries(entries);
 }
 
-module.exports = { REPO, SUBGRAPHS, startSubgraphs, startGateway, checkRouterRuntime, sqlStatements, getStatus, pgAdmin, withDatabase, dropSeedCaches };
+module.exports = { REPO, SUBGRAPHS, startSubgraphs, abortStarting, startGateway, checkRouterRuntime, sqlStatements, getStatus, pgAdmin, withDatabase, dropSeedCaches };
