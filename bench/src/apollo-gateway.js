@@ -3,9 +3,9 @@
  * Stock @apollo/gateway as a benchmark contender: `ApolloGateway` on a supergraph file, one
  * `RemoteGraphQLDataSource` per subgraph, behind @apollo/server, on Node's own HTTP server (what
  * @apollo/server's standalone integration does, plus a /ready route for the benchmark). The only
- * addition is the one every contender needs to reach these subgraphs: each subgraph request is
- * signed for its exact body with the run's key (@huishang/schema/identity, as our gateway signs),
- * in the data source's `fetcher`, around the default one (make-fetch-happen).
+ * additions, in the data source's `fetcher` around the default one (make-fetch-happen): each
+ * subgraph request is signed for its exact body with the run's key (@huishang/schema/identity, as
+ * our gateway signs), and sent once more when a pooled connection turns out closed, as ours does.
  *
  * The packages are the ones our gateway depends on (same versions, same query planner), taken
  * through their package entry points from the workspace's dependency tree.
@@ -35,7 +35,15 @@ class SignedDataSource extends RemoteGraphQLDataSource {
     super(config);
     const fetcher = this.fetcher;
     const name = config.name;
-    this.fetcher = (url, init) => fetcher(url, { ...init, headers: { ...init.headers, [IDENTITY_HEADER]: signer.sign(setup.identity, name, init.body) } });
+    const send = (url, init) => fetcher(url, { ...init, headers: { ...init.headers, [IDENTITY_HEADER]: signer.sign(setup.identity, name, init.body) } });
+    // One addition besides signing, the one ours has too: a request that meets a pooled connection
+    // the subgraph has just closed (idle longer than its keep-alive timeout, e.g. between this
+    // gateway's turns) goes out once more, freshly signed, instead of failing ("socket hang up").
+    this.fetcher = (url, init) =>
+      send(url, init).catch((error) => {
+        if (error?.code === 'ECONNRESET' || /socket hang up/i.test(String(error?.message))) return send(url, init);
+        throw error;
+      });
   }
 }
 
