@@ -7,7 +7,8 @@
 const { createPrivateKey } = require('node:crypto');
 
 const setup = JSON.parse(process.env.BENCH_SIGNING);
-const { IdentitySigner, IDENTITY_HEADER } = require(setup.identityModule);
+// @huishang/schema/identity, resolved by the benchmark (this file is copied outside the repository's tree).
+const { IdentitySigner, IDENTITY_HEADER } = require(process.env.BENCH_IDENTITY_MODULE);
 const signer = new IdentitySigner(createPrivateKey(setup.privatePem));
 const byUrl = new Map(Object.entries(setup.urls).map(([name, url]) => [url, name]));
 

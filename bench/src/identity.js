@@ -10,7 +10,8 @@ const { createPrivateKey, generateKeyPairSync } = require('node:crypto');
 const { join } = require('node:path');
 
 const REPO = join(__dirname, '..', '..');
-const { IdentitySigner, IDENTITY_HEADER } = require(join(REPO, 'schema', 'dist', 'src', 'kit', 'identity.js'));
+// The shared package's entry point, from the gateway's dependency tree (bench/ is not a workspace).
+const { IdentitySigner, IDENTITY_HEADER } = require('node:module').createRequire(join(REPO, 'gateway', 'package.json'))('@huishang/schema/identity');
 
 /** Who the floor and Hive Gateway sign as: what our gateway signs for the industry demo analyst. */
 const BENCH_IDENTITY = { clientId: 'cl_bench', department: 'industry', role: 'ANALYST' };

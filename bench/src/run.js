@@ -1,144 +1,28 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm run bench`: our gateway, Hive Gateway and the direct-subgraph floor on the same subgraphs,
- * same supergraph, same data, one machine; for SQLite and PostgreSQL. See docs/benchmarks.md.
- *
- *   node bench/src/run.js [--db sqlite,postgresql] [--enterprises 520] [--duration 4] [--warmup 1]
- *                         [--connections 10] [--rounds 2] [--scenarios a,b,c] [--workload same,varied]
- *                         [--contenders ours,hive,floor] [--compare label=path/to/gateway/index.js]
- *                         [--pg-url postgres://postgres@127.0.0.1:5432/huishang_bench] [--month 2015-06]
- *                         [--hive-arg=--jit] [--out bench/out] [--plans] [--profile] [--seed-cache] …
+ * `npm run bench`: our gateway against Hive Gateway with its Rust query planner (router runtime),
+ * stock @apollo/gateway, Hive Gateway's defaults, and the direct-subgraph floor, on the same
+ * subgraphs, supergraph and data, one machine; SQLite and/or PostgreSQL; demo or large city.
+ * Every duration and size is a flag or a BENCH_* variable; --quick makes them all small.
  * (`node bench/src/run.js --help` lists them all; bench/index.js builds and installs first.)
+ * Writes the table into docs/benchmarks.md and the raw numbers into docs/benchmarks.json.
  */
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { cpus, totalmem } = require('node:os');
 const { join, resolve } = require('node:path');
 const { parseArgs, isDeepStrictEqual } = require('node:util');
-const { REPO, SUBGRAPHS, startSubgraphs, startGateway, sqlStatements, dropSeedCaches } = require('./system');
+const { REPO, SUBGRAPHS, startSubgraphs, abortStarting, startGateway, sqlStatements, dropSeedCaches } = require('./system');
 const { memory, resetPeak, cpuMs, machineBusyMs } = require('./processes');
 const { SCENARIOS, SCENARIO_NAMES, resolveParameters } = require('./scenarios');
 const { planFor, probe, runFloor } = require('./floor');
 const { runAutocannon, newHistogram } = require('./load');
-const { render } = require('./report');
+const { render, ratios } = require('./report');
 
-const USAGE = `usage: npm run bench -- [options]
-  --db sqlite,postgresql        databases to run on (default: both)
-  --enterprises N               size of the generated city (default 520; the large city is 20000)
-  --seed N                      generator seed (default 2015)
-  --duration S                  seconds of the measurement window per contender and round (default 4)
-  --warmup S                    seconds of load before each measurement window (default 1): connections
-                                busy before counting starts
-  --prewarm S                   seconds of unmeasured load per gateway and scenario before any measurement (default 10: less
-                                and the gateways, Hive Gateway most, are measured before their JIT has settled)
-  --connections N               concurrent keep-alive connections (default 10)
-  --latency-connections N       after the varied rounds of each scenario, each contender once more with only N
-                                connections (default 1; 0: skip): the latency a gateway adds when the machine
-                                is not saturated, against the floor's
-  --rounds N                    rounds; contenders alternate A B F, F B A, … (default 2)
-  --scenarios a,b,c             meeting (a), enterprise (b), district (c) (default: all)
-  --contenders ours,hive,floor  which to measure (default: all three)
-  --workload same,varied        same: every request identical; varied: each request another month or
-                                enterprise, so no two requests in flight are the same (default: both)
-  --compare label=entry.js      also measure another build of our gateway (repeatable)
-  --hive-arg=ARG                extra argument for hive-gateway (repeatable), e.g. --hive-arg=--jit
-  --pg-url URL                  PostgreSQL server and base name (default postgres://postgres@127.0.0.1:5432/huishang_bench)
-  --month YYYY-MM               reporting month (default 2015-06)
-  --out DIR                     where logs and results go (default bench/out)
-  --seed-cache                  keep the seeded databases (SQLite files under .huishang/bench/seed, PostgreSQL
-                                databases <base>_seed_<size>_<seed>_<code hash>_<subgraph>) and start from a
-                                copy of them next time, while the code is the same: the large city then starts
-                                in seconds instead of minutes
-  --drop-seed-cache             remove every kept seed first (and, alone, only that)
-  --quiet-retries N             measure again (up to N times, the quietest kept) when other processes on the
-                                machine took more than --quiet-threshold cores meanwhile (default 1, 0.25)
-  --no-build                    skip the build (tsc -b of the gateway and subgraphs)
-  --plans                       print the query plans
-  --profile                     write V8 CPU profiles of the gateways and subgraphs (<out>/<db>/profiles;
-                                summarise with node bench/src/profile-summary.js <file.cpuprofile>)`;
+const { options, LABELS, CITIES } = require('./options');
 
-function options() {
-  const { values } = parseArgs({
-    options: {
-      db: { type: 'string', default: 'sqlite,postgresql' },
-      enterprises: { type: 'string', default: '520' },
-      seed: { type: 'string', default: '2015' },
-      duration: { type: 'string', default: '4' },
-      warmup: { type: 'string', default: '1' },
-      prewarm: { type: 'string', default: '10' },
-      connections: { type: 'string', default: '10' },
-      'latency-connections': { type: 'string', default: '1' },
-      rounds: { type: 'string', default: '2' },
-      scenarios: { type: 'string', default: SCENARIO_NAMES.join(',') },
-      contenders: { type: 'string', default: 'ours,hive,floor' },
-      workload: { type: 'string', default: 'same,varied' },
-      compare: { type: 'string', multiple: true, default: [] },
-      'hive-arg': { type: 'string', multiple: true, default: [] },
-      'pg-url': { type: 'string', default: process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/huishang_bench' },
-      month: { type: 'string', default: '2015-06' },
-      out: { type: 'string', default: join(REPO, 'bench', 'out') },
-      plans: { type: 'boolean', default: false },
-      profile: { type: 'boolean', default: false },
-      // handled by bench/index.js (the build); accepted here so run.js can be started directly
-      'no-build': { type: 'boolean', default: false },
-      'seed-cache': { type: 'boolean', default: false },
-      'drop-seed-cache': { type: 'boolean', default: false },
-      'quiet-retries': { type: 'string', default: '1' },
-      'quiet-threshold': { type: 'string', default: '0.25' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const number = (name, min) => {
-    const n = Number(values[name]);
-    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}, got ${values[name]}`);
-    return n;
-  };
-  const list = (name, allowed) => {
-    const items = values[name].split(',').map((s) => s.trim()).filter(Boolean);
-    for (const item of items) if (!allowed.includes(item)) throw new Error(`--${name}: unknown "${item}" (one of ${allowed.join(', ')})`);
-    return items;
-  };
-  const byLetter = Object.fromEntries(Object.entries(SCENARIOS).map(([name, s]) => [s.id, name]));
-  const scenarios = values.scenarios.split(',').map((s) => byLetter[s.trim()] ?? s.trim());
-  for (const s of scenarios) if (!SCENARIOS[s]) throw new Error(`--scenarios: unknown "${s}" (a|meeting, b|enterprise, c|district)`);
-  const databases = list('db', ['sqlite', 'postgresql', 'postgres']).map((d) => (d === 'postgres' ? 'postgresql' : d));
-  return {
-    databases,
-    enterprises: number('enterprises', 10),
-    seed: number('seed', 0),
-    duration: number('duration', 1),
-    warmup: number('warmup', 0),
-    prewarm: number('prewarm', 0),
-    connections: number('connections', 1),
-    latencyConnections: number('latency-connections', 0),
-    rounds: number('rounds', 1),
-    scenarios,
-    contenders: list('contenders', ['ours', 'hive', 'floor']),
-    workloads: list('workload', ['same', 'varied']),
-    compare: values.compare.map((spec) => {
-      const at = spec.indexOf('=');
-      if (at < 1) throw new Error(`--compare wants label=path/to/index.js, got ${spec}`);
-      return { label: spec.slice(0, at), entry: resolve(spec.slice(at + 1)) };
-    }),
-    hiveArgs: values['hive-arg'],
-    pgUrl: values['pg-url'],
-    month: values.month,
-    out: resolve(values.out),
-    plans: values.plans,
-    profile: values.profile,
-    seedCache: values['seed-cache'],
-    dropSeedCache: values['drop-seed-cache'],
-    quietRetries: number('quiet-retries', 0),
-    quietThreshold: number('quiet-threshold', 0),
-  };
-}
-
-const LABELS = { ours: 'ours', hive: 'Hive Gateway', floor: 'floor (direct)' };
+const startedAt = Date.now();
+const elapsed = () => `${((Date.now() - startedAt) / 60_000).toFixed(1)} min`;
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
 const log = (line) => process.stdout.write(`${line}\n`);
 
@@ -150,6 +34,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     if (interrupted) process.exit(130);
     interrupted = true;
     log(`\n${signal}: stopping every process and dropping the benchmark databases…`);
+    await abortStarting().catch(() => undefined);
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
     process.exit(130);
   });
@@ -278,19 +163,29 @@ async function runDatabase(kind, opts, outDir) {
     // Gateways: all started now and left idle between their turns; load goes to one at a time.
     const contenders = [];
     if (opts.contenders.includes('ours')) {
+      const started = Date.now();
       const g = await startGateway({ kind: 'ours', label: 'ours', subgraphs: system, runDir, readyTimeoutMs: 60_000, profileDir });
       gateways.push(g);
       contenders.push({ key: 'ours', label: LABELS.ours, url: g.url, headers: g.headers, pid: g.pid });
+      log(`   ours ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
     for (const [i, extra] of opts.compare.entries()) {
       const g = await startGateway({ kind: 'ours', label: extra.label, entry: extra.entry, subgraphs: system, runDir, readyTimeoutMs: 60_000, profileDir });
       gateways.push(g);
       contenders.push({ key: `compare${i}`, label: extra.label, url: g.url, headers: g.headers, pid: g.pid });
     }
-    if (opts.contenders.includes('hive')) {
-      const g = await startGateway({ kind: 'hive', label: 'hive', subgraphs: system, runDir, readyTimeoutMs: 120_000, hiveArgs: opts.hiveArgs, profileDir });
+    const peers = [
+      ['hive-router', { kind: 'hive', routerRuntime: true, hiveArgs: opts.hiveArgs }],
+      ['apollo', { kind: 'apollo' }],
+      ['hive', { kind: 'hive', hiveArgs: opts.hiveArgs }],
+    ];
+    for (const [key, how] of peers) {
+      if (!opts.contenders.includes(key)) continue;
+      const started = Date.now();
+      const g = await startGateway({ ...how, label: key, subgraphs: system, runDir, readyTimeoutMs: 120_000, profileDir });
       gateways.push(g);
-      contenders.push({ key: 'hive', label: LABELS.hive, url: g.url, headers: g.headers, pid: g.pid });
+      contenders.push({ key, label: LABELS[key], url: g.url, headers: g.headers, pid: g.pid });
+      log(`   ${LABELS[key]} ready in ${((Date.now() - started) / 1000).toFixed(1)} s${how.routerRuntime ? ' (checked: the Rust query planner’s native module is loaded, no fallback)' : ''}`);
     }
     if (opts.contenders.includes('floor')) contenders.push({ key: 'floor', label: LABELS.floor, keys: system.keys });
     const graphql = (query, variables) => graphqlAt(`${system.urls.industry}`, query, variables, (body) => system.keys.headersFor('industry', body));
@@ -303,7 +198,10 @@ async function runDatabase(kind, opts, outDir) {
 
     // Every gateway gets every scenario for a while before anything is measured: a process's
     // first seconds (JIT, caches, connection pools) would otherwise count against whoever goes first.
-    for (const c of opts.prewarm > 0 ? contenders.filter((x) => x.key !== 'floor') : []) {
+    const warming = opts.prewarm > 0 ? contenders.filter((x) => x.key !== 'floor') : [];
+    if (warming.length) log(`   pre-warm: ${opts.prewarm} s of each scenario per gateway (${warming.length} × ${opts.scenarios.length} × ${opts.prewarm} s)…`);
+    for (const c of warming) {
+      log(`      pre-warming ${c.label}`);
       for (const name of opts.scenarios) {
         const s = SCENARIOS[name];
         const operationName = /query (\w+)/.exec(s.query)[1];
@@ -317,7 +215,7 @@ async function runDatabase(kind, opts, outDir) {
       const { plan, text: planText } = planFor(s.query, operationName);
       if (opts.plans) log(planText.replace(/^/gm, '      '));
       writeFileSync(join(runDir, `${name}.plan.txt`), planText);
-      log(`\n   (${s.id}) ${s.title}: ${s.describe(parameters)}`);
+      log(`\n   (${s.id}) ${s.title}: ${s.describe(parameters)} — scenario ${opts.scenarios.indexOf(name) + 1} of ${opts.scenarios.length}, ${elapsed()} since the start`);
 
       for (const workload of opts.workloads) {
         const variableSets = workload === 'same' ? [s.variables(parameters)] : s.variants(parameters);
@@ -329,10 +227,18 @@ async function runDatabase(kind, opts, outDir) {
         for (const [i, body] of bodies.entries()) {
           let reference;
           for (const c of contenders.filter((x) => x.key !== 'floor')) {
-            const response = await fetch(c.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...c.headers }, body });
-            const text = await response.text();
-            const parsed = JSON.parse(text);
-            if (response.status !== 200 || parsed.errors) throw new Error(`${c.label} answered (${s.id}) with ${response.status}: ${text.slice(0, 2000)}`);
+            let response;
+            let text;
+            let parsed;
+            // Up to three tries: on a busy machine a first answer may time out; a wrong one never passes.
+            for (let attempt = 1; ; attempt++) {
+              response = await fetch(c.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...c.headers }, body });
+              text = await response.text();
+              parsed = JSON.parse(text);
+              if (response.status === 200 && !parsed.errors) break;
+              if (attempt === 3) throw new Error(`${c.label} answered (${s.id}) with ${response.status}: ${text.slice(0, 2000)}`);
+              log(`      ${c.label} answered (${s.id}) with an error, trying again: ${text.slice(0, 200)}`);
+            }
             if (reference && !isDeepStrictEqual(parsed.data, reference.data)) {
               writeFileSync(join(runDir, `${name}.${i}.${c.key}.json`), text);
               writeFileSync(join(runDir, `${name}.${i}.${reference.key}.json`), reference.text);
@@ -362,22 +268,22 @@ async function runDatabase(kind, opts, outDir) {
               const m = await measure(c, testCase, opts, system, allPids);
               if (!r || m.otherCores < r.otherCores) r = m;
               if (m.otherCores <= opts.quietThreshold) break;
-              if (attempt < opts.quietRetries) log(`      round ${round + 1} ${c.label.padEnd(16)} other processes took ${m.otherCores.toFixed(2)} cores: measuring again`);
+              if (attempt < opts.quietRetries) log(`      round ${round + 1} ${c.label.padEnd(22)} other processes took ${m.otherCores.toFixed(2)} cores: measuring again`);
             }
             runs[c.key].push(r);
-            log(`      round ${round + 1} ${c.label.padEnd(16)} ${(r.requests / r.elapsedS).toFixed(0).padStart(6)} req/s  p50 ${(r.histogram.getValueAtPercentile(50) / 1000).toFixed(2)} ms  p99 ${(r.histogram.getValueAtPercentile(99) / 1000).toFixed(2)} ms  errors ${r.errors}  other processes ${r.otherCores.toFixed(2)} cores${r.firstError ? `  (first error: ${r.firstError})` : ''}`);
+            log(`      round ${round + 1} ${c.label.padEnd(22)} ${(r.requests / r.elapsedS).toFixed(0).padStart(6)} req/s  p50 ${(r.histogram.getValueAtPercentile(50) / 1000).toFixed(2)} ms  p99 ${(r.histogram.getValueAtPercentile(99) / 1000).toFixed(2)} ms  errors ${r.errors}  other processes ${r.otherCores.toFixed(2)} cores${r.firstError ? `  (first error: ${r.firstError})` : ''}`);
           }
         }
         // Without saturation: one request at a time, p50 is each contender's own latency, and
         // ours minus the floor is what the gateway adds to a request, not a share of busy cores.
         let latency = null;
         if (workload === 'varied' && opts.latencyConnections > 0) {
-          const few = { ...opts, connections: opts.latencyConnections };
+          const few = { ...opts, connections: opts.latencyConnections, duration: opts.latencyDuration };
           latency = [];
           for (const c of contenders) {
             const m = await measure(c, testCase, few, system, allPids);
             latency.push(combine(c.key, c.label, [m]));
-            log(`      ${opts.latencyConnections} connection${opts.latencyConnections === 1 ? '' : 's'} ${c.label.padEnd(16)} ${(m.requests / m.elapsedS).toFixed(0).padStart(6)} req/s  p50 ${(m.histogram.getValueAtPercentile(50) / 1000).toFixed(2)} ms  p99 ${(m.histogram.getValueAtPercentile(99) / 1000).toFixed(2)} ms  errors ${m.errors}`);
+            log(`      ${opts.latencyConnections} connection${opts.latencyConnections === 1 ? '' : 's'} ${c.label.padEnd(22)} ${(m.requests / m.elapsedS).toFixed(0).padStart(6)} req/s  p50 ${(m.histogram.getValueAtPercentile(50) / 1000).toFixed(2)} ms  p99 ${(m.histogram.getValueAtPercentile(99) / 1000).toFixed(2)} ms  errors ${m.errors}`);
           }
         }
         results.push({
@@ -399,28 +305,53 @@ async function runDatabase(kind, opts, outDir) {
   }
 }
 
+/** The issue's goals (varied requests; ratios of requests/s, and ms at the low connection count). */
 function goals(results) {
   const lines = [];
-  for (const r of results) {
-    const ours = r.contenders.find((c) => c.key === 'ours');
-    const hive = r.contenders.find((c) => c.key === 'hive');
-    if (ours && hive && (r.id === 'a' || r.id === 'c')) {
-      const x = ours.rps / hive.rps;
-      lines.push(`(${r.id}) ${r.workload}: ours ≥ 1.5 × Hive Gateway req/s — ${x.toFixed(2)}×, ${x >= 1.5 ? 'met' : 'not met'}`);
+  const verdict = (ok) => (ok ? 'met' : 'not met');
+  for (const r of results.filter((x) => x.workload === 'varied')) {
+    const q = ratios(r);
+    for (const key of ['hive-router', 'apollo']) {
+      if (Number.isFinite(q.oursOver[key])) lines.push(`(${r.id}) ours ≥ 1.5 × ${LABELS[key]} req/s — ${q.oursOver[key].toFixed(2)}×, ${verdict(q.oursOver[key] >= 1.5)}`);
     }
-  }
-  for (const r of results) {
-    for (const [contenders, how] of [[r.contenders, 'under load'], [r.latency ?? [], 'one request at a time']]) {
-      const ours = contenders.find((c) => c.key === 'ours');
-      const floor = contenders.find((c) => c.key === 'floor');
-      if (ours && floor) {
-        const o = (ours.p50 / floor.p50 - 1) * 100;
-        const added = (ours.p50 - floor.p50) / 1000;
-        lines.push(`(${r.id}) ${r.workload}, ${how}: p50 over the floor ≤ +10 % — ${o >= 0 ? '+' : ''}${o.toFixed(0)} % (${added >= 0 ? '+' : ''}${added.toFixed(2)} ms), ${o <= 10 ? 'met' : 'not met'}`);
-      }
+    if ((r.id === 'a' || r.id === 'c') && Number.isFinite(q.oursOverFloor)) lines.push(`(${r.id}) ours ≥ 0.8 × the floor req/s — ${q.oursOverFloor.toFixed(2)}×, ${verdict(q.oursOverFloor >= 0.8)}`);
+    if ((r.id === 'a' || r.id === 'b') && Number.isFinite(q.oursMinusFloorMs)) {
+      lines.push(`(${r.id}) at ${r.latencyConnections} connection${r.latencyConnections === 1 ? '' : 's'}: ours − floor p50 ≤ 2 ms — ${q.oursMinusFloorMs >= 0 ? '+' : ''}${q.oursMinusFloorMs.toFixed(2)} ms, ${verdict(q.oursMinusFloorMs <= 2)}`);
     }
   }
   return lines;
+}
+
+/** Seconds the run should take on a quiet machine, start-up (seeding, gateways) not included. */
+function estimateS(opts) {
+  const gateways = opts.contenders.filter((c) => c !== 'floor').length + opts.compare.length;
+  const contenders = opts.contenders.length + opts.compare.length;
+  const settle = 1.5; // quiescing before and after each measurement
+  const perScenario =
+    opts.workloads.length * opts.rounds * contenders * (opts.warmup + opts.duration + settle) +
+    (opts.workloads.includes('varied') && opts.latencyConnections > 0 ? contenders * (opts.warmup + opts.latencyDuration + settle) : 0);
+  return opts.databases.length * (gateways * opts.scenarios.length * opts.prewarm + opts.scenarios.length * perScenario);
+}
+
+const DOCS_BEGIN = '<!-- bench:results:begin (written by npm run bench; edits here are overwritten) -->';
+const DOCS_END = '<!-- bench:results:end -->';
+
+/** Puts the latest results into docs/benchmarks.md between the markers (after the title if absent). */
+function writeDocs(section) {
+  const path = join(REPO, 'docs', 'benchmarks.md');
+  const text = readFileSync(path, 'utf8');
+  const block = `${DOCS_BEGIN}\n${section.trim()}\n${DOCS_END}`;
+  const begin = text.indexOf(DOCS_BEGIN);
+  const end = text.indexOf(DOCS_END);
+  let next;
+  if (begin !== -1 && end > begin) {
+    next = text.slice(0, begin) + block + text.slice(end + DOCS_END.length);
+  } else {
+    const at = text.indexOf('\n## ');
+    next = at === -1 ? `${text}\n${block}\n` : `${text.slice(0, at)}\n${block}\n${text.slice(at)}`;
+  }
+  writeFileSync(path, next);
+  return path;
 }
 
 async function main() {
@@ -433,33 +364,48 @@ async function main() {
   const outDir = join(opts.out, stamp());
   mkdirSync(outDir, { recursive: true });
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, ${process.platform}`;
-  const settings = `${opts.connections} connections, ${opts.rounds} rounds × ${opts.duration} s window per contender after ${opts.warmup} s lead-in, order alternating (A B F, F B A, …)`;
+  const settings = `${opts.connections} connections, ${opts.rounds} round${opts.rounds === 1 ? '' : 's'} × ${opts.duration} s window per contender after ${opts.warmup} s lead-in, ${opts.prewarm} s pre-warm per gateway and scenario, order alternating (A B … F, F … B A)${opts.quick ? ' — QUICK MODE: not for comparison' : ''}`;
+  const city = `${opts.enterprises === CITIES[opts.city] ? `${opts.city} city, ` : ''}${opts.enterprises} enterprises`;
   log(`Huishang benchmark — ${machine}\n${settings}`);
+  log(`contenders: ${[...opts.contenders.map((k) => LABELS[k]), ...opts.compare.map((c) => c.label)].join(', ')}; scenarios ${opts.scenarios.map((n) => SCENARIOS[n].id).join(', ')}; workload ${opts.workloads.join(', ')}; ${city}; ${opts.databases.join(' then ')}`);
+  log(`expected: about ${Math.ceil(estimateS(opts) / 60)} min of measuring on a quiet machine, plus start-up (seeding, gateways) and any re-measurement when the machine is busy`);
   const all = [];
   for (const kind of opts.databases) {
     all.push(await runDatabase(kind, opts, outDir));
   }
+  const elapsedMin = (Date.now() - startedAt) / 60_000;
 
-  let markdown = `Machine: ${machine}. Load: ${settings}. City: ${opts.enterprises} enterprises, month ${opts.month}.\n`;
+  const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
+  let markdown = `## Latest results (${date} UTC, \`${command}\`, ${elapsedMin.toFixed(1)} min)\n\nMachine: ${machine}. Load: ${settings}. City: ${city}, month ${opts.month}. Varied requests: each request another month (a, c) or key enterprise and month (b). CPU per request is each process's user + system time over the requests sent; peak RSS is the gateway's high-water mark during its windows. Raw numbers: \`docs/benchmarks.json\`.\n`;
+  const json = [];
   for (const run of all) {
-    const title = `${run.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} · ${opts.enterprises} enterprises · ${settings}`;
-    const tables = render(run.results, SUBGRAPHS);
+    const title = `${run.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} · ${city}`;
+    const tables = render(run.results, SUBGRAPHS, LABELS);
     const goalLines = goals(run.results);
-    log(`\n${'═'.repeat(100)}\n${title}\n${run.seedLine}\n`);
+    log(`\n${'═'.repeat(100)}\n${title} · ${settings}\n${run.seedLine}\n`);
     for (const r of run.results) log(`(${r.id}) ${r.describe}`);
-    log(`\n${tables.main.text}\n`);
+    log(`\nOurs against the strongest peer (requests/s under load; ours − floor p50 at one connection):\n${tables.headline.text}\n`);
+    log(`${tables.main.text}\n`);
     if (tables.latency) log(`${tables.latency.title}:\n${tables.latency.text}\n`);
     log(`Goals:\n${goalLines.map((l) => `  ${l}`).join('\n')}\n`);
     log(`SQL statements per request, by subgraph:\n${tables.sql.text}\n`);
     log(`CPU time per request, ms (gateway, each subgraph, PostgreSQL's server processes, the load generator itself), and the CPU other processes on the machine took meanwhile:\n${tables.cpu.text}`);
-    markdown += `\n### ${title}\n\n${run.seedLine}\n\n${run.results.map((r) => `- (${r.id}) ${r.describe}`).join('\n')}\n\n${tables.main.markdown}\n\n${tables.latency ? `${tables.latency.title}:\n\n${tables.latency.markdown}\n\n` : ''}${goalLines.map((l) => `- ${l}`).join('\n')}\n\nSQL statements per request:\n\n${tables.sql.markdown}\n\nCPU time per request, ms:\n\n${tables.cpu.markdown}\n`;
+    markdown += `\n### ${title}\n\n${run.seedLine}.\n\n${run.results.map((r) => `- (${r.id}) ${r.describe}`).join('\n')}\n\nOurs against the strongest peer (requests/s under load; ours − floor p50 at one connection):\n\n${tables.headline.markdown}\n\nEvery contender (ours ÷ = ours' requests/s over this contender's):\n\n${tables.main.markdown}\n\n${tables.latency ? `${tables.latency.title}:\n\n${tables.latency.markdown}\n\n` : ''}Goals (issue 17):\n\n${goalLines.map((l) => `- ${l}`).join('\n')}\n\nSQL statements per request:\n\n${tables.sql.markdown}\n\nCPU time per request, ms:\n\n${tables.cpu.markdown}\n`;
+    json.push({ ...run, results: run.results.map((r) => ({ ...r, ratios: ratios(r) })), goals: goalLines });
   }
+  const raw = JSON.stringify({ date: new Date().toISOString(), machine, elapsedMin, options: opts, runs: json }, null, 2);
   writeFileSync(join(outDir, 'results.md'), markdown);
-  writeFileSync(
-    join(outDir, 'results.json'),
-    JSON.stringify({ machine, options: opts, runs: all.map((r) => ({ ...r, results: r.results.map((x) => ({ ...x, contenders: x.contenders })) })) }, null, 2),
-  );
-  log(`\nResults: ${join(outDir, 'results.md')} (Markdown), results.json; logs per database under ${outDir}`);
+  writeFileSync(join(outDir, 'results.json'), raw);
+  log(`\nResults: ${join(outDir, 'results.md')} (Markdown), results.json (raw numbers); logs per database under ${outDir}`);
+  if (opts.docs) {
+    const path = writeDocs(markdown);
+    writeFileSync(join(REPO, 'docs', 'benchmarks.json'), raw);
+    log(`Written into ${path} (between its bench:results markers) and docs/benchmarks.json`);
+  } else {
+    log(`docs/benchmarks.md not written (${opts.quick ? 'quick mode' : '--no-docs'}; --docs writes it)`);
+  }
+  log(`Took ${elapsedMin.toFixed(1)} min.`);
 }
 
 main().catch(async (error) => {

@@ -18,6 +18,9 @@ const { newKeys, BENCH_IDENTITY } = require('./identity');
 const REPO = resolve(__dirname, '..', '..');
 const SUBGRAPHS = require('../../subgraphs/departments.json').departments.map((d) => d.name);
 const HIVE_BIN = join(REPO, 'bench', 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js');
+const ROUTER_RUNTIME_PACKAGE = join(REPO, 'bench', 'node_modules', '@graphql-hive', 'router-runtime', 'package.json');
+/** How every contender signs: the package entry point our gateway's shared package exports. */
+const IDENTITY_MODULE = require('node:module').createRequire(join(REPO, 'gateway', 'package.json')).resolve('@huishang/schema/identity');
 
 /** The caller's environment without anything that would point a service elsewhere. */
 function baseEnvironment() {
@@ -172,6 +175,13 @@ async function startSubgraphs(options) {
     }
   };
 
+  // Until this returns, an interrupted run (Ctrl-C while seeding) stops these processes and drops these databases here.
+  const abort = async () => {
+    await stopAll().catch(() => undefined);
+    await dropDatabase().catch(() => undefined);
+  };
+  starting.add(abort);
+
   const key = options.seedCache ? seedCacheKey(options.enterprises, options.seed) : null;
   const cacheDir = key && join(SEED_CACHE_DIR, key);
   const cacheBase = key && options.kind === 'postgresql' ? pgCacheBase(options.pgUrl, key) : null;
@@ -217,7 +227,9 @@ async function startSubgraphs(options) {
     } else {
       // 1. migrate and seed (each subgraph seeds its own database; all five at once)
       const seedStarted = Date.now();
-      spawnAll({}, 'seed');
+      // Production mode seeds nothing (no demo city, no demo grants): the seeding processes run in
+      // development mode; the processes under load run in production mode, as every contender does.
+      spawnAll({ NODE_ENV: 'development' }, 'seed');
       seedTimes = Object.fromEntries(await readyAll());
       seedWallMs = Date.now() - seedStarted;
       await stopAll();
@@ -267,7 +279,15 @@ async function startSubgraphs(options) {
     await stopAll().catch(() => undefined);
     await dropDatabase().catch(() => undefined);
     throw error;
+  } finally {
+    starting.delete(abort);
   }
+}
+
+/** Systems still starting (seeding): stopped and their databases dropped by abortStarting(). */
+const starting = new Set();
+async function abortStarting() {
+  for (const abort of [...starting]) await abort();
 }
 
 async function analyzeAll(pgUrl, names) {
@@ -285,8 +305,11 @@ async function analyzeAll(pgUrl, names) {
   );
 }
 
-/** The committed supergraph with its routing URLs pointed at this run's subgraphs (Hive Gateway reads them from the file). */
-function supergraphFor(urls, runDir) {
+/**
+ * The committed supergraph with its routing URLs pointed at this run's subgraphs, in a file of the
+ * gateway's own (`<dir>/supergraph.graphql`): Hive Gateway watches its file, so no two processes share one.
+ */
+function supergraphFor(urls, dir) {
   const sdl = readFileSync(join(REPO, 'schema', 'supergraph.graphql'), 'utf8');
   let replaced = 0;
   const rewritten = sdl.replace(/@join__graph\(name: "(\w+)", url: "[^"]*"\)/g, (whole, name) => {
@@ -295,65 +318,112 @@ function supergraphFor(urls, runDir) {
     return `@join__graph(name: "${name}", url: "${urls[name]}")`;
   });
   if (replaced !== SUBGRAPHS.length) throw new Error(`expected ${SUBGRAPHS.length} @join__graph URLs in schema/supergraph.graphql, rewrote ${replaced}`);
-  const path = join(runDir, 'supergraph.graphql');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'supergraph.graphql');
   writeFileSync(path, rewritten);
   return path;
 }
 
 /**
- * Starts a gateway: `ours` (gateway/dist), another build of ours (`entry`), or `hive`.
- * Returns { name, url, pid, stop }.
+ * Hive Gateway with `--hive-router-runtime` prints "Using Hive Router Runtime" *before* it tries to
+ * load the package, and when that fails only warns and runs its JavaScript planner. So the proof
+ * is the Rust planner itself: after a query has been planned, the native module of
+ * @graphql-hive/router-query-planner (hive_router_query_planner.<platform>.node) must be mapped
+ * into the gateway's process (/proc/<pid>/maps), and the fallback warning absent.
  */
-async function startGateway({ kind, label, entry, subgraphs, runDir, readyTimeoutMs, hiveArgs = [], profileDir }) {
+const ROUTER_RUNTIME_FALLBACK = /Could not load the @graphql-hive\/router-runtime package|Falling back to the default runtime/i;
+const RUST_PLANNER_MODULE = /hive_router_query_planner\.[\w-]+\.node/;
+
+async function checkRouterRuntime(managed, url, label) {
+  const fail = (why) => {
+    throw new Error(`${label}: the Rust query planner is not in use (${why}); this contender would be Hive's default planner under another name. Its output:\n${managed.output().slice(-4000)}`);
+  };
+  if (ROUTER_RUNTIME_FALLBACK.test(managed.output())) fail('Hive Gateway fell back to its default runtime');
+  // One query through the planner (not only __typename, which the runtime answers without planning).
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query: '{ regions { code } }' }) });
+  await response.text();
+  if (ROUTER_RUNTIME_FALLBACK.test(managed.output())) fail('Hive Gateway fell back to its default runtime');
+  let maps = '';
+  try {
+    maps = readFileSync(`/proc/${managed.pid}/maps`, 'utf8');
+  } catch (error) {
+    fail(`cannot read /proc/${managed.pid}/maps to see the planner's native module: ${error.message}`);
+  }
+  if (!RUST_PLANNER_MODULE.test(maps)) fail('no hive_router_query_planner native module in the process after a query');
+}
+
+/**
+ * Starts a gateway: `ours` (gateway/dist), another build of ours (`entry`), `hive` (Hive Gateway;
+ * `routerRuntime`: with `--hive-router-runtime`), or `apollo` (stock @apollo/gateway,
+ * apollo-gateway.js). Every gateway gets its own directory under runDir, with its own copy of the
+ * supergraph. Returns { label, url, pid, headers, stop }.
+ */
+async function startGateway({ kind, label, entry, subgraphs, runDir, readyTimeoutMs, hiveArgs = [], routerRuntime = false, profileDir }) {
   const [port] = await freePorts(1);
   const env = { ...baseEnvironment() };
+  const file = label.replace(/\W+/g, '_');
+  const dir = join(runDir, `gateway-${file}`);
+  mkdirSync(dir, { recursive: true });
+  const signing = () =>
+    JSON.stringify({ privatePem: subgraphs.keys.privatePem, urls: subgraphs.urls, identity: BENCH_IDENTITY });
   let args;
   let readyPath;
   let cwd = REPO;
   let token = null;
   if (kind === 'hive') {
     if (!existsSync(HIVE_BIN)) throw new Error(`Hive Gateway is not installed (${HIVE_BIN}); run npm install --prefix bench`);
-    args = [HIVE_BIN, 'supergraph', supergraphFor(subgraphs.urls, runDir), '--port', String(port), '--host', '127.0.0.1', ...hiveArgs];
+    if (routerRuntime && !existsSync(ROUTER_RUNTIME_PACKAGE)) {
+      throw new Error(`${label}: @graphql-hive/router-runtime is not installed (${ROUTER_RUNTIME_PACKAGE}); run npm install --prefix bench. Without it Hive Gateway would quietly use its JavaScript planner.`);
+    }
+    args = [HIVE_BIN, 'supergraph', supergraphFor(subgraphs.urls, dir), '--port', String(port), '--host', '127.0.0.1', ...(routerRuntime ? ['--hive-router-runtime'] : []), ...hiveArgs];
     readyPath = '/readiness';
     // Hive Gateway reads gateway.config.cjs from its working directory: the signing plugin.
-    cwd = join(runDir, 'hive');
-    mkdirSync(cwd, { recursive: true });
+    cwd = dir;
     copyFileSync(join(__dirname, 'hive-gateway.config.cjs'), join(cwd, 'gateway.config.cjs'));
-    env.BENCH_SIGNING = JSON.stringify({
-      identityModule: join(REPO, 'schema', 'dist', 'src', 'kit', 'identity.js'),
-      privatePem: subgraphs.keys.privatePem,
-      urls: subgraphs.urls,
-      identity: BENCH_IDENTITY,
-    });
+    env.BENCH_SIGNING = signing();
+    env.BENCH_IDENTITY_MODULE = IDENTITY_MODULE;
+  } else if (kind === 'apollo') {
+    args = [join(__dirname, 'apollo-gateway.js')];
+    env.BENCH_SUPERGRAPH = supergraphFor(subgraphs.urls, dir);
+    env.BENCH_PORT = String(port);
+    env.BENCH_SIGNING = signing();
+    readyPath = '/ready';
   } else {
     const script = entry ?? join(REPO, 'gateway', 'dist', 'src', 'index.js');
     if (!existsSync(script)) throw new Error(`${script} is missing: build first (node_modules/.bin/tsc -b)`);
     args = [script];
     env.GATEWAY_PORT = String(port);
+    // Its own copy of the committed supergraph, like every contender (the URLs also in the environment).
+    env.SUPERGRAPH_PATH = supergraphFor(subgraphs.urls, dir);
     for (const name of SUBGRAPHS) env[`${name.toUpperCase()}_URL`] = subgraphs.urls[name];
     // Ours authenticates, signs and audits: its own database beside the subgraphs', the run's key,
     // a demo client to send requests as, and no rate limit (the load is the point).
     for (const key of ['DATABASE_URL', 'HUISHANG_DATA_DIR']) if (subgraphs.env[key]) env[key] = subgraphs.env[key];
     env.HUISHANG_GATEWAY_PRIVATE_KEY = subgraphs.keys.privatePem;
     env.HUISHANG_RATE_LIMIT_PER_MINUTE = '0';
+    // The load generator gives a request 30 s, the peers' subgraph requests have no time limit:
+    // ours gets 30 s per subgraph request too, not its 5 s default (a busy machine is not a failure).
+    env.SUBGRAPH_TIMEOUT_MS = '30000';
     // Production mode (as every contender runs) has no demo clients: issue one, as an operator would.
-    const issued = spawnSync(process.execPath, [join(REPO, 'cli', 'dist', 'src', 'main.js'), 'clients', 'add', '--department', 'industry', '--role', 'ANALYST', '--name', `bench ${label}`, '--json'], { cwd: REPO, env, encoding: 'utf8' });
+    const cli = join(REPO, 'cli', 'dist', 'src', 'main.js');
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: build the CLI first (node_modules/.bin/tsc -b cli); it issues the benchmark's client`);
+    const issued = spawnSync(process.execPath, [cli, 'clients', 'add', '--department', 'industry', '--role', 'ANALYST', '--name', `bench ${label}`, '--json'], { cwd: REPO, env, encoding: 'utf8' });
     if (issued.status !== 0) throw new Error(`huishang clients add failed: ${issued.stderr}`);
     token = JSON.parse(issued.stdout).token;
     readyPath = '/ready';
   }
-  const file = label.replace(/\W+/g, '_');
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=gateway-${file}.cpuprofile`] : [];
   const managed = startProcess({ name: label, args, env, port, cwd, nodeArgs, logFile: join(runDir, `gateway-${file}.log`) });
   try {
     await waitReady(managed, `http://127.0.0.1:${port}${readyPath}`, readyTimeoutMs);
+    if (kind === 'hive' && routerRuntime) await checkRouterRuntime(managed, `http://127.0.0.1:${port}/graphql`, label);
   } catch (error) {
     await stopProcess(managed);
     throw error;
   }
-  // The token ours wants; Hive Gateway ignores the header.
+  // The token ours wants; the other gateways ignore the header.
   const headers = token ? { authorization: `Bearer ${token}` } : {};
-  return { label, kind, url: `http://127.0.0.1:${port}/graphql`, headers, pid: managed.pid, port, managed, stop: () => stopProcess(managed) };
+  return { label, kind, url: `http://127.0.0.1:${port}/graphql`, headers, pid: managed.pid, port, managed, output: () => managed.output(), stop: () => stopProcess(managed) };
 }
 
 /** `huishang_sql_statements_total` of each subgraph. */
@@ -368,4 +438,4 @@ async function sqlStatements(subgraphs) {
   return Object.fromEntries(entries);
 }
 
-module.exports = { REPO, SUBGRAPHS, startSubgraphs, startGateway, sqlStatements, getStatus, pgAdmin, withDatabase, dropSeedCaches };
+module.exports = { REPO, SUBGRAPHS, startSubgraphs, abortStarting, startGateway, checkRouterRuntime, sqlStatements, getStatus, pgAdmin, withDatabase, dropSeedCaches };
