@@ -50,10 +50,12 @@ registerEnumType(SharingCategoryValue, {
 export enum DerivationValue {
   DERIVED_ALLOWED = 'DERIVED_ALLOWED',
   REPORTED_ONLY = 'REPORTED_ONLY',
+  COMPUTED = 'COMPUTED',
 }
 registerEnumType(DerivationValue, {
   name: 'Derivation',
-  description: 'Whether year-to-date values and growth may be computed from reported months (推算) or come only as the department reports them (e.g. growth at comparable prices).',
+  description:
+    'Whether year-to-date values and growth may be computed from reported months (推算) or come only as the department reports them (e.g. growth at comparable prices); COMPUTED: never reported, computed on read from other indicators of the department by the formula in its description (单位工业增加值能耗).',
 });
 
 /** Multiplier of a unit's prefix: 万 = 10⁴, 亿 = 10⁸. */
@@ -94,6 +96,8 @@ export class Indicator {
   maximum: number | null;
   @Field({ description: 'Published for January and February together (1–2月合并): no January figure; February carries the 1–2月 total as its year-to-date.' })
   publishedJanFeb: boolean;
+  @Field({ description: 'Lower is better (an intensity such as 单位工业增加值能耗): a growth target is a ceiling and rankings put the lowest first.' })
+  lowerIsBetter: boolean;
   @Field()
   description: string;
 
@@ -106,7 +110,8 @@ export class Indicator {
       subjects: d.subjects as SubjectKind[],
       sharing: d.sharing as SharingCategoryValue,
       kind: d.kind as IndicatorKindValue,
-      derivation: d.kind === 'RATE' || d.reportedOnly ? DerivationValue.REPORTED_ONLY : DerivationValue.DERIVED_ALLOWED,
+      derivation: d.ratioOf ? DerivationValue.COMPUTED : d.kind === 'RATE' || d.reportedOnly ? DerivationValue.REPORTED_ONLY : DerivationValue.DERIVED_ALLOWED,
+      lowerIsBetter: d.lowerIsBetter ?? false,
       minimum: d.minimum ?? null,
       maximum: d.maximum ?? null,
       publishedJanFeb: d.publishedJanFeb ?? false,
