@@ -32,7 +32,7 @@ const TCE_PER_10K_M3_GAS = 12.143;
  * Other carriers (coal, oil, heat) as a multiple of electricity and gas, falling year by year as
  * firms switch fuel and save energy (节能降耗), so intensity falls about as the seeds ask.
  */
-const OTHER_CARRIERS: Record<number, number> = { 2012: 2.3, 2013: 2.15, 2014: 2.0, 2015: 1.84 };
+const OTHER_CARRIERS: Record<number, number> = { 2012: 2.3, 2013: 2.15, 2014: 2.0, 2015: 1.8 };
 
 /** Energy consumption of the above-size enterprises of a region (the city: all of them) in a month, 吨标准煤. */
 function energyUse(city: DemoCity, code: string, month: string): number {
