@@ -37,7 +37,7 @@ export interface IndicatorDefinition {
   maximum?: number;
   /**
    * Computed on read, never reported: the ratio of two of the department's own indicators for the
-   * same subject and month (an intensity: 单位工业增加值能耗 = energy consumption ÷ value added).
+   * same subject and month (an intensity: a quantity used ÷ the output it was used for).
    * value = numerator's value ÷ denominator's value, ytdValue likewise from the year-to-date values,
    * growth (%) = (1 + numerator's growth) ÷ (1 + denominator's growth) − 1 for the month and the
    * year to date; null where a source is missing or the denominator is not positive. Its sharing may

@@ -55,7 +55,7 @@ export enum DerivationValue {
 registerEnumType(DerivationValue, {
   name: 'Derivation',
   description:
-    'Whether year-to-date values and growth may be computed from reported months (推算) or come only as the department reports them (e.g. growth at comparable prices); COMPUTED: never reported, computed on read from other indicators of the department by the formula in its description (单位工业增加值能耗).',
+    'Whether year-to-date values and growth may be computed from reported months (推算) or come only as the department reports them (e.g. growth at comparable prices); COMPUTED: never reported, computed on read from other indicators of the department by the formula in its description (an intensity: a ratio of two of them).',
 });
 
 /** Multiplier of a unit's prefix: 万 = 10⁴, 亿 = 10⁸. */
@@ -96,7 +96,7 @@ export class Indicator {
   maximum: number | null;
   @Field({ description: 'Published for January and February together (1–2月合并): no January figure; February carries the 1–2月 total as its year-to-date.' })
   publishedJanFeb: boolean;
-  @Field({ description: 'Lower is better (an intensity such as 单位工业增加值能耗): a growth target is a ceiling and rankings put the lowest first.' })
+  @Field({ description: 'Lower is better (an intensity, a ratio of use to output): a growth target is a ceiling and rankings put the lowest first.' })
   lowerIsBetter: boolean;
   @Field()
   description: string;

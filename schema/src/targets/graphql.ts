@@ -86,7 +86,7 @@ export class Target {
   indicator: string;
   @Field(() => TargetMeasure)
   measure: TargetMeasure;
-  @Field(() => Float, { description: 'The minimum to reach (≥); for an indicator where lower is better (单位工业增加值能耗, catalogue `lowerIsBetter`) the maximum (≤): −5 for 下降5%以上.' })
+  @Field(() => Float, { description: 'The minimum to reach (≥); for an indicator where lower is better (an intensity, catalogue `lowerIsBetter`) the maximum (≤): −5 for a fall of 5 % or more (下降5%以上).' })
   value: number;
   @Field({ description: 'Unit of the value: 万元, %, 场, 人, 百分点.' })
   unit: string;
