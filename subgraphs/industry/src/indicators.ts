@@ -56,6 +56,6 @@ export const industryIndicators = new IndicatorCatalogue('industry', [
     subjects: ['REGION'],
     sharing: 'UNCONDITIONAL',
     minimum: 0,
-    description: 'Supply-demand matching events (产销对接活动) held in the month, by the district that organised them (the city\'s figure is the districts\' sum). 许政[2015]39号 item 十二: 全年开展产销对接活动15次以上.',
+    description: 'Supply-demand matching events (产销对接活动) held in the month, by the district that organised them (the city\'s figure is the districts\' sum). 许政[2015]39号 item 十二: 全年开展产销对接活动15次以上 (责任单位 include 各县(市、区)政府: the target is split down to the districts, rounded up).',
   },
 ]);
