@@ -133,6 +133,18 @@ describe('the figures through the gateway, as each department’s database holds
     expect(compared).toBe(11 * regions.length);
   });
 
+  it('reading the intensity alone is a read of its two sources in the audit trail', async () => {
+    const requestId = `intensity-audit-${Date.now()}`;
+    const result = await system.query(`{ region(code: "411024") { statistics(month: "${MONTH}") { energyIntensity { value } } } }`, undefined, undefined, { token: system.tokens.finance, headers: { 'x-request-id': requestId } });
+    expect(result.errors).toBeUndefined();
+    let rows: Row[] = [];
+    for (let i = 0; i < 50 && rows.length === 0; i++) {
+      rows = await system.sql('access', 'select indicators from audit_record where request_id = ?', [requestId]);
+      if (rows.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(JSON.parse(rows[0].indicators).sort()).toEqual(['STAT_ENERGY_CONSUMPTION', 'STAT_ENERGY_INTENSITY', 'STAT_VALUE_ADDED']);
+  });
+
   it('follows a revision of a source at once, and `asOf` before it gives the intensity as it stood', async () => {
     const region = '411024';
     const before = await intensityFromDatabase(region, MONTH);
