@@ -200,6 +200,21 @@ describe('targets, completion and time progress', () => {
     expect(judged).toBe(regions.length);
   });
 
+  it('warns (TARGET_BEHIND) for exactly the regions whose intensity fell less than 5 % by more than the threshold, naming the ceiling', async () => {
+    const result = await system.query(`{ warnings(month: "${MONTH}") { statisticsTargetsBehind { subjectCode message thresholds { name value } } } }`);
+    expect(result.errors).toBeUndefined();
+    const warned = result.data.warnings.statisticsTargetsBehind.filter((w: Row) => w.message.includes('STAT_ENERGY_INTENSITY'));
+    const gapPoints = Number(result.data.warnings.statisticsTargetsBehind[0]?.thresholds.find((t: Row) => t.name === 'targetGapPoints')?.value ?? 0);
+    const expected = [];
+    for (const code of regions) {
+      const growth = (await intensityFromDatabase(code, MONTH))!.ytdYoyPct!;
+      if (round(-5 - growth, 2) < -gapPoints) expected.push(code);
+    }
+    expect(warned.map((w: Row) => w.subjectCode)).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(0);
+    for (const w of warned) expect(w.message).toMatch(/against the ceiling \(lower is better\) of -5%/);
+  });
+
   it('ranks the districts by the intensity’s fall, the largest fall first (lower is better)', async () => {
     const result = await system.query(`{ region(code: "${CITY}") { statistics(month: "${MONTH}") { ranking(indicator: "STAT_ENERGY_INTENSITY", by: GROWTH) { rank value region { code } } } } }`);
     expect(result.errors).toBeUndefined();
