@@ -69,7 +69,7 @@ async function intensityFromDatabase(region: string, month: string) {
 
 describe('the catalogue: each indicator in its owner’s catalogue, once', () => {
   it('lists every new indicator with its unit, kind, sharing and derivation; the intensity as COMPUTED and lower-is-better, its formula in the description', async () => {
-    const result = await system.query(`{ indicatorCatalogue { ${['industry', 'finance', 'energy', 'statistics'].map((d) => `${d} { code name nameEn unit kind subjects sharing derivation lowerIsBetter description targets(year: 2015) { regionCode value measure } }`).join(' ')} } }`);
+    const result = await system.query(`{ indicatorCatalogue { ${['industry', 'finance', 'energy', 'statistics'].map((d) => `${d} { code name nameEn unit kind subjects sharing derivation lowerIsBetter ratioOf { numerator denominator } description targets(year: 2015) { regionCode value measure } }`).join(' ')} } }`);
     expect(result.errors).toBeUndefined();
     const all = Object.entries(result.data.indicatorCatalogue as Record<string, Row[]>).flatMap(([department, list]) => list.map((i) => ({ ...i, department }) as Row));
     for (const n of NEW) {
@@ -79,6 +79,7 @@ describe('the catalogue: each indicator in its owner’s catalogue, once', () =>
       ]);
       expect(found[0].nameEn.length).toBeGreaterThan(5);
       expect(found[0].lowerIsBetter).toBe(n.code === 'STAT_ENERGY_INTENSITY');
+      expect(found[0].ratioOf).toEqual(n.code === 'STAT_ENERGY_INTENSITY' ? { numerator: 'STAT_ENERGY_CONSUMPTION', denominator: 'STAT_VALUE_ADDED' } : null);
     }
     const intensity = all.find((i) => i.code === 'STAT_ENERGY_INTENSITY')!;
     expect(intensity.description).toMatch(/STAT_ENERGY_CONSUMPTION.*÷.*STAT_VALUE_ADDED/);

@@ -66,6 +66,15 @@ export function unitMultiplier(unit: string): number {
 }
 
 @Directive('@shareable')
+@ObjectType({ description: 'How a computed indicator (derivation COMPUTED) follows from two reported indicators of the same department, subject and month: numerator ÷ denominator.' })
+export class IndicatorRatio {
+  @Field({ description: 'Code of the indicator divided (e.g. a consumption).' })
+  numerator: string;
+  @Field({ description: 'Code of the indicator divided by (e.g. an output).' })
+  denominator: string;
+}
+
+@Directive('@shareable')
 @ObjectType({ description: 'An indicator in a department’s catalogue (指标目录).' })
 export class Indicator {
   @Field({ description: 'Stable code, prefixed by the department that owns it.' })
@@ -96,6 +105,8 @@ export class Indicator {
   maximum: number | null;
   @Field({ description: 'Published for January and February together (1–2月合并): no January figure; February carries the 1–2月 total as its year-to-date.' })
   publishedJanFeb: boolean;
+  @Field(() => IndicatorRatio, { nullable: true, description: 'For a computed indicator (derivation COMPUTED): its sources, value = numerator ÷ denominator; null for a reported one.' })
+  ratioOf: IndicatorRatio | null;
   @Field({ description: 'Lower is better (an intensity, a ratio of use to output): a growth target is a ceiling and rankings put the lowest first.' })
   lowerIsBetter: boolean;
   @Field()
@@ -112,6 +123,7 @@ export class Indicator {
       kind: d.kind as IndicatorKindValue,
       derivation: d.ratioOf ? DerivationValue.COMPUTED : d.kind === 'RATE' || d.reportedOnly ? DerivationValue.REPORTED_ONLY : DerivationValue.DERIVED_ALLOWED,
       lowerIsBetter: d.lowerIsBetter ?? false,
+      ratioOf: d.ratioOf ? Object.assign(new IndicatorRatio(), { numerator: d.ratioOf.numerator, denominator: d.ratioOf.denominator }) : null,
       minimum: d.minimum ?? null,
       maximum: d.maximum ?? null,
       publishedJanFeb: d.publishedJanFeb ?? false,
