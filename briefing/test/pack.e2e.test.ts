@@ -241,6 +241,31 @@ describe(`the ${MONTH} pack through the gateway`, () => {
     expect(part(html, 'sec-targets', '</section>')).not.toContain('产业集群主营业务收入超');
   });
 
+  it('has the seeds’ targets on guarantees’ bridge loans, inventory, matching events and energy intensity in the targets table, judged as the databases give (issue 16)', async () => {
+    const table = part(html, 'targets', '</table>');
+    const head = table.slice(0, table.indexOf('</thead>'));
+    for (const [id, name] of [
+      ['target-fin-mutual-aid-bridge-loans-level', '企业发展互助资金调贷额'],
+      ['target-ind-inventory-reduction-level', '消化降低库存'],
+      ['target-ind-matching-events-level', '产销对接活动'],
+      ['target-stat-energy-intensity-growth', '单位工业增加值能耗'],
+    ]) {
+      expect({ id, inTable: table.includes(`data-target="${id}"`), named: head.includes(name) }).toEqual({ id, inTable: true, named: true });
+    }
+    // The intensity's fall against its ceiling of −5 %: from the statistics bureau's two source rows, by the catalogue's formula.
+    let judged = 0;
+    for (const row of table.matchAll(/<tr class="[^"]*" data-region="(\d{6})"[^>]*>([\s\S]*?)<\/tr>/g)) {
+      const cell = /data-target="target-stat-energy-intensity-growth" data-behind="(true|false)">([\s\S]*?)<\/td>/.exec(row[2]);
+      if (!cell) continue;
+      const rows = await system.sql('statistics', "select indicator, ytd_yoy_pct from observation where indicator in ('STAT_ENERGY_CONSUMPTION', 'STAT_VALUE_ADDED') and subject_type = 'REGION' and subject_code = ? and month = ?", [row[1], MONTH]);
+      const pct = (code: string) => Number(rows.find((r) => r.indicator === code)!.ytd_yoy_pct);
+      const growth = Number((((1 + pct('STAT_ENERGY_CONSUMPTION') / 100) / (1 + pct('STAT_VALUE_ADDED') / 100) - 1) * 100).toFixed(2));
+      expect({ region: row[1], behind: cell[1] === 'true', shown: /data-field="actualValue" data-value="([^"]*)"/.exec(cell[2])?.[1] }).toEqual({ region: row[1], behind: growth > -5, shown: String(growth) });
+      judged++;
+    }
+    expect(judged).toBe(districts.length + 1);
+  });
+
   it('has the warnings with each department’s evidence, the key projects and the problem list', () => {
     const rules = [...html.matchAll(/data-rule="(\w+)"/g)].map((m) => m[1]);
     expect(new Set(rules)).toEqual(new Set(['POWER_DROP', 'EMPLOYMENT_DROP', 'LOAN_WITHDRAWAL']));

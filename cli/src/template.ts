@@ -74,7 +74,7 @@ export function templateRows(catalogue: CatalogueEntry[], regions: Subject[], en
   const rows: TemplateRow[] = [];
   const left = new Set(leftOutOf(catalogue, month).map((d) => d.code));
   for (const d of catalogue) {
-    if (left.has(d.code)) continue;
+    if (left.has(d.code) || d.derivation === 'COMPUTED') continue;
     if (d.subjects.includes('REGION')) {
       for (const r of regions) rows.push({ indicator: d.code, subjectKind: 'REGION', subjectCode: r.code, subjectName: r.name, unit: d.unit });
     }
@@ -85,7 +85,8 @@ export function templateRows(catalogue: CatalogueEntry[], regions: Subject[], en
   return rows;
 }
 
-const derivation = (d: CatalogueEntry) => (d.derivation === 'REPORTED_ONLY' ? 'REPORTED_ONLY 只报不推' : 'DERIVED_ALLOWED 可推算');
+const derivation = (d: CatalogueEntry) =>
+  d.derivation === 'COMPUTED' ? 'COMPUTED 计算得出, 不报送' : d.derivation === 'REPORTED_ONLY' ? 'REPORTED_ONLY 只报不推' : 'DERIVED_ALLOWED 可推算';
 const KIND_ZH: Record<string, string> = { FLOW: '流量 (累计为求和)', STOCK: '存量 (月末数, 无累计)', RATE: '比率' };
 
 export async function templateWorkbook(department: string, indicators: CatalogueEntry[], rows: TemplateRow[], month?: string): Promise<Buffer> {

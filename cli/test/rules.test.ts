@@ -65,6 +65,10 @@ const EXAMPLES: Record<ProblemCode, { bad: Example; good: Example }> = {
   BAD_MONTH: { bad: { department: 'energy', month: '2016-13', rows: [power(10)] }, good: { department: 'energy', month: '2020-12', rows: [power(10)] } },
   FUTURE_MONTH: { bad: { department: 'energy', month: `${new Date().getFullYear() + 1}-01`, rows: [power(10)] }, good: { department: 'energy', month: '2017-01', rows: [power(10)] } },
   UNKNOWN_INDICATOR: { bad: { department: 'energy', month: '2017-02', rows: [power(10, { indicator: 'EN_NOPE' })] }, good: { department: 'energy', month: '2017-02', rows: [power(10)] } },
+  COMPUTED_INDICATOR: {
+    bad: { department: 'statistics', month: '2017-05', rows: [{ indicator: 'STAT_ENERGY_INTENSITY', subjectKind: 'REGION', subjectCode: REGION, unit: '吨标准煤/万元', value: 0.8 }] },
+    good: { department: 'statistics', month: '2017-05', rows: [{ indicator: 'STAT_ENERGY_CONSUMPTION', subjectKind: 'REGION', subjectCode: REGION, unit: '吨标准煤', value: 8000 }, { indicator: 'STAT_VALUE_ADDED', subjectKind: 'REGION', subjectCode: REGION, unit: '万元', value: 10000 }] },
+  },
   UNIT_MISMATCH: { bad: { department: 'energy', month: '2017-03', rows: [power(10, { unit: '亿千瓦时' })] }, good: { department: 'energy', month: '2017-03', rows: [power(10)] } },
   SUBJECT_NOT_REPORTED: {
     bad: { department: 'statistics', month: '2017-04', rows: [{ indicator: 'STAT_INDUSTRIAL_INVESTMENT', subjectKind: 'ENTERPRISE', subjectCode: STRANGER, unit: '万元', value: 1 }] },

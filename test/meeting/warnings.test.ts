@@ -53,7 +53,17 @@ interface ExpectedTargetWarning {
  */
 async function expectedTargetsBehind(sys: System, department: SubgraphName, kinds: Map<string, string>, gapPoints: number): Promise<ExpectedTargetWarning[]> {
   const targets = await sys.sql(department, 'select * from target where year = ? order by region_code, id', [2015]);
-  const observations = await sys.sql(department, "select * from observation where subject_type = 'REGION' and month = ?", [MONTH]);
+  const stored = await sys.sql(department, "select * from observation where subject_type = 'REGION' and month = ?", [MONTH]);
+  // A computed indicator (catalogue ratioOf: an intensity) has no row: its year-to-date growth from its sources', (1 + n) ÷ (1 + d) − 1.
+  const computed = [...RATIOS.entries()].flatMap(([indicator, r]) =>
+    [...new Set(stored.map((o) => o.subject_code))].flatMap((code) => {
+      const n = stored.find((o) => o.indicator === r.numerator && o.subject_code === code);
+      const d = stored.find((o) => o.indicator === r.denominator && o.subject_code === code);
+      if (!n || !d || num(n.ytd_yoy_pct) === null || num(d.ytd_yoy_pct) === null) return [];
+      return [{ indicator, subject_code: code, ytd_yoy_pct: round2(((1 + Number(n.ytd_yoy_pct) / 100) / (1 + Number(d.ytd_yoy_pct) / 100) - 1) * 100), yoy_pct: null, value: null, ytd_value: null }];
+    }),
+  );
+  const observations = [...stored, ...computed];
   const timeProgress = round2((6 / 12) * 100);
   const expected: ExpectedTargetWarning[] = [];
   for (const t of targets) {
@@ -71,16 +81,27 @@ async function expectedTargetsBehind(sys: System, department: SubgraphName, kind
       if (actual !== null) gap = round2(round2((actual / Number(t.value)) * 100) - timeProgress);
     } else if (t.measure === 'GROWTH_PCT') {
       actual = num(stock ? o.yoy_pct : o.ytd_yoy_pct);
-      if (actual !== null) gap = round2(actual - Number(t.value));
+      // Lower is better (an intensity): the target is a ceiling.
+      if (actual !== null) gap = round2(LOWER_IS_BETTER.has(t.indicator) ? Number(t.value) - actual : actual - Number(t.value));
     }
     if (gap !== null && gap < 0 && gap < -gapPoints) expected.push({ regionCode: t.region_code, indicator: t.indicator, gap, actual: actual! });
   }
   return expected;
 }
 
+/** Computed indicators' sources and the lower-is-better ones, from the catalogue (filled by indicatorKinds). */
+const RATIOS = new Map<string, { numerator: string; denominator: string }>();
+const LOWER_IS_BETTER = new Set<string>();
+
 async function indicatorKinds(sys: System): Promise<Map<string, string>> {
-  const result = await sys.query(`{ indicatorCatalogue { ${SUBGRAPHS.map((d) => `${d} { code kind }`).join(' ')} } }`);
+  const result = await sys.query(`{ indicatorCatalogue { ${SUBGRAPHS.map((d) => `${d} { code kind lowerIsBetter ratioOf { numerator denominator } }`).join(' ')} } }`);
   expect(result.errors).toBeUndefined();
+  for (const d of SUBGRAPHS) {
+    for (const i of result.data.indicatorCatalogue[d] as { code: string; lowerIsBetter: boolean; ratioOf: { numerator: string; denominator: string } | null }[]) {
+      if (i.ratioOf) RATIOS.set(i.code, i.ratioOf);
+      if (i.lowerIsBetter) LOWER_IS_BETTER.add(i.code);
+    }
+  }
   return new Map(SUBGRAPHS.flatMap((d) => result.data.indicatorCatalogue[d].map((i: { code: string; kind: string }) => [i.code, i.kind] as [string, string])));
 }
 

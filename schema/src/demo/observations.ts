@@ -3,6 +3,7 @@ import type { ObservationStatusValue } from '../observation/ObservationRecord';
 import { addMonths, monthParts } from '../identifiers/month';
 import { CITY_CODE } from '../identifiers/regionCode';
 import { DEMO_LAST_MONTH, type DemoCity, type DemoEnterprise, type EnterpriseMonth } from './city';
+import { Random, streamSeed } from './random';
 
 /** A row of the `observation` table as the seeders write it. */
 export interface ObservationRow {
@@ -158,4 +159,41 @@ export function rateRows(city: DemoCity, spec: RateSpec, reportedBy: string): Ob
     }
   }
   return rows;
+}
+
+/**
+ * A city total spread over a few enterprises a month (guarantees, bridge loans, curtailed load):
+ * each month, `count(month)` enterprises among those `include` admits are drawn (deterministic
+ * per seed, name and month, more likely the larger `weight`), and the month's `total(month)` is
+ * split among them in proportion to their weight. Credit code → month → value; enterprises not
+ * drawn in a month have no entry for it.
+ */
+export function allocateMonthly(
+  city: DemoCity,
+  name: string,
+  spec: { total: (month: string) => number; count: (month: string) => number; weight: (m: EnterpriseMonth, e: DemoEnterprise) => number; include?: (e: DemoEnterprise) => boolean },
+): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  const candidates = city.enterprises.filter((e) => spec.include?.(e) ?? true);
+  for (const month of city.series.values().next().value!.keys()) {
+    const total = spec.total(month);
+    const count = Math.min(spec.count(month), candidates.length);
+    if (total <= 0 || count <= 0) continue;
+    const random = new Random(streamSeed(city.seed, `${name}|${month}`));
+    // Weighted draw without replacement: the key u^(1/w) (Efraimidis–Spirakis), largest first.
+    const drawn = candidates
+      .map((e) => {
+        const w = Math.max(spec.weight(city.series.get(e.creditCode)!.get(month)!, e), 1e-9);
+        return { e, w, key: Math.pow(random.next(), 1 / w) };
+      })
+      .sort((a, b) => b.key - a.key)
+      .slice(0, count);
+    const sum = drawn.reduce((t, d) => t + d.w, 0);
+    for (const d of drawn) {
+      let series = out.get(d.e.creditCode);
+      if (!series) out.set(d.e.creditCode, (series = new Map()));
+      series.set(month, (total * d.w) / sum);
+    }
+  }
+  return out;
 }

@@ -12,7 +12,7 @@ export type TargetRow = Omit<TargetRecord, 'id'>;
  * `split`: a level target the city splits down to its districts (分解下达) in proportion to their
  * enterprises; an unscoped growth target applies to every district as it is.
  */
-export type CityTarget = Omit<TargetRow, 'year' | 'regionCode' | 'source' | 'period'> & { period?: TargetRow['period']; split?: boolean };
+export type CityTarget = Omit<TargetRow, 'year' | 'regionCode' | 'source' | 'period'> & { period?: TargetRow['period']; split?: boolean; /** The document, when not the plan's. */ source?: string };
 
 /** What a department's demo module plants in the meeting month so its warning rules have cases. */
 export interface DemoCaseContext {

@@ -11,17 +11,17 @@ export type { TargetRow } from './plan';
  * counts rounded up).
  */
 export function cityTargetRows(city: DemoCity, plan: { year: number; source: string; city: readonly CityTarget[] }): TargetRow[] {
-  const targets = plan.city.map(({ split: _split, ...t }) => ({ ...t, period: t.period ?? 'YEAR' }));
+  const targets = plan.city.map(({ split: _split, source, ...t }) => ({ ...t, period: t.period ?? 'YEAR', source: source ?? plan.source }));
   const split = plan.city.map((t) => t.split === true);
-  const rows: TargetRow[] = targets.map((t) => ({ ...t, year: plan.year, regionCode: CITY_CODE, source: plan.source }));
+  const rows: TargetRow[] = targets.map((t) => ({ ...t, year: plan.year, regionCode: CITY_CODE }));
   for (const district of city.districts) {
     const share = city.enterprises.filter((e) => e.regionCode === district.code).length / city.enterprises.length;
     targets.forEach((t, i) => {
       if (t.measure === 'GROWTH_PCT' && t.scope === null) {
-        rows.push({ ...t, year: plan.year, regionCode: district.code, source: plan.source, description: `${district.name}${t.description}` });
+        rows.push({ ...t, year: plan.year, regionCode: district.code, description: `${district.name}${t.description}` });
       } else if (split[i]) {
         const value = t.unit === '万元' ? Math.round(t.value * share) : Math.ceil(t.value * share);
-        rows.push({ ...t, year: plan.year, regionCode: district.code, value, source: plan.source, description: `${district.name}分解目标: ${t.description}` });
+        rows.push({ ...t, year: plan.year, regionCode: district.code, value, description: `${district.name}分解目标: ${t.description}` });
       }
     });
   }

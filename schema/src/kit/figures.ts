@@ -69,7 +69,13 @@ export class SubjectFigures {
   /** The figure of one indicator (null when none is reported); FORBIDDEN naming `field` when the caller may not read it. */
   get(field: string, code: string): Observation | null {
     this.#access.check(field, this.catalogue.get(code), this.subject, this.month);
+    this.#sources(code);
     return this.#observations.find((o) => o.indicator === code) ?? null;
+  }
+
+  /** A computed figure (`ratioOf`) is a read of its sources too: each is recorded for the audit trail. */
+  #sources(code: string): void {
+    for (const source of this.catalogue.sourcesOf(code)) this.#access.record(source, this.subject, this.month);
   }
 
   /**
@@ -80,6 +86,7 @@ export class SubjectFigures {
     const definition = this.catalogue.get(code);
     if (this.#access.denial(definition, this.subject.kind)) return undefined;
     this.#access.record(code, this.subject, this.month);
+    this.#sources(code);
     return this.#observations.find((o) => o.indicator === code) ?? null;
   }
 
@@ -90,7 +97,10 @@ export class SubjectFigures {
 
   /** The figures of the indicators named, each checked (FORBIDDEN naming `field(code)`) and recorded. */
   named(field: string, codes: readonly string[]): Observation[] {
-    for (const code of codes) this.#access.check(`${field}(${code})`, this.catalogue.get(code), this.subject, this.month);
+    for (const code of codes) {
+      this.#access.check(`${field}(${code})`, this.catalogue.get(code), this.subject, this.month);
+      this.#sources(code);
+    }
     return this.#observations.filter((o) => codes.includes(o.indicator));
   }
 }

@@ -70,7 +70,7 @@ export function departmentWarningResolvers<F extends DepartmentFigures>(namespac
         const level = target.measure === 'LEVEL';
         const judged = level
           ? `${baseMonth ? `${target.period} to date` : 'year to date'} ${progress.actualValue}${target.unit} is ${progress.completionPct}% of the ${target.period === 'YEAR' ? 'annual' : target.period} target ${target.value}${target.unit}, against time progress ${progress.timeProgressPct}%`
-          : `${baseMonth ? `${target.period} to date` : 'year-to-date'} growth ${progress.actualValue}% against the target of ${target.value}%`;
+          : `${baseMonth ? `${target.period} to date` : 'year-to-date'} growth ${progress.actualValue}% against the ${catalogue.get(target.indicator).lowerIsBetter ? 'ceiling (lower is better)' : 'target'} of ${target.value}%`;
         warnings.push(
           warning({
             rule: 'TARGET_BEHIND',

@@ -35,5 +35,16 @@ export interface IndicatorDefinition {
   minimum?: number;
   /** Largest value that makes sense (a percentage share cannot pass 100). */
   maximum?: number;
+  /**
+   * Computed on read, never reported: the ratio of two of the department's own indicators for the
+   * same subject and month (an intensity: a quantity used ÷ the output it was used for).
+   * value = numerator's value ÷ denominator's value, ytdValue likewise from the year-to-date values,
+   * growth (%) = (1 + numerator's growth) ÷ (1 + denominator's growth) − 1 for the month and the
+   * year to date; null where a source is missing or the denominator is not positive. Its sharing may
+   * not be looser than its sources' (the catalogue refuses it), and reading it records its sources.
+   */
+  ratioOf?: { numerator: string; denominator: string; decimals: number };
+  /** Lower is better (an intensity): a target is a ceiling (下降5%以上: growth ≤ −5), and rankings put the lowest first. */
+  lowerIsBetter?: boolean;
   description: string;
 }

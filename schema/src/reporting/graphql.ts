@@ -50,10 +50,12 @@ registerEnumType(SharingCategoryValue, {
 export enum DerivationValue {
   DERIVED_ALLOWED = 'DERIVED_ALLOWED',
   REPORTED_ONLY = 'REPORTED_ONLY',
+  COMPUTED = 'COMPUTED',
 }
 registerEnumType(DerivationValue, {
   name: 'Derivation',
-  description: 'Whether year-to-date values and growth may be computed from reported months (推算) or come only as the department reports them (e.g. growth at comparable prices).',
+  description:
+    'Whether year-to-date values and growth may be computed from reported months (推算) or come only as the department reports them (e.g. growth at comparable prices); COMPUTED: never reported, computed on read from other indicators of the department by the formula in its description (an intensity: a ratio of two of them).',
 });
 
 /** Multiplier of a unit's prefix: 万 = 10⁴, 亿 = 10⁸. */
@@ -61,6 +63,15 @@ export function unitMultiplier(unit: string): number {
   if (unit.startsWith('亿')) return 1e8;
   if (unit.startsWith('万')) return 1e4;
   return 1;
+}
+
+@Directive('@shareable')
+@ObjectType({ description: 'How a computed indicator (derivation COMPUTED) follows from two reported indicators of the same department, subject and month: numerator ÷ denominator.' })
+export class IndicatorRatio {
+  @Field({ description: 'Code of the indicator divided (e.g. a consumption).' })
+  numerator: string;
+  @Field({ description: 'Code of the indicator divided by (e.g. an output).' })
+  denominator: string;
 }
 
 @Directive('@shareable')
@@ -94,6 +105,10 @@ export class Indicator {
   maximum: number | null;
   @Field({ description: 'Published for January and February together (1–2月合并): no January figure; February carries the 1–2月 total as its year-to-date.' })
   publishedJanFeb: boolean;
+  @Field(() => IndicatorRatio, { nullable: true, description: 'For a computed indicator (derivation COMPUTED): its sources, value = numerator ÷ denominator; null for a reported one.' })
+  ratioOf: IndicatorRatio | null;
+  @Field({ description: 'Lower is better (an intensity, a ratio of use to output): a growth target is a ceiling and rankings put the lowest first.' })
+  lowerIsBetter: boolean;
   @Field()
   description: string;
 
@@ -106,7 +121,9 @@ export class Indicator {
       subjects: d.subjects as SubjectKind[],
       sharing: d.sharing as SharingCategoryValue,
       kind: d.kind as IndicatorKindValue,
-      derivation: d.kind === 'RATE' || d.reportedOnly ? DerivationValue.REPORTED_ONLY : DerivationValue.DERIVED_ALLOWED,
+      derivation: d.ratioOf ? DerivationValue.COMPUTED : d.kind === 'RATE' || d.reportedOnly ? DerivationValue.REPORTED_ONLY : DerivationValue.DERIVED_ALLOWED,
+      lowerIsBetter: d.lowerIsBetter ?? false,
+      ratioOf: d.ratioOf ? Object.assign(new IndicatorRatio(), { numerator: d.ratioOf.numerator, denominator: d.ratioOf.denominator }) : null,
       minimum: d.minimum ?? null,
       maximum: d.maximum ?? null,
       publishedJanFeb: d.publishedJanFeb ?? false,

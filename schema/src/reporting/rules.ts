@@ -10,6 +10,7 @@ export const SUBMISSION_RULES = {
   BAD_MONTH: { kind: 'shape', source: 'domain.md: Month', rule: 'The month is YYYY-MM.' },
   FUTURE_MONTH: { kind: 'shape', source: 'reporting', rule: 'No figures for a month that has not begun.' },
   UNKNOWN_INDICATOR: { kind: 'shape', source: 'catalogue', rule: 'The indicator is one the department publishes.' },
+  COMPUTED_INDICATOR: { kind: 'shape', source: 'catalogue (derivation COMPUTED: an intensity, a ratio of two reported indicators)', rule: 'A computed indicator is never reported: report its sources, it follows from them.' },
   UNIT_MISMATCH: { kind: 'shape', source: 'domain.md: every value has a unit', rule: 'The unit is the catalogue’s (a guard against 万元/亿元 mix-ups).' },
   SUBJECT_NOT_REPORTED: { kind: 'shape', source: 'catalogue', rule: 'The indicator is reported for this kind of subject (region or enterprise).' },
   BAD_IDENTIFIER: { kind: 'shape', source: 'domain.md: Identifiers (GB 32100-2015, GB/T 2260)', rule: 'Credit codes carry a correct check character; region codes are the city’s.' },

@@ -150,6 +150,10 @@ export function validateBatchShape(department: ReportingDepartment, batch: Batch
       return;
     }
     const definition = department.catalogue.get(row.indicator);
+    if (definition.ratioOf) {
+      problem('indicator', row.indicator, 'COMPUTED_INDICATOR', `${row.indicator} (${definition.name}) is computed from ${definition.ratioOf.numerator} ÷ ${definition.ratioOf.denominator}: report those instead`);
+      return;
+    }
     if (row.unit !== definition.unit) problem('unit', row.unit, 'UNIT_MISMATCH', `${row.indicator} is reported in ${definition.unit}`);
     if (!definition.subjects.includes(row.subjectKind)) {
       problem('subjectKind', row.subjectKind, 'SUBJECT_NOT_REPORTED', `${row.indicator} is reported for ${definition.subjects.join(' and ')} only`);

@@ -86,7 +86,7 @@ export class Target {
   indicator: string;
   @Field(() => TargetMeasure)
   measure: TargetMeasure;
-  @Field(() => Float, { description: 'The minimum to reach (≥).' })
+  @Field(() => Float, { description: 'The minimum to reach (≥); for an indicator where lower is better (an intensity, catalogue `lowerIsBetter`) the maximum (≤): −5 for a fall of 5 % or more (下降5%以上).' })
   value: number;
   @Field({ description: 'Unit of the value: 万元, %, 场, 人, 百分点.' })
   unit: string;
@@ -121,7 +121,7 @@ export class TargetProgress {
     description: 'Share of the target’s period gone by the end of the month, % (序时进度: June is 50 for the year, 100 for the first half). Cumulative quantities (LEVEL targets) only: null for growth rates, shares and points, where it means nothing.',
   })
   timeProgressPct: number | null;
-  @Field(() => Float, { nullable: true, description: 'LEVEL: completion minus time progress, points; GROWTH_PCT: growth minus the target, points. Negative is behind.' })
+  @Field(() => Float, { nullable: true, description: 'LEVEL: completion minus time progress, points; GROWTH_PCT: growth minus the target, points (the target minus growth where lower is better). Negative is behind.' })
   gap: number | null;
   @Field(() => Boolean, { nullable: true, description: 'Behind time progress (落后序时进度); null when the department’s figures cannot tell (shares, points, targets on one cluster).' })
   behind: boolean | null;
@@ -179,6 +179,8 @@ export function periodBaseMonth(month: string, period: TargetPeriodValue = 'YEAR
  */
 export function periodActuals(definition: IndicatorDefinition, period: TargetPeriodValue, actual: Observation, base: Observation | null): { level: number | null; growth: number | null } {
   const fromJanuary = PERIOD_MONTHS[period][0] === 1;
+  // A computed ratio (an intensity): its year-to-date level and the growth of that, from January only.
+  if (definition.ratioOf) return fromJanuary ? { level: actual.ytdValue, growth: actual.ytdYoyPct } : { level: null, growth: null };
   if (definition.kind === 'STOCK') return { level: actual.value, growth: actual.yoyPct };
   if (fromJanuary) return { level: actual.ytdValue, growth: definition.kind === 'RATE' ? actual.ytdValue : actual.ytdYoyPct };
   if (definition.kind === 'RATE' || !base || actual.ytdValue === null || base.ytdValue === null) return { level: null, growth: null };
@@ -217,7 +219,8 @@ export function targetProgress(target: TargetRecord, definition: IndicatorDefini
     progress.behind = progress.gap < 0;
   } else if (target.measure === 'GROWTH_PCT' && growth !== null) {
     progress.actualValue = growth;
-    progress.gap = round(growth - target.value, 2);
+    // Lower is better (an intensity to fall by 5 % or more, −5): the target is a ceiling, ahead when below it.
+    progress.gap = round(definition.lowerIsBetter ? target.value - growth : growth - target.value, 2);
     progress.behind = progress.gap < 0;
   }
   return progress;
@@ -232,11 +235,13 @@ export function targetProgress(target: TargetRecord, definition: IndicatorDefini
 export function rankObservations(observations: Observation[], definition: IndicatorDefinition, basis: RankingBasis, regionCodes?: readonly string[]): RegionRank[] {
   const pick = (o: Observation): number | null => {
     if (basis === RankingBasis.CURRENT_MONTH) return o.value;
-    if (basis === RankingBasis.GROWTH) return definition.kind === 'RATE' ? o.ytdValue : definition.kind === 'STOCK' ? o.yoyPct : o.ytdYoyPct;
+    if (basis === RankingBasis.GROWTH) return definition.ratioOf ? o.ytdYoyPct : definition.kind === 'RATE' ? o.ytdValue : definition.kind === 'STOCK' ? o.yoyPct : o.ytdYoyPct;
     return definition.kind === 'STOCK' ? o.value : o.ytdValue;
   };
   const valued = observations.map((o) => ({ o, v: pick(o) })).filter((x): x is { o: Observation; v: number } => x.v !== null);
-  valued.sort((a, b) => b.v - a.v || a.o.subjectCode.localeCompare(b.o.subjectCode));
+  // Largest first, or smallest first where lower is better (an intensity).
+  const sign = definition.lowerIsBetter ? -1 : 1;
+  valued.sort((a, b) => sign * (b.v - a.v) || a.o.subjectCode.localeCompare(b.o.subjectCode));
   const reported = new Map(observations.map((o) => [o.subjectCode, o]));
   const unvalued = observations.filter((o) => pick(o) === null).sort((a, b) => a.subjectCode.localeCompare(b.subjectCode));
   const missing = [...new Set(regionCodes ?? [])].filter((code) => !reported.has(code)).sort();

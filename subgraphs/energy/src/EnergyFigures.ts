@@ -15,4 +15,14 @@ export class EnergyFigures extends DepartmentFigures {
   get gas(): Observation | null {
     return this.pick('EN_GAS');
   }
+
+  @Field(() => Observation, { nullable: true, description: 'Load curtailed under orderly power use (有序用电压减负荷), 万千瓦: an enterprise on the month’s list, or the sum over a region’s listed enterprises.' })
+  get orderlyCurtailedLoad(): Observation | null {
+    return this.pick('EN_ORDERLY_CURTAILED_LOAD');
+  }
+
+  @Field(() => Observation, { nullable: true, description: 'Enterprises on the orderly-power-use list (有序用电企业户数), 户; regions only.' })
+  get orderlyEnterprises(): Observation | null {
+    return this.pick('EN_ORDERLY_ENTERPRISES');
+  }
 }

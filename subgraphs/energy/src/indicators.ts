@@ -24,4 +24,27 @@ export const energyIndicators = new IndicatorCatalogue('energy', [
     minimum: 0,
     description: 'Metered by the gas supplier.',
   },
+  {
+    code: 'EN_ORDERLY_CURTAILED_LOAD',
+    name: '有序用电压减负荷',
+    nameEn: 'Load curtailed under orderly power use',
+    unit: '万千瓦',
+    kind: 'STOCK',
+    subjects: ['ENTERPRISE', 'REGION'],
+    sharing: 'CONDITIONAL',
+    minimum: 0,
+    description:
+      'The orderly-power-use list (有序用电名单): the peak load the power company had an enterprise shift, avoid or shed (错峰、避峰、限电) in the month under the city\'s orderly power use plan (有序用电预案; 成办发〔2012〕1号 item 三(五), Longwan 2006 item 5 深化完善有序用电方案). An enterprise is on the month\'s list when it has a figure above zero (`orderlyPowerUse`); a region\'s figure is the sum over its listed enterprises. Not summed over months (a load, not energy). Conditional like the enterprise\'s electricity.',
+  },
+  {
+    code: 'EN_ORDERLY_ENTERPRISES',
+    name: '有序用电企业户数',
+    nameEn: 'Enterprises on the orderly-power-use list',
+    unit: '户',
+    kind: 'STOCK',
+    subjects: ['REGION'],
+    sharing: 'UNCONDITIONAL',
+    minimum: 0,
+    description: 'How many enterprises of the region are on the month\'s orderly-power-use list (有序用电名单: a load curtailed above zero, EN_ORDERLY_CURTAILED_LOAD); a count, so shared without condition.',
+  },
 ]);

@@ -17,6 +17,7 @@ import {
 import { warningThresholds } from './thresholds';
 import { Ctx, Directive, Field, FieldResolver, GraphQLISODateTime, ObjectType, Resolver, Root } from 'type-graphql';
 import { energyIndicators } from './indicators';
+import { OrderlyPowerUseEntry, OrderlyPowerUseList } from './orderlyPowerUse';
 
 @Directive('@key(fields: "creditCode month asOf")')
 @ObjectType({ description: 'A key enterprise (百户重点企业) in a month, watched by the cross-department rules.' })
@@ -82,8 +83,8 @@ export class PowerDropWarning {
 }
 
 export const energyWarnings = {
-  resolvers: [PowerDropWarning],
-  orphanedTypes: [KeyEnterpriseMonth],
+  resolvers: [PowerDropWarning, OrderlyPowerUseList],
+  orphanedTypes: [KeyEnterpriseMonth, OrderlyPowerUseEntry],
   referenceResolvers: {
     // The gateway sends the required output along with the key: keep it.
     KeyEnterpriseMonth: { __resolveReference: (reference: KeyEnterpriseMonth) => Object.assign(new KeyEnterpriseMonth(), reference, { asOf: momentOf(reference.asOf) }) },

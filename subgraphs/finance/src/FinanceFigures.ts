@@ -25,4 +25,19 @@ export class FinanceFigures extends DepartmentFigures {
   get industrialVat(): Observation | null {
     return this.pick('FIN_INDUSTRIAL_VAT');
   }
+
+  @Field(() => Observation, { nullable: true, description: 'New loan guarantees (新增担保额), 万元 (成办发〔2012〕1号 三(四)3).' })
+  get newGuarantees(): Observation | null {
+    return this.pick('FIN_NEW_GUARANTEES');
+  }
+
+  @Field(() => Observation, { nullable: true, description: 'Enterprises newly granted guaranteed loans (新增担保贷款户数), 户; regions only.' })
+  get guaranteedEnterprises(): Observation | null {
+    return this.pick('FIN_GUARANTEED_ENTERPRISES');
+  }
+
+  @Field(() => Observation, { nullable: true, description: 'Bridge loans from the enterprise mutual-aid fund (企业发展互助资金调贷额), 万元; 2015 target ≥ 20亿元 (许政[2015]39号 十六).' })
+  get mutualAidBridgeLoans(): Observation | null {
+    return this.pick('FIN_MUTUAL_AID_BRIDGE_LOANS');
+  }
 }

@@ -7,6 +7,12 @@ import type { DepartmentDemo } from '@huishang/schema';
  * it (the previous month's balance). No runtime import of the kit (schema/src/demo/plan.ts).
  */
 export const demo: DepartmentDemo = {
+  // 许政[2015]39号 item 十六, split down to the districts like the other level targets.
+  targets: {
+    year: 2015,
+    source: '许政[2015]39号',
+    city: [{ indicator: 'FIN_MUTUAL_AID_BRIDGE_LOANS', measure: 'LEVEL', value: 200_000, unit: '万元', scope: null, description: '全年运用市级企业发展互助资金为企业调贷20亿元以上', split: true }],
+  },
   cases: [
     {
       name: 'loanWithdrawal',

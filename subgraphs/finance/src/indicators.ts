@@ -69,4 +69,40 @@ export const financeIndicators = new IndicatorCatalogue('finance', [
     minimum: 0,
     description: 'Balance of loans classified non-performing at month end (银监 supervisory statistics); not shared (不予共享).',
   },
+  {
+    code: 'FIN_NEW_GUARANTEES',
+    name: '新增担保额',
+    nameEn: 'New loan guarantees',
+    unit: '万元',
+    kind: 'FLOW',
+    subjects: ['ENTERPRISE', 'REGION'],
+    sharing: 'CONDITIONAL',
+    minimum: 0,
+    description:
+      'Loan guarantees newly given to industrial enterprises by guarantee institutions in the month (担保额; 金融办 from the guarantee institutions\' returns). 成办发〔2012〕1号 item 三(四)3 (提升担保增量): 新增担保额50亿元以上 in a quarter; an enterprise\'s own guarantees are conditional like its loans.',
+  },
+  {
+    code: 'FIN_GUARANTEED_ENTERPRISES',
+    name: '新增担保贷款户数',
+    nameEn: 'Enterprises newly granted guaranteed loans',
+    unit: '户',
+    kind: 'FLOW',
+    subjects: ['REGION'],
+    sharing: 'UNCONDITIONAL',
+    minimum: 0,
+    description:
+      'Enterprises that obtained a guaranteed loan in the month (担保户数; an enterprise counts in each month it obtains one). 成办发〔2012〕1号 item 三(四)3: 担保贷款新增400户以上 in a quarter, 其中小微企业100户以上.',
+  },
+  {
+    code: 'FIN_MUTUAL_AID_BRIDGE_LOANS',
+    name: '企业发展互助资金调贷额',
+    nameEn: 'Bridge loans from the enterprise mutual-aid fund',
+    unit: '万元',
+    kind: 'FLOW',
+    subjects: ['ENTERPRISE', 'REGION'],
+    sharing: 'CONDITIONAL',
+    minimum: 0,
+    description:
+      'Bridge loans (调贷: repaying a maturing bank loan until the bank lends again) made to enterprises from the city\'s enterprise development mutual-aid fund (企业发展互助资金) in the month; 许政[2015]39号 item 十六 (市金融办牵头): 全年运用市级企业发展互助资金为企业调贷20亿元以上.',
+  },
 ]);

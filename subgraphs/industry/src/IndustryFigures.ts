@@ -20,4 +20,14 @@ export class IndustryFigures extends DepartmentFigures {
   get newProjectOutput(): Observation | null {
     return this.pick('IND_NEW_PROJECT_OUTPUT');
   }
+
+  @Field(() => Observation, { nullable: true, description: 'Finished-goods inventory reduced (消化降低库存), 万元; regions only; 2015 target ≥ 50亿元 (许政[2015]39号 十二).' })
+  get inventoryReduction(): Observation | null {
+    return this.pick('IND_INVENTORY_REDUCTION');
+  }
+
+  @Field(() => Observation, { nullable: true, description: 'Supply-demand matching events held (产销对接活动), 次; regions only; 2015 target ≥ 15 (许政[2015]39号 十二).' })
+  get matchingEvents(): Observation | null {
+    return this.pick('IND_MATCHING_EVENTS');
+  }
 }

@@ -16,6 +16,8 @@ export const demo: DepartmentDemo = {
       { indicator: 'IND_KEY_ENTERPRISE_OUTPUT', measure: 'SHARE_PCT', value: 53, unit: '%', scope: null, description: '百户重点企业产值占全市规模以上工业比重达到53%以上' },
       { indicator: 'IND_NEW_PROJECT_OUTPUT', measure: 'LEVEL', value: 800_000, unit: '万元', scope: null, description: '新投产项目新增产值80亿元以上', split: true },
       { indicator: 'IND_PROJECT_INVESTMENT', measure: 'LEVEL', value: 3_000_000, unit: '万元', scope: null, description: '120个亿元以上重点项目完成投资300亿元以上', split: true },
+      { indicator: 'IND_INVENTORY_REDUCTION', measure: 'LEVEL', value: 500_000, unit: '万元', scope: null, description: '帮助企业消化降低库存50亿元以上', split: true },
+      { indicator: 'IND_MATCHING_EVENTS', measure: 'LEVEL', value: 15, unit: '次', scope: null, description: '全年开展产销对接活动15次以上', split: true },
     ],
   },
 };

@@ -35,4 +35,27 @@ export const industryIndicators = new IndicatorCatalogue('industry', [
     minimum: 0,
     description: 'Output added by projects that started production this year; the 2015 target is ≥ 80亿元.',
   },
+  {
+    code: 'IND_INVENTORY_REDUCTION',
+    name: '消化降低库存',
+    nameEn: 'Finished-goods inventory reduced',
+    unit: '万元',
+    kind: 'FLOW',
+    subjects: ['REGION'],
+    sharing: 'UNCONDITIONAL',
+    minimum: 0,
+    description:
+      'Finished-goods inventory (产成品库存) the enterprises sold off with the bureau\'s help in the month (消化降低库存), from the bureau\'s supply-demand matching ledger; 许政[2015]39号 item 十二: 帮助企业消化降低库存50亿元以上 in the year.',
+  },
+  {
+    code: 'IND_MATCHING_EVENTS',
+    name: '产销对接活动',
+    nameEn: 'Supply-demand matching events held',
+    unit: '次',
+    kind: 'FLOW',
+    subjects: ['REGION'],
+    sharing: 'UNCONDITIONAL',
+    minimum: 0,
+    description: 'Supply-demand matching events (产销对接活动) held in the month, by the district that organised them (the city\'s figure is the districts\' sum). 许政[2015]39号 item 十二: 全年开展产销对接活动15次以上 (责任单位 include 各县(市、区)政府: the target is split down to the districts, rounded up).',
+  },
 ]);

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { demoCity, demoTargets, districtVariation, seedObservations, seedTargets, seriesRows, type DemoCity, type ObservationRow } from '@huishang/schema';
+import { demoCity, demoTargets, districtVariation, Random, seedObservations, seedTargets, seriesRows, streamSeed, type DemoCity, type ObservationRow } from '@huishang/schema';
 import { Enterprise } from './entities/Enterprise';
 import { Region, RegionLevel } from './entities/Region';
 import { industryIndicators } from './indicators';
@@ -11,6 +11,12 @@ const REPORTED_BY = '市工信委';
 function districtShare(city: DemoCity, regionCode: string): number {
   const firms = city.enterprises.filter((e) => e.regionCode === regionCode).length;
   return firms / city.enterprises.length;
+}
+
+/** Supply-demand matching events (产销对接): a district holds one in a month now and then, about 18 a year city-wide (deterministic per seed, district and month). */
+function matchingEvents(city: DemoCity) {
+  const perCell = 18 / (12 * city.districts.length);
+  return (regionCode: string, month: string) => (new Random(streamSeed(city.seed, `IND_MATCHING_EVENTS|${regionCode}|${month}`)).next() < perCell ? 1 : 0);
 }
 
 export function industryRows(city: DemoCity): ObservationRow[] {
@@ -27,6 +33,9 @@ export function industryRows(city: DemoCity): ObservationRow[] {
     ...seriesRows(city, { indicator: 'IND_KEY_ENTERPRISE_OUTPUT', kind: 'FLOW', enterprise: { include: (e) => e.key, value: (m) => m.output }, region: 'sum' }, REPORTED_BY),
     ...seriesRows(city, { indicator: 'IND_PROJECT_INVESTMENT', kind: 'FLOW', region: monthly(yearly.projects, 'IND_PROJECT_INVESTMENT') }, REPORTED_BY),
     ...seriesRows(city, { indicator: 'IND_NEW_PROJECT_OUTPUT', kind: 'FLOW', region: monthly(yearly.newOutput, 'IND_NEW_PROJECT_OUTPUT') }, REPORTED_BY),
+    // 许政[2015]39号 item 十二: inventory cut ≥ 50亿元 and ≥ 15 supply-demand matching events in 2015.
+    ...seriesRows(city, { indicator: 'IND_INVENTORY_REDUCTION', kind: 'FLOW', region: monthly({ 2012: 380_000, 2013: 420_000, 2014: 460_000, 2015: 515_000 }, 'IND_INVENTORY_REDUCTION') }, REPORTED_BY),
+    ...seriesRows(city, { indicator: 'IND_MATCHING_EVENTS', kind: 'FLOW', region: matchingEvents(city), decimals: 0 }, REPORTED_BY),
   ];
 }
 

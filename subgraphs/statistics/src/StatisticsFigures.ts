@@ -35,4 +35,19 @@ export class StatisticsFigures extends DepartmentFigures {
   get industrialInvestment(): Observation | null {
     return this.pick('STAT_INDUSTRIAL_INVESTMENT');
   }
+
+  @Field(() => Observation, { nullable: true, description: 'Value-added of industry above designated size at comparable prices (规上工业增加值, 可比价), 万元; regions only.' })
+  get valueAdded(): Observation | null {
+    return this.pick('STAT_VALUE_ADDED');
+  }
+
+  @Field(() => Observation, { nullable: true, description: 'Energy consumption of industry above designated size (规上工业综合能源消费量), 吨标准煤; regions only.' })
+  get energyConsumption(): Observation | null {
+    return this.pick('STAT_ENERGY_CONSUMPTION');
+  }
+
+  @Field(() => Observation, { nullable: true, description: 'Energy use per unit of industrial value-added (单位工业增加值能耗), 吨标准煤/万元: energy consumption ÷ value-added at comparable prices, computed from the two figures above; regions only; to fall ≥ 5 % (Tongxiang 2008 paper, 发展目标7).' })
+  get energyIntensity(): Observation | null {
+    return this.pick('STAT_ENERGY_INTENSITY');
+  }
 }

@@ -19,6 +19,8 @@ export const demo: DepartmentDemo = {
       { indicator: 'STAT_MAIN_REVENUE', measure: 'LEVEL', value: 1_000_000, unit: '万元', scope: 'tobacco', description: '烟草产业集群主营业务收入超100亿元' },
       { indicator: 'STAT_GROSS_OUTPUT', measure: 'GROWTH_PCT', value: 18, unit: '%', scope: 'emerging', description: '战略性新兴产业产值增长18%以上' },
       { indicator: 'STAT_SALES_RATIO', measure: 'POINTS', value: 0.2, unit: '百分点', scope: null, description: '产销率提高0.2个百分点' },
+      // A fall: lower is better (catalogue lowerIsBetter), so −5 is a ceiling on the year-to-date change.
+      { indicator: 'STAT_ENERGY_INTENSITY', measure: 'GROWTH_PCT', value: -5, unit: '%', scope: null, description: '单位工业增加值能耗下降5%以上', source: '桐乡市经贸局《加强工业经济发展意见》(2008) 发展目标7' },
     ],
   },
 };

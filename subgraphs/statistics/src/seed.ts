@@ -25,6 +25,26 @@ function regionSum(city: DemoCity, code: string, months: string[], pick: (m: { v
   return sum;
 }
 
+/** 吨标准煤 per 万千瓦时 of electricity and per 万立方米 of natural gas (GB/T 2589-2008, 当量值). */
+const TCE_PER_10K_KWH = 1.229;
+const TCE_PER_10K_M3_GAS = 12.143;
+/**
+ * Other carriers (coal, oil, heat) as a multiple of electricity and gas, falling year by year as
+ * firms switch fuel and save energy (节能降耗), so intensity falls about as the seeds ask.
+ */
+const OTHER_CARRIERS: Record<number, number> = { 2012: 2.3, 2013: 2.15, 2014: 2.0, 2015: 1.8 };
+
+/** Energy consumption of the above-size enterprises of a region (the city: all of them) in a month, 吨标准煤. */
+function energyUse(city: DemoCity, code: string, month: string): number {
+  let sum = 0;
+  for (const e of city.enterprises) {
+    if (!e.aboveDesignatedSize || (code !== CITY_CODE && e.regionCode !== code)) continue;
+    const m = city.series.get(e.creditCode)!.get(month)!;
+    sum += m.electricity * TCE_PER_10K_KWH + m.gas * TCE_PER_10K_M3_GAS;
+  }
+  return sum * (1 + OTHER_CARRIERS[Number(month.slice(0, 4))]);
+}
+
 const lastYear = (months: string[]) => months.map((m) => `${Number(m.slice(0, 4)) - 1}${m.slice(4)}`);
 
 export function statisticsRows(city: DemoCity): ObservationRow[] {
@@ -83,5 +103,8 @@ export function statisticsRows(city: DemoCity): ObservationRow[] {
     ),
     ...seriesRows(city, { indicator: 'STAT_INDUSTRIAL_INVESTMENT', kind: 'FLOW', janFebCombined: true, region: investment }, REPORTED_BY),
     ...seriesRows(city, { indicator: 'STAT_NEW_ABOVE_SIZE_ENTERPRISES', kind: 'FLOW', region: newlyRegistered, decimals: 0 }, REPORTED_BY),
+    // The sources of 单位工业增加值能耗 (STAT_ENERGY_INTENSITY, computed on read): value added at 2010 prices and energy in standard coal.
+    ...seriesRows(city, { indicator: 'STAT_VALUE_ADDED', kind: 'FLOW', janFebCombined: true, region: (code, month) => regionSum(city, code, [month], (m) => m.valueAdded) / Math.pow(1 + DEFLATOR_PCT / 100, Number(month.slice(0, 4)) - 2010) }, REPORTED_BY),
+    ...seriesRows(city, { indicator: 'STAT_ENERGY_CONSUMPTION', kind: 'FLOW', janFebCombined: true, region: (code, month) => energyUse(city, code, month), decimals: 1 }, REPORTED_BY),
   ];
 }
