@@ -82,6 +82,8 @@ interface Catalogues {
   byDepartment: Record<SubgraphName, CatalogueEntry[]>;
   owner: Map<string, SubgraphName>;
   sharing: Map<string, CatalogueEntry['sharing']>;
+  /** Indicators whose region figure sums a few listed enterprises: shared as an enterprise figure is. */
+  regionAsEnterprise: Set<string>;
 }
 
 interface Fixture {
@@ -265,13 +267,13 @@ let requests = 0;
 /** Denied values per indicator, by subject: numbers that must not appear in a derived position about that subject. */
 const deniedNumbers = new Map<string, Map<string, Set<number>>>();
 
-/** The sharing rules as the issue states them: NOT_SHARED is the owner's alone; CONDITIONAL needs a grant at enterprise level. */
+/** The sharing rules as the issue states them: NOT_SHARED is the owner's alone; CONDITIONAL needs a grant at enterprise level (and at region level where a region's figure sums a few listed enterprises). */
 function allowed(caller: SubgraphName, grants: ReadonlySet<string>, indicator: string, kind: string): boolean {
   if (catalogues.owner.get(indicator) === caller) return true;
   const sharing = catalogues.sharing.get(indicator)!;
   if (sharing === 'UNCONDITIONAL') return true;
   if (sharing === 'NOT_SHARED') return false;
-  return kind === 'REGION' || grants.has(indicator);
+  return (kind === 'REGION' && !catalogues.regionAsEnterprise.has(indicator)) || grants.has(indicator);
 }
 
 const restricted = () => [...catalogues.sharing].filter(([, s]) => s !== 'UNCONDITIONAL').map(([code]) => code);
@@ -343,6 +345,7 @@ beforeAll(async () => {
     byDepartment,
     owner: new Map(SUBGRAPHS.flatMap((name) => byDepartment[name].map((c) => [c.code, name] as [string, SubgraphName]))),
     sharing: new Map(SUBGRAPHS.flatMap((name) => byDepartment[name].map((c) => [c.code, c.sharing] as [string, CatalogueEntry['sharing']]))),
+    regionAsEnterprise: new Set(SUBGRAPHS.flatMap((name) => byDepartment[name].filter((c) => c.regionSumsListedEnterprises).map((c) => c.code))),
   };
   // An enterprise with a loan withdrawal in the month: finance's warning rule has something to say about it.
   const [withdrawal] = await system.sql('finance', "select subject_code from observation where indicator = 'FIN_LOAN_WITHDRAWAL' and subject_type = 'ENTERPRISE' and month = ? and value > 0 order by subject_code limit 1", [MONTH]);
@@ -355,7 +358,7 @@ beforeAll(async () => {
     const rows = await system.sql(owner, 'select subject_type, subject_code, value, ytd_value from observation where indicator = ? and month = ?', [indicator, MONTH]);
     const bySubject = new Map<string, Set<number>>();
     for (const row of rows) {
-      if (catalogues.sharing.get(indicator) === 'CONDITIONAL' && row.subject_type === 'REGION') continue;
+      if (catalogues.sharing.get(indicator) === 'CONDITIONAL' && row.subject_type === 'REGION' && !catalogues.regionAsEnterprise.has(indicator)) continue;
       const numbers = bySubject.get(row.subject_code) ?? new Set<number>();
       for (const v of [row.value, row.ytd_value]) if (v !== null && Math.abs(Number(v)) >= 100) numbers.add(Number(v));
       bySubject.set(row.subject_code, numbers);

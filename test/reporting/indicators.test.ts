@@ -258,9 +258,29 @@ describe('the orderly-power-use list (有序用电名单)', () => {
   it('is the power company’s conditionally shared data: finance without a grant gets FORBIDDEN for the list only, the counts still; with a grant, the list', async () => {
     const month = '2015-07';
     const denied = await system.query(LIST(CITY, month), undefined, undefined, { token: system.tokens.finance });
-    // A region's curtailed load is an aggregate (readable); the list names enterprises.
-    expect(denied.errors!.map((e) => ({ code: e.extensions?.code, path: e.path?.join('.') }))).toEqual([{ code: 'FORBIDDEN', path: 'region.energy.orderlyPowerUse' }]);
+    // The list names enterprises; a region's curtailed load sums its listed enterprises (one in a
+    // district is that enterprise's load), so it needs the grant too; the count is open.
+    expect(denied.errors!.map((e) => ({ code: e.extensions?.code, path: e.path?.join('.') })).sort((a, b) => String(a.path).localeCompare(String(b.path)))).toEqual([
+      { code: 'FORBIDDEN', path: 'region.energy.orderlyCurtailedLoad' },
+      { code: 'FORBIDDEN', path: 'region.energy.orderlyPowerUse' },
+    ]);
     expect(denied.data.region.energy.orderlyPowerUse).toBeNull();
+    expect(denied.data.region.energy.orderlyCurtailedLoad).toBeNull();
+    // Every district likewise: no path gives a district's load to finance.
+    const districts = (await system.sql('energy', "select distinct subject_code from observation where indicator = 'EN_ORDERLY_CURTAILED_LOAD' and subject_type = 'REGION' and subject_code <> ? and month = ?", [CITY, month])).map((r) => String(r.subject_code));
+    expect(districts.length).toBeGreaterThan(0);
+    const districtsDenied = await system.query(
+      `{ ${districts.map((d, i) => `d${i}: region(code: "${d}") { energy(month: "${month}") { orderlyCurtailedLoad { value } indicators(codes: ["EN_ORDERLY_CURTAILED_LOAD"]) { value } } }`).join(' ')} }`,
+      undefined,
+      undefined,
+      { token: system.tokens.finance },
+    );
+    for (let i = 0; i < districts.length; i++) {
+      const energy = districtsDenied.data[`d${i}`].energy;
+      expect({ district: districts[i], load: energy?.orderlyCurtailedLoad ?? null, indicators: energy?.indicators ?? null }).toEqual({ district: districts[i], load: null, indicators: null });
+    }
+    expect(districtsDenied.errors!.length).toBeGreaterThanOrEqual(districts.length * 2);
+    expect(districtsDenied.errors!.every((e) => e.extensions?.code === 'FORBIDDEN')).toBe(true);
     const [count] = await system.sql('energy', "select value from observation where indicator = 'EN_ORDERLY_ENTERPRISES' and subject_code = ? and month = ?", [CITY, month]);
     expect(denied.data.region.energy.orderlyEnterprises.value).toBe(Number(count.value));
     expect(Number(count.value)).toBeGreaterThan(0);

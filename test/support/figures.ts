@@ -47,11 +47,13 @@ export interface CatalogueEntry {
   code: string;
   unit: string;
   sharing: 'UNCONDITIONAL' | 'CONDITIONAL' | 'NOT_SHARED';
+  /** A region's figure sums a few listed enterprises and is shared as theirs are (IndicatorDefinition.regionSumsListedEnterprises). */
+  regionSumsListedEnterprises: boolean;
 }
 
 /** The subgraph's indicator catalogue, in its bulletin order (as `indicators` returns them). */
 export function catalogue(name: SubgraphName): CatalogueEntry[] {
-  return definitionOf(name).reporting.catalogue.definitions.map(({ code, unit, sharing }) => ({ code, unit, sharing }));
+  return definitionOf(name).reporting.catalogue.definitions.map(({ code, unit, sharing, regionSumsListedEnterprises }) => ({ code, unit, sharing, regionSumsListedEnterprises: regionSumsListedEnterprises === true }));
 }
 
 /** The fields every test reads of an observation. */

@@ -187,7 +187,8 @@ const CATEGORY_NAMES: Record<SharingCategory, string> = {
  * One request's view of the sharing rules (政务信息资源共享管理暂行办法, 2016), judged by the
  * department that owns the data:
  * - the owner's own clients see everything it holds;
- * - region-level figures (district aggregates) of shared indicators are unconditional;
+ * - region-level figures (district aggregates) of shared indicators are unconditional, except a
+ *   region figure that sums a few listed enterprises (`regionSumsListedEnterprises`), shared as they are;
  * - enterprise-level figures of a CONDITIONAL indicator need a live grant to the caller's department;
  * - NOT_SHARED figures are the owner's alone, at every level.
  * `identity` is null only for in-process callers (a subgraph's own tests): every HTTP request
@@ -208,9 +209,10 @@ export class AccessPolicy {
     if (!identity || identity.department === this.owner) return null;
     const category = definition.sharing;
     if (category === 'NOT_SHARED') return `${definition.code} (${definition.name}) is ${CATEGORY_NAMES[category]}: only the ${this.owner} department reads it`;
-    if (category === 'UNCONDITIONAL' || subject === 'REGION') return null;
+    if (category === 'UNCONDITIONAL' || (subject === 'REGION' && !definition.regionSumsListedEnterprises)) return null;
     if (this.grants?.find(identity.department, definition.code)) return null;
-    return `${definition.code} (${definition.name}) of an enterprise is ${CATEGORY_NAMES[category]}: the ${identity.department} department holds no live grant from ${this.owner}`;
+    const what = subject === 'REGION' ? 'of a region (the sum over its listed enterprises, which it discloses)' : 'of an enterprise';
+    return `${definition.code} (${definition.name}) ${what} is ${CATEGORY_NAMES[category]}: the ${identity.department} department holds no live grant from ${this.owner}`;
   }
 
   /**

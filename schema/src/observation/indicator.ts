@@ -44,6 +44,13 @@ export interface IndicatorDefinition {
    * not be looser than its sources' (the catalogue refuses it), and reading it records its sources.
    */
   ratioOf?: { numerator: string; denominator: string; decimals: number };
+  /**
+   * A region's figure is the sum over a few listed enterprises (a list the department keeps, not a
+   * census of every unit), so it discloses them: where one district has one listed enterprise, its
+   * total is that enterprise's figure. Such a region figure is shared as the enterprise figures it
+   * sums are (a CONDITIONAL indicator needs a grant at every level), not as a district aggregate.
+   */
+  regionSumsListedEnterprises?: boolean;
   /** Lower is better (an intensity): a target is a ceiling (下降5%以上: growth ≤ −5), and rankings put the lowest first. */
   lowerIsBetter?: boolean;
   description: string;

@@ -32,9 +32,11 @@ export const energyIndicators = new IndicatorCatalogue('energy', [
     kind: 'STOCK',
     subjects: ['ENTERPRISE', 'REGION'],
     sharing: 'CONDITIONAL',
+    // A district with one listed enterprise would give its load away as the district's figure (tester, issue 16).
+    regionSumsListedEnterprises: true,
     minimum: 0,
     description:
-      'The orderly-power-use list (有序用电名单): the peak load the power company had an enterprise shift, avoid or shed (错峰、避峰、限电) in the month under the city\'s orderly power use plan (有序用电预案; 成办发〔2012〕1号 item 三(五), Longwan 2006 item 5 深化完善有序用电方案). An enterprise is on the month\'s list when it has a figure above zero (`orderlyPowerUse`); a region\'s figure is the sum over its listed enterprises. Not summed over months (a load, not energy). Conditional like the enterprise\'s electricity.',
+      'The orderly-power-use list (有序用电名单): the peak load the power company had an enterprise shift, avoid or shed (错峰、避峰、限电) in the month under the city\'s orderly power use plan (有序用电预案; 成办发〔2012〕1号 item 三(五), Longwan 2006 item 5 深化完善有序用电方案). An enterprise is on the month\'s list when it has a figure above zero (`orderlyPowerUse`); a region\'s figure is the sum over its listed enterprises, so it is shared as theirs are: another department needs the power company\'s grant at every level (a district with one listed enterprise would disclose it). Not summed over months (a load, not energy). Conditional like the enterprise\'s electricity.',
   },
   {
     code: 'EN_ORDERLY_ENTERPRISES',
