@@ -35,4 +35,27 @@ export const industryIndicators = new IndicatorCatalogue('industry', [
     minimum: 0,
     description: 'Output added by projects that started production this year; the 2015 target is ≥ 80亿元.',
   },
+  {
+    code: 'IND_PARK_INFRA_INVESTMENT',
+    name: '园区基础设施投资完成额',
+    nameEn: 'Infrastructure investment completed in an industrial park',
+    unit: '万元',
+    kind: 'FLOW',
+    subjects: ['PARK'],
+    sharing: 'UNCONDITIONAL',
+    minimum: 0,
+    description:
+      'Investment completed in a park’s roads, power, water and pipe networks (园区道路、能源、管网等基础设施, 成办发〔2012〕1号 item 4), per park and month, 万元; the park ledger (`Park.infrastructure`) sets it against the park’s quarter and annual targets.',
+  },
+  {
+    code: 'IND_PARK_INFRA_PLANNED',
+    name: '园区基础设施投资计划额',
+    nameEn: 'Infrastructure investment planned in an industrial park',
+    unit: '万元',
+    kind: 'FLOW',
+    subjects: ['PARK'],
+    sharing: 'UNCONDITIONAL',
+    minimum: 0,
+    description: 'Investment the park’s plan schedules for the month (月度计划), 万元: what `IND_PARK_INFRA_INVESTMENT` is set against month by month.',
+  },
 ]);

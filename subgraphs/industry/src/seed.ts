@@ -4,6 +4,7 @@ import { Enterprise } from './entities/Enterprise';
 import { Region, RegionLevel } from './entities/Region';
 import { industryIndicators } from './indicators';
 import { seedSecretariat } from './demo';
+import { demoParkOf, demoParkRows, seedParks } from './parks/demo';
 
 const REPORTED_BY = '市工信委';
 
@@ -27,6 +28,8 @@ export function industryRows(city: DemoCity): ObservationRow[] {
     ...seriesRows(city, { indicator: 'IND_KEY_ENTERPRISE_OUTPUT', kind: 'FLOW', enterprise: { include: (e) => e.key, value: (m) => m.output }, region: 'sum' }, REPORTED_BY),
     ...seriesRows(city, { indicator: 'IND_PROJECT_INVESTMENT', kind: 'FLOW', region: monthly(yearly.projects, 'IND_PROJECT_INVESTMENT') }, REPORTED_BY),
     ...seriesRows(city, { indicator: 'IND_NEW_PROJECT_OUTPUT', kind: 'FLOW', region: monthly(yearly.newOutput, 'IND_NEW_PROJECT_OUTPUT') }, REPORTED_BY),
+    // The parks' infrastructure-investment ledger (园区基础设施投资), per park and month.
+    ...demoParkRows(city),
   ];
 }
 
@@ -51,11 +54,13 @@ export async function seedIndustry(orm: MikroORM): Promise<void> {
             industryName: e.industry.name,
             aboveDesignatedSize: e.aboveDesignatedSize,
             keyEnterprise: e.key,
+            parkCode: demoParkOf(e, city.seed),
           })),
         );
       }
     });
   }
+  await seedParks(orm);
   await seedTargets(orm, demoTargets(city, industryIndicators));
   await seedObservations(orm, () => industryRows(city));
   await seedSecretariat(orm, city);
