@@ -239,4 +239,34 @@ export interface MeetingPackData {
   keyProjects?: KeyProjectEntry[] | null;
   /** The problem list; absent (older document) leaves a marked place in the pack. */
   problems?: ProblemEntry[] | null;
+  /** The parks' infrastructure-investment ledger (园区基础设施投资); absent or null leaves a marked place in the pack. */
+  parkInfrastructure?: ParkInfrastructureData | null;
+}
+
+/** Progress towards a park investment target (ParkTargetProgress). */
+export interface ParkTargetData {
+  target: { period: string; value: number; description: string; source: string };
+  actualValue: number | null;
+  completionPct: number | null;
+  timeProgressPct: number;
+  gap: number | null;
+  behind: boolean | null;
+}
+
+/** `parkInfrastructure(month)`: every park's ledger, ranked, and the all-parks total. */
+export interface ParkInfrastructureData {
+  month: string;
+  parkCount: number;
+  reportedCount: number;
+  plannedToDate: number | null;
+  completedToDate: number | null;
+  targets: ParkTargetData[];
+  parks: {
+    rank: number | null;
+    park: { code: string; name: string; region: { name: string } };
+    planCompletionPct: number | null;
+    planned: Observation | null;
+    completed: Observation | null;
+    targets: ParkTargetData[];
+  }[];
 }
