@@ -474,7 +474,40 @@ export interface PackModel {
   keyProjects: KeyProjectsModel | null;
   parks: ParksModel | null;
   problems: ProblemsModel | null;
+  /** The clusters' revenue against item 七's targets and the emerging industries' growth (item 九); null: an older document. */
+  clusters: ClustersModel | null;
   sources: SourceRow[];
+}
+
+/** One cluster's line in the pack: its main-business revenue (主营业务收入) year to date, summed by the statistics bureau, against its target. */
+export interface ClusterRow {
+  code: string;
+  name: string;
+  enterpriseCount: number;
+  /** Enterprises with a revenue figure for the month (the total sums these). */
+  reportedCount: number | null;
+  revenueYtd: number | null;
+  revenueGrowth: number | null;
+  unit: string;
+  targetValue: number | null;
+  targetDescription: string | null;
+  completionPct: number | null;
+  timeProgressPct: number | null;
+  gap: number | null;
+  behind: boolean | null;
+  rank: number | null;
+  /** The caller may not read the total (a cluster of fewer than 3 enterprises, no grant): 未获授权. */
+  withheld: boolean;
+  /** The statistics bureau did not answer for this cluster. */
+  unavailable: boolean;
+}
+
+export interface ClustersModel {
+  rows: ClusterRow[];
+  /** Item 九: the emerging industries' output growth against its target. */
+  emerging: { name: string; growth: number | null; target: number; description: string; source: string; behind: boolean | null; withheld: boolean } | null;
+  timeProgressPct: number | null;
+  source: string | null;
 }
 
 export class PackDataError extends Error {}
@@ -788,6 +821,8 @@ function targets(data: MeetingPackData, catalogue: Catalogue, month: string): Ta
         timeProgressPct ??= progress.timeProgressPct;
         const t = progress.target;
         const judged = (t.measure === 'LEVEL' || t.measure === 'GROWTH_PCT') && !t.scope && progress.behind !== null && progress.behind !== undefined;
+        // A cluster's target is judged in the clusters' section, from the cluster's own total.
+        if (!judged && t.scope && data.clusters) continue;
         if (!judged) {
           const entry = unjudged.get(t.description) ?? { regions: [], description: t.description, source: t.source, department };
           entry.regions.push(region.name);
@@ -1309,6 +1344,55 @@ function sources(data: MeetingPackData, catalogue: Catalogue, absences: Absences
   return rows;
 }
 
+/** The clusters' section: each cluster's summed revenue against its target (item 七), ranked, and the emerging industries' growth (item 九). */
+function clusters(data: MeetingPackData, unavailable: readonly Department[]): ClustersModel | null {
+  if (!data.clusters) return null;
+  // The statistics bureau down: its fields come back filled as empty figures (degraded.ts), not a ranking list.
+  const ranking = data.clusterRankings?.statistics;
+  const ranks = new Map((Array.isArray(ranking) ? ranking : []).map((r) => [r.groupCode, r]));
+  const statisticsDown = unavailable.includes('statistics');
+  let timeProgressPct: number | null = null;
+  let source: string | null = null;
+  let emerging: ClustersModel['emerging'] = null;
+  const rows: ClusterRow[] = [];
+  for (const c of data.clusters) {
+    const revenue = c.statistics?.indicators?.find((i) => i.indicator === 'STAT_MAIN_REVENUE') ?? null;
+    const level = c.statistics?.targets?.find((t) => t.target.measure === 'LEVEL' && t.target.indicator === 'STAT_MAIN_REVENUE') ?? null;
+    const growth = c.statistics?.targets?.find((t) => t.target.measure === 'GROWTH_PCT') ?? null;
+    // Left out of `indicators` while the cluster has figures: the caller may not read the total (fewer than 3 enterprises, no grant).
+    const withheld = !!c.statistics && !revenue && (ranks.get(c.code)?.withheld ?? false);
+    if (growth) {
+      const output = c.statistics?.indicators?.find((i) => i.indicator === growth.target.indicator) ?? null;
+      emerging = { name: c.name, growth: growth.actualValue, target: growth.target.value, description: growth.target.description, source: growth.target.source, behind: growth.behind, withheld: !output };
+      source ??= growth.target.source;
+    }
+    if (!level && growth) continue;
+    if (level) {
+      timeProgressPct ??= level.timeProgressPct;
+      source ??= level.target.source;
+    }
+    rows.push({
+      code: c.code,
+      name: c.name,
+      enterpriseCount: c.enterpriseCount,
+      reportedCount: revenue?.reportedCount ?? null,
+      revenueYtd: revenue?.ytdValue ?? null,
+      revenueGrowth: revenue?.ytdYoyPct ?? null,
+      unit: revenue?.unit ?? level?.target.unit ?? '万元',
+      targetValue: level?.target.value ?? null,
+      targetDescription: level?.target.description ?? null,
+      completionPct: level?.completionPct ?? null,
+      timeProgressPct: level?.timeProgressPct ?? null,
+      gap: level?.gap ?? null,
+      behind: level?.behind ?? null,
+      rank: ranks.get(c.code)?.rank ?? null,
+      withheld,
+      unavailable: statisticsDown || !c.statistics,
+    });
+  }
+  return { rows, emerging, timeProgressPct, source };
+}
+
 /** Walks the model for every figure (status counts, tests). */
 export function allFigures(model: Omit<PackModel, 'meta'> & { meta?: unknown }): Figure[] {
   const out: Figure[] = [];
@@ -1344,6 +1428,7 @@ export function buildPack(data: MeetingPackData, meta: PackMeta): PackModel {
     keyProjects: keyProjects(data, month),
     parks: parks(data, month),
     problems: problems(data, month),
+    clusters: clusters(data, meta.unavailable ?? []),
     sources: sources(data, catalogue, absences),
   };
   const statusCounts: Record<ObservationStatus, number> = { PRELIMINARY: 0, FINAL: 0, REVISED: 0 };

@@ -438,6 +438,37 @@ ${charts}
 ${unjudged}`;
 }
 
+function clustersSection(model: PackModel): string {
+  const c = model.clusters!;
+  if (!c.rows.length) return '<p class="lead">本月未返回产业集群数据。</p>';
+  const yi = (v: number | null) => (v === null ? '<span class="na">—</span>' : escapeHtml(formatValue(v, '万元', 'region')));
+  const pct = (v: number | null, signed = false) => (v === null ? '<span class="na">—</span>' : escapeHtml(`${signed && v > 0 ? '+' : ''}${formatPct(v)}`));
+  const ordered = [...c.rows].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.code.localeCompare(b.code));
+  const body = ordered
+    .map((r) => {
+      const missing = r.withheld ? '<span class="na" data-absence="withheld">未获授权</span>' : r.unavailable ? '<span class="na">数据暂缺</span>' : '<span class="na">未报送</span>';
+      const revenue = r.revenueYtd === null ? missing : yi(r.revenueYtd);
+      const flag = r.behind === true ? '<span class="flag" data-behind="true">落后</span>' : '';
+      return `<tr data-cluster="${escapeHtml(r.code)}"${r.behind === true ? ' class="behind"' : ''}><td class="num">${r.rank ?? '—'}</td><td class="name">${escapeHtml(r.name)}</td><td class="num">${r.enterpriseCount}</td><td class="num">${revenue}</td><td class="num">${pct(r.revenueGrowth, true)}</td><td class="num">${yi(r.targetValue)}</td><td class="num${r.behind === true ? ' behind' : ''}">${pct(r.completionPct)}${flag}</td><td class="num">${pct(r.gap, true)}</td></tr>`;
+    })
+    .join('\n');
+  const behind = c.rows.filter((r) => r.behind === true).map((r) => r.name);
+  const time = c.timeProgressPct === null ? '—' : `${formatNumber(c.timeProgressPct, 1, true)}%`;
+  const e = c.emerging;
+  const emerging = e
+    ? `<p class="lead" data-cluster="emerging">${escapeHtml(e.name)}：产值累计${e.withheld ? '增速未获授权' : e.growth === null ? '增速未报送' : escapeHtml(growthWords(e.growth))}，目标增长${formatNumber(e.target, 1, true)}%以上（${escapeHtml(e.source)}第九项）${e.behind === true ? '，<strong class="behind-text">低于目标</strong>' : e.behind === false ? '，达到目标' : ''}。</p>`
+    : '';
+  return `<p class="lead">截至${escapeHtml(model.meta.monthLabel.replace(/^\d+年/, ''))}末，序时进度为 <strong>${time}</strong>。各产业集群主营业务收入为统计局按集群所含行业（工信委产业集群目录）汇总的规上企业累计数，按累计收入排名；完成目标 = 累计 ÷ 全年目标（${escapeHtml(c.source ?? '许政[2015]39号')}第七项）。${behind.length ? `落后序时进度的集群：${behind.map(escapeHtml).join('、')}。` : '各集群均未落后于序时进度。'}</p>
+<table class="targets clusters" id="clusters">
+<thead><tr><th>排名</th><th>产业集群</th><th>企业数<br><span class="u">户</span></th><th>主营业务收入累计<br><span class="u">亿元</span></th><th>同比<br><span class="u">%</span></th><th>全年目标<br><span class="u">亿元</span></th><th>完成目标<br><span class="u">%</span></th><th>与序时进度差<br><span class="u">百分点</span></th></tr></thead>
+<tbody>
+${body}
+</tbody>
+</table>
+${emerging}
+<p class="note">来源：统计局（各集群企业主营业务收入逐户汇总，企业不足3户的集群合计视同企业数据，未获授权时不列示）；集群目录：工信委；目标：${escapeHtml(c.source ?? '许政[2015]39号')}。装备制造与电力装备、汽车及零部件、电梯等集群有交叉，各集群不可相加。</p>`;
+}
+
 function trendTable(chart: TrendChart): string {
   const head = chart.months.map((m) => `<th>${escapeHtml(axisMonthLabel(m))}</th>`).join('');
   const rows = chart.series
@@ -757,6 +788,7 @@ function renderDocument(model: PackModel): string {
     { id: 'sec-headline', title: `全市主要指标（${model.meta.ytdLabel}）`, html: headlineSection(model) },
     { id: 'sec-districts', title: '各地区主要指标及排名', html: districtsSection(model) },
     { id: 'sec-targets', title: '目标任务完成情况（对照序时进度）', html: targetsSection(model) },
+    ...(model.clusters ? [{ id: 'sec-clusters', title: '产业集群主营业务收入完成情况及排名', html: clustersSection(model) }] : []),
     { id: 'sec-trends', title: '近12个月走势', html: trendsSection(model) },
     { id: 'sec-attention', title: '需关注的重点企业和重点项目', html: enterprisesSection(model) },
     { id: 'sec-parks', title: '园区基础设施投资（对照目标）', html: parksSection(model) },

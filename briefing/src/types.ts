@@ -237,6 +237,9 @@ export interface MeetingPackData {
   };
   /** The key-project ledger; absent (older document) leaves a marked place in the pack. */
   keyProjects?: KeyProjectEntry[] | null;
+  /** The city's clusters with the statistics bureau's totals and targets (absent in older documents). */
+  clusters?: ClusterEntry[] | null;
+  clusterRankings?: { statistics: ClusterRankEntry[] | null } | null;
   /** The problem list; absent (older document) leaves a marked place in the pack. */
   problems?: ProblemEntry[] | null;
   /** The parks' infrastructure-investment ledger (园区基础设施投资); absent or null leaves a marked place in the pack. */
@@ -269,4 +272,30 @@ export interface ParkInfrastructureData {
     completed: Observation | null;
     targets: ParkTargetData[];
   }[];
+}
+
+/** A cluster's total of one indicator (GroupFigure). */
+export interface GroupTotal {
+  indicator: string;
+  unit: string;
+  value: number | null;
+  ytdValue: number | null;
+  yoyPct: number | null;
+  ytdYoyPct: number | null;
+  enterpriseCount: number;
+  reportedCount: number;
+}
+
+export interface ClusterEntry {
+  code: string;
+  name: string;
+  enterpriseCount: number;
+  statistics: { indicators: GroupTotal[] | null; targets: TargetProgress[] | null } | null;
+}
+
+export interface ClusterRankEntry {
+  rank: number | null;
+  groupCode: string;
+  value: number | null;
+  withheld: boolean;
 }

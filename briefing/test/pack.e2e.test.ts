@@ -224,6 +224,46 @@ describe(`the ${MONTH} pack through the gateway`, () => {
     expect(table).toContain('全市园区');
   });
 
+  it('has the clusters’ section: each cluster’s revenue summed from the statistics database, its target, completion, time progress and rank', async () => {
+    const section = part(html, 'sec-clusters', '</section>');
+    expect(section).toContain('产业集群主营业务收入完成情况及排名');
+    expect(section).toContain('序时进度为 <strong>50%</strong>');
+    const definitions = (await system.query('{ clusters { code name industryCodes } }')).data.clusters as { code: string; name: string; industryCodes: string[] }[];
+    const register = await system.sql('industry', 'select credit_code, industry_code from enterprise');
+    const revenue = await system.sql('statistics', "select subject_code, ytd_value from observation where indicator = 'STAT_MAIN_REVENUE' and subject_type = 'ENTERPRISE' and month = ?", [MONTH]);
+    const targets = await system.sql('statistics', "select scope, value from target where year = 2015 and region_code = ? and indicator = 'STAT_MAIN_REVENUE' and scope is not null", [CITY]);
+    const sums = definitions.map((c) => {
+      const members = new Set(register.filter((e) => c.industryCodes.some((p) => String(e.industry_code).startsWith(p))).map((e) => e.credit_code));
+      const rows = revenue.filter((r) => members.has(r.subject_code) && r.ytd_value !== null);
+      return { ...c, members: members.size, sum: rows.length ? rows.reduce((s, r) => s + Number(r.ytd_value), 0) : null, target: targets.find((t) => t.scope === c.code) };
+    });
+    const withTarget = sums.filter((c) => c.target);
+    expect(withTarget.length).toBe(11);
+    const ranked = [...sums].filter((c) => c.sum !== null).sort((a, b) => b.sum! - a.sum!);
+    for (const c of withTarget) {
+      const row = section.slice(section.indexOf(`data-cluster="${c.code}"`), section.indexOf('</tr>', section.indexOf(`data-cluster="${c.code}"`)));
+      const cells = [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1].replace(/<[^>]+>/g, ''));
+      const completion = (c.sum! / Number(c.target!.value)) * 100;
+      expect({ cluster: c.code, cells }).toEqual({
+        cluster: c.code,
+        cells: [
+          String(ranked.findIndex((r) => r.code === c.code) + 1),
+          c.name,
+          String(c.members),
+          formatValue(c.sum, '万元'),
+          expect.any(String),
+          formatValue(Number(c.target!.value), "万元"),
+          `${formatPct(completion)}${completion < 50 ? '落后' : ''}`,
+          expect.any(String),
+        ],
+      });
+    }
+    // Item 九: the emerging industries' growth against 18 %, in words.
+    expect(section).toMatch(/新兴产业：产值累计(增长|下降)[\d.]+%，目标增长18%以上（许政\[2015\]39号第九项）/);
+    // The targets table no longer lists the cluster targets as unjudged.
+    expect(part(html, 'sec-targets', '</section>')).not.toContain('产业集群主营业务收入超');
+  });
+
   it('has the warnings with each department’s evidence, the key projects and the problem list', () => {
     const rules = [...html.matchAll(/data-rule="(\w+)"/g)].map((m) => m[1]);
     expect(new Set(rules)).toEqual(new Set(['POWER_DROP', 'EMPLOYMENT_DROP', 'LOAN_WITHDRAWAL']));
@@ -349,12 +389,13 @@ describe('the printed pack (PDF), page by page', () => {
       ['一、全市主要指标', ['规上工业增加值增速', '规上工业总产值', '亿元', '工业用电量', '亿千瓦时', '贷款余额', '用工人数']],
       ['二、各地区主要指标及排名', ['表1', '表2', '表3', '全市']],
       ['三、目标任务完成情况', ['序时进度', '落后', '目标来源']],
-      ['四、近12个月走势', ['图1', '图4', '当月增速']],
-      ['五、需关注的重点企业和重点项目', ['（一）重点企业', '（二）重点项目', '滞后']],
+      ['四、产业集群主营业务收入完成情况及排名', ['排名', '产业集群', '装备制造', '电力装备', '烟草', '主营业务收入累计', '亿元', '全年目标', '完成目标', '序时进度为50%', '新兴产业：产值累计', '目标增长18%以上', '各集群不可相加']],
+      ['五、近12个月走势', ['图1', '图4', '当月增速']],
+      ['六、需关注的重点企业和重点项目', ['（一）重点企业', '（二）重点项目', '滞后']],
       // The parks (园区基础设施投资): the quarter's target and the year's, behind rows flagged, all parks together.
-      ['六、园区基础设施投资', ['二季度', '全年', '完成目标', '序时进度', '许昌经济技术开发区', '鄢陵县产业集聚区', '落后', '全市园区', '亿元', '排名按完成二季度目标的比例']],
-      ['七、预警提示', ['【目标任务落后序时进度】', '此处不再逐条列示', '【问题逾期未办结】7条', '部门', '指标', '报送单位', '判定条件：']],
-      ['八、问题清单', ['逾期', '责任单位']],
+      ['七、园区基础设施投资', ['二季度', '全年', '完成目标', '序时进度', '许昌经济技术开发区', '鄢陵县产业集聚区', '落后', '全市园区', '亿元', '排名按完成二季度目标的比例']],
+      ['八、预警提示', ['【目标任务落后序时进度】', '此处不再逐条列示', '【问题逾期未办结】7条', '部门', '指标', '报送单位', '判定条件：']],
+      ['九、问题清单', ['逾期', '责任单位']],
       ['附：数据来源与说明', ['不良贷款余额', '不予共享', '查询文档']],
     ]);
   });
@@ -373,14 +414,16 @@ describe('the printed pack (PDF), page by page', () => {
     expectSections(monthly, [
       ['一、全市主要指标（1–9月）', ['规上工业总产值']],
       ['三、目标任务完成情况', ['序时进度']],
-      ['六、园区基础设施投资', ['三季度', '全市园区', '序时进度']],
+      ['四、产业集群主营业务收入完成情况及排名', ['装备制造', '序时进度为75%']],
+      ['七、园区基础设施投资', ['三季度', '全市园区', '序时进度']],
       ['附：数据来源与说明', ['不予共享']],
     ]);
     expectSections(quarterly, [
       ['一、第三季度运行情况（季调度）', ['7–9月', '本季']],
       ['二、全市主要指标', ['规上工业总产值']],
       ['四、目标任务完成情况', ['序时进度']],
-      ['五、近12个月走势', ['本季度']],
+      ['五、产业集群主营业务收入完成情况及排名', ['装备制造', '序时进度为75%']],
+      ['六、近12个月走势', ['本季度']],
       ['附：数据来源与说明', ['不予共享']],
     ]);
   });

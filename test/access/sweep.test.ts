@@ -36,7 +36,7 @@ jest.setTimeout(900_000);
 const MONTH = '2015-06';
 const YEAR = 2015;
 /** Types that hold a reported figure: a field reaching one of them can carry a figure. */
-const FIGURE_TYPES = ['Observation', 'ObservationVersion'];
+const FIGURE_TYPES = ['Observation', 'ObservationVersion', 'GroupFigure'];
 /** Shared entities: expanded in full where a root field returns them, elsewhere by their key and scalars (see buildDocument). */
 const HUBS = new Set(['Region', 'Enterprise']);
 
@@ -96,6 +96,12 @@ const FIGURES_DEPARTMENT = new Map<string, SubgraphName>(
     .filter((f) => (SUBGRAPHS as readonly string[]).includes(f.name))
     .map((f) => [getNamedType(f.type).name, f.name as SubgraphName]),
 );
+// The group figures types (totals over a cluster's or an industry class's enterprises): `Cluster.finance` → FinanceGroupFigures.
+for (const f of Object.values((apiSchema.getType('Cluster') as GraphQLObjectType).getFields())) {
+  if ((SUBGRAPHS as readonly string[]).includes(f.name)) FIGURES_DEPARTMENT.set(getNamedType(f.type).name, f.name as SubgraphName);
+}
+/** A total over fewer enterprises than this is read as an enterprise figure (HUISHANG_GROUP_MIN_ENTERPRISES, default 3). */
+const GROUP_MINIMUM = 3;
 
 /** The one field and indicator a document tries by name (`FinanceFigures.ranking`, `FIN_NON_PERFORMING_LOANS`). */
 interface Focus {
@@ -127,7 +133,8 @@ function buildDocument(root: GraphQLField<unknown, unknown>, fixture: Fixture, c
 
   /** Argument variants of a field: one list of `name: value` per alias. */
   const variants = (parent: GraphQLObjectType, field: GraphQLField<unknown, unknown>): { alias: string; args: string[] }[] => {
-    const department = FIGURES_DEPARTMENT.get(parent.name);
+    // A department's ranking of the groups (`clusterRankings { finance(indicator:) }`) takes the department's indicators too.
+    const department = FIGURES_DEPARTMENT.get(parent.name) ?? (parent.name === 'EnterpriseGroupList' && (SUBGRAPHS as readonly string[]).includes(field.name) ? (field.name as SubgraphName) : undefined);
     const indicators = department ? catalogues.byDepartment[department].map((c) => c.code) : [];
     let out: { alias: string; args: string[] }[] = [{ alias: field.name, args: [] }];
     for (const arg of field.args) {
@@ -142,6 +149,9 @@ function buildDocument(root: GraphQLField<unknown, unknown>, fixture: Fixture, c
       else if (arg.name === 'creditCode') fixed(fixture.enterprise);
       else if (arg.name === 'code' && parent.name === 'Query' && field.name === 'keyProject') fixed(fixture.keyProject);
       else if (arg.name === 'code' && parent.name === 'Query' && field.name === 'problem') fixed(fixture.problem);
+      // A small cluster and industry class of the 40-enterprise city: totals over fewer than 3 enterprises in some regions.
+      else if (arg.name === 'code' && parent.name === 'Query' && field.name === 'cluster') fixed('tobacco');
+      else if (arg.name === 'code' && named === 'IndustryCode') fixed('C16');
       else if (arg.name === 'indicator' && indicators.length) {
         // Only in the focus's own document: a refusal of a non-null list nulls its parent, and would hide what sits beside it.
         const chosen = indicators.filter((code) => focus?.coordinate === `${parent.name}.${field.name}` && code === focus.indicator);
@@ -210,13 +220,15 @@ interface Served {
   derived: { value: number; subjects: string[] }[];
   /** ranking(indicator: X) lists that came back non-empty, by indicator. */
   rankings: string[];
+  /** Every group total (GroupFigure) in the answer: its indicator and how many enterprises it sums. */
+  groupFigures: { indicator: string; reportedCount: number }[];
 }
 
 const SUBJECT_KEYS = new Set(['subjectCode', 'regionCode', 'creditCode', 'enterpriseCode', 'code']);
 const isSubjectCode = (value: unknown): value is string => typeof value === 'string' && (/^\d{6}$/.test(value) || /^[0-9A-HJ-NPQRTUWXY]{18}$/.test(value));
 
 function walk(data: unknown): Served {
-  const served: Served = { figures: [], derived: [], rankings: [] };
+  const served: Served = { figures: [], derived: [], rankings: [], groupFigures: [] };
   const visit = (value: unknown, key: string | null, inObservation: boolean, subjects: string[]) => {
     if (Array.isArray(value)) {
       const m = key && /^ranking(?:_asOf)?_(.+)$/.exec(key);
@@ -228,9 +240,12 @@ function walk(data: unknown): Served {
       const record = value as Record<string, unknown>;
       const observation = record.__typename === 'Observation';
       if (observation) served.figures.push({ indicator: String(record.indicator), kind: String(record.subjectKind), subject: String(record.subjectCode) });
+      // A group total is a figure of its own kind, judged by the group disclosure rule below (its numbers are not "derived").
+      const group = record.__typename === 'GroupFigure';
+      if (group) served.groupFigures.push({ indicator: String(record.indicator), reportedCount: Number(record.reportedCount) });
       const own = Object.entries(record).filter(([k, v]) => SUBJECT_KEYS.has(k) && isSubjectCode(v)).map(([, v]) => v as string);
       const inner = own.length ? [...subjects, ...own] : subjects;
-      for (const [k, v] of Object.entries(record)) visit(v, k, inObservation || observation, inner);
+      for (const [k, v] of Object.entries(record)) visit(v, k, inObservation || observation || group, inner);
       return;
     }
     if (inObservation) return;
@@ -301,6 +316,9 @@ async function sweep(caller: SubgraphName, grants: ReadonlySet<string>, only?: R
       if (!allowed(caller, grants, indicator, 'REGION')) {
         expect({ root: doc.root, caller, indicator, ranked: served.rankings.includes(indicator) }).toEqual({ root: doc.root, caller, indicator, ranked: false });
       }
+      // A group total: an aggregate over 3 enterprises or more (unconditional for a shared indicator), else an enterprise figure.
+      const groupLeaks = served.groupFigures.filter((g) => g.indicator === indicator && !allowed(caller, grants, indicator, g.reportedCount >= GROUP_MINIMUM ? 'REGION' : 'ENTERPRISE'));
+      expect({ root: doc.root, caller, indicator, groupLeaks }).toEqual({ root: doc.root, caller, indicator, groupLeaks: [] });
       const denied = grants.has(indicator) ? new Map<string, Set<number>>() : deniedNumbers.get(indicator)!;
       const derivedLeaks = served.derived.filter((n) => n.subjects.some((subject) => denied.get(subject)?.has(n.value)));
       expect({ root: doc.root, caller, indicator, derivedLeaks }).toEqual({ root: doc.root, caller, indicator, derivedLeaks: [] });
@@ -308,6 +326,8 @@ async function sweep(caller: SubgraphName, grants: ReadonlySet<string>, only?: R
     // Every figure served is in the audit record of the request.
     const missing = served.figures.filter((f) => !audit.indicators.includes(f.indicator) || (f.kind === 'ENTERPRISE' && !audit.enterprises.includes(f.subject)));
     expect({ root: doc.root, caller, unaudited: missing.map((f) => `${f.indicator} ${f.subject}`) }).toEqual({ root: doc.root, caller, unaudited: [] });
+    const unauditedTotals = served.groupFigures.filter((g) => !audit.indicators.includes(g.indicator)).map((g) => g.indicator);
+    expect({ root: doc.root, caller, unauditedTotals }).toEqual({ root: doc.root, caller, unauditedTotals: [] });
     for (const ranked of served.rankings) expect({ root: doc.root, ranked, audited: audit.indicators.includes(ranked) }).toEqual({ root: doc.root, ranked, audited: true });
   }
   return all;
@@ -393,6 +413,8 @@ it('without a grant: no NOT_SHARED or CONDITIONAL figure the caller may not read
   const served = [...energy, ...hr].flatMap((s) => s.figures);
   expect(served.some((f) => f.kind === 'ENTERPRISE' && f.indicator === 'EN_ELECTRICITY')).toBe(true);
   expect(served.some((f) => f.kind === 'REGION' && f.indicator === 'FIN_LOANS_OUTSTANDING')).toBe(true);
+  // Group totals were served too (clusters, industry classes, their rankings).
+  expect([...energy, ...hr].some((s) => s.groupFigures.length > 0)).toBe(true);
 });
 
 it('a grant for one indicator opens that indicator only', async () => {

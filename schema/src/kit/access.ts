@@ -205,7 +205,7 @@ export class AccessPolicy {
   }
 
   /**
-   * Null when the caller may read a group total (an industry's, a cluster's, a park's sum over its
+   * Null when the caller may read a group total (an industry class's, a cluster's, a park's sum over its
    * enterprises) of this indicator summed over `contributors` enterprises; otherwise why not. A
    * total over at least `groupDisclosureMinimum()` enterprises (3: an aggregate of fewer discloses
    * them, the statistical practice) is an aggregate, read as a region's figure is: unconditional for

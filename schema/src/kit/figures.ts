@@ -96,7 +96,7 @@ export class SubjectFigures {
 }
 
 /**
- * A group's figures for one month (an industry's, a cluster's, a park's): its enterprises' figures
+ * A group's figures for one month (an industry class's, a cluster's, a park's): its enterprises' figures
  * as the department holds them, handed out only as totals (`GroupFigure`). Every way out applies
  * the group disclosure rule (`AccessPolicy.groupDenial`: a total over fewer than 3 enterprises is
  * read as an enterprise figure) and records the read: the indicator, the month and each enterprise

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Directive, Field, FieldResolver, GraphQLISODateTime, Int, ObjectType, Resolver, Root, type ClassType } from 'type-graphql';
+import { Arg, Ctx, Directive, Field, FieldResolver, Float, GraphQLISODateTime, Int, ObjectType, Resolver, Root, type ClassType } from 'type-graphql';
 import { GraphQLString, type GraphQLScalarType } from 'graphql';
 import { unknownIndicator } from '../errors';
 import { CITY_CODE, findRegion } from '../identifiers/regionCode';
@@ -6,13 +6,13 @@ import { CreditCodeScalar, IndustryCodeScalar, MonthScalar, ParkCodeScalar, Regi
 import type { IndicatorCatalogue } from '../observation/catalogue';
 import { GroupFigure } from '../observation/GroupFigure';
 import { Observation, ObservationStatus, SubjectKind } from '../observation/Observation';
-import { periodBaseMonth, TargetProgress, targetProgress, targetsForMonth } from '../targets/graphql';
+import { periodBaseMonth, RankingBasis, TargetProgress, targetProgress, targetsForMonth } from '../targets/graphql';
 import type { SubgraphContext } from './context';
 import type { ReferenceResolvers } from './federation';
 import type { GroupFigures } from './figures';
 
 /*
- * Enterprise groups (企业分组): an entity whose enterprises are a named set — an industry (行业, GB/T
+ * Enterprise groups (企业分组): an entity whose enterprises are a named set — an industry class (行业, GB/T
  * 4754-2017), a cluster (产业集群), a park (园区). The subgraph that keeps the register owns the group
  * entities and lists each one's `members` (credit code and region of each enterprise); every
  * department, the owner included, adds one field per group type with its own totals over those
@@ -20,6 +20,8 @@ import type { GroupFigures } from './figures';
  * call of `enterpriseGroupFields` per group type and department.
  */
 
+// Only for @requires: kept off the API schema, like the fields that return it.
+@Directive('@inaccessible')
 @Directive('@shareable')
 @ObjectType('EnterpriseGroupMember', { description: 'An enterprise of a group (行业/产业集群/园区的企业): its credit code and the region it is registered in. What the departments sum a group over (fetched for @requires).' })
 export class EnterpriseGroupMember {
@@ -103,7 +105,7 @@ function figuresType(department: GroupDepartment): ClassType<DepartmentGroupFigu
   const name = `${pascal(department.field)}GroupFigures`;
   let type = figuresTypes.get(name);
   if (!type) {
-    @ObjectType(name, { description: `${department.description}: totals over the enterprises of an industry, cluster or park (行业/产业集群/园区合计) for a month, summed by the department from its own enterprise figures.` })
+    @ObjectType(name, { description: `${department.description}: totals over the enterprises of an industry class, cluster or park (行业/产业集群/园区合计) for a month, summed by the department from its own enterprise figures.` })
     class Figures extends DepartmentGroupFigures {}
     type = Figures;
     figuresTypes.set(name, type);
@@ -246,10 +248,124 @@ export const ENTERPRISE_GROUP_TYPES: readonly { typeName: string; codeType?: Gra
 
 /** A department's fields on every group type (`owned`: the owner's entity classes by type name). */
 export function departmentGroupFields(department: GroupDepartment, owned: Readonly<Record<string, ClassType>> = {}): EnterpriseGroupParts {
-  const parts = ENTERPRISE_GROUP_TYPES.map((t) => enterpriseGroupFields({ ...t, department, entity: owned[t.typeName] }));
+  const parts = [...ENTERPRISE_GROUP_TYPES.map((t) => enterpriseGroupFields({ ...t, department, entity: owned[t.typeName] })), groupRankingFields(department, Object.keys(owned).length > 0)];
   return {
     resolvers: parts.flatMap((p) => p.resolvers),
     orphanedTypes: [...new Set(parts.flatMap((p) => p.orphanedTypes))],
     referenceResolvers: Object.assign({}, ...parts.map((p) => p.referenceResolvers)),
+  };
+}
+
+/** One group in a department's list of groups ranked (`<department>Ranking` on `EnterpriseGroupList`). */
+@Directive('@inaccessible')
+@Directive('@shareable')
+@ObjectType('EnterpriseGroupEntry', { description: 'A group (its code and enterprises) in a list of groups: what the departments rank (fetched for @requires).' })
+export class EnterpriseGroupEntry {
+  @Field({ description: 'The group’s code.' })
+  code: string;
+  @Field(() => [EnterpriseGroupMember], { description: 'The group’s enterprises.' })
+  members: EnterpriseGroupMember[];
+}
+
+/** A group's place in a department's ranking of the groups of one type on an indicator. */
+@Directive('@shareable')
+@ObjectType('GroupRank', {
+  description: 'A group’s place in the ranking of the groups of one type (the clusters 产业集群排名) on an indicator, from the department’s totals. Every group is listed: those without a total to rank on, and those whose total the caller may not read (`withheld`), come last, without a rank.',
+  simpleResolvers: true,
+})
+export class GroupRank {
+  @Field(() => Int, { nullable: true, description: '1 is first; equal values share a rank. Null without a value to rank on.' })
+  rank: number | null;
+  @Field({ description: 'The group’s code (a cluster’s `code`).' })
+  groupCode: string;
+  @Field(() => Float, { nullable: true, description: 'The value ranked on (the total’s year to date, growth or current month).' })
+  value: number | null;
+  @Field(() => GroupFigure, { nullable: true, description: 'The total ranked; null when withheld or not reported.' })
+  total: GroupFigure | null;
+  @Field({ description: 'True when the caller may not read this group’s total (fewer than 3 enterprises and no grant, or not shared): listed without value or rank.' })
+  withheld: boolean;
+}
+
+/** The groups of one type, for ranking: owned by the subgraph that keeps the register (key `typeName`), ranked by every department. */
+@Directive('@key(fields: "typeName")')
+@ObjectType('EnterpriseGroupList', { description: 'The groups of one type (`Cluster`: the city’s clusters), which every department ranks on its own indicators (`<department>(month, indicator, by)`).' })
+export class EnterpriseGroupList {
+  @Field({ description: 'The group type: `Cluster`.' })
+  typeName: string;
+  @Directive('@inaccessible')
+  @Field(() => [EnterpriseGroupEntry], { description: 'The groups and their enterprises (for the departments’ @requires; not served to clients).' })
+  groups: EnterpriseGroupEntry[];
+}
+
+@Directive('@key(fields: "typeName")')
+@ObjectType('EnterpriseGroupList')
+class EnterpriseGroupListStub {
+  @Field()
+  typeName: string;
+  @Directive('@external')
+  @Field(() => [EnterpriseGroupEntry])
+  groups: EnterpriseGroupEntry[];
+}
+
+/** The value a ranking basis reads off a total. */
+function rankValue(total: GroupFigure, kind: string, by: RankingBasis): number | null {
+  if (by === RankingBasis.CURRENT_MONTH) return total.value;
+  if (by === RankingBasis.GROWTH) return kind === 'STOCK' ? total.yoyPct : total.ytdYoyPct;
+  return kind === 'STOCK' ? total.value : total.ytdValue;
+}
+
+/**
+ * Adds `<department>(month, asOf, region, indicator, by): [GroupRank!]` to `EnterpriseGroupList`:
+ * the department ranks every group of the list on one of its indicators from its own totals
+ * (`ctx.figures.group` per group: the group disclosure rule applies to each, a withheld group is
+ * listed last without its value). `owned`: the register's subgraph passes true (it reads `groups` itself).
+ */
+export function groupRankingFields(department: GroupDepartment, owned = false): EnterpriseGroupParts {
+  const entity = owned ? EnterpriseGroupList : EnterpriseGroupListStub;
+
+  @Resolver(() => entity)
+  class GroupRankingResolver {
+    @(owned ? () => undefined : Directive('@requires(fields: "groups { code members { creditCode regionCode } }")'))
+    @Directive('@listSize(assumedSize: 15)')
+    @Directive('@cost(weight: 15)')
+    @FieldResolver(() => [GroupRank], {
+      name: department.field,
+      nullable: true,
+      description: `${department.description}: the groups ranked on one of the department’s indicators for the month (产业集群排名), highest first, from its totals over each group’s enterprises (in the region, when one is given).`,
+    })
+    async ranking(
+      @Root() list: { typeName: string; groups?: readonly EnterpriseGroupEntry[] | null },
+      @Arg('month', () => MonthScalar) month: string,
+      @Arg('indicator', { description: 'Indicator code from the department’s catalogue.' }) indicator: string,
+      @Arg('by', () => RankingBasis, { defaultValue: RankingBasis.YEAR_TO_DATE }) by: RankingBasis,
+      @Arg('asOf', () => GraphQLISODateTime, { nullable: true, description: 'Totals as they stood at this time.' }) asOf: Date | null,
+      @Arg('region', () => RegionCodeScalar, { nullable: true, description: 'Rank the groups’ enterprises in this region only; absent or the city: all.' }) region: string | null,
+      @Ctx() ctx: SubgraphContext,
+    ): Promise<GroupRank[]> {
+      if (!department.catalogue.has(indicator)) throw unknownIndicator('indicator', indicator, department.catalogue.codes());
+      const definition = department.catalogue.get(indicator);
+      const narrowed = region === CITY_CODE ? null : region ?? null;
+      const reader = ctx.figures.at(asOf);
+      const rows = await Promise.all(
+        (list.groups ?? []).map(async (group) => {
+          const totals = await reader.group(department.catalogue, membersIn(group, narrowed), month);
+          const total = totals.tryGet(indicator);
+          return { code: group.code, total: total ?? null, withheld: total === undefined };
+        }),
+      );
+      const valued = rows.map((r) => ({ ...r, value: r.total ? rankValue(r.total, definition.kind, by) : null }));
+      const ranked = valued.filter((r) => r.value !== null).sort((a, b) => b.value! - a.value! || a.code.localeCompare(b.code));
+      const rest = valued.filter((r) => r.value === null);
+      return [
+        ...ranked.map((r) => Object.assign(new GroupRank(), { rank: ranked.findIndex((x) => x.value === r.value) + 1, groupCode: r.code, value: r.value, total: r.total, withheld: false })),
+        ...rest.map((r) => Object.assign(new GroupRank(), { rank: null, groupCode: r.code, value: null, total: r.withheld ? null : r.total, withheld: r.withheld })),
+      ];
+    }
+  }
+
+  return {
+    resolvers: [GroupRankingResolver],
+    orphanedTypes: [entity, EnterpriseGroupEntry, GroupRank],
+    referenceResolvers: owned ? {} : { EnterpriseGroupList: { __resolveReference: (reference: unknown) => reference } },
   };
 }

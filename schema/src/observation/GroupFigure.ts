@@ -4,14 +4,14 @@ import type { IndicatorDefinition } from './indicator';
 import type { Observation } from './Observation';
 
 /**
- * A group's total of one indicator for a month: the sum over the group's enterprises (an industry's,
+ * A group's total of one indicator for a month: the sum over the group's enterprises (an industry class's,
  * a cluster's, a park's) of the figures the owning department holds for each, computed in that
  * department. Identical in every subgraph, hence @shareable.
  */
 @Directive('@shareable')
 @ObjectType({
   description:
-    'A group total (行业/产业集群/园区合计): one indicator summed over the enterprises of an industry, cluster or park, by the department that owns the figures. Flows (output, revenue, electricity, hires) and stocks (loans outstanding, employees) are summed; rates (growth at comparable prices, sales-to-output ratio) are not (values null, `summed: false`). Growth is never summed: it is computed from the summed values and the summed last-year values (each enterprise’s value ÷ (1 + its growth)), and null unless every enterprise with a value states its growth.',
+    'A group total (行业/产业集群/园区合计): one indicator summed over the enterprises of an industry class, cluster or park, by the department that owns the figures. Flows (output, revenue, electricity, hires) and stocks (loans outstanding, employees) are summed; rates (growth at comparable prices, sales-to-output ratio) are not (values null, `summed: false`). Growth is never summed: it is computed from the summed values and the summed last-year values (each enterprise’s value ÷ (1 + its growth)), and null unless every enterprise with a value states its growth.',
   simpleResolvers: true,
 })
 export class GroupFigure {

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Directive, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { badUserInput, INDUSTRY_SECTIONS, IndustryCodeScalar, parseIndustryCode, type SubgraphContext } from '@huishang/schema';
+import { badUserInput, EnterpriseGroupList, INDUSTRY_SECTIONS, IndustryCodeScalar, parseIndustryCode, type SubgraphContext } from '@huishang/schema';
 import { Enterprise } from '../entities/Enterprise';
 import { Cluster, Industry, IndustryLevel } from './entities';
 import { CLUSTERS, clusterCodesOf, INDUSTRY_NAMES, industryLevel, industryName, industryNameEn, industryParent, type ClusterDefinition } from './catalogue';
@@ -52,6 +52,7 @@ async function clusterOf(definition: ClusterDefinition, ctx: SubgraphContext): P
 export class IndustryResolver {
   @Directive('@listSize(assumedSize: 100)')
   @Query(() => [Industry], {
+    nullable: true,
     description:
       'Industries (行业, GB/T 4754-2017) of a level: every section, the divisions of manufacturing and any division, group or class with enterprises in the register; `within` narrows to those under a code.',
   })
@@ -87,7 +88,7 @@ export class IndustryResolver {
 @Resolver(() => Cluster)
 export class ClusterResolver {
   @Directive('@listSize(assumedSize: 12)')
-  @Query(() => [Cluster], { description: 'The city’s industrial clusters (产业集群, 许政[2015]39号 items 七 and 九), in the paper’s order.' })
+  @Query(() => [Cluster], { nullable: true, description: 'The city’s industrial clusters (产业集群, 许政[2015]39号 items 七 and 九), in the paper’s order.' })
   clusters(@Ctx() ctx: SubgraphContext): Promise<Cluster[]> {
     return Promise.all(CLUSTERS.map((c) => clusterOf(c, ctx)));
   }
@@ -97,6 +98,11 @@ export class ClusterResolver {
     const definition = CLUSTERS.find((c) => c.code === code);
     if (!definition) throw badUserInput('code', `${JSON.stringify(code)} is not a cluster; known: ${CLUSTERS.map((c) => c.code).join(', ')}`);
     return clusterOf(definition, ctx);
+  }
+
+  @Query(() => EnterpriseGroupList, { nullable: true, description: 'The city’s clusters for ranking: every department ranks them on its own indicators, e.g. `clusterRankings { statistics(month: "2015-06", indicator: "STAT_MAIN_REVENUE") { rank groupCode value } }` (产业集群排名).' })
+  clusterRankings(@Ctx() ctx: SubgraphContext): Promise<EnterpriseGroupList> {
+    return clusterList(ctx);
   }
 
   @Directive('@listSize(assumedSize: 10)')
@@ -114,10 +120,15 @@ export class EnterpriseClustersResolver {
     return Promise.all(clusterCodesOf(enterprise.industryCode).map((code) => clusterOf(CLUSTERS.find((c) => c.code === code)!, ctx)));
   }
 
-  @FieldResolver(() => Industry, { description: 'The enterprise’s industry class (GB/T 4754-2017) as an industry: its totals from every department.' })
-  async industry(@Root() enterprise: Enterprise, @Ctx() ctx: SubgraphContext): Promise<Industry> {
+  @FieldResolver(() => Industry, { description: 'The enterprise’s industry class (GB/T 4754-2017) as an industry: its name, parents, clusters and every department’s totals over it.' })
+  async industryClass(@Root() enterprise: Enterprise, @Ctx() ctx: SubgraphContext): Promise<Industry> {
     return (await industryOf(enterprise.industryCode, ctx, true)) as Industry;
   }
+}
+
+async function clusterList(ctx: SubgraphContext): Promise<EnterpriseGroupList> {
+  const clusters = await Promise.all(CLUSTERS.map((c) => clusterOf(c, ctx)));
+  return Object.assign(new EnterpriseGroupList(), { typeName: 'Cluster', groups: clusters.map((c) => ({ code: c.code, members: c.members })) });
 }
 
 /** References from other subgraphs (a ranking naming a cluster): by key; null for an unknown one. */
@@ -132,6 +143,9 @@ export const groupReferences = {
       }
       return industryOf(code, ctx);
     },
+  },
+  EnterpriseGroupList: {
+    __resolveReference: (reference: { typeName: string }, ctx: SubgraphContext) => (reference.typeName === 'Cluster' ? clusterList(ctx) : null),
   },
   Cluster: {
     __resolveReference: (reference: { code: string }, ctx: SubgraphContext) => {

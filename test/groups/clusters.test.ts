@@ -1,0 +1,228 @@
+/**
+ * Industries and clusters (issue 16 item 1), through the gateway: every department's totals over a
+ * cluster's or an industry's enterprises equal the sums of those enterprises' figures in that
+ * department's own database (read here directly); growth is computed from the summed values, never
+ * summed; the group disclosure rule (a total over fewer than 3 enterprises is an enterprise figure)
+ * holds for totals, targets and rankings; the audit records every enterprise a total read.
+ */
+import { catalogue } from '../support/figures';
+import { startSystem, SUBGRAPHS, type GraphQLResult, type Row, type System } from '../support/system';
+
+let system: System;
+const MONTH = '2015-06';
+
+beforeAll(async () => {
+  system = await startSystem({});
+});
+afterAll(async () => {
+  await system?.stop();
+});
+
+interface Member {
+  creditCode: string;
+  regionCode: string;
+  industryCode: string;
+}
+
+/** The register as the industry bureau keeps it (its own database). */
+async function register(): Promise<Member[]> {
+  const rows = await system.sql('industry', 'select credit_code, region_code, industry_code from enterprise');
+  return rows.map((r) => ({ creditCode: r.credit_code, regionCode: r.region_code, industryCode: r.industry_code }));
+}
+
+/** Each indicator's sums over `members` in the department's own database: value, ytd, count, and the growth of the sums. */
+async function expectedTotals(department: string, members: readonly string[]): Promise<Map<string, { value: number | null; ytd: number | null; count: number; rows: Row[] }>> {
+  const rows = await system.sql(department, "select indicator, subject_code, value, ytd_value, yoy_pct, ytd_yoy_pct from observation where subject_type = 'ENTERPRISE' and month = ?", [MONTH]);
+  const set = new Set(members);
+  const out = new Map<string, { value: number | null; ytd: number | null; count: number; rows: Row[] }>();
+  for (const r of rows.filter((r) => set.has(r.subject_code))) {
+    const e = out.get(r.indicator) ?? { value: null, ytd: null, count: 0, rows: [] };
+    if (r.value !== null) e.value = (e.value ?? 0) + Number(r.value);
+    if (r.ytd_value !== null) e.ytd = (e.ytd ?? 0) + Number(r.ytd_value);
+    e.count++;
+    e.rows.push(r);
+    out.set(r.indicator, e);
+  }
+  return out;
+}
+
+const CLUSTER_PREFIXES: Record<string, string[]> = { tobacco: ['C16'], 'power-equipment': ['C382'], equipment: ['C33', 'C34', 'C35', 'C36', 'C37', 'C38', 'C39', 'C40'] };
+
+function totalsQuery(department: string, root: string, region: string | null): string {
+  return `{ ${root} { enterpriseCount ${department}(month: "${MONTH}"${region ? `, region: "${region}"` : ''}) { enterpriseCount region indicators { indicator value ytdValue yoyPct ytdYoyPct enterpriseCount reportedCount summed } } } }`;
+}
+
+describe('totals equal the sums of the enterprises’ figures in each department’s database', () => {
+  const cases: { name: string; root: string; prefixes: string[]; region: string | null }[] = [
+    { name: 'cluster tobacco, city', root: 'g: cluster(code: "tobacco")', prefixes: CLUSTER_PREFIXES.tobacco, region: null },
+    { name: 'cluster power-equipment in 长葛市', root: 'g: cluster(code: "power-equipment")', prefixes: CLUSTER_PREFIXES['power-equipment'], region: '411082' },
+    { name: 'cluster equipment (overlapping divisions), city', root: 'g: cluster(code: "equipment")', prefixes: CLUSTER_PREFIXES.equipment, region: null },
+    { name: 'industry C38 (division), city', root: 'g: industry(code: "C38")', prefixes: ['C38'], region: null },
+    { name: 'industry C1620 (class) in 魏都区', root: 'g: industry(code: "C1620")', prefixes: ['C1620'], region: '411002' },
+  ];
+  for (const c of cases) {
+    it.each(SUBGRAPHS.map((d) => [d]))(`${c.name}: %s`, async (department) => {
+      const all = await register();
+      const members = all.filter((m) => c.prefixes.some((p) => m.industryCode.startsWith(p)) && (c.region === null || m.regionCode === c.region)).map((m) => m.creditCode);
+      expect(members.length).toBeGreaterThan(0);
+      // The industry bureau's analyst: the secretariat, granted every department's enterprise figures.
+      const result = await system.query(totalsQuery(department, c.root, c.region));
+      expect(result.errors).toBeUndefined();
+      const totals = result.data.g[department];
+      expect(totals.enterpriseCount).toBe(members.length);
+      expect(totals.region).toBe(c.region);
+      const expected = await expectedTotals(department, members);
+      // The secretariat reads every department's indicators but those not shared (不予共享), which stay their owner's.
+      const notShared = new Set(department === 'industry' ? [] : catalogue(department).filter((i) => i.sharing === 'NOT_SHARED').map((i) => i.code));
+      expect(totals.indicators.map((t: { indicator: string }) => t.indicator).sort()).toEqual([...expected.keys()].filter((code) => !notShared.has(code)).sort());
+      for (const t of totals.indicators) {
+        const e = expected.get(t.indicator)!;
+        expect(t.reportedCount).toBe(e.count);
+        expect(t.enterpriseCount).toBe(members.length);
+        if (!t.summed) {
+          // Rates are not summed.
+          expect([t.value, t.ytdValue, t.yoyPct, t.ytdYoyPct]).toEqual([null, null, null, null]);
+          continue;
+        }
+        if (e.value === null) expect(t.value).toBeNull();
+        else expect(t.value).toBeCloseTo(e.value, 3);
+        if (t.ytdValue !== null) expect(t.ytdValue).toBeCloseTo(e.ytd!, 3);
+        // Growth from summed values and summed last-year values, never a sum or mean of growths.
+        const valued = e.rows.filter((r) => r.value !== null);
+        if (valued.every((r) => r.yoy_pct !== null) && valued.length) {
+          const lastYear = valued.reduce((s, r) => s + Number(r.value) / (1 + Number(r.yoy_pct) / 100), 0);
+          expect(t.yoyPct).toBeCloseTo((e.value! / lastYear - 1) * 100, 1);
+        } else expect(t.yoyPct).toBeNull();
+      }
+    });
+  }
+});
+
+describe('cluster targets (许政[2015]39号 items 七 and 九) and rankings', () => {
+  it('judges each cluster’s summed revenue against its target with time progress, and ranks the clusters by it', async () => {
+    const result = await system.query(`{
+      clusters { code name statistics(month: "${MONTH}") { indicators(codes: ["STAT_MAIN_REVENUE"]) { ytdValue } targets { target { indicator measure value scope } actualValue completionPct timeProgressPct gap behind } } }
+      clusterRankings { statistics(month: "${MONTH}", indicator: "STAT_MAIN_REVENUE") { rank groupCode value withheld } }
+    }`);
+    expect(result.errors).toBeUndefined();
+    const clusters = result.data.clusters as { code: string; statistics: { indicators: { ytdValue: number }[]; targets: any[] } }[];
+    expect(clusters.map((c) => c.code)).toEqual(['equipment', 'power-equipment', 'recycled-metal', 'food', 'hair-products', 'coal-coking', 'autos', 'textiles', 'biomedicine', 'elevators', 'tobacco', 'emerging']);
+    const targetRows = await system.sql('statistics', "select scope, indicator, measure, value from target where year = 2015 and scope is not null and region_code = '411000'");
+    expect(targetRows.length).toBe(12);
+    for (const c of clusters) {
+      const rows = targetRows.filter((t) => t.scope === c.code);
+      expect(c.statistics.targets.map((t) => t.target.scope)).toEqual(rows.map(() => c.code));
+      for (const p of c.statistics.targets) {
+        if (p.target.measure === 'LEVEL') {
+          expect(p.actualValue).toBeCloseTo(c.statistics.indicators[0].ytdValue, 3);
+          expect(p.completionPct).toBeCloseTo((p.actualValue / p.target.value) * 100, 1);
+          expect(p.timeProgressPct).toBe(50);
+          expect(p.behind).toBe(p.completionPct < 50);
+        } else {
+          // Item 九: growth of the emerging industries' output ≥ 18 %; no time progress for a growth rate.
+          expect(p.target).toMatchObject({ indicator: 'STAT_GROSS_OUTPUT', measure: 'GROWTH_PCT', value: 18 });
+          expect(p.timeProgressPct).toBeNull();
+          expect(p.gap).toBeCloseTo(p.actualValue - 18, 1);
+        }
+      }
+    }
+    const ranks = result.data.clusterRankings.statistics as { rank: number; groupCode: string; value: number }[];
+    const byRevenue = [...clusters].sort((a, b) => b.statistics.indicators[0].ytdValue - a.statistics.indicators[0].ytdValue);
+    expect(ranks.map((r) => r.groupCode)).toEqual(byRevenue.map((c) => c.code));
+    expect(ranks[0].rank).toBe(1);
+  });
+});
+
+describe('sharing: a group total is an aggregate only over 3 enterprises or more', () => {
+  // 许昌县 has one tobacco enterprise: its "total" is that enterprise's figure.
+  const ONE = '411023';
+  const codes = (r: GraphQLResult) => (r.errors ?? []).map((e) => e.extensions?.code);
+
+  it('serves a department without a grant the city total of a conditionally shared indicator, never a one-enterprise total', async () => {
+    const [[one]] = [await register().then((all) => all.filter((m) => m.industryCode.startsWith('C16') && m.regionCode === ONE))].map((x) => [x]);
+    expect(one).toHaveLength(1);
+    const energy = { token: system.tokens.energy };
+    const city = await system.query(`{ cluster(code: "tobacco") { statistics(month: "${MONTH}") { indicators(codes: ["STAT_MAIN_REVENUE"]) { ytdValue reportedCount } } } }`, undefined, undefined, energy);
+    expect(city.errors).toBeUndefined();
+    expect(city.data.cluster.statistics.indicators[0].reportedCount).toBeGreaterThanOrEqual(3);
+
+    const small = await system.query(`{ cluster(code: "tobacco") { statistics(month: "${MONTH}", region: "${ONE}") { enterpriseCount indicators(codes: ["STAT_MAIN_REVENUE"]) { ytdValue } } } }`, undefined, undefined, energy);
+    expect(codes(small)).toEqual(['FORBIDDEN']);
+    expect(small.errors![0].message).toContain('fewer than 3');
+    expect(JSON.stringify(small.data)).not.toMatch(/ytdValue":\d/);
+
+    // Listed without codes: left out, the unconditional ones stay.
+    const listed = await system.query(`{ cluster(code: "tobacco") { statistics(month: "${MONTH}", region: "${ONE}") { indicators { indicator ytdValue } targets { completionPct } } } }`, undefined, undefined, energy);
+    expect(listed.errors).toBeUndefined();
+    const indicators = listed.data.cluster.statistics.indicators.map((t: { indicator: string }) => t.indicator);
+    expect(indicators).not.toContain('STAT_MAIN_REVENUE');
+    expect(indicators).not.toContain('STAT_GROSS_OUTPUT');
+    expect(indicators).toContain('STAT_SALES_RATIO');
+
+    // Ranked in that district: the one-enterprise cluster is listed last, withheld, without a value.
+    const ranking = await system.query(`{ clusterRankings { statistics(month: "${MONTH}", indicator: "STAT_MAIN_REVENUE", region: "${ONE}") { rank groupCode value withheld total { ytdValue } } } }`, undefined, undefined, energy);
+    expect(ranking.errors).toBeUndefined();
+    const tobacco = ranking.data.clusterRankings.statistics.find((r: { groupCode: string }) => r.groupCode === 'tobacco');
+    expect(tobacco).toEqual({ rank: null, groupCode: 'tobacco', value: null, withheld: true, total: null });
+
+    // The secretariat, granted statistics' enterprise figures, reads it: the enterprise's own figure.
+    const granted = await system.query(`{ cluster(code: "tobacco") { statistics(month: "${MONTH}", region: "${ONE}") { indicators(codes: ["STAT_MAIN_REVENUE"]) { ytdValue } } } }`);
+    expect(granted.errors).toBeUndefined();
+    const [row] = await system.sql('statistics', "select ytd_value from observation where subject_type = 'ENTERPRISE' and indicator = 'STAT_MAIN_REVENUE' and month = ? and subject_code = ?", [MONTH, one[0].creditCode]);
+    expect(granted.data.cluster.statistics.indicators[0].ytdValue).toBeCloseTo(Number(row.ytd_value), 3);
+  });
+
+  it('never serves a not-shared indicator’s total to another department, however many enterprises', async () => {
+    const result = await system.query(`{ cluster(code: "equipment") { finance(month: "${MONTH}") { indicators(codes: ["FIN_NON_PERFORMING_LOANS"]) { value } } } }`, undefined, undefined, { token: system.tokens.statistics });
+    expect(codes(result)).toEqual(['FORBIDDEN']);
+    const own = await system.query(`{ cluster(code: "equipment") { finance(month: "${MONTH}") { indicators(codes: ["FIN_NON_PERFORMING_LOANS"]) { value } } } }`, undefined, undefined, { token: system.tokens.finance });
+    expect(own.errors).toBeUndefined();
+  });
+
+  it('records in the audit trail the indicator and every enterprise a total was summed from', async () => {
+    const reader = await system.addClient({ department: 'hr', role: 'ANALYST', name: 'cluster audit reader' });
+    const read = await system.query(`query ClusterAudit { cluster(code: "tobacco") { energy(month: "${MONTH}") { indicators(codes: ["EN_ELECTRICITY"]) { value reportedCount } } } }`, undefined, undefined, { token: reader.token });
+    expect(read.errors).toBeUndefined();
+    const members = (await register()).filter((m) => m.industryCode.startsWith('C16')).map((m) => m.creditCode).sort();
+    const admin = await system.addClient({ department: 'hr', role: 'ADMINISTRATOR' });
+    const trail = await system.query('query($filter: AuditFilter) { auditTrail(filter: $filter, first: 1000) { clientId operationName indicators enterprises months } }', { filter: { indicator: 'EN_ELECTRICITY', month: MONTH } }, undefined, { token: admin.token });
+    expect(trail.errors).toBeUndefined();
+    const mine = trail.data.auditTrail.filter((r: { clientId: string }) => r.clientId === reader.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ operationName: 'ClusterAudit', indicators: ['EN_ELECTRICITY'], months: [MONTH] });
+    expect(mine[0].enterprises).toEqual(members);
+  });
+});
+
+describe('industries and clusters as things to start from', () => {
+  it('lists GB/T 4754 divisions with Chinese names, a cluster’s industries, and an enterprise’s clusters', async () => {
+    const result = await system.query(`{
+      industries(level: DIVISION, within: "C") { code name level enterpriseCount }
+      industry(code: "C3435") { name level parent { code name } clusters { code } }
+      cluster(code: "elevators") { name nameEn industryCodes source industries { code name } enterpriseCount }
+      enterprises(industry: "C3435", first: 1) { edges { node { creditCode clusters { code } industryClass { code } } } }
+    }`);
+    expect(result.errors).toBeUndefined();
+    const divisions = result.data.industries;
+    expect(divisions).toHaveLength(31);
+    expect(divisions.find((d: { code: string }) => d.code === 'C38')).toMatchObject({ name: '电气机械和器材制造业', level: 'DIVISION' });
+    expect(result.data.industry).toMatchObject({ name: '电梯、自动扶梯及升降机制造', level: 'CLASS', parent: { code: 'C343', name: '物料搬运设备制造' } });
+    expect(result.data.industry.clusters.map((c: { code: string }) => c.code).sort()).toEqual(['elevators', 'equipment']);
+    const count = await system.sql('industry', "select count(*) as n from enterprise where industry_code like 'C3435%'");
+    expect(result.data.cluster).toMatchObject({ name: '电梯', industryCodes: ['C3435'], source: '许政[2015]39号 item 七', enterpriseCount: Number(count[0].n) });
+    expect(result.data.enterprises.edges[0].node.clusters.map((c: { code: string }) => c.code).sort()).toEqual(['elevators', 'equipment']);
+  });
+
+  it('refuses an unknown cluster and a malformed industry code with BAD_USER_INPUT', async () => {
+    const unknown = await system.query('{ cluster(code: "steel") { name } }');
+    expect(unknown.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(unknown.errors?.[0].message).toContain('equipment');
+    const malformed = await system.query('{ industry(code: "C05") { name } }');
+    expect(malformed.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('keeps members off the API (for @requires only)', async () => {
+    const result = await system.query('{ cluster(code: "tobacco") { members { creditCode } } }');
+    expect(result.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
