@@ -1247,7 +1247,7 @@ const PERIOD_LABELS: Record<string, string> = { Q1: '一季度', Q2: '二季度'
  * (the quarter) and over the year, in 亿元, ranked as the ledger ranks them, behind rows marked.
  */
 function parks(data: MeetingPackData, month: string): ParksModel | null {
-  const ledger = data.parkInfrastructure;
+  const ledger = data.city?.parkInfrastructure;
   if (!ledger) return null;
   const note = '工信委园区基础设施投资台账（parkInfrastructure）';
   const row = (code: string | null, name: string, region: string, rank: number | null, targets: ParkInfrastructureData['targets'], completed: Observation | null, ytd: number | null): ParkRowView => {

@@ -197,6 +197,8 @@ export interface MeetingPackData {
   city: {
     code: string;
     name: string;
+    /** The parks' infrastructure-investment ledger (园区基础设施投资, `Region.parkInfrastructure`); absent or null leaves a marked place in the pack. */
+    parkInfrastructure?: ParkInfrastructureData | null;
     industry: CityDepartmentFigures;
     statistics: CityDepartmentFigures;
     energy: CityDepartmentFigures;
@@ -242,8 +244,6 @@ export interface MeetingPackData {
   clusterRankings?: { statistics: ClusterRankEntry[] | null } | null;
   /** The problem list; absent (older document) leaves a marked place in the pack. */
   problems?: ProblemEntry[] | null;
-  /** The parks' infrastructure-investment ledger (园区基础设施投资); absent or null leaves a marked place in the pack. */
-  parkInfrastructure?: ParkInfrastructureData | null;
 }
 
 /** Progress towards a park investment target (ParkTargetProgress). */

@@ -349,7 +349,7 @@ describe('the parks (园区基础设施投资)', () => {
 
   it('prints each park’s quarter and year against its targets in 亿元, the behind row red and flagged, all parks last', () => {
     const data = fixture();
-    data.parkInfrastructure = parkLedger();
+    data.city!.parkInfrastructure = parkLedger();
     const model = buildPack(data, meta());
     expect(model.parks).toMatchObject({ parkCount: 2, reportedCount: 2, behind: 1 });
     expect(model.parks!.rows.map((r) => [r.code, r.rank, r.periodLabel, r.behind, r.periodActual.text, r.periodCompletionPct.text])).toEqual([
@@ -415,7 +415,7 @@ describe('ledgers', () => {
       // Raised after the month end: not in a June pack.
       problem('WT2015-004', '2015-07-02', '2015-08-31', 'OPEN', false, [change(null, 'OPEN', '2015-07-02T01:00:00Z', '列入问题清单')]),
     ];
-    data.parkInfrastructure = parkLedger();
+    data.city!.parkInfrastructure = parkLedger();
     const model = buildPack(data, meta());
     expect(model.keyProjects).toMatchObject({ year: 2015, total: 4, behind: 1, thresholdPct: 85 });
     expect(model.keyProjects!.attention.map((p) => [p.code, p.behindSchedule, p.stage])).toEqual([

@@ -54,6 +54,13 @@ describe('the park list and the register', () => {
     expect(changge.parks.map((p: Row) => p.code)).toEqual(parks.filter((p) => p.region_code === '411082').map((p) => p.code));
     expect(changge.park.region.name).toBe('长葛市');
     expect(changge.none).toBeNull();
+    // The same under the region (the pack reads it under the city).
+    const region = ok(await system.query('{ region(code: "411082") { parks { code } parkInfrastructure(month: "2015-06") { region parkCount parks { park { code } } targets { completionPct } } } }'));
+    expect(region.region.parks).toEqual(changge.parks);
+    expect(region.region.parkInfrastructure.region).toBe('411082');
+    expect(region.region.parkInfrastructure.parks.map((p: Row) => p.park.code).sort()).toEqual(changge.parks.map((p: Row) => p.code));
+    // All-parks targets are the city's: none for a district.
+    expect(region.region.parkInfrastructure.targets).toEqual([]);
   });
 
   test.each([

@@ -32,7 +32,7 @@ import { ProblemResolver } from './resolvers/ProblemResolver';
 import { KeyEnterpriseMonthResolver, WarningReportResolver } from './resolvers/WarningResolver';
 import { seedIndustry } from './seed';
 import { Park, ParkRecord, ParkTargetRecord } from './parks/entities';
-import { EnterpriseParkResolver, knownParks, parkReference, ParkInfrastructureResolver, ParkResolver } from './parks/resolvers';
+import { EnterpriseParkResolver, knownParks, parkReference, ParkInfrastructureResolver, ParkResolver, RegionParksResolver } from './parks/resolvers';
 import { Migration20261130100000Parks } from '../migrations/Migration20261130100000Parks';
 import { Cluster, Industry } from './groups/entities';
 import { ClusterResolver, EnterpriseClustersResolver, groupReferences, IndustryResolver } from './groups/resolvers';
@@ -55,6 +55,7 @@ export const industry: SubgraphDefinition = {
       ParkResolver,
       EnterpriseParkResolver,
       ParkInfrastructureResolver,
+      RegionParksResolver,
       ...groups.resolvers,
       RegionResolver,
       EnterpriseResolver,

@@ -92,6 +92,39 @@ async function ledgers(ctx: SubgraphContext, parks: readonly Park[], month: stri
   return { rows, bases };
 }
 
+
+/** Every park's ledger for a month, ranked, and the all-parks total against its targets (for the city). */
+async function parkReport(ctx: SubgraphContext, month: string, asOf: Date | null, region: string | null): Promise<ParkInfrastructureReport> {
+  const parks = inRegion((await state(ctx)).parks, region);
+  const { rows, bases } = await ledgers(ctx, parks, month, asOf, 'parkInfrastructure');
+  const sum = (values: (number | null | undefined)[]) => {
+    const given = values.filter((v): v is number => typeof v === 'number');
+    return given.length ? Number(given.reduce((a, b) => a + b, 0).toFixed(4)) : null;
+  };
+  const reported = rows.filter((r) => r.completed !== null);
+  const completedToDate = sum(reported.map((r) => r.completed!.ytdValue));
+  const city = !region || region === CITY_CODE;
+  const allTargets = city ? targetsHolding((await parkTargets(ctx, Number(month.slice(0, 4)))).filter((t) => t.parkCode === null), month) : [];
+  const targets = allTargets.map((t) => {
+    const baseMonth = baseMonths([t], month)[0];
+    // The base is the sum over the same parks (those that reported this month).
+    const base = baseMonth
+      ? totalObservation(baseMonth, sum(rows.map((r, i) => (r.completed ? bases.get(baseMonth)![i].get('parkInfrastructure', PARK_COMPLETED)?.ytdValue ?? null : null))))
+      : null;
+    return parkProgress(t, month, totalObservation(month, completedToDate), base);
+  });
+  return Object.assign(new ParkInfrastructureReport(), {
+    month,
+    region: city ? null : region!,
+    parkCount: parks.length,
+    reportedCount: reported.length,
+    plannedToDate: sum(reported.map((r) => r.planned?.ytdValue)),
+    completedToDate,
+    targets,
+    parks: rankParks(rows),
+  });
+}
+
 const asOfOptions = { nullable: true, description: 'The ledger as it stood at this time, before later corrections (as the meeting saw it then).' };
 
 @Resolver(() => Park)
@@ -121,34 +154,7 @@ export class ParkResolver {
     @Arg('asOf', () => GraphQLISODateTime, asOfOptions) asOf: Date | null,
     @Arg('region', () => RegionCodeScalar, { nullable: true, description: 'Only parks in this district, county or zone; the city (or none): all, with the all-parks targets.' }) region?: string | null,
   ): Promise<ParkInfrastructureReport> {
-    const parks = inRegion((await state(ctx)).parks, region);
-    const { rows, bases } = await ledgers(ctx, parks, month, asOf, 'parkInfrastructure');
-    const sum = (values: (number | null | undefined)[]) => {
-      const given = values.filter((v): v is number => typeof v === 'number');
-      return given.length ? Number(given.reduce((a, b) => a + b, 0).toFixed(4)) : null;
-    };
-    const reported = rows.filter((r) => r.completed !== null);
-    const completedToDate = sum(reported.map((r) => r.completed!.ytdValue));
-    const city = !region || region === CITY_CODE;
-    const allTargets = city ? targetsHolding((await parkTargets(ctx, Number(month.slice(0, 4)))).filter((t) => t.parkCode === null), month) : [];
-    const targets = allTargets.map((t) => {
-      const baseMonth = baseMonths([t], month)[0];
-      // The base is the sum over the same parks (those that reported this month).
-      const base = baseMonth
-        ? totalObservation(baseMonth, sum(rows.map((r, i) => (r.completed ? bases.get(baseMonth)![i].get('parkInfrastructure', PARK_COMPLETED)?.ytdValue ?? null : null))))
-        : null;
-      return parkProgress(t, month, totalObservation(month, completedToDate), base);
-    });
-    return Object.assign(new ParkInfrastructureReport(), {
-      month,
-      region: city ? null : region!,
-      parkCount: parks.length,
-      reportedCount: reported.length,
-      plannedToDate: sum(reported.map((r) => r.planned?.ytdValue)),
-      completedToDate,
-      targets,
-      parks: rankParks(rows),
-    });
+    return parkReport(ctx, month, asOf, region ?? null);
   }
 
   @FieldResolver(() => Region, { description: 'The district, county or zone the park lies in.' })
@@ -214,5 +220,27 @@ export class ParkInfrastructureResolver {
   @FieldResolver(() => Park, { description: 'The park whose ledger this is.' })
   async park(@Root() row: ParkInfrastructure, @Ctx() ctx: SubgraphContext): Promise<Park> {
     return (await state(ctx)).parks.find((p) => p.code === row.parkCode)!;
+  }
+}
+
+@Resolver(() => Region)
+export class RegionParksResolver {
+  @Directive('@listSize(assumedSize: 20)')
+  @FieldResolver(() => [Park], { description: 'The parks in this region (园区); for the city, all of them.' })
+  async parks(@Root() region: Region, @Ctx() ctx: SubgraphContext): Promise<Park[]> {
+    return inRegion((await state(ctx)).parks, region.code);
+  }
+
+  @FieldResolver(() => ParkInfrastructureReport, {
+    nullable: true,
+    description: 'Infrastructure investment of the parks in this region for a month (园区基础设施投资), ranked, as `Query.parkInfrastructure(region)`; for the city with the all-parks targets.',
+  })
+  parkInfrastructure(
+    @Root() region: Region,
+    @Arg('month', () => MonthScalar) month: string,
+    @Ctx() ctx: SubgraphContext,
+    @Arg('asOf', () => GraphQLISODateTime, asOfOptions) asOf: Date | null,
+  ): Promise<ParkInfrastructureReport> {
+    return parkReport(ctx, month, asOf, region.code);
   }
 }
