@@ -1259,7 +1259,7 @@ function parks(data: MeetingPackData, month: string): ParksModel | null {
     return {
       code, name, region, rank, periodLabel: label, behind: first?.behind ?? null,
       periodTarget: plainFigure({ ...common, value: first?.target.value ?? null, unit: '万元', field: 'targetValue', note: first ? `${first.target.description}（${first.target.source}）` : `${note}：无目标` }),
-      periodActual: plainFigure({ ...common, ...provenance, value: first?.actualValue ?? null, unit: '万元', field: 'actualValue', derived: first?.target.period !== 'YEAR', note: `${note}：${label ?? ''}完成投资` }),
+      periodActual: plainFigure({ ...common, ...provenance, value: first?.actualValue ?? null, unit: '万元', field: 'actualValue', note: `${note}：${label ?? ''}完成投资` }),
       periodCompletionPct: plainFigure({ ...common, value: first?.completionPct ?? null, unit: '%', field: 'completionPct', note: `${note}：完成${label ?? ''}目标` }),
       timeProgressPct: plainFigure({ ...common, value: first?.timeProgressPct ?? null, unit: '%', field: 'timeProgressPct', note: `${note}：${label ?? ''}序时进度` }),
       ytdCompleted: plainFigure({ ...common, ...provenance, value: ytd, unit: '万元', field: 'ytdValue', note: `${note}：本年累计完成投资` }),
@@ -1332,7 +1332,8 @@ function sources(data: MeetingPackData, catalogue: Catalogue, absences: Absences
   const rows: SourceRow[] = [];
   for (const department of DEPARTMENTS) {
     const seen = new Set<string>();
-    const entries = (data.catalogue?.[department] ?? []).map((c) => ({ code: c.code, name: c.name, unit: c.unit, kind: c.kind }));
+    // A city figure exists only for indicators reported for regions (a park's ledger is in its own section).
+    const entries = (data.catalogue?.[department] ?? []).filter((c) => !c.subjects || c.subjects.includes('REGION')).map((c) => ({ code: c.code, name: c.name, unit: c.unit, kind: c.kind }));
     for (const o of city[department]?.indicators ?? []) if (!entries.some((e) => e.code === o.indicator)) entries.push({ code: o.indicator, name: o.name, unit: o.unit, kind: catalogue.kind(o.indicator, o) });
     for (const e of entries) {
       if (seen.has(e.code)) continue;

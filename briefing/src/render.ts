@@ -581,7 +581,7 @@ function parksSection(model: PackModel): string {
 ${p.rows.map((r) => line(r)).join('\n')}
 ${line(t, true)}
 </tbody></table>
-<p class="note">来源：工信委园区基础设施投资台账（parkInfrastructure；${escapeHtml(period)}为目标所在季度的月份，季度完成 = 本年累计 − 上季末累计）。排名按完成${escapeHtml(period)}目标的比例。目标：${escapeHtml(p.sources.join('；'))}。</p>`;
+<p class="note">来源：工信委园区基础设施投资台账（parkInfrastructure；${period === '一季度' || period === '全年' || period === '上半年' ? `${escapeHtml(period)}完成即本年累计` : `${escapeHtml(period)}完成 = 本年累计 − 上期末累计`}）。排名按完成${escapeHtml(period)}目标的比例。目标：${escapeHtml(p.sources.join('；'))}。</p>`;
 }
 
 function pending(what: string, field: string): string {

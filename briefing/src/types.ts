@@ -34,6 +34,8 @@ export interface CatalogueIndicator {
   derivation: 'DERIVED_ALLOWED' | 'REPORTED_ONLY';
   /** Sharing category (共享类型): UNCONDITIONAL, CONDITIONAL, NOT_SHARED (absent in older documents). */
   sharing?: 'UNCONDITIONAL' | 'CONDITIONAL' | 'NOT_SHARED';
+  /** What it is reported for (REGION, ENTERPRISE, PARK; absent in older documents): the appendix lists the city's, so an indicator reported for parks only is not a city figure 未报送. */
+  subjects?: string[];
 }
 
 export interface RankEntry {
