@@ -496,7 +496,7 @@ export interface ClusterRow {
   gap: number | null;
   behind: boolean | null;
   rank: number | null;
-  /** The caller may not read the total (a cluster of fewer than 3 enterprises, no grant): 未获授权. */
+  /** The caller may not read the total (conditionally shared, no grant): 未获授权. */
   withheld: boolean;
   /** The statistics bureau did not answer for this cluster. */
   unavailable: boolean;
@@ -1360,7 +1360,7 @@ function clusters(data: MeetingPackData, unavailable: readonly Department[]): Cl
     const revenue = c.statistics?.indicators?.find((i) => i.indicator === 'STAT_MAIN_REVENUE') ?? null;
     const level = c.statistics?.targets?.find((t) => t.target.measure === 'LEVEL' && t.target.indicator === 'STAT_MAIN_REVENUE') ?? null;
     const growth = c.statistics?.targets?.find((t) => t.target.measure === 'GROWTH_PCT') ?? null;
-    // Left out of `indicators` while the cluster has figures: the caller may not read the total (fewer than 3 enterprises, no grant).
+    // Left out of `indicators` while the cluster has figures: the caller may not read the total (conditionally shared, no grant).
     const withheld = !!c.statistics && !revenue && (ranks.get(c.code)?.withheld ?? false);
     if (growth) {
       const output = c.statistics?.indicators?.find((i) => i.indicator === growth.target.indicator) ?? null;

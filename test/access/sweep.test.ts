@@ -102,8 +102,7 @@ const FIGURES_DEPARTMENT = new Map<string, SubgraphName>(
 for (const f of Object.values((apiSchema.getType('Cluster') as GraphQLObjectType).getFields())) {
   if ((SUBGRAPHS as readonly string[]).includes(f.name)) FIGURES_DEPARTMENT.set(getNamedType(f.type).name, f.name as SubgraphName);
 }
-/** A total over fewer enterprises than this is read as an enterprise figure (HUISHANG_GROUP_MIN_ENTERPRISES, default 3). */
-const GROUP_MINIMUM = 3;
+
 
 /** The one field and indicator a document tries by name (`FinanceFigures.ranking`, `FIN_NON_PERFORMING_LOANS`). */
 interface Focus {
@@ -151,7 +150,7 @@ function buildDocument(root: GraphQLField<unknown, unknown>, fixture: Fixture, c
       else if (arg.name === 'creditCode') fixed(fixture.enterprise);
       else if (arg.name === 'code' && parent.name === 'Query' && field.name === 'keyProject') fixed(fixture.keyProject);
       else if (arg.name === 'code' && parent.name === 'Query' && field.name === 'problem') fixed(fixture.problem);
-      // A small cluster and industry class of the 40-enterprise city: totals over fewer than 3 enterprises in some regions.
+      // A cluster and an industry class of the 40-enterprise city.
       else if (arg.name === 'code' && parent.name === 'Query' && field.name === 'cluster') fixed('tobacco');
       else if (arg.name === 'code' && named === 'IndustryCode') fixed('C16');
       else if (arg.name === 'code' && named === 'ParkCode') fixed(fixture.park);
@@ -224,7 +223,7 @@ interface Served {
   /** ranking(indicator: X) lists that came back non-empty, by indicator. */
   rankings: string[];
   /** Every group total (GroupFigure) in the answer: its indicator and how many enterprises it sums. */
-  groupFigures: { indicator: string; reportedCount: number }[];
+  groupFigures: { indicator: string }[];
 }
 
 const SUBJECT_KEYS = new Set(['subjectCode', 'regionCode', 'creditCode', 'enterpriseCode', 'code']);
@@ -245,7 +244,7 @@ function walk(data: unknown): Served {
       if (observation) served.figures.push({ indicator: String(record.indicator), kind: String(record.subjectKind), subject: String(record.subjectCode) });
       // A group total is a figure of its own kind, judged by the group disclosure rule below (its numbers are not "derived").
       const group = record.__typename === 'GroupFigure';
-      if (group) served.groupFigures.push({ indicator: String(record.indicator), reportedCount: Number(record.reportedCount) });
+      if (group) served.groupFigures.push({ indicator: String(record.indicator) });
       const own = Object.entries(record).filter(([k, v]) => SUBJECT_KEYS.has(k) && isSubjectCode(v)).map(([, v]) => v as string);
       const inner = own.length ? [...subjects, ...own] : subjects;
       for (const [k, v] of Object.entries(record)) visit(v, k, inObservation || observation || group, inner);
@@ -319,8 +318,8 @@ async function sweep(caller: SubgraphName, grants: ReadonlySet<string>, only?: R
       if (!allowed(caller, grants, indicator, 'REGION')) {
         expect({ root: doc.root, caller, indicator, ranked: served.rankings.includes(indicator) }).toEqual({ root: doc.root, caller, indicator, ranked: false });
       }
-      // A group total: an aggregate over 3 enterprises or more (unconditional for a shared indicator), else an enterprise figure.
-      const groupLeaks = served.groupFigures.filter((g) => g.indicator === indicator && !allowed(caller, grants, indicator, g.reportedCount >= GROUP_MINIMUM ? 'REGION' : 'ENTERPRISE'));
+      // A group total is read as its enterprises' figures are, at any size (nested groups' totals differ by single enterprises).
+      const groupLeaks = served.groupFigures.filter((g) => g.indicator === indicator && !allowed(caller, grants, indicator, 'ENTERPRISE'));
       expect({ root: doc.root, caller, indicator, groupLeaks }).toEqual({ root: doc.root, caller, indicator, groupLeaks: [] });
       const denied = grants.has(indicator) ? new Map<string, Set<number>>() : deniedNumbers.get(indicator)!;
       const derivedLeaks = served.derived.filter((n) => n.subjects.some((subject) => denied.get(subject)?.has(n.value)));

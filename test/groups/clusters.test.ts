@@ -89,7 +89,8 @@ describe('totals equal the sums of the enterprises’ figures in each department
         if (t.ytdValue !== null) expect(t.ytdValue).toBeCloseTo(e.ytd!, 3);
         // Growth from summed values and summed last-year values, never a sum or mean of growths.
         const valued = e.rows.filter((r) => r.value !== null);
-        if (valued.every((r) => r.yoy_pct !== null) && valued.length) {
+        // A part at −100 % has no last-year value to derive (0 ÷ 0): the total's growth is then null.
+        if (valued.every((r) => r.yoy_pct !== null && Number(r.yoy_pct) > -100) && valued.length) {
           const lastYear = valued.reduce((s, r) => s + Number(r.value) / (1 + Number(r.yoy_pct) / 100), 0);
           expect(t.yoyPct).toBeCloseTo((e.value! / lastYear - 1) * 100, 1);
         } else expect(t.yoyPct).toBeNull();
@@ -133,42 +134,70 @@ describe('cluster targets (许政[2015]39号 items 七 and 九) and rankings', (
   });
 });
 
-describe('sharing: a group total is an aggregate only over 3 enterprises or more', () => {
+describe('sharing: a group total is read as its enterprises’ figures are', () => {
   // 许昌县 has one tobacco enterprise: its "total" is that enterprise's figure.
   const ONE = '411023';
   const codes = (r: GraphQLResult) => (r.errors ?? []).map((e) => e.extensions?.code);
+  const REGIONS = ['411002', '411023', '411024', '411025', '411081', '411082', '411071', '411072', '411073'];
 
-  it('serves a department without a grant the city total of a conditionally shared indicator, never a one-enterprise total', async () => {
-    const [[one]] = [await register().then((all) => all.filter((m) => m.industryCode.startsWith('C16') && m.regionCode === ONE))].map((x) => [x]);
-    expect(one).toHaveLength(1);
-    const energy = { token: system.tokens.energy };
-    const city = await system.query(`{ cluster(code: "tobacco") { statistics(month: "${MONTH}") { indicators(codes: ["STAT_MAIN_REVENUE"]) { ytdValue reportedCount } } } }`, undefined, undefined, energy);
-    expect(city.errors).toBeUndefined();
-    expect(city.data.cluster.statistics.indicators[0].reportedCount).toBeGreaterThanOrEqual(3);
+  it('never serves a department without a grant a conditionally shared total, in any cluster or industry, city or district, by list, by code or in a ranking', async () => {
+    // Every cluster and the industry divisions of the register, for the city and each district: the
+    // nested cells whose differences would otherwise isolate single enterprises (finding F1).
+    const divisions = (await system.query('{ industries(level: DIVISION, within: "C") { code enterpriseCount } }')).data.industries.filter((d: { enterpriseCount: number }) => d.enterpriseCount > 0).map((d: { code: string }) => d.code);
+    const cells: string[][] = [];
+    const clusterCodes = ['equipment', 'power-equipment', 'recycled-metal', 'food', 'hair-products', 'coal-coking', 'autos', 'textiles', 'biomedicine', 'elevators', 'tobacco', 'emerging'];
+    for (const region of [null, ...REGIONS]) {
+      // Requests per region and kind (the gateway's token and root-field limits).
+      const cell: string[] = [];
+      const divisionCells: string[] = [];
+      cells.push(cell, divisionCells);
+      const args = `month: "${MONTH}"${region ? `, region: "${region}"` : ''}`;
+      for (const [i, c] of clusterCodes.entries()) cell.push(`c${i}_${region ?? 'city'}: cluster(code: "${c}") { ${SUBGRAPHS.map((d) => `${d}(${args}) { indicators { indicator reportedCount } targets { actualValue } }`).join(' ')} }`);
+      for (const d of divisions) divisionCells.push(`${d}_${region ?? 'city'}: industry(code: "${d}") { ${SUBGRAPHS.map((x) => `${x}(${args}) { indicators { indicator reportedCount } }`).join(' ')} }`);
+    }
+    const conditional = new Map(SUBGRAPHS.flatMap((d) => catalogue(d).filter((i) => i.sharing !== 'UNCONDITIONAL').map((i) => [i.code, d] as [string, string])));
+    let served = 0;
+    let unconditional = 0;
+    for (const caller of ['energy', 'hr']) {
+      for (const request of cells) {
+      const result = await system.query(`{ ${request.join('\n')} }`, undefined, undefined, { token: system.tokens[caller] });
+      expect(result.errors).toBeUndefined();
+      for (const [cell, group] of Object.entries(result.data as Record<string, Record<string, { indicators: { indicator: string }[]; targets?: { actualValue: number | null }[] } | null>>)) {
+        for (const [department, totals] of Object.entries(group)) {
+          for (const t of totals?.indicators ?? []) {
+            served++;
+            if (!conditional.has(t.indicator)) unconditional++;
+            // Only the caller's own indicators and unconditionally shared ones.
+            expect({ caller, cell, department, indicator: t.indicator, allowed: department === caller || !conditional.has(t.indicator) }).toEqual({ caller, cell, department, indicator: t.indicator, allowed: true });
+          }
+          // Progress towards a cluster's revenue target is derived from a conditional total: left out too.
+          if (department === 'statistics') expect({ caller, cell, targets: totals?.targets ?? [] }).toEqual({ caller, cell, targets: [] });
+        }
+      }
+      }
+      // By code: FORBIDDEN, for the one-enterprise cell and a large one alike.
+      for (const region of [ONE, null]) {
+        const named = await system.query(`{ cluster(code: "tobacco") { statistics(month: "${MONTH}"${region ? `, region: "${region}"` : ''}) { indicators(codes: ["STAT_MAIN_REVENUE"]) { ytdValue } } } }`, undefined, undefined, { token: system.tokens[caller] });
+        expect({ caller, region, codes: codes(named) }).toEqual({ caller, region, codes: ['FORBIDDEN'] });
+        expect(JSON.stringify(named.data)).not.toMatch(/ytdValue":\d/);
+      }
+      // Ranked: every cluster withheld, no value, no rank.
+      const ranking = await system.query(`{ clusterRankings { statistics(month: "${MONTH}", indicator: "STAT_MAIN_REVENUE") { rank value withheld total { ytdValue } } } }`, undefined, undefined, { token: system.tokens[caller] });
+      expect(ranking.errors).toBeUndefined();
+      expect(new Set(ranking.data.clusterRankings.statistics.map((r: unknown) => JSON.stringify(r)))).toEqual(new Set([JSON.stringify({ rank: null, value: null, withheld: true, total: null })]));
+    }
+    // Not vacuous: the callers' own and the unconditionally shared totals were served.
+    expect(served).toBeGreaterThan(unconditional);
+    expect(unconditional).toBeGreaterThan(0);
+  });
 
-    const small = await system.query(`{ cluster(code: "tobacco") { statistics(month: "${MONTH}", region: "${ONE}") { enterpriseCount indicators(codes: ["STAT_MAIN_REVENUE"]) { ytdValue } } } }`, undefined, undefined, energy);
-    expect(codes(small)).toEqual(['FORBIDDEN']);
-    expect(small.errors![0].message).toContain('fewer than 3');
-    expect(JSON.stringify(small.data)).not.toMatch(/ytdValue":\d/);
-
-    // Listed without codes: left out, the unconditional ones stay.
-    const listed = await system.query(`{ cluster(code: "tobacco") { statistics(month: "${MONTH}", region: "${ONE}") { indicators { indicator ytdValue } targets { completionPct } } } }`, undefined, undefined, energy);
-    expect(listed.errors).toBeUndefined();
-    const indicators = listed.data.cluster.statistics.indicators.map((t: { indicator: string }) => t.indicator);
-    expect(indicators).not.toContain('STAT_MAIN_REVENUE');
-    expect(indicators).not.toContain('STAT_GROSS_OUTPUT');
-    expect(indicators).toContain('STAT_SALES_RATIO');
-
-    // Ranked in that district: the one-enterprise cluster is listed last, withheld, without a value.
-    const ranking = await system.query(`{ clusterRankings { statistics(month: "${MONTH}", indicator: "STAT_MAIN_REVENUE", region: "${ONE}") { rank groupCode value withheld total { ytdValue } } } }`, undefined, undefined, energy);
-    expect(ranking.errors).toBeUndefined();
-    const tobacco = ranking.data.clusterRankings.statistics.find((r: { groupCode: string }) => r.groupCode === 'tobacco');
-    expect(tobacco).toEqual({ rank: null, groupCode: 'tobacco', value: null, withheld: true, total: null });
-
-    // The secretariat, granted statistics' enterprise figures, reads it: the enterprise's own figure.
-    const granted = await system.query(`{ cluster(code: "tobacco") { statistics(month: "${MONTH}", region: "${ONE}") { indicators(codes: ["STAT_MAIN_REVENUE"]) { ytdValue } } } }`);
+  it('serves them with a grant, a one-enterprise total being that enterprise’s own figure', async () => {
+    const [one] = (await register()).filter((m) => m.industryCode.startsWith('C16') && m.regionCode === ONE);
+    // The secretariat holds statistics' grant (the demo's standing grant).
+    const granted = await system.query(`{ cluster(code: "tobacco") { statistics(month: "${MONTH}", region: "${ONE}") { enterpriseCount indicators(codes: ["STAT_MAIN_REVENUE"]) { ytdValue reportedCount } } } }`);
     expect(granted.errors).toBeUndefined();
-    const [row] = await system.sql('statistics', "select ytd_value from observation where subject_type = 'ENTERPRISE' and indicator = 'STAT_MAIN_REVENUE' and month = ? and subject_code = ?", [MONTH, one[0].creditCode]);
+    expect(granted.data.cluster.statistics.enterpriseCount).toBe(1);
+    const [row] = await system.sql('statistics', "select ytd_value from observation where subject_type = 'ENTERPRISE' and indicator = 'STAT_MAIN_REVENUE' and month = ? and subject_code = ?", [MONTH, one.creditCode]);
     expect(granted.data.cluster.statistics.indicators[0].ytdValue).toBeCloseTo(Number(row.ytd_value), 3);
   });
 
@@ -180,11 +209,12 @@ describe('sharing: a group total is an aggregate only over 3 enterprises or more
   });
 
   it('records in the audit trail the indicator and every enterprise a total was summed from', async () => {
-    const reader = await system.addClient({ department: 'hr', role: 'ANALYST', name: 'cluster audit reader' });
+    // The secretariat's analyst: energy's standing grant lets it read the total.
+    const reader = await system.addClient({ department: 'industry', role: 'ANALYST', name: 'cluster audit reader' });
     const read = await system.query(`query ClusterAudit { cluster(code: "tobacco") { energy(month: "${MONTH}") { indicators(codes: ["EN_ELECTRICITY"]) { value reportedCount } } } }`, undefined, undefined, { token: reader.token });
     expect(read.errors).toBeUndefined();
     const members = (await register()).filter((m) => m.industryCode.startsWith('C16')).map((m) => m.creditCode).sort();
-    const admin = await system.addClient({ department: 'hr', role: 'ADMINISTRATOR' });
+    const admin = await system.addClient({ department: 'industry', role: 'ADMINISTRATOR' });
     const trail = await system.query('query($filter: AuditFilter) { auditTrail(filter: $filter, first: 1000) { clientId operationName indicators enterprises months } }', { filter: { indicator: 'EN_ELECTRICITY', month: MONTH } }, undefined, { token: admin.token });
     expect(trail.errors).toBeUndefined();
     const mine = trail.data.auditTrail.filter((r: { clientId: string }) => r.clientId === reader.id);
@@ -198,7 +228,7 @@ describe('industries and clusters as things to start from', () => {
   it('lists GB/T 4754 divisions with Chinese names, a cluster’s industries, and an enterprise’s clusters', async () => {
     const result = await system.query(`{
       industries(level: DIVISION, within: "C") { code name level enterpriseCount }
-      industry(code: "C3435") { name level parent { code name } clusters { code } }
+      industry(code: "C3435") { name level parentCode }
       cluster(code: "elevators") { name nameEn industryCodes source industries { code name } enterpriseCount }
       enterprises(industry: "C3435", first: 1) { edges { node { creditCode clusters { code } industryClass { code } } } }
     }`);
@@ -206,11 +236,17 @@ describe('industries and clusters as things to start from', () => {
     const divisions = result.data.industries;
     expect(divisions).toHaveLength(31);
     expect(divisions.find((d: { code: string }) => d.code === 'C38')).toMatchObject({ name: '电气机械和器材制造业', level: 'DIVISION' });
-    expect(result.data.industry).toMatchObject({ name: '电梯、自动扶梯及升降机制造', level: 'CLASS', parent: { code: 'C343', name: '物料搬运设备制造' } });
-    expect(result.data.industry.clusters.map((c: { code: string }) => c.code).sort()).toEqual(['elevators', 'equipment']);
+    expect(result.data.industry).toMatchObject({ name: '电梯、自动扶梯及升降机制造', level: 'CLASS', parentCode: 'C343' });
     const count = await system.sql('industry', "select count(*) as n from enterprise where industry_code like 'C3435%'");
     expect(result.data.cluster).toMatchObject({ name: '电梯', industryCodes: ['C3435'], source: '许政[2015]39号 item 七', enterpriseCount: Number(count[0].n) });
     expect(result.data.enterprises.edges[0].node.clusters.map((c: { code: string }) => c.code).sort()).toEqual(['elevators', 'equipment']);
+  });
+
+  it('refuses to rank groups on a rate (not summed), naming the indicator', async () => {
+    for (const indicator of catalogue('statistics').filter((i) => ['STAT_VALUE_ADDED_GROWTH', 'STAT_SALES_RATIO'].includes(i.code)).map((i) => i.code)) {
+      const result = await system.query(`{ clusterRankings { statistics(month: "${MONTH}", indicator: "${indicator}") { rank } } }`);
+      expect({ indicator, code: result.errors?.[0].extensions?.code, argument: result.errors?.[0].extensions?.argument }).toEqual({ indicator, code: 'BAD_USER_INPUT', argument: 'indicator' });
+    }
   });
 
   it('refuses an unknown cluster and a malformed industry code with BAD_USER_INPUT', async () => {

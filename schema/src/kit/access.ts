@@ -205,13 +205,15 @@ export class AccessPolicy {
   }
 
   /**
-   * Null when the caller may read a group total (an industry class's, a cluster's, a park's sum over its
-   * enterprises) of this indicator summed over `contributors` enterprises; otherwise why not. A
-   * total over at least `groupDisclosureMinimum()` enterprises (3: an aggregate of fewer discloses
-   * them, the statistical practice) is an aggregate, read as a region's figure is: unconditional for
-   * a shared indicator. A total over fewer is read as an enterprise figure: a CONDITIONAL indicator
-   * then needs a live grant, so a one-enterprise group never serves its figure without one.
-   * NOT_SHARED stays the owner's alone.
+   * Null when the caller may read a group total (an industry class's, a cluster's, a park's sum over
+   * its enterprises) of this indicator summed over `contributors` enterprises; otherwise why not. A
+   * group total is read as its enterprises' figures are: unconditional for an unconditionally
+   * shared indicator, the owner's alone for a not-shared one, and for a conditionally shared one
+   * only with a live grant, whatever the group's size. A per-total minimum (3 enterprises, the
+   * statistical practice) is not enough: groups nest and overlap (a cluster and an industry class in
+   * it, the city and a district), and the difference of two readable totals would isolate one or
+   * two enterprises (finding F1 on issue 16). A total over fewer than 3 enterprises is therefore
+   * never an aggregate either.
    */
   groupDenial(definition: IndicatorDefinition, contributors: number): string | null {
     const identity = this.identity;
@@ -219,16 +221,14 @@ export class AccessPolicy {
     const category = definition.sharing;
     if (category === 'NOT_SHARED') return this.denial(definition, 'REGION');
     if (category === 'UNCONDITIONAL') return null;
-    const minimum = groupDisclosureMinimum();
-    if (contributors >= minimum) return null;
     if (this.grants?.find(identity.department, definition.code)) return null;
-    return `${definition.code} (${definition.name}) summed over ${contributors} enterprise${contributors === 1 ? '' : 's'} (fewer than ${minimum}) would disclose them, so it is read as an enterprise figure, which is ${CATEGORY_NAMES[category]}: the ${identity.department} department holds no live grant from ${this.owner}`;
+    return `${definition.code} (${definition.name}) summed over a group's ${contributors} enterprise${contributors === 1 ? '' : 's'} is read as their own figures (totals of nested groups differ by single enterprises), which are ${CATEGORY_NAMES[category]}: the ${identity.department} department holds no live grant from ${this.owner}`;
   }
 
   /** `groupDenial` as an error (FORBIDDEN naming `field`). */
   requireGroup(field: string, definition: IndicatorDefinition, contributors: number): void {
     const denial = this.groupDenial(definition, contributors);
-    if (denial) throw forbidden(field, denial, { indicator: definition.code, sharing: definition.sharing, owner: this.owner, contributors, minimum: groupDisclosureMinimum() });
+    if (denial) throw forbidden(field, denial, { indicator: definition.code, sharing: definition.sharing, owner: this.owner, contributors });
   }
 
   /** The live grant letting `grantee`'s rule `rule` use `indicator` of this owner (not the caller's reading rights). */
@@ -271,18 +271,6 @@ export class AccessPolicy {
     }
     return identity;
   }
-}
-
-/**
- * The fewest enterprises a group total may sum before it counts as an aggregate rather than their
- * own figures (`HUISHANG_GROUP_MIN_ENTERPRISES`, default 3: the statistical practice that a total of
- * one or two respondents discloses them).
- */
-export function groupDisclosureMinimum(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.HUISHANG_GROUP_MIN_ENTERPRISES;
-  const n = raw === undefined || raw === '' ? 3 : Number(raw);
-  if (!Number.isInteger(n) || n < 2) throw new Error(`HUISHANG_GROUP_MIN_ENTERPRISES must be an integer of 2 or more (got ${JSON.stringify(raw)})`);
-  return n;
 }
 
 /** The department that chairs the meeting (the registry's `secretariat`, 会商机制的牵头部门) reads every department's enterprise figures for it. */

@@ -98,8 +98,8 @@ export class SubjectFigures {
 /**
  * A group's figures for one month (an industry class's, a cluster's, a park's): its enterprises' figures
  * as the department holds them, handed out only as totals (`GroupFigure`). Every way out applies
- * the group disclosure rule (`AccessPolicy.groupDenial`: a total over fewer than 3 enterprises is
- * read as an enterprise figure) and records the read: the indicator, the month and each enterprise
+ * the group disclosure rule (`AccessPolicy.groupDenial`: a total is read as its enterprises'
+ * figures are) and records the read: the indicator, the month and each enterprise
  * whose figure went into the total.
  */
 export class GroupFigures {

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Directive, Field, FieldResolver, Float, GraphQLISODateTime, Int, ObjectType, Resolver, Root, type ClassType } from 'type-graphql';
 import { GraphQLString, type GraphQLScalarType } from 'graphql';
-import { unknownIndicator } from '../errors';
+import { badUserInput, unknownIndicator } from '../errors';
 import { CITY_CODE, findRegion } from '../identifiers/regionCode';
 import { CreditCodeScalar, IndustryCodeScalar, MonthScalar, ParkCodeScalar, RegionCodeScalar } from '../scalars';
 import type { IndicatorCatalogue } from '../observation/catalogue';
@@ -87,7 +87,7 @@ export abstract class DepartmentGroupFigures {
   @Field(() => [GroupFigure], {
     nullable: true,
     description:
-      'Totals over the group’s enterprises, one per indicator some enterprise reported (in catalogue order); `codes` narrows it. Sharing: a total over 3 enterprises or more is an aggregate, served like a district’s figure (unconditional for shared indicators); a total over fewer would disclose them and is served only to whom may read those enterprises’ figures (a grant for a conditionally shared indicator). Not-shared indicators stay the owner’s. Without `codes` what the caller may not read is left out; asked for by code it is FORBIDDEN naming it.',
+      'Totals over the group’s enterprises, one per indicator some enterprise reported (in catalogue order); `codes` narrows it. Sharing: a total is read as its enterprises’ figures are (unconditionally shared: to all; conditionally shared: with a grant, at any group size, since totals of nested groups differ by single enterprises; not shared: the owner only). Without `codes` what the caller may not read is left out; asked for by code it is FORBIDDEN naming it.',
   })
   indicators(@Arg('codes', () => [String], { nullable: true, description: 'Indicator codes to return; unknown codes are an error.' }) codes?: string[] | null): GroupFigure[] {
     if (!codes) return this.figures.visible();
@@ -282,7 +282,7 @@ export class GroupRank {
   value: number | null;
   @Field(() => GroupFigure, { nullable: true, description: 'The total ranked; null when withheld or not reported.' })
   total: GroupFigure | null;
-  @Field({ description: 'True when the caller may not read this group’s total (fewer than 3 enterprises and no grant, or not shared): listed without value or rank.' })
+  @Field({ description: 'True when the caller may not read this group’s total (conditionally shared without a grant, or not shared): listed without value or rank.' })
   withheld: boolean;
 }
 
@@ -344,6 +344,10 @@ export function groupRankingFields(department: GroupDepartment, owned = false): 
     ): Promise<GroupRank[]> {
       if (!department.catalogue.has(indicator)) throw unknownIndicator('indicator', indicator, department.catalogue.codes());
       const definition = department.catalogue.get(indicator);
+      if (definition.kind === 'RATE') {
+        const summed = department.catalogue.definitions.filter((d) => d.kind !== 'RATE').map((d) => d.code);
+        throw badUserInput('indicator', `${indicator} (${definition.name}) is a rate, which is not summed over a group's enterprises, so groups cannot be ranked on it; rank on a summed indicator (${summed.join(', ')}), by GROWTH for its growth`, { argument: 'indicator', value: indicator });
+      }
       const narrowed = region === CITY_CODE ? null : region ?? null;
       const reader = ctx.figures.at(asOf);
       const rows = await Promise.all(

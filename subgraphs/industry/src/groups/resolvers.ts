@@ -73,16 +73,8 @@ export class IndustryResolver {
     return industryOf(code, ctx);
   }
 
-  @FieldResolver(() => Industry, { nullable: true, description: 'The industry one level up; null for a section.' })
-  parent(@Root() industry: Industry, @Ctx() ctx: SubgraphContext): Promise<Industry | null> | null {
-    return industry.parentCode ? industryOf(industry.parentCode, ctx, true) : null;
-  }
-
-  @Directive('@listSize(assumedSize: 12)')
-  @FieldResolver(() => [Cluster], { description: 'The clusters this industry belongs to (whole or in part).' })
-  clusters(@Root() industry: Industry, @Ctx() ctx: SubgraphContext): Promise<Cluster[]> {
-    return Promise.all(CLUSTERS.filter((c) => c.industryCodes.some((p) => p.startsWith(industry.code) || industry.code.startsWith(p))).map((c) => clusterOf(c, ctx)));
-  }
+  // No `parent` or `clusters` here: Industry → Cluster → Industry would be a cycle in the schema (the
+  // access sweep walks it whole); `parentCode` and `Enterprise.clusters` / `Cluster.industries` say the same.
 }
 
 @Resolver(() => Cluster)
