@@ -1267,7 +1267,7 @@ function parks(data: MeetingPackData, month: string): ParksModel | null {
       yearCompletionPct: plainFigure({ ...common, value: year?.completionPct ?? null, unit: '%', field: 'completionPct', note: `${note}：完成全年目标` }),
     };
   };
-  const rows = ledger.parks.map((p) => row(p.park.code, p.park.name, p.park.region.name, p.rank, p.targets, p.completed, p.completed?.ytdValue ?? null));
+  const rows = ledger.parks.map((p) => row(p.parkCode, p.parkName, p.region.name, p.rank, p.targets, p.completed, p.completed?.ytdValue ?? null));
   const sources = [...new Set([...ledger.targets, ...ledger.parks.flatMap((p) => p.targets)].map((t) => t.target.source))];
   return {
     parkCount: ledger.parkCount,

@@ -268,7 +268,9 @@ export interface ParkInfrastructureData {
   targets: ParkTargetData[];
   parks: {
     rank: number | null;
-    park: { code: string; name: string; region: { name: string } };
+    parkCode: string;
+    parkName: string;
+    region: { name: string };
     planCompletionPct: number | null;
     planned: Observation | null;
     completed: Observation | null;

@@ -335,8 +335,8 @@ function parkLedger() {
     month: MONTH, parkCount: 2, reportedCount: 2, plannedToDate: 90000, completedToDate: 80000,
     targets: [progress('Q2', 40000, 33000, 100), progress('YEAR', 150000, 80000, 50)],
     parks: [
-      { rank: 1, park: { code: 'P41107101', name: '许昌经济技术开发区', region: { name: '许昌经济技术开发区' } }, planCompletionPct: 104, planned: null, completed: obs('P41107101', 8000, 52000), targets: [progress('Q2', 25000, 26250, 100), progress('YEAR', 100000, 52000, 50)] },
-      { rank: 2, park: { code: 'P41102401', name: '鄢陵县产业集聚区', region: { name: '鄢陵县' } }, planCompletionPct: 70, planned: null, completed: obs('P41102401', 2000, 28000), targets: [progress('Q2', 15000, 10650, 100), progress('YEAR', 50000, 28000, 50)] },
+      { rank: 1, parkCode: 'P41107101', parkName: '许昌经济技术开发区', region: { name: '许昌经济技术开发区' }, planCompletionPct: 104, planned: null, completed: obs('P41107101', 8000, 52000), targets: [progress('Q2', 25000, 26250, 100), progress('YEAR', 100000, 52000, 50)] },
+      { rank: 2, parkCode: 'P41102401', parkName: '鄢陵县产业集聚区', region: { name: '鄢陵县' }, planCompletionPct: 70, planned: null, completed: obs('P41102401', 2000, 28000), targets: [progress('Q2', 15000, 10650, 100), progress('YEAR', 50000, 28000, 50)] },
     ],
   };
 }

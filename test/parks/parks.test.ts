@@ -55,10 +55,10 @@ describe('the park list and the register', () => {
     expect(changge.park.region.name).toBe('长葛市');
     expect(changge.none).toBeNull();
     // The same under the region (the pack reads it under the city).
-    const region = ok(await system.query('{ region(code: "411082") { parks { code } parkInfrastructure(month: "2015-06") { region parkCount parks { park { code } } targets { completionPct } } } }'));
+    const region = ok(await system.query('{ region(code: "411082") { parks { code } parkInfrastructure(month: "2015-06") { region parkCount parks { parkCode } targets { completionPct } } } }'));
     expect(region.region.parks).toEqual(changge.parks);
     expect(region.region.parkInfrastructure.region).toBe('411082');
-    expect(region.region.parkInfrastructure.parks.map((p: Row) => p.park.code).sort()).toEqual(changge.parks.map((p: Row) => p.code));
+    expect(region.region.parkInfrastructure.parks.map((p: Row) => p.parkCode).sort()).toEqual(changge.parks.map((p: Row) => p.code));
     // All-parks targets are the city's: none for a district.
     expect(region.region.parkInfrastructure.targets).toEqual([]);
   });
@@ -81,7 +81,7 @@ const LEDGER = `query Ledger($month: Month!) {
   parkInfrastructure(month: $month) {
     month parkCount reportedCount plannedToDate completedToDate
     targets { target { period value parkCode } actualValue completionPct timeProgressPct gap behind }
-    parks { rank park { code name } planCompletionPct
+    parks { rank parkCode parkName region { code } planCompletionPct
       planned { value ytdValue unit } completed { value ytdValue unit status }
       targets { target { period value parkCode source } actualValue completionPct timeProgressPct gap behind } }
   }
@@ -102,7 +102,7 @@ describe.each([
     let behind = 0;
     let ahead = 0;
     for (const row of report.parks) {
-      const code = row.park.code;
+      const code = row.parkCode;
       const completed = await ledgerRow(code, 'IND_PARK_INFRA_INVESTMENT', month);
       const planned = await ledgerRow(code, 'IND_PARK_INFRA_PLANNED', month);
       expect(row.completed).toEqual({ value: num(completed!.value), ytdValue: num(completed!.ytd_value), unit: '万元', status: 'FINAL' });

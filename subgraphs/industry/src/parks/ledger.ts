@@ -56,7 +56,13 @@ export class ParkInfrastructure {
   @Field(() => MonthScalar)
   month: string;
 
+  @Field(() => ParkCodeScalar, { description: 'The park whose ledger this is (its code; `park(code:)` for the rest).' })
   parkCode: string;
+
+  @Field({ description: 'The park’s name (园区名称).' })
+  parkName: string;
+
+  regionCode: string;
 
   @Field(() => Observation, { nullable: true, description: 'Investment planned (IND_PARK_INFRA_PLANNED): value for the month, ytdValue for the year to date, 万元; null when not reported.' })
   planned: Observation | null;

@@ -87,7 +87,7 @@ async function ledgers(ctx: SubgraphContext, parks: readonly Park[], month: stri
       const base = baseMonth ? bases.get(baseMonth)![i].get(field, PARK_COMPLETED) : null;
       return parkProgress(t, month, completed, base);
     });
-    return Object.assign(new ParkInfrastructure(), { month, parkCode: park.code, planned, completed, planCompletionPct: planCompletion(planned, completed), targets: progress, rank: null });
+    return Object.assign(new ParkInfrastructure(), { month, parkCode: park.code, parkName: park.name, regionCode: park.regionCode, planned, completed, planCompletionPct: planCompletion(planned, completed), targets: progress, rank: null });
   });
   return { rows, bases };
 }
@@ -217,9 +217,10 @@ export const parkReference = {
 
 @Resolver(() => ParkInfrastructure)
 export class ParkInfrastructureResolver {
-  @FieldResolver(() => Park, { description: 'The park whose ledger this is.' })
-  async park(@Root() row: ParkInfrastructure, @Ctx() ctx: SubgraphContext): Promise<Park> {
-    return (await state(ctx)).parks.find((p) => p.code === row.parkCode)!;
+  // No `park` field: Park → infrastructure → park would be a cycle (the access sweep walks the schema as a tree).
+  @FieldResolver(() => Region, { description: 'The district, county or zone the park lies in.' })
+  region(@Root() row: ParkInfrastructure, @Ctx() ctx: SubgraphContext): Promise<Region> {
+    return ctx.loaders.regions.load(row.regionCode) as Promise<Region>;
   }
 }
 
