@@ -241,27 +241,38 @@ describe('every department’s figures per park (the kit’s group totals over P
     }
   });
 
-  test('a small park’s conditionally shared total is withheld from a department without a grant; a park of 3 or more is an aggregate', async () => {
+  test('a park’s conditionally shared total is withheld from a department without a grant, a one-enterprise park’s above all; its owner reads it', async () => {
     const month = '2015-06';
     // Make one park small (one enterprise) and keep another large: the disclosure rule is judged on contributors.
     const [one] = await system.sql('industry', "select credit_code from enterprise where park_code = 'P41107101' order by credit_code limit 1");
     const moved = await system.sql('industry', "select credit_code, park_code from enterprise where park_code = 'P41107201' order by credit_code");
     await system.sql('industry', "update enterprise set park_code = null where park_code = 'P41107201'");
     await system.sql('industry', "update enterprise set park_code = 'P41107201' where credit_code = ?", [one.credit_code]);
+    // The large park: of the others, the one with the most enterprises that reported the indicator (the rule counts contributors).
+    const contributors = await system.sql('industry', "select credit_code, park_code from enterprise where park_code is not null and park_code not in ('P41107101', 'P41107201')");
+    const reported = new Set((await system.sql('finance', "select subject_code from observation where indicator = 'FIN_LOANS_OUTSTANDING' and subject_type = 'ENTERPRISE' and month = ?", [month])).map((r) => r.subject_code));
+    const counts = new Map<string, number>();
+    for (const c of contributors) if (reported.has(c.credit_code)) counts.set(c.park_code, (counts.get(c.park_code) ?? 0) + 1);
+    const [large, largeCount] = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+    expect(largeCount).toBeGreaterThanOrEqual(3);
     try {
       const q = `{ small: park(code: "P41107201") { enterpriseCount finance(month: "${month}") { indicators(codes: ["FIN_LOANS_OUTSTANDING"]) { value } } }
                    all: park(code: "P41107201") { finance(month: "${month}") { indicators { indicator } } }
-                   large: park(code: "P41107101") { enterpriseCount finance(month: "${month}") { indicators(codes: ["FIN_LOANS_OUTSTANDING"]) { value reportedCount } } } }`;
+                   large: park(code: "${large}") { enterpriseCount finance(month: "${month}") { indicators(codes: ["FIN_LOANS_OUTSTANDING"]) { value reportedCount } } } }`;
       const energy = await system.query(q, {}, undefined, { token: system.tokens.energy });
       const data = energy.data!;
       expect(data.small.enterpriseCount).toBe(1);
       const denied = energy.errors!.find((e) => e.path?.join('.') === 'small.finance.indicators');
       expect(denied?.extensions?.code).toBe('FORBIDDEN');
       expect(data.all.finance.indicators.map((t: Row) => t.indicator)).not.toContain('FIN_LOANS_OUTSTANDING');
+      // Whatever the park's size: a conditionally shared total is its enterprises' figures (nested groups differ by single enterprises).
       expect(data.large.enterpriseCount).toBeGreaterThanOrEqual(3);
-      const codes = (await system.sql('industry', "select credit_code from enterprise where park_code = 'P41107101'")).map((r) => r.credit_code);
+      expect(energy.errors!.find((e) => e.path?.join('.') === 'large.finance.indicators')?.extensions?.code).toBe('FORBIDDEN');
+      const ownLarge = ok(await system.query(q, {}, undefined, { token: system.tokens.finance }));
+      const codes = (await system.sql('industry', 'select credit_code from enterprise where park_code = ?', [large])).map((r) => r.credit_code);
       const expected = await sums('finance', codes, month);
-      expect(data.large.finance.indicators[0].value).toBeCloseTo(expected.get('FIN_LOANS_OUTSTANDING')!.value!, 2);
+      expect(ownLarge.large.finance.indicators[0].reportedCount).toBe(largeCount);
+      expect(ownLarge.large.finance.indicators[0].value).toBeCloseTo(expected.get('FIN_LOANS_OUTSTANDING')!.value!, 2);
       // Finance's own analysts read the small park's total: it is their figure.
       const own = ok(await system.query(q, {}, undefined, { token: system.tokens.finance }));
       const single = await sums('finance', [one.credit_code], month);
