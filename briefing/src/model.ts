@@ -30,6 +30,7 @@ import {
   type MonthFigures,
   type Observation,
   type ObservationStatus,
+  type ParkInfrastructureData,
   type ProblemEntry,
   type RankEntry,
   type TargetProgress,
@@ -384,6 +385,34 @@ export interface KeyProjectsModel {
   attention: KeyProjectView[];
 }
 
+/** One park's line of the parks table (园区基础设施投资), or the all-parks line. */
+export interface ParkRowView {
+  code: string | null;
+  name: string;
+  region: string;
+  rank: number | null;
+  /** The period of the first (shortest) target, as the meeting says it: 二季度, 全年. */
+  periodLabel: string | null;
+  periodTarget: Figure;
+  periodActual: Figure;
+  periodCompletionPct: Figure;
+  timeProgressPct: Figure;
+  ytdCompleted: Figure;
+  yearTarget: Figure;
+  yearCompletionPct: Figure;
+  /** Behind time progress on the first target, as the ledger judged it. */
+  behind: boolean | null;
+}
+
+export interface ParksModel {
+  parkCount: number;
+  reportedCount: number;
+  behind: number;
+  rows: ParkRowView[];
+  total: ParkRowView;
+  sources: string[];
+}
+
 export interface ProblemView {
   code: string;
   category: string;
@@ -443,6 +472,7 @@ export interface PackModel {
   keyEnterprises: { total: number; listed: number; attention: AttentionEnterprise[]; criteria: string };
   warnings: WarningView[];
   keyProjects: KeyProjectsModel | null;
+  parks: ParksModel | null;
   problems: ProblemsModel | null;
   /** The clusters' revenue against item 七's targets and the emerging industries' growth (item 九); null: an older document. */
   clusters: ClustersModel | null;
@@ -1210,6 +1240,45 @@ function keyProjects(data: MeetingPackData, month: string): KeyProjectsModel | n
   };
 }
 
+const PERIOD_LABELS: Record<string, string> = { Q1: '一季度', Q2: '二季度', Q3: '三季度', Q4: '四季度', H1: '上半年', H2: '下半年', YEAR: '全年' };
+
+/**
+ * The parks table: each park's investment over the period of its shortest target holding the month
+ * (the quarter) and over the year, in 亿元, ranked as the ledger ranks them, behind rows marked.
+ */
+function parks(data: MeetingPackData, month: string): ParksModel | null {
+  const ledger = data.city?.parkInfrastructure;
+  if (!ledger) return null;
+  const note = '工信委园区基础设施投资台账（parkInfrastructure）';
+  const row = (code: string | null, name: string, region: string, rank: number | null, targets: ParkInfrastructureData['targets'], completed: Observation | null, ytd: number | null): ParkRowView => {
+    const first = targets[0] ?? null;
+    const year = targets.find((t) => t.target.period === 'YEAR') ?? null;
+    const common = { indicator: 'IND_PARK_INFRA_INVESTMENT', indicatorName: `园区基础设施投资 ${name}`, department: 'industry' as const, subjectCode: code ?? 'ALL', month };
+    const label = first ? PERIOD_LABELS[first.target.period] ?? first.target.period : null;
+    const provenance = completed ? { status: completed.status, reportedBy: completed.reportedBy, reportedAt: completed.reportedAt } : {};
+    return {
+      code, name, region, rank, periodLabel: label, behind: first?.behind ?? null,
+      periodTarget: plainFigure({ ...common, value: first?.target.value ?? null, unit: '万元', field: 'targetValue', note: first ? `${first.target.description}（${first.target.source}）` : `${note}：无目标` }),
+      periodActual: plainFigure({ ...common, ...provenance, value: first?.actualValue ?? null, unit: '万元', field: 'actualValue', note: `${note}：${label ?? ''}完成投资` }),
+      periodCompletionPct: plainFigure({ ...common, value: first?.completionPct ?? null, unit: '%', field: 'completionPct', note: `${note}：完成${label ?? ''}目标` }),
+      timeProgressPct: plainFigure({ ...common, value: first?.timeProgressPct ?? null, unit: '%', field: 'timeProgressPct', note: `${note}：${label ?? ''}序时进度` }),
+      ytdCompleted: plainFigure({ ...common, ...provenance, value: ytd, unit: '万元', field: 'ytdValue', note: `${note}：本年累计完成投资` }),
+      yearTarget: plainFigure({ ...common, value: year?.target.value ?? null, unit: '万元', field: 'targetValue', note: year ? `${year.target.description}（${year.target.source}）` : `${note}：无全年目标` }),
+      yearCompletionPct: plainFigure({ ...common, value: year?.completionPct ?? null, unit: '%', field: 'completionPct', note: `${note}：完成全年目标` }),
+    };
+  };
+  const rows = ledger.parks.map((p) => row(p.parkCode, p.parkName, p.region.name, p.rank, p.targets, p.completed, p.completed?.ytdValue ?? null));
+  const sources = [...new Set([...ledger.targets, ...ledger.parks.flatMap((p) => p.targets)].map((t) => t.target.source))];
+  return {
+    parkCount: ledger.parkCount,
+    reportedCount: ledger.reportedCount,
+    behind: rows.filter((r) => r.behind === true).length,
+    rows,
+    total: row(null, '全市园区', '—', null, ledger.targets, null, ledger.completedToDate),
+    sources,
+  };
+}
+
 /** The first instant after `day` in the city (UTC+8), as the problem list judges "the end of that day". */
 function endOfDay(day: string): number {
   return new Date(`${day}T00:00:00+08:00`).getTime() + 24 * 60 * 60 * 1000;
@@ -1263,7 +1332,8 @@ function sources(data: MeetingPackData, catalogue: Catalogue, absences: Absences
   const rows: SourceRow[] = [];
   for (const department of DEPARTMENTS) {
     const seen = new Set<string>();
-    const entries = (data.catalogue?.[department] ?? []).map((c) => ({ code: c.code, name: c.name, unit: c.unit, kind: c.kind }));
+    // A city figure exists only for indicators reported for regions (a park's ledger is in its own section).
+    const entries = (data.catalogue?.[department] ?? []).filter((c) => !c.subjects || c.subjects.includes('REGION')).map((c) => ({ code: c.code, name: c.name, unit: c.unit, kind: c.kind }));
     for (const o of city[department]?.indicators ?? []) if (!entries.some((e) => e.code === o.indicator)) entries.push({ code: o.indicator, name: o.name, unit: o.unit, kind: catalogue.kind(o.indicator, o) });
     for (const e of entries) {
       if (seen.has(e.code)) continue;
@@ -1357,6 +1427,7 @@ export function buildPack(data: MeetingPackData, meta: PackMeta): PackModel {
     keyEnterprises: keyEnterprises(data, month, absences, catalogue),
     warnings: warnings(data, month, regionNames),
     keyProjects: keyProjects(data, month),
+    parks: parks(data, month),
     problems: problems(data, month),
     clusters: clusters(data, meta.unavailable ?? []),
     sources: sources(data, catalogue, absences),

@@ -8,7 +8,7 @@ import { targetChartSvg, trendChartSvg } from './charts';
 import { formatNumber, formatPct, formatValue, growthWords, rawValue } from './format';
 import { ABSENCE_LABELS, forbiddenAbsence } from './absence';
 import { DEPARTMENT_BODIES, DEPARTMENT_LABELS, STATUS_LABELS, STATUS_MARKS } from './labels';
-import { departmentOfIndicator, type DistrictTable, type Figure, type PackModel, type RankedFigure, type TrendChart, type WarningView } from './model';
+import { departmentOfIndicator, type DistrictTable, type Figure, type PackModel, type ParkRowView, type RankedFigure, type TrendChart, type WarningView } from './model';
 import { axisMonthLabel, monthLabel } from './months';
 import { DEPARTMENTS, type Department, type ObservationStatus } from './types';
 
@@ -208,6 +208,7 @@ tr.overdue .subj { color: #c00000; }
 td .ind { font-size: 7pt; color: #7f7f7f; }
 tr.city td { font-weight: 700; background: #f2f5fa; }
 tr.behind td.name { color: #c00000; font-weight: 700; }
+table#parks tr.total td { font-weight: 700; border-top: 1.5px solid #595959; }
 table.targets td.behind, table.targets tbody tr[data-stripe] td.behind { background: #fde9e9; color: #c00000; }
 .absent { color: #a6a6a6; font-size: 0.92em; }
 .rule-name { color: #c00000; font-weight: 700; }
@@ -296,6 +297,11 @@ function summary(model: PackModel): string {
   const warnings = model.warnings.length;
   const rules = [...new Set(model.warnings.map((w) => w.title))];
   items.push(warnings ? `本月预警${warnings}条（${rules.join('、')}），需关注重点企业${model.keyEnterprises.attention.length}家。` : `本月无预警；需关注重点企业${model.keyEnterprises.attention.length}家。`);
+  if (model.parks) {
+    const p = model.parks;
+    const t = p.total;
+    items.push(`全市${p.parkCount}个园区${t.periodLabel ? `${t.periodLabel}完成基础设施投资${t.periodActual.text}亿元，完成目标的${t.periodCompletionPct.text}%` : `累计完成基础设施投资${t.ytdCompleted.text}亿元`}，${p.behind}个园区落后于序时进度。`);
+  }
   if (model.keyProjects) items.push(`重点项目${model.keyProjects.total}个，${model.meta.monthLabel.replace(/^\d+年/, '')}末进度滞后${model.keyProjects.behind}个。`);
   if (model.problems) items.push(`问题清单截至${dayLabel(model.problems.monthEnd)}未办结${model.problems.open.length}项，其中逾期${model.problems.overdueCount}项。`);
   const counts = model.meta.statusCounts;
@@ -558,6 +564,26 @@ ${table}
 ${keyProjectsHtml(model)}`;
 }
 
+function parksSection(model: PackModel): string {
+  const p = model.parks;
+  if (!p) return pending('园区基础设施投资台账', 'parkInfrastructure');
+  const t = p.total;
+  const period = t.periodLabel ?? p.rows.find((r) => r.periodLabel)?.periodLabel ?? '本期';
+  const line = (r: ParkRowView, total = false) =>
+    `<tr class="${[total ? 'total' : '', r.behind === true ? 'behind' : ''].filter(Boolean).join(' ')}" data-park="${escapeHtml(r.code ?? 'ALL')}" data-behind="${r.behind}"><td class="center">${r.rank ?? (total ? '' : '—')}</td><td class="name">${escapeHtml(r.name)}</td><td class="region">${escapeHtml(r.region)}</td>` +
+    `<td class="num">${fig(r.periodTarget, { dash: true })}</td><td class="num">${fig(r.periodActual)}</td><td class="num${r.behind === true ? ' behind' : ''}">${fig(r.periodCompletionPct, { dash: true })}${r.behind === true ? '<span class="flag">落后</span>' : ''}</td><td class="num">${fig(r.timeProgressPct, { dash: true })}</td>` +
+    `<td class="num">${fig(r.yearTarget, { dash: true })}</td><td class="num">${fig(r.ytdCompleted)}</td><td class="num">${fig(r.yearCompletionPct, { dash: true })}</td></tr>`;
+  const missing = p.reportedCount < p.parkCount ? `（已报送${p.reportedCount}个，合计只含已报送园区）` : '';
+  const lead = `<p class="lead">全市${p.parkCount}个园区${escapeHtml(missing)}，${escapeHtml(period)}完成基础设施投资${t.periodActual.text}亿元，完成${escapeHtml(period)}目标${t.periodTarget.text}亿元的${t.periodCompletionPct.text}%（序时进度${t.timeProgressPct.text}%）；本年累计${t.ytdCompleted.text}亿元。${p.behind ? `${p.behind}个园区落后于序时进度（红色标“落后”）。` : '各园区均达到序时进度。'}</p>`;
+  return `${lead}
+<table id="parks" class="targets"><thead><tr><th rowspan="2">排名</th><th rowspan="2">园区</th><th rowspan="2">地区</th><th colspan="4">${escapeHtml(period)}</th><th colspan="3">全年</th></tr>
+<tr><th>目标<br><span class="u">亿元</span></th><th>完成<br><span class="u">亿元</span></th><th>完成目标<br><span class="u">%</span></th><th>序时进度<br><span class="u">%</span></th><th>目标<br><span class="u">亿元</span></th><th>累计完成<br><span class="u">亿元</span></th><th>完成目标<br><span class="u">%</span></th></tr></thead><tbody>
+${p.rows.map((r) => line(r)).join('\n')}
+${line(t, true)}
+</tbody></table>
+<p class="note">来源：工信委园区基础设施投资台账（parkInfrastructure；${period === '一季度' || period === '全年' || period === '上半年' ? `${escapeHtml(period)}完成即本年累计` : `${escapeHtml(period)}完成 = 本年累计 − 上期末累计`}）。排名按完成${escapeHtml(period)}目标的比例。目标：${escapeHtml(p.sources.join('；'))}。</p>`;
+}
+
 function pending(what: string, field: string): string {
   return `<div class="pending" data-pending="${field}"><strong>【暂缺】${escapeHtml(what)}</strong>：网关的回答中没有 <code>${field}</code>（工信委台账未接入或未返回），本期材料暂缺此项。</div>`;
 }
@@ -765,6 +791,7 @@ function renderDocument(model: PackModel): string {
     ...(model.clusters ? [{ id: 'sec-clusters', title: '产业集群主营业务收入完成情况及排名', html: clustersSection(model) }] : []),
     { id: 'sec-trends', title: '近12个月走势', html: trendsSection(model) },
     { id: 'sec-attention', title: '需关注的重点企业和重点项目', html: enterprisesSection(model) },
+    { id: 'sec-parks', title: '园区基础设施投资（对照目标）', html: parksSection(model) },
     { id: 'sec-warnings', title: '预警提示（多部门数据比对）', html: warningsSection(model) },
     { id: 'sec-problems', title: '问题清单（未办结及逾期）', html: problemsSection(model) },
   );

@@ -34,6 +34,8 @@ export interface CatalogueIndicator {
   derivation: 'DERIVED_ALLOWED' | 'REPORTED_ONLY';
   /** Sharing category (共享类型): UNCONDITIONAL, CONDITIONAL, NOT_SHARED (absent in older documents). */
   sharing?: 'UNCONDITIONAL' | 'CONDITIONAL' | 'NOT_SHARED';
+  /** What it is reported for (REGION, ENTERPRISE, PARK; absent in older documents): the appendix lists the city's, so an indicator reported for parks only is not a city figure 未报送. */
+  subjects?: string[];
 }
 
 export interface RankEntry {
@@ -197,6 +199,8 @@ export interface MeetingPackData {
   city: {
     code: string;
     name: string;
+    /** The parks' infrastructure-investment ledger (园区基础设施投资, `Region.parkInfrastructure`); absent or null leaves a marked place in the pack. */
+    parkInfrastructure?: ParkInfrastructureData | null;
     industry: CityDepartmentFigures;
     statistics: CityDepartmentFigures;
     energy: CityDepartmentFigures;
@@ -242,6 +246,36 @@ export interface MeetingPackData {
   clusterRankings?: { statistics: ClusterRankEntry[] | null } | null;
   /** The problem list; absent (older document) leaves a marked place in the pack. */
   problems?: ProblemEntry[] | null;
+}
+
+/** Progress towards a park investment target (ParkTargetProgress). */
+export interface ParkTargetData {
+  target: { period: string; value: number; description: string; source: string };
+  actualValue: number | null;
+  completionPct: number | null;
+  timeProgressPct: number;
+  gap: number | null;
+  behind: boolean | null;
+}
+
+/** `parkInfrastructure(month)`: every park's ledger, ranked, and the all-parks total. */
+export interface ParkInfrastructureData {
+  month: string;
+  parkCount: number;
+  reportedCount: number;
+  plannedToDate: number | null;
+  completedToDate: number | null;
+  targets: ParkTargetData[];
+  parks: {
+    rank: number | null;
+    parkCode: string;
+    parkName: string;
+    region: { name: string };
+    planCompletionPct: number | null;
+    planned: Observation | null;
+    completed: Observation | null;
+    targets: ParkTargetData[];
+  }[];
 }
 
 /** A cluster's total of one indicator (GroupFigure). */

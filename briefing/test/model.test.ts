@@ -324,6 +324,49 @@ describe('a warning card reads in one unit and in Chinese', () => {
   });
 });
 
+/** Two parks at the end of June: one ahead of its second-quarter target, one behind; all parks together. */
+function parkLedger() {
+  const progress = (period: string, value: number, actualValue: number, timeProgressPct: number) => {
+    const completionPct = Number(((actualValue / value) * 100).toFixed(2));
+    return { target: { period, value, description: `目标${period}`, source: '演示目标' }, actualValue, completionPct, timeProgressPct, gap: Number((completionPct - timeProgressPct).toFixed(2)), behind: completionPct < timeProgressPct };
+  };
+  const obs = (code: string, value: number, ytdValue: number) => ({ indicator: 'IND_PARK_INFRA_INVESTMENT', name: '园区基础设施投资完成额', unit: '万元', subjectCode: code, month: MONTH, value, ytdValue, yoyPct: null, ytdYoyPct: null, status: 'FINAL' as const, derived: false, reportedBy: '市工信委', reportedAt: '2015-07-10T01:00:00Z', version: 1 });
+  return {
+    month: MONTH, parkCount: 2, reportedCount: 2, plannedToDate: 90000, completedToDate: 80000,
+    targets: [progress('Q2', 40000, 33000, 100), progress('YEAR', 150000, 80000, 50)],
+    parks: [
+      { rank: 1, parkCode: 'P41107101', parkName: '许昌经济技术开发区', region: { name: '许昌经济技术开发区' }, planCompletionPct: 104, planned: null, completed: obs('P41107101', 8000, 52000), targets: [progress('Q2', 25000, 26250, 100), progress('YEAR', 100000, 52000, 50)] },
+      { rank: 2, parkCode: 'P41102401', parkName: '鄢陵县产业集聚区', region: { name: '鄢陵县' }, planCompletionPct: 70, planned: null, completed: obs('P41102401', 2000, 28000), targets: [progress('Q2', 15000, 10650, 100), progress('YEAR', 50000, 28000, 50)] },
+    ],
+  };
+}
+
+describe('the parks (园区基础设施投资)', () => {
+  it('is a marked place when the answer has no park ledger', () => {
+    const html = renderHtml(buildPack(fixture(), meta()));
+    expect(html).toContain('data-pending="parkInfrastructure"');
+  });
+
+  it('prints each park’s quarter and year against its targets in 亿元, the behind row red and flagged, all parks last', () => {
+    const data = fixture();
+    data.city!.parkInfrastructure = parkLedger();
+    const model = buildPack(data, meta());
+    expect(model.parks).toMatchObject({ parkCount: 2, reportedCount: 2, behind: 1 });
+    expect(model.parks!.rows.map((r) => [r.code, r.rank, r.periodLabel, r.behind, r.periodActual.text, r.periodCompletionPct.text])).toEqual([
+      ['P41107101', 1, '二季度', false, '2.63', '105.0'],
+      ['P41102401', 2, '二季度', true, '1.07', '71.0'],
+    ]);
+    const html = renderHtml(model);
+    const table = html.slice(html.indexOf('id="parks"'), html.indexOf('</table>', html.indexOf('id="parks"')));
+    expect(table).toMatch(/<tr class="behind" data-park="P41102401" data-behind="true"[^>]*>[\s\S]*?落后/);
+    expect(table).toMatch(/<tr class="" data-park="P41107101" data-behind="false"/);
+    expect(table).not.toMatch(/data-park="P41107101"[^<]*>[^]*?落后[^]*?data-park="P41102401"/);
+    expect(table).toMatch(/<tr class="total behind" data-park="ALL" data-behind="true"[\s\S]*?全市园区/);
+    expect(table).toContain('<th>目标<br><span class="u">亿元</span></th>');
+    expect(html).toContain('全市2个园区二季度完成基础设施投资3.30亿元');
+  });
+});
+
 describe('ledgers', () => {
   it('are null (a marked place in the pack) when the answer has none', () => {
     const model = buildPack(fixture(), meta());
@@ -372,6 +415,7 @@ describe('ledgers', () => {
       // Raised after the month end: not in a June pack.
       problem('WT2015-004', '2015-07-02', '2015-08-31', 'OPEN', false, [change(null, 'OPEN', '2015-07-02T01:00:00Z', '列入问题清单')]),
     ];
+    data.city!.parkInfrastructure = parkLedger();
     const model = buildPack(data, meta());
     expect(model.keyProjects).toMatchObject({ year: 2015, total: 4, behind: 1, thresholdPct: 85 });
     expect(model.keyProjects!.attention.map((p) => [p.code, p.behindSchedule, p.stage])).toEqual([

@@ -201,6 +201,29 @@ describe(`the ${MONTH} pack through the gateway`, () => {
     expect(table.includes('<span class="flag" data-behind="true">落后</span>')).toBe(true);
   });
 
+  it('lists every park with its second-quarter investment against its target, behind rows marked, as the industry database holds them', async () => {
+    const table = part(html, 'parks', '</table>');
+    const parks = await system.sql('industry', 'select code, name from park order by code');
+    let behind = 0;
+    for (const park of parks) {
+      const row = new RegExp(`<tr class="([^"]*)" data-park="${park.code}" data-behind="(true|false|null)"[^>]*>([\\s\\S]*?)</tr>`).exec(table);
+      expect({ park: park.code, found: !!row }).toEqual({ park: park.code, found: true });
+      const [, cls, flagged, cells] = row!;
+      expect(cells).toContain(park.name);
+      const ytd = async (month: string) => Number((await system.sql('industry', "select ytd_value from observation where indicator = 'IND_PARK_INFRA_INVESTMENT' and subject_type = 'PARK' and subject_code = ? and month = ?", [park.code, month]))[0].ytd_value);
+      const [target] = await system.sql('industry', "select value from park_investment_target where year = 2015 and period = 'Q2' and park_code = ?", [park.code]);
+      const quarter = (await ytd(MONTH)) - (await ytd('2015-03'));
+      const isBehind = (quarter / Number(target.value)) * 100 < 100;
+      expect({ park: park.code, behind: flagged === 'true', red: cls.includes('behind'), flag: cells.includes('落后') }).toEqual({ park: park.code, behind: isBehind, red: isBehind, flag: isBehind });
+      // The quarter's completed investment, printed in 亿元.
+      expect(cells).toContain(`data-value="${Number(quarter.toFixed(4))}"`);
+      if (isBehind) behind++;
+    }
+    expect(behind).toBeGreaterThan(0);
+    expect(table).toContain('data-park="ALL"');
+    expect(table).toContain('全市园区');
+  });
+
   it('has the clusters’ section: each cluster’s revenue summed from the statistics database, its target, completion, time progress and rank', async () => {
     const section = part(html, 'sec-clusters', '</section>');
     expect(section).toContain('产业集群主营业务收入完成情况及排名');
@@ -394,8 +417,10 @@ describe('the printed pack (PDF), page by page', () => {
       ['四、产业集群主营业务收入完成情况及排名', ['排名', '产业集群', '装备制造', '电力装备', '烟草', '主营业务收入累计', '亿元', '全年目标', '完成目标', '序时进度为50%', '新兴产业：产值累计', '目标增长18%以上', '各集群不可相加']],
       ['五、近12个月走势', ['图1', '图4', '当月增速']],
       ['六、需关注的重点企业和重点项目', ['（一）重点企业', '（二）重点项目', '滞后']],
-      ['七、预警提示', ['【目标任务落后序时进度】', '此处不再逐条列示', '【问题逾期未办结】7条', '部门', '指标', '报送单位', '判定条件：']],
-      ['八、问题清单', ['逾期', '责任单位']],
+      // The parks (园区基础设施投资): the quarter's target and the year's, behind rows flagged, all parks together.
+      ['七、园区基础设施投资', ['二季度', '全年', '完成目标', '序时进度', '许昌经济技术开发区', '鄢陵县产业集聚区', '落后', '全市园区', '亿元', '排名按完成二季度目标的比例']],
+      ['八、预警提示', ['【目标任务落后序时进度】', '此处不再逐条列示', '【问题逾期未办结】7条', '部门', '指标', '报送单位', '判定条件：']],
+      ['九、问题清单', ['逾期', '责任单位']],
       ['附：数据来源与说明', ['不良贷款余额', '不予共享', '查询文档']],
     ]);
   });
@@ -415,6 +440,7 @@ describe('the printed pack (PDF), page by page', () => {
       ['一、全市主要指标（1–9月）', ['规上工业总产值']],
       ['三、目标任务完成情况', ['序时进度']],
       ['四、产业集群主营业务收入完成情况及排名', ['装备制造', '序时进度为75%']],
+      ['七、园区基础设施投资', ['三季度', '全市园区', '序时进度']],
       ['附：数据来源与说明', ['不予共享']],
     ]);
     expectSections(quarterly, [

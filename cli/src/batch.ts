@@ -120,6 +120,8 @@ const SUBJECT_KINDS: Record<string, SubjectType> = {
   区域: 'REGION',
   行政区: 'REGION',
   企业: 'ENTERPRISE',
+  PARK: 'PARK',
+  园区: 'PARK',
 };
 
 /** The indicator code a cell names: the code (any case), or the catalogue's Chinese or English name. */
@@ -335,7 +337,7 @@ export function buildBatch(rows: SheetRows, catalogue: CatalogueNames, _options:
       }
     }
     if (kindText !== '' && !SUBJECT_KINDS[kindText.toUpperCase()]) {
-      cellProblem('subjectKind', kindText, 'BAD_SUBJECT_KIND', 'not a subject kind: write REGION (地区) or ENTERPRISE (企业)');
+      cellProblem('subjectKind', kindText, 'BAD_SUBJECT_KIND', 'not a subject kind: write REGION (地区), ENTERPRISE (企业) or PARK (园区)');
     }
     for (const merge of mergedFigures.get(row.rowNumber) ?? []) {
       cellProblem(merge.key, cellText(at_(row, merge.key)) || null, 'MERGED_FIGURE', `the cell is merged over rows ${merge.range.top}–${merge.range.bottom}: one figure cannot be read for several rows; unmerge it and write each row's figure`);

@@ -19,7 +19,7 @@ export interface Column {
 
 export const COLUMNS: readonly Column[] = [
   { key: 'indicator', header: 'indicator', zh: '指标代码', aliases: ['指标', '指标编码', 'indicator_code', 'code'], note: 'Indicator code from the catalogue sheet (or its Chinese name), e.g. EN_ELECTRICITY' },
-  { key: 'subjectKind', header: 'subject_kind', zh: '主体类型', aliases: ['对象类型', '类型'], note: 'REGION (地区) or ENTERPRISE (企业)' },
+  { key: 'subjectKind', header: 'subject_kind', zh: '主体类型', aliases: ['对象类型', '类型'], note: 'REGION (地区), ENTERPRISE (企业) or PARK (园区)' },
   { key: 'subjectCode', header: 'subject_code', zh: '主体代码', aliases: ['地区代码/统一社会信用代码', '代码', '统一社会信用代码', '行政区划代码'], note: 'Region code (6 digits) or unified social credit code (18 characters)' },
   { key: 'unit', header: 'unit', zh: '计量单位', aliases: ['单位'], note: 'Must equal the catalogue unit' },
   { key: 'value', header: 'value', zh: '当月值', aliases: ['当月', '本月', '当月数', '本月数', '本月值', '当月完成', '本月完成', '当月实际', '本月实际', '当期', '当期值', 'month_value', 'monthly_value'], note: 'Current-month value (当月)', figure: true },

@@ -16,7 +16,7 @@ import {
   type ValidationRule,
   type ValueNode,
 } from 'graphql';
-import { ErrorCode, IdentifierError, parseCreditCode, parseDate, parseDateTime, parseIndustryCode, parseMonth, parseRegionCode } from '@huishang/schema';
+import { ErrorCode, IdentifierError, parseCreditCode, parseDate, parseDateTime, parseIndustryCode, parseMonth, parseParkCode, parseRegionCode } from '@huishang/schema';
 
 /**
  * The supergraph's identifier scalars reach the gateway as plain custom scalars without parse
@@ -31,6 +31,7 @@ const PARSERS: ReadonlyMap<string, (value: unknown) => string> = new Map([
   ['IndustryCode', parseIndustryCode],
   ['Date', parseDate],
   ['DateTimeISO', parseDateTime],
+  ['ParkCode', parseParkCode],
 ]);
 
 /** The parser's own name for what it parses ("unified social credit code (统一社会信用代码)"), asked of it once. */

@@ -1,6 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind, ValueNode } from 'graphql';
 import { ErrorCode, IdentifierError } from './errors';
-import { parseCreditCode, parseDate, parseIndustryCode, parseMonth, parseRegionCode } from './identifiers';
+import { parseCreditCode, parseDate, parseIndustryCode, parseMonth, parseParkCode, parseRegionCode } from './identifiers';
 
 /**
  * A string scalar whose values are checked by `parse`. A bad value becomes a GraphQL error coded
@@ -63,4 +63,10 @@ export const IndustryCodeScalar = identifierScalar(
 /** A calendar day: deadlines and dates of the problem list (问题清单). Days are the city's (China Standard Time, UTC+8). */
 export const DateScalar = identifierScalar('Date', 'A calendar day (日期) as "YYYY-MM-DD", e.g. "2015-06-30"; days are local to the city (China Standard Time, UTC+8).', parseDate);
 
-export const IDENTIFIER_SCALARS: readonly GraphQLScalarType[] = [CreditCodeScalar, RegionCodeScalar, MonthScalar, IndustryCodeScalar, DateScalar];
+export const ParkCodeScalar = identifierScalar(
+  'ParkCode',
+  'Park code (园区代码, 产业集聚区/开发区/工业园区), assigned by the department that keeps the park list: "P", the 6-digit code of the district, county or zone the park lies in, and a 2-digit number, e.g. "P41108201" (长葛市产业集聚区). Never reused or renumbered.',
+  parseParkCode,
+);
+
+export const IDENTIFIER_SCALARS: readonly GraphQLScalarType[] = [CreditCodeScalar, RegionCodeScalar, MonthScalar, IndustryCodeScalar, DateScalar, ParkCodeScalar];

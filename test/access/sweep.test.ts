@@ -90,6 +90,8 @@ interface Fixture {
   enterprise: string;
   keyProject: string;
   problem: string;
+  /** The park with the fewest enterprises (at least one): its totals are enterprise-level under the disclosure rule. */
+  park: string;
 }
 
 /** The figures type each department's namespace field returns (`Region.finance` → FinanceFigures). */
@@ -153,6 +155,7 @@ function buildDocument(root: GraphQLField<unknown, unknown>, fixture: Fixture, c
       // A cluster and an industry class of the 40-enterprise city.
       else if (arg.name === 'code' && parent.name === 'Query' && field.name === 'cluster') fixed('tobacco');
       else if (arg.name === 'code' && named === 'IndustryCode') fixed('C16');
+      else if (arg.name === 'code' && named === 'ParkCode') fixed(fixture.park);
       else if (arg.name === 'indicator' && indicators.length) {
         // Only in the focus's own document: a refusal of a non-null list nulls its parent, and would hide what sits beside it.
         const chosen = indicators.filter((code) => focus?.coordinate === `${parent.name}.${field.name}` && code === focus.indicator);
@@ -351,7 +354,8 @@ beforeAll(async () => {
   const [withdrawal] = await system.sql('finance', "select subject_code from observation where indicator = 'FIN_LOAN_WITHDRAWAL' and subject_type = 'ENTERPRISE' and month = ? and value > 0 order by subject_code limit 1", [MONTH]);
   const [project] = await system.sql('industry', 'select code from key_project order by code limit 1');
   const [problem] = await system.sql('industry', 'select code from problem order by code limit 1');
-  fixture = { enterprise: withdrawal.subject_code, keyProject: project.code, problem: problem.code };
+  const [park] = await system.sql('industry', 'select park_code from enterprise where park_code is not null group by park_code order by count(*), park_code limit 1');
+  fixture = { enterprise: withdrawal.subject_code, keyProject: project.code, problem: problem.code, park: park.park_code };
   // The denied values of each restricted indicator, by subject (small numbers are too common to tell a leak from a coincidence).
   for (const indicator of restricted()) {
     const owner = catalogues.owner.get(indicator)!;

@@ -5,3 +5,4 @@ export * from './regionCode';
 export * from './date';
 export * from './dateTime';
 export * from './cityTime';
+export * from './parkCode';

@@ -187,8 +187,9 @@ const CATEGORY_NAMES: Record<SharingCategory, string> = {
  * One request's view of the sharing rules (政务信息资源共享管理暂行办法, 2016), judged by the
  * department that owns the data:
  * - the owner's own clients see everything it holds;
- * - region-level figures (district aggregates) of shared indicators are unconditional, except a
- *   region figure that sums a few listed enterprises (`regionSumsListedEnterprises`), shared as they are;
+ * - region-level figures (district aggregates) and a park's own ledger figures of shared indicators are
+ *   unconditional, except a region figure that sums a few listed enterprises
+ *   (`regionSumsListedEnterprises`), shared as they are;
  * - enterprise-level figures of a CONDITIONAL indicator need a live grant to the caller's department;
  * - NOT_SHARED figures are the owner's alone, at every level.
  * `identity` is null only for in-process callers (a subgraph's own tests): every HTTP request
@@ -209,7 +210,8 @@ export class AccessPolicy {
     if (!identity || identity.department === this.owner) return null;
     const category = definition.sharing;
     if (category === 'NOT_SHARED') return `${definition.code} (${definition.name}) is ${CATEGORY_NAMES[category]}: only the ${this.owner} department reads it`;
-    if (category === 'UNCONDITIONAL' || (subject === 'REGION' && !definition.regionSumsListedEnterprises)) return null;
+    // A park's own figures (its ledger: infrastructure investment) are about no enterprise: shared like a district's.
+    if (category === 'UNCONDITIONAL' || (subject === 'REGION' && !definition.regionSumsListedEnterprises) || subject === 'PARK') return null;
     if (this.grants?.find(identity.department, definition.code)) return null;
     const what = subject === 'REGION' ? 'of a region (the sum over its listed enterprises, which it discloses)' : 'of an enterprise';
     return `${definition.code} (${definition.name}) ${what} is ${CATEGORY_NAMES[category]}: the ${identity.department} department holds no live grant from ${this.owner}`;

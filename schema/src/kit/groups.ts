@@ -2,7 +2,7 @@ import { Arg, Ctx, Directive, Field, FieldResolver, Float, GraphQLISODateTime, I
 import { GraphQLString, type GraphQLScalarType } from 'graphql';
 import { badUserInput, unknownIndicator } from '../errors';
 import { CITY_CODE, findRegion } from '../identifiers/regionCode';
-import { CreditCodeScalar, IndustryCodeScalar, MonthScalar, RegionCodeScalar } from '../scalars';
+import { CreditCodeScalar, IndustryCodeScalar, MonthScalar, ParkCodeScalar, RegionCodeScalar } from '../scalars';
 import type { IndicatorCatalogue } from '../observation/catalogue';
 import { GroupFigure } from '../observation/GroupFigure';
 import { Observation, ObservationStatus, SubjectKind } from '../observation/Observation';
@@ -242,6 +242,8 @@ export const ENTERPRISE_GROUP_TYPES: readonly { typeName: string; codeType?: Gra
   { typeName: 'Industry', codeType: IndustryCodeScalar },
   // The city's clusters (产业集群), 许政[2015]39号 items 七 and 九.
   { typeName: 'Cluster' },
+  // Industrial parks (园区, 产业集聚区): the enterprises the register places in each (成办发〔2012〕1号, Guiyang 2011).
+  { typeName: 'Park', codeType: ParkCodeScalar },
 ];
 
 /** A department's fields on every group type (`owned`: the owner's entity classes by type name). */

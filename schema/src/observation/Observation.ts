@@ -16,8 +16,12 @@ registerEnumType(ObservationStatus, {
 export enum SubjectKind {
   REGION = 'REGION',
   ENTERPRISE = 'ENTERPRISE',
+  PARK = 'PARK',
 }
-registerEnumType(SubjectKind, { name: 'SubjectKind', description: 'What a figure is about: a region (地区) or an enterprise (企业).' });
+registerEnumType(SubjectKind, {
+  name: 'SubjectKind',
+  description: 'What a figure is about: a region (地区), an enterprise (企业) or an industrial park (园区: the park’s own ledger, e.g. its infrastructure investment 园区基础设施投资; a park’s enterprises’ figures are the departments’ totals on `Park`).',
+});
 
 /**
  * A reported figure (指标数据). Identical in every subgraph, hence @shareable: the gateway may
@@ -42,7 +46,7 @@ export class Observation {
   @Field({ description: 'Unit (计量单位): 万元, 万千瓦时, 人, 户, %.' })
   unit: string;
 
-  @Field(() => SubjectKind, { description: 'Whether the subject is a region or an enterprise.' })
+  @Field(() => SubjectKind, { description: 'Whether the subject is a region, an enterprise or a park.' })
   subjectKind: SubjectKind;
 
   @Field({ description: 'Region code or unified social credit code of the subject.' })

@@ -7,7 +7,8 @@ export type IndicatorKind =
   /** A percentage or ratio reported as such (value-added growth, sales-to-output ratio): never derived. */
   | 'RATE';
 
-export type SubjectType = 'REGION' | 'ENTERPRISE';
+/** A region (地区), an enterprise (企业) or an industrial park (园区: its own ledger figures, e.g. infrastructure investment). */
+export type SubjectType = 'REGION' | 'ENTERPRISE' | 'PARK';
 
 /** Sharing category (共享类型) under 政务信息资源共享管理暂行办法 (2016). */
 export type SharingCategory = 'UNCONDITIONAL' | 'CONDITIONAL' | 'NOT_SHARED';

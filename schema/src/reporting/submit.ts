@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityData, type EntityManager, type RequiredEntityData } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { IdentifierError } from '../errors';
-import { cityMonth, parseCreditCode, parseRegionCode } from '../identifiers';
+import { cityMonth, parseCreditCode, parseParkCode, parseRegionCode } from '../identifiers';
 import { addMonths, parseMonth } from '../identifiers/month';
 import type { IndicatorCatalogue } from '../observation/catalogue';
 import type { SubjectType } from '../observation/indicator';
@@ -83,6 +83,8 @@ export interface ReportingDepartment {
   catalogue: IndicatorCatalogue;
   /** Which of these credit codes the department's register holds. */
   knownEnterprises: (em: EntityManager, codes: string[]) => Promise<Set<string>>;
+  /** Which of these park codes the department's park list holds; absent: it keeps none, and a park row is UNKNOWN_SUBJECT. */
+  knownParks?: (em: EntityManager, codes: string[]) => Promise<Set<string>>;
 }
 
 export interface SubmissionOutcome {
@@ -160,6 +162,7 @@ export function validateBatchShape(department: ReportingDepartment, batch: Batch
     } else {
       try {
         if (row.subjectKind === 'REGION') parseRegionCode(row.subjectCode);
+        else if (row.subjectKind === 'PARK') parseParkCode(row.subjectCode);
         else parseCreditCode(row.subjectCode);
       } catch (error) {
         problem('subjectCode', row.subjectCode, 'BAD_IDENTIFIER', error instanceof IdentifierError ? error.message : String(error));
@@ -226,15 +229,23 @@ const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Checks against the department's register: every enterprise must be one it knows. */
 async function validateSubjects(department: ReportingDepartment, em: EntityManager, batch: BatchInput, progress: ProgressListener): Promise<Problem[]> {
+  const parkCodes = [...new Set(batch.observations.filter((r) => r.subjectKind === 'PARK').map((r) => r.subjectCode))];
+  const knownParks = parkCodes.length && department.knownParks ? await department.knownParks(em, parkCodes) : new Set<string>();
+  const parkProblems: Problem[] = [];
+  batch.observations.forEach((row, index) => {
+    if (row.subjectKind === 'PARK' && !knownParks.has(row.subjectCode)) {
+      parkProblems.push({ index, field: 'subjectCode', value: row.subjectCode, code: 'UNKNOWN_SUBJECT', reason: `the ${department.name} park list holds no park ${row.subjectCode}` });
+    }
+  });
   const codes = [...new Set(batch.observations.filter((r) => r.subjectKind === 'ENTERPRISE').map((r) => r.subjectCode))];
-  if (codes.length === 0) return [];
+  if (codes.length === 0) return parkProblems;
   const known = new Set<string>();
   for (let i = 0; i < codes.length; i += 1000) {
     for (const c of await department.knownEnterprises(em, codes.slice(i, i + 1000))) known.add(c);
     await breathe();
     progress({ phase: 'checking', done: Math.min(i + 1000, codes.length), total: codes.length });
   }
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...parkProblems];
   batch.observations.forEach((row, index) => {
     if (row.subjectKind === 'ENTERPRISE' && !known.has(row.subjectCode)) {
       problems.push({ index, field: 'subjectCode', value: row.subjectCode, code: 'UNKNOWN_SUBJECT', reason: `the ${department.name} register holds no enterprise ${row.subjectCode}` });

@@ -58,4 +58,27 @@ export const industryIndicators = new IndicatorCatalogue('industry', [
     minimum: 0,
     description: 'Supply-demand matching events (产销对接活动) held in the month, by the district that organised them (the city\'s figure is the districts\' sum). 许政[2015]39号 item 十二: 全年开展产销对接活动15次以上 (责任单位 include 各县(市、区)政府: the target is split down to the districts, rounded up).',
   },
+  {
+    code: 'IND_PARK_INFRA_INVESTMENT',
+    name: '园区基础设施投资完成额',
+    nameEn: 'Infrastructure investment completed in an industrial park',
+    unit: '万元',
+    kind: 'FLOW',
+    subjects: ['PARK'],
+    sharing: 'UNCONDITIONAL',
+    minimum: 0,
+    description:
+      'Investment completed in a park’s roads, power, water and pipe networks (园区道路、能源、管网等基础设施, 成办发〔2012〕1号 item 4), per park and month, 万元; the park ledger (`Park.infrastructure`) sets it against the park’s quarter and annual targets.',
+  },
+  {
+    code: 'IND_PARK_INFRA_PLANNED',
+    name: '园区基础设施投资计划额',
+    nameEn: 'Infrastructure investment planned in an industrial park',
+    unit: '万元',
+    kind: 'FLOW',
+    subjects: ['PARK'],
+    sharing: 'UNCONDITIONAL',
+    minimum: 0,
+    description: 'Investment the park’s plan schedules for the month (月度计划), 万元: what `IND_PARK_INFRA_INVESTMENT` is set against month by month.',
+  },
 ]);

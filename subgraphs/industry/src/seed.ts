@@ -4,6 +4,7 @@ import { Enterprise } from './entities/Enterprise';
 import { Region, RegionLevel } from './entities/Region';
 import { industryIndicators } from './indicators';
 import { seedSecretariat } from './demo';
+import { demoParkOf, demoParkRows, seedParks } from './parks/demo';
 
 const REPORTED_BY = '市工信委';
 
@@ -36,6 +37,8 @@ export function industryRows(city: DemoCity): ObservationRow[] {
     // 许政[2015]39号 item 十二: inventory cut ≥ 50亿元 and ≥ 15 supply-demand matching events in 2015.
     ...seriesRows(city, { indicator: 'IND_INVENTORY_REDUCTION', kind: 'FLOW', region: monthly({ 2012: 380_000, 2013: 420_000, 2014: 460_000, 2015: 515_000 }, 'IND_INVENTORY_REDUCTION') }, REPORTED_BY),
     ...seriesRows(city, { indicator: 'IND_MATCHING_EVENTS', kind: 'FLOW', region: matchingEvents(city), decimals: 0 }, REPORTED_BY),
+    // The parks' infrastructure-investment ledger (园区基础设施投资), per park and month.
+    ...demoParkRows(city),
   ];
 }
 
@@ -60,11 +63,13 @@ export async function seedIndustry(orm: MikroORM): Promise<void> {
             industryName: e.industry.name,
             aboveDesignatedSize: e.aboveDesignatedSize,
             keyEnterprise: e.key,
+            parkCode: demoParkOf(e, city.seed),
           })),
         );
       }
     });
   }
+  await seedParks(orm);
   await seedTargets(orm, demoTargets(city, industryIndicators));
   await seedObservations(orm, () => industryRows(city));
   await seedSecretariat(orm, city);

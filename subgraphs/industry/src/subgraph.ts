@@ -31,10 +31,13 @@ import { KeyProjectResolver, RegionKeyProjectsResolver } from './resolvers/KeyPr
 import { ProblemResolver } from './resolvers/ProblemResolver';
 import { KeyEnterpriseMonthResolver, WarningReportResolver } from './resolvers/WarningResolver';
 import { seedIndustry } from './seed';
+import { Park, ParkRecord, ParkTargetRecord } from './parks/entities';
+import { EnterpriseParkResolver, knownParks, parkReference, ParkInfrastructureResolver, ParkResolver, RegionParksResolver } from './parks/resolvers';
+import { Migration20261130100000Parks } from '../migrations/Migration20261130100000Parks';
 import { Cluster, Industry } from './groups/entities';
 import { ClusterResolver, EnterpriseClustersResolver, groupReferences, IndustryResolver } from './groups/resolvers';
 
-const reporting = { name: 'industry', catalogue: industryIndicators, knownEnterprises };
+const reporting = { name: 'industry', catalogue: industryIndicators, knownEnterprises, knownParks };
 const namespace = { field: 'industry', figures: IndustryFigures, description: 'Industry bureau figures (工信委)' };
 
 export const industry: SubgraphDefinition = {
@@ -42,12 +45,17 @@ export const industry: SubgraphDefinition = {
   department: '工信委、发改委 (industry bureau; development and reform)',
   schema: () => {
     // This subgraph owns the group entities (industries, clusters) and adds its own totals over them like every department.
-    const groups = departmentGroupFields({ field: namespace.field, catalogue: industryIndicators, description: namespace.description }, { Industry, Cluster });
+    const groups = departmentGroupFields({ field: namespace.field, catalogue: industryIndicators, description: namespace.description }, { Industry, Cluster, Park });
     return {
     resolvers: [
       IndustryResolver,
       ClusterResolver,
       EnterpriseClustersResolver,
+      // Industrial parks (园区): the park list, the register's Enterprise.park and the infrastructure-investment ledger.
+      ParkResolver,
+      EnterpriseParkResolver,
+      ParkInfrastructureResolver,
+      RegionParksResolver,
       ...groups.resolvers,
       RegionResolver,
       EnterpriseResolver,
@@ -73,6 +81,7 @@ export const industry: SubgraphDefinition = {
     orphanedTypes: [IndicatorCatalogueType, ...groups.orphanedTypes],
     referenceResolvers: {
       ...groupReferences,
+      Park: parkReference,
       Region: regionReference,
       Enterprise: enterpriseReference,
       IndicatorCatalogue: indicatorCatalogueReference,
@@ -83,9 +92,9 @@ export const industry: SubgraphDefinition = {
   },
   database: {
     entities: [SubmissionRecord, Region, Enterprise,
-      KeyProject, KeyProjectMonth, Problem, ProblemStatusChange],
+      KeyProject, KeyProjectMonth, Problem, ProblemStatusChange, ParkRecord, ParkTargetRecord],
     migrations: [Migration20261123000000Initial, Migration20261123000100Targets, Migration20261124000000Reporting,
-      Migration20261125000000KeyProjects, Migration20261125000100Problems],
+      Migration20261125000000KeyProjects, Migration20261125000100Problems, Migration20261130100000Parks],
   },
   reporting,
   namespace,

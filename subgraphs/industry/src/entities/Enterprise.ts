@@ -8,6 +8,7 @@ import type { SubgraphContext } from '@huishang/schema';
 @ObjectType({ description: 'An enterprise (企业), identified by its unified social credit code.' })
 @Entity({ tableName: 'enterprise' })
 @Index({ name: 'enterprise_region_index', properties: ['regionCode', 'creditCode'] })
+@Index({ name: 'enterprise_park_index', properties: ['parkCode'] })
 export class Enterprise {
   @Field(() => CreditCodeScalar, { description: 'Unified social credit code (统一社会信用代码).' })
   @PrimaryKey({ type: 'string', length: 18 })
@@ -35,6 +36,10 @@ export class Enterprise {
   @Field({ description: 'On the list of 100 key enterprises (百户重点企业).' })
   @Property({ type: 'boolean' })
   keyEnterprise: boolean;
+
+  /** The park the enterprise is in (所在园区): a park code of the park list (`park.code`), null outside every park. Served as `Enterprise.park`. */
+  @Property({ type: 'string', length: 9, nullable: true })
+  parkCode: string | null = null;
 }
 
 export const enterpriseReference = {
