@@ -232,6 +232,10 @@ function baseEnvironment(): NodeJS.ProcessEnv {
     if (/^HUISHANG_DEMO_/.test(key) || key === 'SUPERGRAPH_PATH' || key.startsWith('JEST_')) continue;
     env[key] = value;
   }
+  // A loaded machine (CI on two cores, a full run beside other work) answers a subgraph request in
+  // more than the gateway's production 5 s; a timeout there is not what a test asks about. Tests of
+  // timeouts set their own (test/resilience). E2E_SUBGRAPH_TIMEOUT_MS, default 30 000.
+  if (!env.SUBGRAPH_TIMEOUT_MS) env.SUBGRAPH_TIMEOUT_MS = process.env.E2E_SUBGRAPH_TIMEOUT_MS || '30000';
   return env;
 }
 
