@@ -267,13 +267,15 @@ export class EnterpriseGroupEntry {
   members: EnterpriseGroupMember[];
 }
 
-/** A group's place in a department's ranking of the groups of one type on an indicator. */
-@Directive('@shareable')
-@ObjectType('GroupRank', {
-  description: 'A group’s place in the ranking of the groups of one type (the clusters 产业集群排名) on an indicator, from the department’s totals. Every group is listed: those without a total to rank on, and those whose total the caller may not read (`withheld`), come last, without a rank.',
-  simpleResolvers: true,
-})
-export class GroupRank {
+/**
+ * A group's place in a department's ranking of the groups of one type on an indicator. One GraphQL
+ * type per department (`<Department>GroupRank`, see rankType), not one shared type: a shared value
+ * type returned only by `@requires` fields of several subgraphs is taken as canonical in each by
+ * Hive Gateway's stitching (@graphql-tools/stitch 10: "Multiple canonical definitions"), which then
+ * refuses the supergraph.
+ */
+@ObjectType({ description: 'Base of every department’s rank type (never emitted on its own).' })
+export abstract class GroupRank {
   @Field(() => Int, { nullable: true, description: '1 is first; equal values share a rank. Null without a value to rank on.' })
   rank: number | null;
   @Field({ description: 'The group’s code (a cluster’s `code`).' })
@@ -315,20 +317,39 @@ function rankValue(total: GroupFigure, kind: string, by: RankingBasis): number |
 }
 
 /**
- * Adds `<department>(month, asOf, region, indicator, by): [GroupRank!]` to `EnterpriseGroupList`:
+ * Adds `<department>(month, asOf, region, indicator, by): [<Department>GroupRank!]` to `EnterpriseGroupList`:
  * the department ranks every group of the list on one of its indicators from its own totals
  * (`ctx.figures.group` per group: the group disclosure rule applies to each, a withheld group is
  * listed last without its value). `owned`: the register's subgraph passes true (it reads `groups` itself).
  */
+const rankTypes = new Map<string, ClassType<GroupRank>>();
+
+/** The department's rank type (`<Department>GroupRank`), made once. */
+function rankType(department: GroupDepartment): ClassType<GroupRank> {
+  const name = `${pascal(department.field)}GroupRank`;
+  let type = rankTypes.get(name);
+  if (!type) {
+    @ObjectType(name, {
+      description: `${department.description}: a group’s place in the ranking of the groups of one type (the clusters 产业集群排名) on one of the department’s indicators, from its totals. Every group is listed: those without a total to rank on, and those whose total the caller may not read (\`withheld\`), come last, without a rank.`,
+      simpleResolvers: true,
+    })
+    class Rank extends GroupRank {}
+    type = Rank;
+    rankTypes.set(name, type);
+  }
+  return type;
+}
+
 export function groupRankingFields(department: GroupDepartment, owned = false): EnterpriseGroupParts {
   const entity = owned ? EnterpriseGroupList : EnterpriseGroupListStub;
+  const Rank = rankType(department);
 
   @Resolver(() => entity)
   class GroupRankingResolver {
     @(owned ? () => undefined : Directive('@requires(fields: "groups { code members { creditCode regionCode } }")'))
     @Directive('@listSize(assumedSize: 15)')
     @Directive('@cost(weight: 15)')
-    @FieldResolver(() => [GroupRank], {
+    @FieldResolver(() => [Rank], {
       name: department.field,
       nullable: true,
       description: `${department.description}: the groups ranked on one of the department’s indicators for the month (产业集群排名), highest first, from its totals over each group’s enterprises (in the region, when one is given).`,
@@ -361,15 +382,15 @@ export function groupRankingFields(department: GroupDepartment, owned = false): 
       const ranked = valued.filter((r) => r.value !== null).sort((a, b) => b.value! - a.value! || a.code.localeCompare(b.code));
       const rest = valued.filter((r) => r.value === null);
       return [
-        ...ranked.map((r) => Object.assign(new GroupRank(), { rank: ranked.findIndex((x) => x.value === r.value) + 1, groupCode: r.code, value: r.value, total: r.total, withheld: false })),
-        ...rest.map((r) => Object.assign(new GroupRank(), { rank: null, groupCode: r.code, value: null, total: r.withheld ? null : r.total, withheld: r.withheld })),
+        ...ranked.map((r) => Object.assign(new Rank(), { rank: ranked.findIndex((x) => x.value === r.value) + 1, groupCode: r.code, value: r.value, total: r.total, withheld: false })),
+        ...rest.map((r) => Object.assign(new Rank(), { rank: null, groupCode: r.code, value: null, total: r.withheld ? null : r.total, withheld: r.withheld })),
       ];
     }
   }
 
   return {
     resolvers: [GroupRankingResolver],
-    orphanedTypes: [entity, EnterpriseGroupEntry, GroupRank],
+    orphanedTypes: [entity, EnterpriseGroupEntry, Rank],
     referenceResolvers: owned ? {} : { EnterpriseGroupList: { __resolveReference: (reference: unknown) => reference } },
   };
 }
