@@ -1,7 +1,7 @@
 import { completeCreditCode, CREDIT_CODE_ALPHABET } from '../identifiers/creditCode';
 import { addMonths, monthParts, monthRange } from '../identifiers/month';
 import { DISTRICTS, REGIONS, type RegionRecord } from '../identifiers/regionCode';
-import { DEMO_INDUSTRIES, REGION_CLUSTERS, REGION_WEIGHTS, type DemoIndustry } from './industries';
+import { DEMO_CLUSTER_SCALE, DEMO_INDUSTRIES, REGION_CLUSTERS, REGION_WEIGHTS, type DemoIndustry } from './industries';
 import { departmentDemos } from './plan';
 import { Random, streamSeed } from './random';
 
@@ -130,6 +130,7 @@ export function demoCity(options: DemoOptions = demoOptionsFromEnv()): DemoCity 
     drafts.push({ creditCode, name, regionCode, industry, aboveDesignatedSize: false, key: false, base, growth });
   }
 
+  scaleToClusters(drafts, seed);
   const series = new Map<string, Map<string, EnterpriseMonth>>();
   for (const draft of drafts) series.set(draft.creditCode, simulate(draft, draft.base, draft.growth, new Random(streamSeed(seed, draft.creditCode))));
 
@@ -156,6 +157,34 @@ export function demoCity(options: DemoOptions = demoOptionsFromEnv()): DemoCity 
   };
   cache.set(cacheKey, city);
   return city;
+}
+
+/**
+ * Sizes each lean cluster (DEMO_CLUSTER_SCALE): one factor on the 2012 output of all its enterprises,
+ * so the first half of 2015 of its above-size ones (规模以上, judged on 2014 as below) comes to
+ * `revenue2015 × ½ × pace`. A simulated month is linear in the base (its random draws do not depend
+ * on it), so one trial run per enterprise gives the factor; the above-size set moves with the factor,
+ * hence a few rounds. Deterministic: same seed, same factors.
+ */
+function scaleToClusters(drafts: { creditCode: string; industry: DemoIndustry; base: number; growth: number }[], seed: number): void {
+  const trial = drafts.map((d) => {
+    const months = [...simulate(d, d.base, d.growth, new Random(streamSeed(seed, d.creditCode))).values()];
+    const sum = (prefix: string) => months.filter((m) => m.month.startsWith(prefix)).reduce((s, m) => s + m.revenue, 0);
+    const firstHalf = months.filter((m) => m.month >= '2015-01' && m.month <= '2015-06').reduce((s, m) => s + m.revenue, 0);
+    return { draft: d, revenue2014: sum('2014'), firstHalf };
+  });
+  for (const [cluster, { revenue2015, pace }] of Object.entries(DEMO_CLUSTER_SCALE)) {
+    const members = trial.filter((t) => t.draft.industry.cluster === cluster);
+    if (!members.length) continue;
+    const wanted = revenue2015 * 0.5 * pace;
+    let factor = 1;
+    for (let round = 0; round < 8; round++) {
+      const above = members.filter((t) => t.revenue2014 * factor >= 2000).reduce((s, t) => s + t.firstHalf, 0);
+      if (above <= 0) break;
+      factor = wanted / above;
+    }
+    for (const t of members) t.draft.base *= factor;
+  }
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * Industry classes (GB/T 4754-2017) of the demo city's clusters, after 许政[2015]39号: equipment and
  * power equipment, recycled metal, food processing, hair products, coal coking, autos and parts,
- * textiles and luggage, biomedicine, elevators, tobacco, building materials.
+ * textiles and luggage, biomedicine, elevators, tobacco, building materials; and the emerging
+ * industries of item 九 besides biomedicine (industrial robots C3491, electronics C3982 of new-generation
+ * IT, new-energy vehicles C3612), which lean with equipment and autos.
  */
 export interface DemoIndustry {
   code: string;
@@ -32,6 +34,9 @@ export const DEMO_INDUSTRIES: readonly DemoIndustry[] = [
   { code: 'C1431', name: '饼干及其他焙烤食品制造', nameWord: '食品', cluster: 'food', electricityIntensity: 0.02, gasIntensity: 0.006, valueAddedRatio: 0.3, margin: 0.08, productivity: 5 },
   { code: 'C2439', name: '其他工艺美术及礼仪用品制造', nameWord: '发制品', cluster: 'hair-products', electricityIntensity: 0.01, gasIntensity: 0.0005, valueAddedRatio: 0.32, margin: 0.09, productivity: 3 },
   { code: 'C2521', name: '炼焦', nameWord: '焦化', cluster: 'coal-coking', electricityIntensity: 0.08, gasIntensity: 0.003, valueAddedRatio: 0.22, margin: 0.03, productivity: 15 },
+  { code: 'C3491', name: '工业机器人制造', nameWord: '机器人', cluster: 'equipment', electricityIntensity: 0.015, gasIntensity: 0.0003, valueAddedRatio: 0.3, margin: 0.09, productivity: 10 },
+  { code: 'C3982', name: '电子电路制造', nameWord: '电子', cluster: 'equipment', electricityIntensity: 0.035, gasIntensity: 0.0004, valueAddedRatio: 0.26, margin: 0.07, productivity: 8 },
+  { code: 'C3612', name: '新能源车整车制造', nameWord: '新能源汽车', cluster: 'autos', electricityIntensity: 0.02, gasIntensity: 0.0006, valueAddedRatio: 0.22, margin: 0.05, productivity: 14 },
   { code: 'C3670', name: '汽车零部件及配件制造', nameWord: '汽车部件', cluster: 'autos', electricityIntensity: 0.025, gasIntensity: 0.0008, valueAddedRatio: 0.25, margin: 0.06, productivity: 8 },
   { code: 'C1711', name: '棉纺纱加工', nameWord: '纺织', cluster: 'textiles', electricityIntensity: 0.07, gasIntensity: 0.0005, valueAddedRatio: 0.22, margin: 0.04, productivity: 4 },
   { code: 'C1922', name: '皮箱、包(袋)制造', nameWord: '箱包', cluster: 'textiles', electricityIntensity: 0.01, gasIntensity: 0.0003, valueAddedRatio: 0.28, margin: 0.06, productivity: 3 },
@@ -66,4 +71,28 @@ export const REGION_WEIGHTS: Readonly<Record<string, number>> = {
   '411071': 0.11,
   '411072': 0.06,
   '411073': 0.06,
+};
+
+/**
+ * How big each lean cluster (DemoIndustry.cluster) of the demo city is: its above-size enterprises'
+ * main-business revenue in 2015 (万元), sized after the targets of 许政[2015]39号 item 七 (equipment here
+ * is 装备制造 less its power-equipment, autos and elevator parts: 1500 − 500 − 100 − 100亿元), and the
+ * pace of its first half of 2015 against an even year (1 = on time progress, 50 % in June). The
+ * generator scales the enterprises of a cluster by one factor so their first half lands there; the
+ * months, growth and the rest of the year come from the simulation as before. Most clusters run near
+ * time progress; coal coking and recycled metal (the 2015 slump in coal and metal prices) lag.
+ */
+export const DEMO_CLUSTER_SCALE: Readonly<Record<string, { revenue2015: number; pace: number }>> = {
+  'power-equipment': { revenue2015: 5_000_000, pace: 1.03 },
+  equipment: { revenue2015: 8_000_000, pace: 0.96 },
+  'recycled-metal': { revenue2015: 5_000_000, pace: 0.81 },
+  food: { revenue2015: 5_000_000, pace: 1.01 },
+  'hair-products': { revenue2015: 3_000_000, pace: 1.05 },
+  'coal-coking': { revenue2015: 3_000_000, pace: 0.74 },
+  autos: { revenue2015: 1_000_000, pace: 0.94 },
+  textiles: { revenue2015: 1_000_000, pace: 0.99 },
+  biomedicine: { revenue2015: 1_000_000, pace: 1.07 },
+  elevators: { revenue2015: 1_000_000, pace: 0.92 },
+  tobacco: { revenue2015: 1_000_000, pace: 1.02 },
+  'building-materials': { revenue2015: 2_000_000, pace: 0.9 },
 };

@@ -91,6 +91,8 @@ const CLUSTER_PROJECTS: Readonly<Record<string, readonly Template[]>> = {
     { industry: 'C3511', name: '高端矿山机械再制造项目' },
     { industry: 'C3441', name: '真空设备精密加工项目' },
     { industry: 'C3511', name: '液压支架智能制造项目' },
+    { industry: 'C3491', name: '工业机器人及智能装备产业化项目' },
+    { industry: 'C3982', name: '高密度印制电路板生产线项目' },
   ],
   'recycled-metal': [
     { industry: 'C3240', name: '年产20万吨再生铝合金项目' },
@@ -124,6 +126,7 @@ const CLUSTER_PROJECTS: Readonly<Record<string, readonly Template[]>> = {
     { industry: 'C3670', name: '汽车制动系统生产线项目' },
     { industry: 'C3670', name: '汽车转向器扩能项目' },
     { industry: 'C3670', name: '新能源汽车电机控制器项目' },
+    { industry: 'C3612', name: '新能源汽车整车生产基地项目' },
   ],
   textiles: [
     { industry: 'C1711', name: '高档紧密纺生产线项目' },
