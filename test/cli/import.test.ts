@@ -431,7 +431,9 @@ describe('tester’s findings on issue 14, through the command and the gateway',
 
 describe('staged parts have a quota per client (finding 12)', () => {
   it('a part beyond HUISHANG_UPLOAD_QUOTA_PARTS is refused with UPLOAD_QUOTA_EXCEEDED; a commit frees its parts', async () => {
-    const row = { indicator: 'EN_GAS', subjectKind: 'REGION', subjectCode: '411002', unit: '万立方米', value: 1 };
+    // A plausible figure (the district's own a year earlier): the quota is what this test is about, not the plausibility rules.
+    const [lastYear] = await dept.sql<{ value: number }>("select value from observation where indicator = 'EN_GAS' and subject_type = 'REGION' and subject_code = '411002' and month = '2015-05'");
+    const row = { indicator: 'EN_GAS', subjectKind: 'REGION', subjectCode: '411002', unit: '万立方米', value: Number(lastYear.value) };
     const stage = (uploadId: string) =>
       system.query('mutation($u: String!, $o: [ObservationInput!]!) { stageEnergyObservations(uploadId: $u, part: 1, observations: $o) { stagedParts } }', { u: uploadId, o: [row] }, undefined, { token: system.tokens.energy });
     const commit = (uploadId: string) =>
