@@ -30,7 +30,7 @@ const r2 = (v: number) => Number(v.toFixed(2));
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 async function ledgerRow(park: string, indicator: string, month: string): Promise<Row | undefined> {
-  const [row] = await system.sql('industry', 'select value, ytd_value from observation where indicator = ? and subject_type = ? and subject_code = ? and month = ?', [indicator, 'PARK', park, month]);
+  const [row] = await system.sql('industry', 'select value, ytd_value, status from observation where indicator = ? and subject_type = ? and subject_code = ? and month = ?', [indicator, 'PARK', park, month]);
   return row;
 }
 
@@ -137,7 +137,7 @@ describe.each([
       const code = row.parkCode;
       const completed = await ledgerRow(code, 'IND_PARK_INFRA_INVESTMENT', month);
       const planned = await ledgerRow(code, 'IND_PARK_INFRA_PLANNED', month);
-      expect(row.completed).toEqual({ value: num(completed!.value), ytdValue: num(completed!.ytd_value), unit: '万元', status: 'FINAL' });
+      expect(row.completed).toEqual({ value: num(completed!.value), ytdValue: num(completed!.ytd_value), unit: '万元', status: completed!.status });
       expect(row.planned).toMatchObject({ value: num(planned!.value), ytdValue: num(planned!.ytd_value) });
       expect(row.planCompletionPct).toBe(r2((Number(completed!.ytd_value) / Number(planned!.ytd_value)) * 100));
       completedSum += Number(completed!.ytd_value);
