@@ -402,12 +402,21 @@ export interface ParkRowView {
   yearCompletionPct: Figure;
   /** Behind time progress on the first target, as the ledger judged it. */
   behind: boolean | null;
+  /** Behind the YEAR target's time progress (phased by the quarter targets, as the ledger judges it). */
+  yearBehind: boolean | null;
+  /** The park's ledger has no figure for the month (未报送); null for the all-parks line. */
+  reported: boolean | null;
 }
 
 export interface ParksModel {
   parkCount: number;
   reportedCount: number;
+  /** Parks behind on the period's or the year's target. */
   behind: number;
+  /** Whether any target holds the month (none: 目标未下达, nothing judged). */
+  hasTargets: boolean;
+  /** The target the ledger ranks on: the year in December, else the period's. */
+  rankedOnYear: boolean;
   rows: ParkRowView[];
   total: ParkRowView;
   sources: string[];
@@ -1257,9 +1266,9 @@ function parks(data: MeetingPackData, month: string): ParksModel | null {
     const label = first ? PERIOD_LABELS[first.target.period] ?? first.target.period : null;
     const provenance = completed ? { status: completed.status, reportedBy: completed.reportedBy, reportedAt: completed.reportedAt } : {};
     return {
-      code, name, region, rank, periodLabel: label, behind: first?.behind ?? null,
+      code, name, region, rank, periodLabel: label, behind: first?.behind ?? null, yearBehind: year?.behind ?? null, reported: code === null ? null : completed !== null,
       periodTarget: plainFigure({ ...common, value: first?.target.value ?? null, unit: '万元', field: 'targetValue', note: first ? `${first.target.description}（${first.target.source}）` : `${note}：无目标` }),
-      periodActual: plainFigure({ ...common, ...provenance, value: first?.actualValue ?? null, unit: '万元', field: 'actualValue', note: `${note}：${label ?? ''}完成投资` }),
+      periodActual: plainFigure({ ...common, ...provenance, value: first ? first.actualValue : completed?.value ?? null, unit: '万元', field: first ? 'actualValue' : 'value', note: `${note}：${label ?? ''}完成投资` }),
       periodCompletionPct: plainFigure({ ...common, value: first?.completionPct ?? null, unit: '%', field: 'completionPct', note: `${note}：完成${label ?? ''}目标` }),
       timeProgressPct: plainFigure({ ...common, value: first?.timeProgressPct ?? null, unit: '%', field: 'timeProgressPct', note: `${note}：${label ?? ''}序时进度` }),
       ytdCompleted: plainFigure({ ...common, ...provenance, value: ytd, unit: '万元', field: 'ytdValue', note: `${note}：本年累计完成投资` }),
@@ -1272,7 +1281,9 @@ function parks(data: MeetingPackData, month: string): ParksModel | null {
   return {
     parkCount: ledger.parkCount,
     reportedCount: ledger.reportedCount,
-    behind: rows.filter((r) => r.behind === true).length,
+    behind: rows.filter((r) => r.behind === true || r.yearBehind === true).length,
+    hasTargets: [...ledger.targets, ...ledger.parks.flatMap((p) => p.targets)].length > 0,
+    rankedOnYear: month.endsWith('-12') && ledger.parks.some((p) => p.targets.some((t) => t.target.period === 'YEAR')),
     rows,
     total: row(null, '全市园区', '—', null, ledger.targets, null, ledger.completedToDate),
     sources,

@@ -300,7 +300,7 @@ function summary(model: PackModel): string {
   if (model.parks) {
     const p = model.parks;
     const t = p.total;
-    items.push(`全市${p.parkCount}个园区${t.periodLabel ? `${t.periodLabel}完成基础设施投资${t.periodActual.text}亿元，完成目标的${t.periodCompletionPct.text}%` : `累计完成基础设施投资${t.ytdCompleted.text}亿元`}，${p.behind}个园区落后于序时进度。`);
+    items.push(`全市${p.parkCount}个园区${t.periodLabel ? `${t.periodLabel}完成基础设施投资${t.periodActual.text}亿元，完成目标的${t.periodCompletionPct.text}%` : `累计完成基础设施投资${t.ytdCompleted.text}亿元`}${p.hasTargets ? `，${p.behind}个园区落后于序时进度` : '（本年目标未下达）'}${p.reportedCount < p.parkCount ? `，${p.parkCount - p.reportedCount}个园区未报送` : ''}。`);
   }
   if (model.keyProjects) items.push(`重点项目${model.keyProjects.total}个，${model.meta.monthLabel.replace(/^\d+年/, '')}末进度滞后${model.keyProjects.behind}个。`);
   if (model.problems) items.push(`问题清单截至${dayLabel(model.problems.monthEnd)}未办结${model.problems.open.length}项，其中逾期${model.problems.overdueCount}项。`);
@@ -569,19 +569,30 @@ function parksSection(model: PackModel): string {
   if (!p) return pending('园区基础设施投资台账', 'parkInfrastructure');
   const t = p.total;
   const period = t.periodLabel ?? p.rows.find((r) => r.periodLabel)?.periodLabel ?? '本期';
+  const notReported = (r: ParkRowView) => r.reported === false;
+  // A park that did not report prints 未报送 where its figures would be (issue 16 item 4), not dashes.
+  const cell = (r: ParkRowView, f: Figure, opts: { dash?: boolean } = {}) => (notReported(r) && f.value === null ? '<span class="missing">未报送</span>' : fig(f, opts));
   const line = (r: ParkRowView, total = false) =>
-    `<tr class="${[total ? 'total' : '', r.behind === true ? 'behind' : ''].filter(Boolean).join(' ')}" data-park="${escapeHtml(r.code ?? 'ALL')}" data-behind="${r.behind}"><td class="center">${r.rank ?? (total ? '' : '—')}</td><td class="name">${escapeHtml(r.name)}</td><td class="region">${escapeHtml(r.region)}</td>` +
-    `<td class="num">${fig(r.periodTarget, { dash: true })}</td><td class="num">${fig(r.periodActual)}</td><td class="num${r.behind === true ? ' behind' : ''}">${fig(r.periodCompletionPct, { dash: true })}${r.behind === true ? '<span class="flag">落后</span>' : ''}</td><td class="num">${fig(r.timeProgressPct, { dash: true })}</td>` +
-    `<td class="num">${fig(r.yearTarget, { dash: true })}</td><td class="num">${fig(r.ytdCompleted)}</td><td class="num">${fig(r.yearCompletionPct, { dash: true })}</td></tr>`;
+    `<tr class="${[total ? 'total' : '', r.behind === true || r.yearBehind === true ? 'behind' : ''].filter(Boolean).join(' ')}" data-park="${escapeHtml(r.code ?? 'ALL')}" data-behind="${r.behind}" data-year-behind="${r.yearBehind}"><td class="center">${r.rank ?? (total ? '' : '—')}</td><td class="name">${escapeHtml(r.name)}</td><td class="region">${escapeHtml(r.region)}</td>` +
+    `<td class="num">${fig(r.periodTarget, { dash: true })}</td><td class="num">${cell(r, r.periodActual)}</td><td class="num${r.behind === true ? ' behind' : ''}">${cell(r, r.periodCompletionPct, { dash: true })}${r.behind === true ? '<span class="flag">落后</span>' : ''}</td><td class="num">${fig(r.timeProgressPct, { dash: true })}</td>` +
+    `<td class="num">${fig(r.yearTarget, { dash: true })}</td><td class="num">${cell(r, r.ytdCompleted)}</td><td class="num${r.yearBehind === true ? ' behind' : ''}">${cell(r, r.yearCompletionPct, { dash: true })}${r.yearBehind === true ? '<span class="flag">落后</span>' : ''}</td></tr>`;
   const missing = p.reportedCount < p.parkCount ? `（已报送${p.reportedCount}个，合计只含已报送园区）` : '';
-  const lead = `<p class="lead">全市${p.parkCount}个园区${escapeHtml(missing)}，${escapeHtml(period)}完成基础设施投资${t.periodActual.text}亿元，完成${escapeHtml(period)}目标${t.periodTarget.text}亿元的${t.periodCompletionPct.text}%（序时进度${t.timeProgressPct.text}%）；本年累计${t.ytdCompleted.text}亿元。${p.behind ? `${p.behind}个园区落后于序时进度（红色标“落后”）。` : '各园区均达到序时进度。'}</p>`;
+  const year = model.meta.month.slice(0, 4);
+  const judged = p.hasTargets
+    ? `${escapeHtml(period)}完成基础设施投资${t.periodActual.text}亿元，完成${escapeHtml(period)}目标${t.periodTarget.text}亿元的${t.periodCompletionPct.text}%（序时进度${t.timeProgressPct.text}%）；本年累计${t.ytdCompleted.text}亿元` +
+      (t.yearCompletionPct.value !== null ? `，完成全年目标的${t.yearCompletionPct.text}%（全年序时进度按季度目标分解）` : '') +
+      `。${p.behind ? `${p.behind}个园区落后于序时进度（红色标“落后”，本期或全年）。` : p.reportedCount ? '已报送园区均达到序时进度。' : ''}`
+    : `本年累计完成基础设施投资${t.ytdCompleted.text}亿元。${year}年园区投资目标未下达，本期不判定序时进度。`;
+  const lead = `<p class="lead">全市${p.parkCount}个园区${escapeHtml(missing)}，${judged}</p>`;
+  const rankedOn = p.rankedOnYear ? '全年' : period;
+  const targets = p.sources.length ? `目标：${escapeHtml(p.sources.join('；'))}。` : '';
   return `${lead}
 <table id="parks" class="targets"><thead><tr><th rowspan="2">排名</th><th rowspan="2">园区</th><th rowspan="2">地区</th><th colspan="4">${escapeHtml(period)}</th><th colspan="3">全年</th></tr>
 <tr><th>目标<br><span class="u">亿元</span></th><th>完成<br><span class="u">亿元</span></th><th>完成目标<br><span class="u">%</span></th><th>序时进度<br><span class="u">%</span></th><th>目标<br><span class="u">亿元</span></th><th>累计完成<br><span class="u">亿元</span></th><th>完成目标<br><span class="u">%</span></th></tr></thead><tbody>
 ${p.rows.map((r) => line(r)).join('\n')}
 ${line(t, true)}
 </tbody></table>
-<p class="note">来源：工信委园区基础设施投资台账（parkInfrastructure；${period === '一季度' || period === '全年' || period === '上半年' ? `${escapeHtml(period)}完成即本年累计` : `${escapeHtml(period)}完成 = 本年累计 − 上期末累计`}）。排名按完成${escapeHtml(period)}目标的比例。目标：${escapeHtml(p.sources.join('；'))}。</p>`;
+<p class="note">来源：工信委园区基础设施投资台账（parkInfrastructure；${period === '一季度' || period === '全年' || period === '上半年' ? `${escapeHtml(period)}完成即本年累计` : `${escapeHtml(period)}完成 = 本年累计 − 上期末累计`}）。${p.hasTargets ? `排名按完成${escapeHtml(rankedOn)}目标的比例（未四舍五入）；全年序时进度按各季度目标累计分解（成办发〔2012〕1号）。` : ''}${targets}</p>`;
 }
 
 function pending(what: string, field: string): string {

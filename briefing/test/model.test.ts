@@ -365,6 +365,35 @@ describe('the parks (园区基础设施投资)', () => {
     expect(table).toContain('<th>目标<br><span class="u">亿元</span></th>');
     expect(html).toContain('全市2个园区二季度完成基础设施投资3.30亿元');
   });
+
+  // Findings F1/F3/F4/F6 (issue 16): the 全年 column judged as the ledger judges it, the year's
+  // ranking in December, and a month without targets or with parks not reported.
+  const parkTable = (html: string) => html.slice(html.indexOf('id="parks"'), html.indexOf('</table>', html.indexOf('id="parks"')));
+  const parkSection = (html: string) => html.slice(html.indexOf('sec-parks'), html.indexOf('</table>', html.indexOf('id="parks"')) + 400);
+  it.each([
+    // case, month, change to the ledger, expectations on the section
+    ['year behind only', '2015-06', (l: ReturnType<typeof parkLedger>) => { Object.assign(l.parks[0].targets[1], { timeProgressPct: 60, gap: -8, behind: true }); }, { behind: 2, yearFlag: ['P41107101'], contains: ['2个园区落后于序时进度', '排名按完成二季度目标的比例'], absent: ['目标：。'] }],
+    ['December ranks on the year', '2015-12', (l: ReturnType<typeof parkLedger>) => { for (const p of [...l.parks, l]) for (const t of p.targets) t.target.period = t.target.period === 'Q2' ? 'Q4' : t.target.period; }, { behind: 1, yearFlag: [], contains: ['排名按完成全年目标的比例', '四季度'], absent: ['排名按完成四季度目标的比例'] }],
+    ['no targets, parks not reported', '2016-01', (l: ReturnType<typeof parkLedger>) => { l.targets = []; l.reportedCount = 1; l.parks[0].targets = []; l.parks[1].targets = []; (l.parks[1] as any).completed = null; l.parks[0].rank = null as any; l.parks[1].rank = null as any; }, { behind: 0, yearFlag: [], contains: ['目标未下达', '未报送', '已报送1个'], absent: ['目标：。', '均达到序时进度', '—亿元', '—%'] }],
+  ])('parks: %s', (_name, month, change, expected) => {
+    const data = fixture();
+    const ledger = parkLedger();
+    ledger.month = month;
+    change(ledger);
+    data.city!.parkInfrastructure = ledger as any;
+    const model = buildPack(data, meta({ month }));
+    expect(model.parks!.behind).toBe(expected.behind);
+    const html = renderHtml(model);
+    const table = parkTable(html);
+    const section = parkSection(html);
+    for (const code of ['P41107101', 'P41102401']) {
+      const row = new RegExp(`data-park="${code}"[^>]*data-year-behind="(true|false|null)"[^>]*>([\\s\\S]*?)</tr>`).exec(table)!;
+      const yearCell = row[2].split('<td').pop()!;
+      expect({ code, flagged: yearCell.includes('落后') }).toEqual({ code, flagged: expected.yearFlag.includes(code) });
+    }
+    for (const text of expected.contains) expect(section).toContain(text);
+    for (const text of expected.absent) expect(section).not.toContain(text);
+  });
 });
 
 describe('ledgers', () => {

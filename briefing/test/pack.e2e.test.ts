@@ -206,15 +206,21 @@ describe(`the ${MONTH} pack through the gateway`, () => {
     const parks = await system.sql('industry', 'select code, name from park order by code');
     let behind = 0;
     for (const park of parks) {
-      const row = new RegExp(`<tr class="([^"]*)" data-park="${park.code}" data-behind="(true|false|null)"[^>]*>([\\s\\S]*?)</tr>`).exec(table);
+      const row = new RegExp(`<tr class="([^"]*)" data-park="${park.code}" data-behind="(true|false|null)" data-year-behind="(true|false|null)"[^>]*>([\\s\\S]*?)</tr>`).exec(table);
       expect({ park: park.code, found: !!row }).toEqual({ park: park.code, found: true });
-      const [, cls, flagged, cells] = row!;
+      const [, cls, flagged, yearFlagged, cells] = row!;
       expect(cells).toContain(park.name);
       const ytd = async (month: string) => Number((await system.sql('industry', "select ytd_value from observation where indicator = 'IND_PARK_INFRA_INVESTMENT' and subject_type = 'PARK' and subject_code = ? and month = ?", [park.code, month]))[0].ytd_value);
       const [target] = await system.sql('industry', "select value from park_investment_target where year = 2015 and period = 'Q2' and park_code = ?", [park.code]);
       const quarter = (await ytd(MONTH)) - (await ytd('2015-03'));
       const isBehind = (quarter / Number(target.value)) * 100 < 100;
-      expect({ park: park.code, behind: flagged === 'true', red: cls.includes('behind'), flag: cells.includes('落后') }).toEqual({ park: park.code, behind: isBehind, red: isBehind, flag: isBehind });
+      // The year judged against its quarter targets to date (成办发〔2012〕1号: Q1+Q2 of the four in June).
+      const quarters = await system.sql('industry', "select period, value from park_investment_target where year = 2015 and period like 'Q%' and park_code = ?", [park.code]);
+      const [year] = await system.sql('industry', "select value from park_investment_target where year = 2015 and period = 'YEAR' and park_code = ?", [park.code]);
+      const phased = Number(((quarters.filter((q) => q.period <= 'Q2').reduce((a, q) => a + Number(q.value), 0) / quarters.reduce((a, q) => a + Number(q.value), 0)) * 100).toFixed(2));
+      const yearBehind = Number((((await ytd(MONTH)) / Number(year.value)) * 100).toFixed(2)) < phased;
+      const flags = cells.split('落后').length - 1;
+      expect({ park: park.code, behind: flagged === 'true', yearBehind: yearFlagged === 'true', red: cls.includes('behind'), flags }).toEqual({ park: park.code, behind: isBehind, yearBehind, red: isBehind || yearBehind, flags: Number(isBehind) + Number(yearBehind) });
       // The quarter's completed investment, printed in 亿元.
       expect(cells).toContain(`data-value="${Number(quarter.toFixed(4))}"`);
       if (isBehind) behind++;

@@ -37,7 +37,7 @@ const FIXES: Record<string, string> = {
   FUTURE_MONTH: '选择已结束的月份 Choose a month that has ended',
   FORBIDDEN: '使用本部门的令牌 Use your own department’s token',
   YTD_INCONSISTENT: '核对累计值与当月值（1月累计=当月；累计≥当月；累计=上月累计+当月） Check the year-to-date against the month',
-  BAD_SUBJECT_KIND: '主体类型填“地区”或“企业” Write 地区 (REGION) or 企业 (ENTERPRISE)',
+  BAD_SUBJECT_KIND: '主体类型填“地区”“企业”或“园区” Write 地区 (REGION), 企业 (ENTERPRISE) or 园区 (PARK)',
   MERGED_FIGURE: '取消合并单元格，逐行填写数值 Unmerge the cell and write each row’s figure',
   JAN_FEB_COMBINED: '1–2月合并发布：1月不报，2月填1–2月累计 Report January and February together in February',
   UNAUTHENTICATED: '检查令牌 Check the token',
@@ -212,8 +212,8 @@ async function downloadTemplate(): Promise<void> {
   const month = $<HTMLInputElement>('month').value;
   setMessage('template-message', '正在生成模板… Preparing the template…');
   try {
-    const found = await subjects(session.client, session.department, session.catalogue.some((d) => d.subjects.includes('ENTERPRISE')));
-    const rows = templateRows(session.catalogue, found.regions, found.enterprises, month || undefined);
+    const found = await subjects(session.client, session.department, session.catalogue.some((d) => d.subjects.includes('ENTERPRISE')), session.catalogue.some((d) => d.subjects.includes('PARK')));
+    const rows = templateRows(session.catalogue, found.regions, found.enterprises, month || undefined, found.parks);
     const leftOut = leftOutNote(session.catalogue, month || undefined);
     const workbook = await templateWorkbook(session.department, session.catalogue, rows, month || undefined);
     const url = URL.createObjectURL(new Blob([new Uint8Array(workbook)], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));

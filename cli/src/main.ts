@@ -58,7 +58,7 @@ ${GATEWAY_OPTIONS}
 The file: CSV (UTF-8 with or without BOM, or GB18030/GBK as Chinese Excel saves it; RFC 4180 quoting)
 or .xlsx (first sheet). A header row names the columns, in any order, case-insensitively, in English
 or Chinese, on one or two lines (数值 over 当月值 / 累计值); title rows above it are left out:
-  indicator (指标代码), subject_kind (主体类型: REGION/ENTERPRISE), subject_code (主体代码),
+  indicator (指标代码), subject_kind (主体类型: REGION/ENTERPRISE/PARK 地区/企业/园区), subject_code (主体代码),
   unit (计量单位), value (当月值), ytd_value (累计值), yoy_pct (当月同比%), ytd_yoy_pct (累计同比%),
   subject_name (主体名称, for reading only)
 Other columns (备注, …) are ignored with a warning. Growth is in percent (12.5 means +12.5%).

@@ -19,7 +19,7 @@ const TEMPLATE_COLUMNS = ORDER.map((key) => COLUMNS.find((c) => c.key === key)!)
 
 export interface TemplateRow {
   indicator: string;
-  subjectKind: 'REGION' | 'ENTERPRISE';
+  subjectKind: 'REGION' | 'ENTERPRISE' | 'PARK';
   subjectCode: string;
   subjectName: string;
   unit: string;
@@ -38,10 +38,12 @@ const PAGE = 500;
  * graph (the industry bureau keeps the register): every department reports on the register's
  * enterprises; the industry bureau reports key-enterprise output for its 百户重点企业 only.
  */
-export async function subjects(client: GatewayClient, department: string, needEnterprises: boolean): Promise<{ regions: Subject[]; enterprises: Subject[] }> {
+export async function subjects(client: GatewayClient, department: string, needEnterprises: boolean, needParks = false): Promise<{ regions: Subject[]; enterprises: Subject[]; parks: Subject[] }> {
   const { regions } = await client.request<{ regions: Subject[] }>('query HuishangRegions { regions { code name } }');
+  // The park list (园区名录) when the department reports a park indicator (the ledger's PARK rows).
+  const parks = needParks ? (await client.request<{ parks: Subject[] }>('query HuishangParks { parks { code name } }')).parks : [];
   const enterprises: Subject[] = [];
-  if (!needEnterprises) return { regions, enterprises };
+  if (!needEnterprises) return { regions, enterprises, parks };
   let after: string | null = null;
   for (;;) {
     type Page = { enterprises: { edges: { node: { creditCode: string; name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
@@ -53,7 +55,7 @@ export async function subjects(client: GatewayClient, department: string, needEn
     if (!page.enterprises.pageInfo.hasNextPage || !page.enterprises.pageInfo.endCursor) break;
     after = page.enterprises.pageInfo.endCursor;
   }
-  return { regions, enterprises };
+  return { regions, enterprises, parks };
 }
 
 /** The indicators a month's template leaves out: in January those published as 1–2月 (JAN_FEB_COMBINED refuses any January row of them). */
@@ -69,8 +71,8 @@ export function leftOutNote(catalogue: CatalogueEntry[], month?: string): string
     : null;
 }
 
-/** One row per indicator and subject the department reports: every region of the city, every enterprise of the register, names filled; for January without the 1–2月 indicators. */
-export function templateRows(catalogue: CatalogueEntry[], regions: Subject[], enterprises: Subject[], month?: string): TemplateRow[] {
+/** One row per indicator and subject the department reports: every region of the city, every enterprise of the register, every park (园区) for a park indicator, names filled; for January without the 1–2月 indicators. */
+export function templateRows(catalogue: CatalogueEntry[], regions: Subject[], enterprises: Subject[], month?: string, parks: Subject[] = []): TemplateRow[] {
   const rows: TemplateRow[] = [];
   const left = new Set(leftOutOf(catalogue, month).map((d) => d.code));
   for (const d of catalogue) {
@@ -80,6 +82,9 @@ export function templateRows(catalogue: CatalogueEntry[], regions: Subject[], en
     }
     if (d.subjects.includes('ENTERPRISE')) {
       for (const e of enterprises) rows.push({ indicator: d.code, subjectKind: 'ENTERPRISE', subjectCode: e.code, subjectName: e.name, unit: d.unit });
+    }
+    if (d.subjects.includes('PARK')) {
+      for (const p of parks) rows.push({ indicator: d.code, subjectKind: 'PARK', subjectCode: p.code, subjectName: p.name, unit: d.unit });
     }
   }
   return rows;
@@ -178,9 +183,9 @@ export async function runTemplate(options: TemplateOptions, io: Io): Promise<num
       const { viewer, catalogue } = await catalogueOf(client, options.department);
       describeTarget(io, options.gateway, viewer);
       if (options.month) {
-        const found = await subjects(client, options.department, catalogue.some((d) => d.subjects.includes('ENTERPRISE')));
+        const found = await subjects(client, options.department, catalogue.some((d) => d.subjects.includes('ENTERPRISE')), catalogue.some((d) => d.subjects.includes('PARK')));
         enterprises = found.enterprises.length;
-        rows = templateRows(catalogue, found.regions, found.enterprises, options.month);
+        rows = templateRows(catalogue, found.regions, found.enterprises, options.month, found.parks);
         const note = leftOutNote(catalogue, options.month);
         if (note) io.stderr.write(`${note}\n`);
       }

@@ -467,3 +467,22 @@ describe('the template for January (finding 15)', () => {
     expect(readFileSync(files.path('stat-02.csv'), 'utf8')).toContain('STAT_GROSS_OUTPUT');
   });
 });
+
+describe('park rows (园区, finding F7 of issue 16 parks)', () => {
+  it('the industry template lists every park of the park list for each park indicator of the catalogue, and import --help names PARK', async () => {
+    const made = await dept.cli(['template', '--department', 'industry', '--month', '2016-05', '--format', 'csv', '--token', system.tokens.industry, '--output', files.path('ind-05.csv')]);
+    expect(made.code).toBe(0);
+    const { readFileSync } = await import('node:fs');
+    const lines = readFileSync(files.path('ind-05.csv'), 'utf8').split(/\r?\n/).map((l) => l.split(','));
+    const parks = await system.sql('industry', 'select code, name from park order by code');
+    const listed = (await system.query('{ indicatorCatalogue { industry { code subjects derivation } } }')).data.indicatorCatalogue.industry as { code: string; subjects: string[]; derivation: string }[];
+    const parkIndicators = listed.filter((i) => i.subjects.includes('PARK') && i.derivation !== 'COMPUTED');
+    expect(parkIndicators.length).toBeGreaterThan(0);
+    for (const i of listed) {
+      const rows = lines.filter((l) => l[0] === i.code && l[1] === 'PARK').map((l) => [l[2], l[3]]);
+      expect({ indicator: i.code, rows }).toEqual({ indicator: i.code, rows: parkIndicators.includes(i) ? parks.map((p) => [p.code, p.name]) : [] });
+    }
+    const help = await dept.cli(['import', '--help']);
+    expect(help.stdout + help.stderr).toMatch(/subject_kind \(主体类型: REGION\/ENTERPRISE\/PARK/);
+  });
+});

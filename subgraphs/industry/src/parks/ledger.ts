@@ -43,7 +43,7 @@ export class ParkTargetProgress {
   actualValue: number | null;
   @Field(() => Float, { nullable: true, description: 'actualValue ÷ the target, % (two decimals).' })
   completionPct: number | null;
-  @Field(() => Float, { description: 'Share of the target’s period gone by the end of the month, % (序时进度: 100 at a quarter’s end for its quarter target, 50 in June for the year).' })
+  @Field(() => Float, { description: 'Share of the target’s period gone by the end of the month, % (序时进度: 100 at a quarter’s end for its quarter target). A YEAR target with all four quarter targets set is phased by them (成办发〔2012〕1号): the quarters gone plus the current one pro rata, over the quarters’ sum; otherwise linear (50 in June).' })
   timeProgressPct: number;
   @Field(() => Float, { nullable: true, description: 'completionPct − timeProgressPct, points; negative is behind.' })
   gap: number | null;
@@ -77,7 +77,7 @@ export class ParkInfrastructure {
   @Field(() => [ParkTargetProgress], { description: 'Progress towards each of the park’s targets whose period holds the month, shortest period first (June: Q2, H1 if set, then the year), each over its own months.' })
   targets: ParkTargetProgress[];
 
-  @Field(() => Int, { nullable: true, description: 'Place in the month’s ranking of parks by completion of their shortest-period target (1 is first, equal completions share a rank); null outside `parkInfrastructure` or when the park has no target or no figure for the month.' })
+  @Field(() => Int, { nullable: true, description: 'Place in the month’s ranking of parks by completion of their shortest-period target, in December of their YEAR target (1 is first, on the unrounded ratio; equal completions share a rank); null outside `parkInfrastructure` or when the park has no target or no figure for the month.' })
   rank: number | null = null;
 }
 
@@ -99,7 +99,7 @@ export class ParkInfrastructureReport {
   @Field(() => [ParkTargetProgress], { description: 'Progress of all parks together towards the all-parks targets (全市园区, 成办发〔2012〕1号: 45亿元 in the first quarter), for the city only (empty for a region); judged on the reported parks’ sum, so `reportedCount` < `parkCount` understates it.' })
   targets: ParkTargetProgress[];
   @Directive('@listSize(assumedSize: 30)')
-  @Field(() => [ParkInfrastructure], { description: 'Each park’s ledger, ranked: by completion of the target of the shortest period holding the month (largest first), then parks without a target or a figure, in code order.' })
+  @Field(() => [ParkInfrastructure], { description: 'Each park’s ledger, ranked: by completion of the target of the shortest period holding the month, in December of the YEAR target (largest first, unrounded), then parks without a target or a figure, in code order.' })
   parks: ParkInfrastructure[];
 }
 
@@ -132,12 +132,20 @@ export function totalObservation(month: string, ytdValue: number | null, parkCod
  * months (a LEVEL target on a flow: the year to date less the month before the period's), so a
  * park's quarter is judged as a district's is.
  */
-export function parkProgress(target: ParkTargetRecord, month: string, actual: Observation | null, base: Observation | null): ParkTargetProgress {
+export function parkProgress(target: ParkTargetRecord, month: string, actual: Observation | null, base: Observation | null, phasedTimeProgressPct: number | null = null): ParkTargetProgress {
   const record = {
     id: target.id, year: target.year, regionCode: CITY_CODE, indicator: PARK_COMPLETED, measure: 'LEVEL', value: target.value, unit: '万元',
     scope: null, description: target.description, source: target.source, period: target.period,
   } as TargetRecord;
   const p = targetProgress(record, industryIndicators.get(PARK_COMPLETED), month, actual, base);
+  if (phasedTimeProgressPct !== null) {
+    // The year phased by the quarters its paper sets (成办发〔2012〕1号): judged against that plan, not a straight line.
+    p.timeProgressPct = phasedTimeProgressPct;
+    if (p.completionPct !== null) {
+      p.gap = round(p.completionPct - phasedTimeProgressPct, 2);
+      p.behind = p.gap < 0;
+    }
+  }
   return Object.assign(new ParkTargetProgress(), {
     target: Object.assign(new ParkInvestmentTarget(), {
       year: target.year, period: target.period as TargetPeriod, parkCode: target.parkCode, value: target.value, unit: '万元', description: target.description, source: target.source,
@@ -150,17 +158,41 @@ export function parkProgress(target: ParkTargetRecord, month: string, actual: Ob
   });
 }
 
+/**
+ * 序时进度 of a YEAR target phased by the same park's (or all parks') quarter targets for the year
+ * (成办发〔2012〕1号 sets a park's investment quarter by quarter): at a month, the quarter targets
+ * of the quarters gone plus the current quarter's pro rata by its months gone, as a share of the
+ * four quarter targets' sum — 100 in December. Null (the linear 序时进度 applies) unless all four
+ * quarter targets are set.
+ */
+export function phasedYearTimeProgress(targets: readonly ParkTargetRecord[], target: ParkTargetRecord, month: string): number | null {
+  if (target.period !== 'YEAR') return null;
+  const quarters = (['Q1', 'Q2', 'Q3', 'Q4'] as const).map((q) => targets.find((t) => t.year === target.year && t.parkCode === target.parkCode && t.period === q) ?? null);
+  if (quarters.some((q) => q === null)) return null;
+  const whole = quarters.reduce((a, q) => a + q!.value, 0);
+  if (whole <= 0) return null;
+  const m = Number(month.slice(5, 7));
+  const planned = quarters.reduce((a, q, i) => a + q!.value * Math.min(Math.max(m - 3 * i, 0), 3) / 3, 0);
+  return round((planned / whole) * 100, 2);
+}
+
 /** The months a set of targets needs read besides the month itself: the month before each period not starting in January. */
 export function baseMonths(targets: readonly ParkTargetRecord[], month: string): string[] {
   return [...new Set(targets.map((t) => periodBaseMonth(month, t.period)).filter((m): m is string => m !== null))];
 }
 
 /**
- * Ranks parks by completion of their first (shortest-period) target, largest first; equal
+ * Ranks parks by completion of their first (shortest-period) target (in December: the YEAR target), largest first; equal
  * completions share a rank; parks without one keep `rank: null` and follow, in code order.
  */
 export function rankParks(rows: ParkInfrastructure[]): ParkInfrastructure[] {
-  const score = (r: ParkInfrastructure) => r.targets[0]?.completionPct ?? null;
+  // On the unrounded ratio (two parks at 99.80 % are not tied unless their ratios are equal); in
+  // December, the year's last month, on the year's target.
+  const basis = (r: ParkInfrastructure) => (r.month.endsWith('-12') && r.targets.find((t) => t.target.period === 'YEAR')) || r.targets[0];
+  const score = (r: ParkInfrastructure) => {
+    const t = basis(r);
+    return t && t.actualValue !== null && t.target.value > 0 ? t.actualValue / t.target.value : null;
+  };
   const ranked = rows.filter((r) => score(r) !== null).sort((a, b) => score(b)! - score(a)! || a.parkCode.localeCompare(b.parkCode));
   for (const r of ranked) r.rank = ranked.findIndex((x) => score(x) === score(r)) + 1;
   const rest = rows.filter((r) => score(r) === null).sort((a, b) => a.parkCode.localeCompare(b.parkCode));

@@ -14,6 +14,7 @@ import {
   planCompletion,
   PARK_COMPLETED,
   PARK_PLANNED,
+  phasedYearTimeProgress,
   rankParks,
   targetsHolding,
   totalObservation,
@@ -85,7 +86,7 @@ async function ledgers(ctx: SubgraphContext, parks: readonly Park[], month: stri
     const progress = mine.map((t) => {
       const baseMonth = baseMonths([t], month)[0];
       const base = baseMonth ? bases.get(baseMonth)![i].get(field, PARK_COMPLETED) : null;
-      return parkProgress(t, month, completed, base);
+      return parkProgress(t, month, completed, base, phasedYearTimeProgress(targets, t, month));
     });
     return Object.assign(new ParkInfrastructure(), { month, parkCode: park.code, parkName: park.name, regionCode: park.regionCode, planned, completed, planCompletionPct: planCompletion(planned, completed), targets: progress, rank: null });
   });
@@ -104,14 +105,15 @@ async function parkReport(ctx: SubgraphContext, month: string, asOf: Date | null
   const reported = rows.filter((r) => r.completed !== null);
   const completedToDate = sum(reported.map((r) => r.completed!.ytdValue));
   const city = !region || region === CITY_CODE;
-  const allTargets = city ? targetsHolding((await parkTargets(ctx, Number(month.slice(0, 4)))).filter((t) => t.parkCode === null), month) : [];
+  const yearTargets = await parkTargets(ctx, Number(month.slice(0, 4)));
+  const allTargets = city ? targetsHolding(yearTargets.filter((t) => t.parkCode === null), month) : [];
   const targets = allTargets.map((t) => {
     const baseMonth = baseMonths([t], month)[0];
     // The base is the sum over the same parks (those that reported this month).
     const base = baseMonth
       ? totalObservation(baseMonth, sum(rows.map((r, i) => (r.completed ? bases.get(baseMonth)![i].get('parkInfrastructure', PARK_COMPLETED)?.ytdValue ?? null : null))))
       : null;
-    return parkProgress(t, month, totalObservation(month, completedToDate), base);
+    return parkProgress(t, month, totalObservation(month, completedToDate), base, phasedYearTimeProgress(yearTargets, t, month));
   });
   return Object.assign(new ParkInfrastructureReport(), {
     month,
