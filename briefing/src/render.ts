@@ -250,6 +250,8 @@ table.trend-data th, table.trend-data td { padding: 1px 2px; }
 .reasons { font-size: 8pt; }
 .reasons .w { color: #c00000; font-weight: 700; }
 table + .note { break-before: avoid; page-break-before: avoid; }
+/* A section's lead text stays with the table it introduces (else heading and summary end one page, the table starts the next). */
+section > p:has(+ table), section > p:has(+ .note + table), section > .note:has(+ table) { break-after: avoid; page-break-after: avoid; }
 dl.colophon { break-inside: avoid; page-break-inside: avoid; display: grid; grid-template-columns: 7.5em 1fr; gap: 1px 8px; font-size: 8.5pt; margin: 4px 0; }
 dl.colophon dt { color: #595959; }
 dl.colophon dd { margin: 0; word-break: break-all; }
