@@ -197,7 +197,11 @@ export function periodActuals(definition: IndicatorDefinition, period: TargetPer
  * periods starting in January). Completion is the period-to-date level over the target; time
  * progress (序时进度) is the share of the period gone, for LEVEL targets only.
  */
-export function targetProgress(target: TargetRecord, definition: IndicatorDefinition, month: string, actual: Observation | null, base: Observation | null = null, options: { group?: boolean } = {}): TargetProgress {
+/**
+ * `options.timeProgressPct`: the 序时进度 to judge a LEVEL target against when its owner phases the
+ * period otherwise than linearly (a park's year by its quarter targets); default the linear one.
+ */
+export function targetProgress(target: TargetRecord, definition: IndicatorDefinition, month: string, actual: Observation | null, base: Observation | null = null, options: { group?: boolean; timeProgressPct?: number | null } = {}): TargetProgress {
   const period = target.period ?? 'YEAR';
   const progress = Object.assign(new TargetProgress(), {
     target: Target.from(target),
@@ -205,7 +209,7 @@ export function targetProgress(target: TargetRecord, definition: IndicatorDefini
     actualValue: null,
     completionPct: null,
     // 序时进度 is for cumulative quantities: a growth rate is not "half done" in June.
-    timeProgressPct: target.measure === 'LEVEL' ? timeProgressPct(month, period) : null,
+    timeProgressPct: target.measure === 'LEVEL' ? (options.timeProgressPct ?? timeProgressPct(month, period)) : null,
     gap: null,
     behind: null,
   } as TargetProgress);

@@ -137,15 +137,8 @@ export function parkProgress(target: ParkTargetRecord, month: string, actual: Ob
     id: target.id, year: target.year, regionCode: CITY_CODE, indicator: PARK_COMPLETED, measure: 'LEVEL', value: target.value, unit: '万元',
     scope: null, description: target.description, source: target.source, period: target.period,
   } as TargetRecord;
-  const p = targetProgress(record, industryIndicators.get(PARK_COMPLETED), month, actual, base);
-  if (phasedTimeProgressPct !== null) {
-    // The year phased by the quarters its paper sets (成办发〔2012〕1号): judged against that plan, not a straight line.
-    p.timeProgressPct = phasedTimeProgressPct;
-    if (p.completionPct !== null) {
-      p.gap = round(p.completionPct - phasedTimeProgressPct, 2);
-      p.behind = p.gap < 0;
-    }
-  }
+  // The year phased by the quarters its paper sets (成办发〔2012〕1号): judged against that plan, not a straight line.
+  const p = targetProgress(record, industryIndicators.get(PARK_COMPLETED), month, actual, base, { timeProgressPct: phasedTimeProgressPct });
   return Object.assign(new ParkTargetProgress(), {
     target: Object.assign(new ParkInvestmentTarget(), {
       year: target.year, period: target.period as TargetPeriod, parkCode: target.parkCode, value: target.value, unit: '万元', description: target.description, source: target.source,
