@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { claimPorts as freePorts } from '../support/ports';
 import { DEFAULT_PORTS, SUBGRAPH_NAMES, portVariable, urlVariable, type SubgraphName } from '@huishang/schema';
 
 const ROOT = resolve(__dirname, '../..');
@@ -243,12 +244,6 @@ function listen(port = 0): Promise<Server> {
   });
 }
 
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: count }, () => listen()));
-  const ports = servers.map((server) => (server.address() as { port: number }).port);
-  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
-  return ports;
-}
 
 function runStart(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolvePromise) => {

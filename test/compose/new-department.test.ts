@@ -12,11 +12,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { demoCity } from '@huishang/schema';
 import { safetyRows } from '../fixtures/department/src/seed';
+import { freePort } from '../support/system';
 
 const ROOT = resolve(__dirname, '../..');
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS || 600_000);
@@ -33,16 +33,6 @@ const WORKSPACE: Record<string, string> = Object.fromEntries(
   readdirSync(join(ROOT, 'node_modules', '@huishang')).map((name) => [`@huishang/${name}`, relative(ROOT, resolve(ROOT, 'node_modules', '@huishang', readlinkSync(join(ROOT, 'node_modules', '@huishang', name))))]),
 );
 const children: ChildProcess[] = [];
-
-const freePort = () =>
-  new Promise<number>((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
 
 function run(args: string[], env: NodeJS.ProcessEnv = process.env): string {
   const result = spawnSync(process.execPath, args, { cwd: work, env, encoding: 'utf8', timeout: TIMEOUT });

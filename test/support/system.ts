@@ -20,12 +20,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'libsql';
 // The signer alone, not the package index: the harness needs no ORM or GraphQL stack.
 import { IdentitySigner } from '@huishang/schema/identity';
+import { claimPorts, releasePorts } from './ports';
 import { copySqliteTemplate, postgresTemplate, seedOnlyRunner, templatesEnabled } from './templates';
 
 /** The registry of departments (subgraphs/departments.json): the subgraphs a system has, in order. */
@@ -200,24 +200,12 @@ export function liveProcessCount(): number {
   return live.size;
 }
 
-/** A port nothing listens on right now: bind port 0, read it back, release it. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolvePort(port) : reject(new Error('could not read back a free port'))));
-    });
-  });
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
+/**
+ * A port nothing listens on and no other test process holds, claimed for this jest worker until it
+ * exits (ports.ts: never "bind port 0 and release it", which races with every other process).
+ */
+export async function freePort(): Promise<number> {
+  return (await claimPorts(1))[0];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -424,6 +412,7 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
       for (const client of pg.values()) await client.then((c) => c.end()).catch(() => undefined);
       pg.clear();
       rmSync(stateDir, { recursive: true, force: true });
+      releasePorts([gatewayPort, ...Object.values(ports)]);
       if (database.kind === 'sqlite') {
         rmSync(database.dataDir, { recursive: true, force: true });
       } else {
@@ -438,7 +427,7 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
   const urlOf = (name: ServiceName) => `http://127.0.0.1:${name === 'gateway' ? gatewayPort : ports[name]}/graphql`;
   try {
     // A subgraph not started still gets a port, where nothing listens: the gateway's requests to it are refused at once.
-    const [gateway, ...subgraphPorts] = await freePorts(1 + SUBGRAPHS.length);
+    const [gateway, ...subgraphPorts] = await claimPorts(1 + SUBGRAPHS.length);
     gatewayPort = gateway;
     SUBGRAPHS.forEach((name, i) => (ports[name] = subgraphPorts[i]));
     for (const name of SUBGRAPHS) {
@@ -475,6 +464,11 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
     services.set('gateway', spawnService('gateway', 'gateway/dist/src/index.js', gatewayPort, env));
     await Promise.all(running.map((name) => waitReady(services.get(name)!, deadline)));
     await waitReady(services.get('gateway')!, deadline, absent);
+    // A /ready answered on a service's port proves the port answers, not that our process does:
+    // one that died binding it (EADDRINUSE) would leave another system's service answering.
+    for (const service of services.values()) {
+      if (service.exited) throw new Error(`${service.name} ${describeExit(service)} although its port answered /ready (port ${service.port}). Its output:\n${tail(service.output)}`);
+    }
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;
