@@ -364,8 +364,14 @@ async function main() {
   const outDir = join(opts.out, stamp());
   mkdirSync(outDir, { recursive: true });
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, ${process.platform}`;
-  const settings = `${opts.connections} connections, ${opts.rounds} round${opts.rounds === 1 ? '' : 's'} × ${opts.duration} s window per contender after ${opts.warmup} s lead-in, ${opts.prewarm} s pre-warm per gateway and scenario, order alternating (A B … F, F … B A)${opts.quick ? ' — QUICK MODE: not for comparison' : ''}`;
+  let settings = `${opts.connections} connections, ${opts.rounds} round${opts.rounds === 1 ? '' : 's'} × ${opts.duration} s window per contender after ${opts.warmup} s lead-in, ${opts.prewarm} s pre-warm per gateway and scenario, order alternating (A B … F, F … B A)${opts.quick ? ' — QUICK MODE: not for comparison' : ''}`;
   const city = `${opts.enterprises === CITIES[opts.city] ? `${opts.city} city, ` : ''}${opts.enterprises} enterprises`;
+  // The answer cache (issue 17 item 4) follows the environment, as in production: on for ours when
+  // REDIS_URL or HUISHANG_ANSWER_CACHE_REDIS_URL reaches it (baseEnvironment passes both on).
+  const cacheUrl = process.env.HUISHANG_ANSWER_CACHE_REDIS_URL || process.env.REDIS_URL;
+  const cacheOff = (process.env.HUISHANG_ANSWER_CACHE ?? '').trim().toLowerCase() === 'off';
+  const answerCache = cacheUrl && !cacheOff ? `on (Redis ${cacheUrl.replace(/\/\/[^@/]*@/, '//…@')}; the peers have none)` : 'off (neither REDIS_URL nor HUISHANG_ANSWER_CACHE_REDIS_URL set)';
+  settings += `; ours' answer cache ${answerCache}`;
   log(`Huishang benchmark — ${machine}\n${settings}`);
   log(`contenders: ${[...opts.contenders.map((k) => LABELS[k]), ...opts.compare.map((c) => c.label)].join(', ')}; scenarios ${opts.scenarios.map((n) => SCENARIOS[n].id).join(', ')}; workload ${opts.workloads.join(', ')}; ${city}; ${opts.databases.join(' then ')}`);
   log(`expected: about ${Math.ceil(estimateS(opts) / 60)} min of measuring on a quiet machine, plus start-up (seeding, gateways) and any re-measurement when the machine is busy`);

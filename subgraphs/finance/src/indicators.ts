@@ -43,8 +43,11 @@ export const financeIndicators = new IndicatorCatalogue('finance', [
     kind: 'FLOW',
     subjects: ['ENTERPRISE', 'REGION'],
     sharing: 'CONDITIONAL',
+    // 抽贷 is reported enterprise by enterprise when it happens (item 十五): a district's figure sums
+    // the few listed cases, and one case makes it that enterprise's figure. Shared as those are.
+    regionSumsListedEnterprises: true,
     minimum: 0,
-    description: 'Loans called in before they fall due (抽贷); more than 1000万元 (超过, strict), or 50% of undue loans or more (以上, inclusive), must be reported (许政[2015]39号 item 十五).',
+    description: 'Loans called in before they fall due (抽贷); more than 1000万元 (超过, strict), or 50% of undue loans or more (以上, inclusive), must be reported (许政[2015]39号 item 十五). A region’s figure sums the enterprises listed and is shared as their figures are (a grant is needed).',
   },
   {
     code: 'FIN_INDUSTRIAL_VAT',
