@@ -224,6 +224,9 @@ function baseEnvironment(): NodeJS.ProcessEnv {
   // more than the gateway's production 5 s; a timeout there is not what a test asks about. Tests of
   // timeouts set their own (test/resilience). E2E_SUBGRAPH_TIMEOUT_MS, default 30 000.
   if (!env.SUBGRAPH_TIMEOUT_MS) env.SUBGRAPH_TIMEOUT_MS = process.env.E2E_SUBGRAPH_TIMEOUT_MS || '30000';
+  // Production's gateway keeps accepting for 1 s after SIGTERM (a load balancer's grace): in tests
+  // that is a second per stop() and nothing is in flight. Drain tests set their own (test/resilience).
+  if (!env.SHUTDOWN_DELAY_MS) env.SHUTDOWN_DELAY_MS = '0';
   return env;
 }
 
@@ -423,6 +426,7 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
 
   // From here on, whatever fails stops what was started (processes, databases, directories).
   let gatewayPort = 0;
+  let startPhases = '';
   const ports = {} as Record<SubgraphName, number>;
   const urlOf = (name: ServiceName) => `http://127.0.0.1:${name === 'gateway' ? gatewayPort : ports[name]}/graphql`;
   try {
@@ -437,6 +441,13 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
     env.GATEWAY_PORT = String(gatewayPort);
     Object.assign(env, options.env ?? {});
 
+    const phases: string[] = [];
+    let phaseStart = Date.now();
+    const phase = (name: string) => {
+      phases.push(`${name} ${Date.now() - phaseStart} ms`);
+      phaseStart = Date.now();
+    };
+    phase('ports');
     if (options.templates !== false && templatesEnabled()) {
       const seed = seedOnlyRunner(REPO_ROOT, (child) => {
         const kill = () => child.kill('SIGKILL');
@@ -462,8 +473,12 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
     for (const name of running) services.set(name, spawnService(name, `${FOLDERS[name]}/dist/src/index.js`, ports[name], env));
     // The gateway needs no subgraph to start; its /ready answers 200 only once all five are ready.
     services.set('gateway', spawnService('gateway', 'gateway/dist/src/index.js', gatewayPort, env));
+    phase('databases');
     await Promise.all(running.map((name) => waitReady(services.get(name)!, deadline)));
+    phase('subgraphs ready');
     await waitReady(services.get('gateway')!, deadline, absent);
+    phase('gateway ready');
+    startPhases = phases.join(', ');
     // A /ready answered on a service's port proves the port answers, not that our process does:
     // one that died binding it (EADDRINUSE) would leave another system's service answering.
     for (const service of services.values()) {
@@ -595,6 +610,6 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
     },
     baseUrl: (name) => urlOf(name).replace(/\/graphql$/, ''),
   };
-  if (process.env.E2E_VERBOSE) console.log(`system (${database.kind}) ready in ${Date.now() - started} ms at ${system.gatewayUrl}`);
+  if (process.env.E2E_VERBOSE) console.log(`system (${database.kind}) ready in ${Date.now() - started} ms at ${system.gatewayUrl} (${startPhases})`);
   return system;
 }

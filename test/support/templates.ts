@@ -47,7 +47,9 @@ function templatesDir(): string {
 export function seedingEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(
     Object.entries(env)
-      .filter(([key, value]) => value !== undefined && (/^HUISHANG_(DEMO_|SEED)/.test(key) || key === 'NODE_ENV' || key === 'HUISHANG_MODE'))
+      // HUISHANG_DEMO_CLIENTS_FILE is where the gateway writes its demo tokens, one per system: it
+      // seeds nothing, and in the key it made every system seed its own "template" (issue 15).
+      .filter(([key, value]) => value !== undefined && key !== 'HUISHANG_DEMO_CLIENTS_FILE' && (/^HUISHANG_(DEMO_|SEED)/.test(key) || key === 'NODE_ENV' || key === 'HUISHANG_MODE'))
       .sort(([a], [b]) => a.localeCompare(b)) as [string, string][],
   );
 }
@@ -65,9 +67,16 @@ export interface SeedRun {
 }
 
 /** Spawns `<folder>/dist/src/index.js` (the registry's folder) in seed-only mode; `track` is told of the child and returns its untrack. */
+let seedRuns = 0;
+/** How many seed-only processes this jest worker has started: a system started from a template adds none. */
+export function templateSeedRuns(): number {
+  return seedRuns;
+}
+
 export function seedOnlyRunner(root: string, track: (child: ChildProcess) => () => void, folders: Record<string, string> = {}): SeedRun {
   return (subgraph, env) =>
     new Promise((resolveRun, reject) => {
+      seedRuns++;
       const child = spawn(process.execPath, [join(root, folders[subgraph] ?? join('subgraphs', subgraph), 'dist', 'src', 'index.js')], {
         cwd: root,
         env: { ...env, HUISHANG_MIGRATE: 'only' },
