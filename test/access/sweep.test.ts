@@ -294,47 +294,60 @@ async function auditOf(requestId: string): Promise<{ indicators: string[]; enter
   return { indicators: JSON.parse(rows[0].indicators), enterprises: JSON.parse(rows[0].enterprises) };
 }
 
-/** Runs every document as `caller` holding `grants`; returns what was served in all. */
 /** Documents where a grant can change the answer: something refused, or enterprise figures served (a list leaves out what it may not show). */
 const grantRelevant = new Set<string>();
 
+/**
+ * Documents in flight at once (E2E_SWEEP_CONCURRENCY, default 3): one at a time left the gateway
+ * idle while a subgraph worked and the reverse. Each document's checks are its own, so the order
+ * they finish in changes nothing.
+ */
+const SWEEP_CONCURRENCY = Math.max(1, Number(process.env.E2E_SWEEP_CONCURRENCY || 3));
+
+/** Runs every document as `caller` holding `grants`; returns what was served in all. */
 async function sweep(caller: SubgraphName, grants: ReadonlySet<string>, only?: ReadonlySet<string>): Promise<Served[]> {
-  const token = system.tokens[caller];
   const all: Served[] = [];
-  for (const doc of documents) {
-    if (only?.size && !only.has(doc.root)) continue;
-    const { result, requestId } = await ask(doc.text, token);
-    expect({ root: doc.root, status: result.status, error: result.status === 200 ? null : result.errors?.[0]?.message }).toEqual({ root: doc.root, status: 200, error: null });
-    // Only refusals and the subject's own absences may fail a field; nothing internal.
-    const codes = new Set((result.errors ?? []).map((e) => e.extensions?.code));
-    for (const code of codes) expect({ root: doc.root, code }).toEqual({ root: doc.root, code: expect.stringMatching(/^(FORBIDDEN|BAD_USER_INPUT|NOT_FOUND)$/) });
-    const served = walk(result.data);
-    all.push(served);
-    if (codes.has('FORBIDDEN') || served.figures.some((f) => f.kind === 'ENTERPRISE')) grantRelevant.add(doc.root);
-    const audit = await auditOf(requestId);
-    for (const indicator of restricted()) {
-      if (catalogues.owner.get(indicator) === caller) continue;
-      cases++;
-      const leaks = served.figures.filter((f) => f.indicator === indicator && !allowed(caller, grants, indicator, f.kind));
-      expect({ root: doc.root, caller, indicator, leaks }).toEqual({ root: doc.root, caller, indicator, leaks: [] });
-      if (!allowed(caller, grants, indicator, 'REGION')) {
-        expect({ root: doc.root, caller, indicator, ranked: served.rankings.includes(indicator) }).toEqual({ root: doc.root, caller, indicator, ranked: false });
-      }
-      // A group total is read as its enterprises' figures are, at any size (nested groups' totals differ by single enterprises).
-      const groupLeaks = served.groupFigures.filter((g) => g.indicator === indicator && !allowed(caller, grants, indicator, 'ENTERPRISE'));
-      expect({ root: doc.root, caller, indicator, groupLeaks }).toEqual({ root: doc.root, caller, indicator, groupLeaks: [] });
-      const denied = grants.has(indicator) ? new Map<string, Set<number>>() : deniedNumbers.get(indicator)!;
-      const derivedLeaks = served.derived.filter((n) => n.subjects.some((subject) => denied.get(subject)?.has(n.value)));
-      expect({ root: doc.root, caller, indicator, derivedLeaks }).toEqual({ root: doc.root, caller, indicator, derivedLeaks: [] });
-    }
-    // Every figure served is in the audit record of the request.
-    const missing = served.figures.filter((f) => !audit.indicators.includes(f.indicator) || (f.kind === 'ENTERPRISE' && !audit.enterprises.includes(f.subject)));
-    expect({ root: doc.root, caller, unaudited: missing.map((f) => `${f.indicator} ${f.subject}`) }).toEqual({ root: doc.root, caller, unaudited: [] });
-    const unauditedTotals = served.groupFigures.filter((g) => !audit.indicators.includes(g.indicator)).map((g) => g.indicator);
-    expect({ root: doc.root, caller, unauditedTotals }).toEqual({ root: doc.root, caller, unauditedTotals: [] });
-    for (const ranked of served.rankings) expect({ root: doc.root, ranked, audited: audit.indicators.includes(ranked) }).toEqual({ root: doc.root, ranked, audited: true });
-  }
+  const queue = documents.filter((doc) => !only?.size || only.has(doc.root));
+  const worker = async () => {
+    for (let doc = queue.shift(); doc; doc = queue.shift()) all.push(await check(caller, grants, doc));
+  };
+  await Promise.all(Array.from({ length: SWEEP_CONCURRENCY }, worker));
   return all;
+}
+
+/** Asks one document as `caller` holding `grants` and checks what it served against the rules and the audit. */
+async function check(caller: SubgraphName, grants: ReadonlySet<string>, doc: (typeof documents)[number]): Promise<Served> {
+  const token = system.tokens[caller];
+  const { result, requestId } = await ask(doc.text, token);
+  expect({ root: doc.root, status: result.status, error: result.status === 200 ? null : result.errors?.[0]?.message }).toEqual({ root: doc.root, status: 200, error: null });
+  // Only refusals and the subject's own absences may fail a field; nothing internal.
+  const codes = new Set((result.errors ?? []).map((e) => e.extensions?.code));
+  for (const code of codes) expect({ root: doc.root, code }).toEqual({ root: doc.root, code: expect.stringMatching(/^(FORBIDDEN|BAD_USER_INPUT|NOT_FOUND)$/) });
+  const served = walk(result.data);
+  if (codes.has('FORBIDDEN') || served.figures.some((f) => f.kind === 'ENTERPRISE')) grantRelevant.add(doc.root);
+  const audit = await auditOf(requestId);
+  for (const indicator of restricted()) {
+    if (catalogues.owner.get(indicator) === caller) continue;
+    cases++;
+    const leaks = served.figures.filter((f) => f.indicator === indicator && !allowed(caller, grants, indicator, f.kind));
+    expect({ root: doc.root, caller, indicator, leaks }).toEqual({ root: doc.root, caller, indicator, leaks: [] });
+    if (!allowed(caller, grants, indicator, 'REGION')) {
+      expect({ root: doc.root, caller, indicator, ranked: served.rankings.includes(indicator) }).toEqual({ root: doc.root, caller, indicator, ranked: false });
+    }
+    // A group total is read as its enterprises' figures are, at any size (nested groups' totals differ by single enterprises).
+    const groupLeaks = served.groupFigures.filter((g) => g.indicator === indicator && !allowed(caller, grants, indicator, 'ENTERPRISE'));
+    expect({ root: doc.root, caller, indicator, groupLeaks }).toEqual({ root: doc.root, caller, indicator, groupLeaks: [] });
+    const denied = grants.has(indicator) ? new Map<string, Set<number>>() : deniedNumbers.get(indicator)!;
+    const derivedLeaks = served.derived.filter((n) => n.subjects.some((subject) => denied.get(subject)?.has(n.value)));
+    expect({ root: doc.root, caller, indicator, derivedLeaks }).toEqual({ root: doc.root, caller, indicator, derivedLeaks: [] });
+  }
+  // Every figure served is in the audit record of the request.
+  const missing = served.figures.filter((f) => !audit.indicators.includes(f.indicator) || (f.kind === 'ENTERPRISE' && !audit.enterprises.includes(f.subject)));
+  expect({ root: doc.root, caller, unaudited: missing.map((f) => `${f.indicator} ${f.subject}`) }).toEqual({ root: doc.root, caller, unaudited: [] });
+  const unauditedTotals = served.groupFigures.filter((g) => !audit.indicators.includes(g.indicator)).map((g) => g.indicator);
+  expect({ root: doc.root, caller, unauditedTotals }).toEqual({ root: doc.root, caller, unauditedTotals: [] });
+  for (const ranked of served.rankings) expect({ root: doc.root, ranked, audited: audit.indicators.includes(ranked) }).toEqual({ root: doc.root, ranked, audited: true });
+  return served;
 }
 
 beforeAll(async () => {
