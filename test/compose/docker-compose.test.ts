@@ -244,7 +244,6 @@ function listen(port = 0): Promise<Server> {
   });
 }
 
-
 function runStart(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolvePromise) => {
     execFile(process.execPath, [join(ROOT, 'scripts', 'start.js')], { cwd: ROOT, env, timeout: 30_000 }, (error, stdout, stderr) => {

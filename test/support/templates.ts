@@ -43,15 +43,17 @@ function templatesDir(): string {
   return ownDir;
 }
 
-/** Environment that changes what a subgraph seeds: the demo city's size and seed, seeding on or off. */
+/**
+ * The variables seeding reads, and only those: the demo city's size and seed (schema/src/demo/city.ts),
+ * seeding on or off (`HUISHANG_SEED`, kit/subgraph.ts) and production mode (`NODE_ENV`,
+ * `HUISHANG_MODE`, kit/identity.ts productionMode). A prefix rule once took in the gateway's
+ * `HUISHANG_DEMO_CLIENTS_FILE`, one path per system, and every system seeded a template of its own.
+ */
+const SEEDING_VARIABLES = ['HUISHANG_DEMO_ENTERPRISES', 'HUISHANG_DEMO_SEED', 'HUISHANG_SEED', 'NODE_ENV', 'HUISHANG_MODE'] as const;
+
+/** Environment that changes what a subgraph seeds (SEEDING_VARIABLES that are set), in a fixed order. */
 export function seedingEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env)
-      // HUISHANG_DEMO_CLIENTS_FILE is where the gateway writes its demo tokens, one per system: it
-      // seeds nothing, and in the key it made every system seed its own "template" (issue 15).
-      .filter(([key, value]) => value !== undefined && key !== 'HUISHANG_DEMO_CLIENTS_FILE' && (/^HUISHANG_(DEMO_|SEED)/.test(key) || key === 'NODE_ENV' || key === 'HUISHANG_MODE'))
-      .sort(([a], [b]) => a.localeCompare(b)) as [string, string][],
-  );
+  return Object.fromEntries(SEEDING_VARIABLES.filter((key) => env[key] !== undefined).map((key) => [key, env[key]!]));
 }
 
 export function templateKey(subgraph: string, kind: 'sqlite' | 'postgresql', env: NodeJS.ProcessEnv): string {
@@ -66,13 +68,13 @@ export interface SeedRun {
   (subgraph: string, env: NodeJS.ProcessEnv): Promise<void>;
 }
 
-/** Spawns `<folder>/dist/src/index.js` (the registry's folder) in seed-only mode; `track` is told of the child and returns its untrack. */
 let seedRuns = 0;
 /** How many seed-only processes this jest worker has started: a system started from a template adds none. */
 export function templateSeedRuns(): number {
   return seedRuns;
 }
 
+/** Spawns `<folder>/dist/src/index.js` (the registry's folder) in seed-only mode; `track` is told of the child and returns its untrack. */
 export function seedOnlyRunner(root: string, track: (child: ChildProcess) => () => void, folders: Record<string, string> = {}): SeedRun {
   return (subgraph, env) =>
     new Promise((resolveRun, reject) => {
