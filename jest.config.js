@@ -22,6 +22,7 @@ module.exports = {
     '^@huishang/schema/stubs$': '<rootDir>/schema/src/stubs.ts',
     '^@huishang/schema/testing$': '<rootDir>/schema/src/testing/index.ts',
     '^@huishang/schema/identity$': '<rootDir>/schema/src/kit/identity.ts',
+    '^@huishang/schema/core$': '<rootDir>/schema/src/core.ts',
   },
   // End-to-end suites start real processes; they need more than the default 5 s. One setting,
   // E2E_TIMEOUT_MS (default 600 000), for every test and hook; the harness (test/support/system.ts)

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { userInfo } from 'node:os';
 import type { ParseArgsConfig } from 'node:util';
-import { IdentifierError, parseMonth } from '@huishang/schema';
+import { IdentifierError, parseMonth } from '@huishang/schema/core';
 import { DEPARTMENTS, isDepartment } from './departments';
 import type { GatewayTarget } from './gateway';
 import { ExitCode, parse, UsageError, type Io } from './io';

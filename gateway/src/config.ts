@@ -33,6 +33,14 @@ export interface GatewayConfig {
   stacktraces: boolean;
   /** SUBGRAPH_DEDUPLICATION, default on: identical subgraph queries in flight together are sent once. */
   deduplicateSubgraphRequests: boolean;
+  /**
+   * QUERY_PLANNER_MAX_EVALUATED_PLANS, default 1 000: how many candidate plans Apollo's query planner
+   * weighs for one operation (its `debug.maxEvaluatedPlans`, whose own default is 10 000). Planning
+   * runs on the gateway's only thread: with 10 000, one wide document over the `@shareable`
+   * `withoutRegister` fields took 19 s to plan, and every other request waited. With 1 000 it takes
+   * 1.6 s and every plan measured has the same fetches (docs/benchmarks.md, "Query planning").
+   */
+  queryPlannerMaxEvaluatedPlans: number;
 }
 
 export const DEFAULT_MAX_QUERY_DEPTH = 12;
@@ -40,6 +48,7 @@ export const DEFAULT_MAX_QUERY_DEPTH = 12;
 // and the rest of the answer goes out.
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 5_000;
 export const DEFAULT_READY_TIMEOUT_MS = 2_000;
+export const DEFAULT_QUERY_PLANNER_MAX_EVALUATED_PLANS = 1_000;
 
 export function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -89,5 +98,6 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, port?: n
     shutdownGraceMs: positiveInteger(env, 'SHUTDOWN_GRACE_MS', 10_000),
     stacktraces: false,
     deduplicateSubgraphRequests: onOff(env, 'SUBGRAPH_DEDUPLICATION', true),
+    queryPlannerMaxEvaluatedPlans: positiveInteger(env, 'QUERY_PLANNER_MAX_EVALUATED_PLANS', DEFAULT_QUERY_PLANNER_MAX_EVALUATED_PLANS),
   };
 }

@@ -104,6 +104,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const supergraphTypes = buildSchema(supergraphSdl, { assumeValidSDL: true });
   const gateway = new ApolloGateway({
     supergraphSdl,
+    // A bound on planning time, which blocks every request in flight (config.ts).
+    queryPlannerConfig: { debug: { maxEvaluatedPlans: config.queryPlannerMaxEvaluatedPlans } },
     buildService: ({ name, url }) => {
       // The audit subgraph runs in this process, over the gateway's own database.
       if (name === AUDIT_SUBGRAPH_NAME && audit) return new LocalGraphQLDataSource(auditSubgraphSchema(audit));

@@ -182,3 +182,11 @@ describe('SUBGRAPH_DEDUPLICATION', () => {
     expect(() => readGatewayConfig({ SUBGRAPH_DEDUPLICATION: 'maybe' })).toThrow('SUBGRAPH_DEDUPLICATION must be on or off, got "maybe"');
   });
 });
+
+describe('QUERY_PLANNER_MAX_EVALUATED_PLANS', () => {
+  it('is 1 000 unless set, and refuses what is not a whole number of at least 1', () => {
+    expect(readGatewayConfig({}).queryPlannerMaxEvaluatedPlans).toBe(1_000);
+    expect(readGatewayConfig({ QUERY_PLANNER_MAX_EVALUATED_PLANS: '10000' }).queryPlannerMaxEvaluatedPlans).toBe(10_000);
+    expect(() => readGatewayConfig({ QUERY_PLANNER_MAX_EVALUATED_PLANS: '0' })).toThrow('QUERY_PLANNER_MAX_EVALUATED_PLANS must be a whole number of at least 1, got "0"');
+  });
+});
