@@ -378,6 +378,7 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
   const services = new Map<ServiceName, Managed>();
   const sqlite = new Map<DatabaseName, Database.Database>();
   const pg = new Map<DatabaseName, Promise<PgClient>>();
+  const pgQueue = new Map<DatabaseName, Promise<unknown>>();
   /** Seed-only processes running for a template: killed if this start is abandoned. */
   const seeding = new Set<() => void>();
   const adminStatement = async (statement: string) => {
@@ -572,7 +573,10 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
         }
         return statement.all(...bound) as Row[];
       }
-      return (await (await openPg(name)).query(numberedPlaceholders(text), params)).rows;
+      // One query at a time per connection (pg deprecates queueing on a busy client): a chain per database.
+      const run = (pgQueue.get(name) ?? Promise.resolve()).then(async () => (await (await openPg(name)).query(numberedPlaceholders(text), params)).rows);
+      pgQueue.set(name, run.catch(() => undefined));
+      return run;
     },
     async sqlStatements(name) {
       const response = await fetch(`http://127.0.0.1:${ports[name]}/metrics`);
