@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // MikroORM's entity decorators in the access database, loaded only for these commands
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CLIENT_ROLES, databaseSettings, SUBGRAPH_NAMES, type ClientRole } from '@huishang/schema';

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import 'reflect-metadata';
 import { userInfo } from 'node:os';
 import type { ParseArgsConfig } from 'node:util';
 import { IdentifierError, parseMonth } from '@huishang/schema/core';

@@ -37,8 +37,9 @@ export interface GatewayConfig {
    * QUERY_PLANNER_MAX_EVALUATED_PLANS, default 1 000: how many candidate plans Apollo's query planner
    * weighs for one operation (its `debug.maxEvaluatedPlans`, whose own default is 10 000). Planning
    * runs on the gateway's only thread: with 10 000, one wide document over the `@shareable`
-   * `withoutRegister` fields took 19 s to plan, and every other request waited. With 1 000 it takes
-   * 1.6 s and every plan measured has the same fetches (docs/benchmarks.md, "Query planning").
+   * `withoutRegister` fields took 15.9 s to plan, and every other request waited. With 1 000 it
+   * takes 1.1 s and every plan measured has the same fetches (`npm run bench:planning`,
+   * docs/benchmarks.md "Query planning").
    */
   queryPlannerMaxEvaluatedPlans: number;
 }

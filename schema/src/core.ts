@@ -8,5 +8,5 @@
  * checks that no server library is loaded).
  */
 export { DEFAULT_PORTS, portVariable, SUBGRAPH_NAMES, type SubgraphName } from './kit/services';
-export { ErrorCode, IdentifierError } from './errors';
+export { ErrorCode, IdentifierError } from './errorCodes';
 export { parseMonth } from './identifiers/month';

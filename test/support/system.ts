@@ -574,7 +574,11 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
         return statement.all(...bound) as Row[];
       }
       // One query at a time per connection (pg deprecates queueing on a busy client): a chain per database.
-      const run = (pgQueue.get(name) ?? Promise.resolve()).then(async () => (await (await openPg(name)).query(numberedPlaceholders(text), params)).rows);
+      const run = (pgQueue.get(name) ?? Promise.resolve()).then(async () => {
+        // Queued before stop() and run after it: no new connection that nothing would close.
+        if (stopped) throw new Error('system stopped');
+        return (await (await openPg(name)).query(numberedPlaceholders(text), params)).rows;
+      });
       pgQueue.set(name, run.catch(() => undefined));
       return run;
     },

@@ -1,4 +1,4 @@
-import { IdentifierError } from '../errors';
+import { IdentifierError } from '../errorCodes';
 
 /**
  * Unified social credit code (统一社会信用代码), GB 32100-2015.

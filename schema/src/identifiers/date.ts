@@ -1,4 +1,4 @@
-import { IdentifierError } from '../errors';
+import { IdentifierError } from '../errorCodes';
 
 const KIND = 'date (YYYY-MM-DD)';
 const FORMAT = /^(\d{4})-(\d{2})-(\d{2})$/;

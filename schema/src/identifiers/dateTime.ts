@@ -1,5 +1,5 @@
 import { GraphQLDateTimeISO } from 'graphql-scalars';
-import { IdentifierError } from '../errors';
+import { IdentifierError } from '../errorCodes';
 
 const KIND = 'date and time (ISO 8601 with a time zone, e.g. "2016-03-01T08:00:00+08:00" or "2016-03-01T00:00:00Z")';
 

@@ -1,4 +1,4 @@
-import { IdentifierError } from '../errors';
+import { IdentifierError } from '../errorCodes';
 
 const KIND = 'industry code (GB/T 4754-2017 国民经济行业分类)';
 

@@ -1,4 +1,4 @@
-import { IdentifierError } from '../errors';
+import { IdentifierError } from '../errorCodes';
 
 const KIND = 'month (YYYY-MM)';
 const FORMAT = /^(\d{4})-(\d{2})$/;

@@ -1,4 +1,4 @@
-import { IdentifierError } from '../errors';
+import { IdentifierError } from '../errorCodes';
 import { CITY_CODE, findRegion } from './regionCode';
 
 const KIND = 'park code (园区代码)';

@@ -1,4 +1,4 @@
-import { IdentifierError } from '../errors';
+import { IdentifierError } from '../errorCodes';
 
 export type RegionLevel = 'CITY' | 'DISTRICT' | 'COUNTY' | 'ZONE';
 
