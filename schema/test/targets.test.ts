@@ -73,3 +73,28 @@ describe('periods starting in January keep the year to date', () => {
     expect(targetProgress(target({ period: 'H1', measure: 'GROWTH_PCT', value: 12.5 }), flow, '2023-05', may)).toMatchObject({ actualValue: 11, gap: -1.5, timeProgressPct: null });
   });
 });
+
+describe('a city target split to districts (分解目标)', () => {
+  // Imported here, not above: the demo plan loads every department's demo module.
+  const { apportion, allDemoTargets } = require('../src/demo/targets') as typeof import('../src/demo/targets');
+  const { demoCity } = require('../src/demo/city') as typeof import('../src/demo/city');
+
+  it('shares whole units in proportion and adds up exactly: 15 events over 7 districts are 15, not 19', () => {
+    expect(apportion(15, [100, 80, 60, 60, 50, 40, 30])).toEqual([4, 3, 2, 2, 2, 1, 1]);
+    expect(apportion(15, [1, 1, 1, 1, 1, 1, 1])).toEqual([3, 2, 2, 2, 2, 2, 2]);
+    expect(apportion(10, [0, 5, 0])).toEqual([0, 10, 0]);
+    expect(apportion(7, [0, 0])).toEqual([0, 0]);
+  });
+
+  it.each([60, 520])('every split target of every department adds up to the city’s (%i enterprises)', (enterprises) => {
+    const city = demoCity({ enterprises });
+    const rows = allDemoTargets(city);
+    const split = rows.filter((r) => r.description.includes('分解目标'));
+    expect(split.length).toBeGreaterThan(0);
+    for (const cityTarget of rows.filter((r) => r.regionCode === '411000' && split.some((s) => s.indicator === r.indicator && s.measure === r.measure))) {
+      const parts = split.filter((s) => s.indicator === cityTarget.indicator && s.measure === cityTarget.measure && s.year === cityTarget.year);
+      expect({ indicator: cityTarget.indicator, districts: parts.length, sum: parts.reduce((s, p) => s + p.value, 0) }).toEqual({ indicator: cityTarget.indicator, districts: city.districts.length, sum: cityTarget.value });
+      for (const p of parts) expect(Number.isInteger(p.value) && p.value >= 0).toBe(true);
+    }
+  });
+});
