@@ -77,6 +77,12 @@ export interface Figure {
   note?: string;
   /** Why there is no observation behind the figure (不予共享, 未获授权, 未报送, 暂缺; absence.ts); null when there is one. */
   absence?: Absence | null;
+  /**
+   * The department's figure awaits re-reporting (待重报): an earlier month was corrected after it
+   * was reported and its year-to-date no longer adds up (Observation.staleFields). `implied` is
+   * what the earlier months imply for the year-to-date.
+   */
+  stale?: { implied: number | null };
 }
 
 export interface RankedFigure extends Figure {
@@ -127,6 +133,7 @@ export function observationFigure(
     reportedBy: observation?.reportedBy ?? null,
     reportedAt: observation?.reportedAt ?? null,
     absence: observation ? null : (fallback.absence ?? 'NOT_REPORTED'),
+    stale: observation?.staleFields?.includes(field) ? { implied: observation.impliedYtdValue ?? null } : undefined,
   };
 }
 

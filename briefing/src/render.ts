@@ -48,7 +48,13 @@ export function figureTitle(f: Figure): string {
   if (f.derived) parts.push('系统推算');
   parts.push(`原值：${f.value === null ? (f.absence ? ABSENCE_LABELS[f.absence] : '无') : `${f.value} ${f.unit}`}`);
   if (f.note) parts.push(f.note);
+  if (f.stale) parts.push(staleTitle(f.stale.implied, f.unit));
   return parts.join(' | ');
+}
+
+/** What a figure awaiting re-reporting (待重报) says in its provenance. */
+function staleTitle(implied: number | null, unit: string): string {
+  return `待重报：前期数据更正后本期累计不再相符${implied === null ? '' : `，按前期推算累计 ${implied} ${unit}`}`;
 }
 
 function statusMark(status: ObservationStatus | null): string {
@@ -83,6 +89,7 @@ export function fig(f: Figure | null | undefined, options: FigOptions = {}): str
   if (options.cls) classes.push(options.cls);
   if (options.signed && f.value !== null && f.value < 0) classes.push('neg');
   if (f.derived) classes.push('derived');
+  if (f.stale) classes.push('stale');
   const attributes = [
     `class="${classes.join(' ')}"`,
     `data-indicator="${escapeHtml(f.indicator)}"`,
@@ -94,12 +101,13 @@ export function fig(f: Figure | null | undefined, options: FigOptions = {}): str
     `data-unit="${escapeHtml(f.unit)}"`,
     f.status ? `data-status="${f.status}"` : '',
     f.value === null && f.absence ? `data-absence="${f.absence}"` : '',
+    f.stale ? `data-stale="true"` : '',
     `title="${escapeHtml(figureTitle(f))}"`,
   ].filter(Boolean);
   if (f.value === null && f.absence && missingText(f, options.dash) !== f.text) classes.push('absent');
   attributes[0] = `class="${classes.join(' ')}"`;
   const unit = options.unit && f.value !== null ? `<span class="u">${escapeHtml(f.displayUnit)}</span>` : '';
-  return `<span ${attributes.join(' ')}>${escapeHtml(missingText(f, options.dash))}</span>${unit}${statusMark(f.status)}${f.derived ? '<sup class="dv">推</sup>' : ''}`;
+  return `<span ${attributes.join(' ')}>${escapeHtml(missingText(f, options.dash))}</span>${unit}${statusMark(f.status)}${f.derived ? '<sup class="dv">推</sup>' : ''}${f.stale ? '<sup class="rr">待重报</sup>' : ''}`;
 }
 
 function rank(f: RankedFigure): string {
@@ -226,6 +234,7 @@ tbody tr.city[data-stripe] td { background: #f2f5fa; }
 sup.st { font-size: 6.5pt; color: #c55a11; margin-left: 1px; }
 sup.st-revised { color: #7030a0; }
 sup.dv { font-size: 6.5pt; color: #7f7f7f; margin-left: 1px; }
+sup.rr { font-size: 6.5pt; color: #b00020; margin-left: 1px; }
 .na { color: #a6a6a6; }
 .note { font-size: 7.5pt; color: #7f7f7f; margin: 2px 0 8px; line-height: 1.4; }
 .lead { margin: 4px 0 6px; orphans: 3; widows: 3; }
@@ -732,13 +741,14 @@ function appendix(model: PackModel): string {
   const rows = model.sources
     .map((s) => {
       const o = s.figure;
+      const stale = (field: string) => !!o?.staleFields?.includes(field);
       const f = (field: 'value' | 'ytdValue' | 'yoyPct' | 'ytdYoyPct') => {
         if (!o) return '<span class="na">—</span>';
         const v = o[field];
         const text = field === 'yoyPct' || field === 'ytdYoyPct' ? formatPct(v) : formatValue(v, o.unit, 'enterprise');
-        return `<span class="fig" data-indicator="${escapeHtml(o.indicator)}" data-department="${s.department}" data-subject="${escapeHtml(o.subjectCode)}" data-month="${o.month}" data-field="${field}" data-value="${escapeHtml(rawValue(v))}" data-status="${o.status}">${escapeHtml(text)}</span>`;
+        return `<span class="fig" data-indicator="${escapeHtml(o.indicator)}" data-department="${s.department}" data-subject="${escapeHtml(o.subjectCode)}" data-month="${o.month}" data-field="${field}" data-value="${escapeHtml(rawValue(v))}" data-status="${o.status}"${stale(field) ? ` data-stale="true" title="${escapeHtml(staleTitle(o.impliedYtdValue ?? null, o.unit))}"` : ''}>${escapeHtml(text)}</span>${stale(field) ? '<sup class="rr">待重报</sup>' : ''}`;
       };
-      return `<tr><td class="center">${s.departmentLabel}</td><td>${escapeHtml(s.name)}<br><span class="code">${escapeHtml(s.code)}</span></td><td class="center">${escapeHtml(s.unit)}</td><td class="num">${f('value')}</td><td class="num">${f('ytdValue')}</td><td class="num">${f('yoyPct')}</td><td class="num">${f('ytdYoyPct')}</td><td class="center${o ? '' : ' absent'}"${s.absence ? ` data-absence="${s.absence}"` : ''}>${o ? STATUS_LABELS[o.status] + (o.derived ? '·推算' : '') : ABSENCE_LABELS[s.absence ?? 'NOT_REPORTED']}</td><td class="by">${o ? escapeHtml(o.reportedBy) : ''}</td><td class="center" title="${o ? escapeHtml(beijingTime(o.reportedAt)) : ''}">${o ? escapeHtml(beijingTime(o.reportedAt).slice(0, 10)) : ''}</td></tr>`;
+      return `<tr><td class="center">${s.departmentLabel}</td><td>${escapeHtml(s.name)}<br><span class="code">${escapeHtml(s.code)}</span></td><td class="center">${escapeHtml(s.unit)}</td><td class="num">${f('value')}</td><td class="num">${f('ytdValue')}</td><td class="num">${f('yoyPct')}</td><td class="num">${f('ytdYoyPct')}</td><td class="center${o ? '' : ' absent'}"${s.absence ? ` data-absence="${s.absence}"` : ''}>${o ? STATUS_LABELS[o.status] + (o.derived ? '·推算' : '') + (o.staleFields?.length ? '·待重报' : '') : ABSENCE_LABELS[s.absence ?? 'NOT_REPORTED']}</td><td class="by">${o ? escapeHtml(o.reportedBy) : ''}</td><td class="center" title="${o ? escapeHtml(beijingTime(o.reportedAt)) : ''}">${o ? escapeHtml(beijingTime(o.reportedAt).slice(0, 10)) : ''}</td></tr>`;
     })
     .join('\n');
   const m = model.meta;
@@ -755,7 +765,7 @@ ${rows}
 <dt>查询文档</dt><dd>${escapeHtml(m.documentName)}（操作 MeetingPack），sha256 <code data-document-sha256>${escapeHtml(m.documentSha256)}</code></dd>
 <dt>请求编号</dt><dd>${escapeHtml(m.requestId ?? '—')}</dd>
 <dt>数据时点</dt><dd>${m.asOf ? `按 ${escapeHtml(beijingTime(m.asOf))} 时各部门数据（asOf）` : '各部门当前数据'}</dd>
-<dt>数据状态</dt><dd>最终 ${m.statusCounts.FINAL} 项，初步 ${m.statusCounts.PRELIMINARY} 项（标“初”），修订 ${m.statusCounts.REVISED} 项（标“修”）；“推”为系统推算。每个数字的指标代码、部门、状态、报送单位和原值见其提示信息（悬停查看）。</dd>
+<dt>数据状态</dt><dd>最终 ${m.statusCounts.FINAL} 项，初步 ${m.statusCounts.PRELIMINARY} 项（标“初”），修订 ${m.statusCounts.REVISED} 项（标“修”）；“推”为系统推算。每个数字的指标代码、部门、状态、报送单位和原值见其提示信息（悬停查看）。${model.sources.some((s) => s.figure?.staleFields?.length) ? '“待重报”为前期数据更正后本期累计不再相符、待部门重新报送的数据，提示信息中列有按前期推算的累计值。' : ''}</dd>
 <dt>口径</dt><dd>累计为年初至本月；同比为与上年同期相比；存量指标（贷款余额、用工人数）为月末数；规上工业增加值增速按可比价计算，由统计局报告，不作推算；1—2月统计数据合并发布。排名、目标完成进度和是否落后均取自各部门的数据服务，本材料不重新计算。</dd>
 </dl>
 </div>`;

@@ -23,6 +23,10 @@ export interface Observation {
   reportedBy: string;
   reportedAt: string;
   version: number;
+  /** Fields awaiting re-reporting (待重报) after an earlier month's correction; absent in older documents. */
+  staleFields?: string[];
+  /** The year-to-date the earlier months imply while ytdValue awaits re-reporting; null otherwise. */
+  impliedYtdValue?: number | null;
 }
 
 export interface CatalogueIndicator {

@@ -130,3 +130,33 @@ describe('tables on paper', () => {
     expect((html.match(/<tbody class="lead-rows">/g) ?? []).length).toBeGreaterThanOrEqual(8);
   });
 });
+
+describe('a figure awaiting re-reporting (待重报)', () => {
+  // The city's electricity: its year to date reported 18000, an earlier month corrected since, so the months before imply 18120.
+  const data = fixture();
+  const electricity = data.city!.energy.indicators.find((o) => o.indicator === 'EN_ELECTRICITY')!;
+  Object.assign(electricity, { staleFields: ['ytdValue', 'ytdYoyPct'], impliedYtdValue: 18120 });
+  const html = renderHtml(buildPack(data, meta()));
+
+  it('is printed as reported, marked 待重报, with the implied year to date in its provenance', () => {
+    const spans = [...html.matchAll(/<span class="fig[^"]*"[^>]*data-indicator="EN_ELECTRICITY"[^>]*data-subject="411000"[^>]*>[^<]*<\/span>(?:<span class="u">[^<]*<\/span>)?(?:<sup[^>]*>[^<]*<\/sup>)*/g)].map((m) => m[0]);
+    const ytd = spans.filter((s) => s.includes('data-field="ytdValue"'));
+    expect(ytd.length).toBeGreaterThan(0);
+    for (const s of ytd) {
+      expect(s).toContain(`data-value="${electricity.ytdValue}"`);
+      expect(s).toContain('data-stale="true"');
+      expect(s).toContain('待重报：前期数据更正后本期累计不再相符，按前期推算累计 18120 万千瓦时');
+      expect(s).toMatch(/<sup class="rr">待重报<\/sup>$/);
+    }
+    // The month's own value is not stale.
+    for (const s of spans.filter((x) => x.includes('data-field="value"'))) expect(s).not.toContain('待重报');
+  });
+
+  it('the appendix says so in its status column and explains the mark; a pack without one does not', () => {
+    const appendix = html.slice(html.indexOf('id="sources"'));
+    const row = appendix.slice(appendix.lastIndexOf('<tr>', appendix.indexOf('data-indicator="EN_ELECTRICITY"')), appendix.indexOf('</tr>', appendix.indexOf('data-indicator="EN_ELECTRICITY"')));
+    expect(row).toContain('·待重报</td>');
+    expect(html).toContain('“待重报”为前期数据更正后本期累计不再相符');
+    expect(renderHtml(buildPack(fixture(), meta()))).not.toContain('待重报');
+  });
+});

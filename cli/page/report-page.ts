@@ -145,7 +145,19 @@ function showOutcome(outcome: SubmissionOutcome | null): void {
     text('h3', replayed ? `此文件已报送过（第 ${submissionId} 号），未作改动 Already submitted as No. ${submissionId}; nothing changed` : `报送成功：第 ${submissionId} 号 Submitted: No. ${submissionId}`),
     text('p', `新增 created ${created} · 更新 updated ${updated} · 修订 revised ${revised} · 未变 unchanged ${unchanged}`),
   );
+  // Later months whose reported year-to-date this batch left behind: the clerk's next reports.
+  const stale = outcome.staleObservations ?? [];
+  if (stale.length) {
+    box.append(
+      text('p', `待重报：以下 ${count(stale.length)} 个以后月份的累计值与更正后的前期数据不再相符，请重新报送这些月份。 ${count(stale.length)} later figure${stale.length === 1 ? ' no longer adds' : 's no longer add'} up after this batch: report ${stale.length === 1 ? 'that month' : 'those months'} again.`, 'stale'),
+    );
+    const list = document.createElement('ul');
+    list.id = 'stale';
+    list.append(...stale.slice(0, SHOWN_PROBLEMS).map((f) => text('li', `${f.month} ${f.indicator} ${f.subjectCode}：报送累计 reported ${f.ytdValue}，前期推算 implied ${f.impliedYtdValue}`)));
+    box.append(list);
+  }
   box.dataset.submission = String(submissionId);
+  box.dataset.stale = String(stale.length);
 }
 
 async function loadSubmissions(): Promise<void> {

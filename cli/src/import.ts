@@ -7,7 +7,7 @@ import { formatCount, Progress } from './progress';
 import { problemReport } from './report';
 import { ExitCode, UsageError, type Io } from './io';
 import { catalogueNames, catalogueOf, describeTarget, GatewayClient, GatewayUnavailable, GraphQLRequestError, type GatewayTarget } from './gateway';
-import { CommitUnknown, uploadBatch, type SubmissionOutcome, type UploadVerdict } from './upload';
+import { CommitUnknown, uploadBatch, type StaleFigure, type SubmissionOutcome, type UploadVerdict } from './upload';
 
 export { splitParts } from './upload';
 
@@ -68,10 +68,11 @@ function printRefusal(io: Io, options: ImportOptions, refusal: Refusal): number 
 function printOutcome(io: Io, options: ImportOptions, built: BuiltBatch, outcome: SubmissionOutcome): void {
   const rows = built.observations.length;
   const { created, updated, revised, unchanged, submissionId, replayed, idempotencyKey } = outcome;
+  const stale = outcome.staleObservations ?? [];
   if (options.json) {
     io.stdout.write(
       JSON.stringify(
-        { ok: true, department: options.department, month: options.month, rows, skipped: built.skipped, notes: built.notes, dryRun: outcome.dryRun, replayed, submissionId, idempotencyKey, created, updated, revised, unchanged },
+        { ok: true, department: options.department, month: options.month, rows, skipped: built.skipped, notes: built.notes, dryRun: outcome.dryRun, replayed, submissionId, idempotencyKey, created, updated, revised, unchanged, staleObservations: stale },
         null,
         2,
       ) + '\n',
@@ -90,7 +91,23 @@ function printOutcome(io: Io, options: ImportOptions, built: BuiltBatch, outcome
     io.stdout.write(`${where}: imported ${plural(rows, 'row')} as ${options.status}${skipped}, submission ${submissionId}\n`);
   }
   io.stdout.write(`created ${formatCount(created)}, updated ${formatCount(updated)}, revised ${formatCount(revised)}, unchanged ${formatCount(unchanged)}\n`);
+  if (stale.length) io.stdout.write(staleReport(stale));
   io.stdout.write(`key ${idempotencyKey}\n`);
+}
+
+/** Shown in full up to this many; the rest counted (the JSON output lists them all). */
+const STALE_SHOWN = 10;
+
+/**
+ * Later months whose reported year-to-date this batch left behind (待重报): what the clerk must
+ * report again, each with its reported and implied figures.
+ */
+export function staleReport(stale: readonly StaleFigure[]): string {
+  const lines = stale
+    .slice(0, STALE_SHOWN)
+    .map((f) => `  ${f.month} ${f.indicator} ${f.subjectCode}: year-to-date reported ${f.ytdValue}, the months before now imply ${f.impliedYtdValue}\n`);
+  const more = stale.length > STALE_SHOWN ? `  … and ${formatCount(stale.length - STALE_SHOWN)} more (--json lists them all)\n` : '';
+  return `待重报 ${plural(stale.length, 'figure')} of later months no longer ${stale.length === 1 ? 'adds' : 'add'} up after this batch: report ${stale.length === 1 ? 'that month' : 'those months'} again\n${lines.join('')}${more}`;
 }
 
 /**

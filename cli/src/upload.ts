@@ -18,10 +18,19 @@ export interface BatchHeader {
   acceptOutliers?: { reason: string };
 }
 
-/** What a commit answers: the server's outcome (`submitBatch`) as the CLI asks for it, without the figures. */
-export type SubmissionOutcome = Omit<ServerSubmissionOutcome, 'recomputed' | 'observations'>;
+/** A figure of a later month the batch left awaiting re-reporting (待重报): SubmissionResult.staleObservations. */
+export interface StaleFigure {
+  indicator: string;
+  subjectCode: string;
+  month: string;
+  ytdValue: number | null;
+  impliedYtdValue: number | null;
+}
 
-export const OUTCOME_FIELDS = 'submissionId idempotencyKey replayed dryRun created updated revised unchanged';
+/** What a commit answers: the server's outcome (`submitBatch`) as the CLI asks for it, without the batch's own figures. */
+export type SubmissionOutcome = Omit<ServerSubmissionOutcome, 'recomputed' | 'observations' | 'stale'> & { staleObservations: StaleFigure[] };
+
+export const OUTCOME_FIELDS = 'submissionId idempotencyKey replayed dryRun created updated revised unchanged staleObservations { indicator subjectCode month ytdValue impliedYtdValue }';
 
 export interface UploadOptions {
   /** Check only: the subgraph validates every row and writes nothing. */

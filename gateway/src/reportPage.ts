@@ -62,6 +62,8 @@ td.fix { color: #1f4f7a; }
 #notes li.warning { color: #8d2b0b; }
 #outcome { border-left: 4px solid #1f7a3a; padding-left: 12px; }
 #outcome h3 { margin: 4px 0; color: #1f7a3a; }
+#outcome .stale { color: #9a3412; font-weight: 600; }
+#outcome #stale { color: #9a3412; }
 progress { width: 320px; }
 `;
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { Kind, parse, type ObjectTypeDefinitionNode, type TypeNode } from 'graphql';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_PORTS, SUBGRAPH_NAMES } from '../src';
+import { DEFAULT_PORTS, OBSERVATION_VALUE_FIELDS, RULE_FIGURE_SELECTION, SUBGRAPH_NAMES } from '../src';
 
 const schemaDir = join(__dirname, '..');
 const read = (file: string) => readFileSync(join(schemaDir, file), 'utf8');
@@ -28,6 +28,17 @@ describe('the committed supergraph', () => {
         expect(type).toMatch(new RegExp(`\\b${name}\\([^()]*?(?:\\([^()]*\\)[^()]*?)*month: Month![\\s\\S]*?\\): \\w+Figures @join__field\\(graph: ${name.toUpperCase()}\\)`));
       }
     }
+  });
+
+  it('has every value field of Observation in OBSERVATION_VALUE_FIELDS, which a rule’s @requires selects (a figure passed on is whole)', () => {
+    const document = parse(read('supergraph.graphql'));
+    const type = document.definitions.find((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === 'Observation')!;
+    // Fields a resolver of the owner answers (with arguments, or of an object type such as history) are not carried.
+    const objectTypes = new Set(document.definitions.filter((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION).map((d) => (d as ObjectTypeDefinitionNode).name.value));
+    const named = (t: TypeNode): string => (t.kind === Kind.NAMED_TYPE ? t.name.value : named(t.type));
+    const carried = type.fields!.filter((f) => !f.arguments?.length && !objectTypes.has(named(f.type))).map((f) => f.name.value);
+    expect([...OBSERVATION_VALUE_FIELDS].sort()).toEqual(carried.sort());
+    expect(RULE_FIGURE_SELECTION).toContain(`figure { ${OBSERVATION_VALUE_FIELDS.join(' ')} }`);
   });
 
   it('is described for rover and Apollo Router with the same subgraphs and ports', () => {

@@ -385,6 +385,23 @@ describe('tester’s findings on issue 14, through the command and the gateway',
     expect(await dept.checksum()).toBe(before);
   });
 
+  it('a correction that leaves a later month’s reported year-to-date behind names that month to report again (待重报), in text and JSON', async () => {
+    const gas = (value: number, ytd: number): Cells => ['EN_GAS', 'REGION', '411081', '万立方米', value, ytd, null, null];
+    const run = (month: string, name: string, cells: Cells, more: string[] = []) => dept.cli(['import', '--department', 'energy', '--month', month, ...more, files.write(name, csvText([cells]))]);
+    expect((await run('2016-05', 'may.csv', gas(300, 1500))).code).toBe(0);
+    expect((await run('2016-06', 'june.csv', gas(300, 1800))).code).toBe(0);
+    // May's year to date corrected to 1600: June's reported 1800 no longer adds up (1600 + 300).
+    const correction = await run('2016-05', 'may-corrected.csv', gas(300, 1600));
+    expect(correction.code).toBe(0);
+    expect(correction.stdout).toContain('待重报 1 figure of later months no longer adds up after this batch: report that month again\n  2016-06 EN_GAS 411081: year-to-date reported 1800, the months before now imply 1900\n');
+    expect(await observation('2016-06', 'EN_GAS', '411081')).toMatchObject({ ytd_value: 1800, implied_ytd_value: 1900 });
+    // Re-reporting June as the months before imply clears it; the JSON outcome lists nothing left.
+    const june = await run('2016-06', 'june-again.csv', gas(300, 1900), ['--json']);
+    expect(june.code).toBe(0);
+    expect(JSON.parse(june.stdout)).toMatchObject({ ok: true, staleObservations: [] });
+    expect(await observation('2016-06', 'EN_GAS', '411081')).toMatchObject({ ytd_value: 1900, implied_ytd_value: null });
+  });
+
   it('finding 4: labels merged down over rows import as one per row; an empty required cell is a row/column problem, never a GraphQL variable error', async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('报表');

@@ -268,3 +268,41 @@ describe('industries and clusters as things to start from', () => {
     expect(result.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 });
+
+describe('a total over figures awaiting re-reporting (待重报)', () => {
+  it('counts the enterprises whose year to date is stale and gives the total the earlier months imply; the figures summed stay as reported', async () => {
+    const members = (await register()).filter((m) => m.industryCode.startsWith('C16')).map((m) => m.creditCode);
+    const rows = await system.sql('energy', "select subject_code, month, value, ytd_value from observation where indicator = 'EN_ELECTRICITY' and subject_type = 'ENTERPRISE' and month between '2015-04' and '2015-12'");
+    const of = (code: string, month: string) => rows.find((r) => r.subject_code === code && r.month === month);
+    // A tobacco enterprise with April, May and June reported: May corrected up 5 %, its year to date derived from April's.
+    const later = ['2015-06', '2015-07', '2015-08', '2015-09', '2015-10', '2015-11', '2015-12'];
+    const code = members.find((c) => ['2015-04', '2015-05', ...later].every((m) => of(c, m)?.value != null && of(c, m)?.ytd_value != null))!;
+    expect(code).toBeDefined();
+    const may = Math.round(Number(of(code, '2015-05')!.value) * 1.05 * 100) / 100;
+    const correction = await system.query(
+      'mutation($batch: ObservationBatchInput!) { submitEnergyObservations(batch: $batch) { revised staleObservations { subjectCode month ytdValue impliedYtdValue } } }',
+      { batch: { idempotencyKey: `stale-total-${Date.now()}`, reportedBy: '测试员', status: 'FINAL', month: '2015-05', observations: [{ indicator: 'EN_ELECTRICITY', subjectKind: 'ENTERPRISE', subjectCode: code, unit: '万千瓦时', value: may }] } },
+      undefined,
+      { token: system.tokens.energy },
+    );
+    expect(correction.errors).toBeUndefined();
+    // Every later month of the year is behind: each implies the one before (as implied) plus its own value.
+    let ytd = Number(of(code, '2015-04')!.ytd_value) + may;
+    const expected = later.map((month) => {
+      ytd = Math.round((ytd + Number(of(code, month)!.value)) * 1e4) / 1e4;
+      return { subjectCode: code, month, ytdValue: Number(of(code, month)!.ytd_value), impliedYtdValue: ytd };
+    });
+    expect(correction.data.submitEnergyObservations.staleObservations).toEqual(expected);
+    const implied = expected[0].impliedYtdValue;
+
+    const result = await system.query(`{ cluster(code: "tobacco") { energy(month: "${MONTH}") { indicators { indicator ytdValue staleCount impliedYtdValue } } } }`);
+    expect(result.errors).toBeUndefined();
+    const total = result.data.cluster.energy.indicators.find((t: { indicator: string }) => t.indicator === 'EN_ELECTRICITY');
+    const june = (await system.sql('energy', "select subject_code, ytd_value, implied_ytd_value from observation where indicator = 'EN_ELECTRICITY' and subject_type = 'ENTERPRISE' and month = ?", [MONTH])).filter((r) => members.includes(r.subject_code));
+    const reported = june.reduce((s, r) => s + Number(r.ytd_value ?? 0), 0);
+    expect(june.filter((r) => r.implied_ytd_value !== null).map((r) => r.subject_code)).toEqual([code]);
+    expect(total.staleCount).toBe(1);
+    expect(total.ytdValue).toBeCloseTo(reported, 3);
+    expect(total.impliedYtdValue).toBeCloseTo(reported - Number(of(code, '2015-06')!.ytd_value) + implied, 3);
+  });
+});

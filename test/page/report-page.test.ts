@@ -238,6 +238,24 @@ describeWithBrowser('the reporting page in a real browser', () => {
     expect(errors).toEqual([]);
   });
 
+  it('a correction that leaves a later month behind lists that month to report again (待重报)', async () => {
+    const gas = (month: string, value: number, ytd: number) =>
+      energy.cli(['import', '--department', 'energy', '--month', month, files.write(`gas-${month}.csv`, `indicator,subject_kind,subject_code,unit,value,ytd_value\r\nEN_GAS,REGION,411081,万立方米,${value},${ytd}\r\n`)]);
+    expect((await gas('2016-04', 100, 500)).code).toBe(0);
+    expect((await gas('2016-05', 100, 600)).code).toBe(0);
+    const { page, errors } = await openPage(system.tokens.energy);
+    await page.fill('#month', '2016-04');
+    await upload(page, files.write('gas-correction.csv', 'indicator,subject_kind,subject_code,unit,value,ytd_value\r\nEN_GAS,REGION,411081,万立方米,100,550\r\n'));
+    expect(await page.textContent('#upload-message')).toContain('检查通过');
+    await page.click('#confirm');
+    await page.waitForSelector('#outcome:not([hidden])', { timeout: 120_000 });
+    expect(await page.getAttribute('#outcome', 'data-stale')).toBe('1');
+    expect(await page.textContent('#outcome')).toContain('待重报：以下 1 个以后月份的累计值与更正后的前期数据不再相符');
+    expect(await page.$$eval('#stale li', (lis) => lis.map((li) => li.textContent))).toEqual(['2016-05 EN_GAS 411081：报送累计 reported 600，前期推算 implied 650']);
+    await page.screenshot({ path: join(ARTIFACTS, 'report-page-stale.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
   it('another department’s token is refused: nothing is written, and the ledger is not shown to it', async () => {
     const corrected = files.write('other-department.csv', `indicator,subject_kind,subject_code,unit,value\r\nEN_ELECTRICITY,ENTERPRISE,${subjects[0].code},万千瓦时,${near(subjects[0].december, 1.2)}\r\n`);
     const before = await energy.checksum();

@@ -328,3 +328,45 @@ describe('every department’s figures per park (the kit’s group totals over P
     }
   });
 });
+
+describe('parks ranked on every department’s indicators (园区排名, parkRankings)', () => {
+  const month = '2015-06';
+
+  /** Competition ranks (1, 2, 2, 4) of the parks by value, highest first, ties by code; parks without a value after, by code. */
+  function expectedRanking(values: Map<string, number | null>): [string, number | null, number | null][] {
+    const valued = [...values].filter((e): e is [string, number] => e[1] !== null).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    const ranks = valued.map(([code, v], i) => [code, valued.findIndex((x) => x[1] === v) + 1, v] as [string, number, number]);
+    return [...ranks, ...[...values].filter((e) => e[1] === null).map(([code]) => [code, null, null] as [string, null, null]).sort((a, b) => a[0].localeCompare(b[0]))];
+  }
+
+  test.each([...DEPARTMENTS])('%s ranks the parks on its most reported flow from its own database, in the city and in one district', async (department) => {
+    const members = await system.sql('industry', 'select credit_code, region_code, park_code from enterprise where park_code is not null order by credit_code');
+    const parks = (await system.sql('industry', 'select code from park order by code')).map((p) => p.code as string);
+    // The department's flow indicator most enterprises reported for the month.
+    const [top] = await system.sql(department, "select indicator, count(*) as n from observation where subject_type = 'ENTERPRISE' and month = ? and ytd_value is not null group by indicator order by count(*) desc, indicator limit 1", [month]);
+    expect(top).toBeDefined();
+    for (const region of [null, '411082']) {
+      const values = new Map<string, number | null>();
+      for (const park of parks) {
+        const codes = members.filter((m) => m.park_code === park && (region === null || m.region_code === region)).map((m) => m.credit_code);
+        values.set(park, (await sums(department, codes, month)).get(top.indicator)?.ytdValue ?? null);
+      }
+      const data = ok(await system.query(`{ parkRankings { typeName ${department}(month: "${month}", indicator: "${top.indicator}"${region ? `, region: "${region}"` : ''}) { rank groupCode value withheld } } }`, {}, undefined, { token: system.tokens[department] }));
+      expect(data.parkRankings.typeName).toBe('Park');
+      const got = data.parkRankings[department].map((r: Row) => [r.groupCode, r.rank, r.value === null ? null : r2(r.value)]);
+      expect(got).toEqual(expectedRanking(values).map(([c, rank, v]) => [c, rank, v === null ? null : r2(v)]));
+      expect(data.parkRankings[department].some((r: Row) => r.withheld)).toBe(false);
+      expect(got.filter((g: unknown[]) => g[1] !== null).length).toBeGreaterThan(0);
+    }
+  });
+
+  test('a conditionally shared indicator is ranked for its owner and withheld from a department without a grant: every park listed, no value, no rank', async () => {
+    const query = `{ parkRankings { finance(month: "${month}", indicator: "FIN_LOANS_OUTSTANDING") { rank groupCode value withheld } } }`;
+    const own = ok(await system.query(query, {}, undefined, { token: system.tokens.finance }));
+    expect(own.parkRankings.finance.filter((r: Row) => r.rank !== null).length).toBeGreaterThan(0);
+    const other = await system.query(query, {}, undefined, { token: system.tokens.energy });
+    const rows = other.data!.parkRankings.finance as Row[];
+    expect(rows.map((r) => r.groupCode).sort()).toEqual(own.parkRankings.finance.map((r: Row) => r.groupCode).sort());
+    expect(rows.every((r) => r.withheld && r.value === null && r.rank === null)).toBe(true);
+  });
+});

@@ -24,7 +24,7 @@ const SUBMIT = (department: string) => `submit${department[0].toUpperCase()}${de
 
 function submit(department: SubgraphName, month: string, observations: Row[], extra: Record<string, unknown> = {}): Promise<GraphQLResult> {
   return system.query(
-    `mutation($batch: ObservationBatchInput!) { result: ${SUBMIT(department)}(batch: $batch) { submissionId created updated revised unchanged recomputed } }`,
+    `mutation($batch: ObservationBatchInput!) { result: ${SUBMIT(department)}(batch: $batch) { submissionId created updated revised unchanged recomputed staleObservations { month ytdValue impliedYtdValue staleFields } } }`,
     { batch: { idempotencyKey: `figures-${Date.now()}-${counter++}`, reportedBy: '测试员', status: 'FINAL', month, observations, ...extra } },
     undefined,
     { token: system.tokens[department] },
@@ -111,7 +111,7 @@ describe('a derived year-to-date follows a revision of an earlier month', () => 
   const read = async (month: string) =>
     (
       await system.query(
-        `{ region(code: "${COUNTY}") { energy(month: "${month}") { electricity { value ytdValue ytdYoyPct derived version status changeReason history { version ytdValue changeReason } } } } }`,
+        `{ region(code: "${COUNTY}") { energy(month: "${month}") { electricity { value ytdValue ytdYoyPct impliedYtdValue staleFields derived version status changeReason history { version ytdValue changeReason } } } } }`,
         undefined,
         undefined,
         { token: system.tokens.energy },
@@ -136,13 +136,13 @@ describe('a derived year-to-date follows a revision of an earlier month', () => 
     expect(ytd).toEqual([1000, 1950, 3050]);
   });
 
-  it('a year-to-date the department reported is never overwritten by a derivation', async () => {
+  it('a year-to-date the department reported is never overwritten by a derivation: it awaits re-reporting (待重报)', async () => {
     // April's year to date as reported agrees with March's (3050 + 1000: YTD_INCONSISTENT refuses any other).
     const april = await submit('energy', '2018-04', [electricity(1000, { ytdValue: 4050 })]);
     expect(april.errors).toBeUndefined();
     const revision = await submit('energy', '2018-03', [electricity(1200)]);
-    expect(revision.data.result).toMatchObject({ revised: 1, recomputed: 0 });
-    expect(await read('2018-04')).toMatchObject({ ytdValue: 4050, derived: false, version: 1 });
+    expect(revision.data.result).toMatchObject({ revised: 1, recomputed: 0, staleObservations: [{ month: '2018-04', ytdValue: 4050, impliedYtdValue: 4150, staleFields: ['ytdValue'] }] });
+    expect(await read('2018-04')).toMatchObject({ ytdValue: 4050, impliedYtdValue: 4150, staleFields: ['ytdValue'], derived: false, version: 2, status: 'FINAL' });
   });
 
   it('the same month a year later follows too: its derived growth is recomputed', async () => {
@@ -156,6 +156,80 @@ describe('a derived year-to-date follows a revision of an earlier month', () => 
     const after = await system.query(`{ region(code: "${COUNTY}") { energy(month: "2019-03") { electricity { yoyPct changeReason } } } }`, undefined, undefined, { token: system.tokens.energy });
     expect(after.data.region.energy.electricity.yoyPct).toBe(5.6);
     expect(after.data.region.energy.electricity.changeReason).toContain('yoyPct');
+  });
+});
+
+describe('a correction leaves later months’ reported year-to-date awaiting re-reporting (待重报), and re-reporting clears it', () => {
+  const OTHER = '411025'; // 襄城县, untouched by the other tests
+  const row = (value: number, ytdValue?: number): Row => ({ ...electricity(value), subjectCode: OTHER, ...(ytdValue === undefined ? {} : { ytdValue }) });
+  const read = async (month: string) =>
+    (
+      await system.query(
+        `{ region(code: "${OTHER}") { energy(month: "${month}") { electricity { value ytdValue impliedYtdValue staleFields derived version status changeReason history { version ytdValue impliedYtdValue staleFields } } } } }`,
+        undefined,
+        undefined,
+        { token: system.tokens.energy },
+      )
+    ).data.region.energy.electricity;
+  const chain = async () => Object.fromEntries(await Promise.all(['2017-03', '2017-04', '2017-05', '2017-06'].map(async (m) => [m, (({ ytdValue, impliedYtdValue }) => [ytdValue, impliedYtdValue])(await read(m))])));
+  let correction: GraphQLResult;
+
+  beforeAll(async () => {
+    // January to March and June as values only (year to date derived), April and May with the year to date reported.
+    const months: [string, Row][] = [['2017-01', row(1000)], ['2017-02', row(1000)], ['2017-03', row(1000)], ['2017-04', row(1000, 4000)], ['2017-05', row(1000, 5000)], ['2017-06', row(1000)]];
+    for (const [month, r] of months) expect((await submit('energy', month, [r])).errors).toBeUndefined();
+    correction = await submit('energy', '2017-02', [row(1100)]);
+  });
+
+  it('February corrected: March and June are recomputed, April and May are marked with what the months before imply', async () => {
+    expect(correction.errors).toBeUndefined();
+    expect(correction.data.result).toMatchObject({
+      revised: 1,
+      recomputed: 2,
+      staleObservations: [
+        { month: '2017-04', ytdValue: 4000, impliedYtdValue: 4100, staleFields: ['ytdValue'] },
+        { month: '2017-05', ytdValue: 5000, impliedYtdValue: 5100, staleFields: ['ytdValue'] },
+      ],
+    });
+    // June's derived year to date builds on May's implied one, never on the stale figure.
+    expect(await chain()).toEqual({ '2017-03': [3100, null], '2017-04': [4000, 4100], '2017-05': [5000, 5100], '2017-06': [6100, null] });
+    const april = await read('2017-04');
+    expect(april).toMatchObject({ value: 1000, derived: false, version: 2, status: 'FINAL', staleFields: ['ytdValue'] });
+    expect(april.changeReason).toBe(`year-to-date awaits re-reporting (待重报): EN_ELECTRICITY for 2017-02 changed (submission ${correction.data.result.submissionId}), so the months before imply 4100, not the reported 4000; report 2017-04 again`);
+    expect(april.history).toEqual([{ version: 1, ytdValue: 4000, impliedYtdValue: null, staleFields: [] }]);
+  });
+
+  it('a later month reported on the stale figure is refused, compared with the implied one', async () => {
+    const refused = await submit('energy', '2017-05', [row(1000, 5000)]);
+    const [problem] = problems(refused);
+    expect(problem).toMatchObject({ code: 'YTD_INCONSISTENT', field: 'ytdValue', compared: { month: '2017-04', field: 'ytdValue', value: 4100 }, computed: 5100, confirmable: true });
+    expect(problem.reason).toContain('待重报');
+  });
+
+  it('re-reporting April clears its mark; May stays marked until it is re-reported or confirmed', async () => {
+    const april = await submit('energy', '2017-04', [row(1000, 4100)]);
+    expect(april.errors).toBeUndefined();
+    expect(april.data.result).toMatchObject({ revised: 1, recomputed: 0, staleObservations: [{ month: '2017-05', impliedYtdValue: 5100 }] });
+    expect(await read('2017-04')).toMatchObject({ ytdValue: 4100, impliedYtdValue: null, staleFields: [], version: 3, status: 'REVISED' });
+    // May's figures as they stood, confirmed with a reason (口径调整): the mark goes, June follows May's 5000.
+    const may = await submit('energy', '2017-05', [row(1000, 5000)], { acceptOutliers: { reason: '口径调整: 5月累计按新口径' } });
+    expect(may.errors).toBeUndefined();
+    expect(may.data.result).toMatchObject({ revised: 1, recomputed: 1, staleObservations: [] });
+    expect(await chain()).toEqual({ '2017-03': [3100, null], '2017-04': [4100, null], '2017-05': [5000, null], '2017-06': [6000, null] });
+    expect((await read('2017-05')).changeReason).toContain('口径调整');
+  });
+
+  it('a correction that makes the chain add up again clears the mark without a re-report', async () => {
+    // March 1000 → 900 marks April (3000 + 1000 ≠ 4100, implied 4000); May's confirmed 5000 now agrees with April's implied 4000 + 1000 …
+    const down = await submit('energy', '2017-03', [row(900)]);
+    expect(down.data.result.staleObservations).toEqual([{ month: '2017-04', ytdValue: 4100, impliedYtdValue: 4000, staleFields: ['ytdValue'] }]);
+    // … and March back to 1000 clears April. May, confirmed off the chain, is judged again like any
+    // reported figure: the months before it changed after its confirmation.
+    const back = await submit('energy', '2017-03', [row(1000)]);
+    expect(back.data.result).toMatchObject({ revised: 1, staleObservations: [{ month: '2017-05', ytdValue: 5000, impliedYtdValue: 5100 }] });
+    const april = await read('2017-04');
+    expect(april).toMatchObject({ ytdValue: 4100, impliedYtdValue: null, staleFields: [] });
+    expect(april.changeReason).toContain('agrees with the months before again');
   });
 });
 

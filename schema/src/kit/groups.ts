@@ -10,6 +10,7 @@ import { periodBaseMonth, RankingBasis, TargetProgress, targetProgress, targetsF
 import type { SubgraphContext } from './context';
 import type { ReferenceResolvers } from './federation';
 import type { GroupFigures } from './figures';
+import { rankBy } from './ranking';
 
 /*
  * Enterprise groups (企业分组): an entity whose enterprises are a named set — an industry class (行业, GB/T
@@ -230,6 +231,9 @@ function asObservation(total: GroupFigure | null, groupCode: string): Observatio
     reportedAt: new Date(0),
     version: 1,
     derived: true,
+    changeReason: null,
+    impliedYtdValue: total.impliedYtdValue,
+    staleFields: total.impliedYtdValue === null ? [] : ['ytdValue'],
   });
 }
 
@@ -290,9 +294,9 @@ export abstract class GroupRank {
 
 /** The groups of one type, for ranking: owned by the subgraph that keeps the register (key `typeName`), ranked by every department. */
 @Directive('@key(fields: "typeName")')
-@ObjectType('EnterpriseGroupList', { description: 'The groups of one type (`Cluster`: the city’s clusters), which every department ranks on its own indicators (`<department>(month, indicator, by)`).' })
+@ObjectType('EnterpriseGroupList', { description: 'The groups of one type (`Cluster`: the city’s clusters; `Park`: its industrial parks), which every department ranks on its own indicators (`<department>(month, indicator, by)`).' })
 export class EnterpriseGroupList {
-  @Field({ description: 'The group type: `Cluster`.' })
+  @Field({ description: 'The group type: `Cluster` or `Park`.' })
   typeName: string;
   @Directive('@inaccessible')
   @Field(() => [EnterpriseGroupEntry], { description: 'The groups and their enterprises (for the departments’ @requires; not served to clients).' })
@@ -330,7 +334,7 @@ function rankType(department: GroupDepartment): ClassType<GroupRank> {
   let type = rankTypes.get(name);
   if (!type) {
     @ObjectType(name, {
-      description: `${department.description}: a group’s place in the ranking of the groups of one type (the clusters 产业集群排名) on one of the department’s indicators, from its totals. Every group is listed: those without a total to rank on, and those whose total the caller may not read (\`withheld\`), come last, without a rank.`,
+      description: `${department.description}: a group’s place in the ranking of the groups of one type (the clusters 产业集群排名, the parks 园区排名) on one of the department’s indicators, from its totals. Every group is listed: those without a total to rank on, and those whose total the caller may not read (\`withheld\`), come last, without a rank.`,
       simpleResolvers: true,
     })
     class Rank extends GroupRank {}
@@ -352,7 +356,7 @@ export function groupRankingFields(department: GroupDepartment, owned = false): 
     @FieldResolver(() => [Rank], {
       name: department.field,
       nullable: true,
-      description: `${department.description}: the groups ranked on one of the department’s indicators for the month (产业集群排名), highest first, from its totals over each group’s enterprises (in the region, when one is given).`,
+      description: `${department.description}: the groups ranked on one of the department’s indicators for the month (产业集群排名, 园区排名), highest first, from its totals over each group’s enterprises (in the region, when one is given).`,
     })
     async ranking(
       @Root() list: { typeName: string; groups?: readonly EnterpriseGroupEntry[] | null },
@@ -378,11 +382,9 @@ export function groupRankingFields(department: GroupDepartment, owned = false): 
           return { code: group.code, total: total ?? null, withheld: total === undefined };
         }),
       );
-      const valued = rows.map((r) => ({ ...r, value: r.total ? rankValue(r.total, definition.kind, by) : null }));
-      const ranked = valued.filter((r) => r.value !== null).sort((a, b) => b.value! - a.value! || a.code.localeCompare(b.code));
-      const rest = valued.filter((r) => r.value === null);
+      const { ranked, unranked: rest } = rankBy(rows, (r) => (r.total ? rankValue(r.total, definition.kind, by) : null), (r) => r.code, { lowerIsBetter: definition.lowerIsBetter });
       return [
-        ...ranked.map((r) => Object.assign(new Rank(), { rank: ranked.findIndex((x) => x.value === r.value) + 1, groupCode: r.code, value: r.value, total: r.total, withheld: false })),
+        ...ranked.map((r) => Object.assign(new Rank(), { rank: r.rank, groupCode: r.item.code, value: r.value, total: r.item.total, withheld: false })),
         ...rest.map((r) => Object.assign(new Rank(), { rank: null, groupCode: r.code, value: null, total: r.withheld ? null : r.total, withheld: r.withheld })),
       ];
     }

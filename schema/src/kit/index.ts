@@ -23,3 +23,4 @@ export * from './metrics';
 export * from './logger';
 export * from './tracing';
 export * from './groups';
+export * from './ranking';

@@ -10,7 +10,7 @@ import { DatabaseNotMigrated, migrateMode, openDatabase, PortableMigration, type
 import { countSqlStatements, SubgraphMetrics } from './metrics';
 import { createLogger, logRequest } from './logger';
 import { startTracing } from './tracing';
-import { Migration20261130000000VersionChain } from './migrations';
+import { Migration20261130000000VersionChain, Migration20261201000000ImpliedYtd } from './migrations';
 import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation';
 import { formatError } from './formatError';
 import { grantResolvers } from './grants';
@@ -77,7 +77,7 @@ export function subgraphParts(definition: SubgraphDefinition): { schema: Subgrap
     database: {
       ...definition.database,
       entities: [...definition.database.entities, GrantRecord, UploadPartRecord],
-      migrations: [...definition.database.migrations, Migration20261125000000AccessGrants, Migration20261130000000StagedUploads, Migration20261130000000VersionChain, Migration20261130200000GrantRules],
+      migrations: [...definition.database.migrations, Migration20261125000000AccessGrants, Migration20261130000000StagedUploads, Migration20261130000000VersionChain, Migration20261130200000GrantRules, Migration20261201000000ImpliedYtd],
     },
   };
 }

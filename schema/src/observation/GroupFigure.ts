@@ -39,6 +39,10 @@ export class GroupFigure {
   reportedCount: number;
   @Field({ description: 'Whether the indicator is summed (flows and stocks) or not (rates: values null).' })
   summed: boolean;
+  @Field(() => Int, { description: 'Of the enterprises summed, those whose year-to-date awaits re-reporting (待重报) after an earlier month was corrected (Observation.staleFields); 0 when none.' })
+  staleCount: number;
+  @Field(() => Float, { nullable: true, description: 'The year-to-date total the enterprises’ earlier months imply: the sum with each stale year-to-date replaced by its impliedYtdValue; null when no enterprise’s is stale.' })
+  impliedYtdValue: number | null;
 }
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -60,6 +64,8 @@ const sum = (values: readonly (number | null)[]): number | null => {
 /** The group total of one indicator from its enterprises' figures of it (see GroupFigure for the rules). */
 export function groupTotal(definition: IndicatorDefinition, month: string, enterpriseCount: number, figures: readonly Observation[]): GroupFigure {
   const summed = definition.kind !== 'RATE';
+  const flow = summed && definition.kind === 'FLOW';
+  const stale = flow ? figures.filter((o) => o.impliedYtdValue !== null).length : 0;
   return Object.assign(new GroupFigure(), {
     indicator: definition.code,
     name: definition.name,
@@ -67,11 +73,13 @@ export function groupTotal(definition: IndicatorDefinition, month: string, enter
     unit: definition.unit,
     month,
     value: summed ? sum(figures.map((o) => o.value)) : null,
-    ytdValue: summed && definition.kind === 'FLOW' ? sum(figures.map((o) => o.ytdValue)) : null,
+    ytdValue: flow ? sum(figures.map((o) => o.ytdValue)) : null,
     yoyPct: summed ? growthOfSum(figures.map((o) => ({ value: o.value, growth: o.yoyPct }))) : null,
     ytdYoyPct: summed && definition.kind === 'FLOW' ? growthOfSum(figures.map((o) => ({ value: o.ytdValue, growth: o.ytdYoyPct }))) : null,
     enterpriseCount,
     reportedCount: figures.length,
     summed,
+    staleCount: stale,
+    impliedYtdValue: stale ? sum(figures.map((o) => o.impliedYtdValue ?? o.ytdValue)) : null,
   });
 }

@@ -1,7 +1,7 @@
 import { Directive, Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MonthScalar } from '../scalars';
 import type { IndicatorDefinition } from './indicator';
-import type { ObservationRecord } from './ObservationRecord';
+import { staleFieldsOf, type ObservationRecord } from './ObservationRecord';
 
 export enum ObservationStatus {
   PRELIMINARY = 'PRELIMINARY',
@@ -12,6 +12,18 @@ registerEnumType(ObservationStatus, {
   name: 'ObservationStatus',
   description: 'Where a figure stands: preliminary (初步), final (最终) or revised after being final (修订).',
 });
+
+/**
+ * Every field an Observation value carries: all of the type's fields but `history`, which the
+ * owner resolves. A subgraph that receives another department's figure through `@requires`
+ * selects these (warnings' RULE_FIGURE_SELECTION), so the figure it serves again is whole — a
+ * field added to Observation and missing here would be null, or an error where it is non-null;
+ * schema/test/composition.test.ts checks this list against the composed supergraph.
+ */
+export const OBSERVATION_VALUE_FIELDS = [
+  'indicator', 'name', 'nameEn', 'unit', 'subjectKind', 'subjectCode', 'month', 'value', 'ytdValue', 'yoyPct', 'ytdYoyPct',
+  'status', 'reportedBy', 'reportedAt', 'version', 'derived', 'changeReason', 'impliedYtdValue', 'staleFields',
+] as const;
 
 export enum SubjectKind {
   REGION = 'REGION',
@@ -85,6 +97,19 @@ export class Observation {
   @Field(() => String, { nullable: true, description: 'Why this version was written when it was not simply reported (修订原因): recomputed after a month it depends on changed, or an implausible figure the submitter confirmed, with their reason.' })
   changeReason: string | null;
 
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'The year-to-date the earlier months imply (前期累计 + 本月), when it differs from the reported ytdValue because an earlier month was corrected after this one was reported: the figure awaits re-reporting (待重报) and derived figures of later months build on this value. Null when they agree.',
+  })
+  impliedYtdValue: number | null;
+
+  @Field(() => [String], {
+    description:
+      'Fields of this figure that await re-reporting (待重报) after an earlier month was corrected: ytdValue (see impliedYtdValue) and, where present, ytdYoyPct, which is computed on it. Empty when the figure agrees with the months before. The department clears it by reporting the month again.',
+  })
+  staleFields: string[];
+
   static from(record: ObservationRecord, definition: IndicatorDefinition): Observation {
     return Object.assign(new Observation(), {
       indicator: record.indicator,
@@ -104,6 +129,8 @@ export class Observation {
       version: record.version,
       derived: Boolean(record.derived),
       changeReason: record.changeReason ?? null,
+      impliedYtdValue: record.impliedYtdValue ?? null,
+      staleFields: staleFieldsOf(record),
     });
   }
 }

@@ -63,6 +63,23 @@ abstract class ObservationFields {
   /** Why this version was written when not simply reported: recomputed after a source month changed, or an implausible figure confirmed (acceptOutliers). */
   @Property({ type: 'string', length: 1024, nullable: true })
   changeReason: string | null = null;
+
+  /**
+   * The year-to-date the earlier months imply (the previous month's year-to-date, itself as
+   * implied, plus this month's value) when it differs from the reported `ytdValue` because an
+   * earlier month was corrected after this one was reported: the figure awaits re-reporting
+   * (待重报). Null when they agree or cannot be judged. Set and cleared only by a submission (see
+   * followSources in reporting/submit); derivations and the year-to-date check use it in place
+   * of the stale figure.
+   */
+  @Property({ type: 'double', nullable: true })
+  impliedYtdValue: number | null = null;
+}
+
+/** The fields of a figure that await re-reporting (待重报): its year-to-date and the growth computed on it. */
+export function staleFieldsOf(r: { impliedYtdValue?: number | null; ytdYoyPct: number | null }): string[] {
+  if (r.impliedYtdValue == null) return [];
+  return r.ytdYoyPct === null ? ['ytdValue'] : ['ytdValue', 'ytdYoyPct'];
 }
 
 /**

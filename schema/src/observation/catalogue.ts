@@ -121,5 +121,7 @@ function ratioRecord(d: IndicatorDefinition, n: ObservationRecord, q: Observatio
     submissionId: null,
     derivedFields: 'value,ytdValue,yoyPct,ytdYoyPct',
     changeReason: `computed: ${n.indicator} ÷ ${q.indicator}`,
+    // A source awaiting re-reporting (待重报) makes the ratio's year-to-date stale too: the ratio of the implied ones.
+    impliedYtdValue: n.impliedYtdValue != null || q.impliedYtdValue != null ? ratioValue(n.impliedYtdValue ?? n.ytdValue, q.impliedYtdValue ?? q.ytdValue, decimals) : null,
   } as ObservationRecord;
 }

@@ -21,8 +21,10 @@ import { RegionCodeScalar, MonthScalar } from '../scalars';
 import { kitEntityManager, type SubgraphContext } from '../kit/context';
 import type { IndicatorDefinition } from '../observation/indicator';
 import { Observation, ObservationStatus, SubjectKind } from '../observation/Observation';
+import { staleFieldsOf } from '../observation/ObservationRecord';
 import { Target } from '../targets/graphql';
-import { BatchRejectedError, IdempotencyConflictError, submitBatch, type ReportingDepartment } from './submit';
+import { BatchRejectedError, IdempotencyConflictError, submitBatch, type ReportingDepartment, type SubmissionOutcome } from './submit';
+import type { IndicatorCatalogue } from '../observation/catalogue';
 import { Writes, WriteRule } from '../kit/authorization';
 import { forbidden } from '../kit/access';
 import { SubmissionRecord } from './records';
@@ -171,6 +173,8 @@ export class ObservationVersion {
   supersededAt: Date;
   @Field(() => String, { nullable: true, description: 'Why this version was written when it was not simply reported (修订原因): recomputed after a month it depends on changed, or confirmed by the submitter (acceptOutliers) with their reason.' })
   changeReason: string | null;
+  @Field(() => Float, { nullable: true, description: 'The year-to-date the earlier months implied while this version awaited re-reporting (待重报); null when it agreed with them. See Observation.impliedYtdValue.' })
+  impliedYtdValue: number | null;
 }
 
 @InputType({ description: 'One figure of a batch.' })
@@ -255,9 +259,28 @@ export class SubmissionResult {
   unchanged: number;
   @Field(() => Int, { description: 'Derived figures of later months (year-to-date, growth) recomputed because a month they depend on changed; each has a new version saying why.' })
   recomputed: number;
+  @Directive('@listSize(assumedSize: 100)')
+  @Field(() => [Observation], {
+    description:
+      'Reported figures of later months of the year that await re-reporting (待重报) after this batch: their reported year-to-date no longer equals what the corrected months imply (impliedYtdValue, staleFields). The department reports those months again; empty when the chain still adds up.',
+  })
+  staleObservations: Observation[];
   @Directive('@listSize(assumedSize: 1000)')
   @Field(() => [Observation], { description: 'The figures as they now stand (for a dry run: as they would stand).' })
   observations: Observation[];
+
+  /**
+   * A batch's outcome as the schema serves it, for the one-request mutation and a staged upload's
+   * commit alike. The figures are built only when selected: for 100,000 rows it is seconds of
+   * work nobody may ask for.
+   */
+  static from(catalogue: IndicatorCatalogue, outcome: SubmissionOutcome): SubmissionResult {
+    const { observations, stale, ...counts } = outcome;
+    const result = Object.assign(new SubmissionResult(), counts);
+    Object.defineProperty(result, 'observations', { get: () => catalogue.toObservations(observations), enumerable: true });
+    Object.defineProperty(result, 'staleObservations', { get: () => catalogue.toObservations(stale), enumerable: true });
+    return result;
+  }
 }
 
 @Directive('@shareable')
@@ -341,10 +364,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
       try {
         const outcome = await submitBatch(kitEntityManager(ctx.em), department, batch, { dryRun });
         if (outcome.submissionId != null && !outcome.dryRun) ctx.access.reads.submissions.add(outcome.submissionId);
-        return Object.assign(new SubmissionResult(), {
-          ...outcome,
-          observations: department.catalogue.toObservations(outcome.observations),
-        });
+        return SubmissionResult.from(department.catalogue, outcome);
       } catch (error) {
         throw batchError(error);
       }
@@ -390,6 +410,15 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
     }
   }
 
+  @Resolver(() => ObservationVersion)
+  class VersionResolver {
+    // Versions are served as stored rows (ctx.figures.history): the list is computed from the stored implied year-to-date.
+    @FieldResolver(() => [String], { description: 'Fields of this version that awaited re-reporting (待重报): ytdValue and, where present, ytdYoyPct; empty when it agreed with the months before. See Observation.staleFields.' })
+    staleFields(@Root() version: ObservationVersion): string[] {
+      return staleFieldsOf(version);
+    }
+  }
+
   @Resolver(() => Indicator)
   class IndicatorTargetsResolver {
     @Directive('@listSize(assumedSize: 12)')
@@ -399,6 +428,6 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
     }
   }
 
-  return [CatalogueResolver, SubmitResolver, SubmissionsResolver, HistoryResolver, IndicatorTargetsResolver];
+  return [CatalogueResolver, SubmitResolver, SubmissionsResolver, HistoryResolver, VersionResolver, IndicatorTargetsResolver];
 }
 

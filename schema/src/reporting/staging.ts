@@ -281,11 +281,7 @@ export function stagingResolvers(options: StagingOptions): Function[] {
     try {
       const outcome = await submitBatch(kitEntityManager(ctx.em), department, { ...batch, observations }, { dryRun });
       await done();
-      const { observations: records, ...counts } = outcome;
-      const result = Object.assign(new SubmissionResult(), counts);
-      // Built only when selected: for 100,000 rows it is seconds of work nobody may ask for.
-      Object.defineProperty(result, 'observations', { get: () => department.catalogue.toObservations(records), enumerable: true });
-      return result;
+      return SubmissionResult.from(department.catalogue, outcome);
     } catch (error) {
       if (error instanceof BatchRejectedError || error instanceof IdempotencyConflictError) await done();
       throw error;

@@ -99,6 +99,12 @@ export interface SubmissionOutcome {
   unchanged: number;
   /** Figures of later months recomputed because a month they are derived from changed. */
   recomputed: number;
+  /**
+   * Reported figures whose year-to-date this batch left behind (待重报), as they now stand: a
+   * later month of the same year whose reported ytdValue no longer equals what the corrected
+   * months imply (`impliedYtdValue`). Empty when the chain still adds up.
+   */
+  stale: ObservationRecord[];
   /** The current version of every figure in the batch (for a dry run: as it would stand; nothing is written). */
   observations: ObservationRecord[];
 }
@@ -110,6 +116,13 @@ const keyOf = (r: { indicator: string; subjectType?: string; subjectKind?: strin
   `${r.indicator}|${r.subjectType ?? r.subjectKind}|${r.subjectCode}`;
 
 const round = (v: number, decimals: number) => Number(v.toFixed(decimals));
+
+/**
+ * A figure's year-to-date as the months before it imply: the reported one, or, while that awaits
+ * re-reporting after an earlier month's correction, the implied one (issue 16). Derivations and
+ * the year-to-date check read this, so a stale figure is never built upon.
+ */
+const ytdOf = (r: Pick<ObservationRecord, 'ytdValue'> & { impliedYtdValue?: number | null }): number | null => r.impliedYtdValue ?? r.ytdValue;
 
 /** The current calendar month: figures cannot be reported for a month that has not begun. */
 /** The month now in the city (UTC+8, HUISHANG_CITY_TIME_ZONE), not the server's: see identifiers/cityTime. */
@@ -293,6 +306,7 @@ function derivable(definition: { kind: string; reportedOnly?: boolean }): readon
   return definition.kind === 'FLOW' ? ['ytdValue', 'yoyPct', 'ytdYoyPct'] : ['yoyPct'];
 }
 
+/** A figure of another month; its ytdValue is the implied one where the reported one is stale (ytdOf). */
 type Lookup = (month: string) => Pick<ObservationRecord, 'value' | 'ytdValue'> | undefined;
 
 /**
@@ -325,7 +339,15 @@ function derive(department: ReportingDepartment, row: ObservationInputRow, month
   const definition = department.catalogue.get(row.indicator);
   const given: Figures = { value: row.value ?? null, ytdValue: row.ytdValue ?? null, yoyPct: row.yoyPct ?? null, ytdYoyPct: row.ytdYoyPct ?? null };
   const open = derivable(definition).filter((f) => given[f] === null);
-  return deriveFigures(definition, given, open, month, (m) => rows.get(`${keyOf(row)}|${m}`));
+  return deriveFigures(definition, given, open, month, impliedLookup((m) => rows.get(`${keyOf(row)}|${m}`)));
+}
+
+/** A lookup of stored rows that answers each with its implied year-to-date (ytdOf). */
+function impliedLookup(get: (month: string) => ObservationRecord | undefined): Lookup {
+  return (month) => {
+    const r = get(month);
+    return r && { value: r.value, ytdValue: ytdOf(r) };
+  };
 }
 
 const sameFigures = (a: Figures, b: Figures) => FIGURES.every((f) => (a[f] ?? null) === (b[f] ?? null));
@@ -358,7 +380,7 @@ async function lockMonth(em: EntityManager, department: string, month: string): 
 const WRITE_CHUNK = 500;
 
 const OBSERVATION_KEY = ['indicator', 'subjectType', 'subjectCode', 'month'] as const;
-const VERSIONED_FIELDS = ['value', 'ytdValue', 'yoyPct', 'ytdYoyPct', 'status', 'reportedBy', 'reportedAt', 'version', 'derived', 'submissionId', 'derivedFields', 'changeReason'] as const;
+const VERSIONED_FIELDS = ['value', 'ytdValue', 'yoyPct', 'ytdYoyPct', 'status', 'reportedBy', 'reportedAt', 'version', 'derived', 'submissionId', 'derivedFields', 'changeReason', 'impliedYtdValue'] as const;
 
 /**
  * Writes new and changed figures with one multi-row statement per chunk, not one entity each
@@ -415,7 +437,7 @@ export async function submitBatch(
   const subjectProblems = await validateSubjects(department, base.fork(), batch, progress);
   if (subjectProblems.length) throw new BatchRejectedError(subjectProblems);
   const hash = payloadHash(batch);
-  const empty = { submissionId: null, idempotencyKey: batch.idempotencyKey, created: 0, updated: 0, revised: 0, unchanged: 0, recomputed: 0, observations: [] };
+  const empty = { submissionId: null, idempotencyKey: batch.idempotencyKey, created: 0, updated: 0, revised: 0, unchanged: 0, recomputed: 0, stale: [], observations: [] };
 
   const replay = async (): Promise<SubmissionOutcome | null> => {
     const existing = await base.fork().findOne(SubmissionRecord, { idempotencyKey: batch.idempotencyKey });
@@ -423,7 +445,7 @@ export async function submitBatch(
     if (existing.payloadHash !== hash) throw new IdempotencyConflictError(batch.idempotencyKey);
     const observations = [...(await currentRows(base.fork(), batch, [batch.month])).values()];
     const { id, created, updated, revised, unchanged } = existing;
-    return { submissionId: id, idempotencyKey: batch.idempotencyKey, replayed: true, dryRun: false, created, updated, revised, unchanged, recomputed: 0, observations };
+    return { submissionId: id, idempotencyKey: batch.idempotencyKey, replayed: true, dryRun: false, created, updated, revised, unchanged, recomputed: 0, stale: [], observations };
   };
   if (!options.dryRun) {
     const replayed = await replay();
@@ -493,24 +515,30 @@ export async function submitBatch(
           !batch.month.endsWith('-01') &&
           typeof row.value === 'number' &&
           typeof row.ytdValue === 'number' &&
-          before?.ytdValue != null
+          before &&
+          ytdOf(before) != null
         ) {
-          const expected = before.ytdValue + row.value;
-          if (Math.abs(row.ytdValue - expected) > roundingSlack(before.ytdValue, row.value, row.ytdValue)) {
+          // Against the month before as its earlier months imply: a clerk re-reporting after a correction is held to the corrected chain.
+          const beforeYtd = ytdOf(before)!;
+          const expected = beforeYtd + row.value;
+          if (Math.abs(row.ytdValue - expected) > roundingSlack(before.ytdValue ?? beforeYtd, row.value, row.ytdValue)) {
             if (!batch.acceptOutliers) {
               problems.push({
                 index,
                 field: 'ytdValue',
                 value: row.ytdValue,
                 code: 'YTD_INCONSISTENT',
-                reason: `the year-to-date ${row.ytdValue} does not equal ${before.month}'s year-to-date ${before.ytdValue} plus this month's value ${row.value} (= ${+expected.toFixed(6)}): correct one of them, or confirm with a reason if earlier months were revised (口径调整)`,
-                compared: { month: before.month, field: 'ytdValue', value: before.ytdValue },
+                reason:
+                  before.impliedYtdValue != null
+                    ? `the year-to-date ${row.ytdValue} does not equal ${before.month}'s year-to-date as its corrected earlier months imply, ${beforeYtd} (its reported ${before.ytdValue} awaits re-reporting, 待重报), plus this month's value ${row.value} (= ${+expected.toFixed(6)}): correct one of them, or confirm with a reason if earlier months were revised (口径调整)`
+                    : `the year-to-date ${row.ytdValue} does not equal ${before.month}'s year-to-date ${before.ytdValue} plus this month's value ${row.value} (= ${+expected.toFixed(6)}): correct one of them, or confirm with a reason if earlier months were revised (口径调整)`,
+                compared: { month: before.month, field: 'ytdValue', value: beforeYtd },
                 computed: +expected.toFixed(6),
                 confirmable: true,
               });
               return;
             }
-            chainFinding = `YTD_INCONSISTENT ytdValue ${row.ytdValue} vs ${before.month} ytdValue ${before.ytdValue} + value ${row.value}`;
+            chainFinding = `YTD_INCONSISTENT ytdValue ${row.ytdValue} vs ${before.month} ytdValue ${beforeYtd} + value ${row.value}`;
           }
         }
         // Plausibility against the subject's own history, unless the submitter confirmed the batch.
@@ -533,7 +561,8 @@ export async function submitBatch(
           if (chainFinding) found.push(chainFinding);
           changeReason = `confirmed by ${batch.reportedBy} (acceptOutliers): ${batch.acceptOutliers!.reason} [${found.join('; ')}]`;
         }
-        const versioned = { ...figures, derived, derivedFields, changeReason };
+        // Reported now, so it agrees with the months before (or was confirmed against them): nothing of it is stale.
+        const versioned = { ...figures, derived, derivedFields, changeReason, impliedYtdValue: null };
         if (!current) {
           counts.created++;
           const created = Object.assign(new ObservationRecord(), {
@@ -554,7 +583,8 @@ export async function submitBatch(
         }
         const status: ObservationStatusValue = wasFinal ? 'REVISED' : batch.status;
         // The same figures again: nothing to confirm or record, whatever the batch says about outliers.
-        if (sameFigures(current, figures) && (current.status === status || wasFinal)) {
+        // A figure awaiting re-reporting, reported again as it stood, is confirmed: a new version clears the mark.
+        if (sameFigures(current, figures) && (current.status === status || wasFinal) && current.impliedYtdValue == null) {
           counts.unchanged++;
           written.push(current);
           return;
@@ -579,7 +609,7 @@ export async function submitBatch(
       // Figures of later months derived from the ones that changed follow them, in this transaction.
       const followers = await followSources(tx, department, batch.month, changed, now, submission.id);
       // A dry run reports what a real run would have done, and stops before writing anything.
-      if (options.dryRun) throw new DryRunComplete({ ...counts, recomputed: followers.changed.length, observations: written });
+      if (options.dryRun) throw new DryRunComplete({ ...counts, recomputed: followers.recomputed, stale: followers.stale, observations: written });
       superseded.push(...followers.superseded);
       const total = superseded.length + changed.length + followers.changed.length;
       let done = 0;
@@ -589,7 +619,7 @@ export async function submitBatch(
       await writeObservations(tx, [...changed, ...followers.changed], wrote);
       Object.assign(submission, counts);
       await tx.flush();
-      return { submissionId: submission.id, idempotencyKey: batch.idempotencyKey, replayed: false, dryRun: false, ...counts, recomputed: followers.changed.length, observations: written };
+      return { submissionId: submission.id, idempotencyKey: batch.idempotencyKey, replayed: false, dryRun: false, ...counts, recomputed: followers.recomputed, stale: followers.stale, observations: written };
     });
   } catch (error) {
     if (error instanceof DryRunComplete) return { ...empty, ...error.outcome, replayed: false, dryRun: true };
@@ -604,7 +634,7 @@ export async function submitBatch(
 
 /** Thrown when a dry run has checked and counted everything, before any write: its transaction rolls back. */
 class DryRunComplete extends Error {
-  constructor(readonly outcome: Pick<SubmissionOutcome, 'created' | 'updated' | 'revised' | 'unchanged' | 'recomputed' | 'observations'>) {
+  constructor(readonly outcome: Pick<SubmissionOutcome, 'created' | 'updated' | 'revised' | 'unchanged' | 'recomputed' | 'stale' | 'observations'>) {
     super('dry run complete');
   }
 }
@@ -626,6 +656,7 @@ function historyRow(current: ObservationRecord, supersededAt: Date): EntityData<
     submissionId: current.submissionId,
     derivedFields: current.derivedFields ?? null,
     changeReason: current.changeReason ?? null,
+    impliedYtdValue: current.impliedYtdValue ?? null,
     supersededAt,
   };
 }
@@ -634,11 +665,15 @@ function historyRow(current: ObservationRecord, supersededAt: Date): EntityData<
 const lastDependentMonth = (month: string) => `${Number(month.slice(0, 4)) + 1}-12`;
 
 /**
- * Recomputes the derived fields (year-to-date, growth) of later months that depend on figures this
- * submission created or changed: the rest of the year (year-to-date adds up), and the same months
- * of the next year (their growth compares with these). Walks the months in order, so a change
- * carries through the chain. Only `derivedFields` are recomputed: a reported figure is never
- * overwritten. Each recomputed figure gets a new version, its `changeReason` naming the source.
+ * Follows a submission's changed figures through the later months that depend on them:
+ * - **Derived fields** (year-to-date, growth; `derivedFields`) of the rest of the year (year-to-date
+ *   adds up) and of the same months of the next year (growth compares with these) are recomputed.
+ * - **Reported year-to-date** of a flow in the rest of the year is never overwritten, but judged:
+ *   where it no longer equals the previous month's year-to-date (as implied) plus its own value,
+ *   the figure gets `impliedYtdValue` and awaits re-reporting (待重报); where it agrees again, the
+ *   mark is cleared. A month missing from the chain stops the judging: later months keep their mark.
+ * Walks the months in order over the rows as they are being rewritten, so a change carries through
+ * the chain. Each figure that changes gets a new version whose `changeReason` names the source.
  * Under the locks of every month it writes, taken in ascending order (no deadlock: every writer
  * locks its own month first and only later months after it).
  */
@@ -649,23 +684,28 @@ async function followSources(
   changed: ObservationRecord[],
   now: Date,
   submissionId: number,
-): Promise<{ changed: ObservationRecord[]; superseded: EntityData<ObservationVersionRecord>[] }> {
-  const result = { changed: [] as ObservationRecord[], superseded: [] as EntityData<ObservationVersionRecord>[] };
-  const sources = changed.filter((r) => derivable(department.catalogue.get(r.indicator)).length > 0);
+): Promise<{ changed: ObservationRecord[]; superseded: EntityData<ObservationVersionRecord>[]; recomputed: number; stale: ObservationRecord[] }> {
+  const result = { changed: [] as ObservationRecord[], superseded: [] as EntityData<ObservationVersionRecord>[], recomputed: 0, stale: [] as ObservationRecord[] };
+  const definitionOf = (r: { indicator: string }) => department.catalogue.get(r.indicator);
+  const chained = (r: { indicator: string }) => definitionOf(r).kind === 'FLOW';
+  const sources = changed.filter((r) => derivable(definitionOf(r)).length > 0 || chained(r));
   if (sources.length === 0) return result;
   const sourceKeys = new Set(sources.map((r) => keyOf(r)));
   const indicators = [...new Set(sources.map((r) => r.indicator))];
   const codes = [...new Set(sources.map((r) => r.subjectCode))];
   const last = lastDependentMonth(month);
+  const yearEnd = `${month.slice(0, 4)}-12`;
+  // Derived figures up to next December; reported year-to-date of flows up to this December.
+  const dependsOn = (r: ObservationRecord) => r.derivedFields != null || (chained(r) && r.month <= yearEnd);
   const findDependents = async () => {
     const found: ObservationRecord[] = [];
     for (let i = 0; i < codes.length; i += 1000) {
       const rows = await tx.find(
         ObservationRecord,
-        { indicator: { $in: indicators }, subjectCode: { $in: codes.slice(i, i + 1000) }, month: { $gt: month, $lte: last }, derivedFields: { $ne: null } },
+        { indicator: { $in: indicators }, subjectCode: { $in: codes.slice(i, i + 1000) }, month: { $gt: month, $lte: last } },
         { disableIdentityMap: true },
       );
-      found.push(...rows.filter((r) => sourceKeys.has(keyOf(r))));
+      found.push(...rows.filter((r) => sourceKeys.has(keyOf(r)) && dependsOn(r)));
     }
     return found;
   };
@@ -689,16 +729,35 @@ async function followSources(
     for (const r of rows) if (wanted.has(keyOf(r))) window.set(`${keyOf(r)}|${r.month}`, r);
   }
   for (const r of changed) window.set(`${keyOf(r)}|${r.month}`, r);
+  const source = (r: ObservationRecord) => `${r.indicator} for ${month} changed (submission ${submissionId})`;
   const byMonth = [...dependents].sort((a, b) => a.month.localeCompare(b.month) || a.id - b.id);
   for (const dependent of byMonth) {
     const current = window.get(`${keyOf(dependent)}|${dependent.month}`)!;
-    const definition = department.catalogue.get(current.indicator);
+    const definition = definitionOf(current);
     const open = (current.derivedFields ?? '').split(',').filter((f): f is keyof Figures => (FIGURES as readonly string[]).includes(f));
     const given: Figures = { value: current.value, ytdValue: current.ytdValue, yoyPct: current.yoyPct, ytdYoyPct: current.ytdYoyPct };
-    const { derived, derivedFields, ...figures } = deriveFigures(definition, given, open, current.month, (m) => window.get(`${keyOf(current)}|${m}`));
-    if (sameFigures(current, figures)) continue;
+    const lookup = impliedLookup((m) => window.get(`${keyOf(current)}|${m}`));
+    const derivation = open.length ? deriveFigures(definition, given, open, current.month, lookup) : { ...given, derived: current.derived, derivedFields: current.derivedFields };
+    const { derived, derivedFields, ...figures } = derivation;
+    // The reported year-to-date against the month before as implied (a gap: cannot be judged, the mark stays as it was).
+    let implied = current.impliedYtdValue ?? null;
+    const previous = lookup(addMonths(current.month, -1));
+    const reportedYtd = !open.includes('ytdValue') && figures.ytdValue !== null;
+    if (chained(current) && current.month <= yearEnd && reportedYtd && figures.value !== null && !current.month.endsWith('-01') && previous?.ytdValue != null) {
+      const expected = round(previous.ytdValue + figures.value, 4);
+      implied = Math.abs(figures.ytdValue! - expected) > roundingSlack(previous.ytdValue, figures.value, figures.ytdValue!) ? expected : null;
+    } else if (!reportedYtd) implied = null;
+    const recomputed = !sameFigures(current, figures);
+    const marked = (current.impliedYtdValue ?? null) !== implied;
+    if (!recomputed && !marked) {
+      if (implied !== null) result.stale.push(current);
+      continue;
+    }
     const at = versionTime(now, [current]);
-    const fields = open.filter((f) => (current[f] ?? null) !== (figures[f] ?? null));
+    const reasons: string[] = [];
+    if (recomputed) reasons.push(`recomputed ${open.filter((f) => (current[f] ?? null) !== (figures[f] ?? null)).join(', ')}: ${source(current)}`);
+    if (marked && implied !== null) reasons.push(`year-to-date awaits re-reporting (待重报): ${source(current)}, so the months before imply ${implied}, not the reported ${figures.ytdValue}; report ${current.month} again`);
+    if (marked && implied === null) reasons.push(`year-to-date agrees with the months before again: ${source(current)}`);
     result.superseded.push(historyRow(current, at));
     const next = Object.assign(new ObservationRecord(), {
       ...figureKey(current),
@@ -706,8 +765,10 @@ async function followSources(
       ...figures,
       derived,
       derivedFields,
-      changeReason: `recomputed ${fields.join(', ')}: ${current.indicator} for ${month} changed (submission ${submissionId})`,
-      status: current.status === 'PRELIMINARY' ? 'PRELIMINARY' : 'REVISED',
+      impliedYtdValue: implied,
+      changeReason: reasons.join('; '),
+      // A recomputed figure is a revision; a mark alone changes no figure.
+      status: recomputed ? (current.status === 'PRELIMINARY' ? 'PRELIMINARY' : 'REVISED') : current.status,
       reportedBy: current.reportedBy,
       reportedAt: at,
       version: current.version + 1,
@@ -715,6 +776,8 @@ async function followSources(
     });
     window.set(`${keyOf(next)}|${next.month}`, next);
     result.changed.push(next);
+    if (recomputed) result.recomputed++;
+    if (implied !== null) result.stale.push(next);
   }
   return result;
 }

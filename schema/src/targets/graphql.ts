@@ -4,6 +4,7 @@ import type { IndicatorDefinition } from '../observation/indicator';
 import { Observation } from '../observation/Observation';
 import { RegionCodeScalar } from '../scalars';
 import type { TargetPeriodValue, TargetRecord } from './TargetRecord';
+import { rankBy } from '../kit/ranking';
 
 export enum TargetPeriod {
   YEAR = 'YEAR',
@@ -242,16 +243,13 @@ export function rankObservations(observations: Observation[], definition: Indica
     if (basis === RankingBasis.GROWTH) return definition.ratioOf ? o.ytdYoyPct : definition.kind === 'RATE' ? o.ytdValue : definition.kind === 'STOCK' ? o.yoyPct : o.ytdYoyPct;
     return definition.kind === 'STOCK' ? o.value : o.ytdValue;
   };
-  const valued = observations.map((o) => ({ o, v: pick(o) })).filter((x): x is { o: Observation; v: number } => x.v !== null);
   // Largest first, or smallest first where lower is better (an intensity).
-  const sign = definition.lowerIsBetter ? -1 : 1;
-  valued.sort((a, b) => sign * (b.v - a.v) || a.o.subjectCode.localeCompare(b.o.subjectCode));
+  const { ranked, unranked: unvalued } = rankBy(observations, pick, (o) => o.subjectCode, { lowerIsBetter: definition.lowerIsBetter });
   const reported = new Map(observations.map((o) => [o.subjectCode, o]));
-  const unvalued = observations.filter((o) => pick(o) === null).sort((a, b) => a.subjectCode.localeCompare(b.subjectCode));
   const missing = [...new Set(regionCodes ?? [])].filter((code) => !reported.has(code)).sort();
-  const counts = { rankedCount: valued.length, reportedCount: observations.length };
+  const counts = { rankedCount: ranked.length, reportedCount: observations.length };
   return [
-    ...valued.map((x) => Object.assign(new RegionRank(), { rank: valued.findIndex((y) => y.v === x.v) + 1, regionCode: x.o.subjectCode, value: x.v, reported: true, observation: x.o, ...counts })),
+    ...ranked.map((x) => Object.assign(new RegionRank(), { rank: x.rank, regionCode: x.item.subjectCode, value: x.value, reported: true, observation: x.item, ...counts })),
     ...unvalued.map((o) => Object.assign(new RegionRank(), { rank: null, regionCode: o.subjectCode, value: null, reported: true, observation: o, ...counts })),
     ...missing.map((code) => Object.assign(new RegionRank(), { rank: null, regionCode: code, value: null, reported: false, observation: null, ...counts })),
   ];

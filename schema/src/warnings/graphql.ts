@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { Directive, Field, Float, GraphQLISODateTime, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ErrorCode } from '../errors';
 import { CreditCodeScalar, MonthScalar } from '../scalars';
-import { Observation } from '../observation/Observation';
+import { Observation, OBSERVATION_VALUE_FIELDS } from '../observation/Observation';
 
 export enum WarningSubjectKind {
   REGION = 'REGION',
@@ -183,6 +183,9 @@ export class RuleFigure {
   @Field({ description: 'Whether the caller may read the figure by its own rights: only then may the rule show it as evidence.' })
   callerMayRead: boolean;
 }
+
+/** What a rule's `@requires` selects of a RuleFigure: every field, and the whole figure (OBSERVATION_VALUE_FIELDS). */
+export const RULE_FIGURE_SELECTION = `owner grantee rule indicator grantId callerMayRead figure { ${OBSERVATION_VALUE_FIELDS.join(' ')} }`;
 
 /** What a rule may use of another department's figure: the figure (null when not reported), and whether the caller may see it. */
 export interface RuleInput {

@@ -6,6 +6,7 @@ import {
   ledgerFact,
   Observation,
   RuleFigure,
+  RULE_FIGURE_SELECTION,
   ruleInput,
   warning,
   WarningSubjectKind,
@@ -46,7 +47,7 @@ const INPUT = { owner: 'industry', rule: 'POWER_DROP', indicator: 'IND_KEY_ENTER
  */
 @Resolver(() => KeyEnterpriseMonth)
 export class PowerDropWarning {
-  @Directive('@requires(fields: "powerDropOutput { owner grantee rule indicator grantId callerMayRead figure { indicator name nameEn unit subjectKind subjectCode month value ytdValue yoyPct ytdYoyPct status reportedBy reportedAt version derived } }")')
+  @Directive(`@requires(fields: "powerDropOutput { ${RULE_FIGURE_SELECTION} }")`)
   @FieldResolver(() => Warning, {
     nullable: true,
     description:

@@ -3,6 +3,7 @@ import { badUserInput, EnterpriseGroupList, INDUSTRY_SECTIONS, IndustryCodeScala
 import { Enterprise } from '../entities/Enterprise';
 import { Cluster, Industry, IndustryLevel } from './entities';
 import { CLUSTERS, clusterCodesOf, INDUSTRY_NAMES, industryLevel, industryName, industryNameEn, industryParent, type ClusterDefinition } from './catalogue';
+import { parkList } from '../parks/resolvers';
 
 interface RegisterRow {
   creditCode: string;
@@ -137,7 +138,7 @@ export const groupReferences = {
     },
   },
   EnterpriseGroupList: {
-    __resolveReference: (reference: { typeName: string }, ctx: SubgraphContext) => (reference.typeName === 'Cluster' ? clusterList(ctx) : null),
+    __resolveReference: (reference: { typeName: string }, ctx: SubgraphContext) => (reference.typeName === 'Cluster' ? clusterList(ctx) : reference.typeName === 'Park' ? parkList(ctx) : null),
   },
   Cluster: {
     __resolveReference: (reference: { code: string }, ctx: SubgraphContext) => {

@@ -10,7 +10,7 @@ import {
   type TargetRecord,
 } from '@huishang/schema';
 import { Directive, Field, Float, Int, ObjectType } from 'type-graphql';
-import { MonthScalar, ParkCodeScalar, TargetPeriod } from '@huishang/schema';
+import { MonthScalar, ParkCodeScalar, rankBy, TargetPeriod } from '@huishang/schema';
 import { industryIndicators } from '../indicators';
 import type { ParkTargetRecord } from './entities';
 
@@ -186,10 +186,9 @@ export function rankParks(rows: ParkInfrastructure[]): ParkInfrastructure[] {
     const t = basis(r);
     return t && t.actualValue !== null && t.target.value > 0 ? t.actualValue / t.target.value : null;
   };
-  const ranked = rows.filter((r) => score(r) !== null).sort((a, b) => score(b)! - score(a)! || a.parkCode.localeCompare(b.parkCode));
-  for (const r of ranked) r.rank = ranked.findIndex((x) => score(x) === score(r)) + 1;
-  const rest = rows.filter((r) => score(r) === null).sort((a, b) => a.parkCode.localeCompare(b.parkCode));
-  return [...ranked, ...rest];
+  const { ranked, unranked } = rankBy(rows, score, (r) => r.parkCode);
+  for (const r of ranked) r.item.rank = r.rank;
+  return [...ranked.map((r) => r.item), ...unranked];
 }
 
 export function planCompletion(planned: Observation | null, completed: Observation | null): number | null {

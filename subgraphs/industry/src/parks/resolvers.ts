@@ -1,6 +1,6 @@
 import { Arg, Ctx, Directive, FieldResolver, GraphQLISODateTime, Int, Query, Resolver, Root } from 'type-graphql';
 import type { EntityManager } from '@mikro-orm/core';
-import { badUserInput, CITY_CODE, findRegion, MonthScalar, ParkCodeScalar, parseParkCode, RegionCodeScalar, type SubgraphContext, type SubjectFigures } from '@huishang/schema';
+import { badUserInput, CITY_CODE, EnterpriseGroupList, findRegion, MonthScalar, ParkCodeScalar, parseParkCode, RegionCodeScalar, type SubgraphContext, type SubjectFigures } from '@huishang/schema';
 import { Enterprise } from '../entities/Enterprise';
 import { Region } from '../entities/Region';
 import { industryIndicators } from '../indicators';
@@ -44,6 +44,12 @@ function state(ctx: SubgraphContext): Promise<ParkState> {
     states.set(ctx, s);
   }
   return s;
+}
+
+/** The parks as a list of groups (typeName `Park`), for the departments' rankings (`parkRankings`). */
+export async function parkList(ctx: SubgraphContext): Promise<EnterpriseGroupList> {
+  const { parks } = await state(ctx);
+  return Object.assign(new EnterpriseGroupList(), { typeName: 'Park', groups: parks.map((p) => ({ code: p.code, members: p.members })) });
 }
 
 async function parkTargets(ctx: SubgraphContext, year: number): Promise<ParkTargetRecord[]> {
@@ -138,6 +144,15 @@ export class ParkResolver {
     @Arg('region', () => RegionCodeScalar, { nullable: true, description: 'Only parks in this district, county or zone; the city (or none) means all.' }) region?: string | null,
   ): Promise<Park[]> {
     return inRegion((await state(ctx)).parks, region);
+  }
+
+  @Query(() => EnterpriseGroupList, {
+    nullable: true,
+    description:
+      'The city’s parks for ranking (园区排名): every department ranks them on its own indicators from its totals over each park’s enterprises, e.g. `parkRankings { energy(month: "2015-06", indicator: "EN_ELECTRICITY") { rank groupCode value } }`, with the sharing rules of any group total; the parks’ own infrastructure-investment ledger is ranked by `parkInfrastructure`.',
+  })
+  parkRankings(@Ctx() ctx: SubgraphContext): Promise<EnterpriseGroupList> {
+    return parkList(ctx);
   }
 
   @Query(() => Park, { nullable: true, description: 'A park by its code (e.g. "P41108201"); null if the park list has none.' })
