@@ -83,6 +83,7 @@ function printOutcome(io: Io, options: ImportOptions, built: BuiltBatch, outcome
   const skipped = built.skipped ? ` (${formatCount(built.skipped)} row${built.skipped === 1 ? '' : 's'} without figures left out)` : '';
   if (outcome.dryRun) {
     io.stdout.write(`valid: ${plural(rows, 'row')}${skipped}; dry run, nothing was written (${where})\n`);
+    if (stale.length) io.stdout.write(staleReport(stale, true));
     return;
   }
   if (replayed) {
@@ -102,12 +103,13 @@ const STALE_SHOWN = 10;
  * Later months whose reported year-to-date this batch left behind (待重报): what the clerk must
  * report again, each with its reported and implied figures.
  */
-export function staleReport(stale: readonly StaleFigure[]): string {
+export function staleReport(stale: readonly StaleFigure[], dryRun = false): string {
   const lines = stale
     .slice(0, STALE_SHOWN)
     .map((f) => `  ${f.month} ${f.indicator} ${f.subjectCode}: year-to-date reported ${f.ytdValue}, the months before now imply ${f.impliedYtdValue}\n`);
   const more = stale.length > STALE_SHOWN ? `  … and ${formatCount(stale.length - STALE_SHOWN)} more (--json lists them all)\n` : '';
-  return `待重报 ${plural(stale.length, 'figure')} of later months no longer ${stale.length === 1 ? 'adds' : 'add'} up after this batch: report ${stale.length === 1 ? 'that month' : 'those months'} again\n${lines.join('')}${more}`;
+  const verb = dryRun ? 'would no longer add' : `no longer ${stale.length === 1 ? 'adds' : 'add'}`;
+  return `待重报 ${plural(stale.length, 'figure')} of later months ${verb} up after this batch: report ${stale.length === 1 ? 'that month' : 'those months'} again${dryRun ? ' once it is imported' : ''}\n${lines.join('')}${more}`;
 }
 
 /**

@@ -390,7 +390,12 @@ describe('tester’s findings on issue 14, through the command and the gateway',
     const run = (month: string, name: string, cells: Cells, more: string[] = []) => dept.cli(['import', '--department', 'energy', '--month', month, ...more, files.write(name, csvText([cells]))]);
     expect((await run('2016-05', 'may.csv', gas(300, 1500))).code).toBe(0);
     expect((await run('2016-06', 'june.csv', gas(300, 1800))).code).toBe(0);
-    // May's year to date corrected to 1600: June's reported 1800 no longer adds up (1600 + 300).
+    // May's year to date corrected to 1600: June's reported 1800 no longer adds up (1600 + 300). A dry run says so first and writes nothing.
+    const before = await dept.checksum();
+    const dry = await run('2016-05', 'may-corrected.csv', gas(300, 1600), ['--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('待重报 1 figure of later months would no longer add up after this batch: report that month again once it is imported\n  2016-06 EN_GAS 411081: year-to-date reported 1800, the months before now imply 1900\n');
+    expect(await dept.checksum()).toBe(before);
     const correction = await run('2016-05', 'may-corrected.csv', gas(300, 1600));
     expect(correction.code).toBe(0);
     expect(correction.stdout).toContain('待重报 1 figure of later months no longer adds up after this batch: report that month again\n  2016-06 EN_GAS 411081: year-to-date reported 1800, the months before now imply 1900\n');
