@@ -31,9 +31,15 @@ const ENTERPRISE_UNITS: Record<string, DisplayUnit> = {
 
 /** Counts (人, 户, 场, 人次) are whole numbers. */
 const COUNT: Omit<DisplayUnit, 'unit'> = { divisor: 1, decimals: 0 };
+const COUNT_UNITS = new Set(['人', '户', '场', '人次', '次', '个', '家', '项']);
+/**
+ * Any other unit (吨标准煤, 万千瓦, an intensity in 吨标准煤/万元) prints what was reported, up to
+ * four decimals: an intensity of 0.7153 or a curtailed load of 14.095万千瓦 is not a whole number.
+ */
+const MEASURE: Omit<DisplayUnit, 'unit'> = { divisor: 1, decimals: 4, trimZeros: true };
 
 export function displayUnit(unit: string, scale: Scale = 'region'): DisplayUnit {
-  return (scale === 'region' ? REGION_UNITS : ENTERPRISE_UNITS)[unit] ?? REGION_UNITS[unit] ?? { unit, ...COUNT };
+  return (scale === 'region' ? REGION_UNITS : ENTERPRISE_UNITS)[unit] ?? REGION_UNITS[unit] ?? { unit, ...(COUNT_UNITS.has(unit) ? COUNT : MEASURE) };
 }
 
 const formatters = new Map<string, Intl.NumberFormat>();

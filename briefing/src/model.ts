@@ -133,7 +133,8 @@ export function observationFigure(
     reportedBy: observation?.reportedBy ?? null,
     reportedAt: observation?.reportedAt ?? null,
     absence: observation ? null : (fallback.absence ?? 'NOT_REPORTED'),
-    stale: observation?.staleFields?.includes(field) ? { implied: observation.impliedYtdValue ?? null } : undefined,
+    // The implied number is a year-to-date: shown on the year-to-date, never beside a growth rate.
+    stale: observation?.staleFields?.includes(field) ? { implied: field === 'ytdValue' ? (observation.impliedYtdValue ?? null) : null } : undefined,
   };
 }
 
@@ -1364,7 +1365,7 @@ function sources(data: MeetingPackData, catalogue: Catalogue, absences: Absences
 }
 
 /** The clusters' section: each cluster's summed revenue against its target (item 七), ranked, and the emerging industries' growth (item 九). */
-function clusters(data: MeetingPackData, unavailable: readonly Department[]): ClustersModel | null {
+function clusters(data: MeetingPackData, unavailable: readonly Department[], month: string): ClustersModel | null {
   if (!data.clusters) return null;
   // The statistics bureau down: its fields come back filled as empty figures (degraded.ts), not a ranking list.
   const ranking = data.clusterRankings?.statistics;
@@ -1385,7 +1386,7 @@ function clusters(data: MeetingPackData, unavailable: readonly Department[]): Cl
       emerging = { name: c.name, growth: growth.actualValue, target: growth.target.value, description: growth.target.description, source: growth.target.source, behind: growth.behind, withheld: !output };
       source ??= growth.target.source;
     }
-    if (!level && growth) continue;
+    // The emerging industries (a growth target, item 九) keep their row and rank in the revenue ranking; their target is judged below the table.
     if (level) {
       timeProgressPct ??= level.timeProgressPct;
       source ??= level.target.source;
@@ -1409,6 +1410,8 @@ function clusters(data: MeetingPackData, unavailable: readonly Department[]): Cl
       unavailable: statisticsDown || !c.statistics,
     });
   }
+  // Time progress is the calendar's (a year target: months gone of twelve), printed even when no target's progress could be read.
+  timeProgressPct ??= Math.round((Number(month.slice(5, 7)) / 12) * 10000) / 100;
   return { rows, emerging, timeProgressPct, source };
 }
 
@@ -1447,7 +1450,7 @@ export function buildPack(data: MeetingPackData, meta: PackMeta): PackModel {
     keyProjects: keyProjects(data, month),
     parks: parks(data, month),
     problems: problems(data, month),
-    clusters: clusters(data, meta.unavailable ?? []),
+    clusters: clusters(data, meta.unavailable ?? [], month),
     sources: sources(data, catalogue, absences),
   };
   const statusCounts: Record<ObservationStatus, number> = { PRELIMINARY: 0, FINAL: 0, REVISED: 0 };

@@ -464,12 +464,22 @@ function clustersSection(model: PackModel): string {
     })
     .join('\n');
   const behind = c.rows.filter((r) => r.behind === true).map((r) => r.name);
+  // Only clusters with a revenue target are judged; one whose total the reader may not read (or that is missing) cannot be.
+  const targeted = c.rows.filter((r) => r.targetValue !== null || r.withheld || r.unavailable);
+  const unjudged = targeted.filter((r) => r.behind === null);
+  const verdict = behind.length
+    ? `落后序时进度的集群：${behind.map(escapeHtml).join('、')}。`
+    : unjudged.length === targeted.length
+      ? `各集群是否落后序时进度无法判断（集群收入${c.rows.some((r) => r.withheld) ? '未获授权' : '数据暂缺或未报送'}）。`
+      : unjudged.length
+        ? `已判断的${targeted.length - unjudged.length}个集群均未落后于序时进度，另${unjudged.length}个无法判断。`
+        : '各集群均未落后于序时进度。';
   const time = c.timeProgressPct === null ? '—' : `${formatNumber(c.timeProgressPct, 1, true)}%`;
   const e = c.emerging;
   const emerging = e
     ? `<p class="lead" data-cluster="emerging">${escapeHtml(e.name)}：产值累计${e.withheld ? '增速未获授权' : e.growth === null ? '增速未报送' : escapeHtml(growthWords(e.growth))}，目标增长${formatNumber(e.target, 1, true)}%以上（${escapeHtml(e.source)}第九项）${e.behind === true ? '，<strong class="behind-text">低于目标</strong>' : e.behind === false ? '，达到目标' : ''}。</p>`
     : '';
-  return `<p class="lead">截至${escapeHtml(model.meta.monthLabel.replace(/^\d+年/, ''))}末，序时进度为 <strong>${time}</strong>。各产业集群主营业务收入为统计局按集群所含行业（工信委产业集群目录）汇总的规上企业累计数，按累计收入排名；完成目标 = 累计 ÷ 全年目标（${escapeHtml(c.source ?? '许政[2015]39号')}第七项）。${behind.length ? `落后序时进度的集群：${behind.map(escapeHtml).join('、')}。` : '各集群均未落后于序时进度。'}</p>
+  return `<p class="lead">截至${escapeHtml(model.meta.monthLabel.replace(/^\d+年/, ''))}末，序时进度为 <strong>${time}</strong>。各产业集群主营业务收入为统计局按集群所含行业（工信委产业集群目录）汇总的规上企业累计数，按累计收入排名；完成目标 = 累计 ÷ 全年目标（${escapeHtml(c.source ?? '许政[2015]39号')}第七项）。${verdict}</p>
 <table class="targets clusters" id="clusters">
 <thead><tr><th>排名</th><th>产业集群</th><th>企业数<br><span class="u">户</span></th><th>主营业务收入累计<br><span class="u">亿元</span></th><th>同比<br><span class="u">%</span></th><th>全年目标<br><span class="u">亿元</span></th><th>完成目标<br><span class="u">%</span></th><th>与序时进度差<br><span class="u">百分点</span></th></tr></thead>
 <tbody>
@@ -746,7 +756,7 @@ function appendix(model: PackModel): string {
         if (!o) return '<span class="na">—</span>';
         const v = o[field];
         const text = field === 'yoyPct' || field === 'ytdYoyPct' ? formatPct(v) : formatValue(v, o.unit, 'enterprise');
-        return `<span class="fig" data-indicator="${escapeHtml(o.indicator)}" data-department="${s.department}" data-subject="${escapeHtml(o.subjectCode)}" data-month="${o.month}" data-field="${field}" data-value="${escapeHtml(rawValue(v))}" data-status="${o.status}"${stale(field) ? ` data-stale="true" title="${escapeHtml(staleTitle(o.impliedYtdValue ?? null, o.unit))}"` : ''}>${escapeHtml(text)}</span>${stale(field) ? '<sup class="rr">待重报</sup>' : ''}`;
+        return `<span class="fig" data-indicator="${escapeHtml(o.indicator)}" data-department="${s.department}" data-subject="${escapeHtml(o.subjectCode)}" data-month="${o.month}" data-field="${field}" data-value="${escapeHtml(rawValue(v))}" data-status="${o.status}"${stale(field) ? ` data-stale="true" title="${escapeHtml(staleTitle(field === 'ytdValue' ? (o.impliedYtdValue ?? null) : null, o.unit))}"` : ''}>${escapeHtml(text)}</span>${stale(field) ? '<sup class="rr">待重报</sup>' : ''}`;
       };
       return `<tr><td class="center">${s.departmentLabel}</td><td>${escapeHtml(s.name)}<br><span class="code">${escapeHtml(s.code)}</span></td><td class="center">${escapeHtml(s.unit)}</td><td class="num">${f('value')}</td><td class="num">${f('ytdValue')}</td><td class="num">${f('yoyPct')}</td><td class="num">${f('ytdYoyPct')}</td><td class="center${o ? '' : ' absent'}"${s.absence ? ` data-absence="${s.absence}"` : ''}>${o ? STATUS_LABELS[o.status] + (o.derived ? '·推算' : '') + (o.staleFields?.length ? '·待重报' : '') : ABSENCE_LABELS[s.absence ?? 'NOT_REPORTED']}</td><td class="by">${o ? escapeHtml(o.reportedBy) : ''}</td><td class="center" title="${o ? escapeHtml(beijingTime(o.reportedAt)) : ''}">${o ? escapeHtml(beijingTime(o.reportedAt).slice(0, 10)) : ''}</td></tr>`;
     })

@@ -148,8 +148,14 @@ describe('a figure awaiting re-reporting (待重报)', () => {
       expect(s).toContain('待重报：前期数据更正后本期累计不再相符，按前期推算累计 18120 万千瓦时');
       expect(s).toMatch(/<sup class="rr">待重报<\/sup>$/);
     }
-    // The month's own value is not stale.
+    // The month's own value is not stale; the growth on the stale year to date is marked, without the implied year to date beside a %.
     for (const s of spans.filter((x) => x.includes('data-field="value"'))) expect(s).not.toContain('待重报');
+    const growth = spans.filter((x) => x.includes('data-field="ytdYoyPct"'));
+    expect(growth.length).toBeGreaterThan(0);
+    for (const s of growth) {
+      expect(s).toContain('待重报：前期数据更正后本期累计不再相符');
+      expect(s).not.toContain('18120');
+    }
   });
 
   it('the appendix says so in its status column and explains the mark; a pack without one does not', () => {
@@ -158,5 +164,49 @@ describe('a figure awaiting re-reporting (待重报)', () => {
     expect(row).toContain('·待重报</td>');
     expect(html).toContain('“待重报”为前期数据更正后本期累计不再相符');
     expect(renderHtml(buildPack(fixture(), meta()))).not.toContain('待重报');
+  });
+});
+
+describe('the clusters’ section when the reader may not read the clusters’ revenue (finding of a fresh tester)', () => {
+  const target = (value: number, actual: number | null, behind: boolean | null) => ({
+    target: { indicator: 'STAT_MAIN_REVENUE', measure: 'LEVEL' as const, value, unit: '万元', scope: 'x', description: '收入目标', source: '许政[2015]39号' },
+    actualValue: actual,
+    completionPct: actual === null ? null : (actual / value) * 100,
+    timeProgressPct: 50,
+    gap: actual === null ? null : (actual / value) * 100 - 50,
+    behind,
+  });
+  const cluster = (code: string, revenue: number | null, progress: ReturnType<typeof target> | null, growth = false) => ({
+    code,
+    name: code === 'emerging' ? '新兴产业' : `集群${code}`,
+    enterpriseCount: 10,
+    statistics: {
+      indicators: revenue === null ? [] : [{ indicator: 'STAT_MAIN_REVENUE', unit: '万元', value: revenue / 6, ytdValue: revenue, yoyPct: 5, ytdYoyPct: 6, enterpriseCount: 10, reportedCount: 10 }],
+      targets: [
+        ...(progress ? [progress] : []),
+        ...(growth ? [{ ...target(18, 12, true), target: { ...target(18, 12, true).target, indicator: 'STAT_GROSS_OUTPUT', measure: 'GROWTH_PCT' as const }, timeProgressPct: null }] : []),
+      ],
+    },
+  });
+  const section = (html: string) => html.slice(html.indexOf('id="sec-clusters"'), html.indexOf('</section>', html.indexOf('id="sec-clusters"')));
+
+  it('says the clusters cannot be judged, with the calendar’s time progress — never that none is behind', () => {
+    const data = fixture();
+    data.clusters = [cluster('a', null, null), cluster('b', null, null), cluster('emerging', null, null)];
+    data.clusterRankings = { statistics: ['a', 'b', 'emerging'].map((groupCode) => ({ rank: null, groupCode, value: null, withheld: true })) };
+    const html = section(renderHtml(buildPack(data, meta())));
+    expect(html).toContain('序时进度为 <strong>50%</strong>');
+    expect(html).toContain('各集群是否落后序时进度无法判断（集群收入未获授权）。');
+    expect(html).not.toContain('均未落后');
+  });
+
+  it('ranks every cluster the statistics bureau ranks, the emerging industries too: no gap in the ranks', () => {
+    const data = fixture();
+    data.clusters = [cluster('a', 900, target(1000, 900, false)), cluster('emerging', 800, null, true), cluster('b', 100, target(1000, 100, true))];
+    data.clusterRankings = { statistics: [{ rank: 1, groupCode: 'a', value: 900, withheld: false }, { rank: 2, groupCode: 'emerging', value: 800, withheld: false }, { rank: 3, groupCode: 'b', value: 100, withheld: false }] };
+    const html = section(renderHtml(buildPack(data, meta())));
+    const ranks = [...html.matchAll(/<tr data-cluster="([\w-]+)"[^>]*><td class="num">(\d+)<\/td>/g)].map((m) => [m[1], m[2]]);
+    expect(ranks).toEqual([['a', '1'], ['emerging', '2'], ['b', '3']]);
+    expect(html).toContain('落后序时进度的集群：集群b。');
   });
 });

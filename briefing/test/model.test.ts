@@ -17,6 +17,8 @@ describe('headline figures', () => {
     const output = byCode.get('STAT_GROSS_OUTPUT')!;
     expect(output.primary).toMatchObject({ value: 2482690.61, unit: '万元', text: '248.27', displayUnit: '亿元', field: 'ytdValue', department: 'statistics', status: 'FINAL' });
     expect(formatValue(2482690.61, '万元')).toBe('248.27');
+    // Counts are whole; any other measure keeps what was reported, up to four decimals (an intensity, a load in 万千瓦).
+    expect([formatValue(15, '次'), formatValue(56592, '人'), formatValue(0.7153, '吨标准煤/万元'), formatValue(14.095, '万千瓦'), formatValue(123456, '吨标准煤')]).toEqual(['15', '56,592', '0.7153', '14.095', '123,456']);
     expect(output.growth).toMatchObject({ value: 11.7, text: '11.7', field: 'ytdYoyPct' });
     expect(output.month).toMatchObject({ value: 480606.28, text: '48.06', field: 'value' });
     expect(output.primaryLabel).toBe('1–6月累计');

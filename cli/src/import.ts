@@ -87,11 +87,12 @@ function printOutcome(io: Io, options: ImportOptions, built: BuiltBatch, outcome
     return;
   }
   if (replayed) {
-    io.stdout.write(`${where}: already imported as submission ${submissionId}; unchanged, nothing was written\n`);
+    io.stdout.write(`${where}: already imported as submission ${submissionId}; nothing was written now\n`);
   } else {
     io.stdout.write(`${where}: imported ${plural(rows, 'row')} as ${options.status}${skipped}, submission ${submissionId}\n`);
   }
-  io.stdout.write(`created ${formatCount(created)}, updated ${formatCount(updated)}, revised ${formatCount(revised)}, unchanged ${formatCount(unchanged)}\n`);
+  // A replay's counts are what the submission did when it was applied.
+  io.stdout.write(`${replayed ? `submission ${submissionId} then: ` : ''}created ${formatCount(created)}, updated ${formatCount(updated)}, revised ${formatCount(revised)}, unchanged ${formatCount(unchanged)}\n`);
   if (stale.length) io.stdout.write(staleReport(stale));
   io.stdout.write(`key ${idempotencyKey}\n`);
 }

@@ -11,6 +11,8 @@ export interface ReadsSeen {
   months: Set<string>;
   /** Submission numbers the request's writes made (the reporting commits). */
   submissions: Set<number>;
+  /** Indicators named and withheld without an error (ReadLog.refused): audited as refused. Optional for callers built before. */
+  refused?: Set<string>;
 }
 
 /** Per-request state of the gateway. Only the request id and the signed identity travel on to the subgraphs. */
@@ -31,7 +33,7 @@ export interface GatewayContext {
 export function takeReads(response: { extensions?: unknown }, seen: ReadsSeen | undefined): void {
   // The grants token a department answered under is for our answer cache only (subgraphs.ts): never for a client, whichever gateway.
   if (response.extensions && typeof response.extensions === 'object' && 'huishangGrants' in response.extensions) delete (response.extensions as Record<string, unknown>).huishangGrants;
-  const reads = (response.extensions as { huishangReads?: { indicators?: string[]; enterprises?: string[]; months?: string[]; submissions?: number[]; ruleReads?: string[] } } | undefined)?.huishangReads;
+  const reads = (response.extensions as { huishangReads?: { indicators?: string[]; enterprises?: string[]; months?: string[]; submissions?: number[]; ruleReads?: string[]; refused?: string[] } } | undefined)?.huishangReads;
   if (!reads) return;
   delete (response.extensions as Record<string, unknown>).huishangReads;
   if (!seen) return;
@@ -42,6 +44,10 @@ export function takeReads(response: { extensions?: unknown }, seen: ReadsSeen | 
   if (reads.ruleReads?.length) {
     seen.ruleReads ??= new Set();
     for (const read of reads.ruleReads) if (typeof read === 'string') seen.ruleReads.add(read);
+  }
+  if (reads.refused?.length) {
+    seen.refused ??= new Set();
+    for (const code of reads.refused) if (typeof code === 'string') seen.refused.add(code);
   }
 }
 
@@ -60,7 +66,7 @@ export function requestIdFrom(given: string | string[] | null | undefined): stri
 }
 
 export function emptyReads(): ReadsSeen {
-  return { indicators: new Set(), enterprises: new Set(), months: new Set(), submissions: new Set(), ruleReads: new Set() };
+  return { indicators: new Set(), enterprises: new Set(), months: new Set(), submissions: new Set(), ruleReads: new Set(), refused: new Set() };
 }
 
 export async function createGatewayContext(req: IncomingMessage, auth?: unknown): Promise<GatewayContext> {

@@ -94,7 +94,11 @@ describe('a city target split to districts (分解目标)', () => {
     for (const cityTarget of rows.filter((r) => r.regionCode === '411000' && split.some((s) => s.indicator === r.indicator && s.measure === r.measure))) {
       const parts = split.filter((s) => s.indicator === cityTarget.indicator && s.measure === cityTarget.measure && s.year === cityTarget.year);
       expect({ indicator: cityTarget.indicator, districts: parts.length, sum: parts.reduce((s, p) => s + p.value, 0) }).toEqual({ indicator: cityTarget.indicator, districts: city.districts.length, sum: cityTarget.value });
-      for (const p of parts) expect(Number.isInteger(p.value) && p.value >= 0).toBe(true);
+      for (const p of parts) {
+        expect(Number.isInteger(p.value) && p.value >= 0).toBe(true);
+        // The district's own share in its description, the city's target beside it (never the city's figure as the district's).
+        expect(p.description).toMatch(new RegExp(`^\\S+分解目标${p.value}${p.unit}（全市目标: ${cityTarget.description.replace(/[()（）]/g, '.')}）$`));
+      }
     }
   });
 });

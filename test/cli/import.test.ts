@@ -71,7 +71,7 @@ describe('huishang import', () => {
     const before = await dept.checksum();
     const second = await dept.cli(['import', '--department', 'energy', '--month', MONTH, file]);
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/already imported as submission \d+; unchanged, nothing was written/);
+    expect(second.stdout).toMatch(/already imported as submission (\d+); nothing was written now\nsubmission \1 then: created 2, updated 0, revised 0, unchanged 0\n/);
     expect(second.stdout.match(/submission (\d+)/)![1]).toBe(first.stdout.match(/submission (\d+)/)![1]);
     expect(await dept.checksum()).toBe(before);
   });
@@ -400,6 +400,10 @@ describe('tester’s findings on issue 14, through the command and the gateway',
     expect(correction.code).toBe(0);
     expect(correction.stdout).toContain('待重报 1 figure of later months no longer adds up after this batch: report that month again\n  2016-06 EN_GAS 411081: year-to-date reported 1800, the months before now imply 1900\n');
     expect(await observation('2016-06', 'EN_GAS', '411081')).toMatchObject({ ytd_value: 1800, implied_ytd_value: 1900 });
+    // The same file again (a lost answer, a retry): a replay, and the months to report again are named again.
+    const again = await run('2016-05', 'may-corrected.csv', gas(300, 1600));
+    expect(again.stdout).toMatch(/already imported as submission \d+; nothing was written now\n/);
+    expect(again.stdout).toContain('  2016-06 EN_GAS 411081: year-to-date reported 1800, the months before now imply 1900\n');
     // Re-reporting June as the months before imply clears it; the JSON outcome lists nothing left.
     const june = await run('2016-06', 'june-again.csv', gas(300, 1900), ['--json']);
     expect(june.code).toBe(0);
@@ -474,6 +478,42 @@ describe('staged parts have a quota per client (finding 12)', () => {
     expect((await stage('quota-11')).errors).toBeUndefined();
     for (let i = 2; i <= 11; i++) expect((await commit(`quota-${i}`)).errors).toBeUndefined();
     expect(await dept.count('upload_part')).toBe(0);
+  });
+});
+
+describe('a staged commit sent again after its verdict (a lost answer, the gateway retrying)', () => {
+  it('answers the batch it committed as a replay, with the months it left awaiting re-reporting; never "part 1 missing"', async () => {
+    const gas = (value: number, ytdValue: number) => ({ indicator: 'EN_GAS', subjectKind: 'REGION', subjectCode: '411082', unit: '万立方米', value, ytdValue });
+    const FIELDS = 'pending submission { submissionId replayed revised staleObservations { month ytdValue impliedYtdValue } }';
+    const upload = async (uploadId: string, month: string, row: ReturnType<typeof gas>, key: string, stage = true) => {
+      if (stage) {
+        const staged = await system.query('mutation($u: String!, $o: [ObservationInput!]!) { stageEnergyObservations(uploadId: $u, part: 1, observations: $o) { stagedParts } }', { u: uploadId, o: [row] }, undefined, { token: system.tokens.energy });
+        expect(staged.errors).toBeUndefined();
+      }
+      const committed = await system.query(
+        `mutation($u: String!, $b: StagedBatchInput!) { commitEnergyUpload(uploadId: $u, parts: 1, batch: $b) { ${FIELDS} } }`,
+        { u: uploadId, b: { idempotencyKey: key, month, reportedBy: '测试员', status: 'FINAL' } },
+        undefined,
+        { token: system.tokens.energy },
+      );
+      return committed;
+    };
+    const stamp = Date.now();
+    expect((await upload(`gas-jul-${stamp}`, '2016-07', gas(200, 1400), `jul-${stamp}`)).errors).toBeUndefined();
+    expect((await upload(`gas-aug-${stamp}`, '2016-08', gas(200, 1600), `aug-${stamp}`)).errors).toBeUndefined();
+    const first = await upload(`gas-fix-${stamp}`, '2016-07', gas(200, 1500), `fix-${stamp}`);
+    expect(first.errors).toBeUndefined();
+    const applied = first.data.commitEnergyUpload.submission;
+    expect(applied).toMatchObject({ replayed: false, staleObservations: [{ month: '2016-08', ytdValue: 1600, impliedYtdValue: 1700 }] });
+    const before = await dept.checksum();
+    // The same commit again: its parts are gone with the verdict.
+    const again = await upload(`gas-fix-${stamp}`, '2016-07', gas(200, 1500), `fix-${stamp}`, false);
+    expect(again.errors).toBeUndefined();
+    expect(again.data.commitEnergyUpload.submission).toEqual({ ...applied, replayed: true });
+    expect(await dept.checksum()).toBe(before);
+    // Nothing staged under a key never committed is still the missing part it is.
+    const unknown = await upload(`gas-none-${stamp}`, '2016-07', gas(200, 1500), `none-${stamp}`, false);
+    expect(unknown.errors?.[0]?.message).toContain('part 1 missing');
   });
 });
 

@@ -349,8 +349,11 @@ describe('parks ranked on every department’s indicators (园区排名, parkRan
       const values = new Map<string, number | null>();
       for (const park of parks) {
         const codes = members.filter((m) => m.park_code === park && (region === null || m.region_code === region)).map((m) => m.credit_code);
+        // In a district: only its parks (those with enterprises there) are ranked or listed.
+        if (region !== null && codes.length === 0) continue;
         values.set(park, (await sums(department, codes, month)).get(top.indicator)?.ytdValue ?? null);
       }
+      if (region !== null) expect(values.size).toBeLessThan(parks.length);
       const data = ok(await system.query(`{ parkRankings { typeName ${department}(month: "${month}", indicator: "${top.indicator}"${region ? `, region: "${region}"` : ''}) { rank groupCode value withheld } } }`, {}, undefined, { token: system.tokens[department] }));
       expect(data.parkRankings.typeName).toBe('Park');
       const got = data.parkRankings[department].map((r: Row) => [r.groupCode, r.rank, r.value === null ? null : r2(r.value)]);
@@ -364,9 +367,22 @@ describe('parks ranked on every department’s indicators (园区排名, parkRan
     const query = `{ parkRankings { finance(month: "${month}", indicator: "FIN_LOANS_OUTSTANDING") { rank groupCode value withheld } } }`;
     const own = ok(await system.query(query, {}, undefined, { token: system.tokens.finance }));
     expect(own.parkRankings.finance.filter((r: Row) => r.rank !== null).length).toBeGreaterThan(0);
-    const other = await system.query(query, {}, undefined, { token: system.tokens.energy });
+    const requestId = `park-ranking-withheld-${Date.now()}`;
+    const other = await system.query(query, {}, undefined, { token: system.tokens.energy, headers: { 'x-request-id': requestId } });
     const rows = other.data!.parkRankings.finance as Row[];
     expect(rows.map((r) => r.groupCode).sort()).toEqual(own.parkRankings.finance.map((r: Row) => r.groupCode).sort());
     expect(rows.every((r) => r.withheld && r.value === null && r.rank === null)).toBe(true);
+    // The attempt is in the audit trail as refused, findable by the indicator like a FORBIDDEN read.
+    const [record] = await system.sql('access', 'select indicators, refused_indicators, months from audit_record where request_id = ?', [requestId]);
+    expect({ indicators: JSON.parse(record.indicators), refused: JSON.parse(record.refused_indicators), months: JSON.parse(record.months) }).toEqual({ indicators: [], refused: ['FIN_LOANS_OUTSTANDING'], months: [month] });
+  });
+
+  test('an indicator reported for regions only, or a rate, has no park total to rank on: BAD_USER_INPUT naming what can be ranked', async () => {
+    for (const [department, indicator, reason] of [['statistics', 'STAT_VALUE_ADDED', 'not for enterprises'], ['statistics', 'STAT_ENERGY_INTENSITY', 'is a rate'], ['industry', 'IND_MATCHING_EVENTS', 'not for enterprises']]) {
+      const result = await system.query(`{ parkRankings { ${department}(month: "${month}", indicator: "${indicator}") { rank } } }`);
+      expect({ indicator, code: result.errors?.[0]?.extensions?.code }).toEqual({ indicator, code: 'BAD_USER_INPUT' });
+      expect(result.errors![0].message).toContain(reason);
+      expect(result.errors![0].message).not.toContain('STAT_VALUE_ADDED,');
+    }
   });
 });

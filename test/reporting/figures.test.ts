@@ -219,17 +219,37 @@ describe('a correction leaves later months’ reported year-to-date awaiting re-
     expect((await read('2017-05')).changeReason).toContain('口径调整');
   });
 
-  it('a correction that makes the chain add up again clears the mark without a re-report', async () => {
-    // March 1000 → 900 marks April (3000 + 1000 ≠ 4100, implied 4000); May's confirmed 5000 now agrees with April's implied 4000 + 1000 …
+  it('a correction that makes the chain add up again clears the mark without a re-report; a confirmation holds while the months before it stand', async () => {
+    // March 1000 → 900 marks April (3000 + 1000 ≠ 4100, implied 4000), and May, confirmed against
+    // April's 4100, with the same offset (5000 − 100) …
     const down = await submit('energy', '2017-03', [row(900)]);
-    expect(down.data.result.staleObservations).toEqual([{ month: '2017-04', ytdValue: 4100, impliedYtdValue: 4000, staleFields: ['ytdValue'] }]);
-    // … and March back to 1000 clears April. May, confirmed off the chain, is judged again like any
-    // reported figure: the months before it changed after its confirmation.
+    expect(down.data.result.staleObservations).toEqual([
+      { month: '2017-04', ytdValue: 4100, impliedYtdValue: 4000, staleFields: ['ytdValue'] },
+      { month: '2017-05', ytdValue: 5000, impliedYtdValue: 4900, staleFields: ['ytdValue'] },
+    ]);
+    // … and March back to 1000 clears both: the months before May are again what it was confirmed against.
     const back = await submit('energy', '2017-03', [row(1000)]);
-    expect(back.data.result).toMatchObject({ revised: 1, staleObservations: [{ month: '2017-05', ytdValue: 5000, impliedYtdValue: 5100 }] });
+    expect(back.data.result).toMatchObject({ revised: 1, staleObservations: [] });
     const april = await read('2017-04');
     expect(april).toMatchObject({ ytdValue: 4100, impliedYtdValue: null, staleFields: [] });
     expect(april.changeReason).toContain('agrees with the months before again');
+    expect(await chain()).toEqual({ '2017-03': [3100, null], '2017-04': [4100, null], '2017-05': [5000, null], '2017-06': [6000, null] });
+    // A correction that leaves every year-to-date as it was (February's growth only) marks nothing and writes no later version.
+    const versions = async () => Promise.all(['2017-03', '2017-04', '2017-05', '2017-06'].map(async (m) => (await read(m)).version));
+    const before = await versions();
+    const growthOnly = await submit('energy', '2017-02', [{ ...row(1100), yoyPct: 4.5 }]);
+    expect(growthOnly.data.result).toMatchObject({ revised: 1, recomputed: 0, staleObservations: [] });
+    expect(await versions()).toEqual(before);
+  });
+
+  it('counts (户) are exact: a year-to-date one off is refused, and a correction by one marks the later months', async () => {
+    const firms = (value: number, ytdValue: number): Row => ({ indicator: 'STAT_NEW_ABOVE_SIZE_ENTERPRISES', subjectKind: 'REGION', subjectCode: OTHER, unit: '户', value, ytdValue });
+    expect((await submit('statistics', '2017-05', [firms(1, 5)])).errors).toBeUndefined();
+    const [offByOne] = problems(await submit('statistics', '2017-06', [firms(2, 8)]));
+    expect(offByOne).toMatchObject({ code: 'YTD_INCONSISTENT', computed: 7 });
+    expect((await submit('statistics', '2017-06', [firms(2, 7)])).errors).toBeUndefined();
+    const correction = await submit('statistics', '2017-05', [firms(1, 6)]);
+    expect(correction.data.result.staleObservations).toEqual([{ month: '2017-06', ytdValue: 7, impliedYtdValue: 8, staleFields: ['ytdValue'] }]);
   });
 });
 

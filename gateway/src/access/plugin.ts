@@ -78,6 +78,8 @@ export interface AccessPluginOptions {
 export function auditEntry(context: GatewayContext, outcome: string, errorCodes: string[], extra: Partial<AuditEntry> = {}): AuditEntry {
   const client = context.client;
   const reads = context.reads;
+  // Refused: the FORBIDDEN errors' indicators (outcomeOf) and those withheld without an error (ReadLog.refused).
+  const refused = [...new Set([...(extra.refusedIndicators ?? []), ...(reads.refused ?? [])])].sort();
   return {
     at: new Date(context.startedAt).toISOString(),
     clientId: client?.clientId ?? null,
@@ -97,6 +99,7 @@ export function auditEntry(context: GatewayContext, outcome: string, errorCodes:
     durationMs: Date.now() - context.startedAt,
     traceId: currentTraceId() ?? null,
     ...extra,
+    ...(refused.length ? { refusedIndicators: refused } : {}),
   };
 }
 

@@ -38,7 +38,7 @@ export function cityTargetRows(city: DemoCity, plan: { year: number; source: str
       if (t.measure === 'GROWTH_PCT' && t.scope === null) {
         rows.push({ ...t, year: plan.year, regionCode: district.code, description: `${district.name}${t.description}` });
       } else if (shares[i]) {
-        rows.push({ ...t, year: plan.year, regionCode: district.code, value: shares[i]![d], description: `${district.name}分解目标: ${t.description}` });
+        rows.push({ ...t, year: plan.year, regionCode: district.code, value: shares[i]![d], description: `${district.name}分解目标${shares[i]![d]}${t.unit}（全市目标: ${t.description}）` });
       }
     });
   });

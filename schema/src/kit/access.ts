@@ -160,8 +160,14 @@ export class ReadLog {
    * receives them; finding t12 #4).
    */
   readonly ruleReads = new Set<string>();
+  /**
+   * Indicators the caller named and was not served without an error (a ranking on an indicator it
+   * may not read lists every entry `withheld`): the audit trail keeps them with the FORBIDDEN
+   * errors' indicators (`refusedIndicators`), so such attempts are findable too.
+   */
+  readonly refused = new Set<string>();
 
-  toJSON(): { indicators: string[]; enterprises: string[]; months: string[]; submissions?: number[]; ruleReads?: string[] } {
+  toJSON(): { indicators: string[]; enterprises: string[]; months: string[]; submissions?: number[]; ruleReads?: string[]; refused?: string[] } {
     return {
       indicators: [...this.indicators].sort(),
       enterprises: [...this.enterprises].sort(),
@@ -169,6 +175,7 @@ export class ReadLog {
       // Only when a write made one, so the answers of reads are as before.
       ...(this.submissions.size ? { submissions: [...this.submissions].sort((a, b) => a - b) } : {}),
       ...(this.ruleReads.size ? { ruleReads: [...this.ruleReads].sort() } : {}),
+      ...(this.refused.size ? { refused: [...this.refused].sort() } : {}),
     };
   }
 }

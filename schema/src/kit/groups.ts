@@ -364,24 +364,35 @@ export function groupRankingFields(department: GroupDepartment, owned = false): 
       @Arg('indicator', { description: 'Indicator code from the department’s catalogue.' }) indicator: string,
       @Arg('by', () => RankingBasis, { defaultValue: RankingBasis.YEAR_TO_DATE }) by: RankingBasis,
       @Arg('asOf', () => GraphQLISODateTime, { nullable: true, description: 'Totals as they stood at this time.' }) asOf: Date | null,
-      @Arg('region', () => RegionCodeScalar, { nullable: true, description: 'Rank the groups’ enterprises in this region only; absent or the city: all.' }) region: string | null,
+      @Arg('region', () => RegionCodeScalar, { nullable: true, description: 'Rank the groups’ enterprises in this region only, leaving out the groups with none there; absent or the city: all.' }) region: string | null,
       @Ctx() ctx: SubgraphContext,
     ): Promise<GroupRank[]> {
       if (!department.catalogue.has(indicator)) throw unknownIndicator('indicator', indicator, department.catalogue.codes());
       const definition = department.catalogue.get(indicator);
+      // What a group total can be: a flow or stock the department reports for enterprises.
+      const summed = department.catalogue.definitions.filter((d) => d.kind !== 'RATE' && d.subjects.includes('ENTERPRISE')).map((d) => d.code);
       if (definition.kind === 'RATE') {
-        const summed = department.catalogue.definitions.filter((d) => d.kind !== 'RATE').map((d) => d.code);
         throw badUserInput('indicator', `${indicator} (${definition.name}) is a rate, which is not summed over a group's enterprises, so groups cannot be ranked on it; rank on a summed indicator (${summed.join(', ')}), by GROWTH for its growth`, { argument: 'indicator', value: indicator });
+      }
+      if (!definition.subjects.includes('ENTERPRISE')) {
+        throw badUserInput('indicator', `${indicator} (${definition.name}) is reported for ${definition.subjects.join(' and ').toLowerCase()}s, not for enterprises, so it has no total over a group's enterprises to rank on; rank on an indicator reported for enterprises (${summed.join(', ') || 'none in this catalogue'})`, { argument: 'indicator', value: indicator });
       }
       const narrowed = region === CITY_CODE ? null : region ?? null;
       const reader = ctx.figures.at(asOf);
+      // In a region: the groups with enterprises there (a park of another district is not in its ranking).
+      const groups = (list.groups ?? []).map((group) => ({ code: group.code, members: membersIn(group, narrowed) })).filter((g) => narrowed === null || g.members.length > 0);
       const rows = await Promise.all(
-        (list.groups ?? []).map(async (group) => {
-          const totals = await reader.group(department.catalogue, membersIn(group, narrowed), month);
+        groups.map(async (group) => {
+          const totals = await reader.group(department.catalogue, group.members, month);
           const total = totals.tryGet(indicator);
           return { code: group.code, total: total ?? null, withheld: total === undefined };
         }),
       );
+      // The caller named an indicator it may not read: an attempt the audit trail keeps, as it keeps a FORBIDDEN one.
+      if (rows.some((r) => r.withheld)) {
+        ctx.access.reads.refused.add(indicator);
+        ctx.access.reads.months.add(month);
+      }
       const { ranked, unranked: rest } = rankBy(rows, (r) => (r.total ? rankValue(r.total, definition.kind, by) : null), (r) => r.code, { lowerIsBetter: definition.lowerIsBetter });
       return [
         ...ranked.map((r) => Object.assign(new Rank(), { rank: r.rank, groupCode: r.item.code, value: r.value, total: r.item.total, withheld: false })),

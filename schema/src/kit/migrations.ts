@@ -155,8 +155,9 @@ export class Migration20261130000000VersionChain extends PortableMigration {
 /**
  * A correction to an earlier month can leave a later month's reported year-to-date behind
  * (issue 16): `implied_ytd_value` holds what the earlier months now imply while the reported one
- * awaits re-reporting (待重报), on the current figure and on each superseded version, so "as it
- * stood" also says what was stale then.
+ * awaits re-reporting (待重报), and `confirmed_previous_ytd` what a confirmed break in the chain
+ * was confirmed against, on the current figure and on each superseded version, so "as it stood"
+ * also says what was stale then.
  */
 export class Migration20261201000000ImpliedYtd extends PortableMigration {
   override async up(): Promise<void> {
@@ -164,9 +165,11 @@ export class Migration20261201000000ImpliedYtd extends PortableMigration {
       s
         .alterTable('observation', (t) => {
           t.double('implied_ytd_value').nullable();
+          t.double('confirmed_previous_ytd').nullable();
         })
         .alterTable('observation_history', (t) => {
           t.double('implied_ytd_value').nullable();
+          t.double('confirmed_previous_ytd').nullable();
         }),
     );
   }

@@ -1,7 +1,7 @@
 /**
  * The one ranking rule of every ranking the graph serves (排名通报: districts, groups, parks'
  * ledgers): standard competition ranking ("1224"). Items with a value come first, best first
- * (highest, or lowest where lower is better, e.g. an energy intensity), equal values sharing a
+ * (highest, or lowest where lower is better, e.g. an intensity of use per output), equal values sharing a
  * rank and listed by code; items without a value follow, by code, without a rank (许政[2015]39号
  * item 二: a ranking bulletin names every district, ranked or not).
  */

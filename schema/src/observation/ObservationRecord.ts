@@ -74,12 +74,26 @@ abstract class ObservationFields {
    */
   @Property({ type: 'double', nullable: true })
   impliedYtdValue: number | null = null;
+
+  /**
+   * For a year-to-date that does not add up and was confirmed so (YTD_INCONSISTENT with
+   * acceptOutliers, e.g. 口径调整): the previous month's year-to-date it was confirmed against.
+   * The confirmation holds while the months before still give that; when a correction moves them,
+   * the figure awaits re-reporting with the same offset (impliedYtdValue = ytdValue + the move),
+   * and when they come back, the mark goes. Null for a figure that adds up.
+   */
+  @Property({ type: 'double', nullable: true })
+  confirmedPreviousYtd: number | null = null;
 }
 
-/** The fields of a figure that await re-reporting (待重报): its year-to-date and the growth computed on it. */
-export function staleFieldsOf(r: { impliedYtdValue?: number | null; ytdYoyPct: number | null }): string[] {
+/**
+ * The fields of a figure that await re-reporting (待重报): its year-to-date, and its year-to-date
+ * growth when the department reported it (a derived one is computed on the implied year-to-date).
+ */
+export function staleFieldsOf(r: { impliedYtdValue?: number | null; ytdYoyPct: number | null; derivedFields?: string | null }): string[] {
   if (r.impliedYtdValue == null) return [];
-  return r.ytdYoyPct === null ? ['ytdValue'] : ['ytdValue', 'ytdYoyPct'];
+  const derived = (r.derivedFields ?? '').split(',');
+  return r.ytdYoyPct === null || derived.includes('ytdYoyPct') ? ['ytdValue'] : ['ytdValue', 'ytdYoyPct'];
 }
 
 /**

@@ -7,6 +7,13 @@ export type IndicatorKind =
   /** A percentage or ratio reported as such (value-added growth, sales-to-output ratio): never derived. */
   | 'RATE';
 
+/**
+ * Units of counted things (户, 人, 次 …): their figures are exact whole numbers, never rounded, so a
+ * difference of one is a difference — the year-to-date checks allow no rounding slack for them
+ * (YTD_INCONSISTENT, 待重报), where 300万元 may stand for anything from 299.5 to 300.5.
+ */
+export const COUNT_UNITS: ReadonlySet<string> = new Set(['户', '人', '人次', '场', '次', '个', '家', '项']);
+
 /** A region (地区), an enterprise (企业) or an industrial park (园区: its own ledger figures, e.g. infrastructure investment). */
 export type SubjectType = 'REGION' | 'ENTERPRISE' | 'PARK';
 

@@ -7,7 +7,7 @@ import { ErrorCode } from '../errors';
 import { kitEntityManager, type SubgraphContext } from '../kit/context';
 import { PortableMigration } from '../kit/database';
 import { batchError, ObservationInput, StagedBatchInput, SubmissionResult } from './graphql';
-import { BatchRejectedError, IdempotencyConflictError, submitBatch, type ObservationInputRow, type ReportingDepartment } from './submit';
+import { BatchRejectedError, IdempotencyConflictError, replayCommitted, submitBatch, type ObservationInputRow, type ReportingDepartment } from './submit';
 
 /**
  * Staged uploads (分批上传): a batch too large for one request (the gateway's body limit,
@@ -262,6 +262,11 @@ export function stagingResolvers(options: StagingOptions): Function[] {
     const numbers = staged.map((p) => p.part);
     const missing = Array.from({ length: Math.max(parts, 0) }, (_, i) => i + 1).filter((n) => !numbers.includes(n));
     const extra = numbers.filter((n) => n > parts);
+    // Nothing staged and the key already committed for this month: the same commit again, after its verdict.
+    if (!dryRun && numbers.length === 0) {
+      const replayed = await replayCommitted(kitEntityManager(ctx.em), batch.idempotencyKey, batch.month);
+      if (replayed) return SubmissionResult.from(department.catalogue, replayed);
+    }
     if (!Number.isInteger(parts) || parts < 1 || missing.length || extra.length) {
       throw badUpload(
         'parts',

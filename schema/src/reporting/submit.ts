@@ -10,6 +10,7 @@ import { ObservationRecord, ObservationVersionRecord, type ObservationStatusValu
 import { checkPlausibility, plausibilitySettings, type PlausibilitySettings, type Reference } from './plausibility';
 import { SubmissionRecord } from './records';
 import { CONFIRMABLE, type ProblemCode } from './rules';
+import { COUNT_UNITS } from '../observation/indicator';
 
 export type { ProblemCode } from './rules';
 
@@ -197,7 +198,7 @@ export function validateBatchShape(department: ReportingDepartment, batch: Batch
       if (definition.maximum !== undefined && v > definition.maximum) problem(field, v, 'OUT_OF_RANGE', `must be at most ${definition.maximum} ${definition.unit}`);
     }
     if (definition.kind === 'FLOW' && given(row.value) && given(row.ytdValue) && typeof batch.month === 'string') {
-      const slack = roundingSlack(row.value, row.ytdValue);
+      const slack = slackFor(definition, row.value, row.ytdValue);
       if (batch.month.endsWith('-01') && Math.abs(row.ytdValue - row.value) > slack) {
         problem('ytdValue', row.ytdValue, 'YTD_INCONSISTENT', `January's year-to-date must equal its month value ${row.value} (it is ${row.ytdValue}): correct one of them`);
       } else if (definition.minimum !== undefined && definition.minimum >= 0 && row.value >= 0 && row.ytdValue < row.value - slack) {
@@ -231,6 +232,11 @@ function decimalsOf(v: number): number {
  */
 export function roundingSlack(...figures: number[]): number {
   return figures.reduce((sum, v) => sum + 0.5 * 10 ** -decimalsOf(v), 0) + 1e-9 * Math.max(...figures.map(Math.abs), 1);
+}
+
+/** roundingSlack for an indicator: none but floating-point noise for counts (COUNT_UNITS), which are exact. */
+function slackFor(definition: { unit: string }, ...figures: number[]): number {
+  return COUNT_UNITS.has(definition.unit) ? 1e-9 * Math.max(...figures.map(Math.abs), 1) : roundingSlack(...figures);
 }
 
 /**
@@ -284,6 +290,27 @@ function payloadHash(batch: BatchInput): string {
  * outside the identity map: a 100,000-row batch would otherwise make every flush compare 100,000
  * loaded entities with their snapshots.
  */
+/**
+ * The batch's figures in later months of its year that await re-reporting (待重报) now: what a
+ * replay answers, so a client that lost the first answer and sends the batch again still learns
+ * which months to report again.
+ */
+async function staleLater(em: EntityManager, batch: BatchInput): Promise<ObservationRecord[]> {
+  const wanted = new Set(batch.observations.map((r) => keyOf(r)));
+  const indicators = [...new Set(batch.observations.map((r) => r.indicator))];
+  const codes = [...new Set(batch.observations.map((r) => r.subjectCode))];
+  const found: ObservationRecord[] = [];
+  for (let i = 0; i < codes.length; i += 1000) {
+    const rows = await em.find(
+      ObservationRecord,
+      { month: { $gt: batch.month, $lte: `${batch.month.slice(0, 4)}-12` }, indicator: { $in: indicators }, subjectCode: { $in: codes.slice(i, i + 1000) }, impliedYtdValue: { $ne: null } },
+      { disableIdentityMap: true, orderBy: { month: 'asc', indicator: 'asc', subjectCode: 'asc' } },
+    );
+    found.push(...rows.filter((r) => wanted.has(keyOf(r))));
+  }
+  return found;
+}
+
 async function currentRows(em: EntityManager, batch: BatchInput, months: string[]): Promise<Map<string, ObservationRecord>> {
   const indicators = [...new Set(batch.observations.map((r) => r.indicator))];
   const codes = [...new Set(batch.observations.map((r) => r.subjectCode))];
@@ -380,7 +407,7 @@ async function lockMonth(em: EntityManager, department: string, month: string): 
 const WRITE_CHUNK = 500;
 
 const OBSERVATION_KEY = ['indicator', 'subjectType', 'subjectCode', 'month'] as const;
-const VERSIONED_FIELDS = ['value', 'ytdValue', 'yoyPct', 'ytdYoyPct', 'status', 'reportedBy', 'reportedAt', 'version', 'derived', 'submissionId', 'derivedFields', 'changeReason', 'impliedYtdValue'] as const;
+const VERSIONED_FIELDS = ['value', 'ytdValue', 'yoyPct', 'ytdYoyPct', 'status', 'reportedBy', 'reportedAt', 'version', 'derived', 'submissionId', 'derivedFields', 'changeReason', 'impliedYtdValue', 'confirmedPreviousYtd'] as const;
 
 /**
  * Writes new and changed figures with one multi-row statement per chunk, not one entity each
@@ -445,7 +472,7 @@ export async function submitBatch(
     if (existing.payloadHash !== hash) throw new IdempotencyConflictError(batch.idempotencyKey);
     const observations = [...(await currentRows(base.fork(), batch, [batch.month])).values()];
     const { id, created, updated, revised, unchanged } = existing;
-    return { submissionId: id, idempotencyKey: batch.idempotencyKey, replayed: true, dryRun: false, created, updated, revised, unchanged, recomputed: 0, stale: [], observations };
+    return { submissionId: id, idempotencyKey: batch.idempotencyKey, replayed: true, dryRun: false, created, updated, revised, unchanged, recomputed: 0, stale: await staleLater(base.fork(), batch), observations };
   };
   if (!options.dryRun) {
     const replayed = await replay();
@@ -510,6 +537,7 @@ export async function submitBatch(
         const definitionOf = department.catalogue.get(row.indicator);
         const before = rows.get(`${keyOf(row)}|${addMonths(batch.month, -1)}`);
         let chainFinding: string | null = null;
+        let confirmedPreviousYtd: number | null = null;
         if (
           definitionOf.kind === 'FLOW' &&
           !batch.month.endsWith('-01') &&
@@ -521,7 +549,7 @@ export async function submitBatch(
           // Against the month before as its earlier months imply: a clerk re-reporting after a correction is held to the corrected chain.
           const beforeYtd = ytdOf(before)!;
           const expected = beforeYtd + row.value;
-          if (Math.abs(row.ytdValue - expected) > roundingSlack(before.ytdValue ?? beforeYtd, row.value, row.ytdValue)) {
+          if (Math.abs(row.ytdValue - expected) > slackFor(definitionOf, before.ytdValue ?? beforeYtd, row.value, row.ytdValue)) {
             if (!batch.acceptOutliers) {
               problems.push({
                 index,
@@ -539,6 +567,7 @@ export async function submitBatch(
               return;
             }
             chainFinding = `YTD_INCONSISTENT ytdValue ${row.ytdValue} vs ${before.month} ytdValue ${beforeYtd} + value ${row.value}`;
+            confirmedPreviousYtd = beforeYtd;
           }
         }
         // Plausibility against the subject's own history, unless the submitter confirmed the batch.
@@ -562,7 +591,7 @@ export async function submitBatch(
           changeReason = `confirmed by ${batch.reportedBy} (acceptOutliers): ${batch.acceptOutliers!.reason} [${found.join('; ')}]`;
         }
         // Reported now, so it agrees with the months before (or was confirmed against them): nothing of it is stale.
-        const versioned = { ...figures, derived, derivedFields, changeReason, impliedYtdValue: null };
+        const versioned = { ...figures, derived, derivedFields, changeReason, impliedYtdValue: null, confirmedPreviousYtd };
         if (!current) {
           counts.created++;
           const created = Object.assign(new ObservationRecord(), {
@@ -584,7 +613,7 @@ export async function submitBatch(
         const status: ObservationStatusValue = wasFinal ? 'REVISED' : batch.status;
         // The same figures again: nothing to confirm or record, whatever the batch says about outliers.
         // A figure awaiting re-reporting, reported again as it stood, is confirmed: a new version clears the mark.
-        if (sameFigures(current, figures) && (current.status === status || wasFinal) && current.impliedYtdValue == null) {
+        if (sameFigures(current, figures) && (current.status === status || wasFinal) && current.impliedYtdValue == null && (current.confirmedPreviousYtd ?? null) === confirmedPreviousYtd) {
           counts.unchanged++;
           written.push(current);
           return;
@@ -632,6 +661,22 @@ export async function submitBatch(
   }
 }
 
+/**
+ * A staged upload's commit sent again after its verdict (the answer was lost, the gateway retried):
+ * its parts are gone, so its content cannot be hashed, but the key names a batch of the same month
+ * in the ledger. That batch's outcome is the answer, as a replay: the figures it wrote that still
+ * stand, and the later months of those figures awaiting re-reporting. Null when the key is not
+ * in the ledger for that month (the caller then reports the missing parts).
+ */
+export async function replayCommitted(base: EntityManager, idempotencyKey: string, month: string): Promise<SubmissionOutcome | null> {
+  const existing = await base.fork().findOne(SubmissionRecord, { idempotencyKey });
+  if (!existing || existing.month !== month) return null;
+  const observations = await base.fork().find(ObservationRecord, { submissionId: existing.id, month }, { disableIdentityMap: true, orderBy: { id: 'asc' } });
+  const asBatch = { idempotencyKey, month, reportedBy: existing.reportedBy, status: 'FINAL' as const, observations: observations.map((o) => ({ indicator: o.indicator, subjectKind: o.subjectType, subjectCode: o.subjectCode, unit: '' })) };
+  const { id, created, updated, revised, unchanged } = existing;
+  return { submissionId: id, idempotencyKey, replayed: true, dryRun: false, created, updated, revised, unchanged, recomputed: 0, stale: observations.length ? await staleLater(base.fork(), asBatch) : [], observations };
+}
+
 /** Thrown when a dry run has checked and counted everything, before any write: its transaction rolls back. */
 class DryRunComplete extends Error {
   constructor(readonly outcome: Pick<SubmissionOutcome, 'created' | 'updated' | 'revised' | 'unchanged' | 'recomputed' | 'stale' | 'observations'>) {
@@ -657,6 +702,7 @@ function historyRow(current: ObservationRecord, supersededAt: Date): EntityData<
     derivedFields: current.derivedFields ?? null,
     changeReason: current.changeReason ?? null,
     impliedYtdValue: current.impliedYtdValue ?? null,
+    confirmedPreviousYtd: current.confirmedPreviousYtd ?? null,
     supersededAt,
   };
 }
@@ -744,9 +790,23 @@ async function followSources(
     const previous = lookup(addMonths(current.month, -1));
     const reportedYtd = !open.includes('ytdValue') && figures.ytdValue !== null;
     if (chained(current) && current.month <= yearEnd && reportedYtd && figures.value !== null && !current.month.endsWith('-01') && previous?.ytdValue != null) {
-      const expected = round(previous.ytdValue + figures.value, 4);
-      implied = Math.abs(figures.ytdValue! - expected) > roundingSlack(previous.ytdValue, figures.value, figures.ytdValue!) ? expected : null;
+      const base = current.confirmedPreviousYtd ?? null;
+      if (base !== null) {
+        // Confirmed off the chain against `base`: stale only when the months before have moved from it, by as much.
+        const moved = previous.ytdValue - base;
+        implied = Math.abs(moved) > 1e-6 * Math.max(Math.abs(base), 1) ? round(figures.ytdValue! + moved, 4) : null;
+      } else {
+        const expected = round(previous.ytdValue + figures.value, 4);
+        const reportedBefore = window.get(`${keyOf(current)}|${addMonths(current.month, -1)}`)?.ytdValue ?? previous.ytdValue;
+        implied = Math.abs(figures.ytdValue! - expected) > slackFor(definition, reportedBefore, figures.value, figures.ytdValue!) ? expected : null;
+      }
     } else if (!reportedYtd) implied = null;
+    // A derived year-to-date growth on a reported year-to-date is computed on the implied one (never on a stale figure).
+    if (open.includes('ytdYoyPct')) {
+      const own = implied ?? figures.ytdValue;
+      const lastYear = lookup(addMonths(current.month, -12));
+      figures.ytdYoyPct = own !== null && lastYear?.ytdValue ? round((own / lastYear.ytdValue - 1) * 100, 1) : null;
+    }
     const recomputed = !sameFigures(current, figures);
     const marked = (current.impliedYtdValue ?? null) !== implied;
     if (!recomputed && !marked) {
@@ -755,6 +815,7 @@ async function followSources(
     }
     const at = versionTime(now, [current]);
     const reasons: string[] = [];
+    // A confirmation's reason (acceptOutliers) stays in the figure's current version: plausibility reads it there.
     if (recomputed) reasons.push(`recomputed ${open.filter((f) => (current[f] ?? null) !== (figures[f] ?? null)).join(', ')}: ${source(current)}`);
     if (marked && implied !== null) reasons.push(`year-to-date awaits re-reporting (待重报): ${source(current)}, so the months before imply ${implied}, not the reported ${figures.ytdValue}; report ${current.month} again`);
     if (marked && implied === null) reasons.push(`year-to-date agrees with the months before again: ${source(current)}`);
@@ -766,7 +827,9 @@ async function followSources(
       derived,
       derivedFields,
       impliedYtdValue: implied,
-      changeReason: reasons.join('; '),
+      // A confirmation stays with the figure until the department reports it again.
+      confirmedPreviousYtd: current.confirmedPreviousYtd ?? null,
+      changeReason: [...reasons, /confirmed by .*\(acceptOutliers\).*$/.exec(current.changeReason ?? '')?.[0]].filter(Boolean).join('; ').slice(0, 1024),
       // A recomputed figure is a revision; a mark alone changes no figure.
       status: recomputed ? (current.status === 'PRELIMINARY' ? 'PRELIMINARY' : 'REVISED') : current.status,
       reportedBy: current.reportedBy,
