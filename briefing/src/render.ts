@@ -318,6 +318,9 @@ function summary(model: PackModel): string {
   const counts = model.meta.statusCounts;
   const provisional = counts.PRELIMINARY + counts.REVISED;
   items.push(provisional ? `本材料含初步数据${counts.PRELIMINARY}项、修订数据${counts.REVISED}项，分别以“初”“修”标注。` : '本材料所列数据均为各部门最终数据。');
+  // The city's figures whose year to date an earlier correction left behind: the reader is told up front, not only by the mark.
+  const stale = model.sources.filter((s) => s.figure?.staleFields?.length).map((s) => s.name);
+  if (stale.length) items.push(`${stale.join('、')}的全市累计值待重报：前期数据更正后本期累计不再相符（标“待重报”），以部门重新报送的数据为准。`);
   return `<div class="summary" id="summary"><strong>要点</strong><ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul></div>`;
 }
 

@@ -163,6 +163,7 @@ describe('a figure awaiting re-reporting (待重报)', () => {
     const row = appendix.slice(appendix.lastIndexOf('<tr>', appendix.indexOf('data-indicator="EN_ELECTRICITY"')), appendix.indexOf('</tr>', appendix.indexOf('data-indicator="EN_ELECTRICITY"')));
     expect(row).toContain('·待重报</td>');
     expect(html).toContain('“待重报”为前期数据更正后本期累计不再相符');
+    expect(html.slice(html.indexOf('id="summary"'), html.indexOf('</div>', html.indexOf('id="summary"')))).toContain(`<li>${electricity.name}的全市累计值待重报：前期数据更正后本期累计不再相符（标“待重报”），以部门重新报送的数据为准。</li>`);
     expect(renderHtml(buildPack(fixture(), meta()))).not.toContain('待重报');
   });
 });
