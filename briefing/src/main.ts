@@ -31,7 +31,7 @@ const USAGE = `用法：npm run brief -- --month YYYY-MM [选项]
   --out DIR           输出目录，默认 ${DEFAULT_OUT}/
   --pdf               同时用 chromium（/usr/bin/chromium）打印 PDF
   --quarterly         季调度材料（仅限 3、6、9、12 月）
-  --gateway URL       网关地址，默认 ${DEFAULT_GATEWAY}（或环境变量 HUISHANG_GATEWAY）
+  --gateway URL       网关地址，默认 ${DEFAULT_GATEWAY}（或环境变量 HUISHANG_GATEWAY；端口按 GATEWAY_PORT，与 huishang 命令相同）
   --as-of ISO时间     按某一时点的数据生成（各部门当时的数据，不含其后的修订）
   --city CODE         城市代码，默认 ${DEFAULT_CITY}
   （访问令牌：环境变量 HUISHANG_TOKEN，默认取 .huishang/demo-clients.json 中工信局演示账号）
@@ -50,7 +50,7 @@ export interface Options {
 }
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): Options | 'help' {
-  const options: Partial<Options> = { out: DEFAULT_OUT, pdf: false, quarterly: false, gateway: env.HUISHANG_GATEWAY || DEFAULT_GATEWAY, asOf: null, city: DEFAULT_CITY };
+  const options: Partial<Options> = { out: DEFAULT_OUT, pdf: false, quarterly: false, gateway: env.HUISHANG_GATEWAY || (env.GATEWAY_PORT ? `http://localhost:${env.GATEWAY_PORT}/graphql` : DEFAULT_GATEWAY), asOf: null, city: DEFAULT_CITY };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];

@@ -11,6 +11,9 @@ describe('arguments', () => {
     expect(parseArgs(['--month', '2015-06'], {})).toEqual({ month: '2015-06', out: 'out', pdf: false, quarterly: false, gateway: 'http://localhost:4000/graphql', asOf: null, city: '411000' });
     expect(parseArgs(['--month=2015-06', '--pdf', '--gateway', 'http://gw:9/graphql', '--out', 'x'], {})).toMatchObject({ pdf: true, gateway: 'http://gw:9/graphql', out: 'x' });
     expect(parseArgs(['--month', '2015-06'], { HUISHANG_GATEWAY: 'http://other/graphql' })).toMatchObject({ gateway: 'http://other/graphql' });
+    // The local system on another port, as `npm start` and the huishang command read it.
+    expect(parseArgs(['--month', '2015-06'], { GATEWAY_PORT: '4200' })).toMatchObject({ gateway: 'http://localhost:4200/graphql' });
+    expect(parseArgs(['--month', '2015-06'], { GATEWAY_PORT: '4200', HUISHANG_GATEWAY: 'http://other/graphql' })).toMatchObject({ gateway: 'http://other/graphql' });
     expect(parseArgs(['--help'])).toBe('help');
   });
 
