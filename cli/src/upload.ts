@@ -25,12 +25,14 @@ export interface StaleFigure {
   month: string;
   ytdValue: number | null;
   impliedYtdValue: number | null;
+  /** ytdValue, and ytdYoyPct where the department reported it. */
+  staleFields: string[];
 }
 
 /** What a commit answers: the server's outcome (`submitBatch`) as the CLI asks for it, without the batch's own figures. */
 export type SubmissionOutcome = Omit<ServerSubmissionOutcome, 'recomputed' | 'observations' | 'stale'> & { staleObservations: StaleFigure[] };
 
-export const OUTCOME_FIELDS = 'submissionId idempotencyKey replayed dryRun created updated revised unchanged staleObservations { indicator subjectCode month ytdValue impliedYtdValue }';
+export const OUTCOME_FIELDS = 'submissionId idempotencyKey replayed dryRun created updated revised unchanged staleObservations { indicator subjectCode month ytdValue impliedYtdValue staleFields }';
 
 export interface UploadOptions {
   /** Check only: the subgraph validates every row and writes nothing. */

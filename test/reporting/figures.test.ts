@@ -253,6 +253,62 @@ describe('a correction leaves later months’ reported year-to-date awaiting re-
   });
 });
 
+describe('a third tester’s findings on 待重报', () => {
+  const at = (code: string) => (value: number, more: Partial<Row> = {}): Row => ({ ...electricity(value), subjectCode: code, ...more });
+  const readAt = async (code: string, month: string) =>
+    (await system.query(`{ region(code: "${code}") { energy(month: "${month}") { electricity { value ytdValue impliedYtdValue derived } } } }`, undefined, undefined, { token: system.tokens.energy })).data.region.energy.electricity;
+
+  it('a January with its year to date is not compared with December’s year to date', async () => {
+    const r = at('411081');
+    expect((await submit('energy', '2017-12', [r(1000, { ytdValue: 12000 })])).errors).toBeUndefined();
+    expect((await submit('energy', '2018-01', [r(1010, { ytdValue: 1010 })])).errors).toBeUndefined();
+  });
+
+  it('a count confirmed off the chain is marked when the months before move by one, however large the count', async () => {
+    const hires = (value: number, ytdValue: number): Row => ({ indicator: 'HR_HIRES', subjectKind: 'REGION', subjectCode: COUNTY, unit: '人', value, ytdValue });
+    expect((await submit('hr', '2019-05', [hires(1_000_000, 5_000_000)])).errors).toBeUndefined();
+    expect((await submit('hr', '2019-06', [hires(1_000_000, 6_000_000)])).errors).toBeUndefined();
+    expect((await submit('hr', '2019-07', [hires(1_000_000, 7_000_005)], { acceptOutliers: { reason: '口径调整: 补录5人' } })).errors).toBeUndefined();
+    const correction = await submit('hr', '2019-05', [hires(1_000_000, 5_000_001)]);
+    expect(correction.data.result.staleObservations).toEqual([
+      { month: '2019-06', ytdValue: 6_000_000, impliedYtdValue: 6_000_001, staleFields: ['ytdValue'] },
+      { month: '2019-07', ytdValue: 7_000_005, impliedYtdValue: 7_000_006, staleFields: ['ytdValue'] },
+    ]);
+  });
+
+  it('sums keep the decimals they are written with: a growth-only correction of January marks nothing', async () => {
+    const r = at('411082');
+    expect((await submit('energy', '2025-01', [r(1.17406, { ytdValue: 1.17406 })])).errors).toBeUndefined();
+    expect((await submit('energy', '2025-02', [r(1.21107, { ytdValue: 2.38513 })])).errors).toBeUndefined();
+    expect((await submit('energy', '2025-03', [r(1.10001)])).errors).toBeUndefined();
+    expect((await readAt('411082', '2025-03')).ytdValue).toBe(3.48514);
+    const growthOnly = await submit('energy', '2025-01', [r(1.17406, { ytdValue: 1.17406, yoyPct: 5 })]);
+    expect(growthOnly.data.result).toMatchObject({ staleObservations: [] });
+  });
+
+  it('a year to date stated where it was derived before is the department’s now: never recomputed, marked instead', async () => {
+    const r = at('411023');
+    expect((await submit('energy', '2022-01', [r(100)])).errors).toBeUndefined();
+    expect((await submit('energy', '2022-02', [r(100)])).errors).toBeUndefined();
+    expect(await readAt('411023', '2022-02')).toMatchObject({ ytdValue: 200, derived: true });
+    const stated = await submit('energy', '2022-02', [r(100, { ytdValue: 200 })]);
+    expect(stated.data.result).toMatchObject({ unchanged: 0 });
+    const january = await submit('energy', '2022-01', [r(150)]);
+    expect(january.data.result).toMatchObject({ recomputed: 0, staleObservations: [{ month: '2022-02', ytdValue: 200, impliedYtdValue: 250 }] });
+    expect(await readAt('411023', '2022-02')).toMatchObject({ ytdValue: 200, impliedYtdValue: 250 });
+  });
+
+  it('a replay names its own month too when a later correction of an earlier month left it awaiting re-reporting', async () => {
+    const r = at('411002');
+    expect((await submit('energy', '2024-02', [r(100, { ytdValue: 200 })])).errors).toBeUndefined();
+    const key = `replay-own-${Date.now()}`;
+    expect((await submit('energy', '2024-03', [r(100, { ytdValue: 300 })], { idempotencyKey: key })).errors).toBeUndefined();
+    expect((await submit('energy', '2024-02', [r(150, { ytdValue: 250 })])).data.result.staleObservations).toHaveLength(1);
+    const replay = await submit('energy', '2024-03', [r(100, { ytdValue: 300 })], { idempotencyKey: key });
+    expect(replay.data.result.staleObservations).toEqual([{ month: '2024-03', ytdValue: 300, impliedYtdValue: 350, staleFields: ['ytdValue'] }]);
+  });
+});
+
 describe('the 1–2月 convention at the door', () => {
   it('statistics refuses a January row of gross output with JAN_FEB_COMBINED, naming the convention', async () => {
     const row = { indicator: 'STAT_GROSS_OUTPUT', subjectKind: 'REGION' as const, subjectCode: COUNTY, unit: '万元', value: 120000 };

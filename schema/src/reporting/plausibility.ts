@@ -129,7 +129,9 @@ export function checkPlausibility(
   const compareWith = trusted.length ? trusted : all;
   // One finding per field: against the first reference that shows it (last year first).
   for (const r of compareWith) if (ratioCheck('value', r)) break;
-  if (definition.kind === 'FLOW') for (const r of compareWith) if (ratioCheck('ytdValue', r)) break;
+  // A January's year to date starts the year again: December's (the previous month) is no reference for it.
+  const ytdReferences = compareWith.filter((r) => !(r === references.previous && r.month.endsWith('-12')));
+  if (definition.kind === 'FLOW') for (const r of ytdReferences) if (ratioCheck('ytdValue', r)) break;
   if (definition.reportedOnly) return findings;
   const lastYearUsable = references.lastYear && compareWith.includes(references.lastYear);
   const growthCheck = (field: 'yoyPct' | 'ytdYoyPct', of: 'value' | 'ytdValue') => {

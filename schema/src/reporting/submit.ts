@@ -234,6 +234,11 @@ export function roundingSlack(...figures: number[]): number {
   return figures.reduce((sum, v) => sum + 0.5 * 10 ** -decimalsOf(v), 0) + 1e-9 * Math.max(...figures.map(Math.abs), 1);
 }
 
+/** a + b to the decimals the two are written with (1.21107 + 1.17406 = 2.38513, not 2.3851): floating-point noise removed, nothing else. */
+function addExactly(a: number, b: number): number {
+  return round(a + b, Math.min(12, Math.max(decimalsOf(a), decimalsOf(b))));
+}
+
 /** roundingSlack for an indicator: none but floating-point noise for counts (COUNT_UNITS), which are exact. */
 function slackFor(definition: { unit: string }, ...figures: number[]): number {
   return COUNT_UNITS.has(definition.unit) ? 1e-9 * Math.max(...figures.map(Math.abs), 1) : roundingSlack(...figures);
@@ -303,7 +308,7 @@ async function staleLater(em: EntityManager, batch: BatchInput): Promise<Observa
   for (let i = 0; i < codes.length; i += 1000) {
     const rows = await em.find(
       ObservationRecord,
-      { month: { $gt: batch.month, $lte: `${batch.month.slice(0, 4)}-12` }, indicator: { $in: indicators }, subjectCode: { $in: codes.slice(i, i + 1000) }, impliedYtdValue: { $ne: null } },
+      { month: { $gte: batch.month, $lte: `${batch.month.slice(0, 4)}-12` }, indicator: { $in: indicators }, subjectCode: { $in: codes.slice(i, i + 1000) }, impliedYtdValue: { $ne: null } },
       { disableIdentityMap: true, orderBy: { month: 'asc', indicator: 'asc', subjectCode: 'asc' } },
     );
     found.push(...rows.filter((r) => wanted.has(keyOf(r))));
@@ -351,7 +356,7 @@ function deriveFigures(definition: { kind: string; reportedOnly?: boolean }, giv
   const lastYear = lookup(addMonths(month, -12));
   if (open.includes('ytdValue') && figures.value !== null) {
     if (month.endsWith('-01')) figures.ytdValue = figures.value;
-    else if (previous?.ytdValue != null) figures.ytdValue = round(previous.ytdValue + figures.value, 4);
+    else if (previous?.ytdValue != null) figures.ytdValue = addExactly(previous.ytdValue, figures.value);
   }
   if (open.includes('yoyPct') && figures.value !== null && lastYear?.value) {
     figures.yoyPct = round((figures.value / lastYear.value - 1) * 100, 1);
@@ -613,7 +618,8 @@ export async function submitBatch(
         const status: ObservationStatusValue = wasFinal ? 'REVISED' : batch.status;
         // The same figures again: nothing to confirm or record, whatever the batch says about outliers.
         // A figure awaiting re-reporting, reported again as it stood, is confirmed: a new version clears the mark.
-        if (sameFigures(current, figures) && (current.status === status || wasFinal) && current.impliedYtdValue == null && (current.confirmedPreviousYtd ?? null) === confirmedPreviousYtd) {
+        // …and so is a figure whose provenance changes (a year to date derived before, stated now, or the reverse): a derived field may be recomputed later, a reported one never.
+        if (sameFigures(current, figures) && (current.status === status || wasFinal) && current.impliedYtdValue == null && (current.confirmedPreviousYtd ?? null) === confirmedPreviousYtd && (current.derivedFields ?? null) === (derivedFields ?? null)) {
           counts.unchanged++;
           written.push(current);
           return;
@@ -671,7 +677,18 @@ export async function submitBatch(
 export async function replayCommitted(base: EntityManager, idempotencyKey: string, month: string): Promise<SubmissionOutcome | null> {
   const existing = await base.fork().findOne(SubmissionRecord, { idempotencyKey });
   if (!existing || existing.month !== month) return null;
-  const observations = await base.fork().find(ObservationRecord, { submissionId: existing.id, month }, { disableIdentityMap: true, orderBy: { id: 'asc' } });
+  // The figures it wrote: those still in that version, and those a later submission has since superseded or marked.
+  const written = [
+    ...(await base.fork().find(ObservationRecord, { submissionId: existing.id, month }, { fields: ['indicator', 'subjectType', 'subjectCode'], disableIdentityMap: true })),
+    ...(await base.fork().find(ObservationVersionRecord, { submissionId: existing.id, month }, { fields: ['indicator', 'subjectType', 'subjectCode'], disableIdentityMap: true })),
+  ];
+  const keys = new Set(written.map((r) => keyOf(r)));
+  const codes = [...new Set(written.map((r) => r.subjectCode))];
+  const observations: ObservationRecord[] = [];
+  for (let i = 0; i < codes.length; i += 1000) {
+    const rows = await base.fork().find(ObservationRecord, { month, subjectCode: { $in: codes.slice(i, i + 1000) } }, { disableIdentityMap: true, orderBy: { id: 'asc' } });
+    observations.push(...rows.filter((r) => keys.has(keyOf(r))));
+  }
   const asBatch = { idempotencyKey, month, reportedBy: existing.reportedBy, status: 'FINAL' as const, observations: observations.map((o) => ({ indicator: o.indicator, subjectKind: o.subjectType, subjectCode: o.subjectCode, unit: '' })) };
   const { id, created, updated, revised, unchanged } = existing;
   return { submissionId: id, idempotencyKey, replayed: true, dryRun: false, created, updated, revised, unchanged, recomputed: 0, stale: observations.length ? await staleLater(base.fork(), asBatch) : [], observations };
@@ -791,13 +808,13 @@ async function followSources(
     const reportedYtd = !open.includes('ytdValue') && figures.ytdValue !== null;
     if (chained(current) && current.month <= yearEnd && reportedYtd && figures.value !== null && !current.month.endsWith('-01') && previous?.ytdValue != null) {
       const base = current.confirmedPreviousYtd ?? null;
+      const reportedBefore = window.get(`${keyOf(current)}|${addMonths(current.month, -1)}`)?.ytdValue ?? previous.ytdValue;
       if (base !== null) {
-        // Confirmed off the chain against `base`: stale only when the months before have moved from it, by as much.
+        // Confirmed off the chain against `base`: stale only when the months before have moved from it (beyond their rounding; counts exactly), by as much.
         const moved = previous.ytdValue - base;
-        implied = Math.abs(moved) > 1e-6 * Math.max(Math.abs(base), 1) ? round(figures.ytdValue! + moved, 4) : null;
+        implied = Math.abs(moved) > slackFor(definition, reportedBefore, base) ? addExactly(figures.ytdValue!, moved) : null;
       } else {
-        const expected = round(previous.ytdValue + figures.value, 4);
-        const reportedBefore = window.get(`${keyOf(current)}|${addMonths(current.month, -1)}`)?.ytdValue ?? previous.ytdValue;
+        const expected = addExactly(previous.ytdValue, figures.value);
         implied = Math.abs(figures.ytdValue! - expected) > slackFor(definition, reportedBefore, figures.value, figures.ytdValue!) ? expected : null;
       }
     } else if (!reportedYtd) implied = null;
@@ -817,7 +834,13 @@ async function followSources(
     const reasons: string[] = [];
     // A confirmation's reason (acceptOutliers) stays in the figure's current version: plausibility reads it there.
     if (recomputed) reasons.push(`recomputed ${open.filter((f) => (current[f] ?? null) !== (figures[f] ?? null)).join(', ')}: ${source(current)}`);
-    if (marked && implied !== null) reasons.push(`year-to-date awaits re-reporting (待重报): ${source(current)}, so the months before imply ${implied}, not the reported ${figures.ytdValue}; report ${current.month} again`);
+    if (marked && implied !== null) {
+      reasons.push(
+        current.confirmedPreviousYtd != null
+          ? `year-to-date awaits re-reporting (待重报): ${source(current)}, so the months before moved from the ${current.confirmedPreviousYtd} this figure's adjustment (口径调整) was confirmed against; with the same adjustment it would be ${implied}, not the reported ${figures.ytdValue}: report ${current.month} again, confirming the adjustment again (acceptOutliers) or without it`
+          : `year-to-date awaits re-reporting (待重报): ${source(current)}, so the months before imply ${implied}, not the reported ${figures.ytdValue}; report ${current.month} again`,
+      );
+    }
     if (marked && implied === null) reasons.push(`year-to-date agrees with the months before again: ${source(current)}`);
     result.superseded.push(historyRow(current, at));
     const next = Object.assign(new ObservationRecord(), {
