@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { UniqueConstraintViolationException, type EntityData, type EntityManager, type RequiredEntityData } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityData, type EntityManager, type FilterQuery, type RequiredEntityData } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { IdentifierError } from '../errors';
 import { cityMonth, parseCreditCode, parseParkCode, parseRegionCode } from '../identifiers';
@@ -295,41 +295,40 @@ function payloadHash(batch: BatchInput): string {
  * outside the identity map: a 100,000-row batch would otherwise make every flush compare 100,000
  * loaded entities with their snapshots.
  */
+/** One figure: an indicator for a subject (its rows are its months). */
+type FigureId = { indicator: string; subjectCode: string; subjectType?: string; subjectKind?: string };
+
 /**
- * The batch's figures in later months of its year that await re-reporting (待重报) now: what a
- * replay answers, so a client that lost the first answer and sends the batch again still learns
- * which months to report again.
+ * The stored rows of these figures matching `where` (months, a mark): 1,000 subjects a statement
+ * (bind-parameter limits), outside the identity map, only the figures named (not every pairing of
+ * their indicators and subjects). The one way this module reads figures' rows by figure.
  */
-async function staleLater(em: EntityManager, batch: BatchInput): Promise<ObservationRecord[]> {
-  const wanted = new Set(batch.observations.map((r) => keyOf(r)));
-  const indicators = [...new Set(batch.observations.map((r) => r.indicator))];
-  const codes = [...new Set(batch.observations.map((r) => r.subjectCode))];
+async function rowsOf(em: EntityManager, figures: readonly FigureId[], where: FilterQuery<ObservationRecord>): Promise<ObservationRecord[]> {
+  const wanted = new Set(figures.map((r) => keyOf(r)));
+  const indicators = [...new Set(figures.map((r) => r.indicator))];
+  const codes = [...new Set(figures.map((r) => r.subjectCode))];
   const found: ObservationRecord[] = [];
   for (let i = 0; i < codes.length; i += 1000) {
-    const rows = await em.find(
-      ObservationRecord,
-      { month: { $gte: batch.month, $lte: `${batch.month.slice(0, 4)}-12` }, indicator: { $in: indicators }, subjectCode: { $in: codes.slice(i, i + 1000) }, impliedYtdValue: { $ne: null } },
-      { disableIdentityMap: true, orderBy: { month: 'asc', indicator: 'asc', subjectCode: 'asc' } },
-    );
-    found.push(...rows.filter((r) => wanted.has(keyOf(r))));
+    const rows = await em.find(ObservationRecord, { ...(where as object), indicator: { $in: indicators }, subjectCode: { $in: codes.slice(i, i + 1000) } }, { disableIdentityMap: true });
+    for (const row of rows) if (wanted.has(keyOf(row))) found.push(row);
+    await breathe();
   }
   return found;
 }
 
+/**
+ * These figures' rows from `month` to the end of its year that await re-reporting (待重报) now,
+ * by month: what a replay answers, so a client that lost the first answer and sends the batch
+ * again still learns which months to report again.
+ */
+async function staleFrom(em: EntityManager, figures: readonly FigureId[], month: string): Promise<ObservationRecord[]> {
+  const rows = await rowsOf(em, figures, { month: { $gte: month, $lte: `${month.slice(0, 4)}-12` }, impliedYtdValue: { $ne: null } });
+  return rows.sort((a, b) => a.month.localeCompare(b.month) || a.indicator.localeCompare(b.indicator) || a.subjectCode.localeCompare(b.subjectCode));
+}
+
 async function currentRows(em: EntityManager, batch: BatchInput, months: string[]): Promise<Map<string, ObservationRecord>> {
-  const indicators = [...new Set(batch.observations.map((r) => r.indicator))];
-  const codes = [...new Set(batch.observations.map((r) => r.subjectCode))];
-  const found = new Map<string, ObservationRecord>();
-  for (let i = 0; i < codes.length; i += 1000) {
-    const rows = await em.find(
-      ObservationRecord,
-      { month: { $in: months }, indicator: { $in: indicators }, subjectCode: { $in: codes.slice(i, i + 1000) } },
-      { disableIdentityMap: true },
-    );
-    for (const row of rows) found.set(`${keyOf(row)}|${row.month}`, row);
-    await breathe();
-  }
-  return found;
+  const rows = await rowsOf(em, batch.observations, { month: { $in: months } });
+  return new Map(rows.map((row) => [`${keyOf(row)}|${row.month}`, row]));
 }
 
 /** The fields the system may compute when a department leaves them out, by kind of indicator. */
@@ -477,7 +476,7 @@ export async function submitBatch(
     if (existing.payloadHash !== hash) throw new IdempotencyConflictError(batch.idempotencyKey);
     const observations = [...(await currentRows(base.fork(), batch, [batch.month])).values()];
     const { id, created, updated, revised, unchanged } = existing;
-    return { submissionId: id, idempotencyKey: batch.idempotencyKey, replayed: true, dryRun: false, created, updated, revised, unchanged, recomputed: 0, stale: await staleLater(base.fork(), batch), observations };
+    return { submissionId: id, idempotencyKey: batch.idempotencyKey, replayed: true, dryRun: false, created, updated, revised, unchanged, recomputed: 0, stale: await staleFrom(base.fork(), batch.observations, batch.month), observations };
   };
   if (!options.dryRun) {
     const replayed = await replay();
@@ -561,10 +560,7 @@ export async function submitBatch(
                 field: 'ytdValue',
                 value: row.ytdValue,
                 code: 'YTD_INCONSISTENT',
-                reason:
-                  before.impliedYtdValue != null
-                    ? `the year-to-date ${row.ytdValue} does not equal ${before.month}'s year-to-date as its corrected earlier months imply, ${beforeYtd} (its reported ${before.ytdValue} awaits re-reporting, 待重报), plus this month's value ${row.value} (= ${+expected.toFixed(6)}): correct one of them, or confirm with a reason if earlier months were revised (口径调整)`
-                    : `the year-to-date ${row.ytdValue} does not equal ${before.month}'s year-to-date ${before.ytdValue} plus this month's value ${row.value} (= ${+expected.toFixed(6)}): correct one of them, or confirm with a reason if earlier months were revised (口径调整)`,
+                reason: `the year-to-date ${row.ytdValue} does not equal ${before.month}'s year-to-date ${before.impliedYtdValue != null ? `as its corrected earlier months imply, ${beforeYtd} (its reported ${before.ytdValue} awaits re-reporting, 待重报),` : before.ytdValue} plus this month's value ${row.value} (= ${+expected.toFixed(6)}): correct one of them, or confirm with a reason if earlier months were revised (口径调整)`,
                 compared: { month: before.month, field: 'ytdValue', value: beforeYtd },
                 computed: +expected.toFixed(6),
                 confirmable: true,
@@ -682,16 +678,9 @@ export async function replayCommitted(base: EntityManager, idempotencyKey: strin
     ...(await base.fork().find(ObservationRecord, { submissionId: existing.id, month }, { fields: ['indicator', 'subjectType', 'subjectCode'], disableIdentityMap: true })),
     ...(await base.fork().find(ObservationVersionRecord, { submissionId: existing.id, month }, { fields: ['indicator', 'subjectType', 'subjectCode'], disableIdentityMap: true })),
   ];
-  const keys = new Set(written.map((r) => keyOf(r)));
-  const codes = [...new Set(written.map((r) => r.subjectCode))];
-  const observations: ObservationRecord[] = [];
-  for (let i = 0; i < codes.length; i += 1000) {
-    const rows = await base.fork().find(ObservationRecord, { month, subjectCode: { $in: codes.slice(i, i + 1000) } }, { disableIdentityMap: true, orderBy: { id: 'asc' } });
-    observations.push(...rows.filter((r) => keys.has(keyOf(r))));
-  }
-  const asBatch = { idempotencyKey, month, reportedBy: existing.reportedBy, status: 'FINAL' as const, observations: observations.map((o) => ({ indicator: o.indicator, subjectKind: o.subjectType, subjectCode: o.subjectCode, unit: '' })) };
+  const observations = (await rowsOf(base.fork(), written, { month })).sort((a, b) => a.id - b.id);
   const { id, created, updated, revised, unchanged } = existing;
-  return { submissionId: id, idempotencyKey, replayed: true, dryRun: false, created, updated, revised, unchanged, recomputed: 0, stale: observations.length ? await staleLater(base.fork(), asBatch) : [], observations };
+  return { submissionId: id, idempotencyKey, replayed: true, dryRun: false, created, updated, revised, unchanged, recomputed: 0, stale: await staleFrom(base.fork(), written, month), observations };
 }
 
 /** Thrown when a dry run has checked and counted everything, before any write: its transaction rolls back. */
@@ -753,44 +742,19 @@ async function followSources(
   const chained = (r: { indicator: string }) => definitionOf(r).kind === 'FLOW';
   const sources = changed.filter((r) => derivable(definitionOf(r)).length > 0 || chained(r));
   if (sources.length === 0) return result;
-  const sourceKeys = new Set(sources.map((r) => keyOf(r)));
-  const indicators = [...new Set(sources.map((r) => r.indicator))];
-  const codes = [...new Set(sources.map((r) => r.subjectCode))];
   const last = lastDependentMonth(month);
   const yearEnd = `${month.slice(0, 4)}-12`;
   // Derived figures up to next December; reported year-to-date of flows up to this December.
   const dependsOn = (r: ObservationRecord) => r.derivedFields != null || (chained(r) && r.month <= yearEnd);
-  const findDependents = async () => {
-    const found: ObservationRecord[] = [];
-    for (let i = 0; i < codes.length; i += 1000) {
-      const rows = await tx.find(
-        ObservationRecord,
-        { indicator: { $in: indicators }, subjectCode: { $in: codes.slice(i, i + 1000) }, month: { $gt: month, $lte: last } },
-        { disableIdentityMap: true },
-      );
-      found.push(...rows.filter((r) => sourceKeys.has(keyOf(r)) && dependsOn(r)));
-    }
-    return found;
-  };
+  const findDependents = async () => (await rowsOf(tx, sources, { month: { $gt: month, $lte: last } })).filter(dependsOn);
   let dependents = await findDependents();
   if (dependents.length === 0) return result;
   for (const m of [...new Set(dependents.map((r) => r.month))].sort()) await lockMonth(tx, department.name, m);
   // Read again under the locks: another writer may have changed them meanwhile.
   dependents = await findDependents();
-  const figures = [...new Set(dependents.map((r) => keyOf(r)))];
-  const figureCodes = [...new Set(dependents.map((r) => r.subjectCode))];
-  const figureIndicators = [...new Set(dependents.map((r) => r.indicator))];
-  const wanted = new Set(figures);
   // Every month of those figures a recomputation can read: the year before `month` up to `last`.
   const window = new Map<string, ObservationRecord>();
-  for (let i = 0; i < figureCodes.length; i += 1000) {
-    const rows = await tx.find(
-      ObservationRecord,
-      { indicator: { $in: figureIndicators }, subjectCode: { $in: figureCodes.slice(i, i + 1000) }, month: { $gte: `${Number(month.slice(0, 4)) - 1}-01`, $lte: last } },
-      { disableIdentityMap: true },
-    );
-    for (const r of rows) if (wanted.has(keyOf(r))) window.set(`${keyOf(r)}|${r.month}`, r);
-  }
+  for (const r of await rowsOf(tx, dependents, { month: { $gte: `${Number(month.slice(0, 4)) - 1}-01`, $lte: last } })) window.set(`${keyOf(r)}|${r.month}`, r);
   for (const r of changed) window.set(`${keyOf(r)}|${r.month}`, r);
   const source = (r: ObservationRecord) => `${r.indicator} for ${month} changed (submission ${submissionId})`;
   const byMonth = [...dependents].sort((a, b) => a.month.localeCompare(b.month) || a.id - b.id);
