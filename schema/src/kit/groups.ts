@@ -10,6 +10,7 @@ import { periodBaseMonth, RankingBasis, TargetProgress, targetProgress, targetsF
 import type { SubgraphContext } from './context';
 import type { ReferenceResolvers } from './federation';
 import type { GroupFigures } from './figures';
+import { staleFieldsOf } from '../observation/ObservationRecord';
 import { rankBy } from './ranking';
 
 /*
@@ -233,7 +234,7 @@ function asObservation(total: GroupFigure | null, groupCode: string): Observatio
     derived: true,
     changeReason: null,
     impliedYtdValue: total.impliedYtdValue,
-    staleFields: total.impliedYtdValue === null ? [] : ['ytdValue'],
+    staleFields: staleFieldsOf({ impliedYtdValue: total.impliedYtdValue, ytdYoyPct: null }),
   });
 }
 

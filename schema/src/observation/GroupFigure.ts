@@ -2,6 +2,7 @@ import { Directive, Field, Float, Int, ObjectType } from 'type-graphql';
 import { MonthScalar } from '../scalars';
 import type { IndicatorDefinition } from './indicator';
 import type { Observation } from './Observation';
+import { ytdOf } from './ObservationRecord';
 
 /**
  * A group's total of one indicator for a month: the sum over the group's enterprises (an industry class's,
@@ -75,11 +76,11 @@ export function groupTotal(definition: IndicatorDefinition, month: string, enter
     value: summed ? sum(figures.map((o) => o.value)) : null,
     ytdValue: flow ? sum(figures.map((o) => o.ytdValue)) : null,
     yoyPct: summed ? growthOfSum(figures.map((o) => ({ value: o.value, growth: o.yoyPct }))) : null,
-    ytdYoyPct: summed && definition.kind === 'FLOW' ? growthOfSum(figures.map((o) => ({ value: o.ytdValue, growth: o.ytdYoyPct }))) : null,
+    ytdYoyPct: flow ? growthOfSum(figures.map((o) => ({ value: o.ytdValue, growth: o.ytdYoyPct }))) : null,
     enterpriseCount,
     reportedCount: figures.length,
     summed,
     staleCount: stale,
-    impliedYtdValue: stale ? sum(figures.map((o) => o.impliedYtdValue ?? o.ytdValue)) : null,
+    impliedYtdValue: stale ? sum(figures.map(ytdOf)) : null,
   });
 }

@@ -106,7 +106,7 @@ export class Observation {
 
   @Field(() => [String], {
     description:
-      'Fields of this figure that await re-reporting (待重报) after an earlier month was corrected: ytdValue (see impliedYtdValue) and, where present, ytdYoyPct, which is computed on it. Empty when the figure agrees with the months before. The department clears it by reporting the month again.',
+      'Fields of this figure that await re-reporting (待重报) after an earlier month was corrected: ytdValue (see impliedYtdValue) and ytdYoyPct where the department reported it (a derived one is recomputed on impliedYtdValue). Empty when the figure agrees with the months before. The department clears it by reporting the month again.',
   })
   staleFields: string[];
 

@@ -87,6 +87,13 @@ abstract class ObservationFields {
 }
 
 /**
+ * A figure's year-to-date as the months before it imply: the reported one, or, while that awaits
+ * re-reporting after an earlier month's correction, the implied one (issue 16). Derivations, the
+ * year-to-date check, computed ratios and group totals' implied sums read this.
+ */
+export const ytdOf = (r: { ytdValue: number | null; impliedYtdValue?: number | null }): number | null => r.impliedYtdValue ?? r.ytdValue;
+
+/**
  * The fields of a figure that await re-reporting (待重报): its year-to-date, and its year-to-date
  * growth when the department reported it (a derived one is computed on the implied year-to-date).
  */

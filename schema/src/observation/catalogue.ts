@@ -1,6 +1,6 @@
 import type { IndicatorDefinition, SharingCategory } from './indicator';
 import { Observation } from './Observation';
-import type { ObservationRecord } from './ObservationRecord';
+import { ytdOf, type ObservationRecord } from './ObservationRecord';
 
 /** A department's indicators, in the order its bulletin prints them. */
 export class IndicatorCatalogue {
@@ -122,6 +122,6 @@ function ratioRecord(d: IndicatorDefinition, n: ObservationRecord, q: Observatio
     derivedFields: 'value,ytdValue,yoyPct,ytdYoyPct',
     changeReason: `computed: ${n.indicator} ÷ ${q.indicator}`,
     // A source awaiting re-reporting (待重报) makes the ratio's year-to-date stale too: the ratio of the implied ones.
-    impliedYtdValue: n.impliedYtdValue != null || q.impliedYtdValue != null ? ratioValue(n.impliedYtdValue ?? n.ytdValue, q.impliedYtdValue ?? q.ytdValue, decimals) : null,
+    impliedYtdValue: n.impliedYtdValue != null || q.impliedYtdValue != null ? ratioValue(ytdOf(n), ytdOf(q), decimals) : null,
   } as ObservationRecord;
 }

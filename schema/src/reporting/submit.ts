@@ -6,7 +6,7 @@ import { cityMonth, parseCreditCode, parseParkCode, parseRegionCode } from '../i
 import { addMonths, parseMonth } from '../identifiers/month';
 import type { IndicatorCatalogue } from '../observation/catalogue';
 import type { SubjectType } from '../observation/indicator';
-import { ObservationRecord, ObservationVersionRecord, type ObservationStatusValue } from '../observation/ObservationRecord';
+import { ObservationRecord, ObservationVersionRecord, ytdOf, type ObservationStatusValue } from '../observation/ObservationRecord';
 import { checkPlausibility, plausibilitySettings, type PlausibilitySettings, type Reference } from './plausibility';
 import { SubmissionRecord } from './records';
 import { CONFIRMABLE, type ProblemCode } from './rules';
@@ -118,12 +118,6 @@ const keyOf = (r: { indicator: string; subjectType?: string; subjectKind?: strin
 
 const round = (v: number, decimals: number) => Number(v.toFixed(decimals));
 
-/**
- * A figure's year-to-date as the months before it imply: the reported one, or, while that awaits
- * re-reporting after an earlier month's correction, the implied one (issue 16). Derivations and
- * the year-to-date check read this, so a stale figure is never built upon.
- */
-const ytdOf = (r: Pick<ObservationRecord, 'ytdValue'> & { impliedYtdValue?: number | null }): number | null => r.impliedYtdValue ?? r.ytdValue;
 
 /** The current calendar month: figures cannot be reported for a month that has not begun. */
 /** The month now in the city (UTC+8, HUISHANG_CITY_TIME_ZONE), not the server's: see identifiers/cityTime. */
