@@ -823,6 +823,11 @@ function districtTables(data: MeetingPackData, catalogue: Catalogue, month: stri
   });
 }
 
+/** An amount as a region's table prints it, with its display unit: (500000, 万元) → 50.00亿元. */
+export function amount(value: number | null | undefined, unit: string): string {
+  return value === null || value === undefined ? '—' : `${formatValue(value, unit, 'region')}${displayUnit(unit, 'region').unit}`;
+}
+
 function targets(data: MeetingPackData, catalogue: Catalogue, month: string): TargetsModel {
   const city = data.city!;
   const regions: { code: string; name: string; isCity: boolean; figures: Record<Department, DepartmentFigures> }[] = [
@@ -876,7 +881,7 @@ function targets(data: MeetingPackData, catalogue: Catalogue, month: string): Ta
           actual: plainFigure({ ...common, ...provenance, value: progress.actualValue, unit: actualUnit, field: 'actualValue' }),
           completion:
             t.measure === 'LEVEL'
-              ? plainFigure({ ...common, ...provenance, derived: false, value: progress.completionPct, unit: '%', field: 'completionPct', note: `完成全年目标 = 累计 ÷ 全年目标（${t.description}，${t.source}），由${DEPARTMENT_LABELS[department]}数据服务计算` })
+              ? plainFigure({ ...common, ...provenance, derived: false, value: progress.completionPct, unit: '%', field: 'completionPct', note: `完成全年目标 = 累计 ${amount(progress.actualValue, t.unit)} ÷ 全年目标 ${amount(t.value, t.unit)}（${t.description}，${t.source}），由${DEPARTMENT_LABELS[department]}数据服务计算` })
               : null,
           gap: plainFigure({ ...common, ...provenance, derived: false, value: progress.gap, unit: '百分点', field: 'gap' }),
           behind: progress.behind,

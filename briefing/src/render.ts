@@ -397,6 +397,19 @@ function districtsSection(model: PackModel): string {
   return model.districtTables.map((t, i) => districtTableHtml(t, i, '', model.meta.month)).join('\n');
 }
 
+/**
+ * The table shows completion percentages; a printed page has no tooltips, so the city's annual
+ * target of each total (the amount 100 % stands for) is printed under it. Districts' shares are in
+ * each cell's title and in the department's target list.
+ */
+function cityTargets(level: PackModel['targets']['groups']): string {
+  const parts = level.flatMap((g) => {
+    const city = g.rows.find((r) => r.isCity);
+    return city && city.targetValue.value !== null ? [`<span data-city-target="${g.id}">${escapeHtml(g.name)} ${fig(city.targetValue, { unit: true })}</span>`] : [];
+  });
+  return parts.length ? `<p class="note" id="city-targets">全市全年目标：${parts.join('；')}。</p>` : '';
+}
+
 function targetsSection(model: PackModel): string {
   const t = model.targets;
   if (!t.groups.length) return '<p class="lead">本月各部门未返回可判断进度的目标任务。</p>';
@@ -445,6 +458,7 @@ ${behindList}
 ${body}
 </tbody>
 </table>
+${cityTargets(level)}
 ${note(t.groups.map((g) => g.rows), `目标来源：${escapeHtml([...new Set(t.groups.map((g) => g.source))].join('、'))}。`)}
 <div class="chart-grid">
 ${charts}

@@ -115,6 +115,26 @@ describe('targets against time progress (序时进度)', () => {
     expect(html).toContain('data-behind-region="411002"');
     expect(html).not.toContain('<tr class="behind" data-region="411024"');
   });
+
+  it('prints each total’s city target under the table, and each cell’s title says what the percentage divides', () => {
+    const html = renderHtml(model);
+    const line = html.slice(html.indexOf('<p class="note" id="city-targets">'));
+    const printed = line.slice(0, line.indexOf('</p>'));
+    const levels = model.targets.groups.filter((g) => g.measure === 'LEVEL');
+    expect(levels.length).toBeGreaterThan(0);
+    for (const g of levels) {
+      const city = g.rows.find((r) => r.isCity)!;
+      const part = printed.slice(printed.indexOf(`data-city-target="${g.id}"`));
+      expect(part).toContain(`data-value="${city.targetValue.value}"`);
+      expect(part.slice(0, part.indexOf('</span></span>'))).toContain(`${formatValue(city.targetValue.value, g.unit)}</span><span class="u">`);
+    }
+    // Growth targets are printed in their cells (累计增速 / 目标), not in the line.
+    expect(printed).not.toContain(`data-city-target="${growth.id}"`);
+    const weidu = level.rows.find((r) => r.code === '411002')!;
+    expect(weidu.completion!.note).toContain(`累计 ${formatValue(weidu.actual.value, level.unit)}`);
+    expect(weidu.completion!.note).toContain(`÷ 全年目标 ${formatValue(weidu.targetValue.value, level.unit)}`);
+    expect((weidu.actual.value! / weidu.targetValue.value!) * 100).toBeCloseTo(weidu.completion!.value!, 1);
+  });
 });
 
 describe('trends', () => {
