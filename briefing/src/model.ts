@@ -408,6 +408,8 @@ export interface ParkRowView {
   ytdCompleted: Figure;
   yearTarget: Figure;
   yearCompletionPct: Figure;
+  /** The YEAR target's time progress at the month, phased by the quarter targets (the ledger's). */
+  yearTimeProgressPct: Figure;
   /** Behind time progress on the first target, as the ledger judged it. */
   behind: boolean | null;
   /** Behind the YEAR target's time progress (phased by the quarter targets, as the ledger judges it). */
@@ -1287,6 +1289,7 @@ function parks(data: MeetingPackData, month: string): ParksModel | null {
       ytdCompleted: plainFigure({ ...common, ...provenance, value: ytd, unit: '万元', field: 'ytdValue', note: `${note}：本年累计完成投资` }),
       yearTarget: plainFigure({ ...common, value: year?.target.value ?? null, unit: '万元', field: 'targetValue', note: year ? `${year.target.description}（${year.target.source}）` : `${note}：无全年目标` }),
       yearCompletionPct: plainFigure({ ...common, value: year?.completionPct ?? null, unit: '%', field: 'completionPct', note: `${note}：完成全年目标` }),
+      yearTimeProgressPct: plainFigure({ ...common, value: year?.timeProgressPct ?? null, unit: '%', field: 'timeProgressPct', note: `${note}：全年序时进度（按各季度目标累计分解）` }),
     };
   };
   const rows = ledger.parks.map((p) => row(p.parkCode, p.parkName, p.region.name, p.rank, p.targets, p.completed, p.completed?.ytdValue ?? null));

@@ -613,20 +613,20 @@ function parksSection(model: PackModel): string {
   const line = (r: ParkRowView, total = false) =>
     `<tr class="${[total ? 'total' : '', r.behind === true || r.yearBehind === true ? 'behind' : ''].filter(Boolean).join(' ')}" data-park="${escapeHtml(r.code ?? 'ALL')}" data-behind="${r.behind}" data-year-behind="${r.yearBehind}"><td class="center">${r.rank ?? (total ? '' : '—')}</td><td class="name">${escapeHtml(r.name)}</td><td class="region">${escapeHtml(r.region)}</td>` +
     `<td class="num">${fig(r.periodTarget, { dash: true })}</td><td class="num">${cell(r, r.periodActual)}</td><td class="num${r.behind === true ? ' behind' : ''}">${cell(r, r.periodCompletionPct, { dash: true })}${r.behind === true ? '<span class="flag">落后</span>' : ''}</td><td class="num">${fig(r.timeProgressPct, { dash: true })}</td>` +
-    `<td class="num">${fig(r.yearTarget, { dash: true })}</td><td class="num">${cell(r, r.ytdCompleted)}</td><td class="num${r.yearBehind === true ? ' behind' : ''}">${cell(r, r.yearCompletionPct, { dash: true })}${r.yearBehind === true ? '<span class="flag">落后</span>' : ''}</td></tr>`;
+    `<td class="num">${fig(r.yearTarget, { dash: true })}</td><td class="num">${cell(r, r.ytdCompleted)}</td><td class="num${r.yearBehind === true ? ' behind' : ''}">${cell(r, r.yearCompletionPct, { dash: true })}${r.yearBehind === true ? '<span class="flag">落后</span>' : ''}</td><td class="num">${fig(r.yearTimeProgressPct, { dash: true })}</td></tr>`;
   const missing = p.reportedCount < p.parkCount ? `（已报送${p.reportedCount}个，合计只含已报送园区）` : '';
   const year = model.meta.month.slice(0, 4);
   const judged = p.hasTargets
     ? `${escapeHtml(period)}完成基础设施投资${t.periodActual.text}亿元，完成${escapeHtml(period)}目标${t.periodTarget.text}亿元的${t.periodCompletionPct.text}%（序时进度${t.timeProgressPct.text}%）；本年累计${t.ytdCompleted.text}亿元` +
-      (t.yearCompletionPct.value !== null ? `，完成全年目标的${t.yearCompletionPct.text}%（全年序时进度按季度目标分解）` : '') +
+      (t.yearCompletionPct.value !== null ? `，完成全年目标的${t.yearCompletionPct.text}%（全年序时进度${t.yearTimeProgressPct.text}%，按季度目标分解）` : '') +
       `。${p.behind ? `${p.behind}个园区落后于序时进度（红色标“落后”，本期或全年）。` : p.reportedCount ? '已报送园区均达到序时进度。' : ''}`
     : `本年累计完成基础设施投资${t.ytdCompleted.text}亿元。${year}年园区投资目标未下达，本期不判定序时进度。`;
   const lead = `<p class="lead">全市${p.parkCount}个园区${escapeHtml(missing)}，${judged}</p>`;
   const rankedOn = p.rankedOnYear ? '全年' : period;
   const targets = p.sources.length ? `目标：${escapeHtml(p.sources.join('；'))}。` : '';
   return `${lead}
-<table id="parks" class="targets"><thead><tr><th rowspan="2">排名</th><th rowspan="2">园区</th><th rowspan="2">地区</th><th colspan="4">${escapeHtml(period)}</th><th colspan="3">全年</th></tr>
-<tr><th>目标<br><span class="u">亿元</span></th><th>完成<br><span class="u">亿元</span></th><th>完成目标<br><span class="u">%</span></th><th>序时进度<br><span class="u">%</span></th><th>目标<br><span class="u">亿元</span></th><th>累计完成<br><span class="u">亿元</span></th><th>完成目标<br><span class="u">%</span></th></tr></thead><tbody>
+<table id="parks" class="targets"><thead><tr><th rowspan="2">排名</th><th rowspan="2">园区</th><th rowspan="2">地区</th><th colspan="4">${escapeHtml(period)}</th><th colspan="4">全年</th></tr>
+<tr><th>目标<br><span class="u">亿元</span></th><th>完成<br><span class="u">亿元</span></th><th>完成目标<br><span class="u">%</span></th><th>序时进度<br><span class="u">%</span></th><th>目标<br><span class="u">亿元</span></th><th>累计完成<br><span class="u">亿元</span></th><th>完成目标<br><span class="u">%</span></th><th>序时进度<br><span class="u">%</span></th></tr></thead><tbody>
 ${p.rows.map((r) => line(r)).join('\n')}
 ${line(t, true)}
 </tbody></table>

@@ -388,6 +388,24 @@ describe('the parks (园区基础设施投资)', () => {
     expect(html).toContain('全市2个园区二季度完成基础设施投资3.30亿元');
   });
 
+  it('prints each park’s own year time progress (phased by its quarter targets) beside its year completion, and the whole ledger’s in the lead', () => {
+    const data = fixture();
+    const ledger = parkLedger();
+    // Phased by each park's own quarter targets: the parks' year time progress differ.
+    Object.assign(ledger.parks[1].targets[1], { timeProgressPct: 47.5 });
+    Object.assign(ledger.targets[1], { timeProgressPct: 49.2 });
+    data.city!.parkInfrastructure = ledger;
+    const html = renderHtml(buildPack(data, meta()));
+    const table = html.slice(html.indexOf('id="parks"'), html.indexOf('</table>', html.indexOf('id="parks"')));
+    expect(table).toContain('<th colspan="4">全年</th>');
+    const rowOf = (code: string) => table.slice(table.indexOf(`data-park="${code}"`)).split('</tr>')[0];
+    const cells = (code: string) => [...rowOf(code).matchAll(/data-field="timeProgressPct" data-value="([^"]*)"/g)].map((m) => m[1]);
+    expect(cells('P41107101')).toEqual(['100', '50']);
+    expect(cells('P41102401')).toEqual(['100', '47.5']);
+    expect(cells('ALL')).toEqual(['100', '49.2']);
+    expect(html).toContain('（全年序时进度49.2%，按季度目标分解）');
+  });
+
   // Findings F1/F3/F4/F6 (issue 16): the 全年 column judged as the ledger judges it, the year's
   // ranking in December, and a month without targets or with parks not reported.
   const parkTable = (html: string) => html.slice(html.indexOf('id="parks"'), html.indexOf('</table>', html.indexOf('id="parks"')));
@@ -410,7 +428,8 @@ describe('the parks (园区基础设施投资)', () => {
     const section = parkSection(html);
     for (const code of ['P41107101', 'P41102401']) {
       const row = new RegExp(`data-park="${code}"[^>]*data-year-behind="(true|false|null)"[^>]*>([\\s\\S]*?)</tr>`).exec(table)!;
-      const yearCell = row[2].split('<td').pop()!;
+      // The year's completion cell, before its time progress (the row's last cell).
+      const yearCell = row[2].split('<td').at(-2)!;
       expect({ code, flagged: yearCell.includes('落后') }).toEqual({ code, flagged: expected.yearFlag.includes(code) });
     }
     for (const text of expected.contains) expect(section).toContain(text);

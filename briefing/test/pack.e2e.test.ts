@@ -221,6 +221,9 @@ describe(`the ${MONTH} pack through the gateway`, () => {
       const yearBehind = Number((((await ytd(MONTH)) / Number(year.value)) * 100).toFixed(2)) < phased;
       const flags = cells.split('落后').length - 1;
       expect({ park: park.code, behind: flagged === 'true', yearBehind: yearFlagged === 'true', red: cls.includes('behind'), flags }).toEqual({ park: park.code, behind: isBehind, yearBehind, red: isBehind || yearBehind, flags: Number(isBehind) + Number(yearBehind) });
+      // The park's year time progress is printed beside its year completion: the quarter's, then the year's.
+      const progress = [...cells.matchAll(/data-field="timeProgressPct" data-value="([^"]*)"/g)].map((m) => Number(m[1]));
+      expect({ park: park.code, progress }).toEqual({ park: park.code, progress: [100, phased] });
       // The quarter's completed investment, printed in 亿元.
       expect(cells).toContain(`data-value="${Number(quarter.toFixed(4))}"`);
       if (isBehind) behind++;
