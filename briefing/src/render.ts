@@ -8,7 +8,7 @@ import { targetChartSvg, trendChartSvg } from './charts';
 import { formatNumber, formatPct, formatValue, growthWords, rawValue } from './format';
 import { ABSENCE_LABELS, forbiddenAbsence } from './absence';
 import { DEPARTMENT_BODIES, DEPARTMENT_LABELS, STATUS_LABELS, STATUS_MARKS } from './labels';
-import { departmentOfIndicator, type DistrictTable, type Figure, type PackModel, type ParkRowView, type RankedFigure, type TrendChart, type WarningView } from './model';
+import { departmentOfIndicator, observationFigure, type DistrictTable, type Figure, type PackModel, type ParkRowView, type RankedFigure, type TrendChart, type WarningView } from './model';
 import { axisMonthLabel, monthLabel } from './months';
 import { DEPARTMENTS, type Department, type ObservationStatus } from './types';
 
@@ -768,13 +768,9 @@ function appendix(model: PackModel): string {
   const rows = model.sources
     .map((s) => {
       const o = s.figure;
-      const stale = (field: string) => !!o?.staleFields?.includes(field);
-      const f = (field: 'value' | 'ytdValue' | 'yoyPct' | 'ytdYoyPct') => {
-        if (!o) return '<span class="na">—</span>';
-        const v = o[field];
-        const text = field === 'yoyPct' || field === 'ytdYoyPct' ? formatPct(v) : formatValue(v, o.unit, 'enterprise');
-        return `<span class="fig" data-indicator="${escapeHtml(o.indicator)}" data-department="${s.department}" data-subject="${escapeHtml(o.subjectCode)}" data-month="${o.month}" data-field="${field}" data-value="${escapeHtml(rawValue(v))}" data-status="${o.status}"${stale(field) ? ` data-stale="true" title="${escapeHtml(staleTitle(field === 'ytdValue' ? (o.impliedYtdValue ?? null) : null, o.unit))}"` : ''}>${escapeHtml(text)}</span>${stale(field) ? '<sup class="rr">待重报</sup>' : ''}`;
-      };
+      // Printed as every figure of the pack is (fig): its provenance in its title, its marks (初/修, 推, 待重报) beside it; in the department's own unit.
+      const f = (field: 'value' | 'ytdValue' | 'yoyPct' | 'ytdYoyPct') =>
+        o ? fig(observationFigure(s.department, o, field, { indicator: s.code, subjectCode: o.subjectCode, month: o.month }, 'enterprise')) : '<span class="na">—</span>';
       return `<tr><td class="center">${s.departmentLabel}</td><td>${escapeHtml(s.name)}<br><span class="code">${escapeHtml(s.code)}</span></td><td class="center">${escapeHtml(s.unit)}</td><td class="num">${f('value')}</td><td class="num">${f('ytdValue')}</td><td class="num">${f('yoyPct')}</td><td class="num">${f('ytdYoyPct')}</td><td class="center${o ? '' : ' absent'}"${s.absence ? ` data-absence="${s.absence}"` : ''}>${o ? STATUS_LABELS[o.status] + (o.derived ? '·推算' : '') + (o.staleFields?.length ? '·待重报' : '') : ABSENCE_LABELS[s.absence ?? 'NOT_REPORTED']}</td><td class="by">${o ? escapeHtml(o.reportedBy) : ''}</td><td class="center" title="${o ? escapeHtml(beijingTime(o.reportedAt)) : ''}">${o ? escapeHtml(beijingTime(o.reportedAt).slice(0, 10)) : ''}</td></tr>`;
     })
     .join('\n');

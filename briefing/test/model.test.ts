@@ -520,6 +520,19 @@ describe('traceability', () => {
     }
   });
 
+  it('prints every number of the HTML, the appendix’s too, with its provenance in its title', () => {
+    const html = renderHtml(buildPack(fixture({ quarterly: true }), meta({ quarterly: true })));
+    const spans = [...html.matchAll(/<span class="fig[^"]*"([^>]*)>/g)].map((m) => m[1]);
+    expect(spans.length).toBeGreaterThan(200);
+    const untitled = spans.filter((a) => !/ title="[A-Z]+_[A-Z_]+ /.test(a));
+    expect(untitled).toEqual([]);
+    const appendix = html.slice(html.indexOf('id="sources"'), html.indexOf('</table>', html.indexOf('id="sources"')));
+    const appendixSpans = [...appendix.matchAll(/<span class="fig[^"]*"[^>]*title="([^"]*)"/g)].map((m) => m[1]);
+    expect(appendixSpans.length).toBeGreaterThan(20);
+    // In the department's own unit (原单位), as the appendix's heading says.
+    expect(appendixSpans.every((t) => t.includes('原值：'))).toBe(true);
+  });
+
   it('refuses an answer without the city', () => {
     const data = fixture();
     data.city = null;
