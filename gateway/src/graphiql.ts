@@ -62,6 +62,14 @@ export function bootScript(examples: readonly ExampleQuery[] = EXAMPLE_QUERIES):
   // The embedded default hands a browser on this machine a demo token (demo-headers.js).
   var demoHeaders = window.HUISHANG_DEMO_HEADERS || null;
   if (demoHeaders) tabs.forEach(function (tab) { tab.headers = demoHeaders; });
+  var storage = window.GraphiQL.createLocalStorage({ namespace: 'huishang' });
+  // GraphiQL 3 opens the first of defaultTabs with empty variables and headers editors
+  // (graphql/graphiql#3392): Run then asks without $month. On a first visit (no tabs stored yet),
+  // the editors' stored values are set to the first tab's, which GraphiQL reads at mount.
+  if (tabs.length && storage.getItem('graphiql:tabState') === null) {
+    if (tabs[0].variables) storage.setItem('graphiql:variables', tabs[0].variables);
+    if (tabs[0].headers) storage.setItem('graphiql:headers', tabs[0].headers);
+  }
   var root = window.ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(
     window.React.createElement(window.GraphiQL, {
@@ -69,7 +77,7 @@ export function bootScript(examples: readonly ExampleQuery[] = EXAMPLE_QUERIES):
       defaultTabs: tabs,
       defaultHeaders: demoHeaders || undefined,
       defaultEditorToolsVisibility: true,
-      storage: window.GraphiQL.createLocalStorage({ namespace: 'huishang' }),
+      storage: storage,
     }),
   );
 })();

@@ -10,7 +10,8 @@ describe('GraphiQL boot script', () => {
     const calls: { fetcher?: unknown; element?: { type: unknown; props: Record<string, any> }; container?: unknown } = {};
     function GraphiQL() {}
     GraphiQL.createFetcher = (options: unknown) => (calls.fetcher = options) && 'fetcher';
-    GraphiQL.createLocalStorage = (options: unknown) => ({ storage: options });
+    const stored = new Map<string, string>();
+    GraphiQL.createLocalStorage = (options: unknown) => ({ options, getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => stored.set(k, v) });
     const window = {
       GraphiQL,
       React: { createElement: (type: unknown, props: Record<string, any>) => (calls.element = { type, props }) },
@@ -27,6 +28,13 @@ describe('GraphiQL boot script', () => {
     expect(defaultTabs).toHaveLength(EXAMPLE_QUERIES.length);
     expect(defaultTabs[0]).toEqual({ query: EXAMPLE_QUERIES[0].query, variables: '{\n  "month": "2015-06"\n}' });
     expect(defaultTabs[3].variables).toBe('');
+    // A first visit: the variables editor starts with the first tab's (graphql/graphiql#3392).
+    expect(stored.get('graphiql:variables')).toBe(defaultTabs[0].variables);
+    // A later visit (GraphiQL stored its tabs): what the analyst left is not overwritten.
+    stored.set('graphiql:tabState', '{}');
+    stored.set('graphiql:variables', '{"month": "2014-01"}');
+    runInNewContext(bootScript(), { window, document });
+    expect(stored.get('graphiql:variables')).toBe('{"month": "2014-01"}');
   });
 
   it('names no other host', () => {
@@ -140,7 +148,7 @@ describe('the demo token in GraphiQL', () => {
     const calls: { props?: Record<string, any> } = {};
     function GraphiQL() {}
     GraphiQL.createFetcher = () => 'fetcher';
-    GraphiQL.createLocalStorage = () => ({});
+    GraphiQL.createLocalStorage = () => ({ getItem: () => null, setItem: () => undefined });
     const window = {
       GraphiQL,
       HUISHANG_DEMO_HEADERS: headers,
