@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode, formatError, PUBLIC_ERROR_CODES } from '@huishang/schema';
+import { nullInNonNullPosition } from './variables';
 
 export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -89,7 +90,9 @@ export function createFormatError(options: { stacktraces: boolean; production?: 
 }
 
 /**
- * Two gaps of Apollo Server with @apollo/gateway, closed for clients:
+ * Three gaps of Apollo Server with @apollo/gateway, closed for clients:
+ * - an explicit `null` for a nullable variable filling a non-null argument is refused with
+ *   BAD_USER_INPUT before anything runs (nullInNonNullPosition), not failed inside a subgraph;
  * - an operation that cannot be resolved (several operations and no `operationName`, or an unknown
  *   one) answers 400 with Apollo's documented code OPERATION_RESOLUTION_FAILURE, before anything runs;
  * - a non-null violation in the merged subgraph data (a subgraph answered null where the schema says
@@ -100,8 +103,12 @@ export function createFormatError(options: { stacktraces: boolean; production?: 
 export function responseIntegrityPlugin(): ApolloServerPlugin {
   return {
     requestDidStart: async () => ({
-      didResolveOperation: async ({ operation, request, document }) => {
-        if (operation) return;
+      didResolveOperation: async ({ operation, request, document, schema }) => {
+        if (operation) {
+          const refusal = nullInNonNullPosition(schema, document, operation, request.variables);
+          if (refusal) throw refusal;
+          return;
+        }
         const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length;
         const message = request.operationName
           ? `Unknown operation named "${request.operationName}".`

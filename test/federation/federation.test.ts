@@ -6,8 +6,12 @@
  * One system for the whole file, with the default demo city (520 enterprises), so a page of 200
  * enterprises of the city exists for the SQL-statement count at the end.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Supergraph } from '@apollo/federation-internals';
+import { getNamedType, isEnumType, isInputObjectType, isLeafType, isNonNullType, isObjectType, type GraphQLField, type GraphQLNamedType, type GraphQLObjectType } from 'graphql';
 import { ALL_NAMESPACES, expectFiguresMatchRows, HEADLINES, observationRows, OBSERVATION_FRAGMENT } from '../support/figures';
-import { E2E_TIMEOUT_MS, everyService, startSystem, SUBGRAPHS, type GraphQLResult, type Row, type SubgraphName, type System } from '../support/system';
+import { E2E_TIMEOUT_MS, everyService, REPO_ROOT, startSystem, SUBGRAPHS, type GraphQLResult, type Row, type SubgraphName, type System } from '../support/system';
 
 const MONTH = '2015-06';
 const CITY = '411000';
@@ -359,6 +363,79 @@ describe('bad identifiers are refused at the gateway with BAD_USER_INPUT', () =>
     const result = await system.query('query($c: CreditCode!) { enterprise(creditCode: $c) { creditCode } }', { c: realCode });
     expectNoErrors(result);
     expect(result.data.enterprise).toEqual({ creditCode: realCode });
+  });
+});
+
+/**
+ * A nullable variable may fill a non-null argument that has a default, and an explicit `null` for it
+ * then failed inside the subgraph (INTERNAL_SERVER_ERROR, or DOWNSTREAM_SERVICE_ERROR with no data):
+ * a tester's generated client sent `{"k": null}`. Every such argument of the composed supergraph,
+ * wherever it is, is tried: the gateway refuses it with BAD_USER_INPUT naming the variable and the
+ * argument, and leaving the variable out uses the default.
+ */
+describe('an explicit null for a non-null argument with a default', () => {
+  const api = Supergraph.build(readFileSync(join(REPO_ROOT, 'schema', 'supergraph.graphql'), 'utf8')).apiSchema().toGraphQLJSSchema();
+  /** Literals for the required arguments met on the way to a field (valid, so only the null is refused). */
+  const LITERALS: Record<string, string> = { RegionCode: '"411002"', Month: `"${MONTH}"`, Int: '1', String: '"X"', Boolean: 'false', ID: '"1"', Date: '"2015-06-30"', DateTimeISO: '"2015-07-01T00:00:00Z"', Float: '1' };
+  const literal = (type: GraphQLNamedType): string | null => (isEnumType(type) ? type.getValues()[0].name : LITERALS[type.name] ?? null);
+  const requiredArgs = (field: GraphQLField<unknown, unknown>, except?: string): string | null => {
+    const parts: string[] = [];
+    for (const arg of field.args) {
+      if (arg.name === except || !isNonNullType(arg.type) || arg.defaultValue !== undefined) continue;
+      const value = literal(getNamedType(arg.type));
+      if (value === null) return null;
+      parts.push(`${arg.name}: ${value}`);
+    }
+    return parts.join(', ');
+  };
+  /** Shortest path of selections from Query to each object type, through fields whose required arguments have literals. */
+  const paths = new Map<string, string[]>([['Query', []]]);
+  for (let frontier = ['Query']; frontier.length; ) {
+    const next: string[] = [];
+    for (const name of frontier) {
+      for (const field of Object.values((api.getType(name) as GraphQLObjectType).getFields())) {
+        const target = getNamedType(field.type);
+        const args = requiredArgs(field);
+        if (!isObjectType(target) || paths.has(target.name) || args === null) continue;
+        paths.set(target.name, [...paths.get(name)!, `${field.name}${args ? `(${args})` : ''}`]);
+        next.push(target.name);
+      }
+    }
+    frontier = next;
+  }
+  const targets = Object.values(api.getTypeMap())
+    .filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__') && t.name !== 'Mutation')
+    .flatMap((type) => Object.values(type.getFields()).flatMap((field) => field.args.filter((a) => isNonNullType(a.type) && a.defaultValue !== undefined).map((arg) => ({ type, field, arg }))));
+
+  test('every such argument is reached by a document', () => {
+    expect(targets.length).toBeGreaterThan(20);
+    expect(targets.filter((t) => !paths.has(t.type.name) || requiredArgs(t.field, t.arg.name) === null).map((t) => `${t.type.name}.${t.field.name}(${t.arg.name})`)).toEqual([]);
+  });
+
+  test('is refused at the gateway with BAD_USER_INPUT naming the variable and the argument, for every one', async () => {
+    const refusals: unknown[] = [];
+    for (const { type, field, arg } of targets) {
+      const others = requiredArgs(field, arg.name)!;
+      const named = getNamedType(field.type);
+      const leaf = isLeafType(named) ? '' : ' { __typename }';
+      const inner = `${field.name}(${[others, `${arg.name}: $v`].filter(Boolean).join(', ')})${leaf}`;
+      const text = `query NullArgument($v: ${getNamedType(arg.type).name}) { ${paths.get(type.name)!.reduceRight((selection, hop) => `${hop} { ${selection} }`, inner)} }`;
+      const result = await system.query(text, { v: null });
+      refusals.push({ at: `${type.name}.${field.name}(${arg.name})`, status: result.status, data: result.data ?? null, errors: result.errors?.map((e) => ({ code: e.extensions?.code, variable: e.extensions?.variable, argument: e.extensions?.argument, fix: /leave "v" out/.test(e.message) })) });
+    }
+    expect(refusals).toEqual(targets.map(({ type, field, arg }) => ({ at: `${type.name}.${field.name}(${arg.name})`, status: 400, data: null, errors: [{ code: 'BAD_USER_INPUT', variable: 'v', argument: arg.name, fix: true }] })));
+  });
+
+  test('the same variable left out uses the default, and a value is used as given', async () => {
+    const query = 'query Page($k: Boolean, $f: Int) { enterprises(keyOnly: $k, first: $f) { totalCount edges { node { creditCode } } } }';
+    const omitted = await system.query(query, {});
+    expectNoErrors(omitted);
+    expect(omitted.data.enterprises.edges).toHaveLength(50);
+    const given = await system.query(query, { k: true, f: 3 });
+    expectNoErrors(given);
+    expect(given.data.enterprises.edges).toHaveLength(3);
+    const [{ n }] = await system.sql('industry', 'select count(*) as n from enterprise where key_enterprise = ?', [true]);
+    expect(given.data.enterprises.totalCount).toBe(Number(n));
   });
 });
 
