@@ -488,7 +488,8 @@ export interface PackModel {
   targets: TargetsModel;
   trends: TrendChart[];
   quarter: QuarterModel | null;
-  keyEnterprises: { total: number; listed: number; attention: AttentionEnterprise[]; criteria: string };
+  /** `reported`: listed key enterprises with any of their four figures for the month (none: nothing could be judged). */
+  keyEnterprises: { total: number; listed: number; reported: number; attention: AttentionEnterprise[]; criteria: string };
   warnings: WarningView[];
   keyProjects: KeyProjectsModel | null;
   parks: ParksModel | null;
@@ -1193,6 +1194,7 @@ function keyEnterprises(data: MeetingPackData, month: string, absences: Absences
   for (const w of data.warnings?.loanWithdrawals ?? []) warned.set(w.subjectCode, [...(warned.get(w.subjectCode) ?? []), w.title]);
   const nodes: KeyEnterpriseNode[] = (data.keyEnterprises?.edges ?? []).map((e) => e.node);
   const attention: AttentionEnterprise[] = [];
+  let reported = 0;
   for (const [index, n] of nodes.entries()) {
     // Asked for by name: a withheld figure is a FORBIDDEN error at its path (absence.ts).
     const field: Record<string, string> = { IND_KEY_ENTERPRISE_OUTPUT: 'industry.keyEnterpriseOutput', EN_ELECTRICITY: 'energy.electricity', HR_EMPLOYEES: 'hr.employees', FIN_LOANS_OUTSTANDING: 'finance.loansOutstanding' };
@@ -1205,6 +1207,7 @@ function keyEnterprises(data: MeetingPackData, month: string, absences: Absences
     const electricity = n.energy?.electricity ?? null;
     const employees = n.hr?.employees ?? null;
     const loans = n.finance?.loansOutstanding ?? null;
+    if (output || electricity || employees || loans) reported++;
     const reasons = [...(warned.get(n.creditCode) ?? []).map((t) => `预警：${t}`)];
     if (output?.yoyPct != null && output.yoyPct < 0) reasons.push(`产值当月同比${growthWords(output.yoyPct)}`);
     if (output?.ytdYoyPct != null && output.ytdYoyPct < 0) reasons.push(`产值累计同比${growthWords(output.ytdYoyPct)}`);
@@ -1228,7 +1231,7 @@ function keyEnterprises(data: MeetingPackData, month: string, absences: Absences
     });
   }
   attention.sort((a, b) => Number(b.warned) - Number(a.warned) || b.reasons.length - a.reasons.length || a.creditCode.localeCompare(b.creditCode));
-  return { total: data.keyEnterprises?.totalCount ?? nodes.length, listed: nodes.length, attention, criteria: ATTENTION_CRITERIA };
+  return { total: data.keyEnterprises?.totalCount ?? nodes.length, listed: nodes.length, reported, attention, criteria: ATTENTION_CRITERIA };
 }
 
 function keyProjects(data: MeetingPackData, month: string): KeyProjectsModel | null {

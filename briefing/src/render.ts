@@ -8,7 +8,7 @@ import { targetChartSvg, trendChartSvg } from './charts';
 import { formatNumber, formatPct, formatValue, growthWords, rawValue } from './format';
 import { ABSENCE_LABELS, forbiddenAbsence } from './absence';
 import { DEPARTMENT_BODIES, DEPARTMENT_LABELS, STATUS_LABELS, STATUS_MARKS } from './labels';
-import { departmentOfIndicator, observationFigure, type DistrictTable, type Figure, type PackModel, type ParkRowView, type RankedFigure, type TrendChart, type WarningView } from './model';
+import { allFigures, departmentOfIndicator, observationFigure, type DistrictTable, type Figure, type PackModel, type ParkRowView, type RankedFigure, type TrendChart, type WarningView } from './model';
 import { axisMonthLabel, monthLabel } from './months';
 import { DEPARTMENTS, type Department, type ObservationStatus } from './types';
 
@@ -307,17 +307,28 @@ function summary(model: PackModel): string {
   if (withheld.length) items.push(`${withheld.map((w) => w.rule).join('、')}预警所用数据${[...new Set(withheld.map((w) => w.label))].join('或')}，本材料未能判断。`);
   const warnings = model.warnings.length;
   const rules = [...new Set(model.warnings.map((w) => w.title))];
-  items.push(warnings ? `本月预警${warnings}条（${rules.join('、')}），需关注重点企业${model.keyEnterprises.attention.length}家。` : `本月无预警；需关注重点企业${model.keyEnterprises.attention.length}家。`);
+  // Zero enterprises to watch is said only when their figures came: with none reported, nothing was judged.
+  const k = model.keyEnterprises;
+  const watch = k.listed > 0 && k.reported === 0 ? '重点企业本月数据均未报送，未能判断需关注企业' : `需关注重点企业${k.attention.length}家`;
+  items.push(warnings ? `本月预警${warnings}条（${rules.join('、')}），${watch}。` : `本月无预警；${watch}。`);
   if (model.parks) {
     const p = model.parks;
     const t = p.total;
-    items.push(`全市${p.parkCount}个园区${t.periodLabel ? `${t.periodLabel}完成基础设施投资${t.periodActual.text}亿元，完成目标的${t.periodCompletionPct.text}%` : `累计完成基础设施投资${t.ytdCompleted.text}亿元`}${p.hasTargets ? `，${p.behind}个园区落后于序时进度` : '（本年目标未下达）'}${p.reportedCount < p.parkCount ? `，${p.parkCount - p.reportedCount}个园区未报送` : ''}。`);
+    items.push(`全市${p.parkCount}个园区${t.periodLabel ? `${t.periodLabel}完成基础设施投资${t.periodActual.text}亿元，完成目标的${t.periodCompletionPct.text}%` : t.ytdCompleted.value === null ? '本年尚无园区报送基础设施投资' : `累计完成基础设施投资${t.ytdCompleted.text}亿元`}${p.hasTargets ? `，${p.behind}个园区落后于序时进度` : '（本年目标未下达）'}${p.reportedCount < p.parkCount ? `，${p.parkCount - p.reportedCount}个园区未报送` : ''}。`);
   }
-  if (model.keyProjects) items.push(`重点项目${model.keyProjects.total}个，${model.meta.monthLabel.replace(/^\d+年/, '')}末进度滞后${model.keyProjects.behind}个。`);
+  if (model.keyProjects) items.push(model.keyProjects.total ? `重点项目${model.keyProjects.total}个，${model.meta.monthLabel.replace(/^\d+年/, '')}末进度滞后${model.keyProjects.behind}个。` : `${model.keyProjects.year}年重点项目台账尚未录入项目，未判断项目进度。`);
   if (model.problems) items.push(`问题清单截至${dayLabel(model.problems.monthEnd)}未办结${model.problems.open.length}项，其中逾期${model.problems.overdueCount}项。`);
   const counts = model.meta.statusCounts;
   const provisional = counts.PRELIMINARY + counts.REVISED;
-  items.push(provisional ? `本材料含初步数据${counts.PRELIMINARY}项、修订数据${counts.REVISED}项，分别以“初”“修”标注。` : '本材料所列数据均为各部门最终数据。');
+  // "All final" is not said of a pack that holds figures awaiting re-reporting (待重报): a tester found both on one page.
+  const awaiting = allFigures(model).filter((f) => f.stale && f.value !== null).length;
+  items.push(
+    provisional
+      ? `本材料含初步数据${counts.PRELIMINARY}项、修订数据${counts.REVISED}项，分别以“初”“修”标注。`
+      : awaiting
+        ? `本材料所列数据为各部门最终数据，其中${awaiting}项累计值待重报（标“待重报”）。`
+        : '本材料所列数据均为各部门最终数据。',
+  );
   // The city's figures whose year to date an earlier correction left behind: the reader is told up front, not only by the mark.
   const stale = model.sources.filter((s) => s.figure?.staleFields?.length).map((s) => s.name);
   if (stale.length) items.push(`${stale.join('、')}的全市累计值待重报：前期数据更正后本期累计不再相符（标“待重报”），以部门重新报送的数据为准。`);
@@ -620,7 +631,7 @@ function parksSection(model: PackModel): string {
     ? `${escapeHtml(period)}完成基础设施投资${t.periodActual.text}亿元，完成${escapeHtml(period)}目标${t.periodTarget.text}亿元的${t.periodCompletionPct.text}%（序时进度${t.timeProgressPct.text}%）；本年累计${t.ytdCompleted.text}亿元` +
       (t.yearCompletionPct.value !== null ? `，完成全年目标的${t.yearCompletionPct.text}%（全年序时进度${t.yearTimeProgressPct.text}%，按季度目标分解）` : '') +
       `。${p.behind ? `${p.behind}个园区落后于序时进度（红色标“落后”，本期或全年）。` : p.reportedCount ? '已报送园区均达到序时进度。' : ''}`
-    : `本年累计完成基础设施投资${t.ytdCompleted.text}亿元。${year}年园区投资目标未下达，本期不判定序时进度。`;
+    : `${t.ytdCompleted.value === null ? '本年尚无园区报送基础设施投资' : `本年累计完成基础设施投资${t.ytdCompleted.text}亿元`}。${year}年园区投资目标未下达，本期不判定序时进度。`;
   const lead = `<p class="lead">全市${p.parkCount}个园区${escapeHtml(missing)}，${judged}</p>`;
   const rankedOn = p.rankedOnYear ? '全年' : period;
   const targets = p.sources.length ? `目标：${escapeHtml(p.sources.join('；'))}。` : '';
@@ -641,6 +652,7 @@ function keyProjectsHtml(model: PackModel): string {
   const k = model.keyProjects;
   if (!k) return pending('重点项目台账', 'keyProjects');
   const threshold = k.thresholdPct === null ? '' : `（完成投资低于计划的${formatNumber(k.thresholdPct, 1, true)}%）`;
+  if (!k.total) return `<p class="lead">${k.year}年重点项目台账尚未录入项目，本期不判断项目进度。</p>`;
   const lead = `<p class="lead">${k.year}年重点项目台账${k.total}个，${escapeHtml(model.meta.monthLabel.replace(/^\d+年/, ''))}末进度滞后${k.behind}个${threshold}，需关注${k.attention.length}个。</p>`;
   if (!k.attention.length) return `${lead}<p class="lead">重点项目均按计划推进。</p>`;
   const rows = k.attention

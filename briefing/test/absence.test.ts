@@ -166,6 +166,51 @@ describe('a figure awaiting re-reporting (待重报)', () => {
     expect(html.slice(html.indexOf('id="summary"'), html.indexOf('</div>', html.indexOf('id="summary"')))).toContain(`<li>${electricity.name}的全市累计值待重报：前期数据更正后本期累计不再相符（标“待重报”），以部门重新报送的数据为准。</li>`);
     expect(renderHtml(buildPack(fixture(), meta()))).not.toContain('待重报');
   });
+
+  it('a pack of final figures with one awaiting re-reporting does not say they are all final (a tester found both on one page)', () => {
+    const summary = (h: string) => h.slice(h.indexOf('id="summary"'), h.indexOf('</div>', h.indexOf('id="summary"')));
+    const allFinal = (d: ReturnType<typeof fixture>) => JSON.parse(JSON.stringify(d).replace(/"(PRELIMINARY|REVISED)"/g, '"FINAL"')) as ReturnType<typeof fixture>;
+    expect(summary(renderHtml(buildPack(allFinal(fixture()), meta())))).toContain('本材料所列数据均为各部门最终数据。');
+    const model = buildPack(allFinal(data), meta());
+    const marked = [...renderHtml(model).matchAll(/<span class="fig[^"]*"[^>]*data-stale="true"/g)].length;
+    const printed = summary(renderHtml(model));
+    expect(printed).not.toContain('均为各部门最终数据');
+    const counted = /其中(\d+)项累计值待重报/.exec(printed);
+    expect(counted).not.toBeNull();
+    // Each stale figure of the model once (a figure may be printed in more than one table).
+    expect(Number(counted![1])).toBeGreaterThan(0);
+    expect(Number(counted![1])).toBeLessThanOrEqual(marked);
+  });
+});
+
+describe('nothing to judge is not "none found" (a tester’s January pack with industry unreported)', () => {
+  const summary = (h: string) => h.slice(h.indexOf('id="summary"'), h.indexOf('</div>', h.indexOf('id="summary"')));
+
+  it('no key enterprise has any figure for the month: not judged, not "0 to watch"', () => {
+    const data = fixture();
+    for (const edge of data.keyEnterprises!.edges) Object.assign(edge.node, { industry: null, energy: null, hr: null, finance: null });
+    // Without the figures, the rules on them have nothing to fire on.
+    Object.assign(data.warnings!, { keyEnterprises: [], loanWithdrawals: [] });
+    const model = buildPack(data, meta());
+    expect(model.keyEnterprises).toMatchObject({ reported: 0, attention: [] });
+    expect(model.keyEnterprises.listed).toBeGreaterThan(0);
+    const printed = summary(renderHtml(model));
+    expect(printed).toContain('重点企业本月数据均未报送，未能判断需关注企业');
+    expect(printed).not.toContain('需关注重点企业0家');
+    // With the figures there, the count is said.
+    const full = buildPack(fixture(), meta());
+    expect(full.keyEnterprises.reported).toBe(full.keyEnterprises.listed);
+    expect(summary(renderHtml(full))).toContain(`需关注重点企业${full.keyEnterprises.attention.length}家`);
+  });
+
+  it('a year whose project ledger is empty says so, in the key points and its section', () => {
+    const data = fixture();
+    data.keyProjects = [];
+    const html = renderHtml(buildPack(data, meta()));
+    expect(summary(html)).toContain('2015年重点项目台账尚未录入项目，未判断项目进度。');
+    expect(summary(html)).not.toMatch(/重点项目0个/);
+    expect(html).toContain('2015年重点项目台账尚未录入项目，本期不判断项目进度。');
+  });
 });
 
 describe('the clusters’ section when the reader may not read the clusters’ revenue (finding of a fresh tester)', () => {
