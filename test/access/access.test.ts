@@ -110,6 +110,25 @@ describe('identities: no way in without a valid token', () => {
 describe('nothing reaches a subgraph except through the gateway', () => {
   const body = JSON.stringify({ query: '{ _service { sdl } }' });
 
+  it('a signature captured before a subgraph restarts is refused after the restart, though its 30 s are not over (no shared nonce store)', async () => {
+    // A tester replayed a captured grant mutation this way and brought a revoked grant back, unaudited.
+    const url = system.subgraphUrl('energy');
+    const header = system.signIdentity('energy', body);
+    expect((await post(body, { 'x-huishang-identity': header }, url)).status).toBe(200);
+    await system.kill('energy');
+    await system.restart('energy');
+    attack();
+    const replay = await post(body, { 'x-huishang-identity': header }, url);
+    expect(replay.status).toBe(401);
+    expect(codes(replay)).toEqual(['UNAUTHENTICATED']);
+    expect(replay.errors![0].message).toMatch(/made before this service started/);
+    // What the gateway sends after the restart is signed anew, and served.
+    expect((await post(body, { 'x-huishang-identity': system.signIdentity('energy', body) }, url)).status).toBe(200);
+    const through = await system.query(`{ region(code: "411002") { energy(month: "${MONTH}") { electricity { value } } } }`);
+    expect(through.errors).toBeUndefined();
+    expect(through.data.region.energy.electricity.value).not.toBeNull();
+  });
+
   it.each(SUBGRAPHS)('%s: unsigned, replayed, expired, misdirected, re-bodied or forged → 401; signed once → 200', async (name) => {
     const url = system.subgraphUrl(name);
     // Unsigned: a caller on the network bypassing the gateway.

@@ -139,7 +139,8 @@ export class ReplayCheckUnavailable extends Error {
  * Checks the gateway's signature on a subgraph request: the key, the audience, the time window,
  * the body it was made for, and that its nonce has not been seen (a replay). Nonces are kept until
  * their signature expires, in the `NonceStore` given: Redis when `REDIS_URL` is set, so a
- * signature replayed to another replica of the subgraph is refused too; else this process's memory.
+ * signature replayed to another replica of the subgraph is refused too; else this process's memory,
+ * and then a signature made before the process started is refused as well (its use is unknown).
  */
 export class IdentityVerifier {
   constructor(
@@ -165,6 +166,10 @@ export class IdentityVerifier {
     if (payload.iat > now + CLOCK_SKEW_MS) throw new IdentityRejected('the signature is dated in the future');
     if (payload.bc !== undefined && payload.bc !== 1) throw new IdentityRejected(`unsupported ${IDENTITY_HEADER} body form`);
     if (payload.bh !== signedBodyHash(payload, body)) throw new IdentityRejected('the signature was made for another request body');
+    // A signature older than what the nonce store remembers (this process started after it was made,
+    // and there is no shared store) could be a replay the store cannot see: a tester replayed a captured
+    // grant mutation to a subgraph restarted within the signature's 30 s. The gateway signs anew on a retry.
+    if (payload.iat < this.nonces.remembersFrom) throw new IdentityRejected('the signature was made before this service started, so a replay of it cannot be ruled out: send the request again');
     let first: boolean;
     try {
       first = await this.nonces.claim(payload.jti, payload.exp, now);

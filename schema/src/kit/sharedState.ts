@@ -57,13 +57,20 @@ async function closeRedis(redis: Redis): Promise<void> {
 export interface NonceStore {
   /** True the first time `nonce` is claimed; false when it was claimed before (a replay). */
   claim(nonce: string, expiresAt: number, now?: number): Promise<boolean>;
+  /**
+   * The earliest signing time (ms) whose nonces this store has all seen: a signature made before it
+   * may have been used already without the store knowing, so it is refused (a restarted process's
+   * empty memory must not accept a signature captured before the restart).
+   */
+  readonly remembersFrom: number;
   close(): Promise<void>;
 }
 
-/** One process's memory: enough for one replica, and the embedded default. */
+/** One process's memory: enough for one replica, and the embedded default. It knows only what this process saw. */
 export class MemoryNonceStore implements NonceStore {
   private readonly seen = new Map<string, number>();
   private lastSweep = 0;
+  readonly remembersFrom = Date.now();
 
   async claim(nonce: string, expiresAt: number, now = Date.now()): Promise<boolean> {
     this.sweep(now);
@@ -88,6 +95,9 @@ export class MemoryNonceStore implements NonceStore {
  * receiving the same signature exactly one gets OK. The key expires with the signature.
  */
 export class RedisNonceStore implements NonceStore {
+  /** Redis outlives this process's restarts (a Redis restarted empty is the operator's to avoid: persistence or a replica). */
+  readonly remembersFrom = 0;
+
   constructor(
     private readonly redis: Redis,
     /** The audience (subgraph) the nonces belong to. */
