@@ -439,4 +439,69 @@ describe('the audit trail', () => {
     }
     expect((await system.query(LOANS, { code: enterprise })).status).toBe(200);
   });
+
+  // A tester's batch was committed while its client was told AUDIT_UNAVAILABLE, with no record at all:
+  // a clerk believing "refused" sends it again. A write is recorded before it runs.
+  const SUBMIT = `mutation Submit($batch: ObservationBatchInput!) { submitEnergyObservations(batch: $batch) { submissionId } }`;
+  const batch = async (key: string) => {
+    const [row] = await system.sql('energy', "select subject_code from observation where indicator = 'EN_GAS' and subject_type = 'ENTERPRISE' and month = '2015-02' order by subject_code limit 1");
+    return { idempotencyKey: key, month: '2015-02', reportedBy: 'access test', status: 'FINAL', observations: [{ indicator: 'EN_GAS', subjectKind: 'ENTERPRISE', subjectCode: row.subject_code, unit: '万立方米', value: 3.3 }] };
+  };
+  const submitted = async (key: string) => (await system.sql('energy', 'select id from submission where idempotency_key = ?', [key])).length;
+
+  it('a write the trail cannot record is not made: 503 AUDIT_UNAVAILABLE, and nothing written', async () => {
+    attack();
+    const key = `audit-away-${Date.now()}`;
+    await system.sql('access', 'alter table audit_record rename to audit_record_away');
+    try {
+      const result = await system.query(SUBMIT, { batch: await batch(key) }, undefined, { token: system.tokens.energy });
+      expect(result.status).toBe(503);
+      expect(codes(result)).toEqual(['AUDIT_UNAVAILABLE']);
+      expect(result.errors![0].message).toMatch(/change was not made/);
+    } finally {
+      await system.sql('access', 'alter table audit_record_away rename to audit_record');
+    }
+    expect(await submitted(key)).toBe(0);
+  });
+
+  it('a write whose result cannot be recorded is answered as made, with AUDIT_INCOMPLETE beside it; its attempt is on the trail', async () => {
+    attack();
+    const key = `audit-result-${Date.now()}`;
+    // The trail takes the attempt and refuses the next record: the lock a tester held, at the worst moment.
+    const postgres = system.database.kind === 'postgresql';
+    if (postgres) {
+      await system.sql('access', "create function huishang_test_refuse() returns trigger as $$ begin if new.outcome <> 'ATTEMPT' then raise exception 'trail unavailable (test)'; end if; return new; end $$ language plpgsql");
+      await system.sql('access', 'create trigger huishang_test_refuse before insert on audit_record for each row execute function huishang_test_refuse()');
+    } else {
+      await system.sql('access', "create trigger huishang_test_refuse before insert on audit_record when new.outcome <> 'ATTEMPT' begin select raise(abort, 'trail unavailable (test)'); end");
+    }
+    let result: GraphQLResult;
+    try {
+      result = await system.query(SUBMIT, { batch: await batch(key) }, undefined, { token: system.tokens.energy });
+    } finally {
+      await system.sql('access', postgres ? 'drop trigger huishang_test_refuse on audit_record' : 'drop trigger huishang_test_refuse');
+      if (postgres) await system.sql('access', 'drop function huishang_test_refuse()');
+    }
+    expect(result.status).toBe(200);
+    expect(result.data.submitEnergyObservations.submissionId).toBeGreaterThan(0);
+    expect(codes(result)).toEqual(['AUDIT_INCOMPLETE']);
+    expect(await submitted(key)).toBe(1);
+    const requestId = result.extensions?.requestId ?? null;
+    const attempts = await system.sql('access', "select seq, request_id, operation_name, fields from audit_record where outcome = 'ATTEMPT' and operation_name = 'Submit' order by seq desc limit 1");
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0].fields).toContain('Mutation.submitEnergyObservations');
+    if (requestId) expect(attempts[0].request_id).toBe(requestId);
+    // The chain holds from the attempt on (an earlier test of this file tampers with older records on purpose).
+    const verified = JSON.parse((await system.cli(['audit', 'verify', '--json'])).stdout) as { problems: { seq: number }[] };
+    expect(verified.problems.filter((p) => p.seq >= Number(attempts[0].seq))).toEqual([]);
+  });
+
+  it('a write that is recorded leaves its attempt and its result, in that order', async () => {
+    const key = `audit-both-${Date.now()}`;
+    const result = await system.query(SUBMIT, { batch: await batch(key) }, undefined, { token: system.tokens.energy });
+    expect(result.errors).toBeUndefined();
+    const rows = await system.sql('access', "select seq, outcome, submissions from audit_record where operation_name = 'Submit' order by seq desc limit 2");
+    expect(rows.map((r) => r.outcome)).toEqual(['OK', 'ATTEMPT']);
+    expect(JSON.parse(rows[0].submissions)).toEqual([result.data.submitEnergyObservations.submissionId]);
+  });
 });

@@ -281,6 +281,28 @@ describe('the audit trail', () => {
     expect((await post({ query: '{ regions { code } }' }, as(system.tokens.energy))).status).toBe(200);
   });
 
+  it('a write the trail cannot record is not run: 503 AUDIT_UNAVAILABLE; a recorded one leaves its attempt first', async () => {
+    const grants = async () => Number((await system.sql('finance', 'select count(*) as n from access_grant'))[0].n);
+    const admin = await system.addClient({ department: 'finance', role: 'ADMINISTRATOR' });
+    const GRANT = `mutation Grant($input: AccessGrantInput!) { grantFinanceAccess(input: $input) { id } }`;
+    const input = { grantee: 'energy', indicators: ['FIN_LOANS_OUTSTANDING'], purpose: 'hive audit test', expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+    const before = await grants();
+    await system.sql('access', 'alter table audit_record rename to audit_record_away');
+    try {
+      const refused = await post({ query: GRANT, variables: { input } }, as(admin.token));
+      expect(refused.status).toBe(503);
+      expect(codes(refused)).toEqual(['AUDIT_UNAVAILABLE']);
+    } finally {
+      await system.sql('access', 'alter table audit_record_away rename to audit_record');
+    }
+    expect(await grants()).toBe(before);
+    const made = await post({ query: GRANT, variables: { input } }, as(admin.token));
+    expect(made.errors).toBeUndefined();
+    expect(await grants()).toBe(before + 1);
+    const rows = await system.sql('access', "select outcome, fields from audit_record where fields like '%Mutation.grantFinanceAccess%' order by seq desc limit 2");
+    expect(rows.map((r) => r.outcome)).toEqual(['OK', 'ATTEMPT']);
+  });
+
   it('Hive Gateway and our gateway extend one hash chain', async () => {
     expect((await system.query('{ regions { code } }')).status).toBe(200);
     const check = await system.cli(['audit', 'verify', '--json']);

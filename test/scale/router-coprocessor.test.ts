@@ -203,6 +203,38 @@ describe('SubgraphResponse and RouterResponse: the audit record before the answe
     expect(JSON.parse(row.fields)).toEqual(expect.arrayContaining(['Query.region', 'Region.finance', 'FinanceFigures.indicators']));
   });
 
+  it('a mutation is recorded at SupergraphRequest, before the router runs it: unrecordable, it breaks 503 and never runs; recorded, its answer always goes out', async () => {
+    const MUTATION = 'mutation Revoke { revokeFinanceGrant(id: 999999) { id } }';
+    await system.sql('access', 'alter table audit_record rename to audit_record_away');
+    let refused: Awaited<ReturnType<typeof admitted>>;
+    try {
+      refused = await admitted(system.tokens.finance, MUTATION, 'router-write-away');
+    } finally {
+      await system.sql('access', 'alter table audit_record_away rename to audit_record');
+    }
+    expect(refused.answer.control).toEqual({ break: 503 });
+    const refusal = typeof refused.answer.body === 'string' ? JSON.parse(refused.answer.body) : refused.answer.body;
+    expect(refusal.errors[0].extensions.code).toBe('AUDIT_UNAVAILABLE');
+
+    const { id, answer, entries } = await admitted(system.tokens.finance, MUTATION, 'router-write');
+    expect(answer.control).toBe('continue');
+    const [attempt] = await system.sql('access', 'select outcome, operation_name, fields from audit_record where request_id = ?', ['router-write']);
+    expect(attempt).toMatchObject({ outcome: 'ATTEMPT' });
+    expect(JSON.parse(attempt.fields)).toEqual(['AccessGrant.id', 'Mutation.revokeFinanceGrant']);
+    // The result's record cannot be written: the write's answer still goes out, said incomplete.
+    await system.sql('access', 'alter table audit_record rename to audit_record_away');
+    let response: Stage;
+    try {
+      response = await stage({ version: 1, stage: 'RouterResponse', control: 'continue', id, headers: {}, body: JSON.stringify({ data: { revokeFinanceGrant: { id: 1 } } }), context: { entries }, statusCode: 200 });
+    } finally {
+      await system.sql('access', 'alter table audit_record_away rename to audit_record');
+    }
+    expect(response.control).toBe('continue');
+    const body = JSON.parse(response.body as string);
+    expect(body.data).toEqual({ revokeFinanceGrant: { id: 1 } });
+    expect(body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(['AUDIT_INCOMPLETE']);
+  });
+
   it('when the trail cannot be written: break 503 AUDIT_UNAVAILABLE replaces the answer', async () => {
     const { id, response } = await throughSubgraph(system.tokens.finance, 'router-unaudited');
     await system.sql('access', 'alter table audit_record rename to audit_record_away');

@@ -11,6 +11,6 @@ export { AUDIT_ROUTING_URL, AUDIT_SDL, AUDIT_SUBGRAPH_NAME, auditSubgraphSchema 
 export { AuthenticationError, ClientStore, DocumentStore, openAccessDatabase, type AuthenticatedClient, type ClientView } from './clients';
 export { authenticateBearer, limitUnauthenticated, unauthenticatedPerMinute, type EdgeRefusal } from './edge';
 export { operationLimits, type OperationLimits } from './limits';
-export { auditEntry, checkOperation, fieldCoordinates, outcomeOf } from './plugin';
+export { ATTEMPT_OUTCOME, auditEntry, checkOperation, fieldCoordinates, isWrite, outcomeOf, recordAnswer, recordAttempt } from './plugin';
 export { RateLimiter } from './rateLimit';
 export { emptyReads, REQUEST_ID_HEADER, requestIdFrom, takeReads, type GatewayContext, type ReadsSeen } from '../context';

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import { GraphQLError, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FragmentDefinitionNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { currentTraceId } from '@huishang/schema';
-import type { GatewayContext } from '../context';
+import { emptyReads, type GatewayContext } from '../context';
 import type { AuditEntry, AuditLog } from './audit';
 import type { AuthenticatedClient, DocumentStore } from './clients';
 
@@ -139,6 +139,51 @@ export function outcomeOf(result: { data?: unknown; errors?: readonly { extensio
   return { outcome: !errors.length ? 'OK' : result.data ? 'PARTIAL' : 'ERROR', codes, refusedIndicators };
 }
 
+/** The outcome of the record a write leaves before it runs (its answer's record follows). */
+export const ATTEMPT_OUTCOME = 'ATTEMPT';
+
+/** Whether the operation that runs is a mutation (the document's only one, or the one named). */
+export function isWrite(document: DocumentNode, operationName?: string | null): boolean {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const running = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  return running?.operation === 'mutation';
+}
+
+const UNRECORDED = 'the audit trail could not be written, so the request is refused rather than served unlogged; try again later';
+
+/**
+ * A write is recorded before it runs: if the trail cannot be written, the change is not made
+ * (AUDIT_UNAVAILABLE, 503). Recording only the answer let a tester's batch commit while its
+ * client was told it was refused, with no record at all. Throws the GraphQLError to answer; every
+ * edge (our gateway, plugins/hive-access, plugins/router-coprocessor) calls it.
+ */
+export async function recordAttempt(audit: AuditLog, context: GatewayContext, extra: Partial<AuditEntry>): Promise<void> {
+  try {
+    await audit.append(auditEntry({ ...context, reads: emptyReads() }, ATTEMPT_OUTCOME, [], extra));
+  } catch (error) {
+    console.error(`gateway: audit trail not written, write not run (request ${context.requestId}): ${(error as Error).message}`);
+    throw new GraphQLError('the audit trail could not be written, so the change was not made; try again later', { extensions: { code: 'AUDIT_UNAVAILABLE', http: { status: 503 } } });
+  }
+}
+
+/**
+ * The answer's record. When it cannot be written, a read is withheld (`withhold`: AUDIT_UNAVAILABLE,
+ * 503); a write has run and has its attempt on the trail, so its answer goes out as it is with an
+ * AUDIT_INCOMPLETE error beside it (`incomplete`): withholding it would tell the caller that a
+ * change it made was not made, and a clerk would send it again.
+ */
+export async function recordAnswer(audit: AuditLog, entry: AuditEntry, wrote: boolean): Promise<{ withhold: GraphQLFormattedError } | { incomplete: GraphQLFormattedError } | null> {
+  try {
+    await audit.append(entry);
+    return null;
+  } catch (error) {
+    console.error(`gateway: audit trail not written (request ${entry.requestId}, ${wrote ? 'a write: answered, its attempt is recorded' : 'answer withheld'}): ${(error as Error).message}`);
+    return wrote
+      ? { incomplete: { message: 'the change was made and its attempt is on the audit trail, but the record of its result could not be written; the answer is as the department gave it', extensions: { code: 'AUDIT_INCOMPLETE' } } }
+      : { withhold: { message: UNRECORDED, extensions: { code: 'AUDIT_UNAVAILABLE' } } };
+  }
+}
+
 /**
  * At the edge, per request: production's introspection rule, safelist mode, and the audit record
  * written before the answer leaves. If the record cannot be written the answer is withheld.
@@ -149,6 +194,7 @@ export function accessPlugin(options: AccessPluginOptions): ApolloServerPlugin<G
       let operationName: string | null = null;
       let hash: string | null = null;
       let fields: string[] = [];
+      let wrote = false;
       return {
         async didResolveOperation({ contextValue, document, operationName: name, schema, queryHash }) {
           operationName = name ?? null;
@@ -156,19 +202,22 @@ export function accessPlugin(options: AccessPluginOptions): ApolloServerPlugin<G
           hash = queryHash;
           fields = fieldCoordinates(schema, document, hash, name);
           await checkOperation(options, contextValue.client, document, hash);
+          wrote = isWrite(document, name);
+          if (wrote) await recordAttempt(options.audit, contextValue, { operationName, documentHash: hash, fields });
         },
         async willSendResponse(requestContext: GraphQLRequestContextWillSendResponse<GatewayContext>) {
           const { response, contextValue } = requestContext;
           if (response.body.kind !== 'single') return;
-          const { outcome, codes, refusedIndicators } = outcomeOf(response.body.singleResult);
-          try {
-            await options.audit.append(auditEntry(contextValue, outcome, codes, { operationName, documentHash: hash, fields, refusedIndicators }));
-          } catch (error) {
-            console.error(`gateway: audit trail not written, answer withheld (request ${contextValue.requestId}): ${(error as Error).message}`);
+          const result = response.body.singleResult;
+          const { outcome, codes, refusedIndicators } = outcomeOf(result);
+          // A write refused before it ran (its attempt could not be recorded) has nothing more to record.
+          if (wrote && codes.includes('AUDIT_UNAVAILABLE') && result.data == null) return;
+          const failed = await recordAnswer(options.audit, auditEntry(contextValue, outcome, codes, { operationName, documentHash: hash, fields, refusedIndicators }), wrote);
+          if (failed && 'withhold' in failed) {
             response.http.status = 503;
-            response.body.singleResult = {
-              errors: [{ message: 'the audit trail could not be written, so the request is refused rather than served unlogged; try again later', extensions: { code: 'AUDIT_UNAVAILABLE' } }],
-            };
+            response.body.singleResult = { errors: [failed.withhold] };
+          } else if (failed) {
+            result.errors = [...(result.errors ?? []), failed.incomplete];
           }
         },
       };

@@ -40,9 +40,12 @@ import {
   DocumentStore,
   emptyReads,
   fieldCoordinates,
+  isWrite,
   limitUnauthenticated,
   openAccessDatabase,
   operationLimits,
+  recordAnswer,
+  recordAttempt,
   outcomeOf,
   RateLimiter,
   REQUEST_ID_HEADER,
@@ -64,6 +67,8 @@ interface RequestState extends GatewayContext {
   operationName: string | null;
   documentHash: string | null;
   fields: string[];
+  /** A mutation: recorded before it runs, and answered (not withheld) when its result cannot be recorded. */
+  wrote?: boolean;
 }
 
 interface Resources {
@@ -190,6 +195,9 @@ export function useHuishangAccess(options: HuishangAccessOptions = {}): GatewayP
         // The cost needs the request's variables, so it is checked here rather than at validation.
         limits.checkCost(args.schema, args.document as DocumentNode, args.operationName, args.variableValues as Record<string, unknown> | undefined);
         await checkOperation({ documents: resources.documents, production }, state.client, args.document as DocumentNode, hash);
+        // A write is recorded before it runs (recordAttempt): unrecorded, it does not run.
+        state.wrote = isWrite(args.document as DocumentNode, args.operationName);
+        if (state.wrote) await recordAttempt(resources.audit, state, { operationName: state.operationName, documentHash: hash, fields: state.fields });
       } catch (error) {
         if (!(error instanceof GraphQLError)) throw error;
         setResultAndStopExecution({ errors: [error] });
@@ -244,13 +252,14 @@ export function useHuishangAccess(options: HuishangAccessOptions = {}): GatewayP
       if (!state || Array.isArray(result) || Symbol.asyncIterator in (result as object)) return;
       const resources = await opening;
       const { outcome, codes, refusedIndicators } = outcomeOf(result as ExecutionResult);
-      try {
-        await resources.audit.append(auditEntry(state, outcome, codes, { operationName: state.operationName, documentHash: state.documentHash, fields: state.fields, refusedIndicators }));
-      } catch (error) {
-        console.error(`hive-access: audit trail not written, answer withheld (request ${state.requestId}): ${(error as Error).message}`);
-        setResult({
-          errors: [new GraphQLError('the audit trail could not be written, so the request is refused rather than served unlogged; try again later', { extensions: { code: 'AUDIT_UNAVAILABLE', http: { status: 503 } } })],
-        });
+      // A write refused before it ran (its attempt could not be recorded) has nothing more to record.
+      if (state.wrote && codes.includes('AUDIT_UNAVAILABLE') && (result as ExecutionResult).data == null) return;
+      const failed = await recordAnswer(resources.audit, auditEntry(state, outcome, codes, { operationName: state.operationName, documentHash: state.documentHash, fields: state.fields, refusedIndicators }), !!state.wrote);
+      if (failed && 'withhold' in failed) {
+        setResult({ errors: [new GraphQLError(failed.withhold.message, { extensions: { ...failed.withhold.extensions, http: { status: 503 } } })] });
+      } else if (failed) {
+        const answered = result as ExecutionResult;
+        setResult({ ...answered, errors: [...(answered.errors ?? []), new GraphQLError(failed.incomplete.message, { extensions: failed.incomplete.extensions })] });
       }
     },
 

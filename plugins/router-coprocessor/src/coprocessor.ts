@@ -39,8 +39,11 @@ import {
   DocumentStore,
   emptyReads,
   fieldCoordinates,
+  isWrite,
   openAccessDatabase,
   outcomeOf,
+  recordAnswer,
+  recordAttempt,
   RateLimiter,
   REQUEST_ID_HEADER,
   requestIdFrom,
@@ -82,6 +85,8 @@ interface OperationEntry {
   operationName: string | null;
   documentHash: string | null;
   fields: string[];
+  /** A mutation: recorded before it runs, and answered (not withheld) when its result cannot be recorded. */
+  wrote?: boolean;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -204,7 +209,17 @@ export class Coprocessor {
       const status = (error.extensions.http as { status?: number } | undefined)?.status ?? 403;
       return { ...payload, control: { break: status }, body: errorBody(error.message, error.extensions) };
     }
-    const operation: OperationEntry = { operationName: body?.operationName ?? null, documentHash: hash, fields: fieldCoordinates(this.apiSchema, document, hash, body?.operationName) };
+    const operation: OperationEntry = { operationName: body?.operationName ?? null, documentHash: hash, fields: fieldCoordinates(this.apiSchema, document, hash, body?.operationName), wrote: isWrite(document, body?.operationName) };
+    // A write is recorded before it runs (recordAttempt): unrecorded, it does not run.
+    const request = this.entries(payload)[CONTEXT_REQUEST] as RequestEntry | undefined;
+    if (operation.wrote && request) {
+      try {
+        await recordAttempt(this.audit, { requestId: request.requestId, client, reads: emptyReads(), startedAt: request.startedAt }, { operationName: operation.operationName, documentHash: operation.documentHash, fields: operation.fields });
+      } catch (error) {
+        if (!(error instanceof GraphQLError)) throw error;
+        return { ...payload, control: { break: 503 }, body: errorBody(error.message, { code: 'AUDIT_UNAVAILABLE' }) };
+      }
+    }
     return { ...payload, control: 'continue', context: { entries: { ...this.entries(payload), [CONTEXT_OPERATION]: operation } } };
   }
 
@@ -271,16 +286,19 @@ export class Coprocessor {
     const { outcome, codes, refusedIndicators } = outcomeOf(result);
     const context: GatewayContext = { requestId: request.requestId, client, reads, startedAt: request.startedAt };
     const headers = { ...(payload.headers ?? {}), [REQUEST_ID_HEADER]: [request.requestId] };
-    try {
-      await this.audit.append(auditEntry(context, outcome, codes, { ...operation, refusedIndicators }));
-    } catch (error) {
-      console.error(`router-coprocessor: audit trail not written, answer withheld (request ${request.requestId}): ${(error as Error).message}`);
+    const { wrote = false, ...recorded } = operation;
+    const failed = await recordAnswer(this.audit, auditEntry(context, outcome, codes, { ...recorded, refusedIndicators }), wrote);
+    if (failed && 'withhold' in failed) {
       return {
         ...payload,
         control: { break: 503 },
-        body: JSON.stringify(errorBody('the audit trail could not be written, so the request is refused rather than served unlogged; try again later', { code: 'AUDIT_UNAVAILABLE' })),
+        body: JSON.stringify(errorBody(failed.withhold.message, { code: 'AUDIT_UNAVAILABLE' })),
         headers: { ...headers, 'content-type': ['application/json'] },
       };
+    }
+    if (failed) {
+      // The write ran: its answer goes out, with the missing record said beside it.
+      return { ...payload, control: 'continue', headers, body: JSON.stringify({ ...result, errors: [...(result.errors ?? []), failed.incomplete] }) };
     }
     return { ...payload, control: 'continue', headers };
   }
