@@ -142,6 +142,10 @@ describe('a derived year-to-date follows a revision of an earlier month', () => 
     expect(april.errors).toBeUndefined();
     const revision = await submit('energy', '2018-03', [electricity(1200)]);
     expect(revision.data.result).toMatchObject({ revised: 1, recomputed: 0, staleObservations: [{ month: '2018-04', ytdValue: 4050, impliedYtdValue: 4150, staleFields: ['ytdValue'] }] });
+    // The figures the answer served (April's, of another month than the batch's) are in the write's audit record, as any read is.
+    const [record] = await system.sql('access', "select indicators, months, submissions from audit_record where outcome = 'OK' and submissions like ? order by seq desc limit 1", [`%${revision.data.result.submissionId}%`]);
+    expect(JSON.parse(record.submissions)).toContain(revision.data.result.submissionId);
+    expect({ indicators: JSON.parse(record.indicators), months: JSON.parse(record.months) }).toEqual({ indicators: ['EN_ELECTRICITY'], months: ['2018-03', '2018-04'] });
     expect(await read('2018-04')).toMatchObject({ ytdValue: 4050, impliedYtdValue: 4150, staleFields: ['ytdValue'], derived: false, version: 2, status: 'FINAL' });
   });
 

@@ -26,7 +26,7 @@ import { Target } from '../targets/graphql';
 import { BatchRejectedError, IdempotencyConflictError, submitBatch, type ReportingDepartment, type SubmissionOutcome } from './submit';
 import type { IndicatorCatalogue } from '../observation/catalogue';
 import { Writes, WriteRule } from '../kit/authorization';
-import { forbidden } from '../kit/access';
+import { forbidden, type AccessPolicy } from '../kit/access';
 import { SubmissionRecord } from './records';
 
 export enum IndicatorKindValue {
@@ -274,11 +274,18 @@ export class SubmissionResult {
    * commit alike. The figures are built only when selected: for 100,000 rows it is seconds of
    * work nobody may ask for.
    */
-  static from(catalogue: IndicatorCatalogue, outcome: SubmissionOutcome): SubmissionResult {
+  static from(catalogue: IndicatorCatalogue, outcome: SubmissionOutcome, access: AccessPolicy): SubmissionResult {
     const { observations, stale, ...counts } = outcome;
     const result = Object.assign(new SubmissionResult(), counts);
-    Object.defineProperty(result, 'observations', { get: () => catalogue.toObservations(observations), enumerable: true });
-    Object.defineProperty(result, 'staleObservations', { get: () => catalogue.toObservations(stale), enumerable: true });
+    // The figures an answer serves are reads like any other: in the request's audit record (a tester
+    // found a write's staleObservations, later months' figures, missing from it). Recorded only when selected.
+    const served = (records: typeof observations) => {
+      const figures = catalogue.toObservations(records);
+      for (const o of figures) access.record(o.indicator, { kind: o.subjectKind, code: o.subjectCode }, o.month);
+      return figures;
+    };
+    Object.defineProperty(result, 'observations', { get: () => served(observations), enumerable: true });
+    Object.defineProperty(result, 'staleObservations', { get: () => served(stale), enumerable: true });
     return result;
   }
 }
@@ -364,7 +371,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
       try {
         const outcome = await submitBatch(kitEntityManager(ctx.em), department, batch, { dryRun });
         if (outcome.submissionId != null && !outcome.dryRun) ctx.access.reads.submissions.add(outcome.submissionId);
-        return SubmissionResult.from(department.catalogue, outcome);
+        return SubmissionResult.from(department.catalogue, outcome, ctx.access);
       } catch (error) {
         throw batchError(error);
       }

@@ -265,7 +265,7 @@ export function stagingResolvers(options: StagingOptions): Function[] {
     // Nothing staged and the key already committed for this month: the same commit again, after its verdict.
     if (!dryRun && numbers.length === 0) {
       const replayed = await replayCommitted(kitEntityManager(ctx.em), batch.idempotencyKey, batch.month);
-      if (replayed) return SubmissionResult.from(department.catalogue, replayed);
+      if (replayed) return SubmissionResult.from(department.catalogue, replayed, ctx.access);
     }
     if (!Number.isInteger(parts) || parts < 1 || missing.length || extra.length) {
       throw badUpload(
@@ -286,7 +286,7 @@ export function stagingResolvers(options: StagingOptions): Function[] {
     try {
       const outcome = await submitBatch(kitEntityManager(ctx.em), department, { ...batch, observations }, { dryRun });
       await done();
-      return SubmissionResult.from(department.catalogue, outcome);
+      return SubmissionResult.from(department.catalogue, outcome, ctx.access);
     } catch (error) {
       if (error instanceof BatchRejectedError || error instanceof IdempotencyConflictError) await done();
       throw error;
