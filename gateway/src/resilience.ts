@@ -37,7 +37,11 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREAC
 /** Any error of a subgraph request → a SubgraphFailure with a stable code and a reason without addresses. */
 export function classifyFailure(error: unknown): SubgraphFailure {
   if (error instanceof SubgraphFailure) return error;
-  if (error instanceof SubgraphTimeoutError) return new SubgraphFailure(SubgraphErrorCode.Timeout, `no answer within ${error.timeoutMs} ms (SUBGRAPH_TIMEOUT_MS)`);
+  if (error instanceof SubgraphTimeoutError) {
+    // A write the gateway stopped waiting for may still be made by the department: its batch key makes sending it again safe, and tells.
+    const write = error.setting === 'SUBGRAPH_MUTATION_TIMEOUT_MS' ? '; the change may still have been made: send the same request again (same idempotencyKey) to learn its outcome' : '';
+    return new SubgraphFailure(SubgraphErrorCode.Timeout, `no answer within ${error.timeoutMs} ms (${error.setting})${write}`);
+  }
   const code = (error as { code?: string } | null)?.code;
   if (code === 'EOPENBREAKER') return new SubgraphFailure(SubgraphErrorCode.Unavailable, 'circuit breaker open after repeated failures; the department is probed again shortly', false);
   if (code && UNREACHABLE.has(code)) return new SubgraphFailure(SubgraphErrorCode.Unavailable, code === 'ECONNREFUSED' ? 'connection refused' : `connection failed (${code})`);

@@ -16,8 +16,9 @@ class StaleConnectionError extends Error {
 }
 
 export class SubgraphTimeoutError extends Error {
-  constructor(readonly url: string, readonly timeoutMs: number) {
-    super(`The subgraph at ${url} did not answer within ${timeoutMs} ms (SUBGRAPH_TIMEOUT_MS)`);
+  /** `setting`: the variable that set this limit, named in the message so its fix is the right one. */
+  constructor(readonly url: string, readonly timeoutMs: number, readonly setting = 'SUBGRAPH_TIMEOUT_MS') {
+    super(`The subgraph at ${url} did not answer within ${timeoutMs} ms (${setting})`);
     this.name = 'SubgraphTimeoutError';
   }
 }
@@ -63,17 +64,17 @@ export class SubgraphClient {
    * that fails because the reused keep-alive connection had just been closed by the server is sent
    * once more, on a fresh connection, as Node's documentation advises.
    */
-  async post(url: URL, body: Buffer, headers: Record<string, string>, retryStaleConnection = false, timeoutMs = this.timeoutMs): Promise<SubgraphHttpResponse> {
+  async post(url: URL, body: Buffer, headers: Record<string, string>, retryStaleConnection = false, timeoutMs = this.timeoutMs, setting = 'SUBGRAPH_TIMEOUT_MS'): Promise<SubgraphHttpResponse> {
     try {
-      return await this.send(url, body, headers, timeoutMs);
+      return await this.send(url, body, headers, timeoutMs, setting);
     } catch (error) {
       if (!(error instanceof StaleConnectionError)) throw error;
       if (!retryStaleConnection) throw error.original;
-      return this.send(url, body, headers, timeoutMs);
+      return this.send(url, body, headers, timeoutMs, setting);
     }
   }
 
-  private send(url: URL, body: Buffer, headers: Record<string, string>, timeoutMs: number): Promise<SubgraphHttpResponse> {
+  private send(url: URL, body: Buffer, headers: Record<string, string>, timeoutMs: number, setting: string): Promise<SubgraphHttpResponse> {
     const secure = url.protocol === 'https:';
     return new Promise<SubgraphHttpResponse>((resolve, reject) => {
       let settled = false;
@@ -114,7 +115,7 @@ export class SubgraphClient {
         },
       );
       const timer = setTimeout(() => {
-        const error = new SubgraphTimeoutError(url.href, timeoutMs);
+        const error = new SubgraphTimeoutError(url.href, timeoutMs, setting);
         request.destroy(error);
         fail(error);
       }, timeoutMs);

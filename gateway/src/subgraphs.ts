@@ -156,7 +156,7 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
       if (traceparent) headers.traceparent = traceparent;
       if (this.signer && client) headers[IDENTITY_HEADER] = this.signer.sign(client, this.name, text, Date.now(), traceparent);
       // A query may go out twice (when a pooled connection turns out closed); a mutation never.
-      const post = () => this.client.post(this.target, Buffer.from(text), headers, query, query ? undefined : this.mutationTimeoutMs);
+      const post = () => this.client.post(this.target, Buffer.from(text), headers, query, query ? undefined : this.mutationTimeoutMs, query || this.mutationTimeoutMs === undefined ? undefined : 'SUBGRAPH_MUTATION_TIMEOUT_MS');
       pending = this.measured(this.breaker ? this.breaker.fire(post) : post());
       if (key !== undefined) {
         this.inflight.set(key, pending);

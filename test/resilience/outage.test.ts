@@ -39,6 +39,8 @@ beforeAll(async () => {
     env: {
       // Short enough for the hung-subgraph test, long enough for the meeting pack on a busy machine.
       SUBGRAPH_TIMEOUT_MS: '8000',
+      // A write waits longer than a read, by its own setting: named in its timeout's message.
+      SUBGRAPH_MUTATION_TIMEOUT_MS: '3000',
       // Above what one client at a time puts in a window: a hung subgraph must open the breaker by
       // failures in a row (SUBGRAPH_BREAKER_CONSECUTIVE_FAILURES), which the SIGSTOP test checks.
       SUBGRAPH_BREAKER_VOLUME: '20',
@@ -284,6 +286,35 @@ describe('a hung department (SIGSTOP)', () => {
     }
     expect(served).toBe(true);
     record.push(`hr resumed (SIGCONT): served again ${((Date.now() - resumed) / 1000).toFixed(1)} s later (half-open probe), no gateway restart`);
+  });
+});
+
+describe('a write to a hung department', () => {
+  it('times out by SUBGRAPH_MUTATION_TIMEOUT_MS, says so and that sending it again under its key is safe; sent again, it is one submission', async () => {
+    const [row] = await system.sql('hr', "select subject_code, value from observation where indicator = 'HR_EMPLOYEES' and subject_type = 'REGION' and month = '2015-02' order by subject_code limit 1");
+    const key = `hung-write-${Date.now()}`;
+    const SUBMIT = 'mutation Submit($batch: ObservationBatchInput!) { submitHrObservations(batch: $batch) { submissionId replayed } }';
+    const batch = { idempotencyKey: key, month: '2015-02', reportedBy: 'outage test', status: 'FINAL', observations: [{ indicator: 'HR_EMPLOYEES', subjectKind: 'REGION', subjectCode: row.subject_code, unit: '人', value: Number(row.value) }] };
+    system.signal('hr', 'SIGSTOP');
+    let timedOut: GraphQLResult;
+    try {
+      timedOut = await system.query(SUBMIT, { batch }, undefined, { token: system.tokens.hr });
+    } finally {
+      system.signal('hr', 'SIGCONT');
+    }
+    expect(timedOut.errors?.[0].extensions?.code).toBe('SUBGRAPH_TIMEOUT');
+    expect(timedOut.errors?.[0].message).toMatch(/3000 ms \(SUBGRAPH_MUTATION_TIMEOUT_MS\)/);
+    expect(timedOut.errors?.[0].message).toMatch(/same idempotencyKey/);
+    // As the message says: the same request again answers the batch's one outcome (made after the resume, or now).
+    let again: GraphQLResult | undefined;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      again = await system.query(SUBMIT, { batch }, undefined, { token: system.tokens.hr });
+      if (!again.errors) break;
+      await sleep(200);
+    }
+    expect(again!.errors).toBeUndefined();
+    expect(again!.data.submitHrObservations.submissionId).toBeGreaterThan(0);
+    expect(await system.sql('hr', 'select id from submission where idempotency_key = ?', [key])).toHaveLength(1);
   });
 });
 
