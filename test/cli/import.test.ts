@@ -277,7 +277,10 @@ describe('writes go through the gateway, as the token’s client', () => {
     const result = await dept.cli(['import', '--department', 'energy', '--month', '2016-08', file]);
     expect(result.code).toBe(0);
     const records = await system.sql('access', 'select client_id, department, operation_name, fields, outcome, months, indicators from audit_record where seq > ? order by seq', [before]);
-    const writes = records.filter((r) => /HuishangStage|HuishangCommit/.test(String(r.operation_name)));
+    // Each write is recorded before it runs (ATTEMPT), then with its outcome; the outcomes are read below.
+    const attempts = records.filter((r) => /HuishangStage|HuishangCommit/.test(String(r.operation_name)) && r.outcome === 'ATTEMPT');
+    expect(attempts.map((r) => r.operation_name)).toEqual(['HuishangStage', 'HuishangCommit']);
+    const writes = records.filter((r) => /HuishangStage|HuishangCommit/.test(String(r.operation_name)) && r.outcome !== 'ATTEMPT');
     expect(writes.map((r) => [r.operation_name, r.department, r.outcome])).toEqual([
       ['HuishangStage', 'energy', 'OK'],
       ['HuishangCommit', 'energy', 'OK'],
@@ -287,7 +290,7 @@ describe('writes go through the gateway, as the token’s client', () => {
     expect(writes.map((r) => JSON.parse(String(r.months)))).toEqual([['2016-08'], ['2016-08']]);
     expect(JSON.parse(String(writes[0].indicators))).toEqual(['EN_ELECTRICITY']);
     // …and the commit its submission number, as the command printed it.
-    const [submitted] = await system.sql('access', 'select submissions from audit_record where seq > ? and operation_name = ? order by seq', [before, 'HuishangCommit']);
+    const [submitted] = await system.sql('access', "select submissions from audit_record where seq > ? and operation_name = ? and outcome <> 'ATTEMPT' order by seq", [before, 'HuishangCommit']);
     expect(JSON.parse(String(submitted.submissions))).toEqual([Number(result.stdout.match(/submission (\d+)/)![1])]);
     const clients = await system.sql('access', 'select id from client where department = ?', ['energy']);
     expect(clients.map((c) => c.id)).toContain(writes[0].client_id);

@@ -87,10 +87,14 @@ describe('huishang problems', () => {
     expect((await system.sql('industry', 'select status from problem where code = ?', [code]))[0].status).toBe('IN_PROGRESS');
 
     const audit = await system.sql('access', "select department, operation_name, outcome from audit_record where seq > ? and operation_name in ('HuishangRaiseProblem', 'HuishangUpdateProblem') order by seq", [before]);
-    expect(audit.map((r) => [r.department, r.operation_name, r.outcome === 'OK'])).toEqual([
-      ['energy', 'HuishangRaiseProblem', true],
-      ['finance', 'HuishangUpdateProblem', false],
-      ['energy', 'HuishangUpdateProblem', true],
+    // Each write is recorded before it runs (ATTEMPT), then with its outcome.
+    expect(audit.map((r) => [r.department, r.operation_name, r.outcome])).toEqual([
+      ['energy', 'HuishangRaiseProblem', 'ATTEMPT'],
+      ['energy', 'HuishangRaiseProblem', 'OK'],
+      ['finance', 'HuishangUpdateProblem', 'ATTEMPT'],
+      ['finance', 'HuishangUpdateProblem', 'ERROR'],
+      ['energy', 'HuishangUpdateProblem', 'ATTEMPT'],
+      ['energy', 'HuishangUpdateProblem', 'OK'],
     ]);
   });
 
