@@ -35,6 +35,7 @@ const FIXES: Record<string, string> = {
   EMPTY_FILE: '填写数据后再上传 Fill in the figures and upload again',
   BAD_FILE: '另存为 .xlsx 或 “CSV (逗号分隔)” 后再上传 Save as .xlsx or CSV and upload again',
   FUTURE_MONTH: '选择已结束的月份 Choose a month that has ended',
+  MONTH_MISMATCH: '表头标题的月份与报送月份不符：选择标题所写的月份，或改正标题 The title states another month: choose that month, or correct the title',
   FORBIDDEN: '使用本部门的令牌 Use your own department’s token',
   YTD_INCONSISTENT: '核对累计值与当月值（1月累计=当月；累计≥当月；累计=上月累计+当月） Check the year-to-date against the month',
   BAD_SUBJECT_KIND: '主体类型填“地区”“企业”或“园区” Write 地区 (REGION), 企业 (ENTERPRISE) or 园区 (PARK)',
@@ -301,7 +302,7 @@ async function check(): Promise<void> {
     const notes: string[] = [];
     let built: BuiltBatch;
     try {
-      built = buildBatch(await readTable(content, format, undefined, notes), catalogueNames(session.catalogue));
+      built = buildBatch(await readTable(content, format, undefined, notes), catalogueNames(session.catalogue), { month });
       built.notes.unshift(...notes);
     } catch (error) {
       if (!(error instanceof FileError)) throw error;

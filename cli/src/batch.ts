@@ -266,7 +266,25 @@ const shortText = (text: string) => (text.length > 40 ? `${text.slice(0, 39)}…
  * (NOT_A_NUMBER) together with every other problem of the file. Rows without any figure (a
  * template row nobody filled in) are left out and counted.
  */
-export function buildBatch(rows: SheetRows, catalogue: CatalogueNames, _options: { skipEmpty?: boolean } = {}): BuiltBatch {
+/**
+ * The months a title states (许昌市2016年1月工业用电量报表 → 2016-01; 2016年1—2月 → 2016-02, the
+ * range's end, as statistics reports 1–2月 in February), leaving out days (报送日期2016年2月5日).
+ */
+export function titleMonths(text: string): string[] {
+  const months: string[] = [];
+  for (const m of text.matchAll(/(\d{4})\s*年\s*(?:\d{1,2}\s*[-—–~～至到]\s*)?(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])/g)) {
+    const month = Number(m[2]);
+    if (month >= 1 && month <= 12) months.push(`${m[1]}-${String(month).padStart(2, '0')}`);
+  }
+  return months;
+}
+
+/**
+ * `month`: the month being reported (`--month`, the page's month). A title above the header that
+ * states other months, and not this one, refuses the file (MONTH_MISMATCH): a tester imported last
+ * month's file, its title quoting 2016年1月, as February's, and it went in.
+ */
+export function buildBatch(rows: SheetRows, catalogue: CatalogueNames, options: { skipEmpty?: boolean; month?: string } = {}): BuiltBatch {
   const built: BuiltBatch = { observations: [], rowNumbers: [], columns: new Map(), notANumber: new Map(), skipped: 0, headerProblems: [], notes: [], cellProblems: [], blocked: new Set() };
   const found = findHeader(rows);
   if (!found) {
@@ -281,6 +299,21 @@ export function buildBatch(rows: SheetRows, catalogue: CatalogueNames, _options:
   if (titles.length) {
     const text = titles.map((r) => r.cells.filter((c) => !isBlank(c)).map(cellText).join(' ')).map((t) => JSON.stringify(shortText(t)));
     built.notes.push(`note: ${titles.length === 1 ? `row ${titles[0].rowNumber}` : `rows ${titles[0].rowNumber}–${titles[titles.length - 1].rowNumber}`} above the header taken as a title and left out: ${text.join(', ')}`);
+    if (options.month) {
+      const stated = titles.flatMap((r) => titleMonths(r.cells.filter((c) => !isBlank(c)).map(cellText).join(' ')).map((month) => ({ row: r, month })));
+      if (stated.length && !stated.some((s) => s.month === options.month)) {
+        const { row, month } = stated[0];
+        const cell = row.cells.findIndex((c) => !isBlank(c) && titleMonths(cellText(c)).length > 0);
+        built.headerProblems.push({
+          row: row.rowNumber,
+          column: columnLetter(Math.max(cell, 0)),
+          value: shortText(row.cells.filter((c) => !isBlank(c)).map(cellText).join(' ')),
+          code: 'MONTH_MISMATCH',
+          reason: `the title says ${month}, but the month being reported is ${options.month}: report this file as ${month} (--month ${month}), or, if its figures are ${options.month}'s, correct the title`,
+        });
+        return built;
+      }
+    }
   }
   if (reading.unused.length) {
     built.notes.push(

@@ -141,7 +141,7 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
     try {
       const notes: string[] = [];
       const rows = await readTable(content, format, (n, fraction) => progress.update(n, fraction), notes);
-      built = buildBatch(rows, catalogueNames(catalogue), { skipEmpty: options.skipEmpty });
+      built = buildBatch(rows, catalogueNames(catalogue), { skipEmpty: options.skipEmpty, month: options.month });
       built.notes.unshift(...notes);
     } catch (error) {
       progress.finish();

@@ -7,7 +7,7 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { energyIndicators } from '../../subgraphs/energy/src/indicators';
-import { buildBatch, numberOf, type BuiltBatch } from '../src/batch';
+import { buildBatch, numberOf, titleMonths, type BuiltBatch } from '../src/batch';
 import { FileError, formatDivisor, readTable, readXlsx, readXlsxWhole } from '../src/read';
 
 const HEADER = ['indicator', 'subject_kind', 'subject_code', 'unit', 'value', 'ytd_value', 'yoy_pct', 'ytd_yoy_pct'];
@@ -104,6 +104,31 @@ describe('title rows and two-row headers', () => {
     expect(built.observations).toEqual([{ indicator: 'EN_ELECTRICITY', subjectKind: 'REGION', subjectCode: '411002', unit: '万千瓦时', value: 120, ytdValue: 480, yoyPct: 3.5, ytdYoyPct: 2.5 }]);
     expect(built.rowNumbers).toEqual([4]);
     expect(built.notes.join('\n')).toMatch(/"备注" \(I\)/);
+  });
+
+  it.each([
+    ['许昌市2016年1月工业用电量报表', ['2016-01']],
+    ['许昌市 2016 年 12 月 规上工业', ['2016-12']],
+    ['2016年1—2月统计月报', ['2016-02']],
+    ['2016年1-6月', ['2016-06']],
+    ['2016年1月报表（报送日期：2016年2月5日）', ['2016-01']],
+    ['报送日期2016年2月5号', []],
+    ['许昌市工业用电量', []],
+    ['2016年13月', []],
+  ])('a title’s months: %s → %j', (title, months) => {
+    expect(titleMonths(title)).toEqual(months);
+  });
+
+  it('a title stating another month than the one reported refuses the file (MONTH_MISMATCH) at its row; the same month, none, or no month given passes', async () => {
+    const sheet = (title: string) => [title, HEADER.join(','), 'EN_ELECTRICITY,REGION,411002,万千瓦时,120,,,'].join('\n') + '\n';
+    const read = async (title: string) => readTable(Buffer.from(sheet(title)), 'csv');
+    const names = energyIndicators;
+    const refused = buildBatch(await read('许昌市2016年1月工业用电量报表'), names, { month: '2016-02' });
+    expect(refused.headerProblems).toEqual([expect.objectContaining({ row: 1, column: 'A', code: 'MONTH_MISMATCH', reason: expect.stringMatching(/title says 2016-01, but the month being reported is 2016-02/) })]);
+    expect(refused.observations).toEqual([]);
+    expect(buildBatch(await read('许昌市2016年2月工业用电量报表'), names, { month: '2016-02' }).headerProblems).toEqual([]);
+    expect(buildBatch(await read('许昌市工业用电量报表'), names, { month: '2016-02' }).headerProblems).toEqual([]);
+    expect(buildBatch(await read('许昌市2016年1月工业用电量报表'), names).headerProblems).toEqual([]);
   });
 
   it('the template’s Chinese second line is still read as part of the header', async () => {

@@ -349,6 +349,23 @@ describe('spreadsheets as people make them, through the command', () => {
     expect((await observation('2016-10', 'EN_ELECTRICITY', enterprises[52])).value).toBe(1234.5);
   });
 
+  it('last month’s file sent as this month’s is refused by its title (MONTH_MISMATCH), nothing written; the title’s month or a 1–2月 range imports', async () => {
+    // A tester's January file, titled 许昌市2016年1月…, went in as February's.
+    const csv = (title: string) => [`${title},,,,`, '指标代码,主体类型,主体代码,计量单位,当月值', `EN_ELECTRICITY,企业,${enterprises[54]},万千瓦时,77.5`].join('\r\n') + '\r\n';
+    const file = files.write('january-as-february.csv', iconv.encode(csv('许昌市2016年1月工业用电量报表（报送日期2016年2月5日）'), 'gb18030'));
+    const before = await dept.checksum();
+    const refused = await dept.cli(['import', '--department', 'energy', '--month', '2016-02', file]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/row 1, column A.*the title says 2016-01, but the month being reported is 2016-02: report this file as 2016-01 \(--month 2016-01\), or, if its figures are 2016-02's, correct the title \[MONTH_MISMATCH\]/);
+    expect(await dept.checksum()).toBe(before);
+    // The report date (2016年2月5日) is a day, not the month: the title's month is what counts.
+    const right = await dept.cli(['import', '--department', 'energy', '--month', '2016-01', '--dry-run', file]);
+    expect(right.code).toBe(0);
+    // A range's end is its month (统计 1—2月 in February).
+    const range = files.write('jan-feb.csv', iconv.encode(csv('许昌市2016年1—2月工业用电量'), 'gb18030'));
+    expect((await dept.cli(['import', '--department', 'energy', '--month', '2016-02', '--dry-run', range])).code).toBe(0);
+  });
+
   it('a number that could be read two ways is refused with row, column, value and the fix', async () => {
     const file = files.write('ambiguous.csv', csvText([electricity(enterprises[53], 1), ['EN_GAS', 'REGION', '411002', '万立方米', '１２３，４', null, null, null]]));
     const before = await dept.checksum();

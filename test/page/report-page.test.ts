@@ -179,7 +179,9 @@ describeWithBrowser('the reporting page in a real browser', () => {
 
     // The writes went through the one door: staged parts and the commit, by the energy client, in the audit trail.
     const audited = await system.sql('access', "select operation_name, outcome from audit_record where operation_name in ('HuishangStage', 'HuishangCommit') and department = 'energy' order by seq");
-    const commits = audited.filter((r) => r.operation_name === 'HuishangCommit').map((r) => r.outcome);
+    // Each write is recorded before it runs (ATTEMPT) and then with its outcome.
+    expect(audited.filter((r) => r.outcome === 'ATTEMPT')).toHaveLength(audited.length / 2);
+    const commits = audited.filter((r) => r.operation_name === 'HuishangCommit' && r.outcome !== 'ATTEMPT').map((r) => r.outcome);
     // The refused check, the check of its well-formed row against its history (so every problem comes in one table), the passed check, the submission.
     expect(commits).toHaveLength(4);
     expect(commits[0]).not.toBe('OK');
