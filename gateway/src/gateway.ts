@@ -8,7 +8,7 @@ import { gracefulDrain } from './drain';
 import { AuditLog } from './access/audit';
 import { aliasShadowsKeyRule, entityKeyFields, requiresSelections } from './aliasKeys';
 import { AUDIT_SUBGRAPH_NAME, auditSubgraphSchema } from './access/auditSubgraph';
-import { ClientStore, demoClientsFile, DocumentStore, ensureDemoClients, openAccessDatabase, type AuthenticatedClient } from './access/clients';
+import { ClientStore, demoClientsFile, DocumentStore, ensureDemoClients, openAccessDatabase, registeredDocuments, type AuthenticatedClient } from './access/clients';
 import { accessPlugin, auditEntry } from './access/plugin';
 import { authenticateBearer, limitUnauthenticated, unauthenticatedPerMinute as unauthenticatedPerMinuteOf, type EdgeRefusal } from './access/edge';
 import { RateLimiter } from './access/rateLimit';
@@ -142,6 +142,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       rootFieldLimitRule(protection.maxRootFields),
     ],
     parseOptions: tokenLimitParseOptions(protection.maxTokens),
+    // A registered document (`huishang documents add`) can be sent by its hash alone, as Apollo's
+    // persisted-query protocol does (extensions.persistedQuery.sha256Hash). The registry is the
+    // only source: a client cannot register a document by sending it (set is a no-op), so a
+    // safelisted client's unregistered document is still refused by the access plugin.
+    ...(documents ? { persistedQueries: { cache: registeredDocuments(documents), ttl: null } } : {}),
     // GraphiQL's docs and completion run on introspection; in production mode the access plugin
     // lets only analysts and administrators introspect.
     introspection: true,

@@ -359,6 +359,25 @@ describe('query protection', () => {
     const other = await system.query('{ regions(level: DISTRICT) { code } }', undefined, undefined, { token: client.token });
     expect(codes(other)).toEqual(['PERSISTED_QUERY_NOT_ALLOWED']);
     expect(other.data).toBeUndefined();
+
+    // By its hash alone, as Apollo's persisted-query protocol sends it (a tester's integration got PERSISTED_QUERY_NOT_FOUND).
+    const { createHash } = await import('node:crypto');
+    const byHash = (document: string) => JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(document).digest('hex') } } });
+    const auth = { authorization: `Bearer ${client.token}` };
+    const hashed = await post(byHash(registered), auth);
+    expect(hashed.errors).toBeUndefined();
+    expect(hashed.data.regions).toEqual(ok.data.regions);
+    // An unregistered hash is not found; sending its text then is refused in safelist mode; and sending it did not register it.
+    attack();
+    const unknown = '{ regions(level: DISTRICT) { code name } }';
+    expect(codes(await post(byHash(unknown), auth))).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    const withText = await post(JSON.stringify({ query: unknown, extensions: JSON.parse(byHash(unknown)).extensions }), auth);
+    expect(codes(withText)).toEqual(['PERSISTED_QUERY_NOT_ALLOWED']);
+    expect(codes(await post(byHash(unknown), auth))).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    // Another client that is not safelisted registers nothing by sending a document with its hash either.
+    const analyst = await post(JSON.stringify({ query: unknown, extensions: JSON.parse(byHash(unknown)).extensions }), { authorization: `Bearer ${system.tokens.hr}` });
+    expect(analyst.errors).toBeUndefined();
+    expect(codes(await post(byHash(unknown), auth))).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
   });
 });
 

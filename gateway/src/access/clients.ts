@@ -196,6 +196,19 @@ export class DocumentStore {
   }
 }
 
+/**
+ * Apollo Server's persisted-query cache over the registered documents (keys `apq:<sha256>`): read
+ * only. A hash-only request for a registered document runs it; any other hash answers
+ * PERSISTED_QUERY_NOT_FOUND, and the client sends the text (which safelist mode refuses unless registered).
+ */
+export function registeredDocuments(documents: DocumentStore): { get(key: string): Promise<string | undefined>; set(): Promise<void>; delete(): Promise<boolean> } {
+  return {
+    get: (key) => documents.get(key.replace(/^apq:/, '')),
+    set: async () => undefined,
+    delete: async () => false,
+  };
+}
+
 /** Where the embedded default writes the demo clients' tokens (git-ignored). */
 export function demoClientsFile(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.HUISHANG_DEMO_CLIENTS_FILE ?? '.huishang/demo-clients.json');
