@@ -185,6 +185,9 @@ describe('sharing: a group total is read as its enterprises’ figures are', () 
         const named = await system.query(`{ cluster(code: "tobacco") { statistics(month: "${MONTH}"${region ? `, region: "${region}"` : ''}) { indicators(codes: ["STAT_MAIN_REVENUE"]) { ytdValue } } } }`, undefined, undefined, { token: system.tokens[caller] });
         expect({ caller, region, codes: codes(named) }).toEqual({ caller, region, codes: ['FORBIDDEN'] });
         expect(JSON.stringify(named.data)).not.toMatch(/ytdValue":\d/);
+        // The refusal does not say how many enterprises reported it (for 抽贷-like figures, that alone tells a one-enterprise cell's).
+        expect(named.errors![0].extensions).not.toHaveProperty('contributors');
+        expect(named.errors![0].message).not.toMatch(/\d+ enterprise/);
       }
       // Ranked: every cluster withheld, no value, no rank.
       const ranking = await system.query(`{ clusterRankings { statistics(month: "${MONTH}", indicator: "STAT_MAIN_REVENUE") { rank value withheld total { ytdValue } } } }`, undefined, undefined, { token: system.tokens[caller] });

@@ -226,7 +226,7 @@ export class AccessPolicy {
 
   /**
    * Null when the caller may read a group total (an industry class's, a cluster's, a park's sum over
-   * its enterprises) of this indicator summed over `contributors` enterprises; otherwise why not. A
+   * its enterprises) of this indicator; otherwise why not. A
    * group total is read as its enterprises' figures are: unconditional for an unconditionally
    * shared indicator, the owner's alone for a not-shared one, and for a conditionally shared one
    * only with a live grant, whatever the group's size. A per-total minimum (3 enterprises, the
@@ -235,20 +235,22 @@ export class AccessPolicy {
    * two enterprises (finding F1 on issue 16). A total over fewer than 3 enterprises is therefore
    * never an aggregate either.
    */
-  groupDenial(definition: IndicatorDefinition, contributors: number): string | null {
+  groupDenial(definition: IndicatorDefinition): string | null {
     const identity = this.identity;
     if (!identity || identity.department === this.owner) return null;
     const category = definition.sharing;
     if (category === 'NOT_SHARED') return this.denial(definition, 'REGION');
     if (category === 'UNCONDITIONAL') return null;
     if (this.grants?.find(identity.department, definition.code)) return null;
-    return `${definition.code} (${definition.name}) summed over a group's ${contributors} enterprise${contributors === 1 ? '' : 's'} is read as their own figures (totals of nested groups differ by single enterprises), which are ${CATEGORY_NAMES[category]}: the ${identity.department} department holds no live grant from ${this.owner}`;
+    // It does not say how many enterprises reported it: where a figure is reported only when something
+    // happens (抽贷), that count alone would tell whether a one-enterprise group's enterprise had one (a tester's finding).
+    return `${definition.code} (${definition.name}) summed over a group's enterprises is read as their own figures (totals of nested groups differ by single enterprises), which are ${CATEGORY_NAMES[category]}: the ${identity.department} department holds no live grant from ${this.owner}`;
   }
 
   /** `groupDenial` as an error (FORBIDDEN naming `field`). */
-  requireGroup(field: string, definition: IndicatorDefinition, contributors: number): void {
-    const denial = this.groupDenial(definition, contributors);
-    if (denial) throw forbidden(field, denial, { indicator: definition.code, sharing: definition.sharing, owner: this.owner, contributors });
+  requireGroup(field: string, definition: IndicatorDefinition): void {
+    const denial = this.groupDenial(definition);
+    if (denial) throw forbidden(field, denial, { indicator: definition.code, sharing: definition.sharing, owner: this.owner });
   }
 
   /** The live grant letting `grantee`'s rule `rule` use `indicator` of this owner (not the caller's reading rights). */

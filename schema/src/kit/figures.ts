@@ -145,7 +145,7 @@ export class GroupFigures {
   /** The total of one indicator (null when no enterprise of the group reported it); FORBIDDEN naming `field` when the caller may not read it. */
   get(field: string, code: string): GroupFigure | null {
     const { total, sources } = this.#total(code);
-    this.#access.requireGroup(field, this.catalogue.get(code), sources.length);
+    this.#access.requireGroup(field, this.catalogue.get(code));
     this.#record(code, sources);
     return sources.length ? total : null;
   }
@@ -153,7 +153,7 @@ export class GroupFigures {
   /** Undefined when the caller may not read the total (nothing recorded), else the total or null (recorded). */
   tryGet(code: string): GroupFigure | null | undefined {
     const { total, sources } = this.#total(code);
-    if (this.#access.groupDenial(this.catalogue.get(code), sources.length)) return undefined;
+    if (this.#access.groupDenial(this.catalogue.get(code))) return undefined;
     this.#record(code, sources);
     return sources.length ? total : null;
   }
