@@ -343,7 +343,8 @@ function missingNote(department: Department, month: string): string {
 function headlineSection(model: PackModel): string {
   const cards = model.headline
     .map((h) => {
-      const pct = (f: Figure) => `${fig(f, { signed: true })}${f.value === null ? '' : '%'}`;
+      // The % is the figure's unit, printed before its marks (8.6%初, not 8.6初%: a tester's finding).
+      const pct = (f: Figure) => fig(f, { signed: true, unit: f.value !== null });
       const missing = h.primary.value === null;
       // Why it is missing, as the data tells it (absence.ts); statistics' merged January is its own case.
       const why = h.primary.absence && h.primary.absence !== 'NOT_REPORTED' ? `${DEPARTMENT_LABELS[h.department]}数据${ABSENCE_LABELS[h.primary.absence]}` : missingNote(h.department, model.meta.month);

@@ -41,6 +41,13 @@ describe('headline figures', () => {
     expect(employees.primary).toMatchObject({ value: 56592, text: '56,592', displayUnit: '人', status: 'PRELIMINARY' });
     expect(model.meta.statusCounts.PRELIMINARY).toBeGreaterThan(0);
   });
+
+  it('prints a growth’s % beside its number, before its marks (8.1%初, never 8.1初%)', () => {
+    const html = renderHtml(model);
+    const card = html.slice(html.indexOf('data-headline="HR_EMPLOYEES"'), html.indexOf('</div>\n</div>', html.indexOf('data-headline="HR_EMPLOYEES"')));
+    expect(card).toMatch(/data-field="yoyPct"[^>]*>8\.1<\/span><span class="u">%<\/span><sup class="st st-preliminary">/);
+    expect(html).not.toMatch(/<\/sup>(<sup[^>]*>[^<]*<\/sup>)*%/);
+  });
 });
 
 describe('district table: ranks carried from the departments’ rankings', () => {
