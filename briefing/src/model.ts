@@ -129,7 +129,8 @@ export function observationFigure(
     subjectCode: observation?.subjectCode ?? fallback.subjectCode,
     month: observation?.month ?? fallback.month,
     status: observation?.status ?? null,
-    derived: observation?.derived ?? false,
+    // 推 on the field the system computed, not on a balance reported beside a derived growth (a tester's finding).
+    derived: observation ? (observation.derivedFields ? observation.derivedFields.includes(field) : observation.derived) : false,
     reportedBy: observation?.reportedBy ?? null,
     reportedAt: observation?.reportedAt ?? null,
     absence: observation ? null : (fallback.absence ?? 'NOT_REPORTED'),

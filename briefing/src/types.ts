@@ -20,6 +20,8 @@ export interface Observation {
   ytdYoyPct: number | null;
   status: ObservationStatus;
   derived: boolean;
+  /** Which of value, ytdValue, yoyPct, ytdYoyPct the system computed (推算); absent in older documents (then `derived` marks them all). */
+  derivedFields?: string[];
   reportedBy: string;
   reportedAt: string;
   version: number;

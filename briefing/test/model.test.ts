@@ -42,6 +42,18 @@ describe('headline figures', () => {
     expect(model.meta.statusCounts.PRELIMINARY).toBeGreaterThan(0);
   });
 
+  it('marks 推 on the field the system computed only: a balance reported beside a derived growth is not 推', () => {
+    const data = fixture();
+    const loans = data.city!.finance.indicators.find((o) => o.indicator === 'FIN_LOANS_OUTSTANDING')!;
+    Object.assign(loans, { derived: true, derivedFields: ['yoyPct'] });
+    const h = buildPack(data, meta()).headline.find((x) => x.indicator === 'FIN_LOANS_OUTSTANDING')!;
+    expect({ balance: h.primary.derived, growth: h.growth!.derived }).toEqual({ balance: false, growth: true });
+    // A figure from an older document (no derivedFields) keeps `derived` for every field.
+    const older = fixture();
+    Object.assign(older.city!.finance.indicators.find((o) => o.indicator === 'FIN_LOANS_OUTSTANDING')!, { derived: true });
+    expect(buildPack(older, meta()).headline.find((x) => x.indicator === 'FIN_LOANS_OUTSTANDING')!.primary.derived).toBe(true);
+  });
+
   it('prints a growth’s % beside its number, before its marks (8.1%初, never 8.1初%)', () => {
     const html = renderHtml(model);
     const card = html.slice(html.indexOf('data-headline="HR_EMPLOYEES"'), html.indexOf('</div>\n</div>', html.indexOf('data-headline="HR_EMPLOYEES"')));

@@ -232,6 +232,7 @@ function asObservation(total: GroupFigure | null, groupCode: string): Observatio
     reportedAt: new Date(0),
     version: 1,
     derived: true,
+    derivedFields: ['value', 'ytdValue', 'yoyPct', 'ytdYoyPct'],
     changeReason: null,
     impliedYtdValue: total.impliedYtdValue,
     staleFields: staleFieldsOf({ impliedYtdValue: total.impliedYtdValue, ytdYoyPct: null }),

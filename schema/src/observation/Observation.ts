@@ -1,7 +1,7 @@
 import { Directive, Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MonthScalar } from '../scalars';
 import type { IndicatorDefinition } from './indicator';
-import { staleFieldsOf, type ObservationRecord } from './ObservationRecord';
+import { derivedFieldsOf, staleFieldsOf, type ObservationRecord } from './ObservationRecord';
 
 export enum ObservationStatus {
   PRELIMINARY = 'PRELIMINARY',
@@ -22,7 +22,7 @@ registerEnumType(ObservationStatus, {
  */
 export const OBSERVATION_VALUE_FIELDS = [
   'indicator', 'name', 'nameEn', 'unit', 'subjectKind', 'subjectCode', 'month', 'value', 'ytdValue', 'yoyPct', 'ytdYoyPct',
-  'status', 'reportedBy', 'reportedAt', 'version', 'derived', 'changeReason', 'impliedYtdValue', 'staleFields',
+  'status', 'reportedBy', 'reportedAt', 'version', 'derived', 'derivedFields', 'changeReason', 'impliedYtdValue', 'staleFields',
 ] as const;
 
 export enum SubjectKind {
@@ -94,6 +94,12 @@ export class Observation {
   @Field({ description: 'True when the year-to-date value or a growth rate was computed by the system from reported figures (推算), not reported.' })
   derived: boolean;
 
+  @Field(() => [String], {
+    description:
+      'Which of value, ytdValue, yoyPct and ytdYoyPct the system computed (推算) rather than the department reported: a balance reported with its growth derived lists yoyPct only, so a reader marks that figure, not the balance. Empty when everything was reported; a field the system could not compute (no figure a year before) is null and not listed.',
+  })
+  derivedFields: string[];
+
   @Field(() => String, { nullable: true, description: 'Why this version was written when it was not simply reported (修订原因): recomputed after a month it depends on changed, or an implausible figure the submitter confirmed, with their reason.' })
   changeReason: string | null;
 
@@ -128,6 +134,7 @@ export class Observation {
       reportedAt: record.reportedAt,
       version: record.version,
       derived: Boolean(record.derived),
+      derivedFields: derivedFieldsOf(record),
       changeReason: record.changeReason ?? null,
       impliedYtdValue: record.impliedYtdValue ?? null,
       staleFields: staleFieldsOf(record),

@@ -104,6 +104,17 @@ export function staleFieldsOf(r: { impliedYtdValue?: number | null; ytdYoyPct: n
 }
 
 /**
+ * The fields of a figure the system computed (推算): as recorded; for a row recorded only as
+ * `derived` (written before the fields were kept), every field but the month's value, which
+ * `derived` has always meant (the year-to-date or a growth rate).
+ */
+export function derivedFieldsOf(r: { derived?: boolean | number | null; derivedFields?: string | null; value: number | null; ytdValue: number | null; yoyPct: number | null; ytdYoyPct: number | null }): string[] {
+  const fields = r.derivedFields ? r.derivedFields.split(',') : r.derived ? ['ytdValue', 'yoyPct', 'ytdYoyPct'] : [];
+  // A field that could not be computed (no figure a year before) is null, not a computed figure.
+  return fields.filter((f): f is 'value' | 'ytdValue' | 'yoyPct' | 'ytdYoyPct' => (f === 'value' || f === 'ytdValue' || f === 'yoyPct' || f === 'ytdYoyPct') && r[f] !== null && r[f] !== undefined);
+}
+
+/**
  * One reported figure as it stands: an indicator for a subject (region or enterprise) and month.
  * Every subgraph has this table; its first migration creates it (`createObservationTable`).
  */
