@@ -211,7 +211,8 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
       context.reportError(
         new GraphQLError(`${label} is nested ${depth} levels deep; the gateway accepts at most ${maxDepth}. Split it into several smaller queries.`, {
           nodes: operation as ASTNode,
-          extensions: { code: ErrorCode.QueryTooComplex, operation: name ?? null, depth, maxDepth },
+          // limit/actual/max as the other limits give them (protection.ts); depth/maxDepth kept for clients reading them.
+          extensions: { code: ErrorCode.QueryTooComplex, operation: name ?? null, limit: 'depth', actual: depth, max: maxDepth, depth, maxDepth },
         }),
       );
     },

@@ -453,7 +453,7 @@ describe('the depth limit', () => {
   test('one level deeper → QUERY_TOO_COMPLEX, nothing executed', async () => {
     const result = await system.query(chain(11));
     expect(result.errors).toHaveLength(1);
-    expect(result.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', depth: 13, maxDepth: 12 });
+    expect(result.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'depth', actual: 13, max: 12, depth: 13, maxDepth: 12 });
     expect(result.data ?? null).toBeNull();
   });
 });
