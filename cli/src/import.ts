@@ -83,6 +83,8 @@ function printOutcome(io: Io, options: ImportOptions, built: BuiltBatch, outcome
   const skipped = built.skipped ? ` (${formatCount(built.skipped)} row${built.skipped === 1 ? '' : 's'} without figures left out)` : '';
   if (outcome.dryRun) {
     io.stdout.write(`valid: ${plural(rows, 'row')}${skipped}; dry run, nothing was written (${where})\n`);
+    // What the import would do, as the dry run counted it: a clerk sees a correction before making it.
+    io.stdout.write(`would create ${formatCount(created)}, update ${formatCount(updated)}, revise ${formatCount(revised)}, leave ${formatCount(unchanged)} unchanged\n`);
     if (stale.length) io.stdout.write(staleReport(stale, true));
     return;
   }

@@ -46,7 +46,7 @@ Options:
   --reported-by <name>    who reports (default: the user name, "${safeUser()}")
   --key <key>             idempotency key (default import:<department>:<month>:<sha256 of the file>):
                           the same key with the same content is applied once
-  --dry-run               check everything, write nothing; prints "valid: N rows"
+  --dry-run               check everything, write nothing; prints "valid: N rows" and what it would create, update, revise
   --accept-outliers REASON
                           confirm figures refused as implausible (SCALE_SLIP, IMPLAUSIBLE_JUMP,
                           GROWTH_CONTRADICTION); the reason is kept in their history

@@ -96,6 +96,12 @@ describe('huishang import', () => {
     const result = await dept.cli(['import', '--department', 'energy', '--month', MONTH, '--dry-run', file]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^valid: 5 rows/);
+    // What it would do, counted: every row is one of created, updated, revised or unchanged.
+    const would = /would create (\d+), update (\d+), revise (\d+), leave (\d+) unchanged/.exec(result.stdout);
+    expect(would).not.toBeNull();
+    expect(would!.slice(1).reduce((sum, n) => sum + Number(n), 0)).toBe(5);
+    const existing = await system.sql('energy', `select count(*) as n from observation where indicator = 'EN_ELECTRICITY' and month = ? and subject_code in (${enterprises.slice(40, 45).map(() => '?').join(', ')})`, [MONTH, ...enterprises.slice(40, 45)]);
+    expect(Number(would![1])).toBe(5 - Number(existing[0].n));
     expect(await dept.checksum()).toBe(before);
     // …and refuses what a real import would refuse, still writing nothing.
     const bad = files.write('dry-bad.csv', csvText([electricity(enterprises[40], -1)]));
