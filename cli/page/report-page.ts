@@ -176,7 +176,8 @@ async function loadSubmissions(): Promise<void> {
           text('td', String(s.submissionId)),
           text('td', s.month),
           text('td', s.reportedBy),
-          text('td', new Date(s.receivedAt).toLocaleString('zh-CN', { hour12: false })),
+          // The city's time, said as such (the pack prints 北京时间 too), whatever the browser's zone.
+          text('td', `${new Date(s.receivedAt).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' })}（北京时间）`),
           text('td', String(s.created)),
           text('td', String(s.updated)),
           text('td', String(s.revised)),

@@ -58,7 +58,8 @@ describeWithBrowser('the reporting page in a real browser', () => {
 
   /** A page with the token entered and connected; requests to any other host and script errors are collected. */
   async function openPage(token: string, departmentChoice = ''): Promise<{ page: Page; foreign: string[]; errors: string[] }> {
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 1000 }, locale: 'zh-CN' });
+    // A browser in another zone than the city's: times on the page are still the city's (北京时间).
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 1000 }, locale: 'zh-CN', timezoneId: 'America/New_York' });
     const page = await context.newPage();
     const foreign: string[] = [];
     const errors: string[] = [];
@@ -165,6 +166,9 @@ describeWithBrowser('the reporting page in a real browser', () => {
     await page.locator('#submissions-body tr td:first-child', { hasText: new RegExp(`^${submission}$`) }).waitFor({ timeout: 60_000 });
     const recent = await page.$$eval('#submissions-body tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(recent[0]).toEqual(expect.arrayContaining([String(submission), MONTH, '3']));
+    const [ledger] = await system.sql('energy', 'select received_at from submission where id = ?', [submission]);
+    const beijing = new Date(ledger.received_at).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
+    expect(recent[0]).toContain(`${beijing}（北京时间）`);
     await page.screenshot({ path: join(ARTIFACTS, 'report-page-submitted.png'), fullPage: true });
 
     // The figure through the graph, with the department's token.
