@@ -607,6 +607,11 @@ ${rows}
 </table>
 ${note(k.attention)}`
     : '<p class="lead">本月百户重点企业无需特别关注的情况。</p>';
+  // Nothing to judge is not "none to watch" (a tester's January pack said 无需特别关注 with no figures at all).
+  if (k.listed > 0 && k.reported === 0 && !k.attention.length) {
+    return `<h3>（一）重点企业</h3>
+<p class="lead" data-key-enterprises-unjudged>百户重点企业${k.total}家：本月其产值、用电、用工、贷款数据均未报送，未能判断需关注的企业。</p>`;
+  }
   return `<h3>（一）重点企业</h3>
 <p class="lead">百户重点企业${k.total}家${escapeHtml(truncated)}，需关注${k.attention.length}家。${escapeHtml(k.criteria)}</p>
 ${table}
@@ -673,9 +678,10 @@ ${rows}
  * there, counted here, not repeated as near-identical cards. A warning whose subject is not in its
  * table keeps its card.
  */
-const TABULATED_RULES: Record<string, { where: string; inTable: (w: WarningView, model: PackModel) => boolean }> = {
+const TABULATED_RULES: Record<string, { where: string | ((model: PackModel) => string); inTable: (w: WarningView, model: PackModel) => boolean }> = {
   TARGET_BEHIND: {
-    where: '“三、目标任务完成情况”表（红色标“落后”）',
+    // Numbered as this pack numbers it: a tester's quarterly pack pointed to 三, its targets being 四.
+    where: (model) => `“${sectionName(model, 'sec-targets')}”表（红色标“落后”）`,
     inTable: (w, model) => model.targets.groups.some((g) => g.indicator === w.evidence[0]?.value.indicator && g.rows.some((r) => r.code === w.subjectCode && r.behind === true)),
   },
   PROJECT_BEHIND_SCHEDULE: {
@@ -729,7 +735,7 @@ function warningsSection(model: PackModel): string {
       const ws = model.warnings.filter((w) => w.rule === rule && tabulated(w, model));
       if (!ws.length) return '';
       const subjects = [...new Set(ws.map((w) => w.subjectName ?? w.subjectCode))];
-      return `<p class="lead tabulated" data-rule-summary="${rule}" data-count="${ws.length}"><span class="rule-name">【${escapeHtml(ws[0].title)}】</span>${ws.length}条（${escapeHtml(subjects.join('、'))}），明细见${escapeHtml(where)}，此处不再逐条列示。${ws[0].action ? escapeHtml(ws[0].action) : ''}</p>`;
+      return `<p class="lead tabulated" data-rule-summary="${rule}" data-count="${ws.length}"><span class="rule-name">【${escapeHtml(ws[0].title)}】</span>${ws.length}条（${escapeHtml(subjects.join('、'))}），明细见${escapeHtml(typeof where === 'function' ? where(model) : where)}，此处不再逐条列示。${ws[0].action ? escapeHtml(ws[0].action) : ''}</p>`;
     })
     .join('\n');
   const cards = model.warnings
@@ -839,21 +845,32 @@ export function renderHtml(model: PackModel): string {
   return keepLeadRows(renderDocument(model));
 }
 
+/** The pack's sections in order (a quarterly pack leads with the quarter): their numbers are their places here. */
+function sectionList(model: PackModel): { id: string; title: string; html: (model: PackModel) => string }[] {
+  return [
+    ...(model.quarter ? [{ id: 'sec-quarter', title: `${model.quarter.label}运行情况（季调度）`, html: quarterSection }] : []),
+    { id: 'sec-headline', title: `全市主要指标（${model.meta.ytdLabel}）`, html: headlineSection },
+    { id: 'sec-districts', title: '各地区主要指标及排名', html: districtsSection },
+    { id: 'sec-targets', title: '目标任务完成情况（对照序时进度）', html: targetsSection },
+    ...(model.clusters ? [{ id: 'sec-clusters', title: '产业集群主营业务收入完成情况及排名', html: clustersSection }] : []),
+    { id: 'sec-trends', title: '近12个月走势', html: trendsSection },
+    { id: 'sec-attention', title: '需关注的重点企业和重点项目', html: enterprisesSection },
+    { id: 'sec-parks', title: '园区基础设施投资（对照目标）', html: parksSection },
+    { id: 'sec-warnings', title: '预警提示（多部门数据比对）', html: warningsSection },
+    { id: 'sec-problems', title: '问题清单（未办结及逾期）', html: problemsSection },
+  ];
+}
+
+/** "三、目标任务完成情况" as this pack numbers it (a quarterly pack's targets are 四). */
+function sectionName(model: PackModel, id: string): string {
+  const list = sectionList(model);
+  const at = list.findIndex((s) => s.id === id);
+  return at < 0 ? '' : `${CHINESE_NUMBERS[at]}、${list[at].title.replace(/（.*$/, '')}`;
+}
+
 function renderDocument(model: PackModel): string {
   const m = model.meta;
-  const sections: { id: string; title: string; html: string }[] = [];
-  if (model.quarter) sections.push({ id: 'sec-quarter', title: `${model.quarter.label}运行情况（季调度）`, html: quarterSection(model) });
-  sections.push(
-    { id: 'sec-headline', title: `全市主要指标（${model.meta.ytdLabel}）`, html: headlineSection(model) },
-    { id: 'sec-districts', title: '各地区主要指标及排名', html: districtsSection(model) },
-    { id: 'sec-targets', title: '目标任务完成情况（对照序时进度）', html: targetsSection(model) },
-    ...(model.clusters ? [{ id: 'sec-clusters', title: '产业集群主营业务收入完成情况及排名', html: clustersSection(model) }] : []),
-    { id: 'sec-trends', title: '近12个月走势', html: trendsSection(model) },
-    { id: 'sec-attention', title: '需关注的重点企业和重点项目', html: enterprisesSection(model) },
-    { id: 'sec-parks', title: '园区基础设施投资（对照目标）', html: parksSection(model) },
-    { id: 'sec-warnings', title: '预警提示（多部门数据比对）', html: warningsSection(model) },
-    { id: 'sec-problems', title: '问题清单（未办结及逾期）', html: problemsSection(model) },
-  );
+  const sections = sectionList(model).map((s) => ({ id: s.id, title: s.title, html: s.html(model) }));
   const unavailable = m.unavailable ?? [];
   const missing = unavailable.map((d) => DEPARTMENT_LABELS[d]).join('、');
   // Every section says which department's figures it lacks, so no empty cell reads as a zero.

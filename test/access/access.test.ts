@@ -483,9 +483,10 @@ describe('the audit trail', () => {
     expect(await submitted(key)).toBe(0);
   });
 
-  it('a write whose result cannot be recorded is answered as made, with AUDIT_INCOMPLETE beside it; its attempt is on the trail', async () => {
+  it('a write whose result cannot be recorded is said to be made (AUDIT_INCOMPLETE), its data withheld; its attempt is on the trail; sent again, it answers as a replay, recorded', async () => {
     attack();
     const key = `audit-result-${Date.now()}`;
+    const sent = await batch(key);
     // The trail takes the attempt and refuses the next record: the lock a tester held, at the worst moment.
     const postgres = system.database.kind === 'postgresql';
     if (postgres) {
@@ -496,14 +497,16 @@ describe('the audit trail', () => {
     }
     let result: GraphQLResult;
     try {
-      result = await system.query(SUBMIT, { batch: await batch(key) }, undefined, { token: system.tokens.energy });
+      result = await system.query(SUBMIT, { batch: sent }, undefined, { token: system.tokens.energy });
     } finally {
       await system.sql('access', postgres ? 'drop trigger huishang_test_refuse on audit_record' : 'drop trigger huishang_test_refuse');
       if (postgres) await system.sql('access', 'drop function huishang_test_refuse()');
     }
     expect(result.status).toBe(200);
-    expect(result.data.submitEnergyObservations.submissionId).toBeGreaterThan(0);
+    // Nothing of the answer leaves unrecorded (a mutation's answer can carry any figure), but it is not a refusal.
+    expect(result.data).toBeNull();
     expect(codes(result)).toEqual(['AUDIT_INCOMPLETE']);
+    expect(result.errors![0].message).toMatch(/change was made .* send the same request again/);
     expect(await submitted(key)).toBe(1);
     const requestId = result.extensions?.requestId ?? null;
     const attempts = await system.sql('access', "select seq, request_id, operation_name, fields from audit_record where outcome = 'ATTEMPT' and operation_name = 'Submit' order by seq desc limit 1");
@@ -513,6 +516,13 @@ describe('the audit trail', () => {
     // The chain holds from the attempt on (an earlier test of this file tampers with older records on purpose).
     const verified = JSON.parse((await system.cli(['audit', 'verify', '--json'])).stdout) as { problems: { seq: number }[] };
     expect(verified.problems.filter((p) => p.seq >= Number(attempts[0].seq))).toEqual([]);
+    // As the message says: the same request again answers it, once, and that answer is recorded with its submission.
+    const again = await system.query('mutation Again($batch: ObservationBatchInput!) { submitEnergyObservations(batch: $batch) { submissionId replayed } }', { batch: sent }, undefined, { token: system.tokens.energy });
+    expect(again.errors).toBeUndefined();
+    expect(again.data.submitEnergyObservations.replayed).toBe(true);
+    expect(await submitted(key)).toBe(1);
+    const [recorded] = await system.sql('access', "select submissions from audit_record where operation_name = 'Again' and outcome = 'OK' order by seq desc limit 1");
+    expect(JSON.parse(recorded.submissions)).toEqual([again.data.submitEnergyObservations.submissionId]);
   });
 
   it('a write that is recorded leaves its attempt and its result, in that order', async () => {

@@ -203,7 +203,7 @@ describe('SubgraphResponse and RouterResponse: the audit record before the answe
     expect(JSON.parse(row.fields)).toEqual(expect.arrayContaining(['Query.region', 'Region.finance', 'FinanceFigures.indicators']));
   });
 
-  it('a mutation is recorded at SupergraphRequest, before the router runs it: unrecordable, it breaks 503 and never runs; recorded, its answer always goes out', async () => {
+  it('a mutation is recorded at SupergraphRequest, before the router runs it: unrecordable, it breaks 503 and never runs; recorded, it is said to be made even when its answer cannot be recorded', async () => {
     const MUTATION = 'mutation Revoke { revokeFinanceGrant(id: 999999) { id } }';
     await system.sql('access', 'alter table audit_record rename to audit_record_away');
     let refused: Awaited<ReturnType<typeof admitted>>;
@@ -231,8 +231,9 @@ describe('SubgraphResponse and RouterResponse: the audit record before the answe
     }
     expect(response.control).toBe('continue');
     const body = JSON.parse(response.body as string);
-    expect(body.data).toEqual({ revokeFinanceGrant: { id: 1 } });
+    expect(body.data).toBeNull();
     expect(body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(['AUDIT_INCOMPLETE']);
+    expect(body.errors[0].message).toMatch(/change was made/);
   });
 
   it('when the trail cannot be written: break 503 AUDIT_UNAVAILABLE replaces the answer', async () => {

@@ -168,9 +168,11 @@ export async function recordAttempt(audit: AuditLog, context: GatewayContext, ex
 
 /**
  * The answer's record. When it cannot be written, a read is withheld (`withhold`: AUDIT_UNAVAILABLE,
- * 503); a write has run and has its attempt on the trail, so its answer goes out as it is with an
- * AUDIT_INCOMPLETE error beside it (`incomplete`): withholding it would tell the caller that a
- * change it made was not made, and a clerk would send it again.
+ * 503). A write has run and has its attempt on the trail: its data is withheld too (it can carry
+ * any figure, and nothing would record that it left: a tester read another department's loans
+ * through a mutation's answer during an outage), but the error says the change WAS made
+ * (`incomplete`: AUDIT_INCOMPLETE, data null), so nobody takes it for a refusal; sent again under
+ * its idempotency key, the write answers as a replay, recorded then.
  */
 export async function recordAnswer(audit: AuditLog, entry: AuditEntry, wrote: boolean): Promise<{ withhold: GraphQLFormattedError } | { incomplete: GraphQLFormattedError } | null> {
   try {
@@ -179,7 +181,7 @@ export async function recordAnswer(audit: AuditLog, entry: AuditEntry, wrote: bo
   } catch (error) {
     console.error(`gateway: audit trail not written (request ${entry.requestId}, ${wrote ? 'a write: answered, its attempt is recorded' : 'answer withheld'}): ${(error as Error).message}`);
     return wrote
-      ? { incomplete: { message: 'the change was made and its attempt is on the audit trail, but the record of its result could not be written; the answer is as the department gave it', extensions: { code: 'AUDIT_INCOMPLETE' } } }
+      ? { incomplete: { message: 'the change was made and its attempt is on the audit trail, but its result could not be recorded, so the answer is withheld: send the same request again (the same idempotencyKey) for it once the trail can be written; it is not made twice', extensions: { code: 'AUDIT_INCOMPLETE' } } }
       : { withhold: { message: UNRECORDED, extensions: { code: 'AUDIT_UNAVAILABLE' } } };
   }
 }
@@ -217,7 +219,7 @@ export function accessPlugin(options: AccessPluginOptions): ApolloServerPlugin<G
             response.http.status = 503;
             response.body.singleResult = { errors: [failed.withhold] };
           } else if (failed) {
-            result.errors = [...(result.errors ?? []), failed.incomplete];
+            response.body.singleResult = { data: null, errors: [failed.incomplete] };
           }
         },
       };

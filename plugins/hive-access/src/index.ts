@@ -258,8 +258,7 @@ export function useHuishangAccess(options: HuishangAccessOptions = {}): GatewayP
       if (failed && 'withhold' in failed) {
         setResult({ errors: [new GraphQLError(failed.withhold.message, { extensions: { ...failed.withhold.extensions, http: { status: 503 } } })] });
       } else if (failed) {
-        const answered = result as ExecutionResult;
-        setResult({ ...answered, errors: [...(answered.errors ?? []), new GraphQLError(failed.incomplete.message, { extensions: failed.incomplete.extensions })] });
+        setResult({ data: null, errors: [new GraphQLError(failed.incomplete.message, { extensions: failed.incomplete.extensions })] });
       }
     },
 

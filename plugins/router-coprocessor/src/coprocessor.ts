@@ -297,8 +297,8 @@ export class Coprocessor {
       };
     }
     if (failed) {
-      // The write ran: its answer goes out, with the missing record said beside it.
-      return { ...payload, control: 'continue', headers, body: JSON.stringify({ ...result, errors: [...(result.errors ?? []), failed.incomplete] }) };
+      // The write ran: said so, its data withheld (nothing would record what it carried).
+      return { ...payload, control: 'continue', headers, body: JSON.stringify({ data: null, errors: [failed.incomplete] }) };
     }
     return { ...payload, control: 'continue', headers };
   }
