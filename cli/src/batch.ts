@@ -266,17 +266,42 @@ const shortText = (text: string) => (text.length > 40 ? `${text.slice(0, 39)}…
  * (NOT_A_NUMBER) together with every other problem of the file. Rows without any figure (a
  * template row nobody filled in) are left out and counted.
  */
+/** Words before a date that make it the report's own date, not the month it reports (报送日期2016年2月5日). */
+const REPORT_DATE_WORDS = /(日期|报送|填报|制表|填表|打印|截止|时间)\s*[:：]?\s*$/;
+const CHINESE_DIGITS: Record<string, number> = { 〇: 0, 零: 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const ENGLISH_MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** 一 → 1, 十二 → 12, 元/正 → 1 (元月); null for anything else. */
+function chineseMonth(text: string): number | null {
+  if (text === '元' || text === '正') return 1;
+  const m = /^(十)?([一二三四五六七八九])?$|^十$/.exec(text);
+  if (!m || !text) return null;
+  return (text.startsWith('十') ? 10 : 0) + (m[2] ? CHINESE_DIGITS[m[2]] : 0) || null;
+}
+
 /**
- * The months a title states (许昌市2016年1月工业用电量报表 → 2016-01; 2016年1—2月 → 2016-02, the
- * range's end, as statistics reports 1–2月 in February), leaving out days (报送日期2016年2月5日).
+ * The months a title states, as people write them: 许昌市2016年1月工业用电量报表, 2016年01月,
+ * 16年1月, 二〇一六年一月, 2016年元月, full-width ２０１６年１月, 2016.1, 2016-01, 2016/1,
+ * January 2016, a date (2016年1月1日至1月31日; a date cell) as its month; a range by its end
+ * (2016年1—2月 is February's, as statistics reports 1–2月). A date after 报送日期, 填报, 制表 … is the
+ * report's own date and not counted.
  */
-export function titleMonths(text: string): string[] {
+export function titleMonths(raw: string): string[] {
+  const text = raw.normalize('NFKC');
   const months: string[] = [];
-  for (const m of text.matchAll(/(\d{4})\s*年\s*(?:\d{1,2}\s*[-—–~～至到]\s*)?(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])/g)) {
-    const month = Number(m[2]);
-    if (month >= 1 && month <= 12) months.push(`${m[1]}-${String(month).padStart(2, '0')}`);
+  const add = (at: number, year: number, month: number | null, day: boolean) => {
+    if (day && REPORT_DATE_WORDS.test(text.slice(Math.max(0, at - 8), at))) return;
+    const y = year < 100 ? 2000 + year : year;
+    if (month && month >= 1 && month <= 12 && y >= 1990 && y <= 2100) months.push(`${y}-${String(month).padStart(2, '0')}`);
+  };
+  for (const m of text.matchAll(/(\d{4}|\d{2})\s*年\s*(?:\d{1,2}\s*[-—–~～至到]\s*)?(\d{1,2})\s*月(\s*份)?(\s*\d{1,2}\s*[日号])?/g)) add(m.index!, Number(m[1]), Number(m[2]), !!m[4]);
+  for (const m of text.matchAll(/([〇零一二三四五六七八九]{4}|\d{4}|\d{2})\s*年\s*([元正一二三四五六七八九十]{1,3})\s*月/g)) {
+    const year = /^\d+$/.test(m[1]) ? Number(m[1]) : Number([...m[1]].map((c) => CHINESE_DIGITS[c]).join(''));
+    add(m.index!, year, chineseMonth(m[2]), false);
   }
-  return months;
+  for (const m of text.matchAll(/(?<![\d.\-/])(\d{4})\s*[.\-/]\s*(\d{1,2})(?:\s*[.\-/]\s*(\d{1,2}))?(?![\d.\-/])/g)) add(m.index!, Number(m[1]), Number(m[2]), m[3] !== undefined);
+  for (const m of text.matchAll(/\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*,?\s*(\d{4})\b/gi)) add(m.index!, Number(m[2]), ENGLISH_MONTHS.indexOf(m[1].toLowerCase()) + 1, false);
+  return [...new Set(months)];
 }
 
 /**
