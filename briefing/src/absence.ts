@@ -7,19 +7,23 @@
  * - 未获授权 (NOT_GRANTED): a FORBIDDEN error for a CONDITIONAL figure (an enterprise's figure
  *   without a live grant from the owner);
  * - 未报送 (NOT_REPORTED): readable, but no observation for that subject and month;
- * - 暂缺 (UNAVAILABLE): the owner's service did not answer (degraded.ts).
+ * - 暂缺 (UNAVAILABLE): the owner's service did not answer (degraded.ts);
+ * - 1—2月合并发布 (JANUARY_MERGED): January of an indicator published for January and February
+ *   together (the catalogue's `publishedJanFeb`): none is due, so it is not 未报送.
  * A figure whose observation is there but whose field is null (a growth not published) is none of
  * these and prints as "—".
  */
 import type { Department } from './types';
 
-export type Absence = 'NOT_SHARED' | 'NOT_GRANTED' | 'NOT_REPORTED' | 'UNAVAILABLE';
+export type Absence = 'NOT_SHARED' | 'NOT_GRANTED' | 'NOT_REPORTED' | 'UNAVAILABLE' | 'JANUARY_MERGED';
 
 export const ABSENCE_LABELS: Record<Absence, string> = {
   NOT_SHARED: '不予共享',
   NOT_GRANTED: '未获授权',
   NOT_REPORTED: '未报送',
   UNAVAILABLE: '暂缺',
+  // Not late: published for January and February together (the catalogue's publishedJanFeb).
+  JANUARY_MERGED: '1—2月合并发布',
 };
 
 /** A FORBIDDEN error of the gateway's answer: where, and the sharing category it names. */
@@ -70,6 +74,8 @@ export class Absences {
     private readonly sharing: ReadonlyMap<string, string>,
     private readonly viewerDepartment: string | null,
     private readonly unavailable: readonly Department[] = [],
+    /** Indicators with no January figure by rule, when the pack is January's (else empty). */
+    private readonly januaryMerged: ReadonlySet<string> = new Set(),
   ) {}
 
   /** The FORBIDDEN error at this path or above it (a null parent nulls its figures). */
@@ -87,6 +93,7 @@ export class Absences {
     if (error) return forbiddenAbsence(error.sharing ?? this.sharing.get(indicator) ?? null);
     // `indicators` lists leave out what the caller may not read, without an error.
     if (this.sharing.get(indicator) === 'NOT_SHARED' && this.viewerDepartment !== null && this.viewerDepartment !== department) return 'NOT_SHARED';
+    if (this.januaryMerged.has(indicator)) return 'JANUARY_MERGED';
     return 'NOT_REPORTED';
   }
 }

@@ -11,7 +11,7 @@
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { buildPack, PackDataError } from './model';
+import { buildPack, PackDataError, unreportedDepartments } from './model';
 import { isMonth, isQuarterEnd, parseMonth } from './months';
 import { printPdf } from './pdf';
 import { BriefingError, DEFAULT_CITY, DOCUMENT_FILE, fetchPack, loadDocument, packVariables, recordedSha256, resolveToken, WITHOUT_REGISTER_FILE, WITHOUT_REGISTER_OPERATION } from './query';
@@ -183,6 +183,8 @@ export async function run(argv: string[], now: () => Date = () => new Date()): P
     lines.push(`  PDF：${shown(`${base}.pdf`)}（${Math.round(pdf.length / 1024)} KB）`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
+  const unreported = unreportedDepartments(model);
+  if (unreported.length) process.stderr.write(`注意：${unreported.map((d) => `${DEPARTMENT_LABELS[d]}（${d}）`).join('、')}本月数据尚未报送，材料中标“未报送”；报送后请重新生成。\n`);
   if (response.unavailable.length) {
     const names = response.unavailable.map((d) => `${DEPARTMENT_LABELS[d]}（${d}）`).join('、');
     process.stderr.write(`注意：${names}数据服务不可用，会商材料已生成，但其数据暂缺（材料中已标明）。请在恢复后重新生成。退出码 ${EXIT_DEGRADED}。\n`);

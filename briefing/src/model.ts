@@ -1358,6 +1358,19 @@ function beijingDay(iso: string): string {
   return Number.isNaN(t) ? iso : new Date(t + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }
 
+/**
+ * Departments with no city figure at all for the month, though their service answered and they may
+ * be read (every one of their appendix rows 未报送): a pack made before they report says so up
+ * front, not only cell by cell (a tester's January pack led with electricity and never said that
+ * industry and finance had not reported). Indicators published with February (1—2月) do not count.
+ */
+export function unreportedDepartments(model: Pick<PackModel, 'sources'>): Department[] {
+  return DEPARTMENTS.filter((d) => {
+    const rows = model.sources.filter((s) => s.department === d);
+    return rows.length > 0 && rows.every((s) => !s.figure && (s.absence === 'NOT_REPORTED' || s.absence === 'JANUARY_MERGED')) && rows.some((s) => s.absence === 'NOT_REPORTED');
+  });
+}
+
 function sources(data: MeetingPackData, catalogue: Catalogue, absences: Absences): SourceRow[] {
   const city = data.city!;
   const rows: SourceRow[] = [];
@@ -1450,7 +1463,8 @@ export function buildPack(data: MeetingPackData, meta: PackMeta): PackModel {
   const month = meta.month;
   const regionNames = new Map<string, string>([[data.city.code, data.city.name], ...(data.city.districts ?? []).map((d) => [d.code, d.name] as [string, string])]);
   const sharing = new Map(catalogue.all().filter((c) => c.sharing).map((c) => [c.code, c.sharing!] as [string, string]));
-  const absences = new Absences(meta.withheld ?? [], sharing, data.viewer?.department ?? null, meta.unavailable ?? []);
+  const januaryMerged = new Set(month.endsWith('-01') ? catalogue.all().filter((c) => c.publishedJanFeb).map((c) => c.code) : []);
+  const absences = new Absences(meta.withheld ?? [], sharing, data.viewer?.department ?? null, meta.unavailable ?? [], januaryMerged);
   const body = {
     headline: headline(data, catalogue, month, absences),
     districtTables: districtTables(data, catalogue, month, absences),

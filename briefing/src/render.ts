@@ -8,7 +8,7 @@ import { targetChartSvg, trendChartSvg } from './charts';
 import { formatNumber, formatPct, formatValue, growthWords, rawValue } from './format';
 import { ABSENCE_LABELS, forbiddenAbsence } from './absence';
 import { DEPARTMENT_BODIES, DEPARTMENT_LABELS, STATUS_LABELS, STATUS_MARKS } from './labels';
-import { allFigures, departmentOfIndicator, observationFigure, type DistrictTable, type Figure, type PackModel, type ParkRowView, type RankedFigure, type TrendChart, type WarningView } from './model';
+import { allFigures, departmentOfIndicator, observationFigure, unreportedDepartments, type DistrictTable, type Figure, type PackModel, type ParkRowView, type RankedFigure, type TrendChart, type WarningView } from './model';
 import { axisMonthLabel, monthLabel } from './months';
 import { DEPARTMENTS, type Department, type ObservationStatus } from './types';
 
@@ -294,6 +294,8 @@ function summary(model: PackModel): string {
       .map((f) => `${f.label}${f.main.text}${f.main.displayUnit}${f.growth?.value != null ? `，${growthWords(f.growth.value)}` : ''}`);
     if (qParts.length) items.push(`${q.label}（${q.period}），全市${qParts.join('；')}${q.firstQuarter ? '' : '（季度数由累计推算）'}。`);
   }
+  const unreported = unreportedDepartments(model);
+  if (unreported.length) items.push(`${unreported.map((d) => DEPARTMENT_LABELS[d]).join('、')}本月数据尚未报送，本材料中其数据标“未报送”，请在报送后重新生成。`);
   if (parts.length) items.push(`${model.meta.ytdLabel}，全市${parts.join('；')}。`);
   const behind = model.targets.behindDistricts;
   if (model.targets.timeProgressPct !== null) {
@@ -321,13 +323,15 @@ function summary(model: PackModel): string {
   const counts = model.meta.statusCounts;
   const provisional = counts.PRELIMINARY + counts.REVISED;
   // "All final" is not said of a pack that holds figures awaiting re-reporting (待重报): a tester found both on one page.
-  const awaiting = allFigures(model).filter((f) => f.stale && f.value !== null).length;
+  const printed = allFigures(model).filter((f) => f.value !== null);
+  const awaiting = printed.filter((f) => f.stale).length;
+  const derivedCount = printed.filter((f) => f.derived).length;
   items.push(
     provisional
       ? `本材料含初步数据${counts.PRELIMINARY}项、修订数据${counts.REVISED}项，分别以“初”“修”标注。`
       : awaiting
         ? `本材料所列数据为各部门最终数据，其中${awaiting}项累计值待重报（标“待重报”）。`
-        : '本材料所列数据均为各部门最终数据。',
+        : `本材料所列数据均为各部门最终数据${derivedCount ? `，其中${derivedCount}项为系统推算（标“推”）` : ''}。`,
   );
   // The city's figures whose year to date an earlier correction left behind: the reader is told up front, not only by the mark.
   const stale = model.sources.filter((s) => s.figure?.staleFields?.length).map((s) => s.name);
@@ -369,7 +373,7 @@ function headlineSection(model: PackModel): string {
     })
     .join('\n');
   return `<div class="cards" id="headline">${cards}</div>
-${note(model.headline, '金额类指标由万元折算为亿元、用电量由万千瓦时折算为亿千瓦时显示，原值见各数字的提示信息。')}`;
+${note(model.headline, '金额类指标由万元折算为亿元、用电量由万千瓦时折算为亿千瓦时显示，原值见HTML版各数字的提示信息，或附表（原单位）。')}`;
 }
 
 function districtTableHtml(table: DistrictTable, index: number, prefix: string, month: string): string {
@@ -790,7 +794,7 @@ function appendix(model: PackModel): string {
       // Printed as every figure of the pack is (fig): its provenance in its title, its marks (初/修, 推, 待重报) beside it; in the department's own unit.
       const f = (field: 'value' | 'ytdValue' | 'yoyPct' | 'ytdYoyPct') =>
         o ? fig(observationFigure(s.department, o, field, { indicator: s.code, subjectCode: o.subjectCode, month: o.month }, 'enterprise')) : '<span class="na">—</span>';
-      return `<tr><td class="center">${s.departmentLabel}</td><td>${escapeHtml(s.name)}<br><span class="code">${escapeHtml(s.code)}</span></td><td class="center">${escapeHtml(s.unit)}</td><td class="num">${f('value')}</td><td class="num">${f('ytdValue')}</td><td class="num">${f('yoyPct')}</td><td class="num">${f('ytdYoyPct')}</td><td class="center${o ? '' : ' absent'}"${s.absence ? ` data-absence="${s.absence}"` : ''}>${o ? STATUS_LABELS[o.status] + (o.derived ? '·推算' : '') + (o.staleFields?.length ? '·待重报' : '') : ABSENCE_LABELS[s.absence ?? 'NOT_REPORTED']}</td><td class="by">${o ? escapeHtml(o.reportedBy) : ''}</td><td class="center" title="${o ? escapeHtml(beijingTime(o.reportedAt)) : ''}">${o ? escapeHtml(beijingTime(o.reportedAt).slice(0, 10)) : ''}</td></tr>`;
+      return `<tr><td class="center">${s.departmentLabel}</td><td>${escapeHtml(s.name)}<br><span class="code">${escapeHtml(s.code)}</span></td><td class="center">${escapeHtml(s.unit)}</td><td class="num">${f('value')}</td><td class="num">${f('ytdValue')}</td><td class="num">${f('yoyPct')}</td><td class="num">${f('ytdYoyPct')}</td><td class="center${o ? '' : ' absent'}"${s.absence ? ` data-absence="${s.absence}"` : ''}>${o ? STATUS_LABELS[o.status] + (o.derived ? '·推算' : '') + (o.staleFields?.length ? `·待重报${o.impliedYtdValue != null ? `（前期推算累计${formatValue(o.impliedYtdValue, o.unit, 'enterprise')}）` : ''}` : '') : ABSENCE_LABELS[s.absence ?? 'NOT_REPORTED']}</td><td class="by">${o ? escapeHtml(o.reportedBy) : ''}</td><td class="center" title="${o ? escapeHtml(beijingTime(o.reportedAt)) : ''}">${o ? escapeHtml(beijingTime(o.reportedAt).slice(0, 10)) : ''}</td></tr>`;
     })
     .join('\n');
   const m = model.meta;
@@ -807,7 +811,7 @@ ${rows}
 <dt>查询文档</dt><dd>${escapeHtml(m.documentName)}（操作 MeetingPack），sha256 <code data-document-sha256>${escapeHtml(m.documentSha256)}</code></dd>
 <dt>请求编号</dt><dd>${escapeHtml(m.requestId ?? '—')}</dd>
 <dt>数据时点</dt><dd>${m.asOf ? `按 ${escapeHtml(beijingTime(m.asOf))} 时各部门数据（asOf）` : '各部门当前数据'}</dd>
-<dt>数据状态</dt><dd>最终 ${m.statusCounts.FINAL} 项，初步 ${m.statusCounts.PRELIMINARY} 项（标“初”），修订 ${m.statusCounts.REVISED} 项（标“修”）；“推”为系统推算。每个数字的指标代码、部门、状态、报送单位和原值见其提示信息（悬停查看）。${model.sources.some((s) => s.figure?.staleFields?.length) ? '“待重报”为前期数据更正后本期累计不再相符、待部门重新报送的数据，提示信息中列有按前期推算的累计值。' : ''}</dd>
+<dt>数据状态</dt><dd>最终 ${m.statusCounts.FINAL} 项，初步 ${m.statusCounts.PRELIMINARY} 项（标“初”），修订 ${m.statusCounts.REVISED} 项（标“修”）；“推”为系统推算。每个数字的指标代码、部门、状态、报送单位和原值见HTML版中该数字的提示信息（悬停查看）。${model.sources.some((s) => s.figure?.staleFields?.length) ? '“待重报”为前期数据更正后本期累计不再相符、待部门重新报送的数据，附表状态栏列有按前期推算的累计值。' : ''}</dd>
 <dt>口径</dt><dd>累计为年初至本月；同比为与上年同期相比；存量指标（贷款余额、用工人数）为月末数；规上工业增加值增速按可比价计算，由统计局报告，不作推算；1—2月统计数据合并发布。排名、目标完成进度和是否落后均取自各部门的数据服务，本材料不重新计算。</dd>
 </dl>
 </div>`;

@@ -42,6 +42,8 @@ export interface CatalogueIndicator {
   sharing?: 'UNCONDITIONAL' | 'CONDITIONAL' | 'NOT_SHARED';
   /** What it is reported for (REGION, ENTERPRISE, PARK; absent in older documents): the appendix lists the city's, so an indicator reported for parks only is not a city figure 未报送. */
   subjects?: string[];
+  /** Published for January and February together (1–2月, the statistics bureau): no January figure, by rule. */
+  publishedJanFeb?: boolean;
 }
 
 export interface RankEntry {

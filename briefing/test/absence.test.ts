@@ -4,7 +4,7 @@
  * caller may read it but nothing was reported, 暂缺 where the owner's service did not answer.
  */
 import { Absences, ABSENCE_LABELS, forbiddenAbsence, withheldFrom } from '../src/absence';
-import { buildPack } from '../src/model';
+import { buildPack, unreportedDepartments } from '../src/model';
 import { keepLeadRows, LEAD_ROWS, missingText, renderHtml, TAIL_ROWS } from '../src/render';
 import { fixture, meta } from './fixture';
 
@@ -40,7 +40,31 @@ describe('telling the absences apart', () => {
     // A district's conditional figure is readable by everyone: missing means not reported.
     expect(new Absences([], sharing, 'industry').of('energy', 'EN_ELECTRICITY')).toBe('NOT_REPORTED');
     expect(new Absences([], sharing, 'industry', ['energy']).of('energy', 'EN_ELECTRICITY')).toBe('UNAVAILABLE');
-    expect(Object.values(ABSENCE_LABELS)).toEqual(['不予共享', '未获授权', '未报送', '暂缺']);
+    expect(Object.values(ABSENCE_LABELS)).toEqual(['不予共享', '未获授权', '未报送', '暂缺', '1—2月合并发布']);
+    // January of an indicator published with February is not late (a tester's January pack said 未报送 for the statistics bureau).
+    const merged = new Absences([], sharing, 'industry', [], new Set(['STAT_GROSS_OUTPUT']));
+    expect(merged.of('statistics', 'STAT_GROSS_OUTPUT')).toBe('JANUARY_MERGED');
+    expect(merged.of('energy', 'EN_ELECTRICITY')).toBe('NOT_REPORTED');
+  });
+
+  it('a January pack says 1—2月合并发布 for the statistics bureau’s merged indicators, and names in its key points the departments that reported nothing', () => {
+    const data = fixture();
+    // The city as a January pack gets it: statistics publishes 1–2月 together (every indicator here), industry and finance have not reported yet.
+    for (const dept of ['statistics', 'industry', 'finance'] as const) {
+      data.catalogue![dept] = data.city![dept].indicators.map((o) => ({ code: o.indicator, name: o.name, unit: o.unit, department: dept, kind: 'FLOW', sharing: 'UNCONDITIONAL', subjects: ['REGION'], publishedJanFeb: dept === 'statistics' })) as never;
+      data.city![dept].indicators = [];
+    }
+    const model = buildPack(data, meta({ month: '2016-01' }));
+    const statistics = model.sources.filter((s) => s.department === 'statistics');
+    expect(statistics.length).toBeGreaterThan(0);
+    expect(statistics.every((s) => s.absence === 'JANUARY_MERGED')).toBe(true);
+    // Statistics is not late; industry and finance are named.
+    expect(unreportedDepartments(model)).toEqual(['industry', 'finance']);
+    const html = renderHtml(model);
+    const summary = html.slice(html.indexOf('id="summary"'), html.indexOf('</div>', html.indexOf('id="summary"')));
+    expect(summary).toContain('工信委、金融办本月数据尚未报送');
+    expect(html).toContain('data-absence="JANUARY_MERGED">1—2月合并发布</td>');
+    expect(html).not.toContain('统计局本月未报送');
   });
 
   it('prints the reason for a missing level, "—" for a growth beside it or a field left empty', () => {
@@ -161,8 +185,9 @@ describe('a figure awaiting re-reporting (待重报)', () => {
   it('the appendix says so in its status column and explains the mark; a pack without one does not', () => {
     const appendix = html.slice(html.indexOf('id="sources"'));
     const row = appendix.slice(appendix.lastIndexOf('<tr>', appendix.indexOf('data-indicator="EN_ELECTRICITY"')), appendix.indexOf('</tr>', appendix.indexOf('data-indicator="EN_ELECTRICITY"')));
-    expect(row).toContain('·待重报</td>');
-    expect(html).toContain('“待重报”为前期数据更正后本期累计不再相符');
+    // The implied year to date is printed there: a PDF has no tooltips.
+    expect(row).toContain('·待重报（前期推算累计18,120）</td>');
+    expect(html).toContain('“待重报”为前期数据更正后本期累计不再相符、待部门重新报送的数据，附表状态栏列有按前期推算的累计值');
     expect(html.slice(html.indexOf('id="summary"'), html.indexOf('</div>', html.indexOf('id="summary"')))).toContain(`<li>${electricity.name}的全市累计值待重报：前期数据更正后本期累计不再相符（标“待重报”），以部门重新报送的数据为准。</li>`);
     expect(renderHtml(buildPack(fixture(), meta()))).not.toContain('待重报');
   });
@@ -197,6 +222,10 @@ describe('nothing to judge is not "none found" (a tester’s January pack with i
     const printed = summary(renderHtml(model));
     expect(printed).toContain('重点企业本月数据均未报送，未能判断需关注企业');
     expect(printed).not.toContain('需关注重点企业0家');
+    // …and its section says so too, never 无需特别关注 (a tester's January pack said both on two pages).
+    const section = renderHtml(model);
+    expect(section).toContain('data-key-enterprises-unjudged>百户重点企业');
+    expect(section).not.toContain('无需特别关注');
     // With the figures there, the count is said.
     const full = buildPack(fixture(), meta());
     expect(full.keyEnterprises.reported).toBe(full.keyEnterprises.listed);

@@ -311,6 +311,13 @@ describe('warnings from the ledgers and the targets', () => {
     expect(html).toMatch(/【目标任务落后序时进度】<\/span>1条（魏都区），明细见“三、目标任务完成情况”表/);
     expect(html).not.toContain('data-rule="TARGET_BEHIND"');
     expect(html).toContain('data-rule="PROJECT_BEHIND_SCHEDULE"');
+    // A quarterly pack leads with the quarter: its targets are 四, and the reference says so (a tester found 三 there).
+    const quarterly = fixture({ quarterly: true });
+    quarterly.warnings = { ...data.warnings };
+    quarterly.city!.districts[0].hr.targets = withTarget.city!.districts[0].hr.targets;
+    const q = renderHtml(buildPack(quarterly, meta({ quarterly: true })));
+    expect(q).toMatch(/<section id="sec-targets">\n<h2>四、目标任务完成情况/);
+    expect(q).toMatch(/1条（魏都区），明细见“四、目标任务完成情况”表/);
   });
 });
 
