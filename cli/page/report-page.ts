@@ -12,7 +12,9 @@ import { formatOf, FileError, readTable } from '../src/read';
 import { leftOutNote, subjects, templateRows, templateWorkbook } from '../src/template';
 import { CommitUnknown, uploadBatch, type BatchHeader, type SubmissionOutcome } from '../src/upload';
 
-const DEPARTMENTS: Record<string, string> = { industry: '工信局 industry', finance: '金融办 finance', energy: '供电公司 energy', statistics: '统计局 statistics', hr: '人社局 hr' };
+/** The registry's names of the departments (市工信委 …), put in by the bundler (pageBundle.ts). */
+declare const HUISHANG_DEPARTMENT_NAMES: Record<string, string>;
+const DEPARTMENTS: Record<string, string> = Object.fromEntries(Object.entries(HUISHANG_DEPARTMENT_NAMES).map(([name, zh]) => [name, `${zh} ${name}`]));
 
 /** How to put a problem right, by its code, where the reason alone does not say (修改方法). */
 const FIXES: Record<string, string> = {
@@ -212,7 +214,8 @@ async function connect(): Promise<void> {
     if (!catalogue) throw new Error(`the ${department} department’s catalogue is not available now`);
     session = { client, viewer, department, catalogue };
     $<HTMLSelectElement>('department').value = department;
-    $<HTMLInputElement>('reported-by').value ||= viewer.clientId;
+    // The reporting department as the registry names it (市工信委), not a client id a pack would print.
+    $<HTMLInputElement>('reported-by').value ||= HUISHANG_DEPARTMENT_NAMES[department] ?? department;
     setMessage('connect-message', `已连接 Connected: ${DEPARTMENTS[viewer.department] ?? viewer.department} · ${viewer.clientId} (${viewer.role})；报送部门 reporting for ${DEPARTMENTS[department] ?? department}`, 'ok');
     $('work').hidden = false;
     await loadSubmissions();
@@ -318,7 +321,7 @@ async function check(): Promise<void> {
     }
     const status = $<HTMLSelectElement>('status').value as BatchHeader['status'];
     const reason = $<HTMLInputElement>('accept-outliers').value.trim();
-    const reportedBy = $<HTMLInputElement>('reported-by').value.trim() || session.viewer.clientId;
+    const reportedBy = $<HTMLInputElement>('reported-by').value.trim() || (HUISHANG_DEPARTMENT_NAMES[session.department] ?? session.department);
     const header: BatchHeader = {
       // The options are part of the key: the same file sent again as FINAL after PRELIMINARY (or by someone else) is a new batch, not a conflict.
       idempotencyKey: `page:${session.department}:${month}:${await sha256(Buffer.concat([content, Buffer.from(`\n${status}\n${reportedBy}\n${reason}`)]))}`.slice(0, 128),

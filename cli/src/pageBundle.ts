@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Plugin } from 'esbuild';
+import { OWNER_NAMES } from '@huishang/schema/core';
 
 /**
  * The reporting page's script: the CLI's reader, row mapping, template and staged upload
@@ -34,7 +35,8 @@ export async function reportPageScript(): Promise<string> {
     minify: true,
     legalComments: 'none',
     inject: [join(__dirname, '..', '..', 'page', 'buffer-shim.ts')],
-    define: { 'process.env.NODE_ENV': '"production"' },
+    // The departments' names from the registry (subgraphs/departments.json), not a list of the page's own.
+    define: { 'process.env.NODE_ENV': '"production"', HUISHANG_DEPARTMENT_NAMES: JSON.stringify(OWNER_NAMES) },
     plugins: [emptyNodeModules],
     logLevel: 'silent',
   });

@@ -7,6 +7,6 @@
  * them. Through this entry `huishang help` starts in a tenth of that (cli/test/startup.test.ts
  * checks that no server library is loaded).
  */
-export { DEFAULT_PORTS, portVariable, SUBGRAPH_NAMES, type SubgraphName } from './kit/services';
+export { DEFAULT_PORTS, OWNER_NAMES, portVariable, SUBGRAPH_NAMES, type SubgraphName } from './kit/services';
 export { ErrorCode, IdentifierError } from './errorCodes';
 export { parseMonth } from './identifiers/month';

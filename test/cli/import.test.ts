@@ -5,9 +5,11 @@
  * is wrong (or the gateway is down, or the token is another department's), the same file twice
  * applied once.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { freePort, startSystem, type System } from '../support/system';
+import { freePort, REPO_ROOT, startSystem, type System } from '../support/system';
 import { csvText, department, register, syntheticCreditCodes, workDir, xlsxBuffer, type Cells, type Department } from './support';
 
 const MONTH = '2016-03'; // after the demo data (2013–2015): every figure is new
@@ -352,7 +354,11 @@ describe('spreadsheets as people make them, through the command', () => {
     expect(result.stderr).toMatch(/ignored: "备注" \(F\)/);
     expect(result.stderr).toMatch(/"１，２３４．５" read as 1234\.5/);
     expect(result.stdout).toMatch(/imported 1 row as PRELIMINARY \(1 row without figures left out\)/);
-    expect((await observation('2016-10', 'EN_ELECTRICITY', enterprises[52])).value).toBe(1234.5);
+    const imported = await observation('2016-10', 'EN_ELECTRICITY', enterprises[52]);
+    expect(imported.value).toBe(1234.5);
+    // Without --reported-by, the department as the registry names it reports (a pack prints it): not the machine's user name.
+    const registry = JSON.parse(readFileSync(join(REPO_ROOT, 'subgraphs', 'departments.json'), 'utf8')) as { departments: { name: string; ownerName?: string }[] };
+    expect(imported.reported_by).toBe(registry.departments.find((d) => d.name === 'energy')!.ownerName);
   });
 
   it('last month’s file sent as this month’s is refused by its title (MONTH_MISMATCH), nothing written; the title’s month or a 1–2月 range imports', async () => {

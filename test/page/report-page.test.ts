@@ -166,6 +166,9 @@ describeWithBrowser('the reporting page in a real browser', () => {
     await page.locator('#submissions-body tr td:first-child', { hasText: new RegExp(`^${submission}$`) }).waitFor({ timeout: 60_000 });
     const recent = await page.$$eval('#submissions-body tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(recent[0]).toEqual(expect.arrayContaining([String(submission), MONTH, '3']));
+    // Who reported, left as the page fills it: the department as the registry names it, never a client id (a pack prints it).
+    const registry = JSON.parse(readFileSync(join(REPO_ROOT, 'subgraphs', 'departments.json'), 'utf8')) as { departments: { name: string; ownerName?: string }[] };
+    expect(recent[0]).toContain(registry.departments.find((d) => d.name === 'energy')!.ownerName);
     const [ledger] = await system.sql('energy', 'select received_at from submission where id = ?', [submission]);
     const beijing = new Date(ledger.received_at).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
     expect(recent[0]).toContain(`${beijing}（北京时间）`);
@@ -240,7 +243,7 @@ describeWithBrowser('the reporting page in a real browser', () => {
     // Finding 7: choosing another department takes effect at once (here refused: the token is energy's).
     await page.selectOption('#department', 'industry');
     await page.locator('#connect-message', { hasText: 'industry' }).waitFor({ timeout: 60_000 });
-    expect(await page.textContent('#connect-message')).toContain('reporting for 工信局 industry');
+    expect(await page.textContent('#connect-message')).toContain('reporting for 市工信委 industry');
     expect(errors).toEqual([]);
   });
 

@@ -8,6 +8,15 @@ export const SUBGRAPH_NAMES: readonly string[] = Object.freeze(departmentRegistr
 /** A department's subgraph name as the registry lists it; check one from outside against SUBGRAPH_NAMES. */
 export type SubgraphName = string;
 
+/**
+ * How each department is named as a reporting unit (报送单位) and owner: the registry's `ownerName`,
+ * else the first part of its `nameZh` (市工信委, 供电公司). The CLI's default `--reported-by` and the
+ * reporting page's labels: never an operating-system user name or a client id in a pack.
+ */
+export const OWNER_NAMES: Readonly<Record<SubgraphName, string>> = Object.freeze(
+  Object.fromEntries(departmentRegistry().departments.map((d) => [d.name, d.ownerName ?? d.nameZh.split('、')[0]])),
+);
+
 export const DEFAULT_PORTS: Readonly<Record<SubgraphName | 'gateway', number>> = Object.freeze({
   gateway: departmentRegistry().gateway.port,
   ...Object.fromEntries(departmentRegistry().departments.map((d) => [d.name, d.port])),
