@@ -3,7 +3,7 @@
  * network), inlined into the HTML. Text uses the CJK fonts of the reader's machine.
  */
 import * as echarts from 'echarts';
-import { displayUnit } from './format';
+import { displayUnit, formatPct } from './format';
 import type { Figure, TargetGroup, TrendChart } from './model';
 import { axisMonthLabel } from './months';
 
@@ -145,7 +145,8 @@ export function targetChartSvg(group: TargetGroup, size?: ChartSize): string {
   const colour = (r: TargetGroup['rows'][number]) => (r.behind ? COLORS.behind : r.isCity ? COLORS.city : COLORS.ahead);
   const valueLabels = rows.map((r) => {
     const v = value(r);
-    return v === null ? '—' : `${v.toFixed(1)}%`;
+    // Rounded as the table beside it rounds (formatPct): toFixed gave 68.3 where the table said 68.4 (68.35).
+    return v === null ? '—' : `${formatPct(v)}%`;
   });
   return renderSvg(
     {

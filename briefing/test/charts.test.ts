@@ -1,4 +1,5 @@
 import { COLORS, inlineSvg, labelBoxes, labelProblems, targetChartSvg, trendChartSvg } from '../src/charts';
+import { formatPct } from '../src/format';
 import { buildPack } from '../src/model';
 import { fixture, meta } from './fixture';
 
@@ -47,6 +48,14 @@ describe('target charts', () => {
     expect(red.length).toBe(level.rows.filter((r) => r.behind).length);
     expect(paths(svg)).toBeGreaterThan(level.rows.length);
     expect(svg).toContain('40.0%'); // 魏都区's completion label
+  });
+
+  it('labels each bar as the targets table prints it (68.35 → 68.4, where toFixed gave 68.3: a tester saw the two disagree)', () => {
+    const rows = level.rows.map((r, i) => (i === 1 ? { ...r, completion: { ...r.completion!, value: 68.35, text: formatPct(68.35) } } : r));
+    const svg = targetChartSvg({ ...level, rows });
+    expect(formatPct(68.35)).toBe('68.4');
+    expect(svg).toContain('68.4%');
+    expect(svg).not.toContain('68.3%');
   });
 
   it('compares growth with the target growth for a growth target', () => {
