@@ -24,7 +24,8 @@ export interface Observation {
   derivedFields?: string[];
   reportedBy: string;
   reportedAt: string;
-  version: number;
+  /** Not asked by the pack's documents (the pack prints no version; its cost is kept under the gateway's limit). */
+  version?: number;
   /** Fields awaiting re-reporting (待重报) after an earlier month's correction; absent in older documents. */
   staleFields?: string[];
   /** The year-to-date the earlier months imply while ytdValue awaits re-reporting; null otherwise. */

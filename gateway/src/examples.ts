@@ -98,11 +98,12 @@ query EnterprisePages($region: RegionCode!, $first: Int = 20, $after: String) {
     variables: { region: EXAMPLE_DISTRICT, first: 20, after: null },
   },
   {
-    title: 'Districts of the city',
-    description: 'The districts of the demo city (许昌市); use COUNTY or ZONE for the other levels.',
-    query: `# Districts of the city (许昌市); try COUNTY or ZONE too.
-query CityDistricts {
-  regions(level: DISTRICT) { code name }
+    title: 'Regions of the city',
+    description: 'Every region of the demo city (许昌市) with its level: the city, its districts (市辖区), counties and county-level cities, and the zones — the nine 地区 the meeting ranks; regions(level: COUNTY) gives one level.',
+    query: `# The city (许昌市) and its nine regions (地区): districts, counties and county-level cities, zones.
+# regions(level: DISTRICT) gives one level (DISTRICT is 市辖区 only).
+query CityRegions {
+  regions { code name level }
 }
 `,
     variables: {},

@@ -26,7 +26,7 @@ describe('example queries', () => {
     expect(text).toContain('region(code: "411002")');
     expect(text).toContain('enterprises(region: "411002", keyOnly: true, first: 1)');
     expect(text).toMatch(/enterprises\(region: \$region, first: \$first, after: \$after\)[\s\S]*pageInfo \{ hasNextPage endCursor \}/);
-    expect(text).toContain('regions(level: DISTRICT) { code name }');
+    expect(text).toContain('regions { code name level }');
     for (const department of ['industry', 'finance', 'energy', 'statistics', 'hr']) {
       expect(EXAMPLE_QUERIES[0].query).toContain(`${department}(month: $month)`);
       expect(EXAMPLE_QUERIES[1].query).toContain(`${department}(month: $month)`);

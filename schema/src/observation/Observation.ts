@@ -94,6 +94,8 @@ export class Observation {
   @Field({ description: 'True when the year-to-date value or a growth rate was computed by the system from reported figures (推算), not reported.' })
   derived: boolean;
 
+  // At most the four value fields: sized so (the gateway's cost limit), not the default ten.
+  @Directive('@listSize(assumedSize: 4)')
   @Field(() => [String], {
     description:
       'Which of value, ytdValue, yoyPct and ytdYoyPct the system computed (推算) rather than the department reported: a balance reported with its growth derived lists yoyPct only, so a reader marks that figure, not the balance. Empty when everything was reported; a field the system could not compute (no figure a year before) is null and not listed.',
@@ -110,6 +112,8 @@ export class Observation {
   })
   impliedYtdValue: number | null;
 
+  // At most ytdValue and ytdYoyPct.
+  @Directive('@listSize(assumedSize: 2)')
   @Field(() => [String], {
     description:
       'Fields of this figure that await re-reporting (待重报) after an earlier month was corrected: ytdValue (see impliedYtdValue) and ytdYoyPct where the department reported it (a derived one is recomputed on impliedYtdValue). Empty when the figure agrees with the months before. The department clears it by reporting the month again.',
