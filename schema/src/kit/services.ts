@@ -10,8 +10,8 @@ export type SubgraphName = string;
 
 /**
  * How each department is named as a reporting unit (报送单位) and owner: the registry's `ownerName`,
- * else the first part of its `nameZh` (市工信委, 供电公司). The CLI's default `--reported-by` and the
- * reporting page's labels: never an operating-system user name or a client id in a pack.
+ * else the first part of its `nameZh`. The CLI's default `--reported-by` and the reporting page's
+ * labels: never an operating-system user name or a client id in a pack.
  */
 export const OWNER_NAMES: Readonly<Record<SubgraphName, string>> = Object.freeze(
   Object.fromEntries(departmentRegistry().departments.map((d) => [d.name, d.ownerName ?? d.nameZh.split('、')[0]])),
