@@ -1,5 +1,7 @@
 import 'reflect-metadata'; // MikroORM's entity decorators in the access database, loaded only for these commands
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { CLIENT_ROLES, databaseSettings, SUBGRAPH_NAMES, type ClientRole } from '@huishang/schema';
 import { AuditLog, ClientStore, DocumentStore, openAccessDatabase, type ClientView } from '@huishang/gateway/access';
@@ -26,6 +28,47 @@ base_access), ACCESS_DATABASE_URL, or data/access.sqlite under HUISHANG_DATA_DIR
 `;
 
 const logToStderr = (io: Io) => (message: string) => io.stderr.write(`${message}\n`);
+
+/**
+ * An operator's act on the access database — issuing, revoking or changing a client, registering a
+ * document — is on the audit trail like a request (a tester found issuing a token left no trace):
+ * the client acted on, its department and role, `huishang clients add (by <user>)`.
+ */
+async function recordAct(orm: Awaited<ReturnType<typeof openAccess>>, act: { operationName: string; clientId?: string | null; department?: string | null; role?: string | null; documentHash?: string | null }): Promise<void> {
+  let user = 'unknown user';
+  try {
+    user = userInfo().username || user;
+  } catch {
+    // no user database entry (a container): the act is still recorded
+  }
+  await new AuditLog(orm).append({
+    at: new Date().toISOString(),
+    clientId: act.clientId ?? null,
+    department: act.department ?? null,
+    role: act.role ?? null,
+    requestId: `cli-${randomUUID()}`,
+    operationName: `${act.operationName} (by ${user})`,
+    documentHash: act.documentHash ?? null,
+    fields: [],
+    indicators: [],
+    enterprises: [],
+    months: [],
+    outcome: 'OK',
+    errorCodes: [],
+    durationMs: 0,
+  });
+}
+
+/** A revocation or change stands (undoing it would be worse); when it cannot be recorded, that is said and the exit code is not 0. */
+async function recordedOrSaid(io: Io, what: string, record: () => Promise<void>): Promise<number> {
+  try {
+    await record();
+    return ExitCode.Ok;
+  } catch (error) {
+    io.stderr.write(`huishang ${what}: done, but the audit trail could not be written (${(error as Error).message}): record it by hand\n`);
+    return ExitCode.Failed;
+  }
+}
 
 /** Opens the gateway's access database and says which one on stderr (a password in a URL is not printed). */
 function openAccess(io: Io) {
@@ -86,6 +129,14 @@ export async function clientsCommand(args: string[], io: Io): Promise<number> {
           if (expiresAt.getTime() <= Date.now()) throw new UsageError(`--expires ${values.expires}: that time has passed; give a future time such as ${new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString().slice(0, 10)}T00:00:00Z, or omit it for a client that does not expire`, 'clients');
         }
         const { client, token } = await store.add({ name: values.name ?? `${department} ${role.toLowerCase()}`, department, role: role as ClientRole, expiresAt, safelist: values.safelist ?? false, rateLimit: rateLimit ?? null });
+        try {
+          await recordAct(orm, { operationName: 'huishang clients add', clientId: client.id, department: client.department, role: client.role });
+        } catch (error) {
+          // A token nobody can trace is not issued.
+          await store.revoke(client.id);
+          io.stderr.write(`huishang clients add: the audit trail could not be written (${(error as Error).message}), so the client was not issued; try again later\n`);
+          return ExitCode.Failed;
+        }
         if (values.json) io.stdout.write(`${JSON.stringify({ ...client, token }, null, 2)}\n`);
         else io.stdout.write(`client ${client.id} (${client.department} ${client.role}) added.\ntoken (shown once; send as "Authorization: Bearer <token>"):\n${token}\n`);
         return ExitCode.Ok;
@@ -97,13 +148,14 @@ export async function clientsCommand(args: string[], io: Io): Promise<number> {
         if (positionals.length !== 1) throw new UsageError('name the client id to revoke', 'clients');
         const client = await store.revoke(positionals[0]);
         io.stdout.write(`client ${client.id} revoked at ${client.revokedAt}\n`);
-        return ExitCode.Ok;
+        return await recordedOrSaid(io, 'clients revoke', () => recordAct(orm, { operationName: 'huishang clients revoke', clientId: client.id, department: client.department, role: client.role }));
       }
       case 'update': {
         if (positionals.length !== 1) throw new UsageError('name the client id to update', 'clients');
         const safelist = values.safelist ? true : values['no-safelist'] ? false : undefined;
-        printClients(io, [await store.update(positionals[0], { safelist, rateLimit })], values.json ?? false);
-        return ExitCode.Ok;
+        const updated = await store.update(positionals[0], { safelist, rateLimit });
+        printClients(io, [updated], values.json ?? false);
+        return await recordedOrSaid(io, 'clients update', () => recordAct(orm, { operationName: `huishang clients update${safelist === undefined ? '' : safelist ? ' --safelist' : ' --no-safelist'}${rateLimit === undefined ? '' : ` --rate-limit ${rateLimit}`}`, clientId: updated.id, department: updated.department, role: updated.role }));
       }
       default:
         throw new UsageError(`unknown subcommand ${JSON.stringify(sub)}: add, list, revoke or update`, 'clients');
@@ -127,7 +179,7 @@ export async function documentsCommand(args: string[], io: Io): Promise<number> 
       if (positionals.length !== 1) throw new UsageError('name the .graphql file to register', 'documents');
       const sha256 = await store.register(values.name ?? basename(positionals[0]), readFileSync(positionals[0], 'utf8'));
       io.stdout.write(`${values.json ? JSON.stringify({ sha256 }) : `registered ${positionals[0]}: sha256 ${sha256}`}\n`);
-      return ExitCode.Ok;
+      return await recordedOrSaid(io, 'documents add', () => recordAct(orm, { operationName: 'huishang documents add', documentHash: sha256 }));
     }
     if (sub === 'list') {
       const documents = await store.list();

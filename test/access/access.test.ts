@@ -437,6 +437,34 @@ describe('the audit trail', () => {
     expect(problems).toMatch(new RegExp(`${Number(victim.seq) + 4}: .*missing`));
   });
 
+  it('an operator’s acts are on the trail: issuing, changing and revoking a client, registering a document (a tester found issuing a token left no trace)', async () => {
+    const [{ seq: before }] = await system.sql('access', 'select coalesce(max(seq), 0) as seq from audit_record');
+    const issued = await system.addClient({ department: 'finance', role: 'AUDITOR', name: 'traced auditor' });
+    expect((await system.cli(['clients', 'update', issued.id, '--rate-limit', '30'])).code).toBe(0);
+    expect((await system.cli(['clients', 'revoke', issued.id])).code).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'huishang-doc-'));
+    let registered: string;
+    try {
+      writeFileSync(join(dir, 'traced.graphql'), '{ regions { code } }');
+      const added = await system.cli(['documents', 'add', '--json', join(dir, 'traced.graphql')]);
+      expect(added.code).toBe(0);
+      registered = JSON.parse(added.stdout).sha256;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const acts = await system.sql('access', "select client_id, department, role, operation_name, document_hash, outcome from audit_record where seq > ? and operation_name like 'huishang %' order by seq", [before]);
+    expect(acts.map((r) => [r.operation_name.replace(/ \(by [^)]*\)$/, ''), r.client_id, r.department, r.role, r.document_hash, r.outcome])).toEqual([
+      ['huishang clients add', issued.id, 'finance', 'AUDITOR', null, 'OK'],
+      ['huishang clients update --rate-limit 30', issued.id, 'finance', 'AUDITOR', null, 'OK'],
+      ['huishang clients revoke', issued.id, 'finance', 'AUDITOR', null, 'OK'],
+      ['huishang documents add', null, null, null, registered!, 'OK'],
+    ]);
+    expect(acts.every((r) => / \(by [^)]+\)$/.test(r.operation_name))).toBe(true);
+    // Findable as any record is: by the client.
+    const exported = await system.cli(['audit', 'export', '--client', issued.id]);
+    expect(exported.stdout.trim().split('\n').map((l) => JSON.parse(l).operationName.replace(/ \(by [^)]*\)$/, ''))).toEqual(['huishang clients add', 'huishang clients update --rate-limit 30', 'huishang clients revoke']);
+  });
+
   it('exports the trail as JSON lines', async () => {
     const exported = await system.cli(['audit', 'export', '--enterprise', enterprise]);
     expect(exported.code).toBe(0);
