@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import { GraphQLError, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FragmentDefinitionNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FragmentDefinitionNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { currentTraceId } from '@huishang/schema';
 import { emptyReads, type GatewayContext } from '../context';
 import type { AuditEntry, AuditLog } from './audit';
@@ -38,9 +38,8 @@ export function fieldCoordinates(schema: GraphQLSchema, document: DocumentNode, 
  * the request's (finding t12 #5). The whole document when the operation cannot be told.
  */
 function executedPart(document: DocumentNode, operationName?: string | null): DocumentNode {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  if (operations.length <= 1) return document;
-  const operation = operations.find((o) => o.name?.value === operationName);
+  if (document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length <= 1) return document;
+  const operation = getOperationAST(document, operationName);
   if (!operation) return document;
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
   const used = new Map<string, FragmentDefinitionNode>();
@@ -144,9 +143,7 @@ export const ATTEMPT_OUTCOME = 'ATTEMPT';
 
 /** Whether the operation that runs is a mutation (the document's only one, or the one named). */
 export function isWrite(document: DocumentNode, operationName?: string | null): boolean {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const running = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
-  return running?.operation === 'mutation';
+  return getOperationAST(document, operationName)?.operation === 'mutation';
 }
 
 const UNRECORDED = 'the audit trail could not be written, so the request is refused rather than served unlogged; try again later';
