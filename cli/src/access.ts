@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { CLIENT_ROLES, databaseSettings, SUBGRAPH_NAMES, type ClientRole } from '@huishang/schema';
-import { AuditLog, ClientStore, DocumentStore, openAccessDatabase, type ClientView } from '@huishang/gateway/access';
+import { AuditLog, auditEntry, ClientStore, DocumentStore, emptyReads, openAccessDatabase, type ClientView } from '@huishang/gateway/access';
 import { ExitCode, parse, UsageError, type Io } from './io';
 
 export const ACCESS_HELP = `huishang clients | documents | audit — who may call the gateway, and what they did
@@ -41,22 +41,11 @@ async function recordAct(orm: Awaited<ReturnType<typeof openAccess>>, act: { ope
   } catch {
     // no user database entry (a container): the act is still recorded
   }
-  await new AuditLog(orm).append({
-    at: new Date().toISOString(),
-    clientId: act.clientId ?? null,
-    department: act.department ?? null,
-    role: act.role ?? null,
-    requestId: `cli-${randomUUID()}`,
-    operationName: `${act.operationName} (by ${user})`,
-    documentHash: act.documentHash ?? null,
-    fields: [],
-    indicators: [],
-    enterprises: [],
-    months: [],
-    outcome: 'OK',
-    errorCodes: [],
-    durationMs: 0,
-  });
+  // The gateway's record of a request, for a request that did not come through it: no client calling, nothing read.
+  const context = { requestId: `cli-${randomUUID()}`, client: null, reads: emptyReads(), startedAt: Date.now() };
+  await new AuditLog(orm).append(
+    auditEntry(context, 'OK', [], { operationName: `${act.operationName} (by ${user})`, clientId: act.clientId ?? null, department: act.department ?? null, role: act.role ?? null, documentHash: act.documentHash ?? null }),
+  );
 }
 
 /** A revocation or change stands (undoing it would be worse); when it cannot be recorded, that is said and the exit code is not 0. */
