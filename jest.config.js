@@ -23,6 +23,7 @@ module.exports = {
     '^@huishang/schema/testing$': '<rootDir>/schema/src/testing/index.ts',
     '^@huishang/schema/identity$': '<rootDir>/schema/src/kit/identity.ts',
     '^@huishang/schema/core$': '<rootDir>/schema/src/core.ts',
+    '^@huishang/schema/database$': '<rootDir>/schema/src/database.ts',
   },
   // End-to-end suites start real processes; they need more than the default 5 s. One setting,
   // E2E_TIMEOUT_MS (default 600 000), for every test and hook; the harness (test/support/system.ts)

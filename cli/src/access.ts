@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
-import { CLIENT_ROLES, databaseSettings, SUBGRAPH_NAMES, type ClientRole } from '@huishang/schema';
-import { AuditLog, auditEntry, ClientStore, DocumentStore, emptyReads, openAccessDatabase, type ClientView } from '@huishang/gateway/access';
+import { CLIENT_ROLES, SUBGRAPH_NAMES, type ClientRole } from '@huishang/schema/core';
+import { databaseSettings } from '@huishang/schema/database';
+import { AuditLog, auditEntry, ClientStore, DocumentStore, emptyReads, openAccessDatabase, type ClientView } from '@huishang/gateway/access-store';
 import { ExitCode, parse, UsageError, type Io } from './io';
 
 export const ACCESS_HELP = `huishang clients | documents | audit — who may call the gateway, and what they did

@@ -44,3 +44,21 @@ it.each([
   expect(loaded.some((path) => path.endsWith(join('cli', 'dist', 'src', module)))).toBe(true);
   expect(loaded.filter((path) => SERVER.test(path) || path.endsWith(join('schema', 'dist', 'src', 'index.js')))).toEqual([]);
 });
+
+/** What an operator's command on the access database needs no more than the database layer: not the GraphQL stack. */
+const GRAPHQL_STACK = /node_modules\/(type-graphql|@apollo|graphql|graphql-scalars|class-validator|@graphql-tools)\//;
+
+it.each([
+  ['clients add', ['clients', 'add', '--department', 'energy', '--role', 'ANALYST', '--json']],
+  ['clients list', ['clients', 'list']],
+  ['audit verify', ['audit', 'verify']],
+])('huishang %s opens the access database without loading the GraphQL stack', (_name, args) => {
+  const data = join(dir, `data-${args.slice(0, 2).join('-')}`);
+  const result = spawnSync(process.execPath, ['--require', join(dir, 'loaded.js'), MAIN, ...args], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, HUISHANG_DATA_DIR: data } });
+  expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: expect.stringContaining(join(data, 'access.sqlite')) });
+  const loaded = JSON.parse(readFileSync(join(dir, 'loaded.json'), 'utf8')) as string[];
+  // It did open the database (the ORM is loaded) …
+  expect(loaded.some((path) => path.includes('node_modules/@mikro-orm/core/'))).toBe(true);
+  // … and nothing of GraphQL, nor the kit's index.
+  expect(loaded.filter((path) => GRAPHQL_STACK.test(path) || path.endsWith(join('schema', 'dist', 'src', 'index.js')))).toEqual([]);
+});

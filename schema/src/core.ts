@@ -8,5 +8,6 @@
  * checks that no server library is loaded).
  */
 export { DEFAULT_PORTS, OWNER_NAMES, portVariable, SUBGRAPH_NAMES, type SubgraphName } from './kit/services';
+export { CLIENT_ROLES, type ClientRole } from './kit/roles';
 export { ErrorCode, IdentifierError } from './errorCodes';
 export { parseMonth } from './identifiers/month';

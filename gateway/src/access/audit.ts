@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
+import { currentTraceId } from '@huishang/schema/database';
+import type { GatewayContext } from '../context';
 
 /** What the audit trail keeps of one request (留痕): who, when, what was asked and read, how it ended. */
 export interface AuditEntry {
@@ -297,4 +299,33 @@ export class AuditLog {
     }
     return { ok: problems.length === 0, records, lastSeq: expectedSeq - 1, lastHash: prevHash, problems };
   }
+}
+
+/** The caller's request as the audit trail keeps it; also used for requests refused before GraphQL. */
+export function auditEntry(context: GatewayContext, outcome: string, errorCodes: string[], extra: Partial<AuditEntry> = {}): AuditEntry {
+  const client = context.client;
+  const reads = context.reads;
+  // Refused: the FORBIDDEN errors' indicators (outcomeOf) and those withheld without an error (ReadLog.refused).
+  const refused = [...new Set([...(extra.refusedIndicators ?? []), ...(reads.refused ?? [])])].sort();
+  return {
+    at: new Date(context.startedAt).toISOString(),
+    clientId: client?.clientId ?? null,
+    department: client?.department ?? null,
+    role: client?.role ?? null,
+    requestId: context.requestId,
+    operationName: null,
+    documentHash: null,
+    fields: [],
+    indicators: [...reads.indicators].sort(),
+    enterprises: [...reads.enterprises].sort(),
+    months: [...reads.months].sort(),
+    submissions: [...(reads.submissions ?? [])].sort((a, b) => a - b),
+    ruleReads: [...(reads.ruleReads ?? [])].sort(),
+    outcome,
+    errorCodes: [...new Set(errorCodes)].sort(),
+    durationMs: Date.now() - context.startedAt,
+    traceId: currentTraceId() ?? null,
+    ...extra,
+    ...(refused.length ? { refusedIndicators: refused } : {}),
+  };
 }

@@ -2,7 +2,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
-import { CLIENT_ROLES, openDatabase, SUBGRAPH_NAMES, type ClientRole, type DatabaseSettings, type Identity } from '@huishang/schema';
+import { CLIENT_ROLES, SUBGRAPH_NAMES, type ClientRole } from '@huishang/schema/core';
+import { openDatabase, type DatabaseSettings } from '@huishang/schema/database';
+import type { Identity } from '@huishang/schema/identity';
 import { ACCESS_ENTITIES, ACCESS_MIGRATIONS, ClientRecord, PersistedDocumentRecord } from './entities';
 
 export function openAccessDatabase(logger?: (message: string) => void, settings?: DatabaseSettings): Promise<MikroORM> {

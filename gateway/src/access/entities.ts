@@ -1,5 +1,5 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
-import { PortableMigration } from '@huishang/schema';
+import { PortableMigration } from '@huishang/schema/database';
 
 /**
  * The gateway's own database (`access`: `data/access.sqlite`, or `<base>_access` on PostgreSQL):

@@ -6,11 +6,11 @@
  * rate limits, operation checks, the audit record — for another gateway serving the same graph
  * (the Hive Gateway plugin, plugins/hive-access).
  */
-export { AuditLog, type AuditEntry, type AuditFilter, type AuditRecord, type IntegrityReport } from './audit';
+export { AuditLog, auditEntry, type AuditEntry, type AuditFilter, type AuditRecord, type IntegrityReport } from './audit';
 export { AUDIT_ROUTING_URL, AUDIT_SDL, AUDIT_SUBGRAPH_NAME, auditSubgraphSchema } from './auditSubgraph';
 export { AuthenticationError, ClientStore, DocumentStore, openAccessDatabase, registeredDocuments, type AuthenticatedClient, type ClientView } from './clients';
 export { authenticateBearer, limitUnauthenticated, unauthenticatedPerMinute, type EdgeRefusal } from './edge';
 export { operationLimits, type OperationLimits } from './limits';
-export { ATTEMPT_OUTCOME, auditEntry, checkOperation, fieldCoordinates, isWrite, outcomeOf, recordAnswer, recordAttempt } from './plugin';
+export { ATTEMPT_OUTCOME, checkOperation, fieldCoordinates, isWrite, outcomeOf, recordAnswer, recordAttempt } from './plugin';
 export { RateLimiter } from './rateLimit';
 export { emptyReads, REQUEST_ID_HEADER, requestIdFrom, takeReads, type GatewayContext, type ReadsSeen } from '../context';

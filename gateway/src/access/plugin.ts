@@ -1,8 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { getOperationAST, GraphQLError, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FragmentDefinitionNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { currentTraceId } from '@huishang/schema';
 import { emptyReads, type GatewayContext } from '../context';
-import type { AuditEntry, AuditLog } from './audit';
+import { auditEntry, type AuditEntry, type AuditLog } from './audit';
 import type { AuthenticatedClient, DocumentStore } from './clients';
 
 /** Roles that may introspect in production mode: people exploring the graph, not machines. */
@@ -73,34 +72,6 @@ export interface AccessPluginOptions {
   production: boolean;
 }
 
-/** The caller's request as the audit trail keeps it; also used for requests refused before GraphQL. */
-export function auditEntry(context: GatewayContext, outcome: string, errorCodes: string[], extra: Partial<AuditEntry> = {}): AuditEntry {
-  const client = context.client;
-  const reads = context.reads;
-  // Refused: the FORBIDDEN errors' indicators (outcomeOf) and those withheld without an error (ReadLog.refused).
-  const refused = [...new Set([...(extra.refusedIndicators ?? []), ...(reads.refused ?? [])])].sort();
-  return {
-    at: new Date(context.startedAt).toISOString(),
-    clientId: client?.clientId ?? null,
-    department: client?.department ?? null,
-    role: client?.role ?? null,
-    requestId: context.requestId,
-    operationName: null,
-    documentHash: null,
-    fields: [],
-    indicators: [...reads.indicators].sort(),
-    enterprises: [...reads.enterprises].sort(),
-    months: [...reads.months].sort(),
-    submissions: [...(reads.submissions ?? [])].sort((a, b) => a - b),
-    ruleReads: [...(reads.ruleReads ?? [])].sort(),
-    outcome,
-    errorCodes: [...new Set(errorCodes)].sort(),
-    durationMs: Date.now() - context.startedAt,
-    traceId: currentTraceId() ?? null,
-    ...extra,
-    ...(refused.length ? { refusedIndicators: refused } : {}),
-  };
-}
 
 /**
  * The edge's rules on an operation once it is parsed and validated: a safelisted client runs only

@@ -1,6 +1,7 @@
 import { AccessPolicy, type GrantCache } from './access';
 import { FigureReader } from './figures';
 import DataLoader from 'dataloader';
+import { ROWS_AS_ARRAYS } from './database';
 import type { EntityClass, EntityManager, FilterQuery, MikroORM } from '@mikro-orm/core';
 import type { QBQueryOrderMap, SqlEntityManager } from '@mikro-orm/knex';
 import { ObservationRecord, ObservationVersionRecord } from '../observation/ObservationRecord';
@@ -75,7 +76,6 @@ const currentRowsStatements = new WeakMap<object, Map<number, string>>();
  * database.ts prepares it so, once, and keeps it): a row as an array of values costs libsql about
  * half of what a row as an object with named properties does.
  */
-export const ROWS_AS_ARRAYS = '/* rows as arrays */ ';
 
 /** The same statement, its columns named (in the entity's order), for rows as arrays: per number of codes. */
 const currentArrayStatements = new WeakMap<object, Map<number, { sql: string; fields: string[] }>>();

@@ -3,12 +3,15 @@ import { dirname, resolve } from 'node:path';
 import { Constructor, DefaultLogger, LoggerOptions, LogContext, MikroORM, Options } from '@mikro-orm/core';
 import { Migration, Migrator } from '@mikro-orm/migrations';
 import type { Knex } from '@mikro-orm/knex';
-import { FIGURE_ENTITIES } from './figures';
-import { ROWS_AS_ARRAYS } from './context';
-import { ObservationVersionRecord } from '../observation/ObservationRecord';
 import { activeStartup } from './startup';
 import { observeSqlStatement } from './metrics';
 import { recordSpan, tracingEnabled } from './tracing';
+
+/**
+ * Marks a statement whose rows are read as arrays (context.ts builds them): kept here so the database
+ * layer loads without the GraphQL stack (`@huishang/schema/database`: the CLI's access commands).
+ */
+export const ROWS_AS_ARRAYS = '/* rows as arrays */ ';
 
 /** Every SQL statement this process sent, for `/metrics` and the tests that count statements per request. */
 export const sqlStatements = { total: 0 };
@@ -117,8 +120,9 @@ function keepPreparedReads(connection: { prepare(sql: string): unknown }): void 
 
 function ormOptions(options: OpenDatabaseOptions, settings: DatabaseSettings): Options {
   const common: Options = {
-    // The read path's entities are in every subgraph (and only the kit names them: they are not exported).
-    entities: [...new Set([...FIGURE_ENTITIES, ObservationVersionRecord, ...options.entities])],
+    entities: [...new Set(options.entities)],
+    // A database opened for statements of its own (a test's, a tool's) may map no entity.
+    discovery: { warnWhenNoEntities: false },
     extensions: [Migrator],
     migrations: {
       migrationsList: options.migrations.map((m) => ({ name: m.name, class: m })),

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import canonicalize from 'canonicalize';
 import { MemoryNonceStore, nonceStore, type NonceStore } from './sharedState';
+import type { ClientRole } from './roles';
 
 /**
  * Who is asking, as the gateway vouches for it to a subgraph. The gateway authenticates the
@@ -16,9 +17,7 @@ export interface Identity {
   role: ClientRole;
 }
 
-/** AUDITOR (审计): reads every department's audit trail; writes nothing. */
-export const CLIENT_ROLES = ['ANALYST', 'INTEGRATION', 'MEETING_MEMBER', 'ADMINISTRATOR', 'AUDITOR'] as const;
-export type ClientRole = (typeof CLIENT_ROLES)[number];
+export { CLIENT_ROLES, type ClientRole } from './roles';
 
 /** The header the gateway puts on every subgraph request: `<payload>.<signature>`, both base64url. */
 export const IDENTITY_HEADER = 'x-huishang-identity';

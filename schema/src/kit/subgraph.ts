@@ -22,6 +22,8 @@ import type { ReportingDepartment } from '../reporting/submit';
 import type { DepartmentFigures } from '../observation/DepartmentFigures';
 import type { DepartmentNamespace } from './namespace';
 import { Migration20261130000000StagedUploads, stagingNames, stagingResolvers, UploadPartRecord } from '../reporting/staging';
+import { FIGURE_ENTITIES } from './figures';
+import { ObservationVersionRecord } from '../observation/ObservationRecord';
 
 export interface SubgraphDefinition {
   name: SubgraphName;
@@ -76,7 +78,8 @@ export function subgraphParts(definition: SubgraphDefinition): { schema: Subgrap
     },
     database: {
       ...definition.database,
-      entities: [...definition.database.entities, GrantRecord, UploadPartRecord],
+      // The read path's entities are in every subgraph (and only the kit names them: they are not exported).
+      entities: [...new Set([...FIGURE_ENTITIES, ObservationVersionRecord, ...definition.database.entities, GrantRecord, UploadPartRecord])],
       migrations: [...definition.database.migrations, Migration20261125000000AccessGrants, Migration20261130000000StagedUploads, Migration20261130000000VersionChain, Migration20261130200000GrantRules, Migration20261201000000ImpliedYtd],
     },
   };
