@@ -15,7 +15,7 @@ const REGION = '411024'; // 鄢陵县
 const MONTH = '2018-09';
 
 beforeAll(async () => {
-  system = await startSystem({ enterprises: 60 });
+  system = await startSystem({ enterprises: 60, services: ['energy'] });
 });
 afterAll(async () => {
   await system?.stop();

@@ -11,7 +11,7 @@ let system: System;
 let known: string;
 
 beforeAll(async () => {
-  system = await startSystem({ enterprises: 20 });
+  system = await startSystem({ enterprises: 40 });
   known = (await system.query('{ enterprises(first: 1) { edges { node { creditCode } } } }')).data.enterprises.edges[0].node.creditCode;
 }, 400_000);
 afterAll(async () => {
