@@ -91,14 +91,14 @@ export class GatewayClient {
    * after 1, 2, 4, … s, up to HUISHANG_GATEWAY_RETRIES times (default 4): every operation the CLI
    * sends may be repeated (reads; staging a part replaces it; a commit is idempotent under its key).
    */
-  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  async request<T>(query: string, variables: Record<string, unknown> = {}, options: { askAgain?: (error: GraphQLRequestError) => boolean } = {}): Promise<T> {
     const retries = Number.isInteger(Number(this.env.HUISHANG_GATEWAY_RETRIES)) && this.env.HUISHANG_GATEWAY_RETRIES !== undefined ? Number(this.env.HUISHANG_GATEWAY_RETRIES) : 4;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.requestOnce<T>(query, variables);
       } catch (error) {
         const transient = error instanceof GraphQLRequestError && error.errors.every((e) => TRANSIENT_CODES.has(String(e.extensions?.code)));
-        if (!transient || attempt >= retries) throw error;
+        if (!transient || attempt >= retries || options.askAgain?.(error) === false) throw error;
         await new Promise((resolve) => setTimeout(resolve, 1_000 * 2 ** attempt));
       }
     }
@@ -162,12 +162,31 @@ export interface Viewer {
   role: string;
 }
 
-/** The department's catalogue and who the token is, in one request. */
+/**
+ * The department's catalogue and who the token is, in one request. `Query.indicatorCatalogue` is the
+ * register's (industry's) root field: when only another department failed to answer it (its error
+ * names that subgraph), the catalogue is asked again through the register-free entry point
+ * (`withoutRegister`, README "Without the register"), so one department's clerk still reports while
+ * the register is down. A department's own failure is reported as before.
+ */
 export async function catalogueOf(client: GatewayClient, department: string): Promise<{ viewer: Viewer; catalogue: CatalogueEntry[] }> {
-  const data = await client.request<{ viewer: Viewer; indicatorCatalogue: Record<string, CatalogueEntry[]> }>(
-    `query HuishangCatalogue { viewer { clientId department role } indicatorCatalogue { ${department} { code name nameEn unit kind subjects derivation minimum maximum publishedJanFeb description } } }`,
-  );
-  return { viewer: data.viewer, catalogue: data.indicatorCatalogue[department] };
+  const list = `${department} { code name nameEn unit kind subjects derivation minimum maximum publishedJanFeb description }`;
+  const othersOnly = (error: GraphQLRequestError) =>
+    error.errors.every((e) => TRANSIENT_CODES.has(String(e.extensions?.code)) && typeof e.extensions?.subgraph === 'string' && e.extensions.subgraph !== department);
+  try {
+    const data = await client.request<{ viewer: Viewer; indicatorCatalogue: Record<string, CatalogueEntry[]> }>(
+      `query HuishangCatalogue { viewer { clientId department role } indicatorCatalogue { ${list} } }`,
+      {},
+      { askAgain: (error) => !othersOnly(error) },
+    );
+    return { viewer: data.viewer, catalogue: data.indicatorCatalogue[department] };
+  } catch (error) {
+    if (!(error instanceof GraphQLRequestError) || !othersOnly(error)) throw error;
+    const data = await client.request<{ viewer: Viewer; withoutRegister: { indicatorCatalogue: Record<string, CatalogueEntry[]> } }>(
+      `query HuishangCatalogueWithoutRegister { viewer { clientId department role } withoutRegister { indicatorCatalogue { ${list} } } }`,
+    );
+    return { viewer: data.viewer, catalogue: data.withoutRegister.indicatorCatalogue[department] };
+  }
 }
 
 /** The catalogue as the reader needs it (codes, and the names a sheet may use instead). */

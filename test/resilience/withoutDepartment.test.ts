@@ -10,11 +10,12 @@
  *   department (industry) down, the pack comes from the register-free entry points
  *   (`withoutRegister`, briefing/queries/meeting-pack-without-register.graphql).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { departmentRegistry } from '@huishang/schema';
 import { runBrief } from '../support/brief';
+import { catalogue } from '../support/figures';
 import { startSystem, type SubgraphName, type System } from '../support/system';
 
 const MONTH = '2015-06';
@@ -68,6 +69,30 @@ describe.each(DEPARTMENTS)('with %s not started', (down) => {
     expect(result.errors!.map((e) => e.path?.[0]).sort()).toEqual(nulled.sort());
     for (const error of result.errors!) expect(error.extensions).toMatchObject({ code: expect.stringMatching(/^SUBGRAPH_(UNAVAILABLE|TIMEOUT)$/), subgraph: down });
     expect(JSON.stringify(result)).not.toMatch(LEAK);
+  });
+
+  // A clerk of another department still reports (huishang import): with the register down too, the
+  // catalogue comes through the register-free entry point (cli/src/gateway.ts catalogueOf).
+  it('another department\'s clerk still imports a month\'s figure through the gateway', async () => {
+    const reporters = down === 'industry' ? others : [others[others.length - 1]];
+    for (const department of reporters) {
+      const computed = new Set(catalogue(department).filter((c) => c.computed).map((c) => c.code));
+      const rows = await system.sql(department, "select indicator, subject_code, value, ytd_value from observation where subject_type = 'REGION' and month = ? and value is not null order by indicator, subject_code", [MONTH]);
+      const row = rows.find((r) => !computed.has(r.indicator))!;
+      const unit = catalogue(department).find((c) => c.code === row.indicator)!.unit;
+      const dir = mkdtempSync(join(tmpdir(), 'huishang-clerk-'));
+      try {
+        const file = join(dir, 'figures.csv');
+        writeFileSync(file, `indicator,subject_kind,subject_code,unit,value,ytd_value\n${row.indicator},REGION,${row.subject_code},${unit},${Number(row.value) + 1},${row.ytd_value === null ? '' : Number(row.ytd_value) + 1}\n`);
+        const result = await system.cli(['import', '--department', department, '--month', MONTH, '--status', 'FINAL', '--token', system.tokens[department], '--accept-outliers', 'resilience test', '--json', file]);
+        if (result.code !== 0) throw new Error(`${department}'s import exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
+        expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, rows: 1 });
+        const [stored] = await system.sql(department, "select value from observation where indicator = ? and subject_type = 'REGION' and subject_code = ? and month = ?", [row.indicator, row.subject_code, MONTH]);
+        expect(Number(stored.value)).toBeCloseTo(Number(row.value) + 1, 6);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
   });
 
   it('npm run brief writes the pack with its figures marked 暂缺, says so on stderr and exits 3', async () => {
