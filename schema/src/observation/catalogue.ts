@@ -15,6 +15,15 @@ export class IndicatorCatalogue {
     this.order = new Map(definitions.map((d, i) => [d.code, i]));
     if (this.byCode.size !== definitions.length) throw new Error(`${department}: duplicate indicator codes`);
     for (const d of definitions) {
+      // Whether a region's figure discloses the enterprises it sums is the department's to say, never a
+      // default: a forgotten flag served one enterprise's guarantees as its district's total to everyone.
+      if (d.sharing === 'CONDITIONAL' && !d.ratioOf && d.subjects.includes('ENTERPRISE') && d.subjects.includes('REGION') && typeof d.regionSumsListedEnterprises !== 'boolean') {
+        throw new Error(
+          `${department}: ${d.code} is CONDITIONAL and reported for enterprises and regions: set regionSumsListedEnterprises — true when a region's figure sums a few listed enterprises (it is then shared as their figures are), false when it is a census total of the district that discloses no enterprise`,
+        );
+      }
+    }
+    for (const d of definitions) {
       if (!d.ratioOf) continue;
       for (const source of [d.ratioOf.numerator, d.ratioOf.denominator]) {
         const s = this.byCode.get(source);

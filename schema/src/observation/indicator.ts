@@ -57,6 +57,9 @@ export interface IndicatorDefinition {
    * census of every unit), so it discloses them: where one district has one listed enterprise, its
    * total is that enterprise's figure. Such a region figure is shared as the enterprise figures it
    * sums are (a CONDITIONAL indicator needs a grant at every level), not as a district aggregate.
+   * Required (true or false) for a CONDITIONAL indicator reported for both enterprises and regions:
+   * the catalogue refuses to be built without the decision. test/access/sweep.test.ts checks the
+   * demo city: no region figure served as an aggregate equals one or two enterprises' figures.
    */
   regionSumsListedEnterprises?: boolean;
   /** Lower is better (an intensity): a target is a ceiling (下降5%以上: growth ≤ −5), and rankings put the lowest first. */

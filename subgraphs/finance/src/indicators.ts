@@ -10,6 +10,7 @@ export const financeIndicators = new IndicatorCatalogue('finance', [
     kind: 'STOCK',
     subjects: ['ENTERPRISE', 'REGION'],
     sharing: 'CONDITIONAL',
+    regionSumsListedEnterprises: false,
     minimum: 0,
     description: 'Balance of bank loans at month end (人行 credit statistics).',
   },
@@ -21,6 +22,7 @@ export const financeIndicators = new IndicatorCatalogue('finance', [
     kind: 'FLOW',
     subjects: ['ENTERPRISE', 'REGION'],
     sharing: 'CONDITIONAL',
+    regionSumsListedEnterprises: false,
     minimum: 0,
     description: 'Loans granted in the month.',
   },
@@ -57,6 +59,7 @@ export const financeIndicators = new IndicatorCatalogue('finance', [
     kind: 'FLOW',
     subjects: ['ENTERPRISE', 'REGION'],
     sharing: 'CONDITIONAL',
+    regionSumsListedEnterprises: false,
     minimum: 0,
     description: 'VAT collected from industrial enterprises (国税).',
   },
@@ -80,9 +83,10 @@ export const financeIndicators = new IndicatorCatalogue('finance', [
     kind: 'FLOW',
     subjects: ['ENTERPRISE', 'REGION'],
     sharing: 'CONDITIONAL',
+    regionSumsListedEnterprises: true,
     minimum: 0,
     description:
-      'Loan guarantees newly given to industrial enterprises by guarantee institutions in the month (担保额; 金融办 from the guarantee institutions\' returns). 成办发〔2012〕1号 item 三(四)3 (提升担保增量): 新增担保额50亿元以上 in a quarter; an enterprise\'s own guarantees are conditional like its loans.',
+      'Loan guarantees newly given to industrial enterprises by guarantee institutions in the month (担保额; 金融办 from the guarantee institutions\' returns). 成办发〔2012〕1号 item 三(四)3 (提升担保增量): 新增担保额50亿元以上 in a quarter; an enterprise\'s own guarantees are conditional like its loans. A region’s figure sums the enterprises listed and is shared as their figures are (a grant is needed).',
   },
   {
     code: 'FIN_GUARANTEED_ENTERPRISES',
@@ -104,8 +108,9 @@ export const financeIndicators = new IndicatorCatalogue('finance', [
     kind: 'FLOW',
     subjects: ['ENTERPRISE', 'REGION'],
     sharing: 'CONDITIONAL',
+    regionSumsListedEnterprises: true,
     minimum: 0,
     description:
-      'Bridge loans (调贷: repaying a maturing bank loan until the bank lends again) made to enterprises from the city\'s enterprise development mutual-aid fund (企业发展互助资金) in the month; 许政[2015]39号 item 十六 (市金融办牵头): 全年运用市级企业发展互助资金为企业调贷20亿元以上.',
+      'Bridge loans (调贷: repaying a maturing bank loan until the bank lends again) made to enterprises from the city\'s enterprise development mutual-aid fund (企业发展互助资金) in the month; 许政[2015]39号 item 十六 (市金融办牵头): 全年运用市级企业发展互助资金为企业调贷20亿元以上. A region’s figure sums the enterprises listed and is shared as their figures are (a grant is needed).',
   },
 ]);

@@ -10,6 +10,7 @@ export const hrIndicators = new IndicatorCatalogue('hr', [
     kind: 'STOCK',
     subjects: ['ENTERPRISE', 'REGION'],
     sharing: 'CONDITIONAL',
+    regionSumsListedEnterprises: false,
     minimum: 0,
     description: 'People employed at month end (social insurance records).',
   },

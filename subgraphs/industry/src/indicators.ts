@@ -10,8 +10,9 @@ export const industryIndicators = new IndicatorCatalogue('industry', [
     kind: 'FLOW',
     subjects: ['ENTERPRISE', 'REGION'],
     sharing: 'CONDITIONAL',
+    regionSumsListedEnterprises: true,
     minimum: 0,
-    description: 'Monitored monthly by the industry bureau for the key-enterprise list (百户重点企业); the 2015 target is growth ≥ 13% for the year.',
+    description: 'Monitored monthly by the industry bureau for the key-enterprise list (百户重点企业); the 2015 target is growth ≥ 13% for the year. A region’s figure sums the enterprises listed and is shared as their figures are (a grant is needed).',
   },
   {
     code: 'IND_PROJECT_INVESTMENT',

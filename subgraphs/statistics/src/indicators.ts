@@ -23,6 +23,7 @@ export const statisticsIndicators = new IndicatorCatalogue('statistics', [
     kind: 'FLOW',
     subjects: ['ENTERPRISE', 'REGION'],
     sharing: 'CONDITIONAL',
+    regionSumsListedEnterprises: false,
     minimum: 0,
     description: 'At current prices. January and February are published together (1–2月).',
   },
@@ -35,6 +36,7 @@ export const statisticsIndicators = new IndicatorCatalogue('statistics', [
     kind: 'FLOW',
     subjects: ['ENTERPRISE', 'REGION'],
     sharing: 'CONDITIONAL',
+    regionSumsListedEnterprises: false,
     minimum: 0,
     description: 'Enterprises above designated size. January and February are published together (1–2月).',
   },
@@ -47,6 +49,7 @@ export const statisticsIndicators = new IndicatorCatalogue('statistics', [
     kind: 'FLOW',
     subjects: ['ENTERPRISE', 'REGION'],
     sharing: 'CONDITIONAL',
+    regionSumsListedEnterprises: false,
     description: 'Enterprises above designated size; may be negative. January and February are published together (1–2月).',
   },
   {
