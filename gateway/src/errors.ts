@@ -23,6 +23,8 @@ const CLIENT_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'PERSISTED_QUERY_NOT_ALLOWED',
+  'PERSISTED_QUERY_HASH_MISMATCH',
+  'PERSISTED_QUERY_VERSION_UNSUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'AUDIT_UNAVAILABLE',
   'RATE_LIMITED',
@@ -61,9 +63,28 @@ function gatewayCodeOf(error: unknown): { code: string; extensions: Record<strin
   return null;
 }
 
+/**
+ * Apollo Server's own persisted-query refusals (HTTP 400) carry no code, so Apollo reports them as
+ * INTERNAL_SERVER_ERROR and they counted as server faults: the caller's mistake, coded and with the fix.
+ * Matched on Apollo's exact messages (@apollo/server requestPipeline).
+ */
+const PERSISTED_QUERY_REFUSALS: Record<string, { code: string; message: string }> = {
+  'provided sha does not match query': {
+    code: 'PERSISTED_QUERY_HASH_MISMATCH',
+    message:
+      'extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent (lowercase hex of its exact text, whitespace and final newline included): send the matching hash, the hash alone for a registered document (huishang documents list), or no persistedQuery.',
+  },
+  'Unsupported persisted query version': {
+    code: 'PERSISTED_QUERY_VERSION_UNSUPPORTED',
+    message: 'extensions.persistedQuery must be {"version": 1, "sha256Hash": "<SHA-256 hex of the document>"} (Apollo\'s persisted-query protocol, version 1).',
+  },
+};
+
 export function createFormatError(options: { stacktraces: boolean; production?: boolean }): FormatError {
   return (formatted, error) => {
     let result = formatError(formatted, error);
+    const refusal = (result.extensions?.code === undefined || result.extensions.code === 'INTERNAL_SERVER_ERROR') && PERSISTED_QUERY_REFUSALS[result.message];
+    if (refusal) result = { ...result, message: refusal.message, extensions: { ...result.extensions, code: refusal.code } };
     // Apollo Server re-codes validation errors GRAPHQL_VALIDATION_FAILED: the gateway's own rules keep theirs.
     const own = gatewayCodeOf(error);
     if (own) result = { ...result, extensions: { ...result.extensions, ...own.extensions, code: own.code } };

@@ -378,6 +378,14 @@ describe('query protection', () => {
     const analyst = await post(JSON.stringify({ query: unknown, extensions: JSON.parse(byHash(unknown)).extensions }), { authorization: `Bearer ${system.tokens.hr}` });
     expect(analyst.errors).toBeUndefined();
     expect(codes(await post(byHash(unknown), auth))).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    // The caller's mistakes with the protocol are coded as such, with the fix (Apollo left them INTERNAL_SERVER_ERROR).
+    const mismatch = await post(JSON.stringify({ query: registered, extensions: JSON.parse(byHash(unknown)).extensions }), auth);
+    expect({ status: mismatch.status, codes: codes(mismatch) }).toEqual({ status: 400, codes: ['PERSISTED_QUERY_HASH_MISMATCH'] });
+    expect(mismatch.errors![0].message).toMatch(/not the SHA-256 of the query sent/);
+    for (const persistedQuery of [{ version: 2, sha256Hash: 'a'.repeat(64) }, {}, 'abc']) {
+      const refused = await post(JSON.stringify({ query: registered, extensions: { persistedQuery } }), auth);
+      expect({ persistedQuery, status: refused.status, codes: codes(refused) }).toEqual({ persistedQuery, status: 400, codes: ['PERSISTED_QUERY_VERSION_UNSUPPORTED'] });
+    }
   });
 });
 
