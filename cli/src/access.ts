@@ -1,12 +1,12 @@
 import 'reflect-metadata'; // MikroORM's entity decorators in the access database, loaded only for these commands
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { CLIENT_ROLES, SUBGRAPH_NAMES, type ClientRole } from '@huishang/schema/core';
 import { databaseSettings } from '@huishang/schema/database';
 import { AuditLog, auditEntry, ClientStore, DocumentStore, emptyReads, openAccessDatabase, type ClientView } from '@huishang/gateway/access-store';
-import { ExitCode, parse, UsageError, type Io } from './io';
+import { ExitCode, InputRefused, parse, UsageError, type Io } from './io';
 
 export const ACCESS_HELP = `huishang clients | documents | audit — who may call the gateway, and what they did
 
@@ -101,16 +101,20 @@ export async function clientsCommand(args: string[], io: Io): Promise<number> {
     return sub ? ExitCode.Ok : ExitCode.Usage;
   }
   const rateLimit = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
-  if (rateLimit !== undefined && (!Number.isInteger(rateLimit) || rateLimit < 1)) throw new UsageError('--rate-limit must be a whole number of requests a minute', 'clients');
+  if (rateLimit !== undefined && (!Number.isInteger(rateLimit) || rateLimit < 1)) {
+    throw new UsageError(`--rate-limit ${values['rate-limit']}: requests a minute, a whole number of 1 or more (leave it out for the gateway's default)`, 'clients');
+  }
   const orm = await openAccess(io);
   try {
     const store = new ClientStore(orm, 0);
     switch (sub) {
       case 'add': {
         const department = values.department;
-        if (!department || !(SUBGRAPH_NAMES as readonly string[]).includes(department)) throw new UsageError(`--department is required: one of ${SUBGRAPH_NAMES.join(', ')}`, 'clients');
-        const role = (values.role ?? '').toUpperCase();
-        if (!(CLIENT_ROLES as readonly string[]).includes(role)) throw new UsageError(`--role is required: one of ${CLIENT_ROLES.join(', ')}`, 'clients');
+        if (!department) throw new UsageError(`--department is required: one of ${SUBGRAPH_NAMES.join(', ')}`, 'clients');
+        if (!(SUBGRAPH_NAMES as readonly string[]).includes(department)) throw new UsageError(`--department ${department}: not a department of the registry; one of ${SUBGRAPH_NAMES.join(', ')}`, 'clients');
+        if (!values.role) throw new UsageError(`--role is required: one of ${CLIENT_ROLES.join(', ')}`, 'clients');
+        const role = values.role.toUpperCase();
+        if (!(CLIENT_ROLES as readonly string[]).includes(role)) throw new UsageError(`--role ${values.role}: not a role; one of ${CLIENT_ROLES.join(', ')}`, 'clients');
         let expiresAt: Date | null = null;
         if (values.expires) {
           expiresAt = new Date(values.expires);
@@ -136,14 +140,14 @@ export async function clientsCommand(args: string[], io: Io): Promise<number> {
         return ExitCode.Ok;
       case 'revoke': {
         if (positionals.length !== 1) throw new UsageError('name the client id to revoke', 'clients');
-        const client = await store.revoke(positionals[0]);
+        const client = await known(() => store.revoke(positionals[0]), positionals[0]);
         io.stdout.write(`client ${client.id} revoked at ${client.revokedAt}\n`);
         return await recordedOrSaid(io, 'clients revoke', () => recordAct(orm, { operationName: 'huishang clients revoke', clientId: client.id, department: client.department, role: client.role }));
       }
       case 'update': {
         if (positionals.length !== 1) throw new UsageError('name the client id to update', 'clients');
         const safelist = values.safelist ? true : values['no-safelist'] ? false : undefined;
-        const updated = await store.update(positionals[0], { safelist, rateLimit });
+        const updated = await known(() => store.update(positionals[0], { safelist, rateLimit }), positionals[0]);
         printClients(io, [updated], values.json ?? false);
         return await recordedOrSaid(io, 'clients update', () => recordAct(orm, { operationName: `huishang clients update${safelist === undefined ? '' : safelist ? ' --safelist' : ' --no-safelist'}${rateLimit === undefined ? '' : ` --rate-limit ${rateLimit}`}`, clientId: updated.id, department: updated.department, role: updated.role }));
       }
@@ -152,6 +156,16 @@ export async function clientsCommand(args: string[], io: Io): Promise<number> {
     }
   } finally {
     await orm.close();
+  }
+}
+
+/** A store call on a client id: an unknown id is the operator's mistake (exit 1), not a failure to run. */
+async function known<T>(call: () => Promise<T>, id: string): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (/^no client /.test((error as Error).message)) throw new InputRefused(`no client ${id}: nothing was changed; "huishang clients list" shows the ids`, 'clients');
+    throw error;
   }
 }
 
@@ -167,7 +181,18 @@ export async function documentsCommand(args: string[], io: Io): Promise<number> 
     const store = new DocumentStore(orm, 0);
     if (sub === 'add') {
       if (positionals.length !== 1) throw new UsageError('name the .graphql file to register', 'documents');
-      const sha256 = await store.register(values.name ?? basename(positionals[0]), readFileSync(positionals[0], 'utf8'));
+      const file = positionals[0];
+      if (!existsSync(file)) throw new UsageError(`${file}: no such file`, 'documents');
+      const text = readFileSync(file, 'utf8');
+      // A registered document is a client's contract: one that does not parse would only fail at request time.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { parse: parseDocument } = require('graphql') as typeof import('graphql');
+      try {
+        parseDocument(text);
+      } catch (error) {
+        throw new InputRefused(`${file} is not a GraphQL document (${(error as Error).message}); nothing was registered`, 'documents');
+      }
+      const sha256 = await store.register(values.name ?? basename(file), text);
       io.stdout.write(`${values.json ? JSON.stringify({ sha256 }) : `registered ${positionals[0]}: sha256 ${sha256}`}\n`);
       return await recordedOrSaid(io, 'documents add', () => recordAct(orm, { operationName: 'huishang documents add', documentHash: sha256 }));
     }

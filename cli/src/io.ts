@@ -12,6 +12,14 @@ export const ExitCode = {
 } as const;
 
 /** A mistake on the command line: printed with the usage hint, exit 2, no stack trace. */
+/** The operator's input names something that is not there (an unknown client, a file that is not a GraphQL document): exit 1, nothing changed. */
+export class InputRefused extends Error {
+  constructor(message: string, readonly command?: string) {
+    super(message);
+    this.name = 'InputRefused';
+  }
+}
+
 export class UsageError extends Error {
   constructor(message: string, readonly command?: string) {
     super(message);

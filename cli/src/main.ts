@@ -3,7 +3,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { IdentifierError, OWNER_NAMES, parseMonth } from '@huishang/schema/core';
 import { DEPARTMENTS, isDepartment } from './departments';
 import type { GatewayTarget } from './gateway';
-import { ExitCode, parse, UsageError, type Io } from './io';
+import { ExitCode, InputRefused, parse, UsageError, type Io } from './io';
 
 const HELP = `huishang — report a department's monthly figures (会商 reporting) through the gateway
 
@@ -253,6 +253,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`huishang${error.command ? ` ${error.command}` : ''}: ${error.message}\n`);
       io.stderr.write(`Run "huishang ${error.command ? `${error.command} ` : ''}--help" for usage.\n`);
       return ExitCode.Usage;
+    }
+    if (error instanceof InputRefused) {
+      io.stderr.write(`huishang${error.command ? ` ${error.command}` : ''}: ${error.message}\n`);
+      return ExitCode.Refused;
     }
     // An error quoting a large request or statement is megabytes: the start and the end say enough.
     const message = (error as Error).message;

@@ -358,7 +358,7 @@ export function groupRankingFields(department: GroupDepartment, owned = false): 
     @FieldResolver(() => [Rank], {
       name: department.field,
       nullable: true,
-      description: `${department.description}: the groups ranked on one of the department’s indicators for the month (产业集群排名, 园区排名), highest first, from its totals over each group’s enterprises (in the region, when one is given).`,
+      description: `${department.description}: the groups ranked on one of the department’s indicators for the month (产业集群排名, 园区排名), best first (highest first; lowest first for a lower-is-better indicator, such as an intensity), from its totals over each group’s enterprises (in the region, when one is given).`,
     })
     async ranking(
       @Root() list: { typeName: string; groups?: readonly EnterpriseGroupEntry[] | null },

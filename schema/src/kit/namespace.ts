@@ -100,7 +100,7 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
     @Directive('@cost(weight: 12)')
     @FieldResolver(() => [RegionRank], {
       nullable: true,
-      description: 'The regions under this one (for the city: its districts, counties and zones) ranked on an indicator for the month (排名通报), highest first.',
+      description: 'The regions under this one (for the city: its districts, counties and zones) ranked on an indicator for the month (排名通报), best first: highest first, lowest first for a lower-is-better indicator (an intensity); equal values share a rank.',
     })
     async ranking(
       @Root() figures: F,

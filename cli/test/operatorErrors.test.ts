@@ -1,0 +1,43 @@
+/**
+ * The operator's mistakes with the access commands (a tester's findings): each says what was wrong
+ * and what to do, with exit 1 for input naming something that is not there and 2 for a wrong command
+ * line (help text, "Exit codes"); nothing is written.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const MAIN = join(resolve(__dirname, '..', '..'), 'cli', 'dist', 'src', 'main.js');
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'huishang-operator-'));
+  writeFileSync(join(dir, 'broken.graphql'), 'query { viewer { \n');
+  writeFileSync(join(dir, 'good.graphql'), 'query Mine { viewer { department } }\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function huishang(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [MAIN, ...args], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, HUISHANG_DATA_DIR: join(dir, 'data') } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+it.each([
+  [['clients', 'revoke', 'cl_doesnotexist'], 1, /no client cl_doesnotexist: nothing was changed; "huishang clients list" shows the ids/],
+  [['clients', 'update', 'cl_doesnotexist', '--safelist'], 1, /no client cl_doesnotexist/],
+  [['clients', 'add', '--department', 'police', '--role', 'ANALYST'], 2, /--department police: not a department of the registry; one of industry/],
+  [['clients', 'add', '--department', 'energy', '--role', 'boss'], 2, /--role boss: not a role; one of ANALYST/],
+  [['clients', 'add', '--department', 'energy', '--role', 'ANALYST', '--rate-limit', '0'], 2, /--rate-limit 0: requests a minute, a whole number of 1 or more/],
+  [['documents', 'add', 'broken.graphql'], 1, /broken\.graphql is not a GraphQL document \(Syntax Error[^)]*\); nothing was registered/],
+  [['documents', 'add', 'missing.graphql'], 2, /missing\.graphql: no such file/],
+])('huishang %j exits %d and says why', (args, status, message) => {
+  const result = huishang(...args);
+  expect({ status: result.status, stderr: result.stderr }).toEqual({ status, stderr: expect.stringMatching(message) });
+});
+
+it('a refused document is not registered; a good one is', () => {
+  huishang('documents', 'add', 'broken.graphql');
+  expect(huishang('documents', 'list', '--json').stdout).not.toContain('broken.graphql');
+  expect(huishang('documents', 'add', 'good.graphql').status).toBe(0);
+  expect(huishang('documents', 'list', '--json').stdout).toContain('good.graphql');
+});
