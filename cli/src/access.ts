@@ -5,7 +5,7 @@ import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { CLIENT_ROLES, SUBGRAPH_NAMES, type ClientRole } from '@huishang/schema/core';
 import { databaseSettings } from '@huishang/schema/database';
-import { AuditLog, auditEntry, ClientStore, DocumentStore, emptyReads, openAccessDatabase, type ClientView } from '@huishang/gateway/access-store';
+import { AuditLog, auditEntry, ClientStore, DocumentStore, emptyReads, openAccessDatabase, UnknownClient, type ClientView } from '@huishang/gateway/access-store';
 import { ExitCode, InputRefused, parse, UsageError, type Io } from './io';
 
 export const ACCESS_HELP = `huishang clients | documents | audit — who may call the gateway, and what they did
@@ -140,14 +140,14 @@ export async function clientsCommand(args: string[], io: Io): Promise<number> {
         return ExitCode.Ok;
       case 'revoke': {
         if (positionals.length !== 1) throw new UsageError('name the client id to revoke', 'clients');
-        const client = await known(() => store.revoke(positionals[0]), positionals[0]);
+        const client = await known(() => store.revoke(positionals[0]));
         io.stdout.write(`client ${client.id} revoked at ${client.revokedAt}\n`);
         return await recordedOrSaid(io, 'clients revoke', () => recordAct(orm, { operationName: 'huishang clients revoke', clientId: client.id, department: client.department, role: client.role }));
       }
       case 'update': {
         if (positionals.length !== 1) throw new UsageError('name the client id to update', 'clients');
         const safelist = values.safelist ? true : values['no-safelist'] ? false : undefined;
-        const updated = await known(() => store.update(positionals[0], { safelist, rateLimit }), positionals[0]);
+        const updated = await known(() => store.update(positionals[0], { safelist, rateLimit }));
         printClients(io, [updated], values.json ?? false);
         return await recordedOrSaid(io, 'clients update', () => recordAct(orm, { operationName: `huishang clients update${safelist === undefined ? '' : safelist ? ' --safelist' : ' --no-safelist'}${rateLimit === undefined ? '' : ` --rate-limit ${rateLimit}`}`, clientId: updated.id, department: updated.department, role: updated.role }));
       }
@@ -160,11 +160,11 @@ export async function clientsCommand(args: string[], io: Io): Promise<number> {
 }
 
 /** A store call on a client id: an unknown id is the operator's mistake (exit 1), not a failure to run. */
-async function known<T>(call: () => Promise<T>, id: string): Promise<T> {
+async function known<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (/^no client /.test((error as Error).message)) throw new InputRefused(`no client ${id}: nothing was changed; "huishang clients list" shows the ids`, 'clients');
+    if (error instanceof UnknownClient) throw new InputRefused(`${error.message}: nothing was changed; "huishang clients list" shows the ids`, 'clients');
     throw error;
   }
 }
@@ -193,7 +193,7 @@ export async function documentsCommand(args: string[], io: Io): Promise<number> 
         throw new InputRefused(`${file} is not a GraphQL document (${(error as Error).message}); nothing was registered`, 'documents');
       }
       const sha256 = await store.register(values.name ?? basename(file), text);
-      io.stdout.write(`${values.json ? JSON.stringify({ sha256 }) : `registered ${positionals[0]}: sha256 ${sha256}`}\n`);
+      io.stdout.write(`${values.json ? JSON.stringify({ sha256 }) : `registered ${file}: sha256 ${sha256}`}\n`);
       return await recordedOrSaid(io, 'documents add', () => recordAct(orm, { operationName: 'huishang documents add', documentHash: sha256 }));
     }
     if (sub === 'list') {

@@ -11,7 +11,6 @@ export const ExitCode = {
   Failed: 3,
 } as const;
 
-/** A mistake on the command line: printed with the usage hint, exit 2, no stack trace. */
 /** The operator's input names something that is not there (an unknown client, a file that is not a GraphQL document): exit 1, nothing changed. */
 export class InputRefused extends Error {
   constructor(message: string, readonly command?: string) {
@@ -20,6 +19,7 @@ export class InputRefused extends Error {
   }
 }
 
+/** A mistake on the command line: printed with the usage hint, exit 2, no stack trace. */
 export class UsageError extends Error {
   constructor(message: string, readonly command?: string) {
     super(message);

@@ -285,6 +285,16 @@ const REGISTER_TABLES = Object.fromEntries(
   (JSON.parse(readFileSync(join(REPO_ROOT, 'subgraphs', 'departments.json'), 'utf8')) as { departments: { name: string; registerTable: string }[] }).departments.map((d) => [d.name, d.registerTable]),
 ) as Record<SubgraphName, string>;
 const round = (n: number) => Math.round(n * 100) / 100;
+/** Enterprises on each department's register, by region: read once per department. */
+const registers = new Map<SubgraphName, Promise<Map<string, number>>>();
+function registeredOf(department: SubgraphName): Promise<Map<string, number>> {
+  let counts = registers.get(department);
+  if (!counts) {
+    counts = system.sql(department, `select region_code, count(*) as n from ${REGISTER_TABLES[department]} group by region_code`).then((rows) => new Map(rows.map((r) => [r.region_code as string, Number(r.n)])));
+    registers.set(department, counts);
+  }
+  return counts;
+}
 
 /** The sharing rules as the issue states them: NOT_SHARED is the owner's alone; CONDITIONAL needs a grant at enterprise level (and at region level where a region's figure sums a few listed enterprises). */
 function allowed(caller: SubgraphName, grants: ReadonlySet<string>, indicator: string, kind: string): boolean {
@@ -427,7 +437,7 @@ beforeAll(async () => {
     // reported) where the district has three or more on the register. A census total over a
     // district's one or two units is the small-cell case the sharing rules do not cover yet (README
     // "Sharing categories"); the tiny demo cities of the tests have such districts.
-    const registered = new Map((await system.sql(owner, `select region_code, count(*) as n from ${REGISTER_TABLES[owner]} group by region_code`)).map((r) => [r.region_code as string, Number(r.n)]));
+    const registered = await registeredOf(owner);
     const disclosing = new Map<string, Set<number>>();
     for (const [region, enterprises] of byRegion) {
       if (enterprises.length > 2 || (registered.get(region) ?? 0) < 3) continue;

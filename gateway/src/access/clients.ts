@@ -7,6 +7,14 @@ import { openDatabase, type DatabaseSettings } from '@huishang/schema/database';
 import type { Identity } from '@huishang/schema/identity';
 import { ACCESS_ENTITIES, ACCESS_MIGRATIONS, ClientRecord, PersistedDocumentRecord } from './entities';
 
+/** No client has that id (revoke, update): the caller's mistake, not a failure of the store. */
+export class UnknownClient extends Error {
+  constructor(readonly id: string) {
+    super(`no client ${id}`);
+    this.name = 'UnknownClient';
+  }
+}
+
 export function openAccessDatabase(logger?: (message: string) => void, settings?: DatabaseSettings): Promise<MikroORM> {
   return openDatabase({ subgraph: 'access', entities: ACCESS_ENTITIES, migrations: ACCESS_MIGRATIONS, poolMax: 4, ...(logger ? { logger } : {}), ...(settings ? { settings } : {}) });
 }
@@ -113,7 +121,7 @@ export class ClientStore {
   async revoke(id: string): Promise<ClientView> {
     const em = this.orm.em.fork();
     const row = await em.findOne(ClientRecord, { id });
-    if (!row) throw new Error(`no client ${id}`);
+    if (!row) throw new UnknownClient(id);
     if (!row.revokedAt) {
       row.revokedAt = new Date();
       await em.flush();
@@ -125,7 +133,7 @@ export class ClientStore {
   async update(id: string, changes: { safelist?: boolean; rateLimit?: number | null }): Promise<ClientView> {
     const em = this.orm.em.fork();
     const row = await em.findOne(ClientRecord, { id });
-    if (!row) throw new Error(`no client ${id}`);
+    if (!row) throw new UnknownClient(id);
     if (changes.safelist !== undefined) row.safelist = changes.safelist;
     if (changes.rateLimit !== undefined) row.rateLimit = changes.rateLimit;
     await em.flush();

@@ -8,7 +8,7 @@
  */
 export { AuditLog, auditEntry, type AuditEntry, type AuditFilter, type AuditRecord, type IntegrityReport } from './audit';
 export { AUDIT_ROUTING_URL, AUDIT_SDL, AUDIT_SUBGRAPH_NAME, auditSubgraphSchema } from './auditSubgraph';
-export { AuthenticationError, ClientStore, DocumentStore, openAccessDatabase, registeredDocuments, type AuthenticatedClient, type ClientView } from './clients';
+export { AuthenticationError, ClientStore, DocumentStore, openAccessDatabase, registeredDocuments, UnknownClient, type AuthenticatedClient, type ClientView } from './clients';
 export { authenticateBearer, limitUnauthenticated, unauthenticatedPerMinute, type EdgeRefusal } from './edge';
 export { operationLimits, type OperationLimits } from './limits';
 export { ATTEMPT_OUTCOME, checkOperation, fieldCoordinates, isWrite, outcomeOf, recordAnswer, recordAttempt } from './plugin';

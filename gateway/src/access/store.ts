@@ -7,5 +7,5 @@
  * operator's command needs none of it (cli/test/startup.test.ts checks what it loads).
  */
 export { AuditLog, auditEntry, type AuditEntry, type AuditFilter, type AuditRecord, type IntegrityReport } from './audit';
-export { ClientStore, DocumentStore, openAccessDatabase, type ClientView } from './clients';
+export { ClientStore, DocumentStore, openAccessDatabase, UnknownClient, type ClientView } from './clients';
 export { emptyReads } from '../context';
