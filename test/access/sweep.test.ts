@@ -134,6 +134,10 @@ function buildDocument(root: GraphQLField<unknown, unknown>, fixture: Fixture, c
   let focused = false;
   const unknown = new Set<string>();
   const fragments = new Map<string, string>();
+  /** Fragments the focused field is in (directly or below). */
+  const focusIn = new Set<string>();
+  /** What each fragment selects and spreads: a document holds the fragments its root reaches (a path's dead ends are left out). */
+  const fragmentParts = new Map<string, { coordinates: Set<string>; spreads: Set<string> }>();
   const literal = (value: unknown) => JSON.stringify(value);
 
   /** Argument variants of a field: one list of `name: value` per alias. */
@@ -178,19 +182,32 @@ function buildDocument(root: GraphQLField<unknown, unknown>, fixture: Fixture, c
 
   const call = (field: GraphQLField<unknown, unknown>, v: { alias: string; args: string[] }) => `${v.alias}: ${field.name}${v.args.length ? `(${v.args.join(', ')})` : ''}`;
 
-  /** The fragment's name for a type in a role (F: every field, H: a hub in full, K: a hub's key and scalars), built on first use. */
-  const fragment = (type: GraphQLObjectType, role: 'F' | 'H' | 'K' | 'T'): string => {
+  /**
+   * The fragment's name for a type in a role (F: every field, H: a hub in full, K: a hub's key and
+   * scalars, T: the root's type), built on first use, and whether the focus is in it.
+   *
+   * `path` (a document trying one indicator by name): P fragments keep a type's scalars but only
+   * the object fields that lead to the focused field, whose own selection is in full. The rest of
+   * the document is the unfocused document's, which is asked on its own: asking it again with
+   * every focus made the sweep about five times the work (853 documents).
+   */
+  const fragment = (type: GraphQLObjectType, role: 'F' | 'H' | 'K' | 'T' | 'P', path = false): { name: string; focused: boolean } => {
     const fragmentName = `${role}_${type.name}`;
-    if (fragments.has(fragmentName)) return fragmentName;
+    if (fragments.has(fragmentName)) return { name: fragmentName, focused: focusIn.has(fragmentName) };
     fragments.set(fragmentName, ''); // placeholder: a type reached again inside itself is a cycle the schema does not have
     const parts = ['__typename'];
+    const own = new Set<string>();
+    const spreads = new Set<string>();
+    let holds = false;
     for (const field of Object.values(type.getFields())) {
       const named = getNamedType(field.type);
+      const coordinate = `${type.name}.${field.name}`;
       // The root's type (T): one object field per document, so one refusal nulls no other.
       if (role === 'T' && isObjectType(named) && field.name !== first) continue;
       if (isScalarType(named) || isEnumType(named)) {
         for (const v of variants(type, field)) parts.push(call(field, v));
-        selected.add(`${type.name}.${field.name}`);
+        own.add(coordinate);
+        holds ||= focus?.coordinate === coordinate;
         continue;
       }
       if (!isObjectType(named) || role === 'K') continue;
@@ -199,20 +216,35 @@ function buildDocument(root: GraphQLField<unknown, unknown>, fixture: Fixture, c
       if (focus && FIGURE_TYPES.includes(type.name)) continue;
       const chosen = variants(type, field);
       if (chosen.length === 0) continue;
-      const inner = HUBS.has(named.name) ? fragment(named, 'K') : fragment(named, 'F');
-      for (const v of chosen) parts.push(`${call(field, v)} { ...${inner} }`);
-      selected.add(`${type.name}.${field.name}`);
+      const isFocus = focus?.coordinate === coordinate;
+      const inner = HUBS.has(named.name) ? fragment(named, 'K') : path && !isFocus ? fragment(named, 'P', true) : fragment(named, 'F');
+      if (path && !isFocus && !inner.focused) continue;
+      holds ||= isFocus || inner.focused;
+      for (const v of chosen) parts.push(`${call(field, v)} { ...${inner.name} }`);
+      own.add(coordinate);
+      spreads.add(inner.name);
     }
     fragments.set(fragmentName, `fragment ${fragmentName} on ${type.name} { ${parts.join(' ')} }`);
-    return fragmentName;
+    fragmentParts.set(fragmentName, { coordinates: own, spreads });
+    if (holds) focusIn.add(fragmentName);
+    return { name: fragmentName, focused: holds };
   };
 
   const query = apiSchema.getQueryType()!;
   const namedRoot = getNamedType(root.type) as GraphQLObjectType;
-  const top = fragment(namedRoot, 'T');
+  const top = fragment(namedRoot, 'T', focus !== null).name;
   selected.add(`Query.${root.name}`);
-  const text = `query ${name} { ${variants(query, root).map((v) => `${call(root, v)} { ...${top} }`).join(' ')} }\n${[...fragments.values()].join('\n')}`;
-  return { text, selected, unknown: [...unknown], focused, types: new Set([...fragments.keys()].map((f) => f.slice(2))) };
+  const used = new Set<string>();
+  const use = (fragmentName: string) => {
+    if (used.has(fragmentName)) return;
+    used.add(fragmentName);
+    const parts = fragmentParts.get(fragmentName)!;
+    parts.coordinates.forEach((c) => selected.add(c));
+    parts.spreads.forEach(use);
+  };
+  use(top);
+  const text = `query ${name} { ${variants(query, root).map((v) => `${call(root, v)} { ...${top} }`).join(' ')} }\n${[...used].map((f) => fragments.get(f)).join('\n')}`;
+  return { text, selected, unknown: [...unknown], focused, types: new Set([...used].map((f) => f.slice(2))) };
 }
 
 interface Served {
