@@ -35,7 +35,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 beforeAll(async () => {
   system = await startSystem({
     // A smaller demo city: the behaviour does not depend on its size, and the machine is shared.
-    enterprises: 150,
+    enterprises: 120,
     env: {
       // Short enough for the hung-subgraph test, long enough for the meeting pack on a busy machine.
       SUBGRAPH_TIMEOUT_MS: '8000',

@@ -67,7 +67,7 @@ function startRecorder(target: string, port: number): Promise<Server> {
 }
 
 beforeAll(async () => {
-  system = await startSystem({ enterprises: 80, env: { HUISHANG_CLIENT_CACHE_MS: '100' } });
+  system = await startSystem({ enterprises: 60, env: { HUISHANG_CLIENT_CACHE_MS: '100' } });
   const [hivePort, recorderPort] = [await freePort(), await freePort()];
   recorder = await startRecorder(system.subgraphUrl('finance'), recorderPort);
   // Hive Gateway watches its supergraph file: its own copy of the committed one.
