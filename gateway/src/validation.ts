@@ -209,7 +209,7 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
       const name = operation.name?.value;
       const label = name ? `Operation "${name}"` : `The anonymous ${operation.operation}`;
       context.reportError(
-        new GraphQLError(`${label} is nested ${depth} levels deep; the gateway accepts at most ${maxDepth}. Split it into several smaller queries.`, {
+        new GraphQLError(`${label} is nested ${depth} levels deep; the gateway accepts at most ${maxDepth} (MAX_QUERY_DEPTH). Split it into several smaller queries.`, {
           nodes: operation as ASTNode,
           // limit/actual/max as the other limits give them (protection.ts); depth/maxDepth kept for clients reading them.
           extensions: { code: ErrorCode.QueryTooComplex, operation: name ?? null, limit: 'depth', actual: depth, max: maxDepth, depth, maxDepth },

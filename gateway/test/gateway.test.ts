@@ -280,7 +280,7 @@ describe('gateway over real subgraphs', () => {
     const result = await graphql(`query TooDeep { region(code: "411002") { parent { ${selection} } } }`);
     expect(result.status).toBe(400);
     expect(result.errors).toHaveLength(1);
-    expect(result.errors![0].message).toBe(`Operation "TooDeep" is nested ${MAX_DEPTH + 1} levels deep; the gateway accepts at most ${MAX_DEPTH}. Split it into several smaller queries.`);
+    expect(result.errors![0].message).toBe(`Operation "TooDeep" is nested ${MAX_DEPTH + 1} levels deep; the gateway accepts at most ${MAX_DEPTH} (MAX_QUERY_DEPTH). Split it into several smaller queries.`);
     expect(result.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', operation: 'TooDeep', depth: MAX_DEPTH + 1, maxDepth: MAX_DEPTH });
   });
 

@@ -174,7 +174,7 @@ describe('depthLimitRule', () => {
     expect(depthErrors(nested(12), 12)).toEqual([]);
     const [error, ...rest] = depthErrors(nested(13), 12);
     expect(rest).toEqual([]);
-    expect(error.message).toBe('Operation "Deep" is nested 13 levels deep; the gateway accepts at most 12. Split it into several smaller queries.');
+    expect(error.message).toBe('Operation "Deep" is nested 13 levels deep; the gateway accepts at most 12 (MAX_QUERY_DEPTH). Split it into several smaller queries.');
     expect(error.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', operation: 'Deep', limit: 'depth', actual: 13, max: 12, depth: 13, maxDepth: 12 });
   });
 

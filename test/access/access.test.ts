@@ -5,6 +5,8 @@
  * hash-chained audit trail. Each `attack` below is one way in that must stay shut.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -386,6 +388,57 @@ describe('query protection', () => {
       const refused = await post(JSON.stringify({ query: registered, extensions: { persistedQuery } }), auth);
       expect({ persistedQuery, status: refused.status, codes: codes(refused) }).toEqual({ persistedQuery, status: 400, codes: ['PERSISTED_QUERY_VERSION_UNSUPPORTED'] });
     }
+    // A hash of the wrong form is said to be one, with the form (it answered 200 PERSISTED_QUERY_NOT_FOUND).
+    for (const sha256Hash of ['xyz', 'A'.repeat(64), 'a'.repeat(63), 42, null]) {
+      const refused = await post(JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash } } }), auth);
+      expect({ sha256Hash, status: refused.status, codes: codes(refused) }).toEqual({ sha256Hash, status: 400, codes: ['PERSISTED_QUERY_HASH_INVALID'] });
+      expect(refused.errors![0].message).toMatch(/64 lowercase hex digits/);
+    }
+  });
+});
+
+describe('the HTTP edge: what the request line and headers alone decide', () => {
+  const auth = () => ({ authorization: `Bearer ${system.tokens.industry}` });
+
+  it('a method other than GET and POST: 405 with Allow, on the gateway and on a subgraph', async () => {
+    attack();
+    for (const method of ['DELETE', 'PUT', 'PATCH']) {
+      const response = await fetch(system.gatewayUrl, { method, headers: { ...auth(), 'content-type': 'application/json' }, body: method === 'DELETE' ? undefined : '{"query":"{ __typename }"}' });
+      expect({ method, status: response.status, allow: response.headers.get('allow') }).toEqual({ method, status: 405, allow: 'GET, POST' });
+      expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('METHOD_NOT_ALLOWED');
+    }
+    const subgraph = await fetch(system.subgraphUrl('finance'), { method: 'DELETE' });
+    expect(subgraph.status).toBe(405);
+  });
+
+  it('a compressed body: 415 saying to send it uncompressed (it was "not valid JSON")', async () => {
+    attack();
+    const response = await fetch(system.gatewayUrl, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync('{"query":"{ __typename }"}') });
+    expect(response.status).toBe(415);
+    const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(body.errors[0].message).toMatch(/uncompressed/);
+  });
+
+  it('a declared body over MAX_REQUEST_BYTES: 413 before the body is sent', async () => {
+    attack();
+    // 30 MB declared, 1 KB sent and the rest never: the answer cannot wait for the body.
+    const answer = await new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
+      const request = httpRequest(system.gatewayUrl, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json', 'content-length': String(30_000_000) } }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+        response.on('end', () => {
+          request.destroy();
+          resolve({ status: response.statusCode, body });
+        });
+      });
+      request.on('error', reject);
+      request.write('x'.repeat(1024));
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).errors[0]).toMatchObject({ extensions: { code: 'PAYLOAD_TOO_LARGE' }, message: expect.stringMatching(/content-length 30000000/) });
+    // The gateway still answers.
+    expect((await system.query('{ __typename }')).data).toEqual({ __typename: 'Query' });
   });
 });
 
@@ -416,6 +469,35 @@ describe('the audit trail', () => {
     expect(mine[0].enterprises).toEqual([enterprise]);
     // The energy analyst who was refused did not read them: not in the answer.
     expect(records.every((r: { outcome: string; indicators: string[] }) => r.indicators.includes('FIN_LOANS_OUTSTANDING'))).toBe(true);
+  });
+
+  it('a filter value of the wrong form is refused naming the field and the form, not read as "no records"', async () => {
+    const admin = await system.addClient({ department: 'industry', role: 'AUDITOR' });
+    const ask = (filter: Record<string, unknown>) =>
+      system.query('query($filter: AuditFilter) { auditTrail(filter: $filter, first: 5) { seq at department outcome } }', { filter }, undefined, { token: admin.token });
+    // A tester's mistakes, each of which used to answer [] (finding 1 of a fresh tester's report).
+    const wrong: [Record<string, unknown>, RegExp][] = [
+      [{ month: '2015-6' }, /2015-6/],
+      [{ from: 'yesterday' }, /yesterday|DateTime/i],
+      [{ enterprise: 'not a credit code' }, /credit code|CreditCode/i],
+      [{ department: 'Energy' }, /did you mean "energy"/],
+      [{ outcome: 'ok' }, /did you mean "OK"/],
+      [{ indicator: 'loans' }, /indicator code/],
+      [{ clientId: 'someone' }, /client id/],
+      [{ from: '2015-07-01T00:00:00Z', to: '2015-06-01T00:00:00Z' }, /later than filter.from/],
+    ];
+    for (const [filter, reason] of wrong) {
+      const answer = await ask(filter);
+      expect({ filter, codes: codes(answer), data: answer.data?.auditTrail ?? null }).toEqual({ filter, codes: ['BAD_USER_INPUT'], data: null });
+      expect({ filter, message: answer.errors![0].message }).toEqual({ filter, message: expect.stringMatching(reason) });
+    }
+    // The right forms still filter: this month's reads of an industry client, since an hour ago.
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const right = await ask({ department: 'industry', outcome: 'OK', month: MONTH, from: since });
+    expect(right.errors).toBeUndefined();
+    expect(right.data.auditTrail.length).toBeGreaterThan(0);
+    for (const r of right.data.auditTrail) expect(r).toMatchObject({ department: 'industry', outcome: 'OK' });
+    for (const r of right.data.auditTrail) expect(r.at >= since).toBe(true);
   });
 
   it('refused requests are recorded too', async () => {

@@ -513,6 +513,24 @@ describe('staged parts have a quota per client (finding 12)', () => {
   });
 });
 
+describe('a staged part’s month has the form every month has (YYYY-MM)', () => {
+  it('a month of another form is refused naming it, and nothing is staged', async () => {
+    const before = await dept.count('upload_part');
+    const row = { indicator: 'EN_GAS', subjectKind: 'REGION', subjectCode: '411002', unit: '万立方米', value: 1 };
+    for (const month of ['2016-5', 'May 2016', '2016-13']) {
+      const staged = await system.query(
+        'mutation($m: String, $o: [ObservationInput!]!) { stageEnergyObservations(uploadId: "month-form", part: 1, month: $m, observations: $o) { stagedParts } }',
+        { m: month, o: [row] },
+        undefined,
+        { token: system.tokens.energy },
+      );
+      expect({ month, codes: (staged.errors ?? []).map((e) => e.extensions?.code) }).toEqual({ month, codes: ['BAD_USER_INPUT'] });
+      expect(staged.errors![0].message).toContain(month);
+    }
+    expect(await dept.count('upload_part')).toBe(before);
+  });
+});
+
 describe('a staged commit sent again after its verdict (a lost answer, the gateway retrying)', () => {
   it('answers the batch it committed as a replay, with the months it left awaiting re-reporting; never "part 1 missing"', async () => {
     const gas = (value: number, ytdValue: number) => ({ indicator: 'EN_GAS', subjectKind: 'REGION', subjectCode: '411082', unit: '万立方米', value, ytdValue });

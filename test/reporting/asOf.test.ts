@@ -143,3 +143,23 @@ describe('rankings and targets’ progress as of T', () => {
     expect(mine(await read('energy', q, null))).toMatchObject({ actualValue: 50000, behind: false });
   });
 });
+
+describe('a moment that has not come', () => {
+  it('is refused (BAD_USER_INPUT naming asOf), on figures, group totals and warnings alike, not answered as now', async () => {
+    const tomorrow = new Date(Date.now() + 24 * 3_600_000).toISOString();
+    const queries = [
+      `query($asOf: DateTimeISO) { region(code: "${CITY}") { energy(month: "${MONTH}", asOf: $asOf) { electricity { value } } } }`,
+      `query($asOf: DateTimeISO) { warnings(month: "${MONTH}", asOf: $asOf) { loanWithdrawals { subjectCode } } }`,
+      `query($asOf: DateTimeISO) { enterprise(creditCode: "${firms[0]}") { finance(month: "${MONTH}", asOf: $asOf) { indicators { indicator value } } } }`,
+    ];
+    for (const query of queries) {
+      const result = await system.query(query, { asOf: tomorrow }, undefined, { token: system.tokens.finance });
+      const codes = (result.errors ?? []).map((e) => e.extensions?.code);
+      expect({ query, codes: [...new Set(codes)] }).toEqual({ query, codes: ['BAD_USER_INPUT'] });
+      expect(result.errors![0].message).toMatch(/asOf.*in the future.*leave asOf out/);
+    }
+    // A moment a little ahead (another machine's clock) is still now.
+    const soon = await system.query(queries[0], { asOf: new Date(Date.now() + 60_000).toISOString() }, undefined, { token: system.tokens.finance });
+    expect(soon.errors).toBeUndefined();
+  });
+});

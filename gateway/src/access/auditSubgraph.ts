@@ -1,8 +1,9 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
-import { departmentRegistry, withArticle } from '@huishang/schema';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { badUserInput, CreditCodeScalar, departmentRegistry, MonthScalar, withArticle } from '@huishang/schema';
 import type { GatewayContext } from '../context';
-import type { AuditLog } from './audit';
+import type { AuditFilter, AuditLog } from './audit';
 
 /**
  * The gateway's own subgraph, `audit`: who the caller is, and the audit trail for administrators.
@@ -64,21 +65,32 @@ type AuditRecord {
   hash: String!
 }
 
+"""
+Which records of the audit trail to list; every field given must match. A value of the wrong form
+is refused (BAD_USER_INPUT naming the field), not read as a filter that matches nothing.
+"""
 input AuditFilter {
+  """Requests of this client (cl_…)."""
   clientId: String
+  """Requests of this department's clients: a name of the registry of departments, as \`viewer.department\` gives it."""
   department: String
-  """Requests that read this enterprise's figures (credit code)."""
-  enterprise: String
-  """Requests that read this indicator, or were refused it."""
+  """Requests that read this enterprise's figures (统一社会信用代码)."""
+  enterprise: CreditCode
+  """Requests that read this indicator, or were refused it (an indicator code, e.g. FIN_LOANS_OUTSTANDING)."""
   indicator: String
-  """Requests that read figures of this month (YYYY-MM)."""
-  month: String
-  """Requests at or after this time (ISO 8601)."""
-  from: String
-  """Requests before this time (ISO 8601)."""
-  to: String
+  """Requests that read figures of this month."""
+  month: Month
+  """Requests at or after this time."""
+  from: DateTimeISO
+  """Requests before this time."""
+  to: DateTimeISO
+  """How the request ended, as AuditRecord.outcome gives it: OK, PARTIAL, ERROR, ATTEMPT, or a refusal's code (UNAUTHENTICATED, RATE_LIMITED, …)."""
   outcome: String
 }
+
+scalar CreditCode
+scalar Month
+scalar DateTimeISO
 
 """The result of walking the whole hash chain."""
 type AuditIntegrity {
@@ -128,19 +140,71 @@ export function auditSubgraphSchema(audit: AuditLog): GraphQLSchema {
           if (!context.client) throw new GraphQLError('not authenticated', { extensions: { code: 'UNAUTHENTICATED' } });
           return context.client;
         },
-        auditTrail: (_: unknown, args: { filter?: Record<string, string | null>; first: number; after: number }, context: GatewayContext) => {
+        auditTrail: (_: unknown, args: { filter?: RawAuditFilter | null; first: number; after: number }, context: GatewayContext) => {
           requireAdministrator(context, 'auditTrail');
           if (args.first < 1 || args.first > 1000) throw new GraphQLError('Invalid value for "first": between 1 and 1000', { extensions: { code: 'BAD_USER_INPUT', field: 'first' } });
           const client = context.client!;
           // An auditor reads across departments; an administrator only the department's own share.
           const scope = client.role === 'AUDITOR' ? undefined : { department: client.department, indicatorPrefix: departmentRegistry().departments.find((d) => d.name === client.department)?.indicatorPrefix };
-          return audit.query(args.filter ?? {}, args.first, args.after, scope);
+          return audit.query(checkedFilter(args.filter ?? {}), args.first, args.after, scope);
         },
         auditTrailIntegrity: (_: unknown, __: unknown, context: GatewayContext) => {
           requireAdministrator(context, 'auditTrailIntegrity');
           return audit.verify();
         },
       },
+      // The identifier scalars the departments' subgraphs use: one form, one message, everywhere.
+      CreditCode: CreditCodeScalar,
+      Month: MonthScalar,
+      DateTimeISO: DateTimeISOResolver,
     } as never,
   });
+}
+
+/** AuditFilter as the scalars parse it: times are Dates. */
+interface RawAuditFilter {
+  clientId?: string | null;
+  department?: string | null;
+  enterprise?: string | null;
+  indicator?: string | null;
+  month?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+  outcome?: string | null;
+}
+
+/**
+ * The filter's free-text fields checked for their form: a department not in the registry, an
+ * outcome not in upper case or an indicator that is no code matched nothing before, silently
+ * (a tester's `department: "Energy"`, `outcome: "ok"`). Times become ISO strings, as stored.
+ */
+function checkedFilter(filter: RawAuditFilter): AuditFilter {
+  const field = (name: string) => `filter.${name}`;
+  const departments = departmentRegistry().departments.map((d) => d.name);
+  if (filter.department != null && !departments.includes(filter.department)) {
+    const near = departments.find((d) => d.toLowerCase() === filter.department!.trim().toLowerCase());
+    throw badUserInput(field('department'), `not a department of the registry${near ? `; did you mean "${near}"?` : ''}; one of ${departments.join(', ')}`);
+  }
+  if (filter.outcome != null && !/^[A-Z][A-Z_]*$/.test(filter.outcome)) {
+    throw badUserInput(field('outcome'), `outcomes are upper-case codes: OK, PARTIAL, ERROR, ATTEMPT or a refusal's code such as UNAUTHENTICATED or RATE_LIMITED${/^[a-z_]+$/i.test(filter.outcome) ? `; did you mean "${filter.outcome.toUpperCase()}"?` : ''}`);
+  }
+  if (filter.indicator != null && !/^[A-Z][A-Z0-9_]*$/.test(filter.indicator)) {
+    throw badUserInput(field('indicator'), `an indicator code in upper case, e.g. FIN_LOANS_OUTSTANDING (the catalogue's indicatorCatalogue lists them)`);
+  }
+  if (filter.clientId != null && !/^cl_[A-Za-z0-9_-]+$/.test(filter.clientId)) {
+    throw badUserInput(field('clientId'), 'a client id as `huishang clients list` prints it, e.g. cl_0123456789abcdef');
+  }
+  if (filter.from && filter.to && filter.from.getTime() >= filter.to.getTime()) {
+    throw badUserInput(field('to'), `must be later than filter.from (${filter.from.toISOString()}): no record can be at or after the one and before the other`);
+  }
+  return {
+    ...(filter.clientId != null ? { clientId: filter.clientId } : {}),
+    ...(filter.department != null ? { department: filter.department } : {}),
+    ...(filter.enterprise != null ? { enterprise: filter.enterprise } : {}),
+    ...(filter.indicator != null ? { indicator: filter.indicator } : {}),
+    ...(filter.month != null ? { month: filter.month } : {}),
+    ...(filter.from ? { from: filter.from.toISOString() } : {}),
+    ...(filter.to ? { to: filter.to.toISOString() } : {}),
+    ...(filter.outcome != null ? { outcome: filter.outcome } : {}),
+  };
 }

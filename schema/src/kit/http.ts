@@ -60,6 +60,54 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
+/** Drops a request's body without keeping it; past 8× the limit the connection is cut. */
+function drain(req: IncomingMessage, limit: number): void {
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit * 8) req.destroy();
+  });
+  req.on('error', () => undefined);
+}
+
+/**
+ * What can be refused from the request line and headers alone, before its body is read:
+ * - a method other than GET and POST: 405 METHOD_NOT_ALLOWED with `Allow` (DELETE got Apollo's
+ *   CSRF message, which says nothing about the method);
+ * - a compressed body (`content-encoding` other than identity): 415 UNSUPPORTED_MEDIA_TYPE; the
+ *   services read JSON as sent, and a gzip body was refused as "not valid JSON";
+ * - a declared `content-length` over the limit: 413 PAYLOAD_TOO_LARGE at once, not after the
+ *   whole body has arrived.
+ */
+function refusedBeforeBody(req: IncomingMessage, limit: number): { status: number; code: string; message: string; headers: Record<string, string> } | null {
+  const method = req.method ?? 'GET';
+  if (method !== 'GET' && method !== 'POST') {
+    return { status: 405, code: 'METHOD_NOT_ALLOWED', message: `${method} is not a GraphQL request: send a query with POST (application/json), or with GET as ?query=…`, headers: { allow: 'GET, POST' } };
+  }
+  const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (method === 'POST' && encoding !== 'identity' && encoding !== '') {
+    return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: `content-encoding ${encoding} is not accepted: send the JSON body uncompressed (no content-encoding header)`, headers: {} };
+  }
+  const declared = Number(req.headers['content-length']);
+  if (method === 'POST' && Number.isFinite(declared) && declared > limit) {
+    return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `request body exceeds ${limit} bytes (content-length ${declared})`, headers: {} };
+  }
+  return null;
+}
+
+/**
+ * Apollo's persisted-query protocol names a document by the SHA-256 of its text, 64 lowercase hex
+ * digits. Any other string matched no document and answered PERSISTED_QUERY_NOT_FOUND with 200,
+ * as if the form were right; a version other than 1 is Apollo's own refusal.
+ */
+function malformedPersistedQueryHash(body: unknown): string | null {
+  const persisted = (body as { extensions?: { persistedQuery?: unknown } } | null)?.extensions?.persistedQuery;
+  if (!persisted || typeof persisted !== 'object' || (persisted as { version?: unknown }).version !== 1) return null;
+  const hash = (persisted as { sha256Hash?: unknown }).sha256Hash;
+  if (typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash)) return null;
+  return `extensions.persistedQuery.sha256Hash must be the SHA-256 of the document's exact text as 64 lowercase hex digits (huishang documents list prints them), got ${JSON.stringify(hash ?? null).slice(0, 80)}`;
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
@@ -83,6 +131,15 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       }
       if (url.pathname !== '/graphql') {
         sendJson(res, 404, { error: `no such path ${url.pathname}; GraphQL is at /graphql` });
+        return;
+      }
+      const early = refusedBeforeBody(req, limit);
+      if (early) {
+        res.setHeader('connection', 'close');
+        for (const [key, value] of Object.entries(early.headers)) res.setHeader(key, value);
+        sendJson(res, early.status, { errors: [{ message: early.message, extensions: { code: early.code } }] });
+        // Drop what the client still sends (up to a bound) so it reads the answer rather than a reset.
+        drain(req, limit);
         return;
       }
       const headers = new HeaderMap();
@@ -109,6 +166,11 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
             body = JSON.parse(text);
           } catch {
             sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+            return;
+          }
+          const malformed = malformedPersistedQueryHash(body);
+          if (malformed) {
+            sendJson(res, 400, { errors: [{ message: malformed, extensions: { code: 'PERSISTED_QUERY_HASH_INVALID' } }] });
             return;
           }
         } else {

@@ -111,6 +111,11 @@ export class Indicator {
   ratioOf: IndicatorRatio | null;
   @Field({ description: 'Lower is better (an intensity, a ratio of use to output): a growth target is a ceiling and rankings put the lowest first.' })
   lowerIsBetter: boolean;
+  @Field({
+    description:
+      'A region’s figure sums the few enterprises listed for it (e.g. the key enterprises, 重点企业), not a census of the district: it can be one enterprise’s own figure, so it is shared as the enterprises’ figures are (for a CONDITIONAL indicator, only under a grant, at region level too). False for a census total and for an indicator reported for enterprises or regions only.',
+  })
+  regionSumsListedEnterprises: boolean;
   @Field()
   description: string;
 
@@ -125,6 +130,7 @@ export class Indicator {
       kind: d.kind as IndicatorKindValue,
       derivation: d.ratioOf ? DerivationValue.COMPUTED : d.kind === 'RATE' || d.reportedOnly ? DerivationValue.REPORTED_ONLY : DerivationValue.DERIVED_ALLOWED,
       lowerIsBetter: d.lowerIsBetter ?? false,
+      regionSumsListedEnterprises: d.regionSumsListedEnterprises ?? false,
       ratioOf: d.ratioOf ? Object.assign(new IndicatorRatio(), { numerator: d.ratioOf.numerator, denominator: d.ratioOf.denominator }) : null,
       minimum: d.minimum ?? null,
       maximum: d.maximum ?? null,

@@ -3,7 +3,8 @@ import { raw, type Knex, type SqlEntityManager } from '@mikro-orm/knex';
 import { GraphQLError } from 'graphql';
 import { Writes, WriteRule } from '../kit/authorization';
 import { Arg, Ctx, Directive, Field, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
-import { ErrorCode } from '../errors';
+import { badUserInput, ErrorCode } from '../errors';
+import { parseMonth } from '../identifiers';
 import { kitEntityManager, type SubgraphContext } from '../kit/context';
 import { PortableMigration } from '../kit/database';
 import { batchError, ObservationInput, StagedBatchInput, SubmissionResult } from './graphql';
@@ -168,12 +169,19 @@ export function stagingResolvers(options: StagingOptions): Function[] {
       @Arg('part', () => Int, { description: 'Part number, 1, 2, …' }) part: number,
       @Arg('observations', () => [ObservationInput]) observations: ObservationInput[],
       @Ctx() ctx: SubgraphContext,
-      @Arg('month', () => String, { nullable: true, description: 'The month (YYYY-MM) the upload is for, as the commit will name it: kept in the audit trail of the part (optional; the commit checks the month).' })
+      @Arg('month', () => String, { nullable: true, description: 'The month (YYYY-MM) the upload is for, as the commit will name it: kept in the audit trail of the part (optional; the commit checks the month). Another form is refused (BAD_USER_INPUT). A String, not the Month scalar, so clients declaring `$month: String` keep working.' })
       month?: string | null,
     ): Promise<StagedPart> {
       checkUploadId(uploadId);
+      if (month != null) {
+        try {
+          parseMonth(month);
+        } catch (error) {
+          throw badUserInput('month', (error as Error).message);
+        }
+      }
       // The audit trail of the part: its month and indicators (not its enterprises: a part holds up to a thousand).
-      if (month && MONTH.test(month)) ctx.access.reads.months.add(month);
+      if (month) ctx.access.reads.months.add(month);
       for (const o of observations) if (typeof o.indicator === 'string' && o.indicator.length <= 64) ctx.access.reads.indicators.add(o.indicator);
       if (!Number.isInteger(part) || part < 1 || part > 100_000) throw badUpload('part', `part must be a whole number from 1 to 100000, got ${part}`);
       const clientId = clientOf(ctx);
