@@ -393,6 +393,11 @@ describe('query protection', () => {
       const refused = await post(JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash } } }), auth);
       expect({ sha256Hash, status: refused.status, codes: codes(refused) }).toEqual({ sha256Hash, status: 400, codes: ['PERSISTED_QUERY_HASH_INVALID'] });
       expect(refused.errors![0].message).toMatch(/64 lowercase hex digits/);
+      // By GET too, where the protocol's extensions are a query parameter.
+      const search = new URLSearchParams({ extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash } }) });
+      const got = await fetch(`${system.gatewayUrl}?${search}`, { headers: { ...auth, 'apollo-require-preflight': '1' } });
+      const gotBody = (await got.json()) as GraphQLResult;
+      expect({ sha256Hash, status: got.status, codes: codes(gotBody) }).toEqual({ sha256Hash, status: 400, codes: ['PERSISTED_QUERY_HASH_INVALID'] });
     }
   });
 });
@@ -482,6 +487,9 @@ describe('the audit trail', () => {
       [{ enterprise: 'not a credit code' }, /credit code|CreditCode/i],
       [{ department: 'Energy' }, /did you mean "energy"/],
       [{ outcome: 'ok' }, /did you mean "OK"/],
+      // Upper case but no outcome: FORBIDDEN is an error inside a PARTIAL or ERROR answer (a tester got [] for it).
+      [{ outcome: 'FORBIDDEN' }, /PARTIAL or ERROR with FORBIDDEN among its errorCodes.*filter.indicator/],
+      [{ outcome: 'BOGUS' }, /one of OK, PARTIAL, ERROR, ATTEMPT, UNAUTHENTICATED, RATE_LIMITED/],
       [{ indicator: 'loans' }, /indicator code/],
       [{ clientId: 'someone' }, /client id/],
       [{ from: '2015-07-01T00:00:00Z', to: '2015-06-01T00:00:00Z' }, /later than filter.from/],
@@ -651,5 +659,44 @@ describe('the audit trail', () => {
     const rows = await system.sql('access', "select seq, outcome, submissions from audit_record where operation_name = 'Submit' order by seq desc limit 2");
     expect(rows.map((r) => r.outcome)).toEqual(['OK', 'ATTEMPT']);
     expect(JSON.parse(rows[0].submissions)).toEqual([result.data.submitEnergyObservations.submissionId]);
+  });
+});
+
+describe('what a failure inside a department shows a caller (a fresh tester read an insert statement in an answer)', () => {
+  it('a database failure reaches the client without its SQL, outside production too; the rest of the answer stands', async () => {
+    await system.sql('hr', 'alter table observation rename to observation_away');
+    try {
+      const result = await system.query('{ region(code: "411002") { name hr(month: "2015-06") { employees { value } } } }');
+      expect(result.data.region).toEqual({ name: expect.any(String), hr: null });
+      const text = JSON.stringify(result.errors);
+      expect(text).not.toMatch(/observation|select|sqlite|no such|stacktrace/i);
+      expect(result.errors![0].message).toMatch(/hr service's database refused a statement.*x-request-id/);
+    } finally {
+      await system.sql('hr', 'alter table observation_away rename to observation');
+    }
+  });
+
+  it('a figure too large to be real is OUT_OF_RANGE even with acceptOutliers, in a dry run and for real; nothing is written', async () => {
+    const [row] = await system.sql('energy', "select subject_code from observation where indicator = 'EN_ELECTRICITY' and subject_type = 'ENTERPRISE' and month = '2015-06' order by subject_code limit 1");
+    const before = await system.sql('energy', 'select count(*) as n, sum(value) as s from observation');
+    for (const dryRun of [true, false]) {
+      const result = await system.query(
+        'mutation($batch: ObservationBatchInput!, $dryRun: Boolean!) { submitEnergyObservations(batch: $batch, dryRun: $dryRun) { revised } }',
+        {
+          dryRun,
+          batch: {
+            idempotencyKey: `huge-${dryRun}-${Date.now()}`, month: '2015-06', reportedBy: 'access test', status: 'FINAL', acceptOutliers: { reason: 'overflow test' },
+            observations: [{ indicator: 'EN_ELECTRICITY', subjectKind: 'ENTERPRISE', subjectCode: row.subject_code, unit: '万千瓦时', value: 1.7e308 }],
+          },
+        },
+        undefined,
+        { token: system.tokens.energy },
+      );
+      expect({ dryRun, codes: codes(result) }).toEqual({ dryRun, codes: ['BAD_USER_INPUT'] });
+      const problems = result.errors![0].extensions!.problems as { code: string; field: string }[];
+      expect(problems).toEqual([expect.objectContaining({ code: 'OUT_OF_RANGE', field: 'value' })]);
+      expect(JSON.stringify(result.errors)).not.toMatch(/insert|Infinity/i);
+    }
+    expect(await system.sql('energy', 'select count(*) as n, sum(value) as s from observation')).toEqual(before);
   });
 });

@@ -4,6 +4,7 @@ import { DateTimeISOResolver } from 'graphql-scalars';
 import { badUserInput, CreditCodeScalar, departmentRegistry, MonthScalar, withArticle } from '@huishang/schema';
 import type { GatewayContext } from '../context';
 import type { AuditFilter, AuditLog } from './audit';
+import { ATTEMPT_OUTCOME } from './plugin';
 
 /**
  * The gateway's own subgraph, `audit`: who the caller is, and the audit trail for administrators.
@@ -84,7 +85,7 @@ input AuditFilter {
   from: DateTimeISO
   """Requests before this time."""
   to: DateTimeISO
-  """How the request ended, as AuditRecord.outcome gives it: OK, PARTIAL, ERROR, ATTEMPT, or a refusal's code (UNAUTHENTICATED, RATE_LIMITED, …)."""
+  """How the request ended, as AuditRecord.outcome gives it: OK, PARTIAL, ERROR, ATTEMPT (a write's record before it runs), UNAUTHENTICATED or RATE_LIMITED. A refused read (FORBIDDEN) is a PARTIAL or ERROR request: find it with \`indicator\`."""
   outcome: String
 }
 
@@ -161,6 +162,12 @@ export function auditSubgraphSchema(audit: AuditLog): GraphQLSchema {
   });
 }
 
+/**
+ * Every outcome a record can have: how an answered request ended (plugin.ts outcomeOf), a write's
+ * attempt before it runs, and the edge's refusals before any GraphQL (edge.ts).
+ */
+export const AUDIT_OUTCOMES = ['OK', 'PARTIAL', 'ERROR', ATTEMPT_OUTCOME, 'UNAUTHENTICATED', 'RATE_LIMITED'] as const;
+
 /** AuditFilter as the scalars parse it: times are Dates. */
 interface RawAuditFilter {
   clientId?: string | null;
@@ -185,8 +192,12 @@ function checkedFilter(filter: RawAuditFilter): AuditFilter {
     const near = departments.find((d) => d.toLowerCase() === filter.department!.trim().toLowerCase());
     throw badUserInput(field('department'), `not a department of the registry${near ? `; did you mean "${near}"?` : ''}; one of ${departments.join(', ')}`);
   }
-  if (filter.outcome != null && !/^[A-Z][A-Z_]*$/.test(filter.outcome)) {
-    throw badUserInput(field('outcome'), `outcomes are upper-case codes: OK, PARTIAL, ERROR, ATTEMPT or a refusal's code such as UNAUTHENTICATED or RATE_LIMITED${/^[a-z_]+$/i.test(filter.outcome) ? `; did you mean "${filter.outcome.toUpperCase()}"?` : ''}`);
+  if (filter.outcome != null && !(AUDIT_OUTCOMES as readonly string[]).includes(filter.outcome)) {
+    const upper = filter.outcome.trim().toUpperCase();
+    const near = (AUDIT_OUTCOMES as readonly string[]).includes(upper) ? `did you mean "${upper}"? ` : '';
+    // A refusal inside an answer (FORBIDDEN, BAD_USER_INPUT) is an error of a PARTIAL or ERROR request, not an outcome.
+    const inAnswer = upper === 'FORBIDDEN' ? 'a refused read is recorded as PARTIAL or ERROR with FORBIDDEN among its errorCodes, and filter.indicator finds it by the indicator refused; ' : '';
+    throw badUserInput(field('outcome'), `${near}${inAnswer}an outcome is one of ${AUDIT_OUTCOMES.join(', ')}`);
   }
   if (filter.indicator != null && !/^[A-Z][A-Z0-9_]*$/.test(filter.indicator)) {
     throw badUserInput(field('indicator'), `an indicator code in upper case, e.g. FIN_LOANS_OUTSTANDING (the catalogue's indicatorCatalogue lists them)`);

@@ -8,7 +8,7 @@ import { TargetRecord } from '../targets/TargetRecord';
 import { RuleFigure } from '../warnings/graphql';
 import { groupTotal, type GroupFigure } from '../observation/GroupFigure';
 import type { AccessPolicy } from './access';
-import { badUserInput } from '../errors';
+import { refuseFutureAsOf } from './asOf';
 import { historyLoader, loadAll, observationLoader, targetLoader, type ObservationKey } from './context';
 
 /**
@@ -25,9 +25,6 @@ export interface FigureSubject {
 
 /** A moment as the reader takes it: a Date, an ISO string, or nothing (now). */
 export type FigureMoment = Date | string | null | undefined;
-
-/** How far ahead of this service's clock an `asOf` may be (the caller's clock may run ahead by this much). */
-const ASOF_CLOCK_SKEW_MS = 5 * 60_000;
 
 function momentString(at: FigureMoment): string | undefined {
   if (at === null || at === undefined) return undefined;
@@ -206,11 +203,7 @@ export class FigureReader {
   at(asOf: FigureMoment): FigureReader {
     const at = momentString(asOf);
     if (at === this.asOf) return this;
-    // A moment that has not come: its figures are not known yet (a correction may still come), so
-    // answering today's as "as they stood then" would be a claim nobody can make (a tester's finding).
-    if (at !== undefined && Date.parse(at) > Date.now() + ASOF_CLOCK_SKEW_MS) {
-      throw badUserInput('asOf', `${at} is in the future: figures as they will stand then are not known yet; leave asOf out for the figures as they stand now`);
-    }
+    refuseFutureAsOf(at);
     return new FigureReader(this.#em, this.#access, { from: this, asOf: at });
   }
 

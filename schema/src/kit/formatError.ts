@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
+import { DriverException } from '@mikro-orm/core';
 import { PUBLIC_ERROR_CODES } from '../errors';
 
 /**
@@ -28,4 +29,31 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     cause = (cause as { originalError?: unknown }).originalError;
   }
   return formatted;
+}
+
+/** SQL in a message: a statement's text, or the database's own wording of a failure. */
+const STATEMENT = /\b(insert into|select\b[\s\S]*\bfrom|update\s+\S+\s+set|delete from|no such (table|column)|syntax error|SQLITE_\w+|relation "[^"]*" does not exist)\b/i;
+
+/**
+ * A subgraph's `formatError` whose database failures never reach a caller as SQL: the statement
+ * names tables and columns and can hold other rows' values (a tester read a 5,488-character insert
+ * in an answer). In every mode, not only in production: the service logs the whole error with the
+ * request id (subgraph.ts didEncounterErrors), the answer says which service and where to look.
+ */
+export function withoutStatements(format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError, service: string): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  return (formatted, error) => {
+    const result = format(formatted, error);
+    // A coded error is the service's own message about the request: never masked.
+    const code = result.extensions?.code;
+    if (code !== undefined && code !== 'INTERNAL_SERVER_ERROR') return result;
+    let cause: unknown = error;
+    let database = false;
+    for (let depth = 0; cause && depth < 5 && !database; depth++) {
+      database = cause instanceof DriverException;
+      cause = (cause as { originalError?: unknown; cause?: unknown }).originalError ?? (cause as { cause?: unknown }).cause;
+    }
+    if (!database && !STATEMENT.test(result.message)) return result;
+    const { stacktrace: _dropped, ...extensions } = result.extensions ?? {};
+    return { ...result, message: `the ${service} service's database refused a statement: an internal error, logged by the service with this request's x-request-id`, extensions };
+  };
 }

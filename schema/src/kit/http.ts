@@ -149,6 +149,20 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       let body: unknown = undefined;
       let text = '';
       if (req.method === 'POST') text = await readBody(req, limit);
+      // GET carries the protocol's extensions as a JSON query parameter: the same check as a POST body's.
+      if (req.method === 'GET' && url.searchParams.has('extensions')) {
+        let extensions: unknown = null;
+        try {
+          extensions = JSON.parse(url.searchParams.get('extensions') ?? 'null');
+        } catch {
+          // Apollo answers a malformed parameter itself.
+        }
+        const malformed = malformedPersistedQueryHash({ extensions });
+        if (malformed) {
+          sendJson(res, 400, { errors: [{ message: malformed, extensions: { code: 'PERSISTED_QUERY_HASH_INVALID' } }] });
+          return;
+        }
+      }
       let auth: unknown = undefined;
       if (options.authenticate) {
         try {

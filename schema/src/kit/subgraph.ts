@@ -12,7 +12,7 @@ import { createLogger, logRequest } from './logger';
 import { startTracing } from './tracing';
 import { Migration20261130000000VersionChain, Migration20261201000000ImpliedYtd } from './migrations';
 import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation';
-import { formatError } from './formatError';
+import { formatError, withoutStatements } from './formatError';
 import { grantResolvers } from './grants';
 import { createHttpServer, HttpRefusal, listen, onShutdown, sendJson } from './http';
 import { gatewayVerifier, IDENTITY_HEADER, IdentityRejected, productionMode, ReplayCheckUnavailable, StartupRefused, type Identity } from './identity';
@@ -138,7 +138,7 @@ export async function startSubgraph(definition: SubgraphDefinition): Promise<Run
 
   const apollo = new ApolloServer<SubgraphContext>({
     schema,
-    formatError,
+    formatError: withoutStatements(formatError, definition.name),
     // Traces are for Apollo's hosted studio, which a government network never reaches.
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),

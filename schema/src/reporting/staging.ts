@@ -169,7 +169,7 @@ export function stagingResolvers(options: StagingOptions): Function[] {
       @Arg('part', () => Int, { description: 'Part number, 1, 2, …' }) part: number,
       @Arg('observations', () => [ObservationInput]) observations: ObservationInput[],
       @Ctx() ctx: SubgraphContext,
-      @Arg('month', () => String, { nullable: true, description: 'The month (YYYY-MM) the upload is for, as the commit will name it: kept in the audit trail of the part (optional; the commit checks the month). Another form is refused (BAD_USER_INPUT). A String, not the Month scalar, so clients declaring `$month: String` keep working.' })
+      @Arg('month', () => String, { nullable: true, description: 'The month (YYYY-MM) the upload is for, as the commit will name it: kept in the audit trail of the part only (optional). The figures take the month the commit’s batch names, whatever a part said. Another form is refused (BAD_USER_INPUT). A String, not the Month scalar, so clients declaring `$month: String` keep working.' })
       month?: string | null,
     ): Promise<StagedPart> {
       checkUploadId(uploadId);

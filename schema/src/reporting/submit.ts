@@ -117,6 +117,10 @@ const keyOf = (r: { indicator: string; subjectType?: string; subjectKind?: strin
   `${r.indicator}|${r.subjectType ?? r.subjectKind}|${r.subjectCode}`;
 
 const round = (v: number, decimals: number) => Number(v.toFixed(decimals));
+/** The largest magnitude a reported figure may have (OUT_OF_RANGE above it, whatever the indicator's own range). */
+export const MAX_FIGURE_MAGNITUDE = 1e15;
+/** A derived number that is not finite (a growth over a base of almost nothing) is left underived: null. */
+const finiteOrNull = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
 
 
 /** The current calendar month: figures cannot be reported for a month that has not begun. */
@@ -184,6 +188,12 @@ export function validateBatchShape(department: ReportingDepartment, batch: Batch
     if (!given(row.value) && !given(row.ytdValue)) problem('value', row.value ?? null, 'MISSING_VALUE', 'give the current-month value, the year-to-date value, or both');
     if (definition.kind === 'STOCK' && given(row.ytdValue)) {
       problem('ytdValue', row.ytdValue, 'NOT_APPLICABLE', `${row.indicator} is a level at month end: it has no year-to-date value`);
+    }
+    for (const field of FIGURES) {
+      const v = row[field];
+      // No city's figure comes near this in any unit: such a number is a slip, and past it the
+      // derived sums and growth overflow (1.7e308 made an Infinity the database refused, a tester's finding).
+      if (given(v) && Math.abs(v) > MAX_FIGURE_MAGNITUDE) problem(field, v, 'OUT_OF_RANGE', `must be between -${MAX_FIGURE_MAGNITUDE.toExponential()} and ${MAX_FIGURE_MAGNITUDE.toExponential()}: a number this large is a typing or unit slip`);
     }
     for (const field of ['value', 'ytdValue'] as const) {
       const v = row[field];
@@ -357,6 +367,7 @@ function deriveFigures(definition: { kind: string; reportedOnly?: boolean }, giv
   if (open.includes('ytdYoyPct') && figures.ytdValue !== null && lastYear?.ytdValue) {
     figures.ytdYoyPct = round((figures.ytdValue / lastYear.ytdValue - 1) * 100, 1);
   }
+  for (const f of open) figures[f] = finiteOrNull(figures[f]);
   return { ...figures, derived: open.some((f) => figures[f] !== null), derivedFields: open.join(',') };
 }
 

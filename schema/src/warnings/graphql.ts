@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { refuseFutureAsOf } from '../kit/asOf';
 import { Directive, Field, Float, GraphQLISODateTime, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ErrorCode } from '../errors';
 import { CreditCodeScalar, MonthScalar } from '../scalars';
@@ -126,6 +127,8 @@ export function momentOf(asOf: unknown): Date | null {
 }
 
 export function warningReport(month: string, asOf: Date | null | undefined): WarningReportType {
+  // Refused at the report's root field, once, before any department's rule is asked (one error at `warnings`).
+  refuseFutureAsOf(asOf);
   return Object.assign(new WarningReportType(), { month, asOf: asOf ?? null });
 }
 
