@@ -95,6 +95,15 @@ function refusedBeforeBody(req: IncomingMessage, limit: number): { status: numbe
   return null;
 }
 
+/** A query parameter holding JSON, parsed; null when absent or malformed (Apollo answers a malformed one itself). */
+function jsonParameter(url: URL, name: string): unknown {
+  try {
+    return JSON.parse(url.searchParams.get(name) ?? 'null');
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Apollo's persisted-query protocol names a document by the SHA-256 of its text, 64 lowercase hex
  * digits. Any other string matched no document and answered PERSISTED_QUERY_NOT_FOUND with 200,
@@ -149,20 +158,6 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       let body: unknown = undefined;
       let text = '';
       if (req.method === 'POST') text = await readBody(req, limit);
-      // GET carries the protocol's extensions as a JSON query parameter: the same check as a POST body's.
-      if (req.method === 'GET' && url.searchParams.has('extensions')) {
-        let extensions: unknown = null;
-        try {
-          extensions = JSON.parse(url.searchParams.get('extensions') ?? 'null');
-        } catch {
-          // Apollo answers a malformed parameter itself.
-        }
-        const malformed = malformedPersistedQueryHash({ extensions });
-        if (malformed) {
-          sendJson(res, 400, { errors: [{ message: malformed, extensions: { code: 'PERSISTED_QUERY_HASH_INVALID' } }] });
-          return;
-        }
-      }
       let auth: unknown = undefined;
       if (options.authenticate) {
         try {
@@ -182,14 +177,15 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
             sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
             return;
           }
-          const malformed = malformedPersistedQueryHash(body);
-          if (malformed) {
-            sendJson(res, 400, { errors: [{ message: malformed, extensions: { code: 'PERSISTED_QUERY_HASH_INVALID' } }] });
-            return;
-          }
         } else {
           body = text;
         }
+      }
+      // GET carries the protocol's extensions as a JSON query parameter: the same check as a POST body's.
+      const malformed = malformedPersistedQueryHash(req.method === 'GET' ? { extensions: jsonParameter(url, 'extensions') } : body);
+      if (malformed) {
+        sendJson(res, 400, { errors: [{ message: malformed, extensions: { code: 'PERSISTED_QUERY_HASH_INVALID' } }] });
+        return;
       }
       const execute = async () => {
         const response = await options.apollo.executeHTTPGraphQLRequest({
