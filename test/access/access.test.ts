@@ -423,6 +423,11 @@ describe('the HTTP edge: what the request line and headers alone decide', () => 
     const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
     expect(body.errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     expect(body.errors[0].message).toMatch(/uncompressed/);
+    // A list of codings is identity only when each one is (a tester's `identity, identity` got 415).
+    const plain = await fetch(system.gatewayUrl, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json', 'content-encoding': 'identity, identity' }, body: '{"query":"{ __typename }"}' });
+    expect(plain.status).toBe(200);
+    const mixed = await fetch(system.gatewayUrl, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json', 'content-encoding': 'identity, gzip' }, body: gzipSync('{"query":"{ __typename }"}') });
+    expect(mixed.status).toBe(415);
   });
 
   it('a declared body over MAX_REQUEST_BYTES: 413 before the body is sent', async () => {
@@ -494,6 +499,8 @@ describe('the audit trail', () => {
       [{ clientId: 'someone' }, /client id/],
       [{ from: '2015-07-01T00:00:00Z', to: '2015-06-01T00:00:00Z' }, /later than filter.from/],
     ];
+    const before = await system.query('{ auditTrail(after: -5) { seq } }', undefined, undefined, { token: admin.token });
+    expect({ codes: codes(before), message: before.errors?.[0]?.message }).toEqual({ codes: ['BAD_USER_INPUT'], message: expect.stringMatching(/"after".*got -5/) });
     for (const [filter, reason] of wrong) {
       const answer = await ask(filter);
       expect({ filter, codes: codes(answer), data: answer.data?.auditTrail ?? null }).toEqual({ filter, codes: ['BAD_USER_INPUT'], data: null });

@@ -144,6 +144,7 @@ export function auditSubgraphSchema(audit: AuditLog): GraphQLSchema {
         auditTrail: (_: unknown, args: { filter?: RawAuditFilter | null; first: number; after: number }, context: GatewayContext) => {
           requireAdministrator(context, 'auditTrail');
           if (args.first < 1 || args.first > 1000) throw new GraphQLError('Invalid value for "first": between 1 and 1000', { extensions: { code: 'BAD_USER_INPUT', field: 'first' } });
+          if (args.after < 0) throw badUserInput('after', `a record's seq (0 for the start of the trail), got ${args.after}`);
           const client = context.client!;
           // An auditor reads across departments; an administrator only the department's own share.
           const scope = client.role === 'AUDITOR' ? undefined : { department: client.department, indicatorPrefix: departmentRegistry().departments.find((d) => d.name === client.department)?.indicatorPrefix };

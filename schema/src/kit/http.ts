@@ -84,8 +84,9 @@ function refusedBeforeBody(req: IncomingMessage, limit: number): { status: numbe
   if (method !== 'GET' && method !== 'POST') {
     return { status: 405, code: 'METHOD_NOT_ALLOWED', message: `${method} is not a GraphQL request: send a query with POST (application/json), or with GET as ?query=…`, headers: { allow: 'GET, POST' } };
   }
-  const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  if (method === 'POST' && encoding !== 'identity' && encoding !== '') {
+  // A list of codings (`identity, identity`) is identity only when each of them is.
+  const encoding = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (method === 'POST' && encoding.split(',').some((coding) => !['identity', ''].includes(coding.trim()))) {
     return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: `content-encoding ${encoding} is not accepted: send the JSON body uncompressed (no content-encoding header)`, headers: {} };
   }
   const declared = Number(req.headers['content-length']);
