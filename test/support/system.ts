@@ -229,6 +229,9 @@ function baseEnvironment(): NodeJS.ProcessEnv {
   // Production's gateway keeps accepting for 1 s after SIGTERM (a load balancer's grace): in tests
   // that is a second per stop() and nothing is in flight. Drain tests set their own (test/resilience).
   if (!env.SHUTDOWN_DELAY_MS) env.SHUTDOWN_DELAY_MS = '0';
+  // Two jest workers' systems share one PostgreSQL server (max_connections 100): at the services'
+  // 10 connections each, two systems of five subgraphs reached it under a busy test. E2E_DATABASE_POOL_MAX, default 4.
+  if (!env.DATABASE_POOL_MAX) env.DATABASE_POOL_MAX = process.env.E2E_DATABASE_POOL_MAX || '4';
   return env;
 }
 

@@ -118,6 +118,19 @@ function keepPreparedReads(connection: { prepare(sql: string): unknown }): void 
   };
 }
 
+/**
+ * DATABASE_POOL_MAX (default 10): PostgreSQL connections a subgraph's process may hold. The
+ * server's max_connections (100 by default) is shared by every process on it: two test systems of
+ * five subgraphs at 10 each reached it ("sorry, too many clients already").
+ */
+function poolMaxSetting(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.DATABASE_POOL_MAX;
+  if (raw === undefined || raw.trim() === '') return 10;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`DATABASE_POOL_MAX must be a whole number of 1 or more, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
 function ormOptions(options: OpenDatabaseOptions, settings: DatabaseSettings): Options {
   const common: Options = {
     entities: [...new Set(options.entities)],
@@ -149,7 +162,7 @@ function ormOptions(options: OpenDatabaseOptions, settings: DatabaseSettings): O
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { PostgreSqlDriver } = require('@mikro-orm/postgresql') as typeof import('@mikro-orm/postgresql');
-  return { ...common, driver: PostgreSqlDriver, clientUrl: settings.location, pool: { min: 0, max: options.poolMax ?? 10 } };
+  return { ...common, driver: PostgreSqlDriver, clientUrl: settings.location, pool: { min: 0, max: options.poolMax ?? poolMaxSetting() } };
 }
 
 /**
