@@ -183,17 +183,14 @@ export function validateBatchShape(department: ReportingDepartment, batch: Batch
     for (const field of FIGURES) {
       const v = row[field];
       if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isFinite(v))) problem(field, v, 'NOT_A_NUMBER', 'must be a finite number or null');
+      // No city's figure comes near this in any unit: such a number is a slip, and past it the
+      // derived sums and growth overflow (1.7e308 made an Infinity the database refused, a tester's finding).
+      else if (typeof v === 'number' && Math.abs(v) > MAX_FIGURE_MAGNITUDE) problem(field, v, 'OUT_OF_RANGE', `must be between -${MAX_FIGURE_MAGNITUDE.toExponential()} and ${MAX_FIGURE_MAGNITUDE.toExponential()}: a number this large is a typing or unit slip`);
     }
     const given = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
     if (!given(row.value) && !given(row.ytdValue)) problem('value', row.value ?? null, 'MISSING_VALUE', 'give the current-month value, the year-to-date value, or both');
     if (definition.kind === 'STOCK' && given(row.ytdValue)) {
       problem('ytdValue', row.ytdValue, 'NOT_APPLICABLE', `${row.indicator} is a level at month end: it has no year-to-date value`);
-    }
-    for (const field of FIGURES) {
-      const v = row[field];
-      // No city's figure comes near this in any unit: such a number is a slip, and past it the
-      // derived sums and growth overflow (1.7e308 made an Infinity the database refused, a tester's finding).
-      if (given(v) && Math.abs(v) > MAX_FIGURE_MAGNITUDE) problem(field, v, 'OUT_OF_RANGE', `must be between -${MAX_FIGURE_MAGNITUDE.toExponential()} and ${MAX_FIGURE_MAGNITUDE.toExponential()}: a number this large is a typing or unit slip`);
     }
     for (const field of ['value', 'ytdValue'] as const) {
       const v = row[field];
