@@ -196,8 +196,10 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
   }
 
   /**
-   * The subgraph's own GraphQL errors say where they come from: `extensions.subgraph`, a stable code
-   * when the subgraph gave none (SUBGRAPH_INTERNAL_ERROR, e.g. its database refused a connection),
+   * The subgraph's own GraphQL errors say where they come from: `extensions.subgraph`, and
+   * SUBGRAPH_INTERNAL_ERROR when the subgraph gave no code or Apollo Server's INTERNAL_SERVER_ERROR
+   * (e.g. its database refused a statement), so a caller tells a department's fault from the
+   * gateway's own INTERNAL_SERVER_ERROR; the subgraph's coded refusals (FORBIDDEN, …) keep theirs,
    * no internal address in the message, and, when nothing was served (`data` null) and the error
    * has no path, the paths of the fields the fetch would have filled.
    */
@@ -214,7 +216,7 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<GatewayCont
     };
     response.errors = response.errors.flatMap((error) => {
       const extensions: Record<string, unknown> = { ...(error.extensions ?? {}), subgraph };
-      if (typeof extensions.code !== 'string') extensions.code = SUBGRAPH_INTERNAL_ERROR;
+      if (typeof extensions.code !== 'string' || extensions.code === 'INTERNAL_SERVER_ERROR') extensions.code = SUBGRAPH_INTERNAL_ERROR;
       const message = withoutAddresses(String(error.message ?? ''));
       if (error.path || response.data != null) return [new GraphQLError(message, { path: error.path, extensions })];
       unserved ??= pathsOf();

@@ -145,6 +145,16 @@ describe('SubgraphDataSource', () => {
     expect(JSON.stringify(result)).not.toMatch(/10\.1\.2\.3|5432/);
   });
 
+  it("re-codes a subgraph's INTERNAL_SERVER_ERROR as SUBGRAPH_INTERNAL_ERROR and keeps its other codes", async () => {
+    answer = () => ({ body: { data: { _entities: [null] }, errors: [{ message: 'boom', path: ['_entities', 0], extensions: { code: 'INTERNAL_SERVER_ERROR' } }, { message: 'bad', path: ['_entities', 0], extensions: { code: 'BAD_USER_INPUT' } }] } });
+    const source = new SubgraphDataSource({ name: 'hr', url, client });
+    const result = await fetchOf(source, QUERY, { representations: [{ __typename: 'Region', code: '411002' }] }, 'internal');
+    expect(result.errors!.map((e) => e.extensions)).toEqual([
+      { code: 'SUBGRAPH_INTERNAL_ERROR', subgraph: 'hr' },
+      { code: 'BAD_USER_INPUT', subgraph: 'hr' },
+    ]);
+  });
+
   it("lets the subgraph's Cache-Control restrict the response's cache policy", async () => {
     answer = () => ({ body: { data: {} }, headers: { 'cache-control': 'max-age=60, public' } });
     const source = new SubgraphDataSource({ url, client });

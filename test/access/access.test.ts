@@ -678,6 +678,8 @@ describe('what a failure inside a department shows a caller (a fresh tester read
       const text = JSON.stringify(result.errors);
       expect(text).not.toMatch(/observation|select|sqlite|no such|stacktrace/i);
       expect(result.errors![0].message).toMatch(/hr service's database refused a statement.*x-request-id/);
+      // Apollo Server coded it INTERNAL_SERVER_ERROR inside hr: the gateway says whose fault it is.
+      expect(result.errors!.map((e) => [e.extensions?.code, e.extensions?.subgraph])).toEqual([['SUBGRAPH_INTERNAL_ERROR', 'hr']]);
     } finally {
       await system.sql('hr', 'alter table observation_away rename to observation');
     }

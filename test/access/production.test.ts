@@ -94,7 +94,9 @@ it('a subgraph’s internal failure reaches the client masked, with the request 
     const result = await system.query('{ region(code: "411002") { name hr(month: "2015-06") { employees { value } } } }', undefined, undefined, { token: analyst.token });
     // hr(month:) is nullable: its failure nulls hr's figures only, the region answers.
     expect(result.data.region).toEqual({ name: expect.any(String), hr: null });
-    expect(codes(result)).toEqual(['INTERNAL_SERVER_ERROR']);
+    // A department's fault, not the gateway's: its own code and the department, nothing inside.
+    expect(codes(result)).toEqual(['SUBGRAPH_INTERNAL_ERROR']);
+    expect(result.errors![0].extensions).toEqual({ code: 'SUBGRAPH_INTERNAL_ERROR', subgraph: 'hr' });
     const text = JSON.stringify(result.errors);
     expect(text).not.toMatch(/observation|select|sql|stack/i);
     expect(result.errors![0].message).toMatch(/x-request-id/);
