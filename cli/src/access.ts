@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { CLIENT_ROLES, SUBGRAPH_NAMES, type ClientRole } from '@huishang/schema/core';
 import { databaseSettings } from '@huishang/schema/database';
 import { AuditLog, auditEntry, ClientStore, DocumentStore, emptyReads, openAccessDatabase, UnknownClient, type ClientView } from '@huishang/gateway/access-store';
-import { ExitCode, InputRefused, parse, UsageError, type Io } from './io';
+import { choice, ExitCode, InputRefused, parse, UsageError, type Io } from './io';
 
 export const ACCESS_HELP = `huishang clients | documents | audit — who may call the gateway, and what they did
 
@@ -111,10 +111,10 @@ export async function clientsCommand(args: string[], io: Io): Promise<number> {
       case 'add': {
         const department = values.department;
         if (!department) throw new UsageError(`--department is required: one of ${SUBGRAPH_NAMES.join(', ')}`, 'clients');
-        if (!(SUBGRAPH_NAMES as readonly string[]).includes(department)) throw new UsageError(`--department ${department}: not a department of the registry; one of ${SUBGRAPH_NAMES.join(', ')}`, 'clients');
+        choice('clients', 'department', department, SUBGRAPH_NAMES, 'a department of the registry');
         if (!values.role) throw new UsageError(`--role is required: one of ${CLIENT_ROLES.join(', ')}`, 'clients');
         const role = values.role.toUpperCase();
-        if (!(CLIENT_ROLES as readonly string[]).includes(role)) throw new UsageError(`--role ${values.role}: not a role; one of ${CLIENT_ROLES.join(', ')}`, 'clients');
+        choice('clients', 'role', role, CLIENT_ROLES, 'a role');
         let expiresAt: Date | null = null;
         if (values.expires) {
           expiresAt = new Date(values.expires);

@@ -27,6 +27,21 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * `value` if `allowed` has it; else a UsageError naming the option, the nearest allowed values
+ * ("did you mean") and every allowed value: `--department enrgy: not a department of the
+ * registry; did you mean "energy"? One of industry, finance, energy, statistics, hr`.
+ */
+export function choice<T extends string>(command: string, option: string, value: string, allowed: readonly T[], what: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  // graphql-js's own "Did you mean" ranking (lexical distance), loaded only on a refusal: a command
+  // that sends requests loads no GraphQL library (cli/test/startup.test.ts).
+  const { suggestionList } = require('graphql/jsutils/suggestionList') as typeof import('graphql/jsutils/suggestionList');
+  const near = suggestionList(value, [...allowed]).slice(0, 2);
+  const hint = near.length ? `; did you mean ${near.map((n) => JSON.stringify(n)).join(' or ')}?` : '.';
+  throw new UsageError(`--${option} ${JSON.stringify(value)}: not ${what}${hint} One of ${allowed.join(', ')}`, command);
+}
+
 export interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;

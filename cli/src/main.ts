@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import type { ParseArgsConfig } from 'node:util';
 import { IdentifierError, OWNER_NAMES, parseMonth } from '@huishang/schema/core';
-import { DEPARTMENTS, isDepartment } from './departments';
+import { DEPARTMENTS } from './departments';
 import type { GatewayTarget } from './gateway';
-import { ExitCode, InputRefused, parse, UsageError, type Io } from './io';
+import { choice, ExitCode, InputRefused, parse, UsageError, type Io } from './io';
 
 const HELP = `huishang — report a department's monthly figures (会商 reporting) through the gateway
 
@@ -124,8 +124,7 @@ const TEMPLATE_OPTIONS = {
 
 function department(command: string, name: string | undefined): string {
   if (!name) throw new UsageError(`--department is required: one of ${DEPARTMENTS.join(', ')}`, command);
-  if (!isDepartment(name)) throw new UsageError(`unknown department ${JSON.stringify(name)}: one of ${DEPARTMENTS.join(', ')}`, command);
-  return name;
+  return choice(command, 'department', name, DEPARTMENTS, 'a department of the registry');
 }
 
 function gateway(command: string, values: { gateway?: string; token?: string }, io: Io, name: string): GatewayTarget {

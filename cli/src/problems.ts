@@ -1,7 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
-import { DEPARTMENTS, isDepartment } from './departments';
+import { DEPARTMENTS } from './departments';
 import { describeTarget, GatewayClient, gatewayTarget, GatewayUnavailable, GraphQLRequestError, type GatewayTarget, type Viewer } from './gateway';
-import { ExitCode, parse, UsageError, type Io } from './io';
+import { choice, ExitCode, parse, UsageError, type Io } from './io';
 
 /**
  * `huishang problems list|raise|update`: the meeting's problem list (问题清单) through the gateway,
@@ -126,8 +126,7 @@ interface ProblemView {
 }
 
 function target(command: string, values: { gateway?: string; token?: string; as?: string }, io: Io): GatewayTarget {
-  const as = values.as ?? 'industry';
-  if (!isDepartment(as)) throw new UsageError(`--as ${as}: one of ${DEPARTMENTS.join(', ')}`, command);
+  const as = choice(command, 'as', values.as ?? 'industry', DEPARTMENTS, 'a department of the registry');
   try {
     return gatewayTarget(values, io.env, as, command);
   } catch (error) {
@@ -142,8 +141,7 @@ function oneOf(command: string, option: string, value: string | undefined, allow
     return undefined;
   }
   const upper = value.toUpperCase().replace(/-/g, '_');
-  if (!allowed.includes(upper)) throw new UsageError(`--${option} ${value}: one of ${allowed.join(', ')}`, command);
-  return upper;
+  return choice(command, option, upper, allowed, `a ${option}`);
 }
 
 function required(command: string, option: string, value: string | undefined, what: string): string {

@@ -25,8 +25,11 @@ function huishang(...args: string[]): { status: number | null; stdout: string; s
 it.each([
   [['clients', 'revoke', 'cl_doesnotexist'], 1, /no client cl_doesnotexist: nothing was changed; "huishang clients list" shows the ids/],
   [['clients', 'update', 'cl_doesnotexist', '--safelist'], 1, /no client cl_doesnotexist/],
-  [['clients', 'add', '--department', 'police', '--role', 'ANALYST'], 2, /--department police: not a department of the registry; one of industry/],
-  [['clients', 'add', '--department', 'energy', '--role', 'boss'], 2, /--role boss: not a role; one of ANALYST/],
+  [['clients', 'add', '--department', 'police', '--role', 'ANALYST'], 2, /--department "police": not a department of the registry\. One of industry/],
+  // The nearest names, as graphql-js ranks them for its own "Did you mean".
+  [['clients', 'add', '--department', 'enrgy', '--role', 'ANALYST'], 2, /--department "enrgy": not a department of the registry; did you mean "energy"\? One of industry/],
+  [['clients', 'add', '--department', 'energy', '--role', 'boss'], 2, /--role "BOSS": not a role\. One of ANALYST/],
+  [['clients', 'add', '--department', 'energy', '--role', 'analist'], 2, /--role "ANALIST": not a role; did you mean "ANALYST"\? One of ANALYST/],
   [['clients', 'add', '--department', 'energy', '--role', 'ANALYST', '--rate-limit', '0'], 2, /--rate-limit 0: requests a minute, a whole number of 1 or more/],
   [['documents', 'add', 'broken.graphql'], 1, /broken\.graphql is not a GraphQL document \(Syntax Error[^)]*\); nothing was registered/],
   [['documents', 'add', 'missing.graphql'], 2, /missing\.graphql: no such file/],

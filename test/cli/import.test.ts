@@ -238,7 +238,8 @@ describe('the command line', () => {
 
   it.each([
     [['import', '--month', MONTH, 'x.csv'], /--department is required/],
-    [['import', '--department', 'power', '--month', MONTH, 'x.csv'], /unknown department "power"/],
+    [['import', '--department', 'power', '--month', MONTH, 'x.csv'], /--department "power": not a department of the registry\. One of /],
+    [['import', '--department', 'Energy', '--month', MONTH, 'x.csv'], /--department "Energy": not a department of the registry; did you mean "energy"\?/],
     [['import', '--department', 'energy', 'x.csv'], /--month YYYY-MM is required/],
     [['import', '--department', 'energy', '--month', '2016-13', 'x.csv'], /--month 2016-13: month 13 does not exist/],
     [['import', '--department', 'energy', '--month', MONTH, '--status', 'DONE', 'x.csv'], /--status DONE: PRELIMINARY or FINAL/],

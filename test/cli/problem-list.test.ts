@@ -44,7 +44,7 @@ describe('huishang problems', () => {
     expect(missing.stderr).toContain('Run "huishang problems raise --help" for usage.');
     const badStatus = await cli(['update', 'WT2015-001', '--status', 'DONE']);
     expect(badStatus.code).toBe(2);
-    expect(badStatus.stderr).toContain('--status DONE: one of OPEN, IN_PROGRESS, RESOLVED');
+    expect(badStatus.stderr).toContain('--status "DONE": not a status. One of OPEN, IN_PROGRESS, RESOLVED');
     expect((await cli(['delete'])).code).toBe(2);
   });
 
