@@ -106,8 +106,26 @@ export function createFormatError(options: { stacktraces: boolean; production?: 
     if (result.extensions?.code !== ErrorCode.BadUserInput || !(error instanceof GraphQLError)) return result;
     const node = error.nodes?.[0];
     if (node?.kind !== Kind.VARIABLE_DEFINITION || result.extensions.variable !== undefined) return result;
-    return { ...result, extensions: { ...result.extensions, variable: node.variable.name.value } };
+    const variablePath = pathInVariable(result.message, node.variable.name.value);
+    return { ...result, extensions: { ...result.extensions, variable: node.variable.name.value, ...(variablePath ? { variablePath } : {}) } };
   };
+}
+
+/**
+ * Where inside a variable's value graphql-js found the bad part, for a program to point at the
+ * cell: `batch.observations[3].value` from `Variable "$batch" got invalid value 1 at
+ * "batch.observations[3].value"; …`, and `batch.month` from `… at "batch"; Field "month" of
+ * required type "Month!" was not provided.` (or `is not defined by type`). graphql-js 16 puts the
+ * path only in the message (coerceVariableValues), so it is read from there; undefined when the
+ * variable's value is wrong as a whole.
+ */
+export function pathInVariable(message: string, variable: string): string | undefined {
+  if (!message.startsWith(`Variable "$${variable}" got invalid value `)) return undefined;
+  // The last ` at "<variable>…"; `: the printed value before it escapes its own quotes.
+  const at = [...message.matchAll(/ at "([^"]+)"; /g)].map((m) => m[1]).filter((p) => p === variable || p.startsWith(`${variable}.`) || p.startsWith(`${variable}[`)).pop();
+  const field = /; Field "([^"]+)" (?:of required type "[^"]+" was not provided|is not defined by type)/.exec(message)?.[1];
+  if (field) return `${at ?? variable}.${field}`;
+  return at;
 }
 
 /**

@@ -667,6 +667,21 @@ describe('the audit trail', () => {
     expect(rows.map((r) => r.outcome)).toEqual(['OK', 'ATTEMPT']);
     expect(JSON.parse(rows[0].submissions)).toEqual([result.data.submitEnergyObservations.submissionId]);
   });
+
+  it('a bad part inside the batch variable is named by its path (extensions.variablePath), and nothing is written', async () => {
+    const good = await batch(`variable-path-${Date.now()}`);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...good, month: '2015-13' }, 'batch.month'],
+      [{ ...good, observations: [{ ...good.observations[0], value: 'twelve' }] }, 'batch.observations[0].value'],
+      [(({ month: _left, ...rest }) => rest)(good), 'batch.month'],
+    ];
+    for (const [value, path] of cases) {
+      const result = await system.query(SUBMIT, { batch: value }, undefined, { token: system.tokens.energy });
+      const named = result.errors?.map((e) => ({ code: e.extensions?.code, variable: e.extensions?.variable, variablePath: e.extensions?.variablePath }));
+      expect({ path, status: result.status, named }).toEqual({ path, status: 400, named: [{ code: 'BAD_USER_INPUT', variable: 'batch', variablePath: path }] });
+    }
+    expect(await submitted(good.idempotencyKey)).toBe(0);
+  });
 });
 
 describe('what a failure inside a department shows a caller (a fresh tester read an insert statement in an answer)', () => {
