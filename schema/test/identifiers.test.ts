@@ -8,6 +8,7 @@ import {
   monthRange,
   monthsToDate,
   parseCreditCode,
+  parseDate,
   parseIndustryCode,
   parseMonth,
   parseRegionCode,
@@ -102,4 +103,21 @@ describe('IndustryCode (GB/T 4754-2017)', () => {
     ['C3', /section letter optionally followed by 2, 3 or 4 digits/],
     ['C38111', /section letter/],
   ])('refuses %s', (c, reason) => expect(() => parseIndustryCode(c)).toThrow(reason));
+});
+
+describe('Date (YYYY-MM-DD, a day that exists)', () => {
+  it.each(['2016-02-29', '2015-02-28', '2015-12-31', '2015-01-01'])('accepts %s', (day) => {
+    expect(parseDate(day)).toBe(day);
+  });
+  it.each([
+    ['2015-02-29', 'that day does not exist: 2015-02 has days 01 to 28'],
+    ['2015-02-30', 'that day does not exist: 2015-02 has days 01 to 28'],
+    ['2016-02-30', 'that day does not exist: 2016-02 has days 01 to 29'],
+    ['2015-04-31', 'that day does not exist: 2015-04 has days 01 to 30'],
+    ['2015-06-00', 'that day does not exist: 2015-06 has days 01 to 30'],
+    ['2015-13-01', 'month 13 does not exist; use 01 to 12'],
+    ['2015-00-10', 'month 00 does not exist; use 01 to 12'],
+  ])('refuses %s: %s', (day, reason) => {
+    expect(() => parseDate(day)).toThrow(`"${day}" is not a valid date (YYYY-MM-DD): ${reason}`);
+  });
 });

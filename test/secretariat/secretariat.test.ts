@@ -182,7 +182,8 @@ describe('the problem list', () => {
   });
 
   test.each([
-    ['a day that does not exist', `{ problems(overdueOn: "2015-06-31") { code } }`, /that day does not exist/],
+    ['a day that does not exist', `{ problems(overdueOn: "2015-06-31") { code } }`, /that day does not exist: 2015-06 has days 01 to 30/],
+    ['a month that does not exist', `{ problems(overdueOn: "2015-13-01") { code } }`, /month 13 does not exist; use 01 to 12/],
     ['an owner outside the meeting', `{ problems(owner: "国土局") { code } }`, /is not a department of the meeting/],
     ['a malformed enterprise', 'mutation { raiseProblem(input: { enterprise: "91411082MA00000010", category: LAND, description: "用地", raisedBy: "市发改委", raisedOn: "2015-07-01", owner: "industry", deadline: "2015-08-01" }) { code } }', /91411082MA00000010/],
   ])('refuses %s with BAD_USER_INPUT through the gateway', async (_label, query, message) => {
@@ -194,6 +195,6 @@ describe('the problem list', () => {
   test('refuses a bad day given as a variable at the gateway’s edge, like the identifiers', async () => {
     const result = await system.query('query($on: Date!) { problems(overdueOn: $on) { code } }', { on: '2015-02-29' });
     expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(result.errors?.[0].message).toMatch(/Variable "\$on" got invalid value "2015-02-29".*that day does not exist/);
+    expect(result.errors?.[0].message).toMatch(/Variable "\$on" got invalid value "2015-02-29".*that day does not exist: 2015-02 has days 01 to 28/);
   });
 });

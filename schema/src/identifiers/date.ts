@@ -10,10 +10,10 @@ export function parseDate(input: unknown): string {
   if (!m) throw new IdentifierError(KIND, input, 'must look like "2015-06-30" (four-digit year, two-digit month and day)');
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (year < 1949 || year > 2100) throw new IdentifierError(KIND, input, `year ${year} is outside 1949–2100`);
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (month < 1 || month > 12 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    throw new IdentifierError(KIND, input, 'that day does not exist');
-  }
+  if (month < 1 || month > 12) throw new IdentifierError(KIND, input, `month ${m[2]} does not exist; use 01 to 12`);
+  // Day 0 of the next month is the last day of this one.
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > days) throw new IdentifierError(KIND, input, `that day does not exist: ${m[1]}-${m[2]} has days 01 to ${days}`);
   return input;
 }
 

@@ -174,7 +174,7 @@ describe('industry subgraph: the problem list (问题清单)', () => {
 
     it.each([
       ['problems(owner: "国土局") { code }', 'owner', /"国土局" is not a department of the meeting; use one of industry \(市工信委\)/],
-      ['problems(overdueOn: "2015-02-30") { code }', undefined, /"2015-02-30" is not a valid date \(YYYY-MM-DD\): that day does not exist/],
+      ['problems(overdueOn: "2015-02-30") { code }', undefined, /"2015-02-30" is not a valid date \(YYYY-MM-DD\): that day does not exist: 2015-02 has days 01 to 28/],
       ['problems(overdueOn: "30/06/2015") { code }', undefined, /must look like "2015-06-30"/],
       ['problems(region: "411099") { code }', undefined, /is not a region of/],
     ])('refuses %s with BAD_USER_INPUT', async (selection, field, message) => {
