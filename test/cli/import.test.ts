@@ -530,6 +530,44 @@ describe('a staged part’s month has the form every month has (YYYY-MM)', () =>
     }
     expect(await dept.count('upload_part')).toBe(before);
   });
+
+  it('a commit naming another month than its parts is refused (batch.month), applies nothing and keeps the parts; the right month commits them', async () => {
+    const uploadId = `month-mismatch-${Date.now()}`;
+    // A year on from June 2015's figures, 5 % up: plausible, so only the month is in question.
+    const lastYear = await system.sql('energy', "select subject_code, value from observation where indicator = 'EN_GAS' and subject_type = 'REGION' and month = '2015-06' and subject_code in ('411023', '411024') order by subject_code");
+    const rows = lastYear.map((r) => ({ indicator: 'EN_GAS', subjectKind: 'REGION', subjectCode: r.subject_code, unit: '万立方米', value: Math.round(Number(r.value) * 105) / 100 }));
+    expect(rows).toHaveLength(2);
+    for (const part of [1, 2]) {
+      const staged = await system.query(
+        'mutation($u: String!, $p: Int!, $o: [ObservationInput!]!) { stageEnergyObservations(uploadId: $u, part: $p, month: "2016-06", observations: $o) { stagedParts } }',
+        { u: uploadId, p: part, o: [rows[part - 1]] },
+        undefined,
+        { token: system.tokens.energy },
+      );
+      expect(staged.errors).toBeUndefined();
+    }
+    const commit = (month: string) =>
+      system.query(
+        'mutation($u: String!, $b: StagedBatchInput!) { commitEnergyUpload(uploadId: $u, parts: 2, batch: $b) { pending submission { created updated revised unchanged } } }',
+        { u: uploadId, b: { idempotencyKey: `${uploadId}-${month}`, month, reportedBy: '测试员', status: 'FINAL' } },
+        undefined,
+        { token: system.tokens.energy },
+      );
+    const before = await dept.checksum();
+    const refused = await commit('2016-07');
+    expect(refused.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([['BAD_USER_INPUT', 'batch.month']]);
+    expect(refused.errors![0].message).toMatch(/part 1, 2 was staged for 2016-06, the commit names 2016-07: commit with month 2016-06 .* Nothing was applied/);
+    expect(await dept.checksum()).toBe(before);
+    expect(await system.sql('energy', 'select part, month from upload_part where upload_id = ? order by part', [uploadId])).toEqual([
+      { part: 1, month: '2016-06' },
+      { part: 2, month: '2016-06' },
+    ]);
+    const right = await commit('2016-06');
+    expect(right.errors).toBeUndefined();
+    expect(right.data.commitEnergyUpload.pending).toBe(false);
+    const written = await system.sql('energy', "select subject_code, value from observation where indicator = 'EN_GAS' and subject_type = 'REGION' and month = '2016-06' and subject_code in ('411023', '411024') order by subject_code");
+    expect(written.map((r) => ({ subject_code: r.subject_code, value: Number(r.value) }))).toEqual(rows.map((r) => ({ subject_code: r.subjectCode, value: r.value })));
+  });
 });
 
 describe('a staged commit sent again after its verdict (a lost answer, the gateway retrying)', () => {

@@ -21,7 +21,7 @@ import { setActiveStartup, StartupReporter, startupServer } from './startup';
 import type { ReportingDepartment } from '../reporting/submit';
 import type { DepartmentFigures } from '../observation/DepartmentFigures';
 import type { DepartmentNamespace } from './namespace';
-import { Migration20261130000000StagedUploads, stagingNames, stagingResolvers, UploadPartRecord } from '../reporting/staging';
+import { Migration20261130000000StagedUploads, Migration20261201100000UploadPartMonth, stagingNames, stagingResolvers, UploadPartRecord } from '../reporting/staging';
 import { FIGURE_ENTITIES } from './figures';
 import { ObservationVersionRecord } from '../observation/ObservationRecord';
 
@@ -80,7 +80,7 @@ export function subgraphParts(definition: SubgraphDefinition): { schema: Subgrap
       ...definition.database,
       // The read path's entities are in every subgraph (and only the kit names them: they are not exported).
       entities: [...new Set([...FIGURE_ENTITIES, ObservationVersionRecord, ...definition.database.entities, GrantRecord, UploadPartRecord])],
-      migrations: [...definition.database.migrations, Migration20261125000000AccessGrants, Migration20261130000000StagedUploads, Migration20261130000000VersionChain, Migration20261130200000GrantRules, Migration20261201000000ImpliedYtd],
+      migrations: [...definition.database.migrations, Migration20261125000000AccessGrants, Migration20261130000000StagedUploads, Migration20261130000000VersionChain, Migration20261130200000GrantRules, Migration20261201000000ImpliedYtd, Migration20261201100000UploadPartMonth],
     },
   };
 }

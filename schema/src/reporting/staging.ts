@@ -40,6 +40,10 @@ export class UploadPartRecord {
   @Property({ type: 'integer' })
   rowCount!: number;
 
+  /** The month the part said it was for (`stage…(month:)`), when it said one: the commit must name the same. */
+  @Property({ type: 'string', length: 7, nullable: true })
+  month?: string | null;
+
   /** The part's observations as JSON (ObservationInputRow[]). */
   @Property({ type: 'text' })
   rows!: string;
@@ -84,6 +88,13 @@ export function createUploadPartTable(schema: Knex.SchemaBuilder): Knex.SchemaBu
 export class Migration20261130000000StagedUploads extends PortableMigration {
   override async up(): Promise<void> {
     this.schema((s) => createUploadPartTable(s));
+  }
+}
+
+/** A part's month, so a commit naming another month is refused (it went to the commit's month, whatever the parts said). */
+export class Migration20261201100000UploadPartMonth extends PortableMigration {
+  override async up(): Promise<void> {
+    this.schema((s) => s.alterTable('upload_part', (t) => t.string('month', 7).nullable()));
   }
 }
 
@@ -169,7 +180,7 @@ export function stagingResolvers(options: StagingOptions): Function[] {
       @Arg('part', () => Int, { description: 'Part number, 1, 2, …' }) part: number,
       @Arg('observations', () => [ObservationInput]) observations: ObservationInput[],
       @Ctx() ctx: SubgraphContext,
-      @Arg('month', () => String, { nullable: true, description: 'The month (YYYY-MM) the upload is for, as the commit will name it: kept in the audit trail of the part only (optional). The figures take the month the commit’s batch names, whatever a part said. Another form is refused (BAD_USER_INPUT). A String, not the Month scalar, so clients declaring `$month: String` keep working.' })
+      @Arg('month', () => String, { nullable: true, description: 'The month (YYYY-MM) the upload is for (optional; the audit trail of the part carries it). A commit whose batch names another month is refused (BAD_USER_INPUT, `batch.month`) and applies nothing. Another form is refused (BAD_USER_INPUT). A String, not the Month scalar, so clients declaring `$month: String` keep working.' })
       month?: string | null,
     ): Promise<StagedPart> {
       checkUploadId(uploadId);
@@ -205,7 +216,7 @@ export function stagingResolvers(options: StagingOptions): Function[] {
             { extensions: { code: ErrorCode.UploadQuotaExceeded, field: 'observations', stagedParts: parts, stagedChars: chars, quotaParts: quota.parts, quotaChars: quota.chars } },
           );
         }
-        await tx.insert(UploadPartRecord, { uploadId, part, clientId, rowCount: observations.length, rows, stagedAt: now });
+        await tx.insert(UploadPartRecord, { uploadId, part, clientId, rowCount: observations.length, month: month ?? null, rows, stagedAt: now });
         const staged = await tx.find(UploadPartRecord, { uploadId }, { fields: ['rowCount'], disableIdentityMap: true });
         return Object.assign(new StagedPart(), {
           uploadId,
@@ -281,6 +292,15 @@ export function stagingResolvers(options: StagingOptions): Function[] {
         `upload ${uploadId} holds parts ${numbers.join(', ') || 'none'}; the commit expects 1 to ${parts}` +
           (missing.length ? `: part ${missing.slice(0, 10).join(', ')} missing, stage ${missing.length === 1 ? 'it' : 'them'} (again)` : '') +
           (extra.length ? `: parts ${extra.join(', ')} beyond ${parts}` : ''),
+      );
+    }
+    // A part staged for another month than the commit's would have gone in under the commit's month.
+    const otherMonth = staged.filter((p) => p.month && p.month !== batch.month);
+    if (otherMonth.length) {
+      const months = [...new Set(otherMonth.map((p) => p.month))].join(', ');
+      throw badUpload(
+        'batch.month',
+        `upload ${uploadId}: part ${otherMonth.map((p) => p.part).slice(0, 10).join(', ')} was staged for ${months}, the commit names ${batch.month}: commit with month ${months} if that is the month the figures are for, or stage the parts again for ${batch.month}. Nothing was applied; the parts are kept`,
       );
     }
     const observations: ObservationInputRow[] = [];
