@@ -465,12 +465,17 @@ describe('the printed pack (PDF), page by page', () => {
 });
 
 describe('the other ways of running it', () => {
-  (hasChromium ? it : it.skip)('--quarterly --pdf prints the quarterly pack to a PDF', async () => {
-    const run = await runCli(['--month', MONTH, '--quarterly', '--pdf', '--gateway', system.gatewayUrl, '--out', out]);
+  // With poppler, the quarter-end test above prints a quarterly pack and reads every page; without
+  // it, this one checks that a PDF was printed at all. Either way the Q2 pack's page is checked.
+  (hasPoppler || hasChromium ? it : it.skip)('--quarterly writes the quarterly pack (and --pdf prints it to a PDF)', async () => {
+    const pdfToo = !hasPoppler;
+    const run = await runCli(['--month', MONTH, '--quarterly', ...(pdfToo ? ['--pdf'] : []), '--gateway', system.gatewayUrl, '--out', out]);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
-    const pdf = readFileSync(join(out, 'briefing-2015-Q2.pdf'));
-    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    expect(pdf.length).toBeGreaterThan(50_000);
+    if (pdfToo) {
+      const pdf = readFileSync(join(out, 'briefing-2015-Q2.pdf'));
+      expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(pdf.length).toBeGreaterThan(50_000);
+    }
     const html = readFileSync(join(out, 'briefing-2015-Q2.html'), 'utf8');
     expect(html.includes('第二季度工业经济运行调度会材料')).toBe(true);
     expect(html.includes('id="quarter-districts"')).toBe(true);
