@@ -207,7 +207,7 @@ export async function documentsCommand(args: string[], io: Io): Promise<number> 
   }
 }
 
-const CSV_COLUMNS = ['seq', 'at', 'clientId', 'department', 'role', 'requestId', 'operationName', 'documentHash', 'fields', 'indicators', 'refusedIndicators', 'enterprises', 'months', 'submissions', 'ruleReads', 'outcome', 'errorCodes', 'durationMs', 'traceId', 'prevHash', 'hash'] as const;
+const CSV_COLUMNS = ['seq', 'at', 'clientId', 'department', 'role', 'requestId', 'operationName', 'documentHash', 'fields', 'indicators', 'refusedIndicators', 'enterprises', 'months', 'refusedEnterprises', 'refusedMonths', 'submissions', 'ruleReads', 'outcome', 'errorCodes', 'durationMs', 'traceId', 'prevHash', 'hash'] as const;
 /**
  * One CSV cell. A cell a spreadsheet would run as a formula (starting with =, +, -, @, tab or
  * carriage return: OWASP's CSV injection list) is neutralised with a leading apostrophe, so an

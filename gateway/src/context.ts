@@ -13,6 +13,9 @@ export interface ReadsSeen {
   submissions: Set<number>;
   /** Indicators named and withheld without an error (ReadLog.refused): audited as refused. Optional for callers built before. */
   refused?: Set<string>;
+  /** Enterprises and months of figures refused (ReadLog.refusedEnterprises, refusedMonths). Optional for callers built before. */
+  refusedEnterprises?: Set<string>;
+  refusedMonths?: Set<string>;
 }
 
 /** Per-request state of the gateway. Only the request id and the signed identity travel on to the subgraphs. */
@@ -33,7 +36,7 @@ export interface GatewayContext {
 export function takeReads(response: { extensions?: unknown }, seen: ReadsSeen | undefined): void {
   // The grants token a department answered under is for our answer cache only (subgraphs.ts): never for a client, whichever gateway.
   if (response.extensions && typeof response.extensions === 'object' && 'huishangGrants' in response.extensions) delete (response.extensions as Record<string, unknown>).huishangGrants;
-  const reads = (response.extensions as { huishangReads?: { indicators?: string[]; enterprises?: string[]; months?: string[]; submissions?: number[]; ruleReads?: string[]; refused?: string[] } } | undefined)?.huishangReads;
+  const reads = (response.extensions as { huishangReads?: { indicators?: string[]; enterprises?: string[]; months?: string[]; submissions?: number[]; ruleReads?: string[]; refused?: string[]; refusedEnterprises?: string[]; refusedMonths?: string[] } } | undefined)?.huishangReads;
   if (!reads) return;
   delete (response.extensions as Record<string, unknown>).huishangReads;
   if (!seen) return;
@@ -48,6 +51,14 @@ export function takeReads(response: { extensions?: unknown }, seen: ReadsSeen | 
   if (reads.refused?.length) {
     seen.refused ??= new Set();
     for (const code of reads.refused) if (typeof code === 'string') seen.refused.add(code);
+  }
+  if (reads.refusedEnterprises?.length) {
+    seen.refusedEnterprises ??= new Set();
+    for (const code of reads.refusedEnterprises) if (typeof code === 'string') seen.refusedEnterprises.add(code);
+  }
+  if (reads.refusedMonths?.length) {
+    seen.refusedMonths ??= new Set();
+    for (const month of reads.refusedMonths) if (typeof month === 'string') seen.refusedMonths.add(month);
   }
 }
 

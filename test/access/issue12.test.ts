@@ -77,6 +77,40 @@ describe('reads', () => {
     expect(rows.length).toBe(ids.length);
   });
 
+  it('a refused read of an enterprise’s figures records which enterprise and month were tried (refusedEnterprises, refusedMonths), findable by enterprise and by month; the chain verifies', async () => {
+    // An enterprise finance reports loans for (CONDITIONAL: energy holds no grant).
+    const [{ subject_code: firm }] = await system.sql('finance', "select subject_code from observation where indicator = 'FIN_LOANS_OUTSTANDING' and subject_type = 'ENTERPRISE' and month = ? order by subject_code limit 1", [MONTH]);
+    const result = await system.query(`{ enterprise(creditCode: "${firm}") { name finance(month: "${MONTH}") { loansOutstanding { value } } } }`, undefined, undefined, {
+      token: system.tokens.energy,
+      headers: { 'x-request-id': 'issue12-refused-enterprise' },
+    });
+    expect(codes(result)).toEqual(['FORBIDDEN']);
+    const [row] = await system.sql('access', 'select enterprises, months, refused_enterprises, refused_months from audit_record where request_id = ?', ['issue12-refused-enterprise']);
+    // Nothing of finance was served: the enterprise is refused, not read.
+    expect({ enterprises: JSON.parse(row.enterprises), refusedEnterprises: JSON.parse(row.refused_enterprises), refusedMonths: JSON.parse(row.refused_months) }).toEqual({ enterprises: [], refusedEnterprises: [firm], refusedMonths: [MONTH] });
+    const auditor = await system.addClient({ department: 'statistics', role: 'AUDITOR' });
+    const fields = 'requestId enterprises refusedEnterprises refusedMonths refusedIndicators';
+    for (const filter of [`enterprise: "${firm}"`, `month: "${MONTH}", department: "energy"`]) {
+      const found = await system.query(`{ auditTrail(filter: { ${filter} }, first: 1000) { ${fields} } }`, undefined, undefined, { token: auditor.token });
+      expect(found.errors).toBeUndefined();
+      expect({ filter, record: found.data.auditTrail.find((r: { requestId: string }) => r.requestId === 'issue12-refused-enterprise') }).toEqual({
+        filter,
+        record: { requestId: 'issue12-refused-enterprise', enterprises: [], refusedEnterprises: [firm], refusedMonths: [MONTH], refusedIndicators: ['FIN_LOANS_OUTSTANDING'] },
+      });
+    }
+    // A read that served nothing refused has none.
+    const fine = await system.query(`{ enterprise(creditCode: "${firm}") { finance(month: "${MONTH}") { loansOutstanding { value } } } }`, undefined, undefined, { token: system.tokens.finance, headers: { 'x-request-id': 'issue12-served-enterprise' } });
+    expect(fine.errors).toBeUndefined();
+    const [served] = await system.sql('access', 'select enterprises, refused_enterprises, refused_months from audit_record where request_id = ?', ['issue12-served-enterprise']);
+    expect({ enterprises: JSON.parse(served.enterprises), refused: [served.refused_enterprises, served.refused_months] }).toEqual({ enterprises: [firm], refused: [null, null] });
+    expect((await system.query('{ auditTrailIntegrity { ok problems { seq problem } } }', undefined, undefined, { token: auditor.token })).data.auditTrailIntegrity).toEqual({ ok: true, problems: [] });
+    const csv = await system.cli(['audit', 'export', '--format', 'csv', '--enterprise', firm]);
+    const [header, ...rows] = csv.stdout.trim().split('\n');
+    const columns = header.split(',');
+    const attempt = rows.map((r) => r.split(',')).find((cells) => cells[columns.indexOf('requestId')] === 'issue12-refused-enterprise');
+    expect(attempt?.[columns.indexOf('refusedEnterprises')]).toBe(firm);
+  });
+
   it('the owner ranks it, and the audit record lists the indicator it ranked', async () => {
     const result = await system.query(ranking('FIN_NON_PERFORMING_LOANS'), undefined, undefined, { token: system.tokens.finance, headers: { 'x-request-id': 'issue12-ranking-owner' } });
     expect(result.errors).toBeUndefined();

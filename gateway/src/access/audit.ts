@@ -27,6 +27,10 @@ export interface AuditEntry {
   refusedIndicators?: string[];
   /** Reads a rule did under a grant to it (`RULE:INDICATOR`, e.g. POWER_DROP:IND_KEY_ENTERPRISE_OUTPUT): the rule's, not in `indicators`; none: []. */
   ruleReads?: string[];
+  /** Credit codes of enterprises whose figures the caller asked for and was refused; none: []. */
+  refusedEnterprises?: string[];
+  /** Months of the figures the caller was refused; none: []. */
+  refusedMonths?: string[];
   /** OK, PARTIAL (data with errors), ERROR, or the refusal: UNAUTHENTICATED, RATE_LIMITED, … */
   outcome: string;
   errorCodes: string[];
@@ -69,6 +73,9 @@ export function chainHash(prevHash: string, seq: number, entry: AuditEntry): str
     ...(entry.submissions?.length ? [{ submissions: entry.submissions }] : []),
     // Likewise for a rule's reads (t12 #4).
     ...(entry.ruleReads?.length ? [{ ruleReads: entry.ruleReads }] : []),
+    // Likewise for a refused read's enterprises and months.
+    ...(entry.refusedEnterprises?.length ? [{ refusedEnterprises: entry.refusedEnterprises }] : []),
+    ...(entry.refusedMonths?.length ? [{ refusedMonths: entry.refusedMonths }] : []),
   ]);
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
@@ -93,6 +100,8 @@ interface Row {
   refused_indicators?: string | null;
   submissions?: string | null;
   rule_reads?: string | null;
+  refused_enterprises?: string | null;
+  refused_months?: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -118,6 +127,8 @@ function fromRow(row: Row): AuditRecord {
     refusedIndicators: row.refused_indicators ? JSON.parse(row.refused_indicators) : [],
     submissions: row.submissions ? JSON.parse(row.submissions) : [],
     ruleReads: row.rule_reads ? JSON.parse(row.rule_reads) : [],
+    refusedEnterprises: row.refused_enterprises ? JSON.parse(row.refused_enterprises) : [],
+    refusedMonths: row.refused_months ? JSON.parse(row.refused_months) : [],
     prevHash: row.prev_hash,
     hash: row.hash,
   };
@@ -219,6 +230,8 @@ export class AuditLog {
           refused_indicators: entry.refusedIndicators?.length ? JSON.stringify(entry.refusedIndicators) : null,
           submissions: entry.submissions?.length ? JSON.stringify(entry.submissions) : null,
           rule_reads: entry.ruleReads?.length ? JSON.stringify(entry.ruleReads) : null,
+          refused_enterprises: entry.refusedEnterprises?.length ? JSON.stringify(entry.refusedEnterprises) : null,
+          refused_months: entry.refusedMonths?.length ? JSON.stringify(entry.refusedMonths) : null,
           prev_hash: prevHash,
           hash,
         };
@@ -265,14 +278,18 @@ export class AuditLog {
     if (filter.to) q = q.where('at', '<', filter.to);
     // JSON arrays of quoted codes: a quoted match is an exact element match. `%`, `_` and the
     // escape character in a filter value match themselves, not any text (LIKE ... ESCAPE).
-    const contains = (column: string, value: string) => q.whereRaw(`${column} like ? escape '!'`, [`%${JSON.stringify(value).replace(/[!%_]/g, (c) => `!${c}`)}%`]);
-    if (filter.enterprise) q = contains('enterprises', filter.enterprise);
+    // Served, or refused: an attempt on an enterprise's figures (or a month's) is findable too.
+    const contains = (columns: string[], value: string) => {
+      const pattern = `%${JSON.stringify(value).replace(/[!%_]/g, (c) => `!${c}`)}%`;
+      return q.where((any) => columns.forEach((column) => any.orWhereRaw(`${column} like ? escape '!'`, [pattern])));
+    };
+    if (filter.enterprise) q = contains(['enterprises', 'refused_enterprises'], filter.enterprise);
     if (filter.indicator) {
       // Read, or refused: an attempt on a figure is findable by its indicator too.
       const pattern = `%${JSON.stringify(filter.indicator).replace(/[!%_]/g, (c) => `!${c}`)}%`;
       q = q.where((either) => either.whereRaw(`indicators like ? escape '!'`, [pattern]).orWhereRaw(`refused_indicators like ? escape '!'`, [pattern]));
     }
-    if (filter.month) q = contains('months', filter.month);
+    if (filter.month) q = contains(['months', 'refused_months'], filter.month);
     return ((await q) as Row[]).map(fromRow);
   }
 
@@ -321,6 +338,8 @@ export function auditEntry(context: GatewayContext, outcome: string, errorCodes:
     months: [...reads.months].sort(),
     submissions: [...(reads.submissions ?? [])].sort((a, b) => a - b),
     ruleReads: [...(reads.ruleReads ?? [])].sort(),
+    refusedEnterprises: [...(reads.refusedEnterprises ?? [])].sort(),
+    refusedMonths: [...(reads.refusedMonths ?? [])].sort(),
     outcome,
     errorCodes: [...new Set(errorCodes)].sort(),
     durationMs: Date.now() - context.startedAt,

@@ -56,6 +56,10 @@ type AuditRecord {
   refusedIndicators: [String!]!
   """Reads a department's rule did under a grant to that rule (用途授权), as RULE:INDICATOR (POWER_DROP:IND_KEY_ENTERPRISE_OUTPUT): the rule's reads, not the caller's, so not in indicators; none: []."""
   ruleReads: [String!]!
+  """Credit codes of the enterprises whose figures the caller asked for and was refused (FORBIDDEN); filter.enterprise finds them too; none: []."""
+  refusedEnterprises: [String!]!
+  """Months of the figures the caller was refused; filter.month finds them too; none: []."""
+  refusedMonths: [String!]!
   """OK, PARTIAL, ERROR, or why it was refused: UNAUTHENTICATED, RATE_LIMITED, …"""
   outcome: String!
   errorCodes: [String!]!
@@ -75,11 +79,11 @@ input AuditFilter {
   clientId: String
   """Requests of this department's clients: a name of the registry of departments, as \`viewer.department\` gives it."""
   department: String
-  """Requests that read this enterprise's figures (统一社会信用代码)."""
+  """Requests that read this enterprise's figures (统一社会信用代码), or were refused them."""
   enterprise: CreditCode
   """Requests that read this indicator, or were refused it (an indicator code, e.g. FIN_LOANS_OUTSTANDING)."""
   indicator: String
-  """Requests that read figures of this month."""
+  """Requests that read figures of this month, or were refused them."""
   month: Month
   """Requests at or after this time."""
   from: DateTimeISO

@@ -161,4 +161,16 @@ export class Migration20261130400000AuditRuleReads extends PortableMigration {
   }
 }
 
-export const ACCESS_MIGRATIONS = [Migration20261125000000Access, Migration20261130000000AuditTraceId, Migration20261130200000AuditRefused, Migration20261130300000AuditSubmissions, Migration20261130400000AuditRuleReads];
+/** A refused read's enterprises and months (findable by `enterprise` and `month` as served ones are); null when none. */
+export class Migration20261201000000AuditRefusedSubjects extends PortableMigration {
+  override async up(): Promise<void> {
+    this.schema((s) =>
+      s.alterTable('audit_record', (t) => {
+        t.text('refused_enterprises').nullable();
+        t.text('refused_months').nullable();
+      }),
+    );
+  }
+}
+
+export const ACCESS_MIGRATIONS = [Migration20261125000000Access, Migration20261130000000AuditTraceId, Migration20261130200000AuditRefused, Migration20261130300000AuditSubmissions, Migration20261130400000AuditRuleReads, Migration20261201000000AuditRefusedSubjects];

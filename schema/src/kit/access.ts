@@ -166,8 +166,14 @@ export class ReadLog {
    * errors' indicators (`refusedIndicators`), so such attempts are findable too.
    */
   readonly refused = new Set<string>();
+  /**
+   * The enterprises and months of figures the caller asked for and was refused (FORBIDDEN): kept
+   * apart from what was served, so the trail answers "who tried to read this enterprise's figures".
+   */
+  readonly refusedEnterprises = new Set<string>();
+  readonly refusedMonths = new Set<string>();
 
-  toJSON(): { indicators: string[]; enterprises: string[]; months: string[]; submissions?: number[]; ruleReads?: string[]; refused?: string[] } {
+  toJSON(): { indicators: string[]; enterprises: string[]; months: string[]; submissions?: number[]; ruleReads?: string[]; refused?: string[]; refusedEnterprises?: string[]; refusedMonths?: string[] } {
     return {
       indicators: [...this.indicators].sort(),
       enterprises: [...this.enterprises].sort(),
@@ -176,6 +182,8 @@ export class ReadLog {
       ...(this.submissions.size ? { submissions: [...this.submissions].sort((a, b) => a - b) } : {}),
       ...(this.ruleReads.size ? { ruleReads: [...this.ruleReads].sort() } : {}),
       ...(this.refused.size ? { refused: [...this.refused].sort() } : {}),
+      ...(this.refusedEnterprises.size ? { refusedEnterprises: [...this.refusedEnterprises].sort() } : {}),
+      ...(this.refusedMonths.size ? { refusedMonths: [...this.refusedMonths].sort() } : {}),
     };
   }
 }
@@ -264,9 +272,15 @@ export class AccessPolicy {
     if (denial) throw forbidden(field, denial, { indicator: definition.code, sharing: definition.sharing, owner: this.owner });
   }
 
-  /** `require` for one subject, then records the read. */
+  /** `require` for one subject, then records the read; a refusal records the attempt's enterprise and month. */
   check(field: string, definition: IndicatorDefinition, subject: { kind: SubjectType; code: string }, month?: string): void {
-    this.require(field, definition, subject.kind);
+    try {
+      this.require(field, definition, subject.kind);
+    } catch (error) {
+      if (subject.kind === 'ENTERPRISE') this.reads.refusedEnterprises.add(subject.code);
+      if (month) this.reads.refusedMonths.add(month);
+      throw error;
+    }
     this.record(definition.code, subject, month);
   }
 
