@@ -15,7 +15,9 @@ import { Kind, parse, type FieldDefinitionNode, type ObjectTypeDefinitionNode } 
  * - every root Query field a department's subgraph serves is nullable: a department that is down
  *   nulls its own root fields, never the whole answer (`data: null` would cost `viewer` and every
  *   other department's root fields of the same request). Only the gateway's own subgraph (audit,
- *   executed in the gateway's process) may declare non-null root fields.
+ *   executed in the gateway's process) may declare non-null root fields;
+ * - likewise every Mutation field: a document with two writes, one refused, answered `data: null`
+ *   while the other had been written (a tester's finding); a refused write now nulls only itself.
  */
 const sdl = readFileSync(join(__dirname, '..', 'supergraph.graphql'), 'utf8');
 const registry = JSON.parse(readFileSync(join(__dirname, '..', '..', 'subgraphs', 'departments.json'), 'utf8')) as { departments: { name: string }[] };
@@ -51,12 +53,12 @@ function ownerOf(type: ObjectTypeDefinitionNode): string {
   return [...count].sort((a, b) => b[1] - a[1])[0][0];
 }
 
-/** Root Query fields a department serves that are declared non-null, as `Query.field (GRAPH)`. */
-function nonNullDepartmentRootFields(supergraph: string): string[] {
-  const root = parse(supergraph).definitions.find((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === 'Query')!;
+/** Root Query (or Mutation) fields a department serves that are declared non-null, as `Query.field (GRAPH)`. */
+function nonNullDepartmentRootFields(supergraph: string, rootType: 'Query' | 'Mutation' = 'Query'): string[] {
+  const root = parse(supergraph).definitions.find((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === rootType)!;
   return (root.fields ?? [])
     .filter((f) => f.type.kind === Kind.NON_NULL_TYPE && graphsOf(f).some((g) => DEPARTMENT_GRAPHS.has(g)))
-    .map((f) => `Query.${f.name.value} (${graphsOf(f).join(', ')})`);
+    .map((f) => `${rootType}.${f.name.value} (${graphsOf(f).join(', ')})`);
 }
 
 describe('nullability designed for failure (swept over the supergraph)', () => {
@@ -99,6 +101,16 @@ describe('nullability designed for failure (swept over the supergraph)', () => {
     // The sweep sees the register's, the grants' of every department and the register-free entry points.
     expect(departmentRoots.map((f) => f.name.value)).toEqual(expect.arrayContaining(['region', 'regions', 'enterprises', 'warnings', 'indicatorCatalogue', 'financeGrants', 'withoutRegister']));
     expect(nonNullDepartmentRootFields(sdl)).toEqual([]);
+  });
+
+  it('makes every Mutation field a department serves nullable (a refused or failed write nulls itself, and the others’ results are answered)', () => {
+    const mutation = types.find((t) => t.name.value === 'Mutation')!;
+    const departmentWrites = mutation.fields!.filter((f) => graphsOf(f).some((g) => DEPARTMENT_GRAPHS.has(g)));
+    expect(departmentWrites.map((f) => f.name.value)).toEqual(expect.arrayContaining(['submitEnergyObservations', 'stageFinanceObservations', 'commitHrUpload', 'grantFinanceAccess', 'revokeIndustryGrant']));
+    expect(nonNullDepartmentRootFields(sdl, 'Mutation')).toEqual([]);
+    const tampered = sdl.replace('): SubmissionResult @join__field(graph: ENERGY)', '): SubmissionResult! @join__field(graph: ENERGY)');
+    expect(tampered).not.toBe(sdl);
+    expect(nonNullDepartmentRootFields(tampered, 'Mutation')).toEqual(['Mutation.submitEnergyObservations (ENERGY)']);
   });
 
   it('would catch a department root field declared non-null (the sweep is not vacuous)', () => {

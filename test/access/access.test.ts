@@ -668,6 +668,25 @@ describe('the audit trail', () => {
     expect(JSON.parse(rows[0].submissions)).toEqual([result.data.submitEnergyObservations.submissionId]);
   });
 
+  it('a document of two writes, one refused: the refused one is null with its error, the other answers what it wrote (it answered data: null after writing)', async () => {
+    const good = await batch(`two-writes-${Date.now()}`);
+    const foreign = { ...good, idempotencyKey: `${good.idempotencyKey}-finance`, observations: [{ indicator: 'FIN_NEW_LOANS', subjectKind: 'REGION', subjectCode: '411002', unit: '亿元', value: 1 }] };
+    const result = await system.query(
+      'mutation Two($a: ObservationBatchInput!, $b: ObservationBatchInput!) { a: submitFinanceObservations(batch: $a) { submissionId } b: submitEnergyObservations(batch: $b) { submissionId } }',
+      { a: foreign, b: good },
+      undefined,
+      { token: system.tokens.energy, headers: { 'x-request-id': `two-writes-${good.idempotencyKey}` } },
+    );
+    expect(result.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['FORBIDDEN', ['a']]]);
+    expect(result.data.a).toBeNull();
+    expect(result.data.b.submissionId).toEqual(expect.any(Number));
+    expect(await submitted(good.idempotencyKey)).toBe(1);
+    expect(await system.sql('finance', 'select id from submission where idempotency_key = ?', [foreign.idempotencyKey])).toEqual([]);
+    // The trail: a partial answer that names the submission it made.
+    const [record] = await system.sql('access', "select outcome, submissions from audit_record where request_id = ? and outcome <> 'ATTEMPT'", [`two-writes-${good.idempotencyKey}`]);
+    expect({ outcome: record.outcome, submissions: JSON.parse(record.submissions) }).toEqual({ outcome: 'PARTIAL', submissions: [result.data.b.submissionId] });
+  });
+
   it('a bad part inside the batch variable is named by its path (extensions.variablePath), and nothing is written', async () => {
     const good = await batch(`variable-path-${Date.now()}`);
     const cases: [Record<string, unknown>, string][] = [

@@ -104,7 +104,7 @@ export function grantResolvers(owner: string, catalogue: IndicatorCatalogue): Fu
     }
 
     @Writes(WriteRule.OWNER_ADMINISTRATOR)
-    @Mutation(() => AccessGrant, { name: `grant${capitalised(owner)}Access`, description: `Grant another department read access to the ${owner} department’s conditionally shared enterprise figures (administrators of ${owner} only).` })
+    @Mutation(() => AccessGrant, { nullable: true, name: `grant${capitalised(owner)}Access`, description: `Grant another department read access to the ${owner} department’s conditionally shared enterprise figures (administrators of ${owner} only).` })
     async grant(@Arg('input', () => AccessGrantInput) input: AccessGrantInput, @Ctx() ctx: SubgraphContext): Promise<AccessGrant> {
       const field = `grant${capitalised(owner)}Access`;
       const identity = ctx.access.requireOwnerAdministrator(field);
@@ -151,7 +151,7 @@ export function grantResolvers(owner: string, catalogue: IndicatorCatalogue): Fu
     }
 
     @Writes(WriteRule.OWNER_ADMINISTRATOR)
-    @Mutation(() => AccessGrant, { name: `revoke${capitalised(owner)}Grant`, description: `Revoke a grant of the ${owner} department (administrators of ${owner} only); the record stays, marked revoked.` })
+    @Mutation(() => AccessGrant, { nullable: true, name: `revoke${capitalised(owner)}Grant`, description: `Revoke a grant of the ${owner} department (administrators of ${owner} only); the record stays, marked revoked.` })
     async revoke(@Arg('id', () => Int) id: number, @Ctx() ctx: SubgraphContext): Promise<AccessGrant> {
       const identity = ctx.access.requireOwnerAdministrator(`revoke${capitalised(owner)}Grant`);
       const row = await ctx.em.findOne(GrantRecord, { id });

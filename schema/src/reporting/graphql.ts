@@ -364,6 +364,8 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
   class SubmitResolver {
     @Writes(WriteRule.OWNER)
     @Mutation(() => SubmissionResult, {
+      // Nullable: in a document of several writes, a refused one nulls itself only (schema/test/nullability.test.ts).
+      nullable: true,
       name: options.mutationName,
       description: `Report ${department.name} figures for a month (报送): validated, all or nothing, idempotent under the batch's key; corrections keep the previous figures in history.`,
     })

@@ -172,6 +172,8 @@ export function stagingResolvers(options: StagingOptions): Function[] {
   class StagingResolver {
     @Writes(WriteRule.OWNER)
     @Mutation(() => StagedPart, {
+      // Nullable: in a document of several writes, a refused one nulls itself only (schema/test/nullability.test.ts).
+      nullable: true,
       name: options.stageName,
       description: `Stage one part of a large ${department.name} batch (分批上传): parts are numbered from 1; staging a part again replaces it. Nothing is checked or written to the figures until \`${options.commitName}\`.`,
     })
@@ -230,6 +232,8 @@ export function stagingResolvers(options: StagingOptions): Function[] {
 
     @Writes(WriteRule.OWNER)
     @Mutation(() => UploadCommit, {
+      // Nullable: in a document of several writes, a refused one nulls itself only (schema/test/nullability.test.ts).
+      nullable: true,
       name: options.commitName,
       description: `Submit the staged parts 1…parts of an upload as one ${department.name} batch: validated, all or nothing, idempotent under the batch's key, as the one-request mutation. Problems are indexed over the parts in order. A large batch may answer \`pending: true\`: send the same commit again until it answers the submission. The parts are removed once the batch has a verdict (applied, checked or refused).`,
     })

@@ -148,6 +148,8 @@ export class ProblemResolver {
 
   @Writes(WriteRule.PROBLEM_LIST)
   @Mutation(() => Problem, {
+    // Nullable: in a document of several writes, a refused one nulls itself only (schema/test/nullability.test.ts).
+    nullable: true,
     description:
       'Puts a new problem on the list, open, and records its raising in the history. The code is assigned: WT<year raised>-<next number>. Who may: the secretariat (industry) for any owner, another department for a problem it owns; not meeting members. The raising department is the caller’s. A day after today (UTC+8) is refused (BAD_USER_INPUT); a day before the current month (the month whose meeting is next) is refused unless an administrator gives `correctionReason`, kept in the history.',
   })
@@ -202,6 +204,8 @@ export class ProblemResolver {
 
   @Writes(WriteRule.PROBLEM_LIST)
   @Mutation(() => Problem, {
+    // Nullable: in a document of several writes, a refused one nulls itself only (schema/test/nullability.test.ts).
+    nullable: true,
     description:
       'Changes a problem’s status and appends the change to its history. Any change is allowed except to the status it already has. Who may: the secretariat (industry) and the department owning the problem; not meeting members. Who recorded it is the caller’s department.',
   })
