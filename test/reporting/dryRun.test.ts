@@ -111,3 +111,27 @@ describe('a dry run while another writer holds the month', () => {
     expect(Number(history[0].n)).toBe(1);
   });
 });
+
+describe('a dry run checks the idempotency key as the real run does (a tester’s finding: it answered "would update" where the real run refused)', () => {
+  it('a key used for other content is IDEMPOTENCY_CONFLICT in a dry run too; the same content again answers as the replay it would be', async () => {
+    const key = `dry-run-key-${Date.now()}`;
+    const first = await submit(key, 5000, false);
+    expect(first.errors).toBeUndefined();
+    const ledger = async () => Number((await system.sql('energy', 'select count(*) as n from submission'))[0].n);
+    const before = await ledger();
+    for (const dryRun of [true, false]) {
+      const other = await submit(key, 5100, dryRun);
+      expect({ dryRun, codes: other.errors?.map((e) => e.extensions?.code) }).toEqual({ dryRun, codes: ['IDEMPOTENCY_CONFLICT'] });
+    }
+    const sameDry = await submit(key, 5000, true);
+    const sameReal = await submit(key, 5000, false);
+    expect(sameDry.errors).toBeUndefined();
+    expect(sameReal.errors).toBeUndefined();
+    const { dryRun: dryFlag, ...dry } = sameDry.data.result;
+    const { dryRun: realFlag, ...real } = sameReal.data.result;
+    expect({ dryFlag, realFlag }).toEqual({ dryFlag: true, realFlag: false });
+    expect(dry).toEqual(real);
+    expect(real.submissionId).toBe(first.data.result.submissionId);
+    expect(await ledger()).toBe(before);
+  });
+});

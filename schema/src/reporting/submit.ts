@@ -497,10 +497,11 @@ export async function submitBatch(
     const { id, created, updated, revised, unchanged } = existing;
     return { submissionId: id, idempotencyKey: batch.idempotencyKey, replayed: true, dryRun: false, created, updated, revised, unchanged, recomputed: 0, stale: await staleFrom(base.fork(), batch.observations, batch.month), observations };
   };
-  if (!options.dryRun) {
-    const replayed = await replay();
-    if (replayed) return replayed;
-  }
+  // A dry run checks the key as a real run would: a key used for other content is IDEMPOTENCY_CONFLICT,
+  // the same content again answers as the replay it would be (a tester's dry run said "would
+  // update" where the real run refused, or changed nothing).
+  const replayed = await replay();
+  if (replayed) return options.dryRun ? { ...replayed, dryRun: true } : replayed;
 
   try {
     return await base.fork().transactional(async (tx: EntityManager) => {
