@@ -11,7 +11,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import { ErrorCode, IDENTIFIER_SCALARS, parseDateTime } from '@huishang/schema';
+import { ErrorCode, IDENTIFIER_SCALARS, IdentifierError, parseDateTime } from '@huishang/schema';
 
 /**
  * Gives the API schema's identifier scalars the shared `parseValue`, so ApolloGateway's own
@@ -36,7 +36,15 @@ export function installIdentifierScalars(schema: GraphQLSchema): string[] {
   // A moment (`asOf`, `expiresAt`): checked as the subgraphs' DateTimeISO checks it, forwarded as written.
   const moment = schema.getType('DateTimeISO');
   if (isScalarType(moment)) {
-    moment.parseValue = parseDateTime;
+    // Refused as the identifier scalars refuse: coded, with the scalar and the reason (it was graphql-js's bare "Expected type").
+    moment.parseValue = (value: unknown) => {
+      try {
+        return parseDateTime(value);
+      } catch (error) {
+        if (error instanceof IdentifierError) throw new GraphQLError(error.message, { extensions: { code: ErrorCode.BadUserInput, scalar: moment.name, reason: error.reason } });
+        throw error;
+      }
+    };
     installed.push(moment.name);
   }
   return installed;

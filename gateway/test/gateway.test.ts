@@ -243,7 +243,7 @@ describe('gateway over real subgraphs', () => {
       const variable = await graphql(`query ($asOf: DateTimeISO) { region(code: "411002") { energy(month: "2015-06", asOf: $asOf) { electricity } } }`, { asOf: bad });
       expect(variable.errors).toHaveLength(1);
       expect(variable.errors![0].message).toMatch(/^Variable "\$asOf" got invalid value/);
-      expect(variable.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', variable: 'asOf' });
+      expect(variable.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', variable: 'asOf', scalar: 'DateTimeISO', reason: literal.errors![0].extensions!.reason });
     }
     expect(subgraphCalls()).toBe(calls);
     for (const good of ['2015-07-20T00:00:00Z', '2015-07-20T08:00:00+08:00', '2015-07-20T08:00:00.123Z']) {

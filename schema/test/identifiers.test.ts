@@ -9,6 +9,7 @@ import {
   monthsToDate,
   parseCreditCode,
   parseDate,
+  parseDateTime,
   parseIndustryCode,
   parseMonth,
   parseRegionCode,
@@ -119,5 +120,20 @@ describe('Date (YYYY-MM-DD, a day that exists)', () => {
     ['2015-00-10', 'month 00 does not exist; use 01 to 12'],
   ])('refuses %s: %s', (day, reason) => {
     expect(() => parseDate(day)).toThrow(`"${day}" is not a valid date (YYYY-MM-DD): ${reason}`);
+  });
+});
+
+describe('DateTimeISO (a moment, as graphql-scalars accepts it): a refusal says what is wrong', () => {
+  it.each(['2015-07-20T00:00:00Z', '2016-02-29T08:00:00+08:00', '2015-07-20T08:00:00.123Z'])('accepts %s', (moment) => {
+    expect(parseDateTime(moment)).toBe(moment);
+  });
+  it.each([
+    ['2015-02-30T00:00:00Z', 'that day does not exist: 2015-02 has days 01 to 28'],
+    ['2015-13-01T00:00:00Z', 'month 13 does not exist; use 01 to 12'],
+    ['2015-07-20T25:00:00Z', 'the time 25:00:00 does not exist; hours are 00 to 23, minutes and seconds 00 to 59'],
+    ['2015-07-20', 'must be a date, a time and a time zone, like "2016-03-01T08:00:00+08:00" (a day alone such as "2016-03-01" is not a moment)'],
+    ['yesterday', 'must be a date, a time and a time zone, like "2016-03-01T08:00:00+08:00" (a day alone such as "2016-03-01" is not a moment)'],
+  ])('refuses %s: %s', (moment, reason) => {
+    expect(() => parseDateTime(moment)).toThrow(`: ${reason}`);
   });
 });
