@@ -12,7 +12,7 @@ import { ClientStore, demoClientsFile, DocumentStore, ensureDemoClients, openAcc
 import { accessPlugin } from './access/plugin';
 import { auditEntry } from './access/audit';
 import { authenticateBearer, limitUnauthenticated, unauthenticatedPerMinute as unauthenticatedPerMinuteOf, type EdgeRefusal } from './access/edge';
-import { RateLimiter } from './access/rateLimit';
+import { newDocumentsPerMinute, RateLimiter, SeenDocuments } from './access/rateLimit';
 import { registerDemoDocuments } from './access/demo';
 import { aliasLimitRule, costDirectives, costLimitPlugin, readProtectionConfig, rootFieldLimitRule, tokenLimitParseOptions } from './protection';
 import { readGatewayConfig } from './config';
@@ -166,7 +166,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       // The cost limit needs the request's variables, so it runs after validation (protection.ts).
       costLimitPlugin(protection.maxCost, costDirectives(supergraphSdl)),
       requestLogPlugin(logger),
-      ...(audit && documents ? [accessPlugin({ audit, documents, production })] : []),
+      ...(audit && documents ? [accessPlugin({ audit, documents, production, newDocuments: { limiter, perMinute: newDocumentsPerMinute(env), seen: new SeenDocuments() } })] : []),
       {
         // Echo the request id, so a caller can quote it when reporting a problem.
         requestDidStart: async ({ contextValue }) => ({

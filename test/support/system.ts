@@ -424,6 +424,9 @@ export async function startSystem(options: StartOptions = {}): Promise<System> {
     env.HUISHANG_DATA_DIR = database.dataDir;
   }
   if (options.enterprises !== undefined) env.HUISHANG_DEMO_ENTERPRISES = String(options.enterprises);
+  // A test client sends hundreds of distinct documents a minute (each case its own text), which the
+  // budget of documents planned anew exists to refuse: off unless a test sets it (access/newDocuments.test.ts).
+  env.HUISHANG_NEW_DOCUMENTS_PER_MINUTE ??= '0';
 
   const services = new Map<ServiceName, Managed>();
   const sqlite = new Map<DatabaseName, Database.Database>();

@@ -12,5 +12,5 @@ export { AuthenticationError, ClientStore, DocumentStore, openAccessDatabase, re
 export { authenticateBearer, limitUnauthenticated, unauthenticatedPerMinute, type EdgeRefusal } from './edge';
 export { operationLimits, type OperationLimits } from './limits';
 export { ATTEMPT_OUTCOME, checkOperation, fieldCoordinates, isWrite, outcomeOf, recordAnswer, recordAttempt } from './plugin';
-export { RateLimiter } from './rateLimit';
+export { newDocumentsPerMinute, RateLimiter, SeenDocuments } from './rateLimit';
 export { emptyReads, REQUEST_ID_HEADER, requestIdFrom, takeReads, type GatewayContext, type ReadsSeen } from '../context';

@@ -1,8 +1,9 @@
-import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { getOperationAST, GraphQLError, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FragmentDefinitionNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { emptyReads, type GatewayContext } from '../context';
 import { auditEntry, type AuditEntry, type AuditLog } from './audit';
 import type { AuthenticatedClient, DocumentStore } from './clients';
+import type { RateLimiter, SeenDocuments } from './rateLimit';
 
 /** Roles that may introspect in production mode: people exploring the graph, not machines. */
 const INTROSPECTING_ROLES = new Set(['ANALYST', 'ADMINISTRATOR']);
@@ -70,6 +71,23 @@ export interface AccessPluginOptions {
   audit: AuditLog;
   documents: DocumentStore;
   production: boolean;
+  /** The per-client budget of documents the gateway must plan anew (HUISHANG_NEW_DOCUMENTS_PER_MINUTE). */
+  newDocuments?: { limiter: RateLimiter; perMinute: number; seen: SeenDocuments };
+}
+
+/**
+ * A document this gateway has not planned lately counts against its client's budget; over it,
+ * RATE_LIMITED (429, Retry-After) before any planning. Known documents always go.
+ */
+async function checkNewDocument(budget: AccessPluginOptions['newDocuments'], client: AuthenticatedClient | null, hash: string): Promise<void> {
+  if (!budget || !client || budget.seen.has(hash)) return;
+  const retryAfter = await budget.limiter.newDocument(client.clientId, budget.perMinute);
+  // Remembered only once let through: a refused document counts again when it is sent again.
+  if (retryAfter === null) return budget.seen.add(hash);
+  throw new GraphQLError(
+    `client ${client.clientId} sent more than ${budget.perMinute} documents in a minute that the gateway had to plan anew (HUISHANG_NEW_DOCUMENTS_PER_MINUTE): send the same document with variables instead of changing its text (aliases, literals); documents already sent still run; retry a new one in ${retryAfter} s`,
+    { extensions: { code: 'RATE_LIMITED', limit: budget.perMinute, retryAfter, http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) } } },
+  );
 }
 
 
@@ -170,6 +188,7 @@ export function accessPlugin(options: AccessPluginOptions): ApolloServerPlugin<G
           operationName = name ?? null;
           // Apollo Server's SHA-256 of the document, the same hash `huishang documents add` registers.
           hash = queryHash;
+          await checkNewDocument(options.newDocuments, contextValue.client, hash);
           fields = fieldCoordinates(schema, document, hash, name);
           await checkOperation(options, contextValue.client, document, hash);
           wrote = isWrite(document, name);
