@@ -44,21 +44,12 @@ export function takeReads(response: { extensions?: unknown }, seen: ReadsSeen | 
   for (const code of reads.enterprises ?? []) seen.enterprises.add(code);
   for (const month of reads.months ?? []) seen.months.add(month);
   for (const id of reads.submissions ?? []) if (Number.isInteger(id)) seen.submissions.add(id);
-  if (reads.ruleReads?.length) {
-    seen.ruleReads ??= new Set();
-    for (const read of reads.ruleReads) if (typeof read === 'string') seen.ruleReads.add(read);
-  }
-  if (reads.refused?.length) {
-    seen.refused ??= new Set();
-    for (const code of reads.refused) if (typeof code === 'string') seen.refused.add(code);
-  }
-  if (reads.refusedEnterprises?.length) {
-    seen.refusedEnterprises ??= new Set();
-    for (const code of reads.refusedEnterprises) if (typeof code === 'string') seen.refusedEnterprises.add(code);
-  }
-  if (reads.refusedMonths?.length) {
-    seen.refusedMonths ??= new Set();
-    for (const month of reads.refusedMonths) if (typeof month === 'string') seen.refusedMonths.add(month);
+  // The optional sets (added after the first gateways were written): made when there is something to keep.
+  for (const key of ['ruleReads', 'refused', 'refusedEnterprises', 'refusedMonths'] as const) {
+    const values = (reads[key] ?? []).filter((v): v is string => typeof v === 'string');
+    if (!values.length) continue;
+    const set = (seen[key] ??= new Set<string>());
+    for (const value of values) set.add(value);
   }
 }
 
