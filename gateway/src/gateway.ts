@@ -107,6 +107,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     supergraphSdl,
     // A bound on planning time, which blocks every request in flight (config.ts).
     queryPlannerConfig: { debug: { maxEvaluatedPlans: config.queryPlannerMaxEvaluatedPlans } },
+    // Never a query plan in an answer: Apollo's default shows one to any caller sending
+    // `Apollo-Query-Plan-Experimental` unless NODE_ENV=production, and a plan names @inaccessible
+    // fields and the subgraphs' internals (a fresh tester's finding; our production mode is HUISHANG_MODE).
+    __exposeQueryPlanExperimental: false,
     buildService: ({ name, url }) => {
       // The audit subgraph runs in this process, over the gateway's own database.
       if (name === AUDIT_SUBGRAPH_NAME && audit) return new LocalGraphQLDataSource(auditSubgraphSchema(audit));

@@ -685,6 +685,14 @@ describe('the audit trail', () => {
     // The trail: a partial answer that names the submission it made.
     const [record] = await system.sql('access', "select outcome, submissions from audit_record where request_id = ? and outcome <> 'ATTEMPT'", [`two-writes-${good.idempotencyKey}`]);
     expect({ outcome: record.outcome, submissions: JSON.parse(record.submissions) }).toEqual({ outcome: 'PARTIAL', submissions: [result.data.b.submissionId] });
+    // The refused write alone served nothing: ERROR, though its answer is `{ a: null }`.
+    const alone = await system.query('mutation One($a: ObservationBatchInput!) { a: submitFinanceObservations(batch: $a) { submissionId } }', { a: foreign }, undefined, {
+      token: system.tokens.energy,
+      headers: { 'x-request-id': `one-write-${good.idempotencyKey}` },
+    });
+    expect({ data: alone.data, codes: alone.errors?.map((e) => e.extensions?.code) }).toEqual({ data: { a: null }, codes: ['FORBIDDEN'] });
+    const [refused] = await system.sql('access', "select outcome from audit_record where request_id = ? and outcome <> 'ATTEMPT'", [`one-write-${good.idempotencyKey}`]);
+    expect(refused.outcome).toBe('ERROR');
   });
 
   it('a bad part inside the batch variable is named by its path (extensions.variablePath), and nothing is written', async () => {

@@ -45,7 +45,33 @@ it('past the budget a client’s new documents are refused with 429 until the mi
   expect((await ask(100, other.token)).errors).toBeUndefined();
   // On the trail: the refusal, with its code.
   const [record] = await system.sql('access', 'select client_id, outcome, error_codes from audit_record where request_id = ?', ['new-documents-refused']);
-  expect({ client: record.client_id, outcome: record.outcome, codes: JSON.parse(record.error_codes) }).toEqual({ client: one.id, outcome: 'ERROR', codes: ['RATE_LIMITED'] });
+  expect({ client: record.client_id, outcome: record.outcome, codes: JSON.parse(record.error_codes) }).toEqual({ client: one.id, outcome: 'RATE_LIMITED', codes: ['RATE_LIMITED'] });
+});
+
+it('each operation of a document counts, as @apollo/gateway plans each by its name (a tester got six plans for one count)', async () => {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < 20_000) await sleep(left + 200);
+  const client = await system.addClient({ department: 'energy', role: 'ANALYST' });
+  const operations = Array.from({ length: BUDGET + 1 }, (_, i) => `query O${i + 1} { o${i + 1}: viewer { department } }`).join('\n');
+  const run = async (operationName: string) => {
+    const response = await fetch(system.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${client.token}` },
+      body: JSON.stringify({ query: operations, operationName }),
+    });
+    return { status: response.status, ...((await response.json()) as { errors?: { extensions?: { code?: string } }[] }) };
+  };
+  for (let i = 1; i <= BUDGET; i++) expect((await run(`O${i}`)).errors).toBeUndefined();
+  const refused = await run(`O${BUDGET + 1}`);
+  expect({ status: refused.status, codes: refused.errors?.map((e) => e.extensions?.code) }).toEqual({ status: 429, codes: ['RATE_LIMITED'] });
+  // A named operation already run is known.
+  expect((await run('O1')).errors).toBeUndefined();
+});
+
+it('no answer carries a query plan, whatever the caller asks (Apollo-Query-Plan-Experimental)', async () => {
+  const result = await system.query('{ plan1: viewer { department } }', undefined, undefined, { token: system.tokens.energy, headers: { 'Apollo-Query-Plan-Experimental': '1' } });
+  expect(result.errors).toBeUndefined();
+  expect(JSON.stringify(result.extensions ?? {})).not.toMatch(/queryPlan/i);
 });
 
 it('the Retry-After header says when the minute ends', async () => {

@@ -79,11 +79,13 @@ export interface AccessPluginOptions {
  * A document this gateway has not planned lately counts against its client's budget; over it,
  * RATE_LIMITED (429, Retry-After) before any planning. Known documents always go.
  */
-async function checkNewDocument(budget: AccessPluginOptions['newDocuments'], client: AuthenticatedClient | null, hash: string): Promise<void> {
-  if (!budget || !client || budget.seen.has(hash)) return;
+async function checkNewDocument(budget: AccessPluginOptions['newDocuments'], client: AuthenticatedClient | null, hash: string, operationName: string | null): Promise<void> {
+  // Keyed as @apollo/gateway keys its plans: a document of several operations is a plan per name.
+  const key = `${hash}:${operationName ?? ''}`;
+  if (!budget || !client || budget.seen.has(key)) return;
   const retryAfter = await budget.limiter.newDocument(client.clientId, budget.perMinute);
   // Remembered only once let through: a refused document counts again when it is sent again.
-  if (retryAfter === null) return budget.seen.add(hash);
+  if (retryAfter === null) return budget.seen.add(key);
   throw new GraphQLError(
     `client ${client.clientId} sent more than ${budget.perMinute} documents in a minute that the gateway had to plan anew (HUISHANG_NEW_DOCUMENTS_PER_MINUTE): send the same document with variables instead of changing its text (aliases, literals); documents already sent still run; retry a new one in ${retryAfter} s`,
     { extensions: { code: 'RATE_LIMITED', limit: budget.perMinute, retryAfter, http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) } } },
@@ -110,8 +112,8 @@ export async function checkOperation(options: Pick<AccessPluginOptions, 'documen
 }
 
 /**
- * How a GraphQL answer ended, as the audit trail records it: OK, PARTIAL (data with errors) or
- * ERROR, the error codes, and the indicators of refused reads (the kit's `forbidden` names its
+ * How a GraphQL answer ended, as the audit trail records it: OK, PARTIAL (errors, and a root field
+ * that is not null), RATE_LIMITED (refused for the rate only) or ERROR, the error codes, and the indicators of refused reads (the kit's `forbidden` names its
  * indicator), kept so that attempts are findable by indicator.
  */
 export function outcomeOf(result: { data?: unknown; errors?: readonly { extensions?: { code?: unknown } | Record<string, unknown> }[] }): {
@@ -124,7 +126,12 @@ export function outcomeOf(result: { data?: unknown; errors?: readonly { extensio
   const refusedIndicators = [
     ...new Set(errors.filter((e) => e.extensions?.code === 'FORBIDDEN' && typeof (e.extensions as Record<string, unknown> | undefined)?.indicator === 'string').map((e) => String((e.extensions as Record<string, unknown>).indicator))),
   ].sort();
-  return { outcome: !errors.length ? 'OK' : result.data ? 'PARTIAL' : 'ERROR', codes, refusedIndicators };
+  // Something served: data with a root field that is not null (a write refused whole now answers
+  // `{ submit…: null }`, which served nothing). A refusal for the rate (RATE_LIMITED alone, the
+  // new-document budget) is recorded as the edge's rate refusals are, so `outcome` finds both.
+  const served = result.data != null && typeof result.data === 'object' && Object.values(result.data as Record<string, unknown>).some((v) => v !== null);
+  const outcome = !errors.length ? 'OK' : served ? 'PARTIAL' : codes.every((c) => c === 'RATE_LIMITED') ? 'RATE_LIMITED' : 'ERROR';
+  return { outcome, codes, refusedIndicators };
 }
 
 /** The outcome of the record a write leaves before it runs (its answer's record follows). */
@@ -188,7 +195,7 @@ export function accessPlugin(options: AccessPluginOptions): ApolloServerPlugin<G
           operationName = name ?? null;
           // Apollo Server's SHA-256 of the document, the same hash `huishang documents add` registers.
           hash = queryHash;
-          await checkNewDocument(options.newDocuments, contextValue.client, hash);
+          await checkNewDocument(options.newDocuments, contextValue.client, hash, operationName);
           fields = fieldCoordinates(schema, document, hash, name);
           await checkOperation(options, contextValue.client, document, hash);
           wrote = isWrite(document, name);
