@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
-import { CLIENT_ROLES, SUBGRAPH_NAMES, type ClientRole } from '@huishang/schema/core';
+import { CLIENT_ROLES, IdentifierError, parseCreditCode, parseMonth, SUBGRAPH_NAMES, type ClientRole } from '@huishang/schema/core';
 import { databaseSettings } from '@huishang/schema/database';
 import { AuditLog, auditEntry, ClientStore, DocumentStore, emptyReads, openAccessDatabase, UnknownClient, type ClientView } from '@huishang/gateway/access-store';
 import { choice, ExitCode, InputRefused, parse, UsageError, type Io } from './io';
@@ -12,7 +12,7 @@ export const ACCESS_HELP = `huishang clients | documents | audit — who may cal
 
   huishang clients add --department <name> --role <role> [--name TEXT] [--expires ISO] [--safelist] [--rate-limit N] [--json]
       issues a client and prints its token once (only its hash is kept)
-  huishang clients list [--json]
+  huishang clients list [--department <name>] [--role <role>] [--json]
   huishang clients revoke <client id>
   huishang clients update <client id> [--safelist | --no-safelist] [--rate-limit N]
 
@@ -104,6 +104,19 @@ export async function clientsCommand(args: string[], io: Io): Promise<number> {
   if (rateLimit !== undefined && (!Number.isInteger(rateLimit) || rateLimit < 1)) {
     throw new UsageError(`--rate-limit ${values['rate-limit']}: requests a minute, a whole number of 1 or more (leave it out for the gateway's default)`, 'clients');
   }
+  // Options a subcommand does not take are refused, not ignored: an operator's `update --role ANALYST`
+  // exited 0 with the role unchanged (a tester's finding).
+  const TAKES: Record<string, readonly string[]> = {
+    add: ['department', 'role', 'name', 'expires', 'safelist', 'rate-limit', 'json'],
+    list: ['department', 'role', 'json'],
+    revoke: [],
+    update: ['safelist', 'no-safelist', 'rate-limit', 'json'],
+  };
+  const extra = Object.keys(values).filter((option) => option !== 'help' && values[option as keyof typeof values] !== undefined && sub in TAKES && !TAKES[sub].includes(option));
+  if (extra.length) {
+    const fix = sub === 'update' && extra.some((o) => ['role', 'department'].includes(o)) ? ': a client keeps its department and role; revoke it and add a new one' : '';
+    throw new UsageError(`clients ${sub} does not take --${extra.join(', --')}${fix}`, 'clients');
+  }
   const orm = await openAccess(io);
   try {
     const store = new ClientStore(orm, 0);
@@ -135,9 +148,14 @@ export async function clientsCommand(args: string[], io: Io): Promise<number> {
         else io.stdout.write(`client ${client.id} (${client.department} ${client.role}) added.\ntoken (shown once; send as "Authorization: Bearer <token>"):\n${token}\n`);
         return ExitCode.Ok;
       }
-      case 'list':
-        printClients(io, await store.list(), values.json ?? false);
+      case 'list': {
+        // Narrowed by --department and --role when given, each checked (a misspelt one listed everyone).
+        const department = values.department === undefined ? undefined : choice('clients', 'department', values.department, SUBGRAPH_NAMES, 'a department of the registry');
+        const role = values.role === undefined ? undefined : choice('clients', 'role', values.role.toUpperCase(), CLIENT_ROLES, 'a role');
+        const clients = (await store.list()).filter((c) => (!department || c.department === department) && (!role || c.role === role));
+        printClients(io, clients, values.json ?? false);
         return ExitCode.Ok;
+      }
       case 'revoke': {
         if (positionals.length !== 1) throw new UsageError('name the client id to revoke', 'clients');
         const client = await known(() => store.revoke(positionals[0]));
@@ -207,6 +225,45 @@ export async function documentsCommand(args: string[], io: Io): Promise<number> 
   }
 }
 
+/** An ISO 8601 moment with a time zone (`2015-07-01T00:00:00+08:00`, `…Z`), as the graph's DateTimeISO. */
+const MOMENT = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * `audit export`'s filter checked as the graph's auditTrail checks it (gateway/src/access/auditSubgraph.ts),
+ * so a mistyped value is refused, not read as a filter that matches nothing: times with their zone
+ * become the stored UTC form (they were compared as text, so `+08:00` missed eight hours).
+ */
+function exportFilter(values: { from?: string; to?: string; enterprise?: string; indicator?: string; month?: string; client?: string }): { from?: string; to?: string; enterprise?: string; indicator?: string; month?: string; clientId?: string } {
+  const identifier = <T>(option: string, value: string | undefined, parse: (v: string) => T): T | undefined => {
+    if (value === undefined) return undefined;
+    try {
+      return parse(value);
+    } catch (error) {
+      if (error instanceof IdentifierError) throw new UsageError(`--${option} ${error.message}`, 'audit');
+      throw error;
+    }
+  };
+  const moment = (option: string, value: string | undefined): string | undefined =>
+    identifier(option, value, (v) => {
+      const shape = MOMENT.exec(v);
+      const at = shape ? Date.parse(v) : NaN;
+      if (!shape || !Number.isFinite(at) || new Date(`${shape[1]}T00:00:00Z`).toISOString().slice(0, 10) !== shape[1]) {
+        throw new UsageError(`--${option} ${JSON.stringify(v)}: a moment with its time zone, like 2015-07-01T00:00:00+08:00 or 2015-06-30T16:00:00Z`, 'audit');
+      }
+      return new Date(at).toISOString();
+    });
+  const from = moment('from', values.from);
+  const to = moment('to', values.to);
+  if (from && to && from >= to) throw new UsageError(`--to must be later than --from (${from}): no record can be at or after the one and before the other`, 'audit');
+  if (values.indicator !== undefined && !/^[A-Z][A-Z0-9_]*$/.test(values.indicator)) {
+    throw new UsageError(`--indicator ${JSON.stringify(values.indicator)}: an indicator code in upper case, e.g. FIN_LOANS_OUTSTANDING`, 'audit');
+  }
+  if (values.client !== undefined && !/^cl_[A-Za-z0-9_-]+$/.test(values.client)) {
+    throw new UsageError(`--client ${JSON.stringify(values.client)}: a client id as "huishang clients list" prints it, e.g. cl_0123456789abcdef`, 'audit');
+  }
+  return { from, to, enterprise: identifier('enterprise', values.enterprise, parseCreditCode), indicator: values.indicator, month: identifier('month', values.month, parseMonth), clientId: values.client };
+}
+
 const CSV_COLUMNS = ['seq', 'at', 'clientId', 'department', 'role', 'requestId', 'operationName', 'documentHash', 'fields', 'indicators', 'refusedIndicators', 'enterprises', 'months', 'refusedEnterprises', 'refusedMonths', 'submissions', 'ruleReads', 'outcome', 'errorCodes', 'durationMs', 'traceId', 'prevHash', 'hash'] as const;
 /**
  * One CSV cell. A cell a spreadsheet would run as a formula (starting with =, +, -, @, tab or
@@ -250,9 +307,10 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
       const format = values.format ?? 'jsonl';
       if (format !== 'jsonl' && format !== 'csv') throw new UsageError('--format jsonl or csv', 'audit');
       if (format === 'csv') io.stdout.write(`${CSV_COLUMNS.join(',')}\n`);
+      const filter = exportFilter(values);
       let after = 0;
       for (;;) {
-        const page = await log.query({ from: values.from, to: values.to, enterprise: values.enterprise, indicator: values.indicator, month: values.month, clientId: values.client }, 1000, after);
+        const page = await log.query(filter, 1000, after);
         if (!page.length) break;
         for (const record of page) {
           io.stdout.write(format === 'csv' ? `${CSV_COLUMNS.map((c) => csvCell(record[c])).join(',')}\n` : `${JSON.stringify(record)}\n`);

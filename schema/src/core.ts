@@ -11,3 +11,4 @@ export { DEFAULT_PORTS, OWNER_NAMES, portVariable, SUBGRAPH_NAMES, type Subgraph
 export { CLIENT_ROLES, type ClientRole } from './kit/roles';
 export { ErrorCode, IdentifierError } from './errorCodes';
 export { parseMonth } from './identifiers/month';
+export { parseCreditCode } from './identifiers/creditCode';
