@@ -98,6 +98,15 @@ describe('reads', () => {
         record: { requestId: 'issue12-refused-enterprise', enterprises: [], refusedEnterprises: [firm], refusedMonths: [MONTH], refusedIndicators: ['FIN_LOANS_OUTSTANDING'] },
       });
     }
+    // A list that one refusal nulls served none of it: the readable code is not recorded as read.
+    const [{ subject_code: worker }] = await system.sql('hr', "select subject_code from observation where indicator = 'HR_EMPLOYEES' and subject_type = 'ENTERPRISE' and month = ? order by subject_code limit 1", [MONTH]);
+    const listed = await system.query(`{ enterprise(creditCode: "${worker}") { hr(month: "${MONTH}") { indicators(codes: ["HR_HIRING_DEMAND", "HR_EMPLOYEES"]) { value } } } }`, undefined, undefined, {
+      token: system.tokens.energy,
+      headers: { 'x-request-id': 'issue12-refused-list' },
+    });
+    expect({ list: listed.data?.enterprise?.hr?.indicators, codes: codes(listed) }).toEqual({ list: null, codes: ['FORBIDDEN'] });
+    const [list] = await system.sql('access', 'select indicators, enterprises, refused_enterprises from audit_record where request_id = ?', ['issue12-refused-list']);
+    expect({ indicators: JSON.parse(list.indicators), enterprises: JSON.parse(list.enterprises), refused: JSON.parse(list.refused_enterprises) }).toEqual({ indicators: [], enterprises: [], refused: [worker] });
     // A read that served nothing refused has none.
     const fine = await system.query(`{ enterprise(creditCode: "${firm}") { finance(month: "${MONTH}") { loansOutstanding { value } } } }`, undefined, undefined, { token: system.tokens.finance, headers: { 'x-request-id': 'issue12-served-enterprise' } });
     expect(fine.errors).toBeUndefined();

@@ -273,7 +273,7 @@ export class AccessPolicy {
   }
 
   /** `require` for one subject, then records the read; a refusal records the attempt's enterprise and month. */
-  check(field: string, definition: IndicatorDefinition, subject: { kind: SubjectType; code: string }, month?: string): void {
+  check(field: string, definition: IndicatorDefinition, subject: { kind: SubjectType; code: string }, month?: string, options: { record?: boolean } = {}): void {
     try {
       this.require(field, definition, subject.kind);
     } catch (error) {
@@ -281,7 +281,7 @@ export class AccessPolicy {
       if (month) this.reads.refusedMonths.add(month);
       throw error;
     }
-    this.record(definition.code, subject, month);
+    if (options.record !== false) this.record(definition.code, subject, month);
   }
 
   record(indicator: string, subject: { kind: SubjectType; code: string }, month?: string): void {

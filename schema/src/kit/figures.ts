@@ -96,10 +96,15 @@ export class SubjectFigures {
     return this.#observations.filter((o) => this.tryGet(o.indicator) !== undefined);
   }
 
-  /** The figures of the indicators named, each checked (FORBIDDEN naming `field(code)`) and recorded. */
+  /**
+   * The figures of the indicators named, each checked (FORBIDDEN naming `field(code)`) and recorded.
+   * All are checked before any is recorded: one refusal nulls the whole list, so none of it was
+   * served (the audit record listed the readable ones as read; a tester's finding).
+   */
   named(field: string, codes: readonly string[]): Observation[] {
+    for (const code of codes) this.#access.check(`${field}(${code})`, this.catalogue.get(code), this.subject, this.month, { record: false });
     for (const code of codes) {
-      this.#access.check(`${field}(${code})`, this.catalogue.get(code), this.subject, this.month);
+      this.#access.record(code, this.subject, this.month);
       this.#sources(code);
     }
     return this.#observations.filter((o) => codes.includes(o.indicator));
