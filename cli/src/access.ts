@@ -5,7 +5,7 @@ import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { CLIENT_ROLES, IdentifierError, parseCreditCode, parseMonth, SUBGRAPH_NAMES, type ClientRole } from '@huishang/schema/core';
 import { databaseSettings } from '@huishang/schema/database';
-import { AuditLog, auditEntry, ClientStore, DocumentStore, emptyReads, openAccessDatabase, UnknownClient, type ClientView } from '@huishang/gateway/access-store';
+import { AUDIT_FILTER_FORMS, AuditLog, auditEntry, ClientStore, DocumentStore, emptyReads, openAccessDatabase, UnknownClient, type ClientView } from '@huishang/gateway/access-store';
 import { choice, ExitCode, InputRefused, parse, UsageError, type Io } from './io';
 
 export const ACCESS_HELP = `huishang clients | documents | audit — who may call the gateway, and what they did
@@ -255,11 +255,8 @@ function exportFilter(values: { from?: string; to?: string; enterprise?: string;
   const from = moment('from', values.from);
   const to = moment('to', values.to);
   if (from && to && from >= to) throw new UsageError(`--to must be later than --from (${from}): no record can be at or after the one and before the other`, 'audit');
-  if (values.indicator !== undefined && !/^[A-Z][A-Z0-9_]*$/.test(values.indicator)) {
-    throw new UsageError(`--indicator ${JSON.stringify(values.indicator)}: an indicator code in upper case, e.g. FIN_LOANS_OUTSTANDING`, 'audit');
-  }
-  if (values.client !== undefined && !/^cl_[A-Za-z0-9_-]+$/.test(values.client)) {
-    throw new UsageError(`--client ${JSON.stringify(values.client)}: a client id as "huishang clients list" prints it, e.g. cl_0123456789abcdef`, 'audit');
+  for (const [option, value, form] of [['indicator', values.indicator, AUDIT_FILTER_FORMS.indicator], ['client', values.client, AUDIT_FILTER_FORMS.clientId]] as const) {
+    if (value !== undefined && !form.form.test(value)) throw new UsageError(`--${option} ${JSON.stringify(value)}: ${form.reason}`, 'audit');
   }
   return { from, to, enterprise: identifier('enterprise', values.enterprise, parseCreditCode), indicator: values.indicator, month: identifier('month', values.month, parseMonth), clientId: values.client };
 }

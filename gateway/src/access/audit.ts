@@ -140,6 +140,16 @@ function isDuplicateKey(error: unknown): boolean {
   return e.code === '23505' || /UNIQUE constraint failed|SQLITE_CONSTRAINT_PRIMARYKEY/.test(`${e.code ?? ''} ${e.message ?? ''}`);
 }
 
+/**
+ * The forms of the trail's free-text filter values, for the graph's auditTrail and
+ * `huishang audit export` alike: a value of another form is refused, not read as a filter that
+ * matches nothing. The reason is worded to follow the value or the field's name.
+ */
+export const AUDIT_FILTER_FORMS = {
+  indicator: { form: /^[A-Z][A-Z0-9_]*$/, reason: 'an indicator code in upper case, e.g. FIN_LOANS_OUTSTANDING (the catalogue\'s indicatorCatalogue lists them)' },
+  clientId: { form: /^cl_[A-Za-z0-9_-]+$/, reason: 'a client id as `huishang clients list` prints it, e.g. cl_0123456789abcdef' },
+} as const;
+
 export interface AuditFilter {
   clientId?: string | null;
   department?: string | null;

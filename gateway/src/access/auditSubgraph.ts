@@ -3,7 +3,7 @@ import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { badUserInput, CreditCodeScalar, departmentRegistry, MonthScalar, withArticle } from '@huishang/schema';
 import type { GatewayContext } from '../context';
-import type { AuditFilter, AuditLog } from './audit';
+import { AUDIT_FILTER_FORMS, type AuditFilter, type AuditLog } from './audit';
 import { ATTEMPT_OUTCOME } from './plugin';
 
 /**
@@ -205,11 +205,9 @@ function checkedFilter(filter: RawAuditFilter): AuditFilter {
     const inAnswer = upper === 'FORBIDDEN' ? 'a refused read is recorded as PARTIAL or ERROR with FORBIDDEN among its errorCodes, and filter.indicator finds it by the indicator refused; ' : '';
     throw badUserInput(field('outcome'), `${near}${inAnswer}an outcome is one of ${AUDIT_OUTCOMES.join(', ')}`);
   }
-  if (filter.indicator != null && !/^[A-Z][A-Z0-9_]*$/.test(filter.indicator)) {
-    throw badUserInput(field('indicator'), `an indicator code in upper case, e.g. FIN_LOANS_OUTSTANDING (the catalogue's indicatorCatalogue lists them)`);
-  }
-  if (filter.clientId != null && !/^cl_[A-Za-z0-9_-]+$/.test(filter.clientId)) {
-    throw badUserInput(field('clientId'), 'a client id as `huishang clients list` prints it, e.g. cl_0123456789abcdef');
+  for (const name of ['indicator', 'clientId'] as const) {
+    const value = filter[name];
+    if (value != null && !AUDIT_FILTER_FORMS[name].form.test(value)) throw badUserInput(field(name), AUDIT_FILTER_FORMS[name].reason);
   }
   if (filter.from && filter.to && filter.from.getTime() >= filter.to.getTime()) {
     throw badUserInput(field('to'), `must be later than filter.from (${filter.from.toISOString()}): no record can be at or after the one and before the other`);

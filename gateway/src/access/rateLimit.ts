@@ -51,16 +51,8 @@ export class RateLimiter {
    * its count in the current minute, and the seconds until the window resets when over `perMinute`
    * (0: never limited). If the shared counter is unavailable the count is 1 (fail open, as `take`).
    */
-  async refusal(address: string, perMinute: number, now = Date.now()): Promise<{ count: number; retryAfter: number | null }> {
-    const start = now - (now % WINDOW_MS);
-    let count = 1;
-    try {
-      count = await this.counter.increment(`unauthenticated:${address}`, start, WINDOW_MS);
-    } catch {
-      return { count, retryAfter: null };
-    }
-    const over = perMinute > 0 && count > perMinute;
-    return { count, retryAfter: over ? Math.max(1, Math.ceil((start + WINDOW_MS - now) / 1000)) : null };
+  refusal(address: string, perMinute: number, now = Date.now()): Promise<{ count: number; retryAfter: number | null }> {
+    return this.counted(`unauthenticated:${address}`, perMinute, now);
   }
 
   /**
@@ -70,14 +62,20 @@ export class RateLimiter {
    */
   async newDocument(clientId: string, perMinute: number, now = Date.now()): Promise<number | null> {
     if (!(perMinute > 0)) return null;
+    return (await this.counted(`new-documents:${clientId}`, perMinute, now)).retryAfter;
+  }
+
+  /** One more under `key` in this minute's window: the count, and the seconds to its end when over `perMinute` (0: never). Fails open (count 1). */
+  private async counted(key: string, perMinute: number, now: number): Promise<{ count: number; retryAfter: number | null }> {
     const start = now - (now % WINDOW_MS);
-    let count: number;
+    let count = 1;
     try {
-      count = await this.counter.increment(`new-documents:${clientId}`, start, WINDOW_MS);
+      count = await this.counter.increment(key, start, WINDOW_MS);
     } catch {
-      return null;
+      return { count, retryAfter: null };
     }
-    return count > perMinute ? Math.max(1, Math.ceil((start + WINDOW_MS - now) / 1000)) : null;
+    const over = perMinute > 0 && count > perMinute;
+    return { count, retryAfter: over ? Math.max(1, Math.ceil((start + WINDOW_MS - now) / 1000)) : null };
   }
 
   close(): Promise<void> {

@@ -6,6 +6,6 @@
  * subgraph, which load graphql-js, Apollo and the whole schema kit (about 0.7 s of CPU); an
  * operator's command needs none of it (cli/test/startup.test.ts checks what it loads).
  */
-export { AuditLog, auditEntry, type AuditEntry, type AuditFilter, type AuditRecord, type IntegrityReport } from './audit';
+export { AUDIT_FILTER_FORMS, AuditLog, auditEntry, type AuditEntry, type AuditFilter, type AuditRecord, type IntegrityReport } from './audit';
 export { ClientStore, DocumentStore, openAccessDatabase, UnknownClient, type ClientView } from './clients';
 export { emptyReads } from '../context';
