@@ -53,6 +53,9 @@ describe('CreditCode (GB 32100-2015)', () => {
     expect(() => parseCreditCode('91350100M0001O0Y43')).toThrow(/character 14 \("O"\) is not allowed/);
     expect(() => parseCreditCode('9135A100M000100Y43')).toThrow(/characters 3–8 must be the 6-digit region code/);
     expect(() => parseCreditCode(42)).toThrow(IdentifierError);
+    // Whitespace around a code is refused with its reason, as the other identifier scalars refuse it (it was trimmed here only).
+    expect(() => parseCreditCode(' 91350100M000100Y43')).toThrow(/has spaces \(or other whitespace\) around it/);
+    expect(() => parseCreditCode('91350100M000100Y43\t')).toThrow(/has spaces \(or other whitespace\) around it/);
   });
 
   it('completes a body into a valid code', () => {

@@ -602,6 +602,23 @@ describe('the audit trail', () => {
   };
   const submitted = async (key: string) => (await system.sql('energy', 'select id from submission where idempotency_key = ?', [key])).length;
 
+  /** Runs `send` while the trail takes a write's attempt and refuses the next record: the lock a tester held, at the worst moment. */
+  async function withAnswersUnrecorded<T>(send: () => Promise<T>): Promise<T> {
+    const postgres = system.database.kind === 'postgresql';
+    if (postgres) {
+      await system.sql('access', "create function huishang_test_refuse() returns trigger as $$ begin if new.outcome <> 'ATTEMPT' then raise exception 'trail unavailable (test)'; end if; return new; end $$ language plpgsql");
+      await system.sql('access', 'create trigger huishang_test_refuse before insert on audit_record for each row execute function huishang_test_refuse()');
+    } else {
+      await system.sql('access', "create trigger huishang_test_refuse before insert on audit_record when new.outcome <> 'ATTEMPT' begin select raise(abort, 'trail unavailable (test)'); end");
+    }
+    try {
+      return await send();
+    } finally {
+      await system.sql('access', postgres ? 'drop trigger huishang_test_refuse on audit_record' : 'drop trigger huishang_test_refuse');
+      if (postgres) await system.sql('access', 'drop function huishang_test_refuse()');
+    }
+  }
+
   it('a write the trail cannot record is not made: 503 AUDIT_UNAVAILABLE, and nothing written', async () => {
     attack();
     const key = `audit-away-${Date.now()}`;
@@ -621,26 +638,13 @@ describe('the audit trail', () => {
     attack();
     const key = `audit-result-${Date.now()}`;
     const sent = await batch(key);
-    // The trail takes the attempt and refuses the next record: the lock a tester held, at the worst moment.
-    const postgres = system.database.kind === 'postgresql';
-    if (postgres) {
-      await system.sql('access', "create function huishang_test_refuse() returns trigger as $$ begin if new.outcome <> 'ATTEMPT' then raise exception 'trail unavailable (test)'; end if; return new; end $$ language plpgsql");
-      await system.sql('access', 'create trigger huishang_test_refuse before insert on audit_record for each row execute function huishang_test_refuse()');
-    } else {
-      await system.sql('access', "create trigger huishang_test_refuse before insert on audit_record when new.outcome <> 'ATTEMPT' begin select raise(abort, 'trail unavailable (test)'); end");
-    }
-    let result: GraphQLResult;
-    try {
-      result = await system.query(SUBMIT, { batch: sent }, undefined, { token: system.tokens.energy });
-    } finally {
-      await system.sql('access', postgres ? 'drop trigger huishang_test_refuse on audit_record' : 'drop trigger huishang_test_refuse');
-      if (postgres) await system.sql('access', 'drop function huishang_test_refuse()');
-    }
+    const result = await withAnswersUnrecorded(() => system.query(SUBMIT, { batch: sent }, undefined, { token: system.tokens.energy }));
     expect(result.status).toBe(200);
     // Nothing of the answer leaves unrecorded (a mutation's answer can carry any figure), but it is not a refusal.
     expect(result.data).toBeNull();
     expect(codes(result)).toEqual(['AUDIT_INCOMPLETE']);
-    expect(result.errors![0].message).toMatch(/change was made .* send the same request again/);
+    expect(result.errors![0].message).toMatch(/submitEnergyObservations answered: that change was made\. Send the same request again/);
+    expect(result.errors![0].extensions).toMatchObject({ answered: ['submitEnergyObservations'], failed: [] });
     expect(await submitted(key)).toBe(1);
     const requestId = result.extensions?.requestId ?? null;
     const attempts = await system.sql('access', "select seq, request_id, operation_name, fields from audit_record where outcome = 'ATTEMPT' and operation_name = 'Submit' order by seq desc limit 1");
@@ -657,6 +661,28 @@ describe('the audit trail', () => {
     expect(await submitted(key)).toBe(1);
     const [recorded] = await system.sql('access', "select submissions from audit_record where operation_name = 'Again' and outcome = 'OK' order by seq desc limit 1");
     expect(JSON.parse(recorded.submissions)).toEqual([again.data.submitEnergyObservations.submissionId]);
+  });
+
+  it('a write that failed and whose result cannot be recorded is not said to be made: AUDIT_INCOMPLETE names, field by field, what answered and what was refused', async () => {
+    attack();
+    const good = await batch(`audit-result-two-${Date.now()}`);
+    // energy may not write finance's figures: refused after the attempt is recorded.
+    const foreign = { ...good, idempotencyKey: `${good.idempotencyKey}-finance`, observations: [{ indicator: 'FIN_NEW_LOANS', subjectKind: 'REGION', subjectCode: '411002', unit: '亿元', value: 1 }] };
+    const FOREIGN = 'mutation Foreign($a: ObservationBatchInput!) { a: submitFinanceObservations(batch: $a) { submissionId } }';
+    const refused = await withAnswersUnrecorded(() => system.query(FOREIGN, { a: foreign }, undefined, { token: system.tokens.energy }));
+    expect(refused.data).toBeNull();
+    expect(codes(refused)).toEqual(['AUDIT_INCOMPLETE']);
+    expect(refused.errors![0].message).not.toMatch(/was made/);
+    expect(refused.errors![0].message).toMatch(/a \(FORBIDDEN\) did not answer: refused or failed, that was not made/);
+    expect(refused.errors![0].extensions).toMatchObject({ answered: [], failed: [{ field: 'a', codes: ['FORBIDDEN'] }] });
+    // One made, one refused, in one document: each said as it is.
+    const TWO = 'mutation TwoUnrecorded($a: ObservationBatchInput!, $b: ObservationBatchInput!) { a: submitFinanceObservations(batch: $a) { submissionId } b: submitEnergyObservations(batch: $b) { submissionId } }';
+    const mixed = await withAnswersUnrecorded(() => system.query(TWO, { a: { ...foreign, idempotencyKey: `${foreign.idempotencyKey}-2` }, b: good }, undefined, { token: system.tokens.energy }));
+    expect(mixed.data).toBeNull();
+    expect(mixed.errors![0].message).toMatch(/b answered: that change was made; a \(FORBIDDEN\) did not answer/);
+    expect(mixed.errors![0].extensions).toMatchObject({ code: 'AUDIT_INCOMPLETE', answered: ['b'], failed: [{ field: 'a', codes: ['FORBIDDEN'] }] });
+    expect(await submitted(good.idempotencyKey)).toBe(1);
+    expect(await submitted(foreign.idempotencyKey)).toBe(0);
   });
 
   it('a write that is recorded leaves its attempt and its result, in that order', async () => {

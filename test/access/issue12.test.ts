@@ -120,6 +120,24 @@ describe('reads', () => {
     expect(attempt?.[columns.indexOf('refusedEnterprises')]).toBe(firm);
   });
 
+  it('a refused ranking or list records the month it tried (refusedMonths) as a refused single figure does, findable by month', async () => {
+    // The ranking leak above, and energy's orderly-power-use list (CONDITIONAL at every level) read by finance without a grant.
+    const list = await system.query(`{ region(code: "411000") { energy(month: "${MONTH}") { orderlyPowerUse { enterprise { creditCode } curtailedLoad { value } } } } }`, undefined, undefined, {
+      token: system.tokens.finance,
+      headers: { 'x-request-id': 'issue12-refused-orderly' },
+    });
+    expect(codes(list)).toEqual(['FORBIDDEN']);
+    for (const requestId of ['issue12-ranking-leak', 'issue12-refused-orderly']) {
+      const [row] = await system.sql('access', 'select months, refused_months from audit_record where request_id = ?', [requestId]);
+      expect({ requestId, months: JSON.parse(row.months), refusedMonths: JSON.parse(row.refused_months) }).toEqual({ requestId, months: [], refusedMonths: [MONTH] });
+    }
+    const auditor = await system.addClient({ department: 'statistics', role: 'AUDITOR' });
+    const found = await system.query(`{ auditTrail(filter: { month: "${MONTH}" }, first: 1000) { requestId refusedMonths } }`, undefined, undefined, { token: auditor.token });
+    expect(found.errors).toBeUndefined();
+    const ids = found.data.auditTrail.map((r: { requestId: string }) => r.requestId);
+    expect(ids).toEqual(expect.arrayContaining(['issue12-ranking-leak', 'issue12-refused-orderly']));
+  });
+
   it('the owner ranks it, and the audit record lists the indicator it ranked', async () => {
     const result = await system.query(ranking('FIN_NON_PERFORMING_LOANS'), undefined, undefined, { token: system.tokens.finance, headers: { 'x-request-id': 'issue12-ranking-owner' } });
     expect(result.errors).toBeUndefined();
@@ -256,8 +274,8 @@ describe('the problem list: the secretariat and the owning department write it',
 describe('the audit trail by department', () => {
   const ranking = (department: string, indicator: string) =>
     `{ region(code: "411000") { ${department}(month: "${MONTH}") { ranking(indicator: "${indicator}", by: CURRENT_MONTH) { rank } } } }`;
-  const trail = (token: string) => system.query('{ auditTrail(first: 1000) { requestId department indicators } }', undefined, undefined, { token });
-  type Row = { requestId: string; department: string | null; indicators: string[] };
+  const trail = (token: string) => system.query('{ auditTrail(first: 1000) { requestId department indicators refusedIndicators } }', undefined, undefined, { token });
+  type Row = { requestId: string; department: string | null; indicators: string[]; refusedIndicators: string[] };
 
   it('an energy administrator sees only records of energy clients and of reads of energy indicators; an auditor sees all', async () => {
     const financeOnly = await system.query(ranking('finance', 'FIN_NON_PERFORMING_LOANS'), undefined, undefined, { token: system.tokens.finance, headers: { 'x-request-id': 'issue12-audit-finance-only' } });
@@ -271,7 +289,9 @@ describe('the audit trail by department', () => {
     const seen = await trail(admin.token);
     expect(seen.errors).toBeUndefined();
     const rows: Row[] = seen.data.auditTrail;
-    expect(rows.every((r) => r.department === 'energy' || r.indicators.some((code) => code.startsWith('EN_')))).toBe(true);
+    // Its clients' records, and reads of (or refused attempts at) its indicators (finance refused energy's orderly-power-use list above).
+    expect(rows.filter((r) => !(r.department === 'energy' || [...r.indicators, ...r.refusedIndicators].some((code) => code.startsWith('EN_'))))).toEqual([]);
+    expect(rows.some((r) => r.department !== 'energy' && r.indicators.length === 0 && r.refusedIndicators.some((code) => code.startsWith('EN_')))).toBe(true);
     const ids = rows.map((r) => r.requestId);
     expect(ids).toEqual(expect.arrayContaining(['issue12-audit-industry-energy', 'issue12-audit-energy-own']));
     expect(ids).not.toContain('issue12-audit-finance-only');

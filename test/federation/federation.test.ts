@@ -311,6 +311,8 @@ describe('bad identifiers are refused at the gateway with BAD_USER_INPUT', () =>
     }
     enterprise('credit code of 17 characters', realCode.slice(0, 17), /must be 18 characters, got 17/);
     enterprise('credit code of 19 characters', `${realCode}0`, /must be 18 characters, got 19/);
+    // Padding is refused as every identifier scalar refuses it (CreditCode alone trimmed it).
+    enterprise('credit code with a space before it', ` ${realCode}`, /has spaces \(or other whitespace\) around it/);
     const region = (label: string, value: string, reason: RegExp) =>
       cases.push({ label, type: 'RegionCode!', argument: 'code', selection: 'region(code: ARG) { name }', field: 'region', value, reason });
     region('unknown region 411099', '411099', /is not a region of 许昌市/);
@@ -329,7 +331,7 @@ describe('bad identifiers are refused at the gateway with BAD_USER_INPUT', () =>
       value: 'C05',
       reason: /division 05 is not in section C/,
     });
-    expect(cases).toHaveLength(15);
+    expect(cases).toHaveLength(16);
   });
 
   function expectRefused(result: GraphQLResult, c: BadCase, names: string): void {

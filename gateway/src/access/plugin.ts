@@ -160,22 +160,68 @@ export async function recordAttempt(audit: AuditLog, context: GatewayContext, ex
 }
 
 /**
+ * What a write's answer says of each of its root fields, for AUDIT_INCOMPLETE: the response keys
+ * (aliases as the caller wrote them) that answered (not null: that change was made) and those that
+ * did not, with their errors' codes (refused or failed). Only keys and codes: the answer itself is
+ * withheld.
+ */
+export function writeFields(result: { data?: unknown; errors?: readonly { path?: readonly (string | number)[]; extensions?: { code?: unknown } | Record<string, unknown> }[] }): {
+  answered: string[];
+  failed: { field: string; codes: string[] }[];
+} {
+  const data = result.data != null && typeof result.data === 'object' ? (result.data as Record<string, unknown>) : {};
+  const answered = Object.keys(data).filter((key) => data[key] !== null);
+  const codesOf = (key: string | null) => [
+    ...new Set((result.errors ?? []).filter((e) => (key === null ? !e.path?.length : e.path?.[0] === key)).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'))),
+  ];
+  const failed = Object.keys(data)
+    .filter((key) => data[key] === null)
+    .map((field) => ({ field, codes: codesOf(field) }));
+  // An error without a path (the whole operation failed before any field ran) fails all of it.
+  const whole = codesOf(null);
+  if (whole.length && !answered.length && !failed.length) failed.push({ field: '(operation)', codes: whole });
+  return { answered, failed };
+}
+
+/**
+ * The AUDIT_INCOMPLETE error of a write whose attempt is recorded but whose answer's record could
+ * not be written: it says, field by field, which changes answered (were made) and which did not
+ * (refused or failed, with their codes). It said "the change was made" even when the write had
+ * failed (a tester's finding): a clerk told a failed write was made does not send it again.
+ */
+export function incompleteWrite(result: Parameters<typeof writeFields>[0]): GraphQLFormattedError {
+  const { answered, failed } = writeFields(result);
+  const made = answered.length ? `${answered.join(', ')} answered: ${answered.length > 1 ? 'those changes were' : 'that change was'} made` : '';
+  const notMade = failed.length
+    ? `${failed.map((f) => `${f.field} (${f.codes.join(', ') || 'no answer'})`).join(', ')} did not answer: refused or failed, ${failed.length > 1 ? 'those were' : 'that was'} not made as far as the answer tells`
+    : '';
+  const said = [made, notMade].filter(Boolean).join('; ');
+  return {
+    message: `the write's attempt is on the audit trail, but its result could not be recorded, so the answer is withheld: ${said}. Send the same request again (the same idempotencyKey) once the trail can be written: a made change answers as a replay and is not made twice`,
+    extensions: { code: 'AUDIT_INCOMPLETE', answered, failed },
+  };
+}
+
+/**
  * The answer's record. When it cannot be written, a read is withheld (`withhold`: AUDIT_UNAVAILABLE,
  * 503). A write has run and has its attempt on the trail: its data is withheld too (it can carry
  * any figure, and nothing would record that it left: a tester read another department's loans
- * through a mutation's answer during an outage), but the error says the change WAS made
- * (`incomplete`: AUDIT_INCOMPLETE, data null), so nobody takes it for a refusal; sent again under
- * its idempotency key, the write answers as a replay, recorded then.
+ * through a mutation's answer during an outage), but the error says which of its fields answered
+ * (their changes were made) and which did not (`incomplete`: AUDIT_INCOMPLETE, data null,
+ * incompleteWrite), so nobody takes a made change for a refusal; sent again under its idempotency
+ * key, the write answers as a replay, recorded then. `written`: the write's answer, or null for a read.
  */
-export async function recordAnswer(audit: AuditLog, entry: AuditEntry, wrote: boolean): Promise<{ withhold: GraphQLFormattedError } | { incomplete: GraphQLFormattedError } | null> {
+export async function recordAnswer(
+  audit: AuditLog,
+  entry: AuditEntry,
+  written: Parameters<typeof writeFields>[0] | null,
+): Promise<{ withhold: GraphQLFormattedError } | { incomplete: GraphQLFormattedError } | null> {
   try {
     await audit.append(entry);
     return null;
   } catch (error) {
-    console.error(`gateway: audit trail not written (request ${entry.requestId}, ${wrote ? 'a write: answered, its attempt is recorded' : 'answer withheld'}): ${(error as Error).message}`);
-    return wrote
-      ? { incomplete: { message: 'the change was made and its attempt is on the audit trail, but its result could not be recorded, so the answer is withheld: send the same request again (the same idempotencyKey) for it once the trail can be written; it is not made twice', extensions: { code: 'AUDIT_INCOMPLETE' } } }
-      : { withhold: { message: UNRECORDED, extensions: { code: 'AUDIT_UNAVAILABLE' } } };
+    console.error(`gateway: audit trail not written (request ${entry.requestId}, ${written ? 'a write: answered, its attempt is recorded' : 'answer withheld'}): ${(error as Error).message}`);
+    return written ? { incomplete: incompleteWrite(written) } : { withhold: { message: UNRECORDED, extensions: { code: 'AUDIT_UNAVAILABLE' } } };
   }
 }
 
@@ -208,7 +254,7 @@ export function accessPlugin(options: AccessPluginOptions): ApolloServerPlugin<G
           const { outcome, codes, refusedIndicators } = outcomeOf(result);
           // A write refused before it ran (its attempt could not be recorded) has nothing more to record.
           if (wrote && codes.includes('AUDIT_UNAVAILABLE') && result.data == null) return;
-          const failed = await recordAnswer(options.audit, auditEntry(contextValue, outcome, codes, { operationName, documentHash: hash, fields, refusedIndicators }), wrote);
+          const failed = await recordAnswer(options.audit, auditEntry(contextValue, outcome, codes, { operationName, documentHash: hash, fields, refusedIndicators }), wrote ? result : null);
           if (failed && 'withhold' in failed) {
             response.http.status = 503;
             response.body.singleResult = { errors: [failed.withhold] };

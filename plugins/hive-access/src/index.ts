@@ -254,7 +254,7 @@ export function useHuishangAccess(options: HuishangAccessOptions = {}): GatewayP
       const { outcome, codes, refusedIndicators } = outcomeOf(result as ExecutionResult);
       // A write refused before it ran (its attempt could not be recorded) has nothing more to record.
       if (state.wrote && codes.includes('AUDIT_UNAVAILABLE') && (result as ExecutionResult).data == null) return;
-      const failed = await recordAnswer(resources.audit, auditEntry(state, outcome, codes, { operationName: state.operationName, documentHash: state.documentHash, fields: state.fields, refusedIndicators }), !!state.wrote);
+      const failed = await recordAnswer(resources.audit, auditEntry(state, outcome, codes, { operationName: state.operationName, documentHash: state.documentHash, fields: state.fields, refusedIndicators }), state.wrote ? (result as ExecutionResult) : null);
       if (failed && 'withhold' in failed) {
         setResult({ errors: [new GraphQLError(failed.withhold.message, { extensions: { ...failed.withhold.extensions, http: { status: 503 } } })] });
       } else if (failed) {

@@ -287,7 +287,7 @@ export class Coprocessor {
     const context: GatewayContext = { requestId: request.requestId, client, reads, startedAt: request.startedAt };
     const headers = { ...(payload.headers ?? {}), [REQUEST_ID_HEADER]: [request.requestId] };
     const { wrote = false, ...recorded } = operation;
-    const failed = await recordAnswer(this.audit, auditEntry(context, outcome, codes, { ...recorded, refusedIndicators }), wrote);
+    const failed = await recordAnswer(this.audit, auditEntry(context, outcome, codes, { ...recorded, refusedIndicators }), wrote ? result : null);
     if (failed && 'withhold' in failed) {
       return {
         ...payload,

@@ -24,7 +24,10 @@ export function creditCodeCheckCharacter(first17: string): string {
 /** Returns the code if valid; throws IdentifierError saying exactly what is wrong otherwise. */
 export function parseCreditCode(input: unknown): string {
   if (typeof input !== 'string') throw new IdentifierError(KIND, input, 'must be a string');
-  const code = input.trim();
+  // Refused, not trimmed, as every other identifier scalar refuses it: a code taken with its
+  // padding reached the register check as another code (UNKNOWN_SUBJECT), and queries trimmed it.
+  if (input !== input.trim()) throw new IdentifierError(KIND, input, 'has spaces (or other whitespace) around it: send the 18 characters alone');
+  const code = input;
   if (code.length !== 18) {
     throw new IdentifierError(KIND, input, `must be 18 characters, got ${code.length}`);
   }

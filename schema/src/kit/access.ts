@@ -255,10 +255,16 @@ export class AccessPolicy {
     return `${definition.code} (${definition.name}) summed over a group's enterprises is read as their own figures (totals of nested groups differ by single enterprises), which are ${CATEGORY_NAMES[category]}: the ${identity.department} department holds no live grant from ${this.owner}`;
   }
 
-  /** `groupDenial` as an error (FORBIDDEN naming `field`). */
-  requireGroup(field: string, definition: IndicatorDefinition): void {
+  /** `groupDenial` as an error (FORBIDDEN naming `field`); a refusal records the month asked for (`refusedMonths`). */
+  requireGroup(field: string, definition: IndicatorDefinition, month?: string): void {
     const denial = this.groupDenial(definition);
-    if (denial) throw forbidden(field, denial, { indicator: definition.code, sharing: definition.sharing, owner: this.owner });
+    if (denial) throw this.#refusal(field, definition, denial, month);
+  }
+
+  /** The FORBIDDEN error of a refused read, the attempt's month recorded (refusals of a whole list or ranking name no enterprise). */
+  #refusal(field: string, definition: IndicatorDefinition, denial: string, month: string | undefined): GraphQLError {
+    if (month) this.reads.refusedMonths.add(month);
+    return forbidden(field, denial, { indicator: definition.code, sharing: definition.sharing, owner: this.owner });
   }
 
   /** The live grant letting `grantee`'s rule `rule` use `indicator` of this owner (not the caller's reading rights). */
@@ -266,19 +272,22 @@ export class AccessPolicy {
     return this.grants?.findForRule(grantee, rule, indicator);
   }
 
-  /** Throws FORBIDDEN naming the field when the caller may not read this indicator for this kind of subject. */
-  require(field: string, definition: IndicatorDefinition, kind: SubjectType): void {
+  /**
+   * Throws FORBIDDEN naming the field when the caller may not read this indicator for this kind of
+   * subject; the refusal records `month` (`refusedMonths`), so a refused list or ranking is found
+   * by the audit trail's month filter as a refused single figure is.
+   */
+  require(field: string, definition: IndicatorDefinition, kind: SubjectType, month?: string): void {
     const denial = this.denial(definition, kind);
-    if (denial) throw forbidden(field, denial, { indicator: definition.code, sharing: definition.sharing, owner: this.owner });
+    if (denial) throw this.#refusal(field, definition, denial, month);
   }
 
   /** `require` for one subject, then records the read; a refusal records the attempt's enterprise and month. */
   check(field: string, definition: IndicatorDefinition, subject: { kind: SubjectType; code: string }, month?: string, options: { record?: boolean } = {}): void {
     try {
-      this.require(field, definition, subject.kind);
+      this.require(field, definition, subject.kind, month);
     } catch (error) {
       if (subject.kind === 'ENTERPRISE') this.reads.refusedEnterprises.add(subject.code);
-      if (month) this.reads.refusedMonths.add(month);
       throw error;
     }
     if (options.record !== false) this.record(definition.code, subject, month);

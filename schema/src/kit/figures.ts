@@ -151,7 +151,7 @@ export class GroupFigures {
   /** The total of one indicator (null when no enterprise of the group reported it); FORBIDDEN naming `field` when the caller may not read it. */
   get(field: string, code: string): GroupFigure | null {
     const { total, sources } = this.#total(code);
-    this.#access.requireGroup(field, this.catalogue.get(code));
+    this.#access.requireGroup(field, this.catalogue.get(code), this.month);
     this.#record(code, sources);
     return sources.length ? total : null;
   }
@@ -246,7 +246,7 @@ export class FigureReader {
    * naming `field` otherwise), and each region's figure counts as read.
    */
   async ranking(field: string, catalogue: IndicatorCatalogue, indicator: string, regionCodes: readonly string[], month: string, asOf: string | undefined = this.asOf): Promise<Observation[]> {
-    this.#access.require(field, catalogue.get(indicator), 'REGION');
+    this.#access.require(field, catalogue.get(indicator), 'REGION', month);
     const all = await this.subjects(catalogue, 'REGION', regionCodes, month, asOf);
     return all.map((figures) => figures.get(field, indicator)).filter((o): o is Observation => o !== null);
   }
@@ -259,7 +259,7 @@ export class FigureReader {
    */
   async positive(field: string, catalogue: IndicatorCatalogue, indicator: string, kind: SubjectType, month: string): Promise<Observation[]> {
     const definition: IndicatorDefinition = catalogue.get(indicator);
-    this.#access.require(field, definition, kind);
+    this.#access.require(field, definition, kind, month);
     let observations: Observation[];
     if (this.asOf === undefined) {
       const rows = await this.#em.find(ObservationRecord, { indicator, subjectType: kind, month, value: { $gt: 0 } }, { orderBy: { subjectCode: 'asc' } });
