@@ -97,8 +97,16 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
       `错误：季调度材料（--quarterly）只在季末月份生成（3、6、9、12月）；${year}年${month}月不是季末月。请去掉 --quarterly 生成月度材料，或改用 --month ${year}-${String(end).padStart(2, '0')}。`,
     );
   }
-  if (options.asOf !== null && options.asOf !== undefined && Number.isNaN(Date.parse(options.asOf))) {
-    throw new BriefingError(`错误：--as-of 应为 ISO 时间，如 2015-07-15T00:00:00Z，收到 ${JSON.stringify(options.asOf)}。`);
+  // A moment with its time zone, as the gateway's DateTimeISO takes it: Date.parse read a bare day as
+  // midnight UTC, 08:00 in the city, so "as at 31 January" silently left out that day (a tester's finding).
+  if (options.asOf !== null && options.asOf !== undefined) {
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(options.asOf);
+    if (day) {
+      throw new BriefingError(`错误：--as-of 须为带时区的时刻，不能只写日期（${options.asOf} 会被读作 UTC 零时，即北京时间 08:00）。如要当日结束时的数据，写 ${options.asOf}T23:59:59+08:00。`);
+    }
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(options.asOf) || Number.isNaN(Date.parse(options.asOf))) {
+      throw new BriefingError(`错误：--as-of 应为带时区的 ISO 时间，如 2015-07-15T00:00:00+08:00 或 2015-07-15T00:00:00Z，收到 ${JSON.stringify(options.asOf)}。`);
+    }
   }
   if (options.asOf) options.asOf = new Date(options.asOf).toISOString();
   return options as Options;

@@ -685,6 +685,13 @@ const TREND_ALIASES = ['m11', 'm10', 'm09', 'm08', 'm07', 'm06', 'm05', 'm04', '
 
 type Kind = 'FLOW' | 'STOCK' | 'RATE';
 
+/**
+ * The pack's own names for the indicators it lays out (its headline, table and quarter labels): a
+ * department down sends no catalogue, and its notes printed the bare code (人社局（HR_EMPLOYEES）, a
+ * tester's finding) where the pack knows 用工人数.
+ */
+const LAYOUT_NAMES = new Map<string, string>([...HEADLINES, ...DISTRICT_TABLES.flatMap((t) => t.columns), ...QUARTER_INDICATORS, ...QUARTER_DISTRICT_INDICATORS].map((spec) => [spec.indicator, spec.label]));
+
 class Catalogue {
   private readonly byCode = new Map<string, CatalogueIndicator & { dept: Department }>();
   constructor(data: MeetingPackData['catalogue'] | null | undefined) {
@@ -701,7 +708,7 @@ class Catalogue {
     return observation && observation.ytdValue === null && observation.value !== null ? 'STOCK' : 'FLOW';
   }
   name(code: string, observation?: Observation | null): string {
-    return this.byCode.get(code)?.name ?? observation?.name ?? code;
+    return this.byCode.get(code)?.name ?? observation?.name ?? LAYOUT_NAMES.get(code) ?? code;
   }
   unit(code: string, observation?: Observation | null): string {
     return this.byCode.get(code)?.unit ?? observation?.unit ?? '';
@@ -1366,7 +1373,10 @@ function beijingDay(iso: string): string {
  */
 export function unreportedDepartments(model: Pick<PackModel, 'sources'>): Department[] {
   return DEPARTMENTS.filter((d) => {
-    const rows = model.sources.filter((s) => s.department === d);
+    // What the reader may not see (不予共享, 未获授权) says nothing of whether it was reported: a
+    // department with every readable figure missing is named even if some are withheld (finance
+    // was left out of a January pack for its non-performing loans, which it shares with nobody).
+    const rows = model.sources.filter((s) => s.department === d && s.absence !== 'NOT_SHARED' && s.absence !== 'NOT_GRANTED');
     return rows.length > 0 && rows.every((s) => !s.figure && (s.absence === 'NOT_REPORTED' || s.absence === 'JANUARY_MERGED')) && rows.some((s) => s.absence === 'NOT_REPORTED');
   });
 }

@@ -339,9 +339,18 @@ function summary(model: PackModel): string {
   return `<div class="summary" id="summary"><strong>要点</strong><ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul></div>`;
 }
 
-/** Why a department has no figure for the month. */
-function missingNote(department: Department, month: string): string {
+/** Why a department has no figure for the month: its service did not answer (暂缺), January published with February, or not reported. */
+function missingNote(department: Department, month: string, unavailable: readonly Department[] = []): string {
+  // A department down is not one that did not report (a tester's table note blamed hr for 未报送 beside cells marked 暂缺).
+  if (unavailable.includes(department)) return `${DEPARTMENT_LABELS[department]}数据服务本次不可用，数据暂缺`;
   return department === 'statistics' && month.endsWith('-01') ? '统计局1—2月数据合并发布，1月无数据' : `${DEPARTMENT_LABELS[department]}本月未报送`;
+}
+
+/** 人社局, or 供电公司（供电公司、燃气公司）: the bodies behind a department, without saying one name twice (人社局（人社局）). */
+function departmentWithBodies(department: Department, extra = ''): string {
+  const bodies = DEPARTMENT_BODIES[department] === DEPARTMENT_LABELS[department] ? '' : DEPARTMENT_BODIES[department];
+  const inside = [bodies, extra].filter(Boolean).join('；');
+  return inside ? `${DEPARTMENT_LABELS[department]}（${inside}）` : DEPARTMENT_LABELS[department];
 }
 
 function headlineSection(model: PackModel): string {
@@ -376,7 +385,7 @@ function headlineSection(model: PackModel): string {
 ${note(model.headline, '金额类指标由万元折算为亿元、用电量由万千瓦时折算为亿千瓦时显示，原值见HTML版各数字的提示信息，或附表（原单位）。')}`;
 }
 
-function districtTableHtml(table: DistrictTable, index: number, prefix: string, month: string): string {
+function districtTableHtml(table: DistrictTable, index: number, prefix: string, month: string, unavailable: readonly Department[] = []): string {
   const head1 = table.columns
     .map((c) => `<th colspan="${c.growthHeader ? 2 : 1}" title="${c.indicator}（${DEPARTMENT_LABELS[c.department]}）">${escapeHtml(c.label)}<br><span class="u">${DEPARTMENT_LABELS[c.department]}</span></th>`)
     .join('');
@@ -398,19 +407,19 @@ ${table.rows.map((r) => rowHtml(r, false)).join('\n')}
 ${rowHtml(table.cityRow, true)}
 </tbody>
 </table>
-${note([table.rows, table.cityRow], `${absentNote(table, month)}圈内数字为各部门排名通报的位次（蓝色第一、红色末位）：总量列按累计值（存量指标按月末余额）排名，同比列按增速排名。`)}`;
+${note([table.rows, table.cityRow], `${absentNote(table, month, unavailable)}圈内数字为各部门排名通报的位次（蓝色第一、红色末位）：总量列按累计值（存量指标按月末余额）排名，同比列按增速排名。`)}`;
 }
 
 /** "统计局1—2月数据合并发布，1月无数据。" for the departments with no figure at all in a table. */
-function absentNote(table: DistrictTable, month: string): string {
+function absentNote(table: DistrictTable, month: string, unavailable: readonly Department[]): string {
   return table.departments
     .filter((d) => [...table.rows, table.cityRow].every((r) => r.cells.every((c, i) => table.columns[i].department !== d || (c.level.value === null && (c.growth?.value ?? null) === null))))
-    .map((d) => `${missingNote(d, month)}。`)
+    .map((d) => `${missingNote(d, month, unavailable)}。`)
     .join('');
 }
 
 function districtsSection(model: PackModel): string {
-  return model.districtTables.map((t, i) => districtTableHtml(t, i, '', model.meta.month)).join('\n');
+  return model.districtTables.map((t, i) => districtTableHtml(t, i, '', model.meta.month, model.meta.unavailable ?? [])).join('\n');
 }
 
 /**
@@ -805,7 +814,7 @@ ${rows}
 </tbody></table>
 <h3>数据说明</h3>
 <dl class="colophon">
-<dt>数据来源</dt><dd>${DEPARTMENTS.map((d) => `${DEPARTMENT_LABELS[d]}（${DEPARTMENT_BODIES[d]}${(model.meta.unavailable ?? []).includes(d) ? '；数据服务本次不可用，数据暂缺' : ''}）`).join('；')}，各部门数据服务经会商数据网关一次查询取得。</dd>
+<dt>数据来源</dt><dd>${DEPARTMENTS.map((d) => departmentWithBodies(d, (model.meta.unavailable ?? []).includes(d) ? '数据服务本次不可用，数据暂缺' : '')).join('；')}，各部门数据服务经会商数据网关一次查询取得。</dd>
 <dt>生成时间</dt><dd data-generated-at="${escapeHtml(m.generatedAt)}">${escapeHtml(beijingTime(m.generatedAt))}（北京时间）</dd>
 <dt>网关</dt><dd data-gateway>${escapeHtml(m.gateway)}</dd>
 <dt>查询文档</dt><dd>${escapeHtml(m.documentName)}（操作 MeetingPack），sha256 <code data-document-sha256>${escapeHtml(m.documentSha256)}</code></dd>
@@ -881,7 +890,7 @@ function renderDocument(model: PackModel): string {
   const note = unavailable.length ? `<p class="unavailable-note">本节${escapeHtml(missing)}数据暂缺（数据服务不可用）。</p>\n` : '';
   const body = sections.map((s, i) => `<section id="${s.id}">\n<h2>${CHINESE_NUMBERS[i]}、${escapeHtml(s.title)}</h2>\n${note}${s.html}\n</section>`).join('\n');
   const banner = unavailable.length
-    ? `<div class="unavailable" role="alert">注意：${unavailable.map((d) => `${DEPARTMENT_LABELS[d]}（${DEPARTMENT_BODIES[d]}）`).join('、')}数据服务本次不可用，本材料中其数据暂缺，其余部门数据照常。请在该部门恢复后重新生成。</div>\n`
+    ? `<div class="unavailable" role="alert">注意：${unavailable.map((d) => departmentWithBodies(d)).join('、')}数据服务本次不可用，本材料中其数据暂缺，其余部门数据照常。请在该部门恢复后重新生成。</div>\n`
     : '';
   return `<!DOCTYPE html>
 <html lang="zh-CN">

@@ -67,6 +67,25 @@ describe('telling the absences apart', () => {
     expect(html).not.toContain('统计局本月未报送');
   });
 
+  it('names a department that reported nothing readable even when some of its figures are withheld (不予共享)', () => {
+    const data = fixture();
+    data.viewer = { department: 'industry' };
+    // January: finance has reported nothing; one of its indicators is shared with nobody, so industry's pack shows 不予共享 there.
+    data.catalogue!.finance = data.city!.finance.indicators.map((o, i) => ({ code: o.indicator, name: o.name, unit: o.unit, department: 'finance', kind: 'FLOW', sharing: i === 0 ? 'NOT_SHARED' : 'UNCONDITIONAL', subjects: ['REGION'] })) as never;
+    data.city!.finance.indicators = [];
+    const model = buildPack(data, meta({ month: '2016-01' }));
+    const finance = model.sources.filter((s) => s.department === 'finance');
+    expect(finance.some((s) => s.absence === 'NOT_SHARED')).toBe(true);
+    expect(finance.some((s) => s.absence === 'NOT_REPORTED')).toBe(true);
+    expect(unreportedDepartments(model)).toContain('finance');
+    // Withheld alone is not "not reported": a department whose only missing figures are withheld is not named.
+    const withheldOnly = fixture();
+    withheldOnly.viewer = { department: 'industry' };
+    withheldOnly.catalogue!.finance = withheldOnly.city!.finance.indicators.map((o) => ({ code: o.indicator, name: o.name, unit: o.unit, department: 'finance', kind: 'FLOW', sharing: 'NOT_SHARED', subjects: ['REGION'] })) as never;
+    withheldOnly.city!.finance.indicators = [];
+    expect(unreportedDepartments(buildPack(withheldOnly, meta({ month: '2016-01' })))).not.toContain('finance');
+  });
+
   it('prints the reason for a missing level, "—" for a growth beside it or a field left empty', () => {
     expect(missingText({ value: null, absence: 'NOT_SHARED', field: 'value', text: '—' })).toBe('不予共享');
     expect(missingText({ value: null, absence: 'NOT_REPORTED', field: 'ytdValue', text: '—' })).toBe('未报送');

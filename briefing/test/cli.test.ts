@@ -29,7 +29,11 @@ describe('arguments', () => {
     expect(() => parseArgs(['--month', '2015-06', '--colour'], {})).toThrow(/不认识的参数 --colour/);
     expect(() => parseArgs(['--month'], {})).toThrow(/--month 需要一个值/);
     expect(() => parseArgs(['--month', '2015-06', '--as-of', 'yesterday'], {})).toThrow(/--as-of/);
-    expect(parseArgs(['--month', '2015-06', '--as-of', '2015-07-15'], {})).toMatchObject({ asOf: '2015-07-15T00:00:00.000Z' });
+    // A day alone is refused (it was read as midnight UTC, 08:00 in the city), with the moment to write instead.
+    expect(() => parseArgs(['--month', '2015-06', '--as-of', '2015-07-15'], {})).toThrow(/不能只写日期.*2015-07-15T23:59:59\+08:00/);
+    expect(() => parseArgs(['--month', '2015-06', '--as-of', '2015-07-15T10:00'], {})).toThrow(/带时区的 ISO 时间/);
+    expect(parseArgs(['--month', '2015-06', '--as-of', '2015-07-15T23:59:59+08:00'], {})).toMatchObject({ asOf: '2015-07-15T15:59:59.000Z' });
+    expect(parseArgs(['--month', '2015-06', '--as-of', '2015-07-15T00:00:00Z'], {})).toMatchObject({ asOf: '2015-07-15T00:00:00.000Z' });
   });
 
   it('names the files by month or quarter', () => {

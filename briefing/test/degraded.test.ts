@@ -37,6 +37,23 @@ describe('a pack with a department down', () => {
     expect(html).toContain('金融办（金融办、人行、银监、国税/地税；数据服务本次不可用，数据暂缺）');
   });
 
+  it('with hr down: its notes say 暂缺, not 未报送; its indicators keep their names; no name is said twice', () => {
+    const walk = (value: unknown, key: string | null): unknown => {
+      if (key === 'hr') return null;
+      if (Array.isArray(value)) return value.map((v) => walk(v, null));
+      if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]));
+      return value;
+    };
+    const html = renderHtml(buildPack(fillUnavailable(walk(fixture(), null) as MeetingPackData, ['hr']), meta({ unavailable: ['hr'] })));
+    // A tester's pack: cells 暂缺 beside a note "人社局本月未报送", a banner "人社局（人社局）", notes "人社局（HR_EMPLOYEES）".
+    expect(html).not.toContain('人社局本月未报送');
+    expect(html).toContain('人社局数据服务本次不可用，数据暂缺。');
+    expect(html).toContain('注意：人社局数据服务本次不可用');
+    expect(html).not.toContain('人社局（人社局');
+    expect(html).not.toMatch(/人社局（[^）]*HR_[A-Z_]+/);
+    expect(html).toContain('人社局（用工人数');
+  });
+
   it('is unchanged when every department answered', () => {
     expect(renderHtml(buildPack(fillUnavailable(fixture(), []), meta()))).not.toContain('暂缺（数据服务不可用）');
   });

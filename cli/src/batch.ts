@@ -89,7 +89,10 @@ export function numberOf(text: string): { value: number; normalised: boolean } |
     hint = /^[+-]?\d+,\d{1,2}$/.test(spaced) || /^[+-]?\d+,\d{4,}$/.test(spaced)
       ? `a comma here is neither a thousands separator (groups of three digits: 1,234) nor allowed as a decimal point: write ${spaced.replace(',', '.')} if it is a decimal point, or ${spaced.replace(/,/g, '')} if not`
       : 'thousands separators must group three digits (1,234,567.8); or write the number without them: 1234567.8';
-  } else if (/%\s*$/.test(spaced)) hint = 'write the percentage as a plain number: 12.5 for 12.5%';
+  } else if (/%\s*$/.test(spaced)) {
+    // The reader does not know the row's unit here: advice for a rate alone led a clerk to type a volume as 12.3 (a tester's finding).
+    hint = 'write the number without the % sign: for a rate (unit %) 12.5 means 12.5%; any other figure is not a percentage, so check the cell against the unit column';
+  }
   else if (/^\(.*\)$/.test(spaced)) hint = 'write a negative number with a minus sign: -12.5, not (12.5)';
   else if (/\d/.test(spaced) && /[万亿千百元吨户人%]/.test(spaced)) hint = 'write the number alone, without units: the unit column says what it counts';
   return { reason: `not a number: ${hint}` };

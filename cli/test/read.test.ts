@@ -101,7 +101,7 @@ describe('cells', () => {
   });
 
   it('hand on anything else as written, with the reason it is not a number: no coercion', () => {
-    for (const [text, hint] of [['1,23,4.5', /thousands/], ['12.5%', /percentage/], ['12万', /without units/], ['n/a', /digits/]] as const) {
+    for (const [text, hint] of [['1,23,4.5', /thousands/], ['12.5%', /not a percentage/], ['12万', /without units/], ['n/a', /digits/]] as const) {
       const built = one(JSON.stringify(text));
       expect(built.observations[0].value).toBe(text);
       expect(built.notANumber.get('0|value')).toMatch(hint);

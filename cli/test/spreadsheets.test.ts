@@ -170,7 +170,7 @@ describe('numbers as people type them', () => {
     };
     expect(refused('１２３，４')).toMatch(/neither a thousands separator .* write 123\.4 if it is a decimal point, or 1234 if not/);
     expect(refused('1,23,456')).toMatch(/group three digits/);
-    expect(refused('12.5%')).toMatch(/plain number: 12\.5/);
+    expect(refused('12.5%')).toMatch(/without the % sign: for a rate \(unit %\) 12\.5 means 12\.5%; any other figure is not a percentage/);
     expect(refused('(12.5)')).toMatch(/minus sign/);
     expect(refused('12万')).toMatch(/without units/);
     expect(numberOf('1,234,567.5')).toEqual({ value: 1234567.5, normalised: true });
