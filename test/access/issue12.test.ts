@@ -138,6 +138,30 @@ describe('reads', () => {
     expect(ids).toEqual(expect.arrayContaining(['issue12-ranking-leak', 'issue12-refused-orderly']));
   });
 
+  it('targets on figures the caller may not read are listed withheld (progress null), and a targets-behind list that would leave one out is refused, not empty', async () => {
+    const query = `{ region(code: "411000") { finance(month: "${MONTH}") { targets { target { indicator } withheld actualValue completionPct behind } } } warnings(month: "${MONTH}") { financeTargetsBehind { subjectCode } } }`;
+    const industry = await system.query(query, undefined, undefined, { token: system.tokens.industry });
+    const energy = await system.query(query, undefined, undefined, { token: system.tokens.energy, headers: { 'x-request-id': 'issue12-withheld-targets' } });
+    expect(industry.errors).toBeUndefined();
+    type Progress = { target: { indicator: string }; withheld: boolean; actualValue: number | null; completionPct: number | null; behind: boolean | null };
+    const theirs: Progress[] = industry.data.region.finance.targets;
+    const mine: Progress[] = energy.data.region.finance.targets;
+    // The same targets are listed to both (it used to be an empty list for energy: "no finance target").
+    expect(mine.map((p) => p.target.indicator)).toEqual(theirs.map((p) => p.target.indicator));
+    const withheld = mine.filter((p) => p.withheld);
+    expect(withheld.length).toBeGreaterThan(0);
+    for (const p of withheld) expect(p).toMatchObject({ actualValue: null, completionPct: null, behind: null });
+    expect(theirs.every((p) => !p.withheld)).toBe(true);
+    // Whether a region is behind on a withheld figure cannot be told: the list is refused, naming the indicator.
+    expect(energy.data.warnings.financeTargetsBehind).toBeNull();
+    const refusal = energy.errors!.find((e) => e.path?.join('.') === 'warnings.financeTargetsBehind');
+    expect(refusal?.extensions).toMatchObject({ code: 'FORBIDDEN', indicator: expect.stringMatching(new RegExp(`^(${withheld.map((p) => p.target.indicator).join('|')})$`)) });
+    expect(Array.isArray(industry.data.warnings.financeTargetsBehind)).toBe(true);
+    const [row] = await system.sql('access', 'select refused_indicators, refused_months from audit_record where request_id = ?', ['issue12-withheld-targets']);
+    expect(JSON.parse(row.refused_indicators)).toEqual(expect.arrayContaining(withheld.map((p) => p.target.indicator)));
+    expect(JSON.parse(row.refused_months)).toEqual([MONTH]);
+  });
+
   it('the owner ranks it, and the audit record lists the indicator it ranked', async () => {
     const result = await system.query(ranking('FIN_NON_PERFORMING_LOANS'), undefined, undefined, { token: system.tokens.finance, headers: { 'x-request-id': 'issue12-ranking-owner' } });
     expect(result.errors).toBeUndefined();

@@ -157,17 +157,18 @@ describe('sharing: a group total is read as its enterprises’ figures are', () 
       const divisionCells: string[] = [];
       cells.push(cell, divisionCells);
       const args = `month: "${MONTH}"${region ? `, region: "${region}"` : ''}`;
-      for (const [i, c] of clusterCodes.entries()) cell.push(`c${i}_${region ?? 'city'}: cluster(code: "${c}") { ${SUBGRAPHS.map((d) => `${d}(${args}) { indicators { indicator reportedCount } targets { actualValue } }`).join(' ')} }`);
+      for (const [i, c] of clusterCodes.entries()) cell.push(`c${i}_${region ?? 'city'}: cluster(code: "${c}") { ${SUBGRAPHS.map((d) => `${d}(${args}) { indicators { indicator reportedCount } targets { actualValue completionPct gap behind withheld } }`).join(' ')} }`);
       for (const d of divisions) divisionCells.push(`${d}_${region ?? 'city'}: industry(code: "${d}") { ${SUBGRAPHS.map((x) => `${x}(${args}) { indicators { indicator reportedCount } }`).join(' ')} }`);
     }
     const conditional = new Map(SUBGRAPHS.flatMap((d) => catalogue(d).filter((i) => i.sharing !== 'UNCONDITIONAL').map((i) => [i.code, d] as [string, string])));
     let served = 0;
     let unconditional = 0;
+    let withheldTargets = 0;
     for (const caller of ['energy', 'hr']) {
       for (const request of cells) {
       const result = await system.query(`{ ${request.join('\n')} }`, undefined, undefined, { token: system.tokens[caller] });
       expect(result.errors).toBeUndefined();
-      for (const [cell, group] of Object.entries(result.data as Record<string, Record<string, { indicators: { indicator: string }[]; targets?: { actualValue: number | null }[] } | null>>)) {
+      for (const [cell, group] of Object.entries(result.data as Record<string, Record<string, { indicators: { indicator: string }[]; targets?: { actualValue: number | null; withheld: boolean }[] } | null>>)) {
         for (const [department, totals] of Object.entries(group)) {
           for (const t of totals?.indicators ?? []) {
             served++;
@@ -175,8 +176,15 @@ describe('sharing: a group total is read as its enterprises’ figures are', () 
             // Only the caller's own indicators and unconditionally shared ones.
             expect({ caller, cell, department, indicator: t.indicator, allowed: department === caller || !conditional.has(t.indicator) }).toEqual({ caller, cell, department, indicator: t.indicator, allowed: true });
           }
-          // Progress towards a cluster's revenue target is derived from a conditional total: left out too.
-          if (department === 'statistics') expect({ caller, cell, targets: totals?.targets ?? [] }).toEqual({ caller, cell, targets: [] });
+          // Progress towards a cluster's revenue target is derived from a conditional total: the target
+          // is listed withheld, its progress null (left out, it read as "no target").
+          if (department === 'statistics') {
+            for (const t of totals?.targets ?? []) {
+              withheldTargets++;
+              expect({ caller, cell, t }).toEqual({ caller, cell, t: { actualValue: null, completionPct: null, gap: null, behind: null, withheld: true } });
+            }
+          }
+          if (department === caller) expect((totals?.targets ?? []).every((t) => !t.withheld)).toBe(true);
         }
       }
       }
@@ -197,6 +205,8 @@ describe('sharing: a group total is read as its enterprises’ figures are', () 
     // Not vacuous: the callers' own and the unconditionally shared totals were served.
     expect(served).toBeGreaterThan(unconditional);
     expect(unconditional).toBeGreaterThan(0);
+    // The cluster revenue targets were listed, withheld (the walk is not vacuous).
+    expect(withheldTargets).toBeGreaterThan(0);
   });
 
   it('serves them with a grant, a one-enterprise total being that enterprise’s own figure', async () => {

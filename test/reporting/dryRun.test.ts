@@ -135,3 +135,28 @@ describe('a dry run checks the idempotency key as the real run does (a tester’
     expect(await ledger()).toBe(before);
   });
 });
+
+it('a count (户) must be a whole number, in a dry run as in a real run: 1.5 户 is OUT_OF_RANGE naming the unit, nothing written; 2 户 passes', async () => {
+  const batch = (idempotencyKey: string, value: number) => ({
+    idempotencyKey,
+    month: MONTH,
+    reportedBy: '测试员',
+    status: 'FINAL',
+    acceptOutliers: { reason: 'test figures' },
+    observations: [{ indicator: 'EN_ORDERLY_ENTERPRISES', subjectKind: 'REGION', subjectCode: REGION, unit: '户', value, ytdValue: null }],
+  });
+  const MUTATION = 'mutation($batch: ObservationBatchInput!, $dryRun: Boolean!) { result: submitEnergyObservations(batch: $batch, dryRun: $dryRun) { created updated revised unchanged } }';
+  for (const dryRun of [true, false]) {
+    const key = `fractional-count-${dryRun}-${Date.now()}`;
+    const refused = await system.query(MUTATION, { batch: batch(key, 1.5), dryRun }, undefined, { token: system.tokens.energy });
+    expect(refused.data?.result ?? null).toBeNull();
+    const problems = (refused.errors?.[0]?.extensions?.problems ?? []) as { field: string; code: string; reason: string }[];
+    expect({ dryRun, problems: problems.map((p) => [p.field, p.code]) }).toEqual({ dryRun, problems: [['value', 'OUT_OF_RANGE']] });
+    expect(problems[0].reason).toMatch(/counts 户, a whole number: 1\.5 is not one/);
+    expect(await system.sql('energy', 'select id from submission where idempotency_key = ?', [key])).toEqual([]);
+  }
+  const whole = await system.query(MUTATION, { batch: batch(`whole-count-${Date.now()}`, 2), dryRun: true }, undefined, { token: system.tokens.energy });
+  expect(whole.errors).toBeUndefined();
+  const { created, updated, revised, unchanged } = whole.data.result;
+  expect(created + updated + revised + unchanged).toBe(1);
+});

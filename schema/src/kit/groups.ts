@@ -6,7 +6,7 @@ import { CreditCodeScalar, IndustryCodeScalar, MonthScalar, ParkCodeScalar, Regi
 import type { IndicatorCatalogue } from '../observation/catalogue';
 import { GroupFigure } from '../observation/GroupFigure';
 import { Observation, ObservationStatus, SubjectKind } from '../observation/Observation';
-import { periodBaseMonth, RankingBasis, TargetProgress, targetProgress, targetsForMonth } from '../targets/graphql';
+import { periodBaseMonth, RankingBasis, TargetProgress, targetProgress, targetsForMonth, withheldTargetProgress } from '../targets/graphql';
 import type { SubgraphContext } from './context';
 import type { ReferenceResolvers } from './federation';
 import type { GroupFigures } from './figures';
@@ -187,7 +187,7 @@ export function enterpriseGroupFields(options: EnterpriseGroupOptions): Enterpri
     @FieldResolver(() => [TargetProgress], {
       nullable: true,
       description:
-        'Progress towards the targets the department keeps for this group (目标任务 whose scope is the group’s code, e.g. 许政[2015]39号 item 七’s cluster revenue, item 九’s 18 % growth of emerging industries), for the region asked for (the city when none): completion of the summed level to date against time progress (序时进度) for LEVEL targets, the growth of the totals for GROWTH_PCT ones. `actual` is null (the figure is a total, see `actualValue`). A target whose total the caller may not read is left out.',
+        'Progress towards the targets the department keeps for this group (目标任务 whose scope is the group’s code, e.g. 许政[2015]39号 item 七’s cluster revenue, item 九’s 18 % growth of emerging industries), for the region asked for (the city when none): completion of the summed level to date against time progress (序时进度) for LEVEL targets, the growth of the totals for GROWTH_PCT ones. `actual` is null (the figure is a total, see `actualValue`). A target whose total the caller may not read is listed `withheld`, its progress null.',
     })
     async targets(@Root() totals: DepartmentGroupFigures & { members: string[] }, @Ctx() ctx: SubgraphContext): Promise<TargetProgress[]> {
       const reader = ctx.figures.at(totals.figures.asOf);
@@ -197,7 +197,10 @@ export function enterpriseGroupFields(options: EnterpriseGroupOptions): Enterpri
       const progress: TargetProgress[] = [];
       for (const t of targetsForMonth(mine, totals.month)) {
         const total = totals.figures.tryGet(t.indicator);
-        if (total === undefined) continue;
+        if (total === undefined) {
+          progress.push(withheldTargetProgress(t, department.catalogue.get(t.indicator), totals.month, ctx.access.reads.refused, { group: true }));
+          continue;
+        }
         const baseMonth = periodBaseMonth(totals.month, t.period ?? 'YEAR');
         const base = baseMonth ? (await reader.group(department.catalogue, totals.members, baseMonth)).tryGet(t.indicator) ?? null : null;
         const p = targetProgress(t, department.catalogue.get(t.indicator), totals.month, asObservation(total, totals.groupCode), base && asObservation(base, totals.groupCode), { group: true });

@@ -4,7 +4,7 @@ import { REGIONS } from '../identifiers/regionCode';
 import { MonthScalar } from '../scalars';
 import type { DepartmentFigures } from '../observation/DepartmentFigures';
 import type { SubjectType } from '../observation/indicator';
-import { periodBaseMonth, rankObservations, RankingBasis, RegionRank, Target, TargetProgress, targetProgress, targetsForMonth } from '../targets/graphql';
+import { periodBaseMonth, rankObservations, RankingBasis, RegionRank, Target, TargetProgress, targetProgress, targetsForMonth, withheldTargetProgress } from '../targets/graphql';
 import type { SubgraphContext } from './context';
 import { departmentWarningResolvers } from './warnings';
 
@@ -75,18 +75,22 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
     @Directive('@listSize(assumedSize: 20)')
     @FieldResolver(() => [TargetProgress], {
       nullable: true,
-      description: 'Progress towards this region’s annual targets on the department’s indicators (目标完成进度), against time progress (序时进度). Empty for enterprises.',
+      description: 'Progress towards this region’s annual targets on the department’s indicators (目标完成进度), against time progress (序时进度). Empty for enterprises. A target whose figure the caller may not read is listed `withheld`, its progress null.',
     })
     async targets(@Root() figures: F, @Ctx() ctx: SubgraphContext): Promise<TargetProgress[]> {
       if (figures.subject.kind !== 'REGION') return [];
       const year = Number(figures.month.slice(0, 4));
       const targets = targetsForMonth(await ctx.figures.at(figures.subject.asOf).targets(year, { region: figures.subject.code }), figures.month);
-      // Progress is derived from the figure: a target on an indicator the caller may not read is left out, like the figure itself.
+      // Progress is derived from the figure: a target on an indicator the caller may not read is
+      // listed withheld, its progress null (left out, it read as "no target": a tester's finding).
       const progress: TargetProgress[] = [];
       for (const t of targets) {
         if (!figures.catalogue.has(t.indicator)) continue;
         const actual = figures.readable(t.indicator);
-        if (actual === undefined) continue;
+        if (actual === undefined) {
+          progress.push(withheldTargetProgress(t, figures.catalogue.get(t.indicator), figures.month, ctx.access.reads.refused));
+          continue;
+        }
         // A period not starting in January (Q2, H2, Q3, Q4) is judged from the month before it: read through the same path.
         const baseMonth = periodBaseMonth(figures.month, t.period ?? 'YEAR');
         const base = baseMonth ? (await ctx.figures.at(figures.subject.asOf).subject(figures.catalogue, figures.subject, baseMonth)).tryGet(t.indicator) ?? null : null;

@@ -43,7 +43,7 @@ export function departmentWarningResolvers<F extends DepartmentFigures>(namespac
       name: `${department}TargetsBehind`,
       // Another department's list on the register's report: null when that department cannot answer.
       nullable: true,
-      description: `Regions behind time progress (落后序时进度) on a target of the ${department} department’s indicators, by more than HUISHANG_WARN_TARGET_GAP_POINTS points (TARGET_BEHIND): one warning per region and target, the city first, then the districts in code order.`,
+      description: `Regions behind time progress (落后序时进度) on a target of the ${department} department’s indicators, by more than HUISHANG_WARN_TARGET_GAP_POINTS points (TARGET_BEHIND): one warning per region and target, the city first, then the districts in code order. FORBIDDEN (the list null) when the caller may not read the figure of one of the month’s targets: whether that region is behind cannot be told, and an empty list would say it is not.`,
     })
     async targetsBehind(@Root() report: WarningReportType, @Ctx() ctx: SubgraphContext): Promise<Warning[]> {
       const { targetGapPoints } = targetWarningThresholds();
@@ -59,9 +59,14 @@ export function departmentWarningResolvers<F extends DepartmentFigures>(namespac
       const figures = new Map(regions.map((code, i) => [code, all[i]]));
       const warnings: Warning[] = [];
       for (const target of targets) {
-        // A warning quotes the figure: one the caller may not read is left out, like the figure itself.
+        // A warning quotes the figure, and its absence says "not behind": a target whose figure the
+        // caller may not read refuses the list (FORBIDDEN naming the indicator) rather than leave it
+        // out (an empty list told an energy analyst that no finance target was behind: a tester's finding).
         const actual = figures.get(target.regionCode)!.tryGet(target.indicator);
-        if (actual === undefined) continue;
+        if (actual === undefined) {
+          ctx.access.require(`warnings.${department}TargetsBehind`, catalogue.get(target.indicator), 'REGION', report.month);
+          continue;
+        }
         const baseMonth = periodBaseMonth(report.month, target.period ?? 'YEAR');
         const base = baseMonth ? (await reader.subject(catalogue, { kind: 'REGION', code: target.regionCode }, baseMonth)).tryGet(target.indicator) ?? null : null;
         const progress = targetProgress(target, catalogue.get(target.indicator), report.month, actual, base);

@@ -17,7 +17,7 @@ export const SUBMISSION_RULES = {
   NOT_A_NUMBER: { kind: 'shape', source: 'reporting', rule: 'Every figure is a finite number or null.' },
   MISSING_VALUE: { kind: 'shape', source: 'domain.md: current-month and year-to-date values', rule: 'A row gives the current-month value, the year-to-date value, or both.' },
   NOT_APPLICABLE: { kind: 'shape', source: 'domain.md: a stock is a level at month end', rule: 'A stock (loans outstanding, employees) has no year-to-date value.' },
-  OUT_OF_RANGE: { kind: 'shape', source: 'catalogue', rule: 'Values lie within the indicator’s range (no negative kWh, no share above 100 %).' },
+  OUT_OF_RANGE: { kind: 'shape', source: 'catalogue', rule: 'Values lie within the indicator’s range (no negative kWh, no share above 100 %); counts (户, 人, 次 …) are whole numbers.' },
   DUPLICATE_ROW: { kind: 'shape', source: 'reporting', rule: 'One row per indicator and subject in a batch.' },
   JAN_FEB_COMBINED: {
     kind: 'convention',

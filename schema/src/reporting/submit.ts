@@ -197,6 +197,10 @@ export function validateBatchShape(department: ReportingDepartment, batch: Batch
       if (!given(v)) continue;
       if (definition.minimum !== undefined && v < definition.minimum) problem(field, v, 'OUT_OF_RANGE', `must be at least ${definition.minimum} ${definition.unit}`);
       if (definition.maximum !== undefined && v > definition.maximum) problem(field, v, 'OUT_OF_RANGE', `must be at most ${definition.maximum} ${definition.unit}`);
+      // A count is exact (the README's "counts are exact"): 1.5 户 was stored as given (a tester's finding).
+      if (COUNT_UNITS.has(definition.unit) && !Number.isInteger(v)) {
+        problem(field, v, 'OUT_OF_RANGE', `${row.indicator} counts ${definition.unit}, a whole number: ${v} is not one (write ${Math.round(v)} if that is meant, or check the unit)`);
+      }
     }
     if (definition.kind === 'FLOW' && given(row.value) && given(row.ytdValue) && typeof batch.month === 'string') {
       const slack = slackFor(definition, row.value, row.ytdValue);

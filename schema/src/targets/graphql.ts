@@ -124,8 +124,13 @@ export class TargetProgress {
   timeProgressPct: number | null;
   @Field(() => Float, { nullable: true, description: 'LEVEL: completion minus time progress, points; GROWTH_PCT: growth minus the target, points (the target minus growth where lower is better). Negative is behind.' })
   gap: number | null;
-  @Field(() => Boolean, { nullable: true, description: 'Behind time progress (落后序时进度); null when the department’s figures cannot tell (shares, points, targets on one cluster).' })
+  @Field(() => Boolean, { nullable: true, description: 'Behind time progress (落后序时进度); null when the department’s figures cannot tell (shares, points, targets on one cluster) or the caller may not read them (`withheld`).' })
   behind: boolean | null;
+  @Field({
+    description:
+      'The caller may not read the figure (or the group’s total) this target is measured on (未获授权 / 不予共享, as the figure itself would be refused): the target is listed, its progress (actual, actualValue, completionPct, gap, behind) is null. A withheld target was left out of the list before, which read as "no such target".',
+  })
+  withheld: boolean;
 }
 
 @Directive('@shareable')
@@ -202,6 +207,17 @@ export function periodActuals(definition: IndicatorDefinition, period: TargetPer
  * `options.timeProgressPct`: the 序时进度 to judge a LEVEL target against when its owner phases the
  * period otherwise than linearly (a park's year by its quarter targets); default the linear one.
  */
+/**
+ * A target whose figure the caller may not read: listed, its progress null (`withheld`), and the
+ * refusal kept for the audit trail (`ReadLog.refused`, as withheld group totals are).
+ */
+export function withheldTargetProgress(target: TargetRecord, definition: IndicatorDefinition, month: string, refused: Set<string>, options: { group?: boolean } = {}): TargetProgress {
+  refused.add(target.indicator);
+  const progress = targetProgress(target, definition, month, null, null, options);
+  progress.withheld = true;
+  return progress;
+}
+
 export function targetProgress(target: TargetRecord, definition: IndicatorDefinition, month: string, actual: Observation | null, base: Observation | null = null, options: { group?: boolean; timeProgressPct?: number | null } = {}): TargetProgress {
   const period = target.period ?? 'YEAR';
   const progress = Object.assign(new TargetProgress(), {
@@ -213,6 +229,7 @@ export function targetProgress(target: TargetRecord, definition: IndicatorDefini
     timeProgressPct: target.measure === 'LEVEL' ? (options.timeProgressPct ?? timeProgressPct(month, period)) : null,
     gap: null,
     behind: null,
+    withheld: false,
   } as TargetProgress);
   // A cluster's target cannot be judged from a region-wide figure; only from the group's own total (`options.group`).
   if (!actual || (target.scope && !options.group)) return progress;
