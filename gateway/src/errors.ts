@@ -80,11 +80,19 @@ const PERSISTED_QUERY_REFUSALS: Record<string, { code: string; message: string }
   },
 };
 
+const PERSISTED_QUERY_NOT_FOUND_FIX =
+  'no registered document has this sha256Hash: send the document itself in "query" (the hash beside it is optional). Sending it does not register it: an administrator registers documents with `huishang documents add` (see `huishang documents list`).';
+
 export function createFormatError(options: { stacktraces: boolean; production?: boolean }): FormatError {
   return (formatted, error) => {
     let result = formatError(formatted, error);
     const refusal = (result.extensions?.code === undefined || result.extensions.code === 'INTERNAL_SERVER_ERROR') && PERSISTED_QUERY_REFUSALS[result.message];
     if (refusal) result = { ...result, message: refusal.message, extensions: { ...result.extensions, code: refusal.code } };
+    // Apollo's bare "PersistedQueryNotFound" named no fix. The message is kept (Apollo clients match
+    // it to send the document); the fix goes beside it: sending the document does not register it here.
+    if (result.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND' && result.extensions.fix === undefined) {
+      result = { ...result, extensions: { ...result.extensions, fix: PERSISTED_QUERY_NOT_FOUND_FIX } };
+    }
     // Apollo Server re-codes validation errors GRAPHQL_VALIDATION_FAILED: the gateway's own rules keep theirs.
     const own = gatewayCodeOf(error);
     if (own) result = { ...result, extensions: { ...result.extensions, ...own.extensions, code: own.code } };

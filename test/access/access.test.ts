@@ -372,7 +372,11 @@ describe('query protection', () => {
     // An unregistered hash is not found; sending its text then is refused in safelist mode; and sending it did not register it.
     attack();
     const unknown = '{ regions(level: DISTRICT) { code name } }';
-    expect(codes(await post(byHash(unknown), auth))).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    const notFound = await post(byHash(unknown), auth);
+    expect(codes(notFound)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    // Apollo's message, which its clients match, with the fix beside it (it named none).
+    expect(notFound.errors![0].message).toBe('PersistedQueryNotFound');
+    expect(notFound.errors![0].extensions!.fix).toMatch(/send the document itself in "query".*does not register it.*huishang documents add/);
     const withText = await post(JSON.stringify({ query: unknown, extensions: JSON.parse(byHash(unknown)).extensions }), auth);
     expect(codes(withText)).toEqual(['PERSISTED_QUERY_NOT_ALLOWED']);
     expect(codes(await post(byHash(unknown), auth))).toEqual(['PERSISTED_QUERY_NOT_FOUND']);

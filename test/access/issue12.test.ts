@@ -47,6 +47,27 @@ describe('reads', () => {
     expect((await auditOf('issue12-ranking-leak')).indicators).not.toContain('FIN_NON_PERFORMING_LOANS');
   });
 
+  it('a refusal names the schema’s field, not the caller’s aliases (an integrator’s log had "a" for grantFinanceAccess)', async () => {
+    const aliased = await system.query(`{ r: region(code: "411000") { f: finance(month: "${MONTH}") { rk: ranking(indicator: "FIN_NON_PERFORMING_LOANS", by: CURRENT_MONTH) { rank } } } }`, undefined, undefined, { token: system.tokens.energy });
+    expect(codes(aliased)).toEqual(['FORBIDDEN']);
+    expect(aliased.errors![0].path).toEqual(['r', 'f', 'rk']);
+    expect(aliased.errors![0].extensions).toMatchObject({ field: 'finance.ranking', indicator: 'FIN_NON_PERFORMING_LOANS' });
+    expect(aliased.errors![0].message).toMatch(/^Access denied to "finance\.ranking"/);
+    // Through a fragment: the parent is named by its response key (the fragment's field has no enclosing field in the document).
+    const fragment = await system.query(`query { region(code: "411000") { finance(month: "${MONTH}") { ...R } } } fragment R on FinanceFigures { rk: ranking(indicator: "FIN_NON_PERFORMING_LOANS", by: CURRENT_MONTH) { rank } }`, undefined, undefined, { token: system.tokens.energy });
+    expect(fragment.errors![0].extensions).toMatchObject({ field: 'finance.ranking' });
+    const grant = await system.query(
+      'mutation($input: AccessGrantInput!) { a: grantFinanceAccess(input: $input) { id } }',
+      { input: { grantee: 'energy', indicators: ['FIN_LOANS_OUTSTANDING'], purpose: 'alias test', expiresAt: new Date(Date.now() + 3_600_000).toISOString() } },
+      undefined,
+      { token: system.tokens.energy },
+    );
+    expect(codes(grant)).toEqual(['FORBIDDEN']);
+    expect(grant.errors![0].path).toEqual(['a']);
+    expect(grant.errors![0].extensions!.field).toBe('grantFinanceAccess');
+    expect(grant.errors![0].message).toMatch(/^Access denied to "grantFinanceAccess"/);
+  });
+
   it('the refused attempt is findable in the audit trail by the indicator (refusedIndicators), by the owner’s administrators and an auditor', async () => {
     const [row] = await system.sql('access', 'select refused_indicators from audit_record where request_id = ?', ['issue12-ranking-leak']);
     expect(JSON.parse(row.refused_indicators)).toEqual(['FIN_NON_PERFORMING_LOANS']);

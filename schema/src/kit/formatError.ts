@@ -1,5 +1,5 @@
-import type { GraphQLFormattedError } from 'graphql';
-import { GraphQLError } from 'graphql';
+import type { ASTNode, DocumentNode, FieldNode, GraphQLFormattedError, Source } from 'graphql';
+import { GraphQLError, Kind, parse, visit } from 'graphql';
 import { DriverException } from '@mikro-orm/core';
 import { PUBLIC_ERROR_CODES } from '../errors';
 
@@ -14,10 +14,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       const code = cause.extensions?.code;
       if (typeof code === 'string' && PUBLIC_ERROR_CODES.has(code)) {
         const extensions: Record<string, unknown> = { ...formatted.extensions, ...cause.extensions, code };
-        // A denied figure names the field asked for (`<department>.<headline field>`), not only the indicator.
+        // A denied figure names the field asked for (`<department>.<headline field>`), not only the
+        // indicator: by the schema's names, not the caller's aliases (`a: grantFinanceAccess` was named "a").
+        // At the gateway a department's error has no node in the caller's document: the field its
+        // subgraph named (from its own document) stands, rather than the caller's aliases.
         if (code === 'FORBIDDEN' && formatted.path) {
-          const names = formatted.path.filter((p): p is string => typeof p === 'string' && !p.startsWith('_'));
-          if (names.length) extensions.field = names.slice(-2).join('.');
+          const names = schemaFieldNames(formatted.path, error);
+          if (names && names.length) extensions.field = names.slice(-2).join('.');
         }
         // …and says so in the message too, which the resolver could only word by indicator code.
         const message = code === 'FORBIDDEN' && typeof extensions.field === 'string' ? formatted.message.replace(/^Access denied to "[^"]*"/, `Access denied to "${extensions.field}"`) : formatted.message;
@@ -29,6 +32,43 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     cause = (cause as { originalError?: unknown }).originalError;
   }
   return formatted;
+}
+
+/** Parsed documents by their Source: one parse per request however many of its fields are refused. */
+const parsedSources = new WeakMap<Source, DocumentNode>();
+
+/**
+ * The response path's field names as the schema names them: the refused field from the error's
+ * own node, its parent from the field enclosing that node in the document (a parent reached through
+ * a fragment spread keeps its response key). Numbers and `_entities`-style names are left out.
+ * Null when the error has no field node to name it by (a subgraph's error at the gateway).
+ */
+function schemaFieldNames(path: readonly (string | number)[], error: unknown): string[] | null {
+  const names = path.filter((p): p is string => typeof p === 'string' && !p.startsWith('_'));
+  const node = error instanceof GraphQLError ? error.nodes?.[0] : undefined;
+  if (!names.length || node?.kind !== Kind.FIELD) return null;
+  names[names.length - 1] = node.name.value;
+  const source = node.loc?.source;
+  if (names.length < 2 || !source) return names;
+  try {
+    let document = parsedSources.get(source);
+    if (!document) parsedSources.set(source, (document = parse(source)));
+    let parent: string | undefined;
+    visit(document, {
+      Field(field, _key, _parent, _path, ancestors) {
+        if (field.loc?.start !== node.loc!.start) return undefined;
+        const enclosing = (ancestors as readonly (ASTNode | readonly ASTNode[])[]).filter((a): a is FieldNode => !Array.isArray(a) && (a as ASTNode).kind === Kind.FIELD);
+        const field0 = enclosing[enclosing.length - 1];
+        // Only when the enclosing field is the one the path names (by its alias or name).
+        if (field0 && (field0.alias?.value ?? field0.name.value) === names[names.length - 2]) parent = field0.name.value;
+        return false;
+      },
+    });
+    if (parent) names[names.length - 2] = parent;
+  } catch {
+    // Naming is a courtesy: the path's own names stand.
+  }
+  return names;
 }
 
 /** SQL in a message: a statement's text, or the database's own wording of a failure. */
