@@ -327,6 +327,12 @@ describe('the audit trail by department', () => {
     expect(financeOnly.errors).toBeUndefined();
     const industryReadsEnergy = await system.query(ranking('energy', 'EN_ELECTRICITY'), undefined, undefined, { token: system.tokens.industry, headers: { 'x-request-id': 'issue12-audit-industry-energy' } });
     expect(industryReadsEnergy.errors).toBeUndefined();
+    // One request reading energy's and hr's figures: energy's administrator sees it, without hr's part.
+    const both = await system.query(`{ region(code: "411000") { energy(month: "${MONTH}") { electricity { value } } hr(month: "${MONTH}") { employees { value } } } }`, undefined, undefined, {
+      token: system.tokens.industry,
+      headers: { 'x-request-id': 'issue12-audit-energy-and-hr' },
+    });
+    expect(both.errors).toBeUndefined();
     const energyOwn = await system.query('{ regions { code } }', undefined, undefined, { token: system.tokens.energy, headers: { 'x-request-id': 'issue12-audit-energy-own' } });
     expect(energyOwn.errors).toBeUndefined();
 
@@ -338,10 +344,20 @@ describe('the audit trail by department', () => {
     expect(rows.filter((r) => !(r.department === 'energy' || [...r.indicators, ...r.refusedIndicators].some((code) => code.startsWith('EN_'))))).toEqual([]);
     expect(rows.some((r) => r.department !== 'energy' && r.indicators.length === 0 && r.refusedIndicators.some((code) => code.startsWith('EN_')))).toBe(true);
     const ids = rows.map((r) => r.requestId);
-    expect(ids).toEqual(expect.arrayContaining(['issue12-audit-industry-energy', 'issue12-audit-energy-own']));
+    expect(ids).toEqual(expect.arrayContaining(['issue12-audit-industry-energy', 'issue12-audit-energy-own', 'issue12-audit-energy-and-hr']));
+    // Another department's request, as far as it concerns energy (a finance administrator saw every indicator an energy analyst had read).
+    const redactedQuery = '{ auditTrail(filter: { clientId: "CLIENT" }, first: 1000) { requestId indicators fields redacted } }';
+    const [industryClient] = await system.sql('access', 'select client_id from audit_record where request_id = ?', ['issue12-audit-energy-and-hr']);
+    const asAdmin = (await system.query(redactedQuery.replace('CLIENT', industryClient.client_id), undefined, undefined, { token: admin.token })).data.auditTrail.find((r: { requestId: string }) => r.requestId === 'issue12-audit-energy-and-hr');
+    expect(asAdmin).toMatchObject({ indicators: ['EN_ELECTRICITY'], redacted: true });
+    expect(asAdmin.fields.some((f: string) => /^Hr|\.hr$/.test(f))).toBe(false);
+    expect(asAdmin.fields).toEqual(expect.arrayContaining(['Region.energy', 'EnergyFigures.electricity']));
     expect(ids).not.toContain('issue12-audit-finance-only');
 
     const auditor = await system.addClient({ department: 'statistics', role: 'AUDITOR' });
+    const whole = (await system.query(redactedQuery.replace('CLIENT', industryClient.client_id), undefined, undefined, { token: auditor.token })).data.auditTrail.find((r: { requestId: string }) => r.requestId === 'issue12-audit-energy-and-hr');
+    expect(whole).toMatchObject({ indicators: ['EN_ELECTRICITY', 'HR_EMPLOYEES'], redacted: false });
+    expect(whole.fields).toEqual(expect.arrayContaining(['Region.hr', 'HrFigures.employees']));
     const all = await trail(auditor.token);
     expect(all.errors).toBeUndefined();
     const allIds = (all.data.auditTrail as Row[]).map((r) => r.requestId);

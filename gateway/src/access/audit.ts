@@ -106,6 +106,34 @@ interface Row {
   hash: string;
 }
 
+/**
+ * A record as a department's administrator sees it when another department's client made it (it is
+ * in their share because it read, or was refused, one of their indicators): only what concerns
+ * them. Other departments' indicators (read, refused, read by a rule) and the schema coordinates of
+ * other departments' figures (`HrFigures.employees`, `Region.hr`) are left out, and `redacted` says
+ * so; enterprises and months are the request's. A finance administrator saw every HR and
+ * statistics indicator an energy analyst had read in the same request (a tester's finding).
+ * `hash` and `prevHash` stay those of the whole record (auditTrailIntegrity checks the stored one).
+ */
+export function redactForDepartment(record: AuditRecord, scope: { department: string; indicatorPrefix?: string }, departments: readonly string[]): AuditRecord & { redacted: boolean } {
+  if (record.department === scope.department) return { ...record, redacted: false };
+  const own = (code: string) => !!scope.indicatorPrefix && code.startsWith(scope.indicatorPrefix);
+  const capitalised = departments.filter((d) => d !== scope.department).map((d) => d[0].toUpperCase() + d.slice(1));
+  const others = new Set(departments.filter((d) => d !== scope.department));
+  const otherCoordinate = (coordinate: string) => {
+    const [type, field] = coordinate.split('.');
+    return others.has(field) || capitalised.some((name) => type.startsWith(name) && /^[A-Z]/.test(type.slice(name.length)));
+  };
+  return {
+    ...record,
+    fields: record.fields.filter((c) => !otherCoordinate(c)),
+    indicators: record.indicators.filter(own),
+    refusedIndicators: (record.refusedIndicators ?? []).filter(own),
+    ruleReads: (record.ruleReads ?? []).filter((r) => own(r.slice(r.indexOf(':') + 1))),
+    redacted: true,
+  };
+}
+
 function fromRow(row: Row): AuditRecord {
   return {
     seq: Number(row.seq),

@@ -3,7 +3,7 @@ import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { badUserInput, CreditCodeScalar, departmentRegistry, MonthScalar, withArticle } from '@huishang/schema';
 import type { GatewayContext } from '../context';
-import { AUDIT_FILTER_FORMS, type AuditFilter, type AuditLog } from './audit';
+import { AUDIT_FILTER_FORMS, redactForDepartment, type AuditFilter, type AuditLog } from './audit';
 import { ATTEMPT_OUTCOME } from './plugin';
 
 /**
@@ -66,6 +66,13 @@ type AuditRecord {
   durationMs: Int!
   """The request's OpenTelemetry trace id (32 hex digits) when tracing was on: finds its spans and log lines."""
   traceId: String
+  """
+  True when another department's client made the request and a department administrator sees it (it read, or was
+  refused, one of their indicators): other departments' indicators (indicators, refusedIndicators, ruleReads) and
+  the schema coordinates of their figures (fields) are left out; enterprises and months are the request's. hash and
+  prevHash are the whole record's. An AUDITOR sees every record whole (false).
+  """
+  redacted: Boolean!
   prevHash: String!
   hash: String!
 }
@@ -145,14 +152,16 @@ export function auditSubgraphSchema(audit: AuditLog): GraphQLSchema {
           if (!context.client) throw new GraphQLError('not authenticated', { extensions: { code: 'UNAUTHENTICATED' } });
           return context.client;
         },
-        auditTrail: (_: unknown, args: { filter?: RawAuditFilter | null; first: number; after: number }, context: GatewayContext) => {
+        auditTrail: async (_: unknown, args: { filter?: RawAuditFilter | null; first: number; after: number }, context: GatewayContext) => {
           requireAdministrator(context, 'auditTrail');
           if (args.first < 1 || args.first > 1000) throw new GraphQLError('Invalid value for "first": between 1 and 1000', { extensions: { code: 'BAD_USER_INPUT', field: 'first' } });
           if (args.after < 0) throw badUserInput('after', `a record's seq (0 for the start of the trail), got ${args.after}`);
           const client = context.client!;
           // An auditor reads across departments; an administrator only the department's own share.
           const scope = client.role === 'AUDITOR' ? undefined : { department: client.department, indicatorPrefix: departmentRegistry().departments.find((d) => d.name === client.department)?.indicatorPrefix };
-          return audit.query(checkedFilter(args.filter ?? {}), args.first, args.after, scope);
+          const records = await audit.query(checkedFilter(args.filter ?? {}), args.first, args.after, scope);
+          const departments = departmentRegistry().departments.map((d) => d.name);
+          return scope ? records.map((r) => redactForDepartment(r, scope, departments)) : records.map((r) => ({ ...r, redacted: false }));
         },
         auditTrailIntegrity: (_: unknown, __: unknown, context: GatewayContext) => {
           requireAdministrator(context, 'auditTrailIntegrity');

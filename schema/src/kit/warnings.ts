@@ -61,7 +61,7 @@ export function departmentWarningResolvers<F extends DepartmentFigures>(namespac
       for (const target of targets) {
         // A warning quotes the figure, and its absence says "not behind": a target whose figure the
         // caller may not read refuses the list (FORBIDDEN naming the indicator) rather than leave it
-        // out (an empty list told an energy analyst that no finance target was behind: a tester's finding).
+        // out (an empty list told another department's analyst that no target was behind: a tester's finding).
         const actual = figures.get(target.regionCode)!.tryGet(target.indicator);
         if (actual === undefined) {
           ctx.access.require(`warnings.${department}TargetsBehind`, catalogue.get(target.indicator), 'REGION', report.month);
