@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, isEnumType, Kind, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { ErrorCode, formatError, PUBLIC_ERROR_CODES } from '@huishang/schema';
 import { nullInNonNullPosition } from './variables';
 
@@ -83,9 +83,23 @@ const PERSISTED_QUERY_REFUSALS: Record<string, { code: string; message: string }
 const PERSISTED_QUERY_NOT_FOUND_FIX =
   'no registered document has this sha256Hash: send the document itself in "query" (the hash beside it is optional). Sending it does not register it: an administrator registers documents with `huishang documents add` (see `huishang documents list`).';
 
-export function createFormatError(options: { stacktraces: boolean; production?: boolean }): FormatError {
+/**
+ * graphql-js's "Value "YTD" does not exist in "RankingBasis" enum." (with "Did you mean" only for a
+ * near miss) names no value to use: the enum's values are added, from the API schema.
+ */
+export function withEnumValues(message: string, schema: GraphQLSchema | undefined): string {
+  const match = /Value "[^"]*" does not exist in "([A-Za-z_][A-Za-z0-9_]*)" enum\./.exec(message);
+  const type = match && schema?.getType(match[1]);
+  if (!type || !isEnumType(type)) return message;
+  return `${message} The values of ${type.name}: ${type.getValues().map((v) => v.name).join(', ')}.`;
+}
+
+export function createFormatError(options: { stacktraces: boolean; production?: boolean; schema?: () => GraphQLSchema | undefined }): FormatError {
   return (formatted, error) => {
     let result = formatError(formatted, error);
+    // A document's or a variable's wrong enum value (graphql-js's own wording, whatever code it ends with).
+    const message = withEnumValues(result.message, options.schema?.());
+    if (message !== result.message) result = { ...result, message };
     const refusal = (result.extensions?.code === undefined || result.extensions.code === 'INTERNAL_SERVER_ERROR') && PERSISTED_QUERY_REFUSALS[result.message];
     if (refusal) result = { ...result, message: refusal.message, extensions: { ...result.extensions, code: refusal.code } };
     // Apollo's bare "PersistedQueryNotFound" named no fix. The message is kept (Apollo clients match

@@ -1,4 +1,4 @@
-import { buildSchema } from 'graphql';
+import { buildSchema, type GraphQLSchema } from 'graphql';
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -130,14 +130,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   });
 
   let schemaLoaded = false;
+  let currentApiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
     installIdentifierScalars(apiSchema);
+    currentApiSchema = apiSchema;
     schemaLoaded = true;
   });
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError: createFormatError({ stacktraces: config.stacktraces && !production, production }),
+    formatError: createFormatError({ stacktraces: config.stacktraces && !production, production, schema: () => currentApiSchema }),
     validationRules: [
       // Before planning: a query the planner would answer wrongly is refused (aliasKeys.ts).
       aliasShadowsKeyRule(entityKeyFields(supergraphSdl), requiresSelections(supergraphSdl)),

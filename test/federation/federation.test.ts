@@ -516,3 +516,21 @@ describe('SQL statements per request do not grow with the page', () => {
     expect(small).toEqual({ industry: 3, finance: 2, energy: 2, statistics: 2, hr: 2 });
   });
 });
+
+describe('a wrong enum value names the values to use (an analyst got only "does not exist in RankingBasis enum")', () => {
+  const VALUES = /The values of RankingBasis: YEAR_TO_DATE, GROWTH, CURRENT_MONTH\./;
+
+  it('as a literal: GRAPHQL_VALIDATION_FAILED with the enum’s values', async () => {
+    const result = await system.query(`{ region(code: "411000") { statistics(month: "${MONTH}") { ranking(indicator: "STAT_GROSS_OUTPUT", by: YTD) { rank } } } }`);
+    expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(result.errors![0].message).toMatch(/Value "YTD" does not exist in "RankingBasis" enum\./);
+    expect(result.errors![0].message).toMatch(VALUES);
+  });
+
+  it('as a variable: its refusal with the enum’s values', async () => {
+    const result = await system.query(`query($by: RankingBasis!) { region(code: "411000") { statistics(month: "${MONTH}") { ranking(indicator: "STAT_GROSS_OUTPUT", by: $by) { rank } } } }`, { by: 'YTD' });
+    expect(result.status).toBe(400);
+    expect(result.errors![0].message).toMatch(/Variable "\$by" got invalid value "YTD"; Value "YTD" does not exist in "RankingBasis" enum\./);
+    expect(result.errors![0].message).toMatch(VALUES);
+  });
+});
