@@ -20,6 +20,7 @@ export const AUDIT_SDL = `extend schema @link(url: "https://specs.apollo.dev/fed
 type Viewer {
   """Client id (cl_…), as issued by \`huishang clients add\`."""
   clientId: String!
+  """The client's name, as given when it was issued (\`huishang clients add --name\`)."""
   name: String!
   """Department the client belongs to: a subgraph name of the registry of departments."""
   department: String!
@@ -35,10 +36,15 @@ type AuditRecord {
   seq: Int!
   """When the request arrived (ISO 8601, UTC)."""
   at: String!
+  """The client that made the request (cl_…); null when none was authenticated."""
   clientId: String
+  """The client's department; null when none was authenticated."""
   department: String
+  """The client's role; null when none was authenticated."""
   role: String
+  """The request's id (x-request-id, echoed in the answer and in every subgraph's log lines)."""
   requestId: String!
+  """The operation's name, as the document gave it; an operator's act is "huishang clients add (by <user>)" and the like."""
   operationName: String
   """SHA-256 of the GraphQL document."""
   documentHash: String
@@ -62,7 +68,9 @@ type AuditRecord {
   refusedMonths: [String!]!
   """OK, PARTIAL, ERROR, or why it was refused: UNAUTHENTICATED, RATE_LIMITED, …"""
   outcome: String!
+  """The extensions.code of each error of the answer, in order; none: []."""
   errorCodes: [String!]!
+  """How long the request took, milliseconds."""
   durationMs: Int!
   """The request's OpenTelemetry trace id (32 hex digits) when tracing was on: finds its spans and log lines."""
   traceId: String
@@ -73,7 +81,9 @@ type AuditRecord {
   prevHash are the whole record's. An AUDITOR sees every record whole (false).
   """
   redacted: Boolean!
+  """The hash of the record before (64 zeros for the first)."""
   prevHash: String!
+  """SHA-256 over prevHash and this record's fields: an edit breaks it, a deletion breaks the next link."""
   hash: String!
 }
 
@@ -108,15 +118,21 @@ scalar DateTimeISO
 type AuditIntegrity {
   """No record edited, deleted or reordered."""
   ok: Boolean!
+  """How many records the chain holds."""
   records: Int!
+  """The last record's seq (equal to records when none is missing)."""
   lastSeq: Int!
   """Hash of the last record: note it down to detect a later truncation."""
   lastHash: String!
+  """What is wrong, record by record; none: []."""
   problems: [AuditProblem!]! @listSize(assumedSize: 100)
 }
 
+"""One break in the audit trail's hash chain."""
 type AuditProblem {
+  """The record where the chain breaks."""
   seq: Int!
+  """What breaks it: its hash does not match its content, a seq is missing, or its link to the one before is wrong."""
   problem: String!
 }
 
@@ -128,7 +144,14 @@ type Query {
   administrators see the records of their own department's clients and of reads of their own
   department's indicators; an AUDITOR (审计) sees every department's. Others: FORBIDDEN.
   """
-  auditTrail(filter: AuditFilter, first: Int! = 100, after: Int! = 0): [AuditRecord!]! @listSize(slicingArguments: ["first"])
+  auditTrail(
+    """Which records: every field given must match; none: all the caller may see."""
+    filter: AuditFilter
+    """How many records, 1 to 1000."""
+    first: Int! = 100
+    """Records after this seq (0: from the start); page on with the last seq seen."""
+    after: Int! = 0
+  ): [AuditRecord!]! @listSize(slicingArguments: ["first"])
   """Walks the audit trail's hash chain and says whether any record was edited or deleted (administrators and auditors; it shows sequence numbers and hashes, no record's content)."""
   auditTrailIntegrity: AuditIntegrity!
 }

@@ -22,13 +22,13 @@ export class AccessGrant {
   purpose: string;
   @Field({ description: 'Client id of the owner’s administrator who granted it.' })
   grantedBy: string;
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLISODateTime, { description: 'When it was granted (UTC).' })
   grantedAt: Date;
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLISODateTime, { description: 'When it stops being honoured (UTC); every grant has an end.' })
   expiresAt: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it was revoked (UTC); null unless revoked.' })
   revokedAt: Date | null;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Client id of the administrator who revoked it; null unless revoked.' })
   revokedBy: string | null;
   @Field({ description: 'Neither revoked nor expired now, and (in production mode) not one the demo made.' })
   active: boolean;
@@ -63,7 +63,7 @@ export class AccessGrant {
   }
 }
 
-@InputType('AccessGrantInput')
+@InputType('AccessGrantInput', { description: 'A grant an owner department gives another (数据共享授权): which indicators, for what purpose, until when.' })
 export class AccessGrantInput {
   @Field({ description: 'Department to grant: a subgraph name of the registry of departments.' })
   grantee: string;
@@ -105,7 +105,7 @@ export function grantResolvers(owner: string, catalogue: IndicatorCatalogue): Fu
 
     @Writes(WriteRule.OWNER_ADMINISTRATOR)
     @Mutation(() => AccessGrant, { nullable: true, name: `grant${capitalised(owner)}Access`, description: `Grant another department read access to the ${owner} department’s conditionally shared enterprise figures (administrators of ${owner} only).` })
-    async grant(@Arg('input', () => AccessGrantInput) input: AccessGrantInput, @Ctx() ctx: SubgraphContext): Promise<AccessGrant> {
+    async grant(@Arg('input', () => AccessGrantInput, { description: 'Who is granted which indicators, for what purpose, until when.' }) input: AccessGrantInput, @Ctx() ctx: SubgraphContext): Promise<AccessGrant> {
       const field = `grant${capitalised(owner)}Access`;
       const identity = ctx.access.requireOwnerAdministrator(field);
       if (!(SUBGRAPH_NAMES as readonly string[]).includes(input.grantee)) throw badUserInput('input.grantee', `unknown department ${JSON.stringify(input.grantee)}; one of ${SUBGRAPH_NAMES.join(', ')}`);
@@ -152,7 +152,7 @@ export function grantResolvers(owner: string, catalogue: IndicatorCatalogue): Fu
 
     @Writes(WriteRule.OWNER_ADMINISTRATOR)
     @Mutation(() => AccessGrant, { nullable: true, name: `revoke${capitalised(owner)}Grant`, description: `Revoke a grant of the ${owner} department (administrators of ${owner} only); the record stays, marked revoked.` })
-    async revoke(@Arg('id', () => Int) id: number, @Ctx() ctx: SubgraphContext): Promise<AccessGrant> {
+    async revoke(@Arg('id', () => Int, { description: 'The grant’s id (AccessGrant.id).' }) id: number, @Ctx() ctx: SubgraphContext): Promise<AccessGrant> {
       const identity = ctx.access.requireOwnerAdministrator(`revoke${capitalised(owner)}Grant`);
       const row = await ctx.em.findOne(GrantRecord, { id });
       if (!row) throw notFound('Grant', String(id));

@@ -169,7 +169,7 @@ export function enterpriseGroupFields(options: EnterpriseGroupOptions): Enterpri
     })
     async figures(
       @Root() group: EnterpriseGroupRoot,
-      @Arg('month', () => MonthScalar) month: string,
+      @Arg('month', () => MonthScalar, { description: 'The month of the figures (报告期), YYYY-MM, e.g. "2015-06".' }) month: string,
       @Arg('asOf', () => GraphQLISODateTime, asOfOptions) asOf: Date | null,
       @Arg('region', () => RegionCodeScalar, { nullable: true, description: 'Narrow the totals to the group’s enterprises in this district, county or zone; absent or the city: all of them.' }) region: string | null,
       @Ctx() ctx: SubgraphContext,
@@ -365,9 +365,9 @@ export function groupRankingFields(department: GroupDepartment, owned = false): 
     })
     async ranking(
       @Root() list: { typeName: string; groups?: readonly EnterpriseGroupEntry[] | null },
-      @Arg('month', () => MonthScalar) month: string,
+      @Arg('month', () => MonthScalar, { description: 'The month of the figures (报告期), YYYY-MM, e.g. "2015-06".' }) month: string,
       @Arg('indicator', { description: 'Indicator code from the department’s catalogue.' }) indicator: string,
-      @Arg('by', () => RankingBasis, { defaultValue: RankingBasis.YEAR_TO_DATE }) by: RankingBasis,
+      @Arg('by', () => RankingBasis, { defaultValue: RankingBasis.YEAR_TO_DATE, description: 'What to rank on: the year-to-date level (the default), year-to-date growth, or the current month.' }) by: RankingBasis,
       @Arg('asOf', () => GraphQLISODateTime, { nullable: true, description: 'Totals as they stood at this time.' }) asOf: Date | null,
       @Arg('region', () => RegionCodeScalar, { nullable: true, description: 'Rank the groups’ enterprises in this region only, leaving out the groups with none there; absent or the city: all.' }) region: string | null,
       @Ctx() ctx: SubgraphContext,

@@ -49,7 +49,7 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
     @FieldResolver(() => namespace.figures, { name: namespace.field, nullable: true, description: `${namespace.description} for this region and month; null (with an error naming the department) when the department cannot answer.` })
     figures(
       @Root() region: { code: string },
-      @Arg('month', () => MonthScalar) month: string,
+      @Arg('month', () => MonthScalar, { description: 'The month of the figures (报告期), YYYY-MM, e.g. "2015-06".' }) month: string,
       @Arg('asOf', () => GraphQLISODateTime, asOfOptions) asOf: Date | null,
       @Ctx() ctx: SubgraphContext,
     ): Promise<F> {
@@ -62,7 +62,7 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
     @FieldResolver(() => namespace.figures, { name: namespace.field, nullable: true, description: `${namespace.description} for this enterprise and month; null (with an error naming the department) when the department cannot answer.` })
     figures(
       @Root() enterprise: { creditCode: string },
-      @Arg('month', () => MonthScalar) month: string,
+      @Arg('month', () => MonthScalar, { description: 'The month of the figures (报告期), YYYY-MM, e.g. "2015-06".' }) month: string,
       @Arg('asOf', () => GraphQLISODateTime, asOfOptions) asOf: Date | null,
       @Ctx() ctx: SubgraphContext,
     ): Promise<F> {
@@ -109,7 +109,7 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
     async ranking(
       @Root() figures: F,
       @Arg('indicator', { description: 'Indicator code from the department’s catalogue.' }) indicator: string,
-      @Arg('by', () => RankingBasis, { defaultValue: RankingBasis.YEAR_TO_DATE }) by: RankingBasis,
+      @Arg('by', () => RankingBasis, { defaultValue: RankingBasis.YEAR_TO_DATE, description: 'What to rank on: the year-to-date level (the default), year-to-date growth, or the current month.' }) by: RankingBasis,
       @Ctx() ctx: SubgraphContext,
     ): Promise<RegionRank[]> {
       if (!figures.catalogue.has(indicator)) throw unknownIndicator('ranking.indicator', indicator, figures.catalogue.codes());

@@ -10,6 +10,11 @@ export enum ObservationStatus {
 }
 registerEnumType(ObservationStatus, {
   name: 'ObservationStatus',
+  valuesConfig: {
+    PRELIMINARY: { description: 'Preliminary (初步): may still change without becoming a revision.' },
+    FINAL: { description: 'Final (最终): a later change to it is a revision (修订).' },
+    REVISED: { description: 'Revised (修订) after being final; the earlier versions stay in history.' },
+  },
   description: 'Where a figure stands: preliminary (初步), final (最终) or revised after being final (修订).',
 });
 
@@ -32,6 +37,11 @@ export enum SubjectKind {
 }
 registerEnumType(SubjectKind, {
   name: 'SubjectKind',
+  valuesConfig: {
+    REGION: { description: 'A region (地区): the city, a district, a county or a zone.' },
+    ENTERPRISE: { description: 'An enterprise (企业), by its unified social credit code.' },
+    PARK: { description: 'An industrial park (园区), its own ledger.' },
+  },
   description: 'What a figure is about: a region (地区), an enterprise (企业) or an industrial park (园区: the park’s own ledger, e.g. its infrastructure investment 园区基础设施投资; a park’s enterprises’ figures are the departments’ totals on `Park`).',
 });
 

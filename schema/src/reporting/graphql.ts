@@ -36,6 +36,11 @@ export enum IndicatorKindValue {
 }
 registerEnumType(IndicatorKindValue, {
   name: 'IndicatorKind',
+  valuesConfig: {
+    FLOW: { description: 'Summed over the year: the year-to-date (累计) is the sum of the months.' },
+    STOCK: { description: 'A level at month end (月末余额): no year-to-date.' },
+    RATE: { description: 'A percentage reported as such (a growth rate, a ratio).' },
+  },
   description: 'FLOW: summed over the year (year-to-date 累计 is a sum); STOCK: a level at month end (no year-to-date); RATE: a percentage reported as such.',
 });
 
@@ -46,6 +51,11 @@ export enum SharingCategoryValue {
 }
 registerEnumType(SharingCategoryValue, {
   name: 'SharingCategory',
+  valuesConfig: {
+    UNCONDITIONAL: { description: 'Every department reads it (无条件共享).' },
+    CONDITIONAL: { description: 'Another department reads it only under the owner’s live grant (有条件共享); a census district total is shared.' },
+    NOT_SHARED: { description: 'Only its department reads it (不予共享).' },
+  },
   description: 'Sharing category (共享类型, 政务信息资源共享管理暂行办法 2016): unconditional (无条件共享), conditional (有条件共享: granted departments only), not shared (不予共享).',
 });
 
@@ -56,6 +66,11 @@ export enum DerivationValue {
 }
 registerEnumType(DerivationValue, {
   name: 'Derivation',
+  valuesConfig: {
+    DERIVED_ALLOWED: { description: 'Year-to-date and growth left out of a report are derived from the months (推算, marked derived).' },
+    REPORTED_ONLY: { description: 'Only as the department reports them (e.g. growth at comparable prices): nothing is derived.' },
+    COMPUTED: { description: 'Never reported: computed on read from two other indicators (a ratio).' },
+  },
   description:
     'Whether year-to-date values and growth may be computed from reported months (推算) or come only as the department reports them (e.g. growth at comparable prices); COMPUTED: never reported, computed on read from other indicators of the department by the formula in its description (an intensity: a ratio of two of them).',
 });
@@ -93,13 +108,13 @@ export class Indicator {
   unitMultiplier: number;
   @Field({ description: 'How often it is reported (报告频率): MONTHLY.' })
   frequency: string;
-  @Field(() => IndicatorKindValue)
+  @Field(() => IndicatorKindValue, { description: 'What kind of quantity it is: a flow summed over the year (FLOW), a level at month end (STOCK), or a rate (RATE).' })
   kind: IndicatorKindValue;
   @Field(() => [SubjectKind], { description: 'What it is reported for: regions, enterprises or both.' })
   subjects: SubjectKind[];
-  @Field(() => SharingCategoryValue)
+  @Field(() => SharingCategoryValue, { description: 'Who may read it besides its department (共享类别): everyone, only under the owner’s grant, or nobody.' })
   sharing: SharingCategoryValue;
-  @Field(() => DerivationValue)
+  @Field(() => DerivationValue, { description: 'Whether year-to-date and growth left out of a report are derived (推算), only reported, or the indicator is computed from two others.' })
   derivation: DerivationValue;
   @Field(() => Float, { nullable: true, description: 'Smallest value accepted.' })
   minimum: number | null;
@@ -116,7 +131,7 @@ export class Indicator {
       'A region’s figure sums the few enterprises listed for it (e.g. the key enterprises, 重点企业), not a census of the district: it can be one enterprise’s own figure, so it is shared as the enterprises’ figures are (for a CONDITIONAL indicator, only under a grant, at region level too). False for a census total and for an indicator reported for enterprises or regions only.',
   })
   regionSumsListedEnterprises: boolean;
-  @Field()
+  @Field({ description: 'What it measures and where its rule comes from (the seed document and item), in the catalogue’s words.' })
   description: string;
 
   static from(department: string, d: IndicatorDefinition): Indicator {
@@ -157,23 +172,23 @@ export const indicatorCatalogueReference = {
 @Directive('@shareable')
 @ObjectType({ description: 'A superseded version of a figure (历史版本): what it was, and until when.' })
 export class ObservationVersion {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Its number: 1 for the first report of the figure, counting up with each change (Observation.version is the current one).' })
   version: number;
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Current-month value (当月) it had, in the indicator’s unit.' })
   value: number | null;
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Year-to-date value (累计) it had.' })
   ytdValue: number | null;
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Year-on-year growth of the month it had, %.' })
   yoyPct: number | null;
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Year-on-year growth of the year to date it had, %.' })
   ytdYoyPct: number | null;
-  @Field(() => ObservationStatus)
+  @Field(() => ObservationStatus, { description: 'Its status then: preliminary (初步), final (最终) or revised (修订).' })
   status: ObservationStatus;
-  @Field()
+  @Field({ description: 'Some of its fields were derived by the department’s service (推算), not reported.' })
   derived: boolean;
-  @Field()
+  @Field({ description: 'Who reported it (报送单位/人), as the batch said.' })
   reportedBy: string;
-  @Field()
+  @Field({ description: 'When the department’s service accepted it (UTC): it was valid from then until supersededAt.' })
   reportedAt: Date;
   @Field({ description: 'When the next version replaced it.' })
   supersededAt: Date;
@@ -187,7 +202,7 @@ export class ObservationVersion {
 export class ObservationInput {
   @Field({ description: 'Indicator code from the department’s catalogue.' })
   indicator: string;
-  @Field(() => SubjectKind)
+  @Field(() => SubjectKind, { description: 'What the figure is of: a region (地区), an enterprise (企业) or a park (园区); the catalogue says which it is reported for.' })
   subjectKind: SubjectKind;
   @Field({ description: 'Region code, or the enterprise’s unified social credit code.' })
   subjectCode: string;
@@ -213,7 +228,11 @@ export enum ReportedStatus {
   PRELIMINARY = 'PRELIMINARY',
   FINAL = 'FINAL',
 }
-registerEnumType(ReportedStatus, { name: 'ReportedStatus', description: 'Status a department reports: preliminary (初步) or final (最终). A change to a final figure becomes REVISED.' });
+registerEnumType(ReportedStatus, {
+  name: 'ReportedStatus',
+  description: 'Status a department reports: preliminary (初步) or final (最终). A change to a final figure becomes REVISED.',
+  valuesConfig: { PRELIMINARY: { description: 'Preliminary (初步): may still change.' }, FINAL: { description: 'Final (最终): a later change is a revision (修订).' } },
+});
 
 /**
  * A batch's header: everything but its figures. The one-request mutation's `ObservationBatchInput`
@@ -225,11 +244,11 @@ registerEnumType(ReportedStatus, { name: 'ReportedStatus', description: 'Status 
 export class StagedBatchInput {
   @Field({ description: 'Client-chosen key (1–128 characters): the same batch again under the same key changes nothing.' })
   idempotencyKey: string;
-  @Field(() => MonthScalar)
+  @Field(() => MonthScalar, { description: 'The month (报告期) every figure of the batch is for, YYYY-MM; a month after the current one is refused (FUTURE_MONTH).' })
   month: string;
   @Field({ description: 'Who reports (报送单位/人).' })
   reportedBy: string;
-  @Field(() => ReportedStatus, { defaultValue: ReportedStatus.PRELIMINARY })
+  @Field(() => ReportedStatus, { defaultValue: ReportedStatus.PRELIMINARY, description: 'The status of every figure of the batch: preliminary (初步, the default) or final (最终).' })
   status: ReportedStatus;
   @Field(() => OutlierConfirmationInput, {
     nullable: true,
@@ -240,7 +259,7 @@ export class StagedBatchInput {
 
 @InputType({ description: 'A department’s figures for one month (报送批次): applied all together or not at all.' })
 export class ObservationBatchInput extends StagedBatchInput {
-  @Field(() => [ObservationInput])
+  @Field(() => [ObservationInput], { description: 'The figures, one per indicator, subject and month; a duplicate is refused (DUPLICATE_ROW).' })
   observations: ObservationInput[];
 }
 
@@ -249,7 +268,7 @@ export class ObservationBatchInput extends StagedBatchInput {
 export class SubmissionResult {
   @Field(() => Int, { nullable: true, description: 'Ledger number of the batch; null for a dry run.' })
   submissionId: number | null;
-  @Field()
+  @Field({ description: 'The key the batch was sent under: the same key with the same content answers as a replay.' })
   idempotencyKey: string;
   @Field({ description: 'The batch had been applied before under this key: nothing changed.' })
   replayed: boolean;
@@ -301,21 +320,21 @@ export class SubmissionResult {
 export class SubmissionSummary {
   @Field(() => Int, { description: 'Ledger number of the batch (as SubmissionResult.submissionId).' })
   submissionId: number;
-  @Field()
+  @Field({ description: 'The key the batch was sent under (one batch per key).' })
   idempotencyKey: string;
-  @Field(() => MonthScalar)
+  @Field(() => MonthScalar, { description: 'The month (报告期) the batch reported.' })
   month: string;
   @Field({ description: 'Who reported (报送单位/人), as the batch said.' })
   reportedBy: string;
   @Field(() => GraphQLISODateTime, { description: 'When the department’s service accepted the batch (UTC).' })
   receivedAt: Date;
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Figures reported for the first time.' })
   created: number;
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Preliminary figures changed or made final.' })
   updated: number;
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Final figures revised (修订).' })
   revised: number;
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Figures identical to what was held.' })
   unchanged: number;
 
   static from(record: SubmissionRecord): SubmissionSummary {
@@ -370,7 +389,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
       description: `Report ${department.name} figures for a month (报送): validated, all or nothing, idempotent under the batch's key; corrections keep the previous figures in history.`,
     })
     async submit(
-      @Arg('batch', () => ObservationBatchInput) batch: ObservationBatchInput,
+      @Arg('batch', () => ObservationBatchInput, { description: 'The month’s figures to report, with the idempotency key that makes sending it again safe.' }) batch: ObservationBatchInput,
       @Arg('dryRun', () => Boolean, { defaultValue: false, description: 'Validate only; write nothing.' }) dryRun: boolean,
       @Ctx() ctx: SubgraphContext,
     ): Promise<SubmissionResult> {
@@ -397,7 +416,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
       description: `The ${department.name} department’s accepted batches (报送记录), newest first: its own clients only (FORBIDDEN for another department’s). \`first\`: 1–100; null (with an error naming the department) when it cannot answer.`,
     })
     async submissions(
-      @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+      @Arg('first', () => Int, { defaultValue: 20, description: 'How many of the latest submissions to list, newest first (1 to 100).' }) first: number,
       @Arg('month', () => MonthScalar, { nullable: true, description: 'Only batches of this month.' }) month: string | null | undefined,
       @Ctx() ctx: SubgraphContext,
     ): Promise<SubmissionSummary[]> {
@@ -438,7 +457,7 @@ export function reportingResolvers(options: ReportingOptions): Function[] {
   class IndicatorTargetsResolver {
     @Directive('@listSize(assumedSize: 12)')
     @FieldResolver(() => [Target], { description: 'Annual targets on this indicator for a year: the city’s and each district’s share (分解目标).' })
-    async targets(@Root() indicator: Indicator, @Arg('year', () => Int) year: number, @Ctx() ctx: SubgraphContext): Promise<Target[]> {
+    async targets(@Root() indicator: Indicator, @Arg('year', () => Int, { description: 'The year the targets are set for, e.g. 2015.' }) year: number, @Ctx() ctx: SubgraphContext): Promise<Target[]> {
       return (await ctx.figures.targets(year, { indicator: indicator.code })).map((t) => Target.from(t));
     }
   }

@@ -180,7 +180,7 @@ export function stagingResolvers(options: StagingOptions): Function[] {
     async stage(
       @Arg('uploadId', { description: 'Chosen by the client (1–128 printable characters), the same for every part and the commit.' }) uploadId: string,
       @Arg('part', () => Int, { description: 'Part number, 1, 2, …' }) part: number,
-      @Arg('observations', () => [ObservationInput]) observations: ObservationInput[],
+      @Arg('observations', () => [ObservationInput], { description: 'This part’s rows, in file order (each part at most the staging limit; the parts together make the batch).' }) observations: ObservationInput[],
       @Ctx() ctx: SubgraphContext,
       @Arg('month', () => String, { nullable: true, description: 'The month (YYYY-MM) the upload is for (optional; the audit trail of the part carries it). A commit whose batch names another month is refused (BAD_USER_INPUT, `batch.month`) and applies nothing. Another form is refused (BAD_USER_INPUT). A String, not the Month scalar, so clients declaring `$month: String` keep working.' })
       month?: string | null,
@@ -238,9 +238,9 @@ export function stagingResolvers(options: StagingOptions): Function[] {
       description: `Submit the staged parts 1…parts of an upload as one ${department.name} batch: validated, all or nothing, idempotent under the batch's key, as the one-request mutation. Problems are indexed over the parts in order. A large batch may answer \`pending: true\`: send the same commit again until it answers the submission. The parts are removed once the batch has a verdict (applied, checked or refused).`,
     })
     async commit(
-      @Arg('uploadId') uploadId: string,
+      @Arg('uploadId', { description: 'The upload the parts were staged under (as given to each stage call).' }) uploadId: string,
       @Arg('parts', () => Int, { description: 'How many parts the client staged: a missing part is refused, not skipped.' }) parts: number,
-      @Arg('batch', () => StagedBatchInput) batch: StagedBatchInput,
+      @Arg('batch', () => StagedBatchInput, { description: 'The batch’s header (key, month, who reports, status): its rows are the staged parts, in order.' }) batch: StagedBatchInput,
       @Arg('dryRun', () => Boolean, { defaultValue: false, description: 'Validate only; write no figures.' }) dryRun: boolean,
       @Ctx() ctx: SubgraphContext,
     ): Promise<UploadCommit> {

@@ -17,6 +17,15 @@ export enum TargetPeriod {
 }
 registerEnumType(TargetPeriod, {
   name: 'TargetPeriod',
+  valuesConfig: {
+    YEAR: { description: 'The year (全年).' },
+    H1: { description: 'The first half year (上半年), January to June.' },
+    H2: { description: 'The second half year (下半年), July to December.' },
+    Q1: { description: 'The first quarter (一季度).' },
+    Q2: { description: 'The second quarter (二季度).' },
+    Q3: { description: 'The third quarter (三季度).' },
+    Q4: { description: 'The fourth quarter (四季度).' },
+  },
   description: 'The period a target is set for (目标期间): the year (全年), a half year (上半年 H1, 下半年 H2) or a quarter (一季度 Q1 … Q4). 许政[2015]39号 item 一 sets 12.5 % for H1 and 13 % for the year.',
 });
 
@@ -63,6 +72,12 @@ export enum TargetMeasure {
 }
 registerEnumType(TargetMeasure, {
   name: 'TargetMeasure',
+  valuesConfig: {
+    LEVEL: { description: 'A level (总量) to reach, in the indicator’s unit.' },
+    GROWTH_PCT: { description: 'Growth over last year (增速), %.' },
+    SHARE_PCT: { description: 'A share (占比), %.' },
+    POINTS: { description: 'A change in percentage points (百分点).' },
+  },
   description: 'What a target fixes: a level for the year (总量), growth over last year (增速, %), a share (占比, %) or a change in points (百分点).',
 });
 
@@ -73,19 +88,24 @@ export enum RankingBasis {
 }
 registerEnumType(RankingBasis, {
   name: 'RankingBasis',
+  valuesConfig: {
+    YEAR_TO_DATE: { description: 'The year-to-date level (累计); a stock’s month-end level.' },
+    GROWTH: { description: 'Year-to-date growth (累计增速); a rate’s year-to-date value.' },
+    CURRENT_MONTH: { description: 'The current month’s value (当月).' },
+  },
   description: 'What districts are ranked by (排名通报): the year-to-date level (累计; a stock’s month-end level), year-to-date growth (累计增速; a rate’s year-to-date value) or the current month (当月).',
 });
 
 @Directive('@shareable')
 @ObjectType({ description: 'An annual target (目标任务) for a region, as set in a municipal document.' })
 export class Target {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The year it is set for.' })
   year: number;
   @Field(() => RegionCodeScalar, { description: 'Region the target is set for.' })
   regionCode: string;
   @Field({ description: 'Indicator the target is measured on.' })
   indicator: string;
-  @Field(() => TargetMeasure)
+  @Field(() => TargetMeasure, { description: 'What it fixes: a level, growth, a share or a change in points.' })
   measure: TargetMeasure;
   @Field(() => Float, { description: 'The minimum to reach (≥); for an indicator where lower is better (an intensity, catalogue `lowerIsBetter`) the maximum (≤): −5 for a fall of 5 % or more (下降5%以上).' })
   value: number;
@@ -109,7 +129,7 @@ export class Target {
 @Directive('@shareable')
 @ObjectType({ description: 'How far a region is towards an annual target in a month (目标完成进度), against time progress (序时进度).' })
 export class TargetProgress {
-  @Field(() => Target)
+  @Field(() => Target, { description: 'The target progress is judged against.' })
   target: Target;
   @Field(() => Observation, { nullable: true, description: 'The department’s figure the target is measured on, for the month.' })
   actual: Observation | null;
@@ -138,7 +158,7 @@ export class TargetProgress {
 export class RegionRank {
   @Field(() => Int, { nullable: true, description: '1 is first; equal values share a rank. Null when the district has no figure to rank on (not reported, or its value for this basis is not published).' })
   rank: number | null;
-  @Field(() => RegionCodeScalar)
+  @Field(() => RegionCodeScalar, { description: 'The district, county or zone ranked.' })
   regionCode: string;
   @Field(() => Float, { nullable: true, description: 'The value ranked on.' })
   value: number | null;

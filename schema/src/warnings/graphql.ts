@@ -13,6 +13,12 @@ export enum WarningSubjectKind {
 }
 registerEnumType(WarningSubjectKind, {
   name: 'WarningSubjectKind',
+  valuesConfig: {
+    REGION: { description: 'A region (地区), by its code.' },
+    ENTERPRISE: { description: 'An enterprise (企业), by its unified social credit code.' },
+    KEY_PROJECT: { description: 'A key project (重点项目), by its code.' },
+    PROBLEM: { description: 'A problem on the list (问题清单), by its code.' },
+  },
   description: 'What a warning is about: a region (地区), an enterprise (企业), a key project (重点项目) or a problem on the list (问题清单).',
 });
 

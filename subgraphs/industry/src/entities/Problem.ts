@@ -9,6 +9,11 @@ export enum ProblemStatus {
 }
 registerEnumType(ProblemStatus, {
   name: 'ProblemStatus',
+  valuesConfig: {
+    OPEN: { description: 'Open (待办): not yet taken up.' },
+    IN_PROGRESS: { description: 'Being handled (办理中).' },
+    RESOLVED: { description: 'Resolved (已办结).' },
+  },
   description: 'Where a problem on the list stands: open (待办), being handled (办理中), resolved (已办结).',
 });
 
@@ -23,6 +28,15 @@ export enum ProblemCategory {
 }
 registerEnumType(ProblemCategory, {
   name: 'ProblemCategory',
+  valuesConfig: {
+    FINANCING: { description: 'Financing (融资): loans, guarantees, bridge loans.' },
+    ENERGY_SUPPLY: { description: 'Power and gas supply (用电用气).' },
+    LABOUR: { description: 'Labour (用工): hiring, skills.' },
+    LAND: { description: 'Land (用地).' },
+    PERMITS: { description: 'Permits and approvals (审批).' },
+    MARKET: { description: 'Market and orders (市场).' },
+    OTHER: { description: 'Anything else (其他).' },
+  },
   description: 'Kind of problem: financing (融资), power and gas supply (用电用气), labour (用工), land (用地), permits and approvals (审批), market and orders (市场), other (其他).',
 });
 

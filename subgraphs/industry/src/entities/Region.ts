@@ -11,6 +11,12 @@ export enum RegionLevel {
 }
 registerEnumType(RegionLevel, {
   name: 'RegionLevel',
+  valuesConfig: {
+    CITY: { description: 'The city (市) itself.' },
+    DISTRICT: { description: 'A city district (市辖区, e.g. 魏都区); counties and zones are COUNTY and ZONE.' },
+    COUNTY: { description: 'A county or county-level city (县/县级市).' },
+    ZONE: { description: 'A development or functional zone (开发区/功能区), locally assigned a code.' },
+  },
   description: 'City (市), district (区), county or county-level city (县/县级市), development zone (开发区/功能区).',
 });
 

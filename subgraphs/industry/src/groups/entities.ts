@@ -7,7 +7,16 @@ export enum IndustryLevel {
   GROUP = 'GROUP',
   CLASS = 'CLASS',
 }
-registerEnumType(IndustryLevel, { name: 'IndustryLevel', description: 'Level of a GB/T 4754-2017 code: section (门类, `C`), division (大类, `C38`), group (中类, `C382`), class (小类, `C3823`).' });
+registerEnumType(IndustryLevel, {
+  name: 'IndustryLevel',
+  description: 'Level of a GB/T 4754-2017 code: section (门类, `C`), division (大类, `C38`), group (中类, `C382`), class (小类, `C3823`).',
+  valuesConfig: {
+    SECTION: { description: 'Section (门类): one letter, `C` for manufacturing.' },
+    DIVISION: { description: 'Division (大类): a letter and two digits, `C38`.' },
+    GROUP: { description: 'Group (中类): a letter and three digits, `C382`.' },
+    CLASS: { description: 'Class (小类): a letter and four digits, `C3823`.' },
+  },
+});
 
 /** What every group entity of this subgraph carries: its enterprises, for the departments' totals. */
 @ObjectType({ description: 'Base of the group entities (never emitted on its own).' })
