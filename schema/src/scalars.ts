@@ -52,6 +52,9 @@ export const RegionCodeScalar = identifierScalar(
   parseRegionCode,
 );
 
+/** The `month` argument of every read by month (a department's figures, a group's totals, a report): one wording everywhere. */
+export const MONTH_ARGUMENT = { description: 'The month of the figures (报告期), YYYY-MM, e.g. "2015-06".' };
+
 export const MonthScalar = identifierScalar('Month', 'A calendar month (月份) as "YYYY-MM", e.g. "2015-06".', parseMonth);
 
 export const IndustryCodeScalar = identifierScalar(

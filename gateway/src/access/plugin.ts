@@ -195,7 +195,7 @@ export function incompleteWrite(result: Parameters<typeof writeFields>[0]): Grap
   const notMade = failed.length
     ? `${failed.map((f) => `${f.field} (${f.codes.join(', ') || 'no answer'})`).join(', ')} did not answer: refused or failed, ${failed.length > 1 ? 'those were' : 'that was'} not made as far as the answer tells`
     : '';
-  const said = [made, notMade].filter(Boolean).join('; ');
+  const said = [made, notMade].filter(Boolean).join('; ') || 'the answer names no field';
   return {
     message: `the write's attempt is on the audit trail, but its result could not be recorded, so the answer is withheld: ${said}. Send the same request again (the same idempotencyKey) once the trail can be written: a made change answers as a replay and is not made twice`,
     extensions: { code: 'AUDIT_INCOMPLETE', answered, failed },

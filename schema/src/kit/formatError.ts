@@ -1,4 +1,4 @@
-import type { ASTNode, DocumentNode, FieldNode, GraphQLFormattedError, Source } from 'graphql';
+import type { FieldNode, GraphQLFormattedError, Source } from 'graphql';
 import { GraphQLError, Kind, parse, visit } from 'graphql';
 import { DriverException } from '@mikro-orm/core';
 import { PUBLIC_ERROR_CODES } from '../errors';
@@ -34,8 +34,32 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   return formatted;
 }
 
-/** Parsed documents by their Source: one parse per request however many of its fields are refused. */
-const parsedSources = new WeakMap<Source, DocumentNode>();
+/**
+ * Per document (by its Source): each field's start offset → the response key and schema name of
+ * the field enclosing it (null inside a fragment definition). Built once per request, in one walk,
+ * however many of its fields are refused (a sweep's document had hundreds).
+ */
+const enclosingFields = new WeakMap<Source, Map<number, { key: string; name: string } | null>>();
+
+function enclosingFieldsOf(source: Source): Map<number, { key: string; name: string } | null> {
+  let map = enclosingFields.get(source);
+  if (map) return map;
+  map = new Map();
+  const stack: ({ key: string; name: string } | null)[] = [];
+  const found = map;
+  visit(parse(source), {
+    FragmentDefinition: { enter: () => void stack.push(null), leave: () => void stack.pop() },
+    Field: {
+      enter(field: FieldNode) {
+        if (field.loc) found.set(field.loc.start, stack[stack.length - 1] ?? null);
+        stack.push({ key: field.alias?.value ?? field.name.value, name: field.name.value });
+      },
+      leave: () => void stack.pop(),
+    },
+  });
+  enclosingFields.set(source, map);
+  return map;
+}
 
 /**
  * The response path's field names as the schema names them: the refused field from the error's
@@ -48,23 +72,11 @@ function schemaFieldNames(path: readonly (string | number)[], error: unknown): s
   const node = error instanceof GraphQLError ? error.nodes?.[0] : undefined;
   if (!names.length || node?.kind !== Kind.FIELD) return null;
   names[names.length - 1] = node.name.value;
-  const source = node.loc?.source;
-  if (names.length < 2 || !source) return names;
+  if (names.length < 2 || !node.loc) return names;
   try {
-    let document = parsedSources.get(source);
-    if (!document) parsedSources.set(source, (document = parse(source)));
-    let parent: string | undefined;
-    visit(document, {
-      Field(field, _key, _parent, _path, ancestors) {
-        if (field.loc?.start !== node.loc!.start) return undefined;
-        const enclosing = (ancestors as readonly (ASTNode | readonly ASTNode[])[]).filter((a): a is FieldNode => !Array.isArray(a) && (a as ASTNode).kind === Kind.FIELD);
-        const field0 = enclosing[enclosing.length - 1];
-        // Only when the enclosing field is the one the path names (by its alias or name).
-        if (field0 && (field0.alias?.value ?? field0.name.value) === names[names.length - 2]) parent = field0.name.value;
-        return false;
-      },
-    });
-    if (parent) names[names.length - 2] = parent;
+    const parent = enclosingFieldsOf(node.loc.source).get(node.loc.start);
+    // Only when the enclosing field is the one the path names (by its response key).
+    if (parent && parent.key === names[names.length - 2]) names[names.length - 2] = parent.name;
   } catch {
     // Naming is a courtesy: the path's own names stand.
   }

@@ -2,7 +2,7 @@ import { Arg, Ctx, Directive, Field, FieldResolver, Float, GraphQLISODateTime, I
 import { GraphQLString, type GraphQLScalarType } from 'graphql';
 import { badUserInput, unknownIndicator } from '../errors';
 import { CITY_CODE, findRegion } from '../identifiers/regionCode';
-import { CreditCodeScalar, IndustryCodeScalar, MonthScalar, ParkCodeScalar, RegionCodeScalar } from '../scalars';
+import { CreditCodeScalar, IndustryCodeScalar, MONTH_ARGUMENT, MonthScalar, ParkCodeScalar, RegionCodeScalar } from '../scalars';
 import type { IndicatorCatalogue } from '../observation/catalogue';
 import { GroupFigure } from '../observation/GroupFigure';
 import { Observation, ObservationStatus, SubjectKind } from '../observation/Observation';
@@ -169,7 +169,7 @@ export function enterpriseGroupFields(options: EnterpriseGroupOptions): Enterpri
     })
     async figures(
       @Root() group: EnterpriseGroupRoot,
-      @Arg('month', () => MonthScalar, { description: 'The month of the figures (报告期), YYYY-MM, e.g. "2015-06".' }) month: string,
+      @Arg('month', () => MonthScalar, MONTH_ARGUMENT) month: string,
       @Arg('asOf', () => GraphQLISODateTime, asOfOptions) asOf: Date | null,
       @Arg('region', () => RegionCodeScalar, { nullable: true, description: 'Narrow the totals to the group’s enterprises in this district, county or zone; absent or the city: all of them.' }) region: string | null,
       @Ctx() ctx: SubgraphContext,
@@ -365,7 +365,7 @@ export function groupRankingFields(department: GroupDepartment, owned = false): 
     })
     async ranking(
       @Root() list: { typeName: string; groups?: readonly EnterpriseGroupEntry[] | null },
-      @Arg('month', () => MonthScalar, { description: 'The month of the figures (报告期), YYYY-MM, e.g. "2015-06".' }) month: string,
+      @Arg('month', () => MonthScalar, MONTH_ARGUMENT) month: string,
       @Arg('indicator', { description: 'Indicator code from the department’s catalogue.' }) indicator: string,
       @Arg('by', () => RankingBasis, { defaultValue: RankingBasis.YEAR_TO_DATE, description: 'What to rank on: the year-to-date level (the default), year-to-date growth, or the current month.' }) by: RankingBasis,
       @Arg('asOf', () => GraphQLISODateTime, { nullable: true, description: 'Totals as they stood at this time.' }) asOf: Date | null,

@@ -1,7 +1,7 @@
 import { Directive, Arg, Ctx, FieldResolver, GraphQLISODateTime, Resolver, Root, type ClassType } from 'type-graphql';
 import { unknownIndicator } from '../errors';
 import { REGIONS } from '../identifiers/regionCode';
-import { MonthScalar } from '../scalars';
+import { MONTH_ARGUMENT, MonthScalar } from '../scalars';
 import type { DepartmentFigures } from '../observation/DepartmentFigures';
 import type { SubjectType } from '../observation/indicator';
 import { periodBaseMonth, rankObservations, RankingBasis, RegionRank, Target, TargetProgress, targetProgress, targetsForMonth, withheldTargetProgress } from '../targets/graphql';
@@ -49,7 +49,7 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
     @FieldResolver(() => namespace.figures, { name: namespace.field, nullable: true, description: `${namespace.description} for this region and month; null (with an error naming the department) when the department cannot answer.` })
     figures(
       @Root() region: { code: string },
-      @Arg('month', () => MonthScalar, { description: 'The month of the figures (报告期), YYYY-MM, e.g. "2015-06".' }) month: string,
+      @Arg('month', () => MonthScalar, MONTH_ARGUMENT) month: string,
       @Arg('asOf', () => GraphQLISODateTime, asOfOptions) asOf: Date | null,
       @Ctx() ctx: SubgraphContext,
     ): Promise<F> {
@@ -62,7 +62,7 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
     @FieldResolver(() => namespace.figures, { name: namespace.field, nullable: true, description: `${namespace.description} for this enterprise and month; null (with an error naming the department) when the department cannot answer.` })
     figures(
       @Root() enterprise: { creditCode: string },
-      @Arg('month', () => MonthScalar, { description: 'The month of the figures (报告期), YYYY-MM, e.g. "2015-06".' }) month: string,
+      @Arg('month', () => MonthScalar, MONTH_ARGUMENT) month: string,
       @Arg('asOf', () => GraphQLISODateTime, asOfOptions) asOf: Date | null,
       @Ctx() ctx: SubgraphContext,
     ): Promise<F> {

@@ -1,7 +1,7 @@
 import { Arg, Directive, Field, FieldResolver, GraphQLISODateTime, ObjectType, Query, Resolver, Root, type ClassType } from 'type-graphql';
 import { CITY_CODE, findRegion, REGIONS } from '../identifiers/regionCode';
 import { IndicatorCatalogueType } from '../reporting/graphql';
-import { MonthScalar, RegionCodeScalar } from '../scalars';
+import { MONTH_ARGUMENT, MonthScalar, RegionCodeScalar } from '../scalars';
 import { WarningReportType, warningReport } from '../warnings/graphql';
 
 /*
@@ -66,7 +66,7 @@ export function withoutRegisterResolvers(Region: ClassType): Function[] {
 
     @FieldResolver(() => WarningReportType, { description: 'The month’s warning report (key only): each department adds its own rules to it, as on `Query.warnings`.' })
     warnings(
-      @Arg('month', () => MonthScalar, { description: 'The month of the figures (报告期), YYYY-MM, e.g. "2015-06".' }) month: string,
+      @Arg('month', () => MonthScalar, MONTH_ARGUMENT) month: string,
       @Arg('asOf', () => GraphQLISODateTime, { nullable: true, description: 'Judge the warnings on the figures as they stood at this time (as the meeting saw them); null: now.' }) asOf: Date | null,
     ): WarningReportType {
       return warningReport(month, asOf);
