@@ -352,6 +352,9 @@ describe('the audit trail by department', () => {
     expect(asAdmin).toMatchObject({ indicators: ['EN_ELECTRICITY'], redacted: true });
     expect(asAdmin.fields.some((f: string) => /^Hr|\.hr$/.test(f))).toBe(false);
     expect(asAdmin.fields).toEqual(expect.arrayContaining(['Region.energy', 'EnergyFigures.electricity']));
+    // Nor can a filter tell what was left out: hr's indicator finds none of another department's records.
+    const byHr = (await system.query('{ auditTrail(filter: { indicator: "HR_EMPLOYEES" }, first: 1000) { requestId department } }', undefined, undefined, { token: admin.token })).data.auditTrail;
+    expect(byHr.filter((r: { department: string }) => r.department !== 'energy')).toEqual([]);
     expect(ids).not.toContain('issue12-audit-finance-only');
 
     const auditor = await system.addClient({ department: 'statistics', role: 'AUDITOR' });

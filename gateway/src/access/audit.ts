@@ -323,6 +323,9 @@ export class AuditLog {
     };
     if (filter.enterprise) q = contains(['enterprises', 'refused_enterprises'], filter.enterprise);
     if (filter.indicator) {
+      // Another department's indicator finds only the administrator's own clients' records: in
+      // another department's record it is redacted, and a filter on it would tell it anyway.
+      if (scope && !(scope.indicatorPrefix && filter.indicator.startsWith(scope.indicatorPrefix))) q = q.where('department', scope.department);
       // Read, or refused: an attempt on a figure is findable by its indicator too.
       const pattern = `%${JSON.stringify(filter.indicator).replace(/[!%_]/g, (c) => `!${c}`)}%`;
       q = q.where((either) => either.whereRaw(`indicators like ? escape '!'`, [pattern]).orWhereRaw(`refused_indicators like ? escape '!'`, [pattern]));

@@ -98,7 +98,7 @@ input AuditFilter {
   department: String
   """Requests that read this enterprise's figures (统一社会信用代码), or were refused them."""
   enterprise: CreditCode
-  """Requests that read this indicator, or were refused it (an indicator code, e.g. FIN_LOANS_OUTSTANDING)."""
+  """Requests that read this indicator, or were refused it (an indicator code, e.g. FIN_LOANS_OUTSTANDING). For a department's administrator, another department's indicator finds only their own clients' records (it is left out of others' records, see AuditRecord.redacted)."""
   indicator: String
   """Requests that read figures of this month, or were refused them."""
   month: Month
