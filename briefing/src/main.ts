@@ -107,6 +107,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(options.asOf) || Number.isNaN(Date.parse(options.asOf))) {
       throw new BriefingError(`错误：--as-of 应为带时区的 ISO 时间，如 2015-07-15T00:00:00+08:00 或 2015-07-15T00:00:00Z，收到 ${JSON.stringify(options.asOf)}。`);
     }
+    // Date.parse rolls 30 February over to 2 March (the gateway refuses it): the day must exist, the time too.
+    const [year, month, dayOfMonth, hour, minute, second] = options.asOf.split(/[-T:.Z+]/).map(Number);
+    const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    if (month < 1 || month > 12 || dayOfMonth < 1 || dayOfMonth > lastDay || hour > 23 || minute > 59 || (second ?? 0) > 59) {
+      throw new BriefingError(`错误：--as-of 的日期或时刻不存在：${options.asOf}（${year}-${String(month).padStart(2, '0')} 只有 01 至 ${lastDay} 日，时 00–23，分秒 00–59）。`);
+    }
   }
   if (options.asOf) options.asOf = new Date(options.asOf).toISOString();
   return options as Options;

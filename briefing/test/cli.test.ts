@@ -32,6 +32,9 @@ describe('arguments', () => {
     // A day alone is refused (it was read as midnight UTC, 08:00 in the city), with the moment to write instead.
     expect(() => parseArgs(['--month', '2015-06', '--as-of', '2015-07-15'], {})).toThrow(/不能只写日期.*2015-07-15T23:59:59\+08:00/);
     expect(() => parseArgs(['--month', '2015-06', '--as-of', '2015-07-15T10:00'], {})).toThrow(/带时区的 ISO 时间/);
+    // A day that does not exist is refused as the gateway refuses it (Date.parse rolled it over to 2 March).
+    expect(() => parseArgs(['--month', '2015-06', '--as-of', '2015-02-30T00:00:00Z'], {})).toThrow(/日期或时刻不存在.*2015-02 只有 01 至 28 日/);
+    expect(() => parseArgs(['--month', '2015-06', '--as-of', '2015-07-15T24:00:00+08:00'], {})).toThrow(/日期或时刻不存在/);
     expect(parseArgs(['--month', '2015-06', '--as-of', '2015-07-15T23:59:59+08:00'], {})).toMatchObject({ asOf: '2015-07-15T15:59:59.000Z' });
     expect(parseArgs(['--month', '2015-06', '--as-of', '2015-07-15T00:00:00Z'], {})).toMatchObject({ asOf: '2015-07-15T00:00:00.000Z' });
   });

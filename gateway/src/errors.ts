@@ -81,7 +81,7 @@ const PERSISTED_QUERY_REFUSALS: Record<string, { code: string; message: string }
 };
 
 const PERSISTED_QUERY_NOT_FOUND_FIX =
-  'no registered document has this sha256Hash: send the document itself in "query" (the hash beside it is optional). Sending it does not register it: an administrator registers documents with `huishang documents add` (see `huishang documents list`).';
+  'no registered document has this sha256Hash: send the document itself in "query" (the hash beside it is optional). Sending it does not register it: an administrator registers documents with `huishang documents add` (see `huishang documents list`). A client in safelist mode runs registered documents only: have it registered first.';
 
 /**
  * graphql-js's "Value "YTD" does not exist in "RankingBasis" enum." (with "Did you mean" only for a

@@ -647,7 +647,7 @@ describe('the audit trail', () => {
     // Nothing of the answer leaves unrecorded (a mutation's answer can carry any figure), but it is not a refusal.
     expect(result.data).toBeNull();
     expect(codes(result)).toEqual(['AUDIT_INCOMPLETE']);
-    expect(result.errors![0].message).toMatch(/submitEnergyObservations answered: that change was made\. Send the same request again/);
+    expect(result.errors![0].message).toMatch(/submitEnergyObservations answered: that change was made\. Once the trail can be written, a write with an idempotencyKey .* can be sent again under the same key/);
     expect(result.errors![0].extensions).toMatchObject({ answered: ['submitEnergyObservations'], failed: [] });
     expect(await submitted(key)).toBe(1);
     const requestId = result.extensions?.requestId ?? null;

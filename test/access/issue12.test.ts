@@ -56,6 +56,9 @@ describe('reads', () => {
     // Through a fragment: the parent is named by its response key (the fragment's field has no enclosing field in the document).
     const fragment = await system.query(`query { region(code: "411000") { finance(month: "${MONTH}") { ...R } } } fragment R on FinanceFigures { rk: ranking(indicator: "FIN_NON_PERFORMING_LOANS", by: CURRENT_MONTH) { rank } }`, undefined, undefined, { token: system.tokens.energy });
     expect(fragment.errors![0].extensions).toMatchObject({ field: 'finance.ranking' });
+    // A fragment spread under aliased parents (a tester's "money.loansOutstanding").
+    const spread = await system.query(`query { region(code: "411000") { money: finance(month: "${MONTH}") { ...R } } } fragment R on FinanceFigures { rk: ranking(indicator: "FIN_NON_PERFORMING_LOANS", by: CURRENT_MONTH) { rank } }`, undefined, undefined, { token: system.tokens.energy });
+    expect(spread.errors![0].extensions).toMatchObject({ field: 'finance.ranking' });
     const grant = await system.query(
       'mutation($input: AccessGrantInput!) { a: grantFinanceAccess(input: $input) { id } }',
       { input: { grantee: 'energy', indicators: ['FIN_LOANS_OUTSTANDING'], purpose: 'alias test', expiresAt: new Date(Date.now() + 3_600_000).toISOString() } },
@@ -346,20 +349,24 @@ describe('the audit trail by department', () => {
     const ids = rows.map((r) => r.requestId);
     expect(ids).toEqual(expect.arrayContaining(['issue12-audit-industry-energy', 'issue12-audit-energy-own', 'issue12-audit-energy-and-hr']));
     // Another department's request, as far as it concerns energy (a finance administrator saw every indicator an energy analyst had read).
-    const redactedQuery = '{ auditTrail(filter: { clientId: "CLIENT" }, first: 1000) { requestId indicators fields redacted } }';
+    const redactedQuery = '{ auditTrail(filter: { clientId: "CLIENT" }, first: 1000) { requestId indicators fields enterprises months errorCodes operationName documentHash hash prevHash redacted } }';
     const [industryClient] = await system.sql('access', 'select client_id from audit_record where request_id = ?', ['issue12-audit-energy-and-hr']);
     const asAdmin = (await system.query(redactedQuery.replace('CLIENT', industryClient.client_id), undefined, undefined, { token: admin.token })).data.auditTrail.find((r: { requestId: string }) => r.requestId === 'issue12-audit-energy-and-hr');
-    expect(asAdmin).toMatchObject({ indicators: ['EN_ELECTRICITY'], redacted: true });
+    // Nothing that would confirm a guess at what was left out (a tester rebuilt it from the hash), nor what cannot be told apart by department.
+    expect(asAdmin).toMatchObject({ indicators: ['EN_ELECTRICITY'], enterprises: [], months: [], errorCodes: [], operationName: null, documentHash: null, hash: null, prevHash: null, redacted: true });
     expect(asAdmin.fields.some((f: string) => /^Hr|\.hr$/.test(f))).toBe(false);
     expect(asAdmin.fields).toEqual(expect.arrayContaining(['Region.energy', 'EnergyFigures.electricity']));
     // Nor can a filter tell what was left out: hr's indicator finds none of another department's records.
     const byHr = (await system.query('{ auditTrail(filter: { indicator: "HR_EMPLOYEES" }, first: 1000) { requestId department } }', undefined, undefined, { token: admin.token })).data.auditTrail;
     expect(byHr.filter((r: { department: string }) => r.department !== 'energy')).toEqual([]);
+    // Likewise a month or an enterprise: they find the administrator's own clients' records only.
+    const byMonth = (await system.query(`{ auditTrail(filter: { month: "${MONTH}" }, first: 1000) { requestId department } }`, undefined, undefined, { token: admin.token })).data.auditTrail;
+    expect(byMonth.filter((r: { department: string }) => r.department !== 'energy')).toEqual([]);
     expect(ids).not.toContain('issue12-audit-finance-only');
 
     const auditor = await system.addClient({ department: 'statistics', role: 'AUDITOR' });
     const whole = (await system.query(redactedQuery.replace('CLIENT', industryClient.client_id), undefined, undefined, { token: auditor.token })).data.auditTrail.find((r: { requestId: string }) => r.requestId === 'issue12-audit-energy-and-hr');
-    expect(whole).toMatchObject({ indicators: ['EN_ELECTRICITY', 'HR_EMPLOYEES'], redacted: false });
+    expect(whole).toMatchObject({ indicators: ['EN_ELECTRICITY', 'HR_EMPLOYEES'], months: [MONTH], redacted: false, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(whole.fields).toEqual(expect.arrayContaining(['Region.hr', 'HrFigures.employees']));
     const all = await trail(auditor.token);
     expect(all.errors).toBeUndefined();

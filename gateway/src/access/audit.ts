@@ -106,30 +106,55 @@ interface Row {
   hash: string;
 }
 
+/** An audit record as the graph serves it: `redacted` said, and the chain's fields null when redacted. */
+export type ServedAuditRecord = Omit<AuditRecord, 'hash' | 'prevHash' | 'documentHash' | 'operationName'> & {
+  hash: string | null;
+  prevHash: string | null;
+  documentHash: string | null;
+  operationName: string | null;
+  redacted: boolean;
+};
+
 /**
  * A record as a department's administrator sees it when another department's client made it (it is
  * in their share because it read, or was refused, one of their indicators): only what concerns
- * them. Other departments' indicators (read, refused, read by a rule) and the schema coordinates of
- * other departments' figures (`HrFigures.employees`, `Region.hr`) are left out, and `redacted` says
- * so; enterprises and months are the request's. A finance administrator saw every HR and
- * statistics indicator an energy analyst had read in the same request (a tester's finding).
- * `hash` and `prevHash` stay those of the whole record (auditTrailIntegrity checks the stored one).
+ * them. A finance administrator saw every HR and statistics indicator an energy analyst had read in
+ * the same request (a tester's finding); then a second tester rebuilt the hidden parts from the
+ * record's hash by trying candidates, and read them off the enterprises and months left in.
+ * - Other departments' indicators (read, refused, read by a rule) are left out, and every schema
+ *   coordinate whose type or field begins with another department's name (`HrFigures.employees`,
+ *   `Region.hr`, `WarningReport.hrTargetsBehind`, `Query.statisticsGrants`).
+ * - The chain's fields (hash, prevHash) and what names the document (documentHash, operationName)
+ *   are null: each would confirm a guess at what was left out.
+ * - When the request concerned other departments too (anything left out above), its enterprises,
+ *   months, refused enterprises and months, and error codes are left out as well: they cannot be
+ *   told apart by department.
  */
-export function redactForDepartment(record: AuditRecord, scope: { department: string; indicatorPrefix?: string }, departments: readonly string[]): AuditRecord & { redacted: boolean } {
+export function redactForDepartment(record: AuditRecord, scope: { department: string; indicatorPrefix?: string }, departments: readonly string[]): ServedAuditRecord {
   if (record.department === scope.department) return { ...record, redacted: false };
   const own = (code: string) => !!scope.indicatorPrefix && code.startsWith(scope.indicatorPrefix);
-  const capitalised = departments.filter((d) => d !== scope.department).map((d) => d[0].toUpperCase() + d.slice(1));
-  const others = new Set(departments.filter((d) => d !== scope.department));
-  const otherCoordinate = (coordinate: string) => {
-    const [type, field] = coordinate.split('.');
-    return others.has(field) || capitalised.some((name) => type.startsWith(name) && /^[A-Z]/.test(type.slice(name.length)));
-  };
+  const others = departments.filter((d) => d !== scope.department).map((d) => d.toLowerCase());
+  const otherCoordinate = (coordinate: string) => coordinate.split('.').some((part) => others.some((name) => part.toLowerCase().startsWith(name)));
+  const indicators = record.indicators.filter(own);
+  const refusedIndicators = (record.refusedIndicators ?? []).filter(own);
+  const ruleReads = (record.ruleReads ?? []).filter((r) => own(r.slice(r.indexOf(':') + 1)));
+  const fields = record.fields.filter((c) => !otherCoordinate(c));
+  const mixed =
+    indicators.length !== record.indicators.length ||
+    refusedIndicators.length !== (record.refusedIndicators ?? []).length ||
+    ruleReads.length !== (record.ruleReads ?? []).length ||
+    fields.length !== record.fields.length;
   return {
     ...record,
-    fields: record.fields.filter((c) => !otherCoordinate(c)),
-    indicators: record.indicators.filter(own),
-    refusedIndicators: (record.refusedIndicators ?? []).filter(own),
-    ruleReads: (record.ruleReads ?? []).filter((r) => own(r.slice(r.indexOf(':') + 1))),
+    fields,
+    indicators,
+    refusedIndicators,
+    ruleReads,
+    ...(mixed ? { enterprises: [], months: [], refusedEnterprises: [], refusedMonths: [], errorCodes: [] } : {}),
+    hash: null,
+    prevHash: null,
+    documentHash: null,
+    operationName: null,
     redacted: true,
   };
 }
@@ -321,6 +346,9 @@ export class AuditLog {
       const pattern = `%${JSON.stringify(value).replace(/[!%_]/g, (c) => `!${c}`)}%`;
       return q.where((any) => columns.forEach((column) => any.orWhereRaw(`${column} like ? escape '!'`, [pattern])));
     };
+    // An administrator's enterprise and month filters find their own clients' records: in another
+    // department's record those can be another department's reads (left out when served, redactForDepartment).
+    if (scope && (filter.enterprise || filter.month)) q = q.where('department', scope.department);
     if (filter.enterprise) q = contains(['enterprises', 'refused_enterprises'], filter.enterprise);
     if (filter.indicator) {
       // Another department's indicator finds only the administrator's own clients' records: in

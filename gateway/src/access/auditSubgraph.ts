@@ -44,9 +44,9 @@ type AuditRecord {
   role: String
   """The request's id (x-request-id, echoed in the answer and in every subgraph's log lines)."""
   requestId: String!
-  """The operation's name, as the document gave it; an operator's act is "huishang clients add (by <user>)" and the like."""
+  """The operation's name, as the document gave it; an operator's act is "huishang clients add (by <user>)" and the like. Null when redacted."""
   operationName: String
-  """SHA-256 of the GraphQL document."""
+  """SHA-256 of the GraphQL document; null when redacted."""
   documentHash: String
   """Schema coordinates the operation selected, e.g. FinanceFigures.loansOutstanding."""
   fields: [String!]!
@@ -76,15 +76,16 @@ type AuditRecord {
   traceId: String
   """
   True when another department's client made the request and a department administrator sees it (it read, or was
-  refused, one of their indicators): other departments' indicators (indicators, refusedIndicators, ruleReads) and
-  the schema coordinates of their figures (fields) are left out; enterprises and months are the request's. hash and
-  prevHash are the whole record's. An AUDITOR sees every record whole (false).
+  refused, one of their indicators): other departments' indicators (indicators, refusedIndicators, ruleReads) and the
+  schema coordinates of their figures (fields) are left out; when the request concerned other departments too, so are
+  its enterprises, months, refused enterprises and months, and error codes; hash, prevHash, documentHash and
+  operationName are null (each would confirm a guess at what was left out). An AUDITOR sees every record whole (false).
   """
   redacted: Boolean!
-  """The hash of the record before (64 zeros for the first)."""
-  prevHash: String!
-  """SHA-256 over prevHash and this record's fields: an edit breaks it, a deletion breaks the next link."""
-  hash: String!
+  """The hash of the record before (64 zeros for the first); null when redacted."""
+  prevHash: String
+  """SHA-256 over prevHash and this record's fields: an edit breaks it, a deletion breaks the next link. Null when redacted."""
+  hash: String
 }
 
 """
@@ -96,11 +97,11 @@ input AuditFilter {
   clientId: String
   """Requests of this department's clients: a name of the registry of departments, as \`viewer.department\` gives it."""
   department: String
-  """Requests that read this enterprise's figures (统一社会信用代码), or were refused them."""
+  """Requests that read this enterprise's figures (统一社会信用代码), or were refused them. For a department's administrator, their own clients' records only."""
   enterprise: CreditCode
   """Requests that read this indicator, or were refused it (an indicator code, e.g. FIN_LOANS_OUTSTANDING). For a department's administrator, another department's indicator finds only their own clients' records (it is left out of others' records, see AuditRecord.redacted)."""
   indicator: String
-  """Requests that read figures of this month, or were refused them."""
+  """Requests that read figures of this month, or were refused them. For a department's administrator, their own clients' records only."""
   month: Month
   """Requests at or after this time."""
   from: DateTimeISO

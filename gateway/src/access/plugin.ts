@@ -168,9 +168,12 @@ export async function recordAttempt(audit: AuditLog, context: GatewayContext, ex
 export function writeFields(result: { data?: unknown; errors?: readonly { path?: readonly (string | number)[]; extensions?: { code?: unknown } | Record<string, unknown> }[] }): {
   answered: string[];
   failed: { field: string; codes: string[] }[];
+  /** Answered fields whose answer says `dryRun: true` (selected): nothing was made. */
+  dryRuns: string[];
 } {
   const data = result.data != null && typeof result.data === 'object' ? (result.data as Record<string, unknown>) : {};
   const answered = Object.keys(data).filter((key) => data[key] !== null);
+  const dryRuns = answered.filter((key) => (data[key] as { dryRun?: unknown } | null)?.dryRun === true);
   const codesOf = (key: string | null) => [
     ...new Set((result.errors ?? []).filter((e) => (key === null ? !e.path?.length : e.path?.[0] === key)).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'))),
   ];
@@ -180,7 +183,7 @@ export function writeFields(result: { data?: unknown; errors?: readonly { path?:
   // An error without a path (the whole operation failed before any field ran) fails all of it.
   const whole = codesOf(null);
   if (whole.length && !answered.length && !failed.length) failed.push({ field: '(operation)', codes: whole });
-  return { answered, failed };
+  return { answered, failed, dryRuns };
 }
 
 /**
@@ -190,14 +193,18 @@ export function writeFields(result: { data?: unknown; errors?: readonly { path?:
  * failed (a tester's finding): a clerk told a failed write was made does not send it again.
  */
 export function incompleteWrite(result: Parameters<typeof writeFields>[0]): GraphQLFormattedError {
-  const { answered, failed } = writeFields(result);
-  const made = answered.length ? `${answered.join(', ')} answered: ${answered.length > 1 ? 'those changes were' : 'that change was'} made` : '';
+  const { answered, failed, dryRuns } = writeFields(result);
+  const changes = answered.filter((key) => !dryRuns.includes(key));
+  const made = [
+    changes.length ? `${changes.join(', ')} answered: ${changes.length > 1 ? 'those changes were' : 'that change was'} made` : '',
+    dryRuns.length ? `${dryRuns.join(', ')} answered as a dry run: nothing was made` : '',
+  ].filter(Boolean).join('; ');
   const notMade = failed.length
     ? `${failed.map((f) => `${f.field} (${f.codes.join(', ') || 'no answer'})`).join(', ')} did not answer: refused or failed, ${failed.length > 1 ? 'those were' : 'that was'} not made as far as the answer tells`
     : '';
   const said = [made, notMade].filter(Boolean).join('; ') || 'the answer names no field';
   return {
-    message: `the write's attempt is on the audit trail, but its result could not be recorded, so the answer is withheld: ${said}. Send the same request again (the same idempotencyKey) once the trail can be written: a made change answers as a replay and is not made twice`,
+    message: `the write's attempt is on the audit trail, but its result could not be recorded, so the answer is withheld: ${said}. Once the trail can be written, a write with an idempotencyKey (a submission, a staged commit) can be sent again under the same key: a made change answers as a replay and is not made twice; check any other write (a grant, a problem) before sending it again`,
     extensions: { code: 'AUDIT_INCOMPLETE', answered, failed },
   };
 }

@@ -35,36 +35,42 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 }
 
 /**
- * Per document (by its Source): each field's start offset → the response key and schema name of
- * the field enclosing it (null inside a fragment definition). Built once per request, in one walk,
- * however many of its fields are refused (a sweep's document had hundreds).
+ * Per document (by its Source), built once per request in one walk however many of its fields are
+ * refused (a sweep's document had hundreds).
  */
-const enclosingFields = new WeakMap<Source, Map<number, { key: string; name: string } | null>>();
+interface DocumentFields {
+  /** Each field's start offset → the field enclosing it (null inside a fragment definition). */
+  enclosing: Map<number, { key: string; name: string } | null>;
+  /** Each response key → the schema names fields answer under it (a fragment's parent is found by its key). */
+  byKey: Map<string, Set<string>>;
+}
+const documentFields = new WeakMap<Source, DocumentFields>();
 
-function enclosingFieldsOf(source: Source): Map<number, { key: string; name: string } | null> {
-  let map = enclosingFields.get(source);
-  if (map) return map;
-  map = new Map();
+function documentFieldsOf(source: Source): DocumentFields {
+  let found = documentFields.get(source);
+  if (found) return found;
+  const fields: DocumentFields = { enclosing: new Map(), byKey: new Map() };
   const stack: ({ key: string; name: string } | null)[] = [];
-  const found = map;
   visit(parse(source), {
     FragmentDefinition: { enter: () => void stack.push(null), leave: () => void stack.pop() },
     Field: {
       enter(field: FieldNode) {
-        if (field.loc) found.set(field.loc.start, stack[stack.length - 1] ?? null);
-        stack.push({ key: field.alias?.value ?? field.name.value, name: field.name.value });
+        const key = field.alias?.value ?? field.name.value;
+        if (field.loc) fields.enclosing.set(field.loc.start, stack[stack.length - 1] ?? null);
+        fields.byKey.set(key, (fields.byKey.get(key) ?? new Set()).add(field.name.value));
+        stack.push({ key, name: field.name.value });
       },
       leave: () => void stack.pop(),
     },
   });
-  enclosingFields.set(source, map);
-  return map;
+  documentFields.set(source, (found = fields));
+  return found;
 }
 
 /**
  * The response path's field names as the schema names them: the refused field from the error's
- * own node, its parent from the field enclosing that node in the document (a parent reached through
- * a fragment spread keeps its response key). Numbers and `_entities`-style names are left out.
+ * own node, its parent from the field enclosing that node in the document, or (inside a fragment) the
+ * one field answering under the parent's response key. Numbers and `_entities`-style names are left out.
  * Null when the error has no field node to name it by (a subgraph's error at the gateway).
  */
 function schemaFieldNames(path: readonly (string | number)[], error: unknown): string[] | null {
@@ -74,9 +80,13 @@ function schemaFieldNames(path: readonly (string | number)[], error: unknown): s
   names[names.length - 1] = node.name.value;
   if (names.length < 2 || !node.loc) return names;
   try {
-    const parent = enclosingFieldsOf(node.loc.source).get(node.loc.start);
-    // Only when the enclosing field is the one the path names (by its response key).
-    if (parent && parent.key === names[names.length - 2]) names[names.length - 2] = parent.name;
+    const { enclosing, byKey } = documentFieldsOf(node.loc.source);
+    const key = names[names.length - 2];
+    const parent = enclosing.get(node.loc.start);
+    // The enclosing field when it is the one the path names (by its response key); inside a
+    // fragment, the one field the document answers under that key (\`money: finance\` spreading it).
+    const named = parent && parent.key === key ? parent.name : byKey.get(key)?.size === 1 ? [...byKey.get(key)!][0] : undefined;
+    if (named) names[names.length - 2] = named;
   } catch {
     // Naming is a courtesy: the path's own names stand.
   }
