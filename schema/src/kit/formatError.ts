@@ -84,7 +84,7 @@ function schemaFieldNames(path: readonly (string | number)[], error: unknown): s
     const key = names[names.length - 2];
     const parent = enclosing.get(node.loc.start);
     // The enclosing field when it is the one the path names (by its response key); inside a
-    // fragment, the one field the document answers under that key (\`money: finance\` spreading it).
+    // fragment, the one field the document answers under that key (an aliased parent spreading it).
     const named = parent && parent.key === key ? parent.name : byKey.get(key)?.size === 1 ? [...byKey.get(key)!][0] : undefined;
     if (named) names[names.length - 2] = named;
   } catch {
