@@ -129,6 +129,11 @@ describe('submitting a month', () => {
     const before = await snapshot('energy');
     const result = await submit('energy', { idempotencyKey: key, month, observations: [{ ...batch[0], value: 999 }] });
     expect(result.errors?.[0].extensions?.code).toBe('IDEMPOTENCY_CONFLICT');
+    // It names the batch the key was used for (a tester's clerk could not tell which): its number, month, who, when.
+    const [used] = await system.sql('energy', 'select id, month, reported_by from submission where idempotency_key = ?', [key]);
+    expect(result.errors![0].extensions).toMatchObject({ field: 'batch.idempotencyKey', submissionId: Number(used.id), month: used.month });
+    expect(result.errors![0].message).toContain(`(submission ${used.id}, ${used.month}, reported by ${used.reported_by} at `);
+    expect(result.errors![0].message).toMatch(/use a new key for new content, or send that batch unchanged to get its answer again/);
     expect(await snapshot('energy')).toBe(before);
   });
 

@@ -351,7 +351,8 @@ export function batchError(error: unknown): unknown {
     });
   }
   if (error instanceof IdempotencyConflictError) {
-    return new GraphQLError(error.message, { extensions: { code: ErrorCode.IdempotencyConflict, field: 'batch.idempotencyKey' } });
+    const used = error.existing ? { submissionId: error.existing.id, month: error.existing.month } : {};
+    return new GraphQLError(error.message, { extensions: { code: ErrorCode.IdempotencyConflict, field: 'batch.idempotencyKey', ...used } });
   }
   return error;
 }

@@ -72,9 +72,19 @@ export class BatchRejectedError extends Error {
 }
 
 /** The key was used before for a different batch. */
+/**
+ * The key was used for other content. Only a hash of that content is kept, so what differs cannot
+ * be said; the batch it was used for can (a tester's clerk could not tell which batch held the key):
+ * its number, month, who reported it and when.
+ */
 export class IdempotencyConflictError extends Error {
-  constructor(readonly idempotencyKey: string) {
-    super(`idempotency key ${JSON.stringify(idempotencyKey)} was already used for a different batch; use a new key for new content`);
+  constructor(
+    readonly idempotencyKey: string,
+    readonly existing?: { id: number; month: string; reportedBy: string; receivedAt: Date | string },
+  ) {
+    const key = idempotencyKey.length > 80 ? `${JSON.stringify(idempotencyKey.slice(0, 80))}…` : JSON.stringify(idempotencyKey);
+    const used = existing ? ` (submission ${existing.id}, ${existing.month}, reported by ${existing.reportedBy} at ${new Date(existing.receivedAt).toISOString()})` : '';
+    super(`idempotency key ${key} was already used for a different batch${used}: use a new key for new content, or send that batch unchanged to get its answer again`);
     this.name = 'IdempotencyConflictError';
   }
 }
@@ -496,7 +506,7 @@ export async function submitBatch(
   const replay = async (): Promise<SubmissionOutcome | null> => {
     const existing = await base.fork().findOne(SubmissionRecord, { idempotencyKey: batch.idempotencyKey });
     if (!existing) return null;
-    if (existing.payloadHash !== hash) throw new IdempotencyConflictError(batch.idempotencyKey);
+    if (existing.payloadHash !== hash) throw new IdempotencyConflictError(batch.idempotencyKey, existing);
     const observations = [...(await currentRows(base.fork(), batch, [batch.month])).values()];
     const { id, created, updated, revised, unchanged } = existing;
     return { submissionId: id, idempotencyKey: batch.idempotencyKey, replayed: true, dryRun: false, created, updated, revised, unchanged, recomputed: 0, stale: await staleFrom(base.fork(), batch.observations, batch.month), observations };
