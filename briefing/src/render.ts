@@ -311,8 +311,12 @@ function summary(model: PackModel): string {
   const rules = [...new Set(model.warnings.map((w) => w.title))];
   // Zero enterprises to watch is said only when their figures came: with none reported, nothing was judged.
   const k = model.keyEnterprises;
-  const watch = k.listed > 0 && k.reported === 0 ? '重点企业本月数据均未报送，未能判断需关注企业' : `需关注重点企业${k.attention.length}家`;
-  items.push(warnings ? `本月预警${warnings}条（${rules.join('、')}），${watch}。` : `本月无预警；${watch}。`);
+  const keyDown = KEY_FIGURES.some(([, d]) => (model.meta.unavailable ?? []).includes(d));
+  const watch = k.listed > 0 && k.reported === 0 ? `重点企业本月${keyDown ? keyFiguresMissing(model) : '数据均未报送'}，未能判断需关注企业` : `需关注重点企业${k.attention.length}家`;
+  // A department down: its rules were not judged, so the count is not the month's whole (a tester compared 53 with 56).
+  const down = model.meta.unavailable ?? [];
+  const unjudged = down.length ? `；${down.map((d) => DEPARTMENT_LABELS[d]).join('、')}数据服务不可用，其预警规则本次未判断` : '';
+  items.push(warnings ? `本月预警${warnings}条（${rules.join('、')}）${unjudged}，${watch}。` : `本月无预警${unjudged}；${watch}。`);
   if (model.parks) {
     const p = model.parks;
     const t = p.total;
@@ -600,6 +604,27 @@ ${note([q.city, q.districts])}
 </div>`;
 }
 
+/** The key enterprises' four figures and whose they are (百户重点企业: 产值, 用电, 用工, 贷款). */
+const KEY_FIGURES: readonly [string, Department][] = [
+  ['产值', 'industry'],
+  ['用电', 'energy'],
+  ['用工', 'hr'],
+  ['贷款', 'finance'],
+];
+
+/**
+ * Why none of the key enterprises' figures is there: 未报送, or 暂缺 for those of a department whose
+ * service did not answer (a tester's pack said 用工 was 未报送 while the hr subgraph was down).
+ */
+function keyFiguresMissing(model: PackModel): string {
+  const down = model.meta.unavailable ?? [];
+  const missing = KEY_FIGURES.filter(([, d]) => down.includes(d));
+  const unreported = KEY_FIGURES.filter(([, d]) => !down.includes(d));
+  if (!missing.length) return `${unreported.map(([k]) => k).join('、')}数据均未报送`;
+  const labels = [...new Set(missing.map(([, d]) => DEPARTMENT_LABELS[d]))].join('、');
+  return `${missing.map(([k]) => k).join('、')}数据暂缺（${labels}数据服务不可用）${unreported.length ? `，${unreported.map(([k]) => k).join('、')}数据未报送` : ''}`;
+}
+
 function enterprisesSection(model: PackModel): string {
   const k = model.keyEnterprises;
   const truncated = k.listed < k.total ? `（网关返回${k.listed}家，共${k.total}家，其余未列入本材料）` : '';
@@ -623,7 +648,7 @@ ${note(k.attention)}`
   // Nothing to judge is not "none to watch" (a tester's January pack said 无需特别关注 with no figures at all).
   if (k.listed > 0 && k.reported === 0 && !k.attention.length) {
     return `<h3>（一）重点企业</h3>
-<p class="lead" data-key-enterprises-unjudged>百户重点企业${k.total}家：本月其产值、用电、用工、贷款数据均未报送，未能判断需关注的企业。</p>`;
+<p class="lead" data-key-enterprises-unjudged>百户重点企业${k.total}家：本月其${keyFiguresMissing(model)}，未能判断需关注的企业。</p>`;
   }
   return `<h3>（一）重点企业</h3>
 <p class="lead">百户重点企业${k.total}家${escapeHtml(truncated)}，需关注${k.attention.length}家。${escapeHtml(k.criteria)}</p>

@@ -52,6 +52,32 @@ describe('a pack with a department down', () => {
     expect(html).not.toContain('人社局（人社局');
     expect(html).not.toMatch(/人社局（[^）]*HR_[A-Z_]+/);
     expect(html).toContain('人社局（用工人数');
+    // The month's warnings are not the whole count: hr's rules were not judged, and the key points say so.
+    expect(html).toMatch(/本月(预警\d+条（[^）]*）|无预警)；人社局数据服务不可用，其预警规则本次未判断/);
+  });
+
+  it('with hr down and no key enterprise figure: 用工 is 暂缺, the others 未报送 (it said all four were 未报送)', () => {
+    const walk = (value: unknown, key: string | null): unknown => {
+      if (key === 'hr') return null;
+      if (key === 'industry' || key === 'energy' || key === 'finance') {
+        // The other departments answered but have nothing for the key enterprises this month.
+        if (value && typeof value === 'object' && !Array.isArray(value) && ('keyEnterpriseOutput' in value || 'electricity' in value || 'loansOutstanding' in value)) {
+          return Object.fromEntries(Object.keys(value).map((k) => [k, null]));
+        }
+      }
+      if (Array.isArray(value)) return value.map((v) => walk(v, null));
+      if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]));
+      return value;
+    };
+    const data = fillUnavailable(walk(fixture(), null) as MeetingPackData, ['hr']);
+    for (const edge of data.keyEnterprises?.edges ?? []) {
+      const node = edge.node as unknown as Record<string, unknown>;
+      for (const d of ['industry', 'energy', 'finance']) node[d] = null;
+    }
+    const html = renderHtml(buildPack(data, meta({ unavailable: ['hr'] })));
+    // The key points say it (the section's own lead says the same where no warning names an enterprise).
+    expect(html).toContain('重点企业本月用工数据暂缺（人社局数据服务不可用），产值、用电、贷款数据未报送，未能判断需关注企业');
+    expect(html).not.toContain('重点企业本月数据均未报送');
   });
 
   it('is unchanged when every department answered', () => {
