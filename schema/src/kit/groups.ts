@@ -6,7 +6,7 @@ import { CreditCodeScalar, IndustryCodeScalar, MONTH_ARGUMENT, MonthScalar, Park
 import type { IndicatorCatalogue } from '../observation/catalogue';
 import { GroupFigure } from '../observation/GroupFigure';
 import { Observation, ObservationStatus, SubjectKind } from '../observation/Observation';
-import { periodBaseMonth, RankingBasis, TargetProgress, targetProgress, targetsForMonth, withheldTargetProgress } from '../targets/graphql';
+import { periodBaseMonth, RANKING_BASIS_ARGUMENT, RankingBasis, TargetProgress, targetProgress, targetsForMonth, withheldTargetProgress } from '../targets/graphql';
 import type { SubgraphContext } from './context';
 import type { ReferenceResolvers } from './federation';
 import type { GroupFigures } from './figures';
@@ -367,7 +367,7 @@ export function groupRankingFields(department: GroupDepartment, owned = false): 
       @Root() list: { typeName: string; groups?: readonly EnterpriseGroupEntry[] | null },
       @Arg('month', () => MonthScalar, MONTH_ARGUMENT) month: string,
       @Arg('indicator', { description: 'Indicator code from the department’s catalogue.' }) indicator: string,
-      @Arg('by', () => RankingBasis, { defaultValue: RankingBasis.YEAR_TO_DATE, description: 'What to rank on: the year-to-date level (the default), year-to-date growth, or the current month.' }) by: RankingBasis,
+      @Arg('by', () => RankingBasis, RANKING_BASIS_ARGUMENT) by: RankingBasis,
       @Arg('asOf', () => GraphQLISODateTime, { nullable: true, description: 'Totals as they stood at this time.' }) asOf: Date | null,
       @Arg('region', () => RegionCodeScalar, { nullable: true, description: 'Rank the groups’ enterprises in this region only, leaving out the groups with none there; absent or the city: all.' }) region: string | null,
       @Ctx() ctx: SubgraphContext,

@@ -4,7 +4,7 @@ import { REGIONS } from '../identifiers/regionCode';
 import { MONTH_ARGUMENT, MonthScalar } from '../scalars';
 import type { DepartmentFigures } from '../observation/DepartmentFigures';
 import type { SubjectType } from '../observation/indicator';
-import { periodBaseMonth, rankObservations, RankingBasis, RegionRank, Target, TargetProgress, targetProgress, targetsForMonth, withheldTargetProgress } from '../targets/graphql';
+import { periodBaseMonth, rankObservations, RANKING_BASIS_ARGUMENT, RankingBasis, RegionRank, Target, TargetProgress, targetProgress, targetsForMonth, withheldTargetProgress } from '../targets/graphql';
 import type { SubgraphContext } from './context';
 import { departmentWarningResolvers } from './warnings';
 
@@ -109,7 +109,7 @@ export function namespaceResolvers<F extends DepartmentFigures>(namespace: Depar
     async ranking(
       @Root() figures: F,
       @Arg('indicator', { description: 'Indicator code from the department’s catalogue.' }) indicator: string,
-      @Arg('by', () => RankingBasis, { defaultValue: RankingBasis.YEAR_TO_DATE, description: 'What to rank on: the year-to-date level (the default), year-to-date growth, or the current month.' }) by: RankingBasis,
+      @Arg('by', () => RankingBasis, RANKING_BASIS_ARGUMENT) by: RankingBasis,
       @Ctx() ctx: SubgraphContext,
     ): Promise<RegionRank[]> {
       if (!figures.catalogue.has(indicator)) throw unknownIndicator('ranking.indicator', indicator, figures.catalogue.codes());

@@ -96,6 +96,9 @@ registerEnumType(RankingBasis, {
   description: 'What districts are ranked by (排名通报): the year-to-date level (累计; a stock’s month-end level), year-to-date growth (累计增速; a rate’s year-to-date value) or the current month (当月).',
 });
 
+/** The `by` argument of every ranking (a department's regions, a type of groups): one default and one wording everywhere. */
+export const RANKING_BASIS_ARGUMENT = { defaultValue: RankingBasis.YEAR_TO_DATE, description: 'What to rank on: the year-to-date level (the default), year-to-date growth, or the current month.' };
+
 @Directive('@shareable')
 @ObjectType({ description: 'An annual target (目标任务) for a region, as set in a municipal document.' })
 export class Target {
