@@ -690,7 +690,17 @@ type Kind = 'FLOW' | 'STOCK' | 'RATE';
  * department down sends no catalogue, and its notes printed the bare code (人社局（HR_EMPLOYEES）, a
  * tester's finding) where the pack knows 用工人数.
  */
-const LAYOUT_NAMES = new Map<string, string>([...HEADLINES, ...DISTRICT_TABLES.flatMap((t) => t.columns), ...QUARTER_INDICATORS, ...QUARTER_DISTRICT_INDICATORS].map((spec) => [spec.indicator, spec.label]));
+// The trends first: where a chart's title and a table's label differ, the table's label wins.
+const LAYOUT: readonly { department: Department; indicator: string; label: string }[] = [...TRENDS.map((t) => ({ ...t, label: t.title })), ...HEADLINES, ...DISTRICT_TABLES.flatMap((t) => t.columns), ...QUARTER_INDICATORS, ...QUARTER_DISTRICT_INDICATORS];
+const LAYOUT_NAMES = new Map<string, string>(LAYOUT.map((spec) => [spec.indicator, spec.label]));
+/**
+ * A department's indicators as the pack lays them out, once each: what the appendix can still list
+ * (暂缺) of a department down, whose catalogue did not answer.
+ */
+export function layoutIndicators(department: Department): { code: string; name: string }[] {
+  const codes = [...new Set(LAYOUT.filter((spec) => spec.department === department).map((spec) => spec.indicator))];
+  return codes.map((code) => ({ code, name: LAYOUT_NAMES.get(code)! }));
+}
 
 class Catalogue {
   private readonly byCode = new Map<string, CatalogueIndicator & { dept: Department }>();
@@ -1388,6 +1398,11 @@ function sources(data: MeetingPackData, catalogue: Catalogue, absences: Absences
     const seen = new Set<string>();
     // A city figure exists only for indicators reported for regions (a park's ledger is in its own section).
     const entries = (data.catalogue?.[department] ?? []).filter((c) => !c.subjects || c.subjects.includes('REGION')).map((c) => ({ code: c.code, name: c.name, unit: c.unit, kind: c.kind }));
+    // A department down sent no catalogue: its rows are the indicators the pack lays out, each 暂缺
+    // (a tester's appendix had no row of it at all, as if it published nothing).
+    if (!entries.length && absences.of(department, '') === 'UNAVAILABLE') {
+      for (const l of layoutIndicators(department)) entries.push({ code: l.code, name: l.name, unit: '', kind: catalogue.kind(l.code) });
+    }
     for (const o of city[department]?.indicators ?? []) if (!entries.some((e) => e.code === o.indicator)) entries.push({ code: o.indicator, name: o.name, unit: o.unit, kind: catalogue.kind(o.indicator, o) });
     for (const e of entries) {
       if (seen.has(e.code)) continue;

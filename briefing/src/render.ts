@@ -837,7 +837,7 @@ function appendix(model: PackModel): string {
 <table id="sources"><thead><tr><th>部门</th><th>指标（代码）</th><th>单位</th><th>当月</th><th>累计</th><th>当月<br>同比%</th><th>累计<br>同比%</th><th>状态</th><th>报送单位</th><th>报送日期</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
-<h3>数据说明</h3>
+${(m.unavailable ?? []).length ? `<p class="note" data-unavailable-catalogue>${(m.unavailable ?? []).map((d) => DEPARTMENT_LABELS[d]).join('、')}数据服务本次不可用，其指标目录未能读取：上表只列本材料所用的该部门指标，均暂缺。</p>\n` : ''}<h3>数据说明</h3>
 <dl class="colophon">
 <dt>数据来源</dt><dd>${DEPARTMENTS.map((d) => departmentWithBodies(d, (model.meta.unavailable ?? []).includes(d) ? '数据服务本次不可用，数据暂缺' : '')).join('；')}，各部门数据服务经会商数据网关一次查询取得。</dd>
 <dt>生成时间</dt><dd data-generated-at="${escapeHtml(m.generatedAt)}">${escapeHtml(beijingTime(m.generatedAt))}（北京时间）</dd>
@@ -883,19 +883,42 @@ export function renderHtml(model: PackModel): string {
   return keepLeadRows(renderDocument(model));
 }
 
+/** The departments whose figures the model part holds a place for (a department down keeps its places, marked 暂缺). */
+const figuresOf = (part: unknown): Department[] => {
+  const found = new Set(allFigures({ part } as unknown as PackModel).map((f) => f.department));
+  return DEPARTMENTS.filter((d) => found.has(d));
+};
+
+interface SectionSpec {
+  id: string;
+  title: string;
+  html: (model: PackModel) => string;
+  /**
+   * The departments the section draws on, so its 暂缺 note names only a department down that it
+   * uses (a tester's pack said "本节人社局数据暂缺" above the parks' ledger, which has no HR figure).
+   */
+  departments: (model: PackModel) => Department[];
+}
+
 /** The pack's sections in order (a quarterly pack leads with the quarter): their numbers are their places here. */
-function sectionList(model: PackModel): { id: string; title: string; html: (model: PackModel) => string }[] {
+function sectionList(model: PackModel): SectionSpec[] {
+  // Every department publishes its own targets and the warning rules compare departments' figures:
+  // those sections lack a department down even where it left no place.
+  const every = () => [...DEPARTMENTS];
+  // The register (key enterprises and projects, the parks' ledger, the problem list) is 工信委's.
+  const register = (...more: Department[]): Department[] => DEPARTMENTS.filter((d) => d === 'industry' || more.includes(d));
   return [
-    ...(model.quarter ? [{ id: 'sec-quarter', title: `${model.quarter.label}运行情况（季调度）`, html: quarterSection }] : []),
-    { id: 'sec-headline', title: `全市主要指标（${model.meta.ytdLabel}）`, html: headlineSection },
-    { id: 'sec-districts', title: '各地区主要指标及排名', html: districtsSection },
-    { id: 'sec-targets', title: '目标任务完成情况（对照序时进度）', html: targetsSection },
-    ...(model.clusters ? [{ id: 'sec-clusters', title: '产业集群主营业务收入完成情况及排名', html: clustersSection }] : []),
-    { id: 'sec-trends', title: '近12个月走势', html: trendsSection },
-    { id: 'sec-attention', title: '需关注的重点企业和重点项目', html: enterprisesSection },
-    { id: 'sec-parks', title: '园区基础设施投资（对照目标）', html: parksSection },
-    { id: 'sec-warnings', title: '预警提示（多部门数据比对）', html: warningsSection },
-    { id: 'sec-problems', title: '问题清单（未办结及逾期）', html: problemsSection },
+    ...(model.quarter ? [{ id: 'sec-quarter', title: `${model.quarter.label}运行情况（季调度）`, html: quarterSection, departments: (m: PackModel) => figuresOf(m.quarter) }] : []),
+    { id: 'sec-headline', title: `全市主要指标（${model.meta.ytdLabel}）`, html: headlineSection, departments: (m) => figuresOf(m.headline) },
+    { id: 'sec-districts', title: '各地区主要指标及排名', html: districtsSection, departments: (m) => figuresOf(m.districtTables) },
+    { id: 'sec-targets', title: '目标任务完成情况（对照序时进度）', html: targetsSection, departments: every },
+    // The clusters' revenue, targets and ranking are the statistics bureau's (clusters() in model.ts).
+    ...(model.clusters ? [{ id: 'sec-clusters', title: '产业集群主营业务收入完成情况及排名', html: clustersSection, departments: (): Department[] => ['statistics'] }] : []),
+    { id: 'sec-trends', title: '近12个月走势', html: trendsSection, departments: (m) => figuresOf(m.trends) },
+    { id: 'sec-attention', title: '需关注的重点企业和重点项目', html: enterprisesSection, departments: (m) => register(...figuresOf([m.keyEnterprises, m.keyProjects])) },
+    { id: 'sec-parks', title: '园区基础设施投资（对照目标）', html: parksSection, departments: (m) => register(...figuresOf(m.parks)) },
+    { id: 'sec-warnings', title: '预警提示（多部门数据比对）', html: warningsSection, departments: every },
+    { id: 'sec-problems', title: '问题清单（未办结及逾期）', html: problemsSection, departments: () => register() },
   ];
 }
 
@@ -908,12 +931,15 @@ function sectionName(model: PackModel, id: string): string {
 
 function renderDocument(model: PackModel): string {
   const m = model.meta;
-  const sections = sectionList(model).map((s) => ({ id: s.id, title: s.title, html: s.html(model) }));
   const unavailable = m.unavailable ?? [];
-  const missing = unavailable.map((d) => DEPARTMENT_LABELS[d]).join('、');
-  // Every section says which department's figures it lacks, so no empty cell reads as a zero.
-  const note = unavailable.length ? `<p class="unavailable-note">本节${escapeHtml(missing)}数据暂缺（数据服务不可用）。</p>\n` : '';
-  const body = sections.map((s, i) => `<section id="${s.id}">\n<h2>${CHINESE_NUMBERS[i]}、${escapeHtml(s.title)}</h2>\n${note}${s.html}\n</section>`).join('\n');
+  // Every section says which department's figures it lacks, so no empty cell reads as a zero; and
+  // only those it draws on, so no note blames a department for a section it has no part in.
+  const note = (departments: Department[]) => {
+    const missing = unavailable.filter((d) => departments.includes(d)).map((d) => DEPARTMENT_LABELS[d]).join('、');
+    return missing ? `<p class="unavailable-note">本节${escapeHtml(missing)}数据暂缺（数据服务不可用）。</p>\n` : '';
+  };
+  const sections = sectionList(model).map((s) => ({ id: s.id, title: s.title, html: s.html(model), note: note(s.departments(model)) }));
+  const body = sections.map((s, i) => `<section id="${s.id}">\n<h2>${CHINESE_NUMBERS[i]}、${escapeHtml(s.title)}</h2>\n${s.note}${s.html}\n</section>`).join('\n');
   const banner = unavailable.length
     ? `<div class="unavailable" role="alert">注意：${unavailable.map((d) => departmentWithBodies(d)).join('、')}数据服务本次不可用，本材料中其数据暂缺，其余部门数据照常。请在该部门恢复后重新生成。</div>\n`
     : '';

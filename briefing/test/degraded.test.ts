@@ -32,9 +32,23 @@ describe('a pack with a department down', () => {
     for (const d of DEPARTMENTS.filter((d) => d !== 'finance')) expect(byDepartment(d)).toBeGreaterThan(0);
     const html = renderHtml(model);
     expect(html).toContain('金融办（金融办、人行、银监、国税/地税）数据服务本次不可用');
-    const sections = html.match(/<section id="sec-(?!appendix)[^"]+">/g)!;
-    expect(html.match(/本节金融办数据暂缺（数据服务不可用）/g)).toHaveLength(sections.length);
+    // Each section notes the department only where it draws on it: finance's loans and VAT are in
+    // the headline, the districts, the trends and the key enterprises; every department has targets
+    // and the warnings compare departments; the parks' ledger, the clusters and the problem list are
+    // other departments' (a tester read "本节…暂缺" above sections with no finance figure).
+    const noted = [...html.matchAll(/<section id="(sec-[^"]+)">\n<h2>[^<]*<\/h2>\n(<p class="unavailable-note">[^<]*<\/p>)?/g)].map((m) => [m[1], m[2] ?? null] as const);
+    const withNote = noted.filter(([, note]) => note).map(([id]) => id);
+    expect(withNote).toEqual(['sec-headline', 'sec-districts', 'sec-targets', 'sec-trends', 'sec-attention', 'sec-warnings']);
+    expect(noted.map(([id]) => id)).toEqual(expect.arrayContaining(['sec-parks', 'sec-problems', 'sec-appendix']));
+    for (const [, note] of noted) if (note) expect(note).toBe('<p class="unavailable-note">本节金融办数据暂缺（数据服务不可用）。</p>');
     expect(html).toContain('金融办（金融办、人行、银监、国税/地税；数据服务本次不可用，数据暂缺）');
+    // The appendix keeps the department's rows the pack knows of, each 暂缺, and says why only those.
+    const appendix = html.slice(html.indexOf('<table id="sources">'), html.indexOf('</table>', html.indexOf('<table id="sources">')));
+    const financeRows = [...appendix.matchAll(/<tr[^>]*><td class="center">金融办<\/td><td>([^<]+)<br><span class="code">([A-Z_]+)<\/span>[\s\S]*?<\/tr>/g)];
+    expect(financeRows.map((r) => r[2]).sort()).toEqual(['FIN_INDUSTRIAL_VAT', 'FIN_LOANS_OUTSTANDING', 'FIN_NEW_LOANS']);
+    for (const row of financeRows) expect(row[0]).toContain('data-absence="UNAVAILABLE">暂缺');
+    expect(financeRows.find((r) => r[2] === 'FIN_LOANS_OUTSTANDING')![1]).toBe('贷款余额');
+    expect(html).toContain('金融办数据服务本次不可用，其指标目录未能读取：上表只列本材料所用的该部门指标，均暂缺。');
   });
 
   it('with hr down: its notes say 暂缺, not 未报送; its indicators keep their names; no name is said twice', () => {
@@ -124,8 +138,11 @@ describe('a pack with the register’s department (industry) down', () => {
     expect(model.keyProjects).toBeNull();
     expect(model.problems).toBeNull();
     const html = renderHtml(model);
-    const sections = html.match(/<section id="sec-(?!appendix)[^"]+">/g)!;
-    expect(html.match(/本节工信委数据暂缺（数据服务不可用）/g)).toHaveLength(sections.length);
+    // Every section drawing on industry or its register notes it; the trends (statistics, energy,
+    // finance) and the clusters (statistics) do not.
+    const noted = [...html.matchAll(/<section id="(sec-[^"]+)">\n<h2>[^<]*<\/h2>\n(<p class="unavailable-note">本节工信委数据暂缺（数据服务不可用）。<\/p>)?/g)];
+    expect(noted.filter((m) => m[2]).map((m) => m[1])).toEqual(['sec-headline', 'sec-districts', 'sec-targets', 'sec-attention', 'sec-parks', 'sec-warnings', 'sec-problems']);
+    expect(noted.filter((m) => !m[2]).map((m) => m[1])).toEqual(expect.arrayContaining(['sec-trends']));
   });
 
   it('gives no pack when the register-free answer has no city either', () => {

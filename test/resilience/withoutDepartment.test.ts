@@ -127,9 +127,22 @@ describe.each(DEPARTMENTS)('with %s down', (down) => {
       expect(existsSync(file)).toBe(true);
       const html = readFileSync(file, 'utf8');
       expect(html).toContain('数据服务本次不可用');
-      const sections = html.match(/<section id="sec-(?!appendix)[^"]+">/g)!;
-      expect(html.split(`本节${LABELS[down]}数据暂缺（数据服务不可用）`).length - 1).toBe(sections.length);
+      // A section with a place for the department's figures (each printed figure names its department,
+      // 暂缺 or not) says it lacks them; the problem list, the register's (工信委), notes only
+      // industry: a note above a section without the department's figures blamed it for nothing.
+      const sections = [...html.matchAll(/<section id="(sec-(?!appendix)[^"]+)">([\s\S]*?)<\/section>/g)].map((m) => ({ id: m[1], body: m[2] }));
+      const note = `本节${LABELS[down]}数据暂缺（数据服务不可用）`;
+      const placed = sections.filter((s) => s.body.includes(`data-department="${down}"`));
+      expect(placed.length).toBeGreaterThan(0);
+      for (const s of placed) expect({ section: s.id, noted: s.body.includes(note) }).toEqual({ section: s.id, noted: true });
+      const problems = sections.find((s) => s.id === 'sec-problems')!;
+      expect(problems.body.includes(note)).toBe(down === 'industry');
       for (const d of others) expect(html).not.toContain(`本节${LABELS[d]}数据暂缺`);
+      // The appendix still lists the department's indicators the pack lays out, each 暂缺.
+      const appendix = html.slice(html.indexOf('<table id="sources">'), html.indexOf('</table>', html.indexOf('<table id="sources">')));
+      const rows = appendix.match(new RegExp(`<tr[^>]*><td class="center">${LABELS[down]}</td>[\\s\\S]*?</tr>`, 'g')) ?? [];
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(row).toContain('data-absence="UNAVAILABLE">暂缺');
       // Exactly that department's figures are gone: every other department shows numbers.
       const valued = (d: string) => (html.match(new RegExp(`data-department="${d}"[^>]*data-value="-?\\d`, 'g')) ?? []).length;
       expect(valued(down)).toBe(0);
