@@ -150,14 +150,40 @@ export class SubgraphBreaker {
     return this.breaker.opened ? 'open' : this.breaker.halfOpen ? 'halfOpen' : 'closed';
   }
 
-  /** Runs `send` through the breaker; a 5xx answer counts as a failure. */
-  fire(send: () => Promise<SubgraphHttpResponse>): Promise<SubgraphHttpResponse> {
-    return this.breaker.fire(async () => {
+  /** The half-open probe in flight, if any: settles (never rejects) when it has answered. */
+  private probe: Promise<void> | null = null;
+
+  /**
+   * Runs `send` through the breaker; a 5xx answer counts as a failure.
+   *
+   * Half-open, opossum lets one request through and refuses every other at once until it answers.
+   * One GraphQL request fans out several fetches to a department (the meeting pack's does), so the
+   * first request after a recovery failed as if the department were still down (a tester's pack
+   * exited 3 right after hr came back, and was clean when run again). So a fetch arriving while the
+   * probe is in flight waits for the probe's outcome: through if it closed the breaker, refused at
+   * once if it opened it again. Costs at most one probe's time (SUBGRAPH_TIMEOUT_MS) per
+   * SUBGRAPH_BREAKER_RESET_MS, and only for requests to that department while it is probed.
+   */
+  async fire(send: () => Promise<SubgraphHttpResponse>): Promise<SubgraphHttpResponse> {
+    while (this.probe && this.breaker.halfOpen && !this.breaker.pendingClose) await this.probe;
+    const isProbe = this.breaker.halfOpen && this.breaker.pendingClose;
+    const result = this.breaker.fire(async () => {
       const response = await send();
       const failure = failureOfStatus(response);
       if (failure) throw failure;
       return response;
     });
+    if (isProbe) {
+      const probe: Promise<void> = result.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.probe = probe;
+      void probe.then(() => {
+        if (this.probe === probe) this.probe = null;
+      });
+    }
+    return result;
   }
 
   shutdown(): void {

@@ -36,3 +36,54 @@ describe('SubgraphBreaker on timeouts', () => {
     }
   });
 });
+
+describe('SubgraphBreaker half-open', () => {
+  const ok = () => Promise.resolve<SubgraphHttpResponse>({ status: 200, statusText: 'OK', headers: {}, body: Buffer.from('{}') });
+  const settings = { errorThresholdPercentage: 50, volumeThreshold: 50, rollingCountTimeout: 10_000, resetTimeout: 50, consecutiveFailures: 1 };
+  const opened = async () => {
+    const breaker = new SubgraphBreaker('hr', settings);
+    await breaker.fire(timedOut).catch(() => undefined);
+    expect(breaker.state).toBe('open');
+    await new Promise((r) => setTimeout(r, 120));
+    expect(breaker.state).toBe('halfOpen');
+    return breaker;
+  };
+  /** A department answering after `ms`: how many requests reached it. */
+  const slow = (ms: number, answer: () => Promise<SubgraphHttpResponse>) => {
+    const reached = { count: 0 };
+    const send = () => {
+      reached.count++;
+      return new Promise<SubgraphHttpResponse>((resolve, reject) => setTimeout(() => answer().then(resolve, reject), ms));
+    };
+    return { reached, send };
+  };
+
+  // A tester's pack right after hr came back: its one request fanned out several fetches to hr, the
+  // probe passed and the others were refused, so the pack said hr was down.
+  it('fetches arriving while the probe is in flight wait for it, and go through when it succeeds', async () => {
+    const breaker = await opened();
+    try {
+      const { reached, send } = slow(40, ok);
+      const results = await Promise.allSettled([breaker.fire(send), breaker.fire(send), breaker.fire(send), breaker.fire(send)]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+      expect(reached.count).toBe(4);
+      expect(breaker.state).toBe('closed');
+    } finally {
+      breaker.shutdown();
+    }
+  });
+
+  it('and are refused at once, unsent, when the probe fails', async () => {
+    const breaker = await opened();
+    try {
+      const { reached, send } = slow(40, timedOut);
+      const results = await Promise.allSettled([breaker.fire(send), breaker.fire(send), breaker.fire(send)]);
+      expect(results[0]).toMatchObject({ status: 'rejected', reason: expect.any(SubgraphTimeoutError) });
+      for (const r of results.slice(1)) expect(r).toMatchObject({ status: 'rejected', reason: { code: 'EOPENBREAKER' } });
+      expect(reached.count).toBe(1);
+      expect(breaker.state).toBe('open');
+    } finally {
+      breaker.shutdown();
+    }
+  });
+});
