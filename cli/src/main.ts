@@ -48,7 +48,7 @@ Options:
   --dry-run               check everything, write nothing; prints "valid: N rows" and what it would create, update, revise
   --accept-outliers REASON
                           confirm figures refused as implausible (SCALE_SLIP, IMPLAUSIBLE_JUMP,
-                          GROWTH_CONTRADICTION); the reason is kept in their history
+                          GROWTH_CONTRADICTION, COPIED_MONTH); the reason is kept in their history
   --json                  print the outcome or the problems as JSON
 ${GATEWAY_OPTIONS}
   -h, --help              this help

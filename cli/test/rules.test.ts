@@ -34,6 +34,13 @@ const definitions: Record<Department, SubgraphDefinition> = { energy, statistics
 const STRANGER = completeCreditCode('91411002MA0000000');
 const power = (value: number | null, more: Partial<ObservationInputRow> = {}): ObservationInputRow => ({ indicator: 'EN_ELECTRICITY', subjectKind: 'REGION', subjectCode: REGION, unit: '万千瓦时', value, ...more });
 
+/** Three districts' electricity of one month (COPIED_MONTH's example). */
+const COPIED: ObservationInputRow[] = [
+  { ...power(9904.11), subjectCode: '411002' },
+  { ...power(1250.5), subjectCode: '411023' },
+  { ...power(9861.2), subjectCode: '411024' },
+];
+
 interface Example {
   department: Department;
   month: string;
@@ -108,6 +115,11 @@ const EXAMPLES: Record<ProblemCode, { bad: Example; good: Example }> = {
     bad: { department: 'energy', month: '2019-09', rows: [power(110, { yoyPct: 1 })], before: [{ month: '2018-09', rows: [power(100)] }] },
     good: { department: 'energy', month: '2019-09', rows: [power(110, { yoyPct: 10 })] },
   },
+  // May's sheet sent again as June's: three districts' electricity to the last digit.
+  COPIED_MONTH: {
+    bad: { department: 'energy', month: '2020-06', rows: COPIED, before: [{ month: '2020-05', rows: COPIED }] },
+    good: { department: 'energy', month: '2020-06', rows: [...COPIED.slice(0, 2), { ...COPIED[2], value: 9861.37 }] },
+  },
 };
 
 describe('every submission rule refuses what breaks it, with its code, and lets the corrected batch through', () => {
@@ -117,7 +129,8 @@ describe('every submission rule refuses what breaks it, with its code, and lets 
 
   it.each(Object.keys(SUBMISSION_RULES) as ProblemCode[])('%s', async (code) => {
     const { bad, good } = EXAMPLES[code];
-    expect(await refusal(bad)).toEqual([code]);
+    // One code, on every row that breaks it (a copied month is found on each of its rows).
+    expect([...new Set(await refusal(bad))]).toEqual([code]);
     expect(await refusal(good)).toEqual([]);
   });
 });
@@ -154,6 +167,23 @@ describe('plausibility thresholds at their bounds (defaults; settings HUISHANG_P
     const { before, month } = nextSlot();
     const codes = await refusal({ department: 'energy', month, rows: [power(1100, { yoyPct: stated })], before: [{ month: before, rows: [power(1000)] }] });
     expect(codes).toEqual(expected);
+  });
+
+  it(`a copied month: found with HUISHANG_PLAUSIBILITY_COPIED_ROWS (${DEFAULT_PLAUSIBILITY.copiedRows}) flow figures equal to the month before, not with fewer; counts and stocks are not compared; confirmed, it goes in`, async () => {
+    const rows = (n: number) => COPIED.concat({ ...power(77.7), subjectCode: '411025' }).slice(0, n);
+    const min = DEFAULT_PLAUSIBILITY.copiedRows;
+    expect(await refusal({ department: 'energy', month: '2021-04', rows: rows(min), before: [{ month: '2021-03', rows: rows(min) }] })).toEqual(Array(min).fill('COPIED_MONTH'));
+    expect(await refusal({ department: 'energy', month: '2021-08', rows: rows(min - 1), before: [{ month: '2021-07', rows: rows(min - 1) }] })).toEqual([]);
+    // Counts (户) and stocks beside the copied flows are neither compared nor counted.
+    const new户 = (code: string, value: number) => ({ indicator: 'STAT_NEW_ABOVE_SIZE_ENTERPRISES', subjectKind: 'REGION' as const, subjectCode: code, unit: '户', value });
+    const counts = ['411002', '411023', '411024', '411025'].map((code) => new户(code, 2));
+    expect(await refusal({ department: 'statistics', month: '2021-06', rows: counts, before: [{ month: '2021-05', rows: counts }] })).toEqual([]);
+    // Confirmed with a reason, it goes in, the reason kept.
+    const e = { department: 'energy' as const, month: '2021-10', rows: rows(min), before: [{ month: '2021-09', rows: rows(min) }] };
+    expect(await refusal(e)).toEqual(Array(min).fill('COPIED_MONTH'));
+    await submit({ ...e, batch: { acceptOutliers: { reason: '三县区用电与上月持平，已电话核实' } } });
+    const [row] = await beds.energy.sql<{ change_reason: string }>("select change_reason from observation where indicator = 'EN_ELECTRICITY' and subject_code = '411002' and month = '2021-10'");
+    expect(row.change_reason).toMatch(/三县区用电与上月持平.*COPIED_MONTH value/);
   });
 
   it('growth at comparable prices (reported only) is not compared with nominal values', async () => {

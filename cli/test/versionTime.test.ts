@@ -40,6 +40,9 @@ it('a correction checked slowly is stamped after its check: its time is when it 
     get growthPoints() {
       return wait(1);
     },
+    get copiedRows() {
+      return wait(3);
+    },
   };
   const began = Date.now();
   await submitBatch(bed.orm.em, energy.reporting!, batch('vt-mar-2', '2020-03', 1020), { plausibility: slow });

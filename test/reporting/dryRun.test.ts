@@ -160,3 +160,38 @@ it('a count (户) must be a whole number, in a dry run as in a real run: 1.5 户
   const { created, updated, revised, unchanged } = whole.data.result;
   expect(created + updated + revised + unchanged).toBe(1);
 });
+
+// A tester's clerk copied May's sheet into June, without year-to-date values, and it passed.
+it('last month’s figures sent again as this month’s are COPIED_MONTH on each row, in a dry run as in a real run, nothing written; confirmed, they go in', async () => {
+  // The demo's last month of the districts' electricity (other tests here write single figures of other months).
+  const [{ month: latest }] = await system.sql('energy', "select month from observation where indicator = 'EN_ELECTRICITY' and subject_type = 'REGION' and value > 0 group by month having count(*) >= 3 order by month desc limit 1");
+  const sheet = await system.sql('energy', "select subject_code, value from observation where indicator = 'EN_ELECTRICITY' and subject_type = 'REGION' and month = ? and value > 0 order by subject_code", [latest]);
+  expect(sheet.length).toBeGreaterThanOrEqual(3);
+  const [year, mm] = String(latest).split('-').map(Number);
+  const next = mm === 12 ? `${year + 1}-01` : `${year}-${String(mm + 1).padStart(2, '0')}`;
+  const batch = (idempotencyKey: string, acceptOutliers?: { reason: string }) => ({
+    idempotencyKey,
+    month: next,
+    reportedBy: '测试员',
+    status: 'PRELIMINARY',
+    ...(acceptOutliers ? { acceptOutliers } : {}),
+    observations: sheet.map((r) => ({ indicator: 'EN_ELECTRICITY', subjectKind: 'REGION', subjectCode: r.subject_code, unit: '万千瓦时', value: Number(r.value) })),
+  });
+  const MUTATION = 'mutation($batch: ObservationBatchInput!, $dryRun: Boolean!) { result: submitEnergyObservations(batch: $batch, dryRun: $dryRun) { created updated revised unchanged } }';
+  for (const dryRun of [true, false]) {
+    const key = `copied-month-${dryRun}-${Date.now()}`;
+    const refused = await system.query(MUTATION, { batch: batch(key), dryRun }, undefined, { token: system.tokens.energy });
+    expect(refused.data?.result ?? null).toBeNull();
+    const problems = (refused.errors?.[0]?.extensions?.problems ?? []) as { index: number; field: string; code: string; reason: string; confirmable: boolean; compared: { month: string } }[];
+    expect({ dryRun, codes: [...new Set(problems.map((p) => `${p.field} ${p.code}`))], rows: problems.length }).toEqual({ dryRun, codes: ['value COPIED_MONTH'], rows: sheet.length });
+    for (const p of problems) expect(p).toMatchObject({ confirmable: true, compared: { month: latest } });
+    expect(problems[0].reason).toContain(`as do all ${sheet.length} flow figures of this batch`);
+    expect(await system.sql('energy', 'select id from submission where idempotency_key = ?', [key])).toEqual([]);
+  }
+  const subjects = sheet.map((r) => r.subject_code);
+  const written = await system.sql('energy', "select subject_code from observation where indicator = 'EN_ELECTRICITY' and subject_type = 'REGION' and month = ?", [next]);
+  expect(written.filter((r) => subjects.includes(r.subject_code))).toEqual([]);
+  const confirmed = await system.query(MUTATION, { batch: batch(`copied-month-confirmed-${Date.now()}`, { reason: '各县区用电与上月持平，已核实' }), dryRun: false }, undefined, { token: system.tokens.energy });
+  expect(confirmed.errors).toBeUndefined();
+  expect(confirmed.data.result.created).toBe(sheet.length);
+});

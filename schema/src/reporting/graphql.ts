@@ -252,7 +252,7 @@ export class StagedBatchInput {
   status: ReportedStatus;
   @Field(() => OutlierConfirmationInput, {
     nullable: true,
-    description: 'Confirm figures refused as implausible (problems SCALE_SLIP, IMPLAUSIBLE_JUMP, GROWTH_CONTRADICTION, marked confirmable) with a reason; without it they are refused.',
+    description: 'Confirm figures refused as implausible (problems SCALE_SLIP, IMPLAUSIBLE_JUMP, GROWTH_CONTRADICTION, COPIED_MONTH, marked confirmable) with a reason; without it they are refused.',
   })
   acceptOutliers?: OutlierConfirmationInput | null;
 }

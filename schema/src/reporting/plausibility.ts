@@ -11,19 +11,23 @@ import type { IndicatorDefinition } from '../observation/indicator';
  * - `HUISHANG_PLAUSIBILITY_GROWTH_POINTS` (1): a stated growth differing by more than this many
  *   percentage points from the growth computed from last year's figure contradicts it
  *   (GROWTH_CONTRADICTION). Stated growth is rounded to 0.1, so 1 point leaves room for rounding.
+ * - `HUISHANG_PLAUSIBILITY_COPIED_ROWS` (3): a batch whose flow figures all equal the previous
+ *   month's to the last digit, at least this many of them, is last month's sent again (COPIED_MONTH).
  */
 export interface PlausibilitySettings {
   scaleRatio: number;
   jumpRatio: number;
   growthPoints: number;
+  copiedRows: number;
 }
 
-export const DEFAULT_PLAUSIBILITY: PlausibilitySettings = { scaleRatio: 1000, jumpRatio: 10, growthPoints: 1 };
+export const DEFAULT_PLAUSIBILITY: PlausibilitySettings = { scaleRatio: 1000, jumpRatio: 10, growthPoints: 1, copiedRows: 3 };
 
 const VARIABLES: Record<keyof PlausibilitySettings, string> = {
   scaleRatio: 'HUISHANG_PLAUSIBILITY_SCALE_RATIO',
   jumpRatio: 'HUISHANG_PLAUSIBILITY_JUMP_RATIO',
   growthPoints: 'HUISHANG_PLAUSIBILITY_GROWTH_POINTS',
+  copiedRows: 'HUISHANG_PLAUSIBILITY_COPIED_ROWS',
 };
 
 export function plausibilitySettings(env: NodeJS.ProcessEnv = process.env): PlausibilitySettings {
@@ -56,11 +60,11 @@ export interface Reference {
 
 export interface PlausibilityFinding {
   field: 'value' | 'ytdValue' | 'yoyPct' | 'ytdYoyPct';
-  code: 'SCALE_SLIP' | 'IMPLAUSIBLE_JUMP' | 'GROWTH_CONTRADICTION';
+  code: 'SCALE_SLIP' | 'IMPLAUSIBLE_JUMP' | 'GROWTH_CONTRADICTION' | 'COPIED_MONTH';
   value: number;
   /** The figure it was compared with. */
   compared: { month: string; field: 'value' | 'ytdValue'; value: number };
-  /** SCALE_SLIP, IMPLAUSIBLE_JUMP: value ÷ compared; GROWTH_CONTRADICTION: the growth computed from the values, %. */
+  /** SCALE_SLIP, IMPLAUSIBLE_JUMP, COPIED_MONTH: value ÷ compared; GROWTH_CONTRADICTION: the growth computed from the values, %. */
   computed: number;
   likelyCause: string;
   reason: string;
@@ -154,5 +158,42 @@ export function checkPlausibility(
   };
   growthCheck('yoyPct', 'value');
   if (definition.kind === 'FLOW') growthCheck('ytdYoyPct', 'ytdValue');
+  return findings;
+}
+
+/** One row of a batch as `copiedMonth` compares it: its indicator's definition, its value and the subject's previous month. */
+export interface CopyCandidate {
+  definition: IndicatorDefinition;
+  value: number | null;
+  previous?: Reference;
+}
+
+/**
+ * Last month's figures sent again as this month's (a tester's clerk copied May's sheet into June,
+ * without year-to-date values, and it passed). The rows compared are the batch's flows with a
+ * positive value in money, energy or volume whose subject has a previous month: counts (户, 场, 人 …)
+ * and stocks often stay as they were, a flow to the last digit does not. When there are at least
+ * `settings.copiedRows` of them and every one equals the previous month's value exactly, each gets a
+ * COPIED_MONTH finding (confirmable with acceptOutliers, like the other plausibility findings); one
+ * figure that changed clears the batch. Returns the findings by the row's position in `rows`.
+ */
+export function copiedMonth(rows: readonly CopyCandidate[], settings: PlausibilitySettings, countUnits: ReadonlySet<string>): Map<number, PlausibilityFinding> {
+  const compared = rows
+    .map((row, index) => ({ ...row, index }))
+    .filter((r) => r.definition.kind === 'FLOW' && !countUnits.has(r.definition.unit) && r.value !== null && r.value > 0 && r.previous?.value != null && r.previous.value > 0);
+  const findings = new Map<number, PlausibilityFinding>();
+  if (compared.length < settings.copiedRows || !compared.every((r) => r.value === r.previous!.value)) return findings;
+  for (const r of compared) {
+    const previous = r.previous!;
+    findings.set(r.index, {
+      field: 'value',
+      code: 'COPIED_MONTH',
+      value: r.value!,
+      compared: { month: previous.month, field: 'value', value: previous.value! },
+      computed: 1,
+      likelyCause: `${previous.month}'s figures sent again as this month's`,
+      reason: `${format(r.value!)} ${r.definition.unit} equals ${previous.month}'s figure (${previous.label}) to the last digit, as do all ${compared.length} flow figures of this batch that have one: likely ${previous.month}'s figures sent again as this month's. Send this month's figures, or confirm them with acceptOutliers and a reason`,
+    });
+  }
   return findings;
 }

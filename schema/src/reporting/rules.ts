@@ -47,6 +47,11 @@ export const SUBMISSION_RULES = {
     source: 'domain.md: Plausibility (a stated growth that contradicts last year’s figure is a typing error in one of them)',
     rule: 'A stated year-on-year growth agrees with the growth computed from last year’s figure, unless confirmed. Not checked for growth at comparable prices (reported-only indicators).',
   },
+  COPIED_MONTH: {
+    kind: 'plausibility',
+    source: 'reporting (a clerk’s sheet of last month sent again as this month’s; a flow in money, energy or volume is never the same to the last digit)',
+    rule: 'Not every flow figure of a batch (at least HUISHANG_PLAUSIBILITY_COPIED_ROWS of them, default 3; counts left out) equals the same subject’s previous month exactly, unless confirmed.',
+  },
 } as const;
 
 export type ProblemCode = keyof typeof SUBMISSION_RULES;

@@ -7,7 +7,7 @@ import { addMonths, parseMonth } from '../identifiers/month';
 import type { IndicatorCatalogue } from '../observation/catalogue';
 import type { SubjectType } from '../observation/indicator';
 import { ObservationRecord, ObservationVersionRecord, ytdOf, type ObservationStatusValue } from '../observation/ObservationRecord';
-import { checkPlausibility, plausibilitySettings, type PlausibilitySettings, type Reference } from './plausibility';
+import { checkPlausibility, copiedMonth, plausibilitySettings, type PlausibilitySettings, type Reference } from './plausibility';
 import { SubmissionRecord } from './records';
 import { CONFIRMABLE, type ProblemCode } from './rules';
 import { COUNT_UNITS } from '../observation/indicator';
@@ -35,7 +35,7 @@ export interface BatchInput {
   observations: ObservationInputRow[];
   /**
    * The submitter confirms figures the plausibility checks question (SCALE_SLIP, IMPLAUSIBLE_JUMP,
-   * GROWTH_CONTRADICTION), with a reason kept in each such figure's history (`changeReason`).
+   * GROWTH_CONTRADICTION, COPIED_MONTH), with a reason kept in each such figure's history (`changeReason`).
    */
   acceptOutliers?: { reason: string } | null;
 }
@@ -563,6 +563,12 @@ export async function submitBatch(
         // A figure that went in only with acceptOutliers says so in its changeReason (below): plausibility then trusts it less.
         return r ? { month, label, value: r.value, ytdValue: r.ytdValue, confirmedOutlier: r.changeReason?.includes('(acceptOutliers)') ? r.changeReason : null } : undefined;
       };
+      // Last month's figures sent again (COPIED_MONTH): judged over the whole batch, found per row.
+      const copied = copiedMonth(
+        batch.observations.map((row) => ({ definition: department.catalogue.get(row.indicator), value: row.value ?? null, previous: reference(row, addMonths(batch.month, -1), 'the previous month') })),
+        plausibility,
+        COUNT_UNITS,
+      );
       batch.observations.forEach((row, index) => {
         const { derived, derivedFields, ...figures } = derive(department, row, batch.month, rows);
         const current = rows.get(`${keyOf(row)}|${batch.month}`);
@@ -612,6 +618,8 @@ export async function submitBatch(
           { previous: reference(row, addMonths(batch.month, -1), 'the previous month'), lastYear: reference(row, addMonths(batch.month, -12), 'the same month a year earlier') },
           plausibility,
         );
+        const copy = copied.get(index);
+        if (copy) findings.push(copy);
         let changeReason: string | null = null;
         if (chainFinding && !findings.length) changeReason = `confirmed by ${batch.reportedBy} (acceptOutliers): ${batch.acceptOutliers!.reason} [${chainFinding}]`;
         if (findings.length && !batch.acceptOutliers) {
