@@ -31,6 +31,7 @@ const FIXES: Record<string, string> = {
   SCALE_SLIP: '核对数量级；确认无误请填写确认理由后再报送 Check the scale, or confirm with a reason',
   IMPLAUSIBLE_JUMP: '核对数值；确认无误请填写确认理由后再报送 Check the figure, or confirm with a reason',
   GROWTH_CONTRADICTION: '核对同比增速与当月值；确认无误请填写确认理由 Check the growth, or confirm with a reason',
+  COPIED_MONTH: '各数与上月完全相同，疑为上月报表：填写本月数据；确认无误请填写确认理由 Every figure equals last month’s: send this month’s, or confirm with a reason',
   MISSING_COLUMN: '按模板补上该列（可先下载模板） Add the column as in the template',
   UNKNOWN_COLUMN: '按模板修改列名 Rename the column as in the template',
   DUPLICATE_COLUMN: '删除重复的列 Delete the repeated column',

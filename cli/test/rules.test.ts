@@ -5,7 +5,9 @@
  * fails when a rule has no example, so a new rule cannot come without its test. Then the bounds of
  * the plausibility thresholds, both sides.
  */
-import { BatchRejectedError, completeCreditCode, DEFAULT_PLAUSIBILITY, roundingSlack, SUBMISSION_RULES, submitBatch, type BatchInput, type ObservationInputRow, type ProblemCode, type SubgraphDefinition } from '@huishang/schema';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BatchRejectedError, CONFIRMABLE, completeCreditCode, DEFAULT_PLAUSIBILITY, roundingSlack, SUBMISSION_RULES, submitBatch, type BatchInput, type ObservationInputRow, type ProblemCode, type SubgraphDefinition } from '@huishang/schema';
 import { openTestbed, type Testbed } from '@huishang/schema/testing';
 import { energy } from '../../subgraphs/energy/src/subgraph';
 import { finance } from '../../subgraphs/finance/src/subgraph';
@@ -125,6 +127,14 @@ const EXAMPLES: Record<ProblemCode, { bad: Example; good: Example }> = {
 describe('every submission rule refuses what breaks it, with its code, and lets the corrected batch through', () => {
   it('has an example for every rule, and no example without a rule', () => {
     expect(Object.keys(EXAMPLES).sort()).toEqual(Object.keys(SUBMISSION_RULES).sort());
+  });
+
+  // The page puts a confirmable problem right with a reason; it must say so for every such code.
+  it('the reporting page has a fix (修改方法) for every confirmable problem', () => {
+    const page = readFileSync(join(__dirname, '..', 'page', 'report-page.ts'), 'utf8');
+    const fixes = /const FIXES: Record<string, string> = \{([\s\S]*?)\n\};/.exec(page)![1];
+    const keys = [...fixes.matchAll(/^\s+([A-Z_]+):/gm)].map((m) => m[1]);
+    expect([...CONFIRMABLE].filter((code) => !keys.includes(code))).toEqual([]);
   });
 
   it.each(Object.keys(SUBMISSION_RULES) as ProblemCode[])('%s', async (code) => {
