@@ -210,6 +210,10 @@ function textOf(value: ExcelValue): string | null {
 /** An Excel cell as the importer sees it: formulas by their result, text as text, dates and booleans as "other". */
 export function rawCell(value: ExcelValue, numFmt?: string): RawCell {
   if (value === null || value === undefined) return null;
+  // A cell whose XML has no type but a value that is no number (`<v>#DIV/0!</v>`, as some tools write
+  // an error without Excel's t="e"): exceljs reads it as NaN, which went on as an empty figure (JSON
+  // has no NaN) — a tester's #DIV/0! passed as "not reported".
+  if (typeof value === 'number' && !Number.isFinite(value)) return { other: 'an error value, or text, in a cell marked as a number (Excel shows #DIV/0!, #N/A or #VALUE!)' };
   if (typeof value === 'number') {
     if (numFmt && /%/.test(numFmt.replace(/"[^"]*"/g, ''))) return { percent: value };
     const divisor = numFmt ? formatDivisor(numFmt) : 1;

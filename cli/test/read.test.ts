@@ -129,6 +129,21 @@ describe('cells', () => {
     expect(built.notANumber.get('1|ytdYoyPct')).toMatch(/a date \(2015-06-01\)/);
   });
 
+  // Some tools write an error value without Excel's error type (`<c r="E2"><v>#DIV/0!</v></c>`):
+  // exceljs reads it as NaN, as it does a NaN written as a number, and it went on as an empty figure.
+  it('refuse a cell marked as a number that holds none (an untyped error value), streamed and loaded whole alike', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('报送 Report');
+    sheet.addRow(['indicator', 'subject_kind', 'subject_code', 'unit', 'value', 'ytd_value']);
+    sheet.addRow(['EN_GAS', 'REGION', '411002', '万立方米', NaN, 25]);
+    const content = Buffer.from(await workbook.xlsx.writeBuffer());
+    for (const rows of [await readXlsx(content), await readXlsxWhole(content)]) {
+      const built = buildBatch(rows, energyIndicators);
+      expect(built.notANumber.get('0|value')).toMatch(/an error value, or text, in a cell marked as a number.*not a number/);
+      expect(built.observations[0].ytdValue).toBe(25);
+    }
+  });
+
   it('refuse a file that is not a workbook', async () => {
     await expect(readXlsx(Buffer.from('indicator,unit\n'))).rejects.toThrow(FileError);
     await expect(readXlsxWhole(Buffer.from('indicator,unit\n'))).rejects.toThrow(FileError);
