@@ -490,7 +490,8 @@ export interface PackModel {
   trends: TrendChart[];
   quarter: QuarterModel | null;
   /** `reported`: listed key enterprises with any of their four figures for the month (none: nothing could be judged). */
-  keyEnterprises: { total: number; listed: number; reported: number; attention: AttentionEnterprise[]; criteria: string };
+  /** `unavailable`: the register did not answer (its department down): no list, not an empty one. */
+  keyEnterprises: { total: number; listed: number; reported: number; attention: AttentionEnterprise[]; criteria: string; unavailable?: boolean };
   warnings: WarningView[];
   keyProjects: KeyProjectsModel | null;
   parks: ParksModel | null;
@@ -609,6 +610,8 @@ interface TrendSpec {
   title: string;
   department: Department;
   indicator: string;
+  /** The catalogue's unit, for the axis when the department's catalogue did not answer. */
+  unit: string;
   series: { name: string; type: 'bar' | 'line'; axis: 0 | 1; field: TrendSeries['field'] }[];
 }
 
@@ -618,6 +621,7 @@ export const TRENDS: readonly TrendSpec[] = [
     title: '规上工业增加值增速',
     department: 'statistics',
     indicator: 'STAT_VALUE_ADDED_GROWTH',
+    unit: '%',
     series: [
       { name: '当月增速', type: 'line', axis: 0, field: 'value' },
       { name: '累计增速', type: 'line', axis: 0, field: 'ytdValue' },
@@ -628,6 +632,7 @@ export const TRENDS: readonly TrendSpec[] = [
     title: '规上工业总产值',
     department: 'statistics',
     indicator: 'STAT_GROSS_OUTPUT',
+    unit: '万元',
     series: [
       { name: '当月产值', type: 'bar', axis: 0, field: 'value' },
       { name: '当月同比', type: 'line', axis: 1, field: 'yoyPct' },
@@ -638,6 +643,7 @@ export const TRENDS: readonly TrendSpec[] = [
     title: '工业用电量',
     department: 'energy',
     indicator: 'EN_ELECTRICITY',
+    unit: '万千瓦时',
     series: [
       { name: '当月用电量', type: 'bar', axis: 0, field: 'value' },
       { name: '当月同比', type: 'line', axis: 1, field: 'yoyPct' },
@@ -648,6 +654,7 @@ export const TRENDS: readonly TrendSpec[] = [
     title: '贷款余额',
     department: 'finance',
     indicator: 'FIN_LOANS_OUTSTANDING',
+    unit: '万元',
     series: [
       { name: '月末余额', type: 'bar', axis: 0, field: 'value' },
       { name: '同比', type: 'line', axis: 1, field: 'yoyPct' },
@@ -693,6 +700,14 @@ type Kind = 'FLOW' | 'STOCK' | 'RATE';
 // The trends first: where a chart's title and a table's label differ, the table's label wins.
 const LAYOUT: readonly { department: Department; indicator: string; label: string }[] = [...TRENDS.map((t) => ({ ...t, label: t.title })), ...HEADLINES, ...DISTRICT_TABLES.flatMap((t) => t.columns), ...QUARTER_INDICATORS, ...QUARTER_DISTRICT_INDICATORS];
 const LAYOUT_NAMES = new Map<string, string>(LAYOUT.map((spec) => [spec.indicator, spec.label]));
+/** The units of the charted indicators, for a chart's axis when the department is down (it printed 当月用电量（）). */
+const LAYOUT_UNITS = new Map<string, string>(TRENDS.map((t) => [t.indicator, t.unit]));
+/** The stocks and rates among the laid-out indicators (the colophon's 口径 names the stocks); every other is a flow. */
+const LAYOUT_KINDS = new Map<string, Kind>([
+  ['FIN_LOANS_OUTSTANDING', 'STOCK'],
+  ['HR_EMPLOYEES', 'STOCK'],
+  ['STAT_VALUE_ADDED_GROWTH', 'RATE'],
+]);
 /**
  * A department's indicators as the pack lays them out, once each: what the appendix can still list
  * (暂缺) of a department down, whose catalogue did not answer.
@@ -715,13 +730,16 @@ class Catalogue {
     const entry = this.byCode.get(code);
     if (entry) return entry.kind;
     if (observation && observation.unit === '%') return 'RATE';
+    // A department down sent no catalogue: the pack's own layout knows its stocks and rates (a
+    // tester's loans card read 1–6月累计 instead of 6月末 with finance down).
+    if (!observation && LAYOUT_KINDS.has(code)) return LAYOUT_KINDS.get(code)!;
     return observation && observation.ytdValue === null && observation.value !== null ? 'STOCK' : 'FLOW';
   }
   name(code: string, observation?: Observation | null): string {
     return this.byCode.get(code)?.name ?? observation?.name ?? LAYOUT_NAMES.get(code) ?? code;
   }
   unit(code: string, observation?: Observation | null): string {
-    return this.byCode.get(code)?.unit ?? observation?.unit ?? '';
+    return this.byCode.get(code)?.unit ?? observation?.unit ?? LAYOUT_UNITS.get(code) ?? '';
   }
   all() {
     return [...this.byCode.values()];
@@ -936,7 +954,7 @@ function trendMonths(data: MeetingPackData, month: string): { month: string; fig
   return months.map((m, i) => ({ month: m, figures: i === 11 ? current : (data[TREND_ALIASES[i]] ?? null) }));
 }
 
-function trends(data: MeetingPackData, catalogue: Catalogue, month: string, quarterly: boolean): TrendChart[] {
+function trends(data: MeetingPackData, catalogue: Catalogue, month: string, quarterly: boolean, absences: Absences): TrendChart[] {
   const months = trendMonths(data, month);
   const cityCode = data.city!.code;
   const q = quarterOf(month);
@@ -953,6 +971,8 @@ function trends(data: MeetingPackData, catalogue: Catalogue, month: string, quar
           unit,
           subjectCode: cityCode,
           month: m,
+          // 暂缺 for a department down, not 未报送 (a tester's charts said 数据状态：均未报送).
+          absence: absences.of(spec.department, spec.indicator),
         }),
       ),
     }));
@@ -1249,7 +1269,7 @@ function keyEnterprises(data: MeetingPackData, month: string, absences: Absences
     });
   }
   attention.sort((a, b) => Number(b.warned) - Number(a.warned) || b.reasons.length - a.reasons.length || a.creditCode.localeCompare(b.creditCode));
-  return { total: data.keyEnterprises?.totalCount ?? nodes.length, listed: nodes.length, reported, attention, criteria: ATTENTION_CRITERIA };
+  return { total: data.keyEnterprises?.totalCount ?? nodes.length, listed: nodes.length, reported, attention, criteria: ATTENTION_CRITERIA, ...(data.keyEnterprises ? {} : { unavailable: true }) };
 }
 
 function keyProjects(data: MeetingPackData, month: string): KeyProjectsModel | null {
@@ -1401,7 +1421,7 @@ function sources(data: MeetingPackData, catalogue: Catalogue, absences: Absences
     // A department down sent no catalogue: its rows are the indicators the pack lays out, each 暂缺
     // (a tester's appendix had no row of it at all, as if it published nothing).
     if (!entries.length && absences.of(department, '') === 'UNAVAILABLE') {
-      for (const l of layoutIndicators(department)) entries.push({ code: l.code, name: l.name, unit: '', kind: catalogue.kind(l.code) });
+      for (const l of layoutIndicators(department)) entries.push({ code: l.code, name: l.name, unit: catalogue.unit(l.code), kind: catalogue.kind(l.code) });
     }
     for (const o of city[department]?.indicators ?? []) if (!entries.some((e) => e.code === o.indicator)) entries.push({ code: o.indicator, name: o.name, unit: o.unit, kind: catalogue.kind(o.indicator, o) });
     for (const e of entries) {
@@ -1494,7 +1514,7 @@ export function buildPack(data: MeetingPackData, meta: PackMeta): PackModel {
     headline: headline(data, catalogue, month, absences),
     districtTables: districtTables(data, catalogue, month, absences),
     targets: targets(data, catalogue, month),
-    trends: trends(data, catalogue, month, meta.quarterly),
+    trends: trends(data, catalogue, month, meta.quarterly, absences),
     quarter: meta.quarterly ? quarter(data, catalogue, month) : null,
     keyEnterprises: keyEnterprises(data, month, absences, catalogue),
     warnings: warnings(data, month, regionNames),

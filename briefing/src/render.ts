@@ -137,7 +137,9 @@ export function sourceNote(figures: Figure[]): string {
     .filter((s) => statuses[s])
     .map((s) => `${STATUS_LABELS[s]}${statuses[s]}项`)
     .join('，');
-  return `来源：${sources}。数据状态：${status || '均未报送'}${derived ? `；系统推算${derived}项（标“推”）` : ''}。`;
+  // Nothing printed: 暂缺 when the owner's service did not answer (a tester's table said 均未报送 beside "数据暂缺").
+  const none = figures.length && figures.every((f) => f.absence === 'UNAVAILABLE') ? '暂缺（数据服务不可用）' : figures.some((f) => f.absence === 'UNAVAILABLE') ? '无（暂缺或未报送）' : '均未报送';
+  return `来源：${sources}。数据状态：${status || none}${derived ? `；系统推算${derived}项（标“推”）` : ''}。`;
 }
 
 function collect(value: unknown, out: Figure[] = []): Figure[] {
@@ -312,7 +314,11 @@ function summary(model: PackModel): string {
   // Zero enterprises to watch is said only when their figures came: with none reported, nothing was judged.
   const k = model.keyEnterprises;
   const keyDown = KEY_FIGURES.some(([, d]) => (model.meta.unavailable ?? []).includes(d));
-  const watch = k.listed > 0 && k.reported === 0 ? `重点企业本月${keyDown ? keyFiguresMissing(model) : '数据均未报送'}，未能判断需关注企业` : `需关注重点企业${k.attention.length}家`;
+  const watch = k.unavailable
+    ? `重点企业名单暂缺（${DEPARTMENT_LABELS.industry}数据服务不可用），未判断需关注企业`
+    : k.listed > 0 && k.reported === 0
+      ? `重点企业本月${keyDown ? keyFiguresMissing(model) : '数据均未报送'}，未能判断需关注企业`
+      : `需关注重点企业${k.attention.length}家`;
   // A department down: its rules were not judged, so the count is not the month's whole (a tester compared 53 with 56).
   const down = model.meta.unavailable ?? [];
   const unjudged = down.length ? `；${down.map((d) => DEPARTMENT_LABELS[d]).join('、')}数据服务不可用，其预警规则本次未判断` : '';
@@ -645,6 +651,14 @@ ${rows}
 </table>
 ${note(k.attention)}`
     : '<p class="lead">本月百户重点企业无需特别关注的情况。</p>';
+  // No list is not an empty list: with the register's department down a tester's pack said
+  // 百户重点企业0家，需关注0家 and 无需特别关注, which a meeting reads as all clear.
+  if (k.unavailable) {
+    return `<h3>（一）重点企业</h3>
+${pending('百户重点企业名单', 'keyEnterprises', model)}
+<h3>（二）重点项目</h3>
+${keyProjectsHtml(model)}`;
+  }
   // Nothing to judge is not "none to watch" (a tester's January pack said 无需特别关注 with no figures at all).
   if (k.listed > 0 && k.reported === 0 && !k.attention.length) {
     return `<h3>（一）重点企业</h3>
@@ -659,7 +673,7 @@ ${keyProjectsHtml(model)}`;
 
 function parksSection(model: PackModel): string {
   const p = model.parks;
-  if (!p) return pending('园区基础设施投资台账', 'parkInfrastructure');
+  if (!p) return pending('园区基础设施投资台账', 'parkInfrastructure', model);
   const t = p.total;
   const period = t.periodLabel ?? p.rows.find((r) => r.periodLabel)?.periodLabel ?? '本期';
   const notReported = (r: ParkRowView) => r.reported === false;
@@ -688,13 +702,17 @@ ${line(t, true)}
 <p class="note">来源：工信委园区基础设施投资台账（parkInfrastructure；${period === '一季度' || period === '全年' || period === '上半年' ? `${escapeHtml(period)}完成即本年累计` : `${escapeHtml(period)}完成 = 本年累计 − 上期末累计`}）。${p.hasTargets ? `排名按完成${escapeHtml(rankedOn)}目标的比例（未四舍五入）；全年序时进度按各季度目标累计分解（成办发〔2012〕1号）。` : ''}${targets}</p>`;
 }
 
-function pending(what: string, field: string): string {
-  return `<div class="pending" data-pending="${field}"><strong>【暂缺】${escapeHtml(what)}</strong>：网关的回答中没有 <code>${field}</code>（工信委台账未接入或未返回），本期材料暂缺此项。</div>`;
+/** A register part the answer lacks: its department down says so in words (a tester read "网关的回答中没有 keyProjects"). */
+function pending(what: string, field: string, model: PackModel): string {
+  const why = (model.meta.unavailable ?? []).includes('industry')
+    ? `${DEPARTMENT_LABELS.industry}数据服务本次不可用`
+    : `网关的回答中没有 <code>${field}</code>（${DEPARTMENT_LABELS.industry}台账未接入或未返回）`;
+  return `<div class="pending" data-pending="${field}"><strong>【暂缺】${escapeHtml(what)}</strong>：${why}，本期材料暂缺此项。</div>`;
 }
 
 function keyProjectsHtml(model: PackModel): string {
   const k = model.keyProjects;
-  if (!k) return pending('重点项目台账', 'keyProjects');
+  if (!k) return pending('重点项目台账', 'keyProjects', model);
   const threshold = k.thresholdPct === null ? '' : `（完成投资低于计划的${formatNumber(k.thresholdPct, 1, true)}%）`;
   if (!k.total) return `<p class="lead">${k.year}年重点项目台账尚未录入项目，本期不判断项目进度。</p>`;
   const lead = `<p class="lead">${k.year}年重点项目台账${k.total}个，${escapeHtml(model.meta.monthLabel.replace(/^\d+年/, ''))}末进度滞后${k.behind}个${threshold}，需关注${k.attention.length}个。</p>`;
@@ -806,7 +824,7 @@ function dayLabel(day: string): string {
 
 function problemsSection(model: PackModel): string {
   const p = model.problems;
-  if (!p) return pending('问题清单', 'problems');
+  if (!p) return pending('问题清单', 'problems', model);
   const lead = `<p class="lead">截至${escapeHtml(dayLabel(p.monthEnd))}，问题清单累计列入${p.raised}项，未办结${p.open.length}项，其中逾期${p.overdueCount}项（逾期在前）。</p>`;
   if (!p.open.length) return `${lead}<p class="lead">所列问题均已办结。</p>`;
   const rows = p.open
@@ -837,7 +855,7 @@ function appendix(model: PackModel): string {
 <table id="sources"><thead><tr><th>部门</th><th>指标（代码）</th><th>单位</th><th>当月</th><th>累计</th><th>当月<br>同比%</th><th>累计<br>同比%</th><th>状态</th><th>报送单位</th><th>报送日期</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
-${(m.unavailable ?? []).length ? `<p class="note" data-unavailable-catalogue>${(m.unavailable ?? []).map((d) => DEPARTMENT_LABELS[d]).join('、')}数据服务本次不可用，其指标目录未能读取：上表只列本材料所用的该部门指标，均暂缺。</p>\n` : ''}<h3>数据说明</h3>
+${(m.unavailable ?? []).length ? `<p class="note" data-unavailable-catalogue>${(m.unavailable ?? []).map((d) => DEPARTMENT_LABELS[d]).join('、')}数据服务本次不可用，其指标目录未能读取：上表只列本材料版式中的该部门主要指标，均暂缺。</p>\n` : ''}<h3>数据说明</h3>
 <dl class="colophon">
 <dt>数据来源</dt><dd>${DEPARTMENTS.map((d) => departmentWithBodies(d, (model.meta.unavailable ?? []).includes(d) ? '数据服务本次不可用，数据暂缺' : '')).join('；')}，各部门数据服务经会商数据网关一次查询取得。</dd>
 <dt>生成时间</dt><dd data-generated-at="${escapeHtml(m.generatedAt)}">${escapeHtml(beijingTime(m.generatedAt))}（北京时间）</dd>
@@ -941,7 +959,7 @@ function renderDocument(model: PackModel): string {
   const sections = sectionList(model).map((s) => ({ id: s.id, title: s.title, html: s.html(model), note: note(s.departments(model)) }));
   const body = sections.map((s, i) => `<section id="${s.id}">\n<h2>${CHINESE_NUMBERS[i]}、${escapeHtml(s.title)}</h2>\n${s.note}${s.html}\n</section>`).join('\n');
   const banner = unavailable.length
-    ? `<div class="unavailable" role="alert">注意：${unavailable.map((d) => departmentWithBodies(d)).join('、')}数据服务本次不可用，本材料中其数据暂缺，其余部门数据照常。请在该部门恢复后重新生成。</div>\n`
+    ? `<div class="unavailable" role="alert">注意：${unavailable.map((d) => departmentWithBodies(d)).join('、')}数据服务本次不可用，本材料中其数据暂缺，其余部门数据照常。请在${unavailable.length > 1 ? '上述部门' : '该部门'}恢复后重新生成。</div>\n`
     : '';
   return `<!DOCTYPE html>
 <html lang="zh-CN">

@@ -48,7 +48,19 @@ describe('a pack with a department down', () => {
     expect(financeRows.map((r) => r[2]).sort()).toEqual(['FIN_INDUSTRIAL_VAT', 'FIN_LOANS_OUTSTANDING', 'FIN_NEW_LOANS']);
     for (const row of financeRows) expect(row[0]).toContain('data-absence="UNAVAILABLE">暂缺');
     expect(financeRows.find((r) => r[2] === 'FIN_LOANS_OUTSTANDING')![1]).toBe('贷款余额');
-    expect(html).toContain('金融办数据服务本次不可用，其指标目录未能读取：上表只列本材料所用的该部门指标，均暂缺。');
+    expect(html).toContain('金融办数据服务本次不可用，其指标目录未能读取：上表只列本材料版式中的该部门主要指标，均暂缺。');
+    // Its units and kinds come from the pack's layout: loans are a stock (月末, not 累计), in 万元.
+    expect(financeRows.find((r) => r[2] === 'FIN_LOANS_OUTSTANDING')![0]).toContain('<td class="center">万元</td>');
+    const loans = model.headline.find((h) => h.indicator === 'FIN_LOANS_OUTSTANDING')!;
+    expect(loans.kind).toBe('STOCK');
+    // The loans chart: its points 暂缺 (not 未报送), its axis in 万元, its note says why (a tester's said 均未报送, 月末余额（）).
+    const chart = model.trends.find((t) => t.indicator === 'FIN_LOANS_OUTSTANDING')!;
+    expect(new Set(chart.series.flatMap((s) => s.points.map((p) => p.absence)))).toEqual(new Set(['UNAVAILABLE']));
+    expect(chart.units[0]).toMatch(/^[万亿]元$/); // shown in 亿元 as in the full pack
+    const trends = html.slice(html.indexOf('<section id="sec-trends">'), html.indexOf('</section>', html.indexOf('<section id="sec-trends">')));
+    expect(trends).not.toContain('（）');
+    expect(trends).toContain('数据状态：暂缺（数据服务不可用）');
+    expect(html).toContain('请在该部门恢复后重新生成');
   });
 
   it('with hr down: its notes say 暂缺, not 未报送; its indicators keep their names; no name is said twice', () => {
@@ -143,6 +155,14 @@ describe('a pack with the register’s department (industry) down', () => {
     const noted = [...html.matchAll(/<section id="(sec-[^"]+)">\n<h2>[^<]*<\/h2>\n(<p class="unavailable-note">本节工信委数据暂缺（数据服务不可用）。<\/p>)?/g)];
     expect(noted.filter((m) => m[2]).map((m) => m[1])).toEqual(['sec-headline', 'sec-districts', 'sec-targets', 'sec-attention', 'sec-parks', 'sec-warnings', 'sec-problems']);
     expect(noted.filter((m) => !m[2]).map((m) => m[1])).toEqual(expect.arrayContaining(['sec-trends']));
+    // No list is not an empty list: a tester's pack said 需关注重点企业0家 and 无需特别关注.
+    expect(model.keyEnterprises.unavailable).toBe(true);
+    expect(html).not.toMatch(/需关注重点企业0家|无需特别关注|百户重点企业0家/);
+    expect(html).toContain('重点企业名单暂缺（工信委数据服务不可用），未判断需关注企业');
+    expect(html).toContain('【暂缺】百户重点企业名单</strong>：工信委数据服务本次不可用，本期材料暂缺此项。');
+    // The register's parts say why in words, not by a field name of the answer.
+    expect(html).toContain('【暂缺】重点项目台账</strong>：工信委数据服务本次不可用');
+    expect(html).not.toContain('网关的回答中没有');
   });
 
   it('gives no pack when the register-free answer has no city either', () => {

@@ -143,6 +143,15 @@ describe.each(DEPARTMENTS)('with %s down', (down) => {
       const rows = appendix.match(new RegExp(`<tr[^>]*><td class="center">${LABELS[down]}</td>[\\s\\S]*?</tr>`, 'g')) ?? [];
       expect(rows.length).toBeGreaterThan(0);
       for (const row of rows) expect(row).toContain('data-absence="UNAVAILABLE">暂缺');
+      // What a department down leaves is 暂缺, never 未报送 nor an all-clear (a tester's findings:
+      // charts said 均未报送 with empty units, and with the register down 需关注重点企业0家).
+      expect(html.match(new RegExp(`data-department="${down}"[^>]*data-absence="NOT_REPORTED"`, 'g')) ?? []).toEqual([]);
+      expect(html).not.toContain('（）');
+      if (down === 'industry') {
+        expect(html).not.toMatch(/需关注重点企业0家|无需特别关注|百户重点企业0家/);
+        expect(html).toContain('重点企业名单暂缺（工信委数据服务不可用）');
+        expect(html).not.toContain('网关的回答中没有');
+      }
       // Exactly that department's figures are gone: every other department shows numbers.
       const valued = (d: string) => (html.match(new RegExp(`data-department="${d}"[^>]*data-value="-?\\d`, 'g')) ?? []).length;
       expect(valued(down)).toBe(0);
