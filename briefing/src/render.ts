@@ -300,11 +300,14 @@ function summary(model: PackModel): string {
   if (unreported.length) items.push(`${unreported.map((d) => DEPARTMENT_LABELS[d]).join('、')}本月数据尚未报送，本材料中其数据标“未报送”，请在报送后重新生成。`);
   if (parts.length) items.push(`${model.meta.ytdLabel}，全市${parts.join('；')}。`);
   const behind = model.targets.behindDistricts;
+  // A department down sent no targets: the counts are of the others' (a tester's 襄城县 went from 5 to 4 without a word).
+  const downLabels = (model.meta.unavailable ?? []).map((d) => DEPARTMENT_LABELS[d]).join('、');
+  const targetsCaveat = downLabels ? `（${downLabels}数据暂缺，其目标任务未计入）` : '';
   if (model.targets.timeProgressPct !== null) {
     items.push(
       behind.length
-        ? `序时进度${formatNumber(model.targets.timeProgressPct, 1, true)}%，${behind.length}个地区有目标任务落后于序时进度：${behind.map((b) => `${b.name}（${b.behind.length}项）`).join('、')}。`
-        : `序时进度${formatNumber(model.targets.timeProgressPct, 1, true)}%，各地区目标任务均未落后于序时进度。`,
+        ? `序时进度${formatNumber(model.targets.timeProgressPct, 1, true)}%，${behind.length}个地区有目标任务落后于序时进度${targetsCaveat}：${behind.map((b) => `${b.name}（${b.behind.length}项）`).join('、')}。`
+        : `序时进度${formatNumber(model.targets.timeProgressPct, 1, true)}%，各地区目标任务均未落后于序时进度${targetsCaveat}。`,
     );
   }
   const withheld = withheldWarnings(model);
@@ -321,7 +324,10 @@ function summary(model: PackModel): string {
       : `需关注重点企业${k.attention.length}家`;
   // A department down: its rules were not judged, so the count is not the month's whole (a tester compared 53 with 56).
   const down = model.meta.unavailable ?? [];
-  const unjudged = down.length ? `；${down.map((d) => DEPARTMENT_LABELS[d]).join('、')}数据服务不可用，其预警规则本次未判断` : '';
+  // The register's department down also takes the key-enterprise list the other departments' enterprise rules judge (a tester's HR and energy warnings vanished unexplained).
+  const unjudged = down.length
+    ? `；${down.map((d) => DEPARTMENT_LABELS[d]).join('、')}数据服务不可用，其预警规则${down.includes('industry') ? '及按重点企业名单判断的预警' : ''}本次未判断`
+    : '';
   items.push(warnings ? `本月预警${warnings}条（${rules.join('、')}）${unjudged}，${watch}。` : `本月无预警${unjudged}；${watch}。`);
   if (model.parks) {
     const p = model.parks;

@@ -61,6 +61,8 @@ describe('a pack with a department down', () => {
     expect(trends).not.toContain('（）');
     expect(trends).toContain('数据状态：暂缺（数据服务不可用）');
     expect(html).toContain('请在该部门恢复后重新生成');
+    // The targets' counts in the key points are the other departments' and say so.
+    expect(html).toMatch(/序时进度[\d.]+%，(\d+个地区有目标任务落后于序时进度|各地区目标任务均未落后于序时进度)（金融办数据暂缺，其目标任务未计入）/);
   });
 
   it('with hr down: its notes say 暂缺, not 未报送; its indicators keep their names; no name is said twice', () => {
@@ -163,6 +165,7 @@ describe('a pack with the register’s department (industry) down', () => {
     // The register's parts say why in words, not by a field name of the answer.
     expect(html).toContain('【暂缺】重点项目台账</strong>：工信委数据服务本次不可用');
     expect(html).not.toContain('网关的回答中没有');
+    expect(html).toContain('工信委数据服务不可用，其预警规则及按重点企业名单判断的预警本次未判断');
   });
 
   it('gives no pack when the register-free answer has no city either', () => {
