@@ -867,7 +867,9 @@ export function amount(value: number | null | undefined, unit: string): string {
   return value === null || value === undefined ? '—' : `${formatValue(value, unit, 'region')}${displayUnit(unit, 'region').unit}`;
 }
 
-function targets(data: MeetingPackData, catalogue: Catalogue, month: string): TargetsModel {
+function targets(data: MeetingPackData, catalogue: Catalogue, month: string, absences: Absences): TargetsModel {
+  // The register's department down: no cluster list, and the clusters' section says 暂缺 for their targets too.
+  const clustersSection = !!data.clusters || absences.of('industry', '') === 'UNAVAILABLE';
   const city = data.city!;
   const regions: { code: string; name: string; isCity: boolean; figures: Record<Department, DepartmentFigures> }[] = [
     { code: city.code, name: city.name, isCity: true, figures: city },
@@ -883,7 +885,7 @@ function targets(data: MeetingPackData, catalogue: Catalogue, month: string): Ta
         const t = progress.target;
         const judged = (t.measure === 'LEVEL' || t.measure === 'GROWTH_PCT') && !t.scope && progress.behind !== null && progress.behind !== undefined;
         // A cluster's target is judged in the clusters' section, from the cluster's own total.
-        if (!judged && t.scope && data.clusters) continue;
+        if (!judged && t.scope && clustersSection) continue;
         if (!judged) {
           const entry = unjudged.get(t.description) ?? { regions: [], description: t.description, source: t.source, department };
           entry.regions.push(region.name);
@@ -1513,7 +1515,7 @@ export function buildPack(data: MeetingPackData, meta: PackMeta): PackModel {
   const body = {
     headline: headline(data, catalogue, month, absences),
     districtTables: districtTables(data, catalogue, month, absences),
-    targets: targets(data, catalogue, month),
+    targets: targets(data, catalogue, month, absences),
     trends: trends(data, catalogue, month, meta.quarterly, absences),
     quarter: meta.quarterly ? quarter(data, catalogue, month) : null,
     keyEnterprises: keyEnterprises(data, month, absences, catalogue),

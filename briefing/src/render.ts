@@ -508,7 +508,10 @@ ${unjudged}`;
 }
 
 function clustersSection(model: PackModel): string {
-  const c = model.clusters!;
+  // The clusters are the register's groups: with its department down the section stays, 暂缺, so the
+  // sections after it keep their numbers (a tester's pack renumbered 五→四 with industry down).
+  if (!model.clusters) return pending('产业集群名单及主营业务收入', 'clusters', model);
+  const c = model.clusters;
   if (!c.rows.length) return '<p class="lead">本月未返回产业集群数据。</p>';
   const yi = (v: number | null) => (v === null ? '<span class="na">—</span>' : escapeHtml(formatValue(v, '万元', 'region')));
   const pct = (v: number | null, signed = false) => (v === null ? '<span class="na">—</span>' : escapeHtml(`${signed && v > 0 ? '+' : ''}${formatPct(v)}`));
@@ -931,13 +934,14 @@ function sectionList(model: PackModel): SectionSpec[] {
   const every = () => [...DEPARTMENTS];
   // The register (key enterprises and projects, the parks' ledger, the problem list) is 工信委's.
   const register = (...more: Department[]): Department[] => DEPARTMENTS.filter((d) => d === 'industry' || more.includes(d));
+  const registerDown = (model.meta.unavailable ?? []).includes('industry');
   return [
     ...(model.quarter ? [{ id: 'sec-quarter', title: `${model.quarter.label}运行情况（季调度）`, html: quarterSection, departments: (m: PackModel) => figuresOf(m.quarter) }] : []),
     { id: 'sec-headline', title: `全市主要指标（${model.meta.ytdLabel}）`, html: headlineSection, departments: (m) => figuresOf(m.headline) },
     { id: 'sec-districts', title: '各地区主要指标及排名', html: districtsSection, departments: (m) => figuresOf(m.districtTables) },
     { id: 'sec-targets', title: '目标任务完成情况（对照序时进度）', html: targetsSection, departments: every },
-    // The clusters' revenue, targets and ranking are the statistics bureau's (clusters() in model.ts).
-    ...(model.clusters ? [{ id: 'sec-clusters', title: '产业集群主营业务收入完成情况及排名', html: clustersSection, departments: (): Department[] => ['statistics'] }] : []),
+    // The clusters' revenue, targets and ranking are the statistics bureau's (clusters() in model.ts); the clusters are the register's groups.
+    ...(model.clusters || registerDown ? [{ id: 'sec-clusters', title: '产业集群主营业务收入完成情况及排名', html: clustersSection, departments: () => register('statistics') }] : []),
     { id: 'sec-trends', title: '近12个月走势', html: trendsSection, departments: (m) => figuresOf(m.trends) },
     { id: 'sec-attention', title: '需关注的重点企业和重点项目', html: enterprisesSection, departments: (m) => register(...figuresOf([m.keyEnterprises, m.keyProjects])) },
     { id: 'sec-parks', title: '园区基础设施投资（对照目标）', html: parksSection, departments: (m) => register(...figuresOf(m.parks)) },

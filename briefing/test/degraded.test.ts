@@ -155,7 +155,12 @@ describe('a pack with the register’s department (industry) down', () => {
     // Every section drawing on industry or its register notes it; the trends (statistics, energy,
     // finance) and the clusters (statistics) do not.
     const noted = [...html.matchAll(/<section id="(sec-[^"]+)">\n<h2>[^<]*<\/h2>\n(<p class="unavailable-note">本节工信委数据暂缺（数据服务不可用）。<\/p>)?/g)];
-    expect(noted.filter((m) => m[2]).map((m) => m[1])).toEqual(['sec-headline', 'sec-districts', 'sec-targets', 'sec-attention', 'sec-parks', 'sec-warnings', 'sec-problems']);
+    expect(noted.filter((m) => m[2]).map((m) => m[1])).toEqual(['sec-headline', 'sec-districts', 'sec-targets', 'sec-clusters', 'sec-attention', 'sec-parks', 'sec-warnings', 'sec-problems']);
+    // The clusters' section stays, 暂缺, so the sections keep their numbers (a tester's pack dropped
+    // it and renumbered the rest; test/resilience/withoutDepartment checks the real pack), and their
+    // targets are not listed as "cannot be judged from departments' data" in the targets' section.
+    expect(html).toContain('【暂缺】产业集群名单及主营业务收入</strong>：工信委数据服务本次不可用');
+    expect(model.targets.unjudged.filter((u) => /集群|新兴产业/.test(u.description))).toEqual([]);
     expect(noted.filter((m) => !m[2]).map((m) => m[1])).toEqual(expect.arrayContaining(['sec-trends']));
     // No list is not an empty list: a tester's pack said 需关注重点企业0家 and 无需特别关注.
     expect(model.keyEnterprises.unavailable).toBe(true);

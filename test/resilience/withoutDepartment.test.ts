@@ -147,6 +147,8 @@ describe.each(DEPARTMENTS)('with %s down', (down) => {
       // charts said 均未报送 with empty units, and with the register down 需关注重点企业0家).
       expect(html.match(new RegExp(`data-department="${down}"[^>]*data-absence="NOT_REPORTED"`, 'g')) ?? []).toEqual([]);
       expect(html).not.toContain('（）');
+      // Every section of the whole pack, in its place: the clusters' too (with industry down it was dropped and the rest renumbered).
+      expect(sections.map((s) => s.id)).toEqual(['sec-headline', 'sec-districts', 'sec-targets', 'sec-clusters', 'sec-trends', 'sec-attention', 'sec-parks', 'sec-warnings', 'sec-problems']);
       if (down === 'industry') {
         expect(html).not.toMatch(/需关注重点企业0家|无需特别关注|百户重点企业0家/);
         expect(html).toContain('重点企业名单暂缺（工信委数据服务不可用）');
