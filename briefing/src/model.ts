@@ -21,6 +21,7 @@ import { displayUnit, formatNumber, formatPct, formatValue, growthWords, type Sc
 import { addMonths, lastDay, monthLabel, parseMonth, qtdLabel, quarterLabel, quarterOf, trailingMonths, ytdLabel } from './months';
 import {
   DEPARTMENTS,
+  REGISTER_DEPARTMENT,
   type CatalogueIndicator,
   type Department,
   type DepartmentFigures,
@@ -869,7 +870,7 @@ export function amount(value: number | null | undefined, unit: string): string {
 
 function targets(data: MeetingPackData, catalogue: Catalogue, month: string, absences: Absences): TargetsModel {
   // The register's department down: no cluster list, and the clusters' section says 暂缺 for their targets too.
-  const clustersSection = !!data.clusters || absences.of('industry', '') === 'UNAVAILABLE';
+  const clustersSection = !!data.clusters || absences.of(REGISTER_DEPARTMENT, '') === 'UNAVAILABLE';
   const city = data.city!;
   const regions: { code: string; name: string; isCity: boolean; figures: Record<Department, DepartmentFigures> }[] = [
     { code: city.code, name: city.name, isCity: true, figures: city },

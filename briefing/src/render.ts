@@ -10,7 +10,7 @@ import { ABSENCE_LABELS, forbiddenAbsence } from './absence';
 import { DEPARTMENT_BODIES, DEPARTMENT_LABELS, STATUS_LABELS, STATUS_MARKS } from './labels';
 import { allFigures, departmentOfIndicator, observationFigure, unreportedDepartments, type DistrictTable, type Figure, type PackModel, type ParkRowView, type RankedFigure, type TrendChart, type WarningView } from './model';
 import { axisMonthLabel, monthLabel } from './months';
-import { DEPARTMENTS, type Department, type ObservationStatus } from './types';
+import { DEPARTMENTS, REGISTER_DEPARTMENT, type Department, type ObservationStatus } from './types';
 
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -318,7 +318,7 @@ function summary(model: PackModel): string {
   const k = model.keyEnterprises;
   const keyDown = KEY_FIGURES.some(([, d]) => (model.meta.unavailable ?? []).includes(d));
   const watch = k.unavailable
-    ? `重点企业名单暂缺（${DEPARTMENT_LABELS.industry}数据服务不可用），未判断需关注企业`
+    ? `重点企业名单暂缺（${DEPARTMENT_LABELS[REGISTER_DEPARTMENT]}数据服务不可用），未判断需关注企业`
     : k.listed > 0 && k.reported === 0
       ? `重点企业本月${keyDown ? keyFiguresMissing(model) : '数据均未报送'}，未能判断需关注企业`
       : `需关注重点企业${k.attention.length}家`;
@@ -326,7 +326,7 @@ function summary(model: PackModel): string {
   const down = model.meta.unavailable ?? [];
   // The register's department down also takes the key-enterprise list the other departments' enterprise rules judge (a tester's HR and energy warnings vanished unexplained).
   const unjudged = down.length
-    ? `；${down.map((d) => DEPARTMENT_LABELS[d]).join('、')}数据服务不可用，其预警规则${down.includes('industry') ? '及按重点企业名单判断的预警' : ''}本次未判断`
+    ? `；${down.map((d) => DEPARTMENT_LABELS[d]).join('、')}数据服务不可用，其预警规则${down.includes(REGISTER_DEPARTMENT) ? '及按重点企业名单判断的预警' : ''}本次未判断`
     : '';
   items.push(warnings ? `本月预警${warnings}条（${rules.join('、')}）${unjudged}，${watch}。` : `本月无预警${unjudged}；${watch}。`);
   if (model.parks) {
@@ -713,9 +713,9 @@ ${line(t, true)}
 
 /** A register part the answer lacks: its department down says so in words (a tester read "网关的回答中没有 keyProjects"). */
 function pending(what: string, field: string, model: PackModel): string {
-  const why = (model.meta.unavailable ?? []).includes('industry')
-    ? `${DEPARTMENT_LABELS.industry}数据服务本次不可用`
-    : `网关的回答中没有 <code>${field}</code>（${DEPARTMENT_LABELS.industry}台账未接入或未返回）`;
+  const why = (model.meta.unavailable ?? []).includes(REGISTER_DEPARTMENT)
+    ? `${DEPARTMENT_LABELS[REGISTER_DEPARTMENT]}数据服务本次不可用`
+    : `网关的回答中没有 <code>${field}</code>（${DEPARTMENT_LABELS[REGISTER_DEPARTMENT]}台账未接入或未返回）`;
   return `<div class="pending" data-pending="${field}"><strong>【暂缺】${escapeHtml(what)}</strong>：${why}，本期材料暂缺此项。</div>`;
 }
 
@@ -932,9 +932,8 @@ function sectionList(model: PackModel): SectionSpec[] {
   // Every department publishes its own targets and the warning rules compare departments' figures:
   // those sections lack a department down even where it left no place.
   const every = () => [...DEPARTMENTS];
-  // The register (key enterprises and projects, the parks' ledger, the problem list) is 工信委's.
-  const register = (...more: Department[]): Department[] => DEPARTMENTS.filter((d) => d === 'industry' || more.includes(d));
-  const registerDown = (model.meta.unavailable ?? []).includes('industry');
+  const register = (...more: Department[]): Department[] => DEPARTMENTS.filter((d) => d === REGISTER_DEPARTMENT || more.includes(d));
+  const registerDown = (model.meta.unavailable ?? []).includes(REGISTER_DEPARTMENT);
   return [
     ...(model.quarter ? [{ id: 'sec-quarter', title: `${model.quarter.label}运行情况（季调度）`, html: quarterSection, departments: (m: PackModel) => figuresOf(m.quarter) }] : []),
     { id: 'sec-headline', title: `全市主要指标（${model.meta.ytdLabel}）`, html: headlineSection, departments: (m) => figuresOf(m.headline) },

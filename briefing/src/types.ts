@@ -5,6 +5,11 @@
 
 export const DEPARTMENTS = ['industry', 'statistics', 'energy', 'finance', 'hr'] as const;
 export type Department = (typeof DEPARTMENTS)[number];
+/**
+ * The department whose register the pack reads its lists from (key enterprises and projects, the
+ * parks' ledger, the problem list, the clusters): with it down those parts are 暂缺, not empty.
+ */
+export const REGISTER_DEPARTMENT: Department = 'industry';
 
 export type ObservationStatus = 'PRELIMINARY' | 'FINAL' | 'REVISED';
 
