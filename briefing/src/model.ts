@@ -611,8 +611,6 @@ interface TrendSpec {
   title: string;
   department: Department;
   indicator: string;
-  /** The catalogue's unit, for the axis when the department's catalogue did not answer. */
-  unit: string;
   series: { name: string; type: 'bar' | 'line'; axis: 0 | 1; field: TrendSeries['field'] }[];
 }
 
@@ -622,7 +620,6 @@ export const TRENDS: readonly TrendSpec[] = [
     title: '规上工业增加值增速',
     department: 'statistics',
     indicator: 'STAT_VALUE_ADDED_GROWTH',
-    unit: '%',
     series: [
       { name: '当月增速', type: 'line', axis: 0, field: 'value' },
       { name: '累计增速', type: 'line', axis: 0, field: 'ytdValue' },
@@ -633,7 +630,6 @@ export const TRENDS: readonly TrendSpec[] = [
     title: '规上工业总产值',
     department: 'statistics',
     indicator: 'STAT_GROSS_OUTPUT',
-    unit: '万元',
     series: [
       { name: '当月产值', type: 'bar', axis: 0, field: 'value' },
       { name: '当月同比', type: 'line', axis: 1, field: 'yoyPct' },
@@ -644,7 +640,6 @@ export const TRENDS: readonly TrendSpec[] = [
     title: '工业用电量',
     department: 'energy',
     indicator: 'EN_ELECTRICITY',
-    unit: '万千瓦时',
     series: [
       { name: '当月用电量', type: 'bar', axis: 0, field: 'value' },
       { name: '当月同比', type: 'line', axis: 1, field: 'yoyPct' },
@@ -655,7 +650,6 @@ export const TRENDS: readonly TrendSpec[] = [
     title: '贷款余额',
     department: 'finance',
     indicator: 'FIN_LOANS_OUTSTANDING',
-    unit: '万元',
     series: [
       { name: '月末余额', type: 'bar', axis: 0, field: 'value' },
       { name: '同比', type: 'line', axis: 1, field: 'yoyPct' },
@@ -701,14 +695,30 @@ type Kind = 'FLOW' | 'STOCK' | 'RATE';
 // The trends first: where a chart's title and a table's label differ, the table's label wins.
 const LAYOUT: readonly { department: Department; indicator: string; label: string }[] = [...TRENDS.map((t) => ({ ...t, label: t.title })), ...HEADLINES, ...DISTRICT_TABLES.flatMap((t) => t.columns), ...QUARTER_INDICATORS, ...QUARTER_DISTRICT_INDICATORS];
 const LAYOUT_NAMES = new Map<string, string>(LAYOUT.map((spec) => [spec.indicator, spec.label]));
-/** The units of the charted indicators, for a chart's axis when the department is down (it printed 当月用电量（）). */
-const LAYOUT_UNITS = new Map<string, string>(TRENDS.map((t) => [t.indicator, t.unit]));
-/** The stocks and rates among the laid-out indicators (the colophon's 口径 names the stocks); every other is a flow. */
-const LAYOUT_KINDS = new Map<string, Kind>([
-  ['FIN_LOANS_OUTSTANDING', 'STOCK'],
-  ['HR_EMPLOYEES', 'STOCK'],
-  ['STAT_VALUE_ADDED_GROWTH', 'RATE'],
-]);
+/**
+ * What the pack needs of the departments' catalogues for the indicators it lays out, when a
+ * department is down and sent none: units and kinds (testers' packs printed 当月用电量（）, headers
+ * without 亿元, and the loans card as 1–6月累计). `briefing/test/layout.test.ts` checks it against
+ * the departments' own catalogues, so it cannot drift.
+ */
+export const LAYOUT_CATALOGUE: Readonly<Record<string, { unit: string; kind: Kind }>> = {
+  STAT_VALUE_ADDED_GROWTH: { unit: '%', kind: 'RATE' },
+  STAT_GROSS_OUTPUT: { unit: '万元', kind: 'FLOW' },
+  STAT_MAIN_REVENUE: { unit: '万元', kind: 'FLOW' },
+  STAT_TOTAL_PROFIT: { unit: '万元', kind: 'FLOW' },
+  STAT_SALES_RATIO: { unit: '%', kind: 'RATE' },
+  STAT_INDUSTRIAL_INVESTMENT: { unit: '万元', kind: 'FLOW' },
+  IND_KEY_ENTERPRISE_OUTPUT: { unit: '万元', kind: 'FLOW' },
+  IND_PROJECT_INVESTMENT: { unit: '万元', kind: 'FLOW' },
+  EN_ELECTRICITY: { unit: '万千瓦时', kind: 'FLOW' },
+  FIN_LOANS_OUTSTANDING: { unit: '万元', kind: 'STOCK' },
+  FIN_NEW_LOANS: { unit: '万元', kind: 'FLOW' },
+  FIN_INDUSTRIAL_VAT: { unit: '万元', kind: 'FLOW' },
+  HR_EMPLOYEES: { unit: '人', kind: 'STOCK' },
+  HR_HIRES: { unit: '人', kind: 'FLOW' },
+};
+/** Every indicator the pack lays out (headlines, tables, charts, the quarter's), once. */
+export const LAYOUT_INDICATORS: readonly string[] = [...new Set(LAYOUT.map((spec) => spec.indicator))];
 /**
  * A department's indicators as the pack lays them out, once each: what the appendix can still list
  * (暂缺) of a department down, whose catalogue did not answer.
@@ -733,14 +743,14 @@ class Catalogue {
     if (observation && observation.unit === '%') return 'RATE';
     // A department down sent no catalogue: the pack's own layout knows its stocks and rates (a
     // tester's loans card read 1–6月累计 instead of 6月末 with finance down).
-    if (!observation && LAYOUT_KINDS.has(code)) return LAYOUT_KINDS.get(code)!;
+    if (!observation && LAYOUT_CATALOGUE[code]) return LAYOUT_CATALOGUE[code].kind;
     return observation && observation.ytdValue === null && observation.value !== null ? 'STOCK' : 'FLOW';
   }
   name(code: string, observation?: Observation | null): string {
     return this.byCode.get(code)?.name ?? observation?.name ?? LAYOUT_NAMES.get(code) ?? code;
   }
   unit(code: string, observation?: Observation | null): string {
-    return this.byCode.get(code)?.unit ?? observation?.unit ?? LAYOUT_UNITS.get(code) ?? '';
+    return this.byCode.get(code)?.unit ?? observation?.unit ?? LAYOUT_CATALOGUE[code]?.unit ?? '';
   }
   all() {
     return [...this.byCode.values()];

@@ -321,7 +321,7 @@ function summary(model: PackModel): string {
     ? `重点企业名单暂缺（${DEPARTMENT_LABELS[REGISTER_DEPARTMENT]}数据服务不可用），未判断需关注企业`
     : k.listed > 0 && k.reported === 0
       ? `重点企业本月${keyDown ? keyFiguresMissing(model) : '数据均未报送'}，未能判断需关注企业`
-      : `需关注重点企业${k.attention.length}家`;
+      : `需关注重点企业${k.attention.length}家${keyFiguresCaveat(model)}`;
   // A department down: its rules were not judged, so the count is not the month's whole (a tester compared 53 with 56).
   const down = model.meta.unavailable ?? [];
   // The register's department down also takes the key-enterprise list the other departments' enterprise rules judge (a tester's HR and energy warnings vanished unexplained).
@@ -335,6 +335,8 @@ function summary(model: PackModel): string {
     items.push(`全市${p.parkCount}个园区${t.periodLabel ? `${t.periodLabel}完成基础设施投资${t.periodActual.text}亿元，完成目标的${t.periodCompletionPct.text}%` : t.ytdCompleted.value === null ? '本年尚无园区报送基础设施投资' : `累计完成基础设施投资${t.ytdCompleted.text}亿元`}${p.hasTargets ? `，${p.behind}个园区落后于序时进度` : '（本年目标未下达）'}${p.reportedCount < p.parkCount ? `，${p.parkCount - p.reportedCount}个园区未报送` : ''}。`);
   }
   if (model.keyProjects) items.push(model.keyProjects.total ? `重点项目${model.keyProjects.total}个，${model.meta.monthLabel.replace(/^\d+年/, '')}末进度滞后${model.keyProjects.behind}个。` : `${model.keyProjects.year}年重点项目台账尚未录入项目，未判断项目进度。`);
+  // The register's department down: its ledgers are 暂缺, said here too (a tester's key points just lost these lines).
+  if ((model.meta.unavailable ?? []).includes(REGISTER_DEPARTMENT)) items.push(`园区基础设施投资、重点项目和问题清单暂缺（${DEPARTMENT_LABELS[REGISTER_DEPARTMENT]}数据服务不可用）。`);
   if (model.problems) items.push(`问题清单截至${dayLabel(model.problems.monthEnd)}未办结${model.problems.open.length}项，其中逾期${model.problems.overdueCount}项。`);
   const counts = model.meta.statusCounts;
   const provisional = counts.PRELIMINARY + counts.REVISED;
@@ -628,6 +630,16 @@ const KEY_FIGURES: readonly [string, Department][] = [
 ];
 
 /**
+ * "（用工、贷款数据暂缺，相关条件未判断）" when a department of the key enterprises' figures is down: the
+ * count of enterprises to watch is then a lower bound (a tester's 需关注14家 was 17 with hr up).
+ */
+function keyFiguresCaveat(model: PackModel): string {
+  const down = model.meta.unavailable ?? [];
+  const missing = KEY_FIGURES.filter(([, d]) => down.includes(d)).map(([k]) => k);
+  return missing.length ? `（${missing.join('、')}数据暂缺，相关条件未判断）` : '';
+}
+
+/**
  * Why none of the key enterprises' figures is there: 未报送, or 暂缺 for those of a department whose
  * service did not answer (a tester's pack said 用工 was 未报送 while the hr subgraph was down).
  */
@@ -674,7 +686,7 @@ ${keyProjectsHtml(model)}`;
 <p class="lead" data-key-enterprises-unjudged>百户重点企业${k.total}家：本月其${keyFiguresMissing(model)}，未能判断需关注的企业。</p>`;
   }
   return `<h3>（一）重点企业</h3>
-<p class="lead">百户重点企业${k.total}家${escapeHtml(truncated)}，需关注${k.attention.length}家。${escapeHtml(k.criteria)}</p>
+<p class="lead">百户重点企业${k.total}家${escapeHtml(truncated)}，需关注${k.attention.length}家${keyFiguresCaveat(model)}。${escapeHtml(k.criteria)}</p>
 ${table}
 <h3>（二）重点项目</h3>
 ${keyProjectsHtml(model)}`;

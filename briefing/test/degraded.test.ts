@@ -61,6 +61,8 @@ describe('a pack with a department down', () => {
     expect(trends).not.toContain('（）');
     expect(trends).toContain('数据状态：暂缺（数据服务不可用）');
     expect(html).toContain('请在该部门恢复后重新生成');
+    // The count of key enterprises to watch is a lower bound, and says so (loans not judged).
+    expect(html).toMatch(/需关注重点企业\d+家（贷款数据暂缺，相关条件未判断）/);
     // The targets' counts in the key points are the other departments' and say so.
     expect(html).toMatch(/序时进度[\d.]+%，(\d+个地区有目标任务落后于序时进度|各地区目标任务均未落后于序时进度)（金融办数据暂缺，其目标任务未计入）/);
   });
@@ -171,6 +173,7 @@ describe('a pack with the register’s department (industry) down', () => {
     expect(html).toContain('【暂缺】重点项目台账</strong>：工信委数据服务本次不可用');
     expect(html).not.toContain('网关的回答中没有');
     expect(html).toContain('工信委数据服务不可用，其预警规则及按重点企业名单判断的预警本次未判断');
+    expect(html).toContain('园区基础设施投资、重点项目和问题清单暂缺（工信委数据服务不可用）。');
   });
 
   it('gives no pack when the register-free answer has no city either', () => {

@@ -51,11 +51,12 @@ export interface CatalogueEntry {
   regionSumsListedEnterprises: boolean;
   /** Computed on read from two of the department's indicators (IndicatorDefinition.ratioOf): no stored row. */
   computed: boolean;
+  kind: 'FLOW' | 'STOCK' | 'RATE';
 }
 
 /** The subgraph's indicator catalogue, in its bulletin order (as `indicators` returns them). */
 export function catalogue(name: SubgraphName): CatalogueEntry[] {
-  return definitionOf(name).reporting.catalogue.definitions.map(({ code, unit, sharing, regionSumsListedEnterprises, ratioOf }) => ({ code, unit, sharing, regionSumsListedEnterprises: regionSumsListedEnterprises === true, computed: ratioOf !== undefined }));
+  return definitionOf(name).reporting.catalogue.definitions.map(({ code, unit, sharing, regionSumsListedEnterprises, ratioOf, kind }) => ({ code, unit, sharing, kind, regionSumsListedEnterprises: regionSumsListedEnterprises === true, computed: ratioOf !== undefined }));
 }
 
 /** The fields every test reads of an observation. */
