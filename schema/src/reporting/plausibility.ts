@@ -171,7 +171,7 @@ export interface CopyCandidate {
 /**
  * Last month's figures sent again as this month's (a tester's clerk copied May's sheet into June,
  * without year-to-date values, and it passed). The rows compared are the batch's flows with a
- * positive value in money, energy or volume whose subject has a previous month: counts (户, 场, 人 …)
+ * positive value in money, kilowatt-hours or cubic metres whose subject has a previous month: counts (户, 场, 人 …)
  * and stocks often stay as they were, a flow to the last digit does not. When there are at least
  * `settings.copiedRows` of them and every one equals the previous month's value exactly, each gets a
  * COPIED_MONTH finding (confirmable with acceptOutliers, like the other plausibility findings); one

@@ -49,7 +49,7 @@ export const SUBMISSION_RULES = {
   },
   COPIED_MONTH: {
     kind: 'plausibility',
-    source: 'reporting (a clerk’s sheet of last month sent again as this month’s; a flow in money, energy or volume is never the same to the last digit)',
+    source: 'reporting (a clerk’s sheet of last month sent again as this month’s; a flow in money, kilowatt-hours or cubic metres is never the same to the last digit)',
     rule: 'Not every flow figure of a batch (at least HUISHANG_PLAUSIBILITY_COPIED_ROWS of them, default 3; counts left out) equals the same subject’s previous month exactly, unless confirmed.',
   },
 } as const;
