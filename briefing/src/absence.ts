@@ -78,6 +78,11 @@ export class Absences {
     private readonly januaryMerged: ReadonlySet<string> = new Set(),
   ) {}
 
+  /** The department's service did not answer (its figures, catalogue and lists are 暂缺). */
+  isUnavailable(department: Department): boolean {
+    return this.unavailable.includes(department);
+  }
+
   /** The FORBIDDEN error at this path or above it (a null parent nulls its figures). */
   at(path: string): Withheld | null {
     return this.withheld.find((w) => path === w.path || path.startsWith(`${w.path}.`)) ?? null;
@@ -88,7 +93,7 @@ export class Absences {
    * `path`: where the figure was asked for by name (an enterprise's typed field), if it was.
    */
   of(department: Department, indicator: string, path: string | null = null): Absence {
-    if (this.unavailable.includes(department)) return 'UNAVAILABLE';
+    if (this.isUnavailable(department)) return 'UNAVAILABLE';
     const error = path ? this.at(path) : null;
     if (error) return forbiddenAbsence(error.sharing ?? this.sharing.get(indicator) ?? null);
     // `indicators` lists leave out what the caller may not read, without an error.

@@ -880,7 +880,7 @@ export function amount(value: number | null | undefined, unit: string): string {
 
 function targets(data: MeetingPackData, catalogue: Catalogue, month: string, absences: Absences): TargetsModel {
   // The register's department down: no cluster list, and the clusters' section says 暂缺 for their targets too.
-  const clustersSection = !!data.clusters || absences.of(REGISTER_DEPARTMENT, '') === 'UNAVAILABLE';
+  const clustersSection = !!data.clusters || absences.isUnavailable(REGISTER_DEPARTMENT);
   const city = data.city!;
   const regions: { code: string; name: string; isCity: boolean; figures: Record<Department, DepartmentFigures> }[] = [
     { code: city.code, name: city.name, isCity: true, figures: city },
@@ -1433,7 +1433,7 @@ function sources(data: MeetingPackData, catalogue: Catalogue, absences: Absences
     const entries = (data.catalogue?.[department] ?? []).filter((c) => !c.subjects || c.subjects.includes('REGION')).map((c) => ({ code: c.code, name: c.name, unit: c.unit, kind: c.kind }));
     // A department down sent no catalogue: its rows are the indicators the pack lays out, each 暂缺
     // (a tester's appendix had no row of it at all, as if it published nothing).
-    if (!entries.length && absences.of(department, '') === 'UNAVAILABLE') {
+    if (!entries.length && absences.isUnavailable(department)) {
       for (const l of layoutIndicators(department)) entries.push({ code: l.code, name: l.name, unit: catalogue.unit(l.code), kind: catalogue.kind(l.code) });
     }
     for (const o of city[department]?.indicators ?? []) if (!entries.some((e) => e.code === o.indicator)) entries.push({ code: o.indicator, name: o.name, unit: o.unit, kind: catalogue.kind(o.indicator, o) });

@@ -1,4 +1,4 @@
-import type { IndicatorDefinition } from '../observation/indicator';
+import { COUNT_UNITS, type IndicatorDefinition } from '../observation/indicator';
 
 /**
  * How far a submitted figure may stray from the same subject's history before it is refused as
@@ -177,10 +177,10 @@ export interface CopyCandidate {
  * COPIED_MONTH finding (confirmable with acceptOutliers, like the other plausibility findings); one
  * figure that changed clears the batch. Returns the findings by the row's position in `rows`.
  */
-export function copiedMonth(rows: readonly CopyCandidate[], settings: PlausibilitySettings, countUnits: ReadonlySet<string>): Map<number, PlausibilityFinding> {
+export function copiedMonth(rows: readonly CopyCandidate[], settings: PlausibilitySettings): Map<number, PlausibilityFinding> {
   const compared = rows
     .map((row, index) => ({ ...row, index }))
-    .filter((r) => r.definition.kind === 'FLOW' && !countUnits.has(r.definition.unit) && r.value !== null && r.value > 0 && r.previous?.value != null && r.previous.value > 0);
+    .filter((r) => r.definition.kind === 'FLOW' && !COUNT_UNITS.has(r.definition.unit) && r.value !== null && r.value > 0 && r.previous?.value != null && r.previous.value > 0);
   const findings = new Map<number, PlausibilityFinding>();
   if (compared.length < settings.copiedRows || !compared.every((r) => r.value === r.previous!.value)) return findings;
   for (const r of compared) {

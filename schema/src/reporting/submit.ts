@@ -563,11 +563,11 @@ export async function submitBatch(
         // A figure that went in only with acceptOutliers says so in its changeReason (below): plausibility then trusts it less.
         return r ? { month, label, value: r.value, ytdValue: r.ytdValue, confirmedOutlier: r.changeReason?.includes('(acceptOutliers)') ? r.changeReason : null } : undefined;
       };
-      // Last month's figures sent again (COPIED_MONTH): judged over the whole batch, found per row.
+      // Each row's previous month, for the row's own checks and the batch's (COPIED_MONTH: judged over the whole batch, found per row).
+      const previousOf = batch.observations.map((row) => reference(row, addMonths(batch.month, -1), 'the previous month'));
       const copied = copiedMonth(
-        batch.observations.map((row) => ({ definition: department.catalogue.get(row.indicator), value: row.value ?? null, previous: reference(row, addMonths(batch.month, -1), 'the previous month') })),
+        batch.observations.map((row, index) => ({ definition: department.catalogue.get(row.indicator), value: row.value ?? null, previous: previousOf[index] })),
         plausibility,
-        COUNT_UNITS,
       );
       batch.observations.forEach((row, index) => {
         const { derived, derivedFields, ...figures } = derive(department, row, batch.month, rows);
@@ -615,7 +615,7 @@ export async function submitBatch(
         const findings = checkPlausibility(
           department.catalogue.get(row.indicator),
           { value: row.value ?? null, ytdValue: row.ytdValue ?? null, yoyPct: row.yoyPct ?? null, ytdYoyPct: row.ytdYoyPct ?? null },
-          { previous: reference(row, addMonths(batch.month, -1), 'the previous month'), lastYear: reference(row, addMonths(batch.month, -12), 'the same month a year earlier') },
+          { previous: previousOf[index], lastYear: reference(row, addMonths(batch.month, -12), 'the same month a year earlier') },
           plausibility,
         );
         const copy = copied.get(index);
